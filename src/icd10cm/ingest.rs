@@ -1,0 +1,223 @@
+//! Reads the CDC ICD-10-CM tabular XML (`icd10cm-tabular-*.xml`) into build
+//! nodes, and expands 7th characters into full codes.
+//!
+//! Layout of the XML (the parts we read):
+//! `chapter > name, desc, notes…, section[id] > desc, notes…, diag > name, desc,
+//! inclusionTerm/note, includes/note, excludes1/note, excludes2/note,
+//! codeFirst/note, useAdditionalCode/note, codeAlso/note, notes/note,
+//! sevenChrNote/note, sevenChrDef/extension[char], diag…`.
+
+use crate::index::build::{BuildError, BuildNode, IndexBuilder};
+use crate::model::{NodeKind, NoteKind, System};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// What the XML says about one node before 7th-character expansion.
+#[derive(Default)]
+struct Pending {
+    node: usize,
+    is_diag: bool,
+    has_diag_children: bool,
+}
+
+/// Reads the tabular XML and adds every chapter, section, category and code
+/// to `builder`, 7th-character codes included. Returns the release year the
+/// XML declares in `<version>`.
+pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, BuildError> {
+    let mut reader = Reader::from_reader(xml);
+    reader.config_mut().trim_text(true);
+    let mut buf = Vec::new();
+    // Element names from the root down to the current element.
+    let mut elements: Vec<Vec<u8>> = Vec::new();
+    // Nodes (chapter/section/diag) open around the current element.
+    let mut open: Vec<Pending> = Vec::new();
+    let mut note_kind: Option<NoteKind> = None;
+    let mut seventh_char: Option<char> = None;
+    let mut version = String::new();
+    let mut skip_depth: Option<usize> = None;
+
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            BuildError::Data(format!(
+                "ICD-10-CM XML is malformed near byte {}: {e}",
+                reader.buffer_position()
+            ))
+        })?;
+        match event {
+            Event::Start(e) => {
+                let name = e.name().as_ref().to_vec();
+                if skip_depth.is_none() {
+                    match name.as_slice() {
+                        b"introduction" | b"sectionIndex" | b"visualImpairment" => {
+                            skip_depth = Some(elements.len());
+                        }
+                        b"chapter" | b"section" | b"diag" => {
+                            let kind = match name.as_slice() {
+                                b"chapter" => NodeKind::Chapter,
+                                b"section" => NodeKind::Section,
+                                _ => NodeKind::Code,
+                            };
+                            let parent = open.last().map(|p| p.node);
+                            if let Some(p) = open.last_mut() {
+                                if kind == NodeKind::Code {
+                                    p.has_diag_children = true;
+                                }
+                            }
+                            let mut node = BuildNode::new(System::Icd10cm, kind, parent);
+                            if kind == NodeKind::Section {
+                                for a in e.attributes().flatten() {
+                                    if a.key.as_ref() == b"id" {
+                                        node.code = String::from_utf8_lossy(&a.value).into_owned();
+                                    }
+                                }
+                            }
+                            let id = builder.push(node);
+                            open.push(Pending {
+                                node: id,
+                                is_diag: kind == NodeKind::Code,
+                                has_diag_children: false,
+                            });
+                        }
+                        b"inclusionTerm" => note_kind = Some(NoteKind::InclusionTerm),
+                        b"includes" => note_kind = Some(NoteKind::Includes),
+                        b"excludes1" => note_kind = Some(NoteKind::Excludes1),
+                        b"excludes2" => note_kind = Some(NoteKind::Excludes2),
+                        b"codeFirst" => note_kind = Some(NoteKind::CodeFirst),
+                        b"useAdditionalCode" => note_kind = Some(NoteKind::UseAdditionalCode),
+                        b"codeAlso" => note_kind = Some(NoteKind::CodeAlso),
+                        b"sevenChrNote" => note_kind = Some(NoteKind::SeventhCharacterNote),
+                        b"notes" => note_kind = Some(NoteKind::Note),
+                        b"extension" => {
+                            seventh_char = e
+                                .attributes()
+                                .flatten()
+                                .find(|a| a.key.as_ref() == b"char")
+                                .and_then(|a| a.value.first().map(|c| *c as char));
+                        }
+                        _ => {}
+                    }
+                }
+                elements.push(name);
+            }
+            Event::End(_) => {
+                let name = elements.pop().unwrap_or_default();
+                if let Some(d) = skip_depth {
+                    if elements.len() == d {
+                        skip_depth = None;
+                    }
+                    continue;
+                }
+                match name.as_slice() {
+                    b"chapter" | b"section" | b"diag" => {
+                        if let Some(p) = open.pop() {
+                            finish_node(builder, &p)?;
+                        }
+                    }
+                    b"inclusionTerm" | b"includes" | b"excludes1" | b"excludes2" | b"codeFirst"
+                    | b"useAdditionalCode" | b"codeAlso" | b"sevenChrNote" | b"notes" => {
+                        note_kind = None
+                    }
+                    b"extension" => seventh_char = None,
+                    _ => {}
+                }
+            }
+            Event::Text(t) => {
+                if skip_depth.is_some() {
+                    continue;
+                }
+                let text = t
+                    .unescape()
+                    .map_err(|e| BuildError::Data(format!("ICD-10-CM XML has a bad entity: {e}")))?
+                    .trim()
+                    .to_string();
+                let here = elements.last().map(|v| v.as_slice()).unwrap_or(b"");
+                let parent_el = elements
+                    .len()
+                    .checked_sub(2)
+                    .map(|i| elements[i].as_slice())
+                    .unwrap_or(b"");
+                let Some(cur) = open.last() else {
+                    if here == b"version" {
+                        version = text;
+                    }
+                    continue;
+                };
+                let node = builder.node_mut(cur.node);
+                match (here, parent_el) {
+                    (b"name", b"chapter" | b"diag") => node.code = text.replace('.', ""),
+                    (b"desc", b"chapter" | b"section" | b"diag") => node.title = Some(text),
+                    (b"note", _) => {
+                        if let Some(k) = note_kind {
+                            node.notes.push((k, text));
+                        }
+                    }
+                    (b"extension", _) => {
+                        if let Some(c) = seventh_char {
+                            node.seventh.push((c, text));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if builder.len() == 0 {
+        return Err(BuildError::Data(
+            "the ICD-10-CM XML has no chapters: is this the CDC tabular file (icd10cm-tabular-*.xml)?"
+                .into(),
+        ));
+    }
+    Ok(version)
+}
+
+/// Sets the node's kind and billable flag once its element closes, and
+/// expands 7th characters under a leaf that needs them.
+fn finish_node(builder: &mut IndexBuilder, p: &Pending) -> Result<(), BuildError> {
+    if !p.is_diag {
+        return Ok(());
+    }
+    let code = builder.node(p.node).code.clone();
+    if code.is_empty() {
+        return Err(BuildError::Data("a <diag> in the ICD-10-CM XML has no <name>".into()));
+    }
+    if code.len() == 3 {
+        builder.node_mut(p.node).kind = NodeKind::Category;
+    }
+    if p.has_diag_children {
+        return Ok(());
+    }
+    let defs = builder.inherited_seventh(p.node);
+    if defs.is_empty() {
+        builder.node_mut(p.node).billable = true;
+        return Ok(());
+    }
+    let base = super::pad_for_seventh(&code);
+    let title = builder.node(p.node).title.clone().unwrap_or_default();
+    for (c, meaning) in defs {
+        if !seventh_allowed(&code, c) {
+            continue;
+        }
+        let mut child = BuildNode::new(System::Icd10cm, NodeKind::Code, Some(p.node));
+        child.code = format!("{base}{c}");
+        child.title = Some(format!("{title}, {meaning}"));
+        child.billable = true;
+        child.seventh_of_parent = Some(c);
+        builder.push(child);
+    }
+    Ok(())
+}
+
+/// Exceptions to a category's 7th-character list that the tabular states only
+/// in note text. S06: "7th characters D and S do not apply to codes in
+/// category S06 with 6th character 7 or 8" (death before regaining
+/// consciousness). The count test against the release's code list pins this.
+fn seventh_allowed(code: &str, c: char) -> bool {
+    let b = code.as_bytes();
+    if code.starts_with("S06") && b.len() == 6 && matches!(b[5], b'7' | b'8') {
+        return c == 'A';
+    }
+    true
+}

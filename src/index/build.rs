@@ -1,0 +1,296 @@
+//! Building an index from ingested data (native only, at build time).
+
+use super::format::*;
+use crate::model::{NodeKind, NoteKind, System};
+use crate::search::text;
+use std::collections::{BTreeMap, HashMap};
+
+/// A build-time failure, with a message that says what to fix.
+#[derive(Debug)]
+pub enum BuildError {
+    Io(String),
+    Data(String),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Io(s) | BuildError::Data(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// A node while the index is being assembled.
+#[derive(Clone, Debug)]
+pub struct BuildNode {
+    pub system: System,
+    pub kind: NodeKind,
+    pub parent: Option<usize>,
+    /// Undotted for codes (`E119`), `A00-A09` for sections, `1` for chapters.
+    pub code: String,
+    pub title: Option<String>,
+    pub billable: bool,
+    pub in_release: bool,
+    pub notes: Vec<(NoteKind, String)>,
+    pub seventh: Vec<(char, String)>,
+    pub seventh_of_parent: Option<char>,
+    /// (start, end, MCE flags); end `u32::MAX` = open-ended.
+    pub spans: Vec<(u32, u32, u32)>,
+}
+
+impl BuildNode {
+    pub fn new(system: System, kind: NodeKind, parent: Option<usize>) -> BuildNode {
+        BuildNode {
+            system,
+            kind,
+            parent,
+            code: String::new(),
+            title: None,
+            billable: false,
+            in_release: true,
+            notes: Vec::new(),
+            seventh: Vec::new(),
+            seventh_of_parent: None,
+            spans: Vec::new(),
+        }
+    }
+}
+
+/// Collects nodes from every ingest, then lays out the index.
+#[derive(Default)]
+pub struct IndexBuilder {
+    nodes: Vec<BuildNode>,
+    pub versions: DataVersions,
+    pub age_ranges: Vec<AgeRangeRec>,
+    pub modifiers: Vec<ModifierRec>,
+    pub abbreviations: BTreeMap<String, Vec<String>>,
+    pub rules: crate::validate::data::RuleData,
+}
+
+impl IndexBuilder {
+    pub fn new() -> IndexBuilder {
+        IndexBuilder::default()
+    }
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+    pub fn push(&mut self, node: BuildNode) -> usize {
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+    pub fn node(&self, id: usize) -> &BuildNode {
+        &self.nodes[id]
+    }
+    pub fn node_mut(&mut self, id: usize) -> &mut BuildNode {
+        &mut self.nodes[id]
+    }
+    pub fn nodes(&self) -> &[BuildNode] {
+        &self.nodes
+    }
+
+    /// The 7th-character definitions in force at `id`: its own, else the
+    /// nearest ancestor's.
+    pub fn inherited_seventh(&self, id: usize) -> Vec<(char, String)> {
+        let mut cur = Some(id);
+        while let Some(i) = cur {
+            if !self.nodes[i].seventh.is_empty() {
+                return self.nodes[i].seventh.clone();
+            }
+            cur = self.nodes[i].parent;
+        }
+        Vec::new()
+    }
+
+    /// Map from (system, undotted code) to node id, for codes only.
+    pub fn code_map(&self) -> HashMap<(System, String), usize> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.kind, NodeKind::Category | NodeKind::Code))
+            .map(|(i, n)| ((n.system, n.code.clone()), i))
+            .collect()
+    }
+
+    /// Lays out the index. Nodes keep their order; searchable text is indexed.
+    pub fn finish(self) -> Result<IndexData, BuildError> {
+        let mut arena = Arena::default();
+        let n = self.nodes.len();
+        let mut out = IndexData {
+            versions: self.versions.clone(),
+            age_ranges: self.age_ranges.clone(),
+            modifiers: self.modifiers.clone(),
+            rules: self.rules.clone(),
+            ..Default::default()
+        };
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, node) in self.nodes.iter().enumerate() {
+            if let Some(p) = node.parent {
+                children[p].push(i as u32);
+            }
+        }
+        for (i, node) in self.nodes.iter().enumerate() {
+            let display = match node.kind {
+                NodeKind::Category | NodeKind::Code if node.system == System::Icd10cm => {
+                    crate::icd10cm::dotted(&node.code)
+                }
+                _ => node.code.clone(),
+            };
+            let mut flags = 0;
+            if node.billable {
+                flags |= FLAG_BILLABLE;
+            }
+            if node.in_release {
+                flags |= FLAG_IN_RELEASE;
+            }
+            if matches!(node.kind, NodeKind::Category | NodeKind::Code) && node.title.is_some() {
+                flags |= FLAG_SEARCHABLE;
+            }
+            let spans_start = out.spans.len() as u32;
+            for &(start, end, mce) in &node.spans {
+                out.spans.push(SpanRec { start, end, mce });
+            }
+            let notes_start = out.notes.len() as u32;
+            for (k, t) in &node.notes {
+                out.notes.push(NoteRec { kind: k.to_u8(), text: arena.add(t) });
+            }
+            let sev_start = out.seventh_defs.len() as u32;
+            for (c, t) in &node.seventh {
+                out.seventh_defs.push(SeventhRec { character: *c as u8, meaning: arena.add(t) });
+            }
+            let child_start = out.child_ids.len() as u32;
+            out.child_ids.extend_from_slice(&children[i]);
+            out.nodes.push(NodeRec {
+                code: arena.add(&display),
+                title: node.title.as_deref().map(|t| arena.add(t)).unwrap_or_default(),
+                parent: node.parent.map(|p| p as u32).unwrap_or(u32::MAX),
+                kind: node.kind.to_u8(),
+                system: node.system.to_u8(),
+                flags,
+                seventh: node.seventh_of_parent.map(|c| c as u8).unwrap_or(0),
+                spans: (spans_start, node.spans.len() as u32),
+                notes: (notes_start, node.notes.len() as u32),
+                seventh_defs: (sev_start, node.seventh.len() as u32),
+                children: (child_start, children[i].len() as u32),
+            });
+        }
+        let mut order: Vec<u32> = (0..n as u32)
+            .filter(|&i| matches!(self.nodes[i as usize].kind, NodeKind::Category | NodeKind::Code))
+            .collect();
+        order.sort_by(|&a, &b| {
+            let (na, nb) = (&self.nodes[a as usize], &self.nodes[b as usize]);
+            na.code.cmp(&nb.code).then(na.system.to_u8().cmp(&nb.system.to_u8()))
+        });
+        out.code_order = order;
+        out.search = self.build_search();
+        out.text = arena.bytes;
+        Ok(out)
+    }
+
+    /// Terms of a node's own title, its inclusion terms, and its ancestors'
+    /// titles (down from the category), each term once with its best field.
+    fn node_terms(&self, id: usize) -> Vec<(String, u8)> {
+        let node = &self.nodes[id];
+        let mut out: Vec<(String, u8)> = Vec::new();
+        let add = |t: String, field: u8, out: &mut Vec<(String, u8)>| {
+            if let Some(e) = out.iter_mut().find(|(x, _)| *x == t) {
+                e.1 = e.1.min(field);
+            } else {
+                out.push((t, field));
+            }
+        };
+        for t in text::terms(node.title.as_deref().unwrap_or("")) {
+            add(t, 0, &mut out);
+        }
+        if let Some(c) = node.seventh_of_parent {
+            // CMS short titles say "7thA" where the 7th character's words do not fit.
+            add(format!("7th{}", c.to_ascii_lowercase()), 0, &mut out);
+        }
+        for (k, note) in &node.notes {
+            if *k == NoteKind::InclusionTerm {
+                for t in text::terms(note) {
+                    add(t, 1, &mut out);
+                }
+            }
+        }
+        let mut cur = node.parent;
+        while let Some(p) = cur {
+            let pn = &self.nodes[p];
+            if !matches!(pn.kind, NodeKind::Category | NodeKind::Code) {
+                break;
+            }
+            for t in text::terms(pn.title.as_deref().unwrap_or("")) {
+                add(t, 2, &mut out);
+            }
+            cur = pn.parent;
+        }
+        out
+    }
+
+    fn build_search(&self) -> SearchData {
+        let mut postings: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+        let mut title_terms = vec![0u8; self.nodes.len()];
+        for (i, node) in self.nodes.iter().enumerate() {
+            if !matches!(node.kind, NodeKind::Category | NodeKind::Code) || node.title.is_none() {
+                continue;
+            }
+            let terms = self.node_terms(i);
+            title_terms[i] = terms.iter().filter(|(_, f)| *f == 0).count().clamp(1, 255) as u8;
+            for (t, f) in terms {
+                postings.entry(t).or_default().push((i as u32, f));
+            }
+        }
+        let mut s = SearchData::default();
+        for (term, list) in &postings {
+            s.term_text.extend_from_slice(term.as_bytes());
+            s.term_ends.push(s.term_text.len() as u32);
+            let mut prev = 0u32;
+            for &(doc, field) in list {
+                write_varint(&mut s.postings, (((doc - prev) as u64) << 2) | field as u64);
+                prev = doc;
+            }
+            s.posting_ends.push(s.postings.len() as u32);
+        }
+        s.title_terms = title_terms;
+        s.abbreviations = self.abbreviations.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        s
+    }
+}
+
+pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// Deduplicating string arena.
+#[derive(Default)]
+struct Arena {
+    bytes: Vec<u8>,
+    seen: HashMap<String, TextRef>,
+}
+
+impl Arena {
+    fn add(&mut self, s: &str) -> TextRef {
+        if s.is_empty() {
+            return TextRef::default();
+        }
+        if let Some(r) = self.seen.get(s) {
+            return *r;
+        }
+        let r = TextRef { off: self.bytes.len() as u32, len: s.len() as u32 };
+        self.bytes.extend_from_slice(s.as_bytes());
+        self.seen.insert(s.to_string(), r);
+        r
+    }
+}

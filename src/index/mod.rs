@@ -1,0 +1,8 @@
+//! The compact binary index: its on-disk format (`format`), how it is built
+//! at build time (`build`, native only), and the text arena both use.
+
+#[cfg(feature = "ingest")]
+pub mod build;
+pub mod format;
+
+pub use format::{IndexData, IndexError, FORMAT_VERSION};

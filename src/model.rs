@@ -1,0 +1,242 @@
+//! The engine's data model: what a code record is, independent of how it is
+//! stored (see `index`) or where it came from (see each code system's ingest).
+
+use serde::{Deserialize, Serialize};
+
+/// A code system medcode knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum System {
+    Icd10cm,
+    Hcpcs,
+}
+
+impl System {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            System::Icd10cm => "icd10cm",
+            System::Hcpcs => "hcpcs",
+        }
+    }
+    pub(crate) fn from_u8(v: u8) -> System {
+        if v == 1 {
+            System::Hcpcs
+        } else {
+            System::Icd10cm
+        }
+    }
+    pub(crate) fn to_u8(self) -> u8 {
+        match self {
+            System::Icd10cm => 0,
+            System::Hcpcs => 1,
+        }
+    }
+}
+
+/// Where a node sits in its system's hierarchy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Chapter,
+    Section,
+    /// Three-character ICD-10-CM category.
+    Category,
+    /// Any code below a category (including 7th-character expansions), or a HCPCS code.
+    Code,
+}
+
+impl NodeKind {
+    pub(crate) fn from_u8(v: u8) -> NodeKind {
+        match v {
+            0 => NodeKind::Chapter,
+            1 => NodeKind::Section,
+            2 => NodeKind::Category,
+            _ => NodeKind::Code,
+        }
+    }
+    pub(crate) fn to_u8(self) -> u8 {
+        match self {
+            NodeKind::Chapter => 0,
+            NodeKind::Section => 1,
+            NodeKind::Category => 2,
+            NodeKind::Code => 3,
+        }
+    }
+}
+
+/// The instructional notes of the ICD-10-CM tabular, plus inclusion terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    InclusionTerm,
+    Includes,
+    Excludes1,
+    Excludes2,
+    CodeFirst,
+    UseAdditionalCode,
+    CodeAlso,
+    SeventhCharacterNote,
+    Note,
+}
+
+impl NoteKind {
+    pub const ALL: [NoteKind; 9] = [
+        NoteKind::InclusionTerm,
+        NoteKind::Includes,
+        NoteKind::Excludes1,
+        NoteKind::Excludes2,
+        NoteKind::CodeFirst,
+        NoteKind::UseAdditionalCode,
+        NoteKind::CodeAlso,
+        NoteKind::SeventhCharacterNote,
+        NoteKind::Note,
+    ];
+    pub(crate) fn from_u8(v: u8) -> NoteKind {
+        *Self::ALL.get(v as usize).unwrap_or(&NoteKind::Note)
+    }
+    pub(crate) fn to_u8(self) -> u8 {
+        Self::ALL.iter().position(|k| *k == self).unwrap_or(8) as u8
+    }
+    /// Notes that apply to every code below the node that carries them.
+    pub fn is_inherited(self) -> bool {
+        !matches!(self, NoteKind::InclusionTerm)
+    }
+}
+
+/// A calendar date as a `yyyymmdd` integer: cheap to compare and to store.
+pub type YmdDate = u32;
+
+/// Formats `20261001` as `2026-10-01`.
+pub fn format_ymd(d: YmdDate) -> String {
+    format!("{:04}-{:02}-{:02}", d / 10000, d / 100 % 100, d % 100)
+}
+
+/// Medicare Code Editor edit flags of an ICD-10-CM code on a span of dates.
+pub mod mce {
+    pub const NEWBORN: u32 = 1 << 0;
+    pub const PEDIATRIC: u32 = 1 << 1;
+    pub const MATERNITY: u32 = 1 << 2;
+    pub const ADULT: u32 = 1 << 3;
+    pub const MALE: u32 = 1 << 4;
+    pub const FEMALE: u32 = 1 << 5;
+    pub const MANIFESTATION: u32 = 1 << 6;
+    pub const UNACCEPTABLE_PRINCIPAL: u32 = 1 << 7;
+    pub const EXTERNAL_CAUSE_PRINCIPAL: u32 = 1 << 8;
+    pub const NONSPECIFIC_PRINCIPAL: u32 = 1 << 9;
+    pub const QUESTIONABLE_ADMISSION: u32 = 1 << 10;
+    pub const DIABETES_TYPE1: u32 = 1 << 11;
+    pub const OTHER: u32 = 1 << 12;
+
+    /// (flag, name in the CMS MCE tables, name medcode shows)
+    pub const NAMES: [(u32, &str, &str); 12] = [
+        (NEWBORN, "newborn", "newborn"),
+        (PEDIATRIC, "pediatric", "pediatric"),
+        (MATERNITY, "maternity", "maternity"),
+        (ADULT, "adult", "adult"),
+        (MALE, "male", "male"),
+        (FEMALE, "female", "female"),
+        (MANIFESTATION, "manifestation", "manifestation"),
+        (UNACCEPTABLE_PRINCIPAL, "unacceptable", "unacceptable_principal"),
+        (EXTERNAL_CAUSE_PRINCIPAL, "ecodepdx", "external_cause_as_principal"),
+        (NONSPECIFIC_PRINCIPAL, "unspecified", "nonspecific_principal"),
+        (QUESTIONABLE_ADMISSION, "qadm", "questionable_admission"),
+        (DIABETES_TYPE1, "diabtypeI", "diabetes_type1"),
+    ];
+
+    pub fn from_mce_name(name: &str) -> u32 {
+        NAMES
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(f, _, _)| *f)
+            .unwrap_or(OTHER)
+    }
+
+    pub fn names(flags: u32) -> Vec<&'static str> {
+        NAMES
+            .iter()
+            .filter(|(f, _, _)| flags & f != 0)
+            .map(|(_, _, shown)| *shown)
+            .collect()
+    }
+}
+
+/// One span of dates on which a code is valid (both ends inclusive).
+/// `until == None` means valid through the end of the bundled data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ValiditySpan {
+    pub from: String,
+    pub until: Option<String>,
+    /// MCE flags in force on this span (ICD-10-CM only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<&'static str>,
+}
+
+/// A node on the way from the chapter down to a code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PathEntry {
+    pub code: String,
+    pub kind: NodeKind,
+    pub title: String,
+}
+
+/// An instructional note, with the code that carries it (itself or an ancestor).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub text: String,
+    pub from: String,
+}
+
+/// One 7th-character choice for a code that requires one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SeventhCharacter {
+    pub character: String,
+    pub meaning: String,
+    /// The full code it makes, with placeholder X where needed (T45.0X1 + A = T45.0X1A).
+    pub code: String,
+}
+
+/// A child code, for drilling down from a header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChildEntry {
+    pub code: String,
+    pub title: Option<String>,
+    pub billable: bool,
+}
+
+/// Everything medcode knows about one code.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CodeRecord {
+    pub code: String,
+    pub system: System,
+    pub kind: NodeKind,
+    /// `None` when the bundled tabular has no title for the code (say so; never invent one).
+    pub title: Option<String>,
+    /// Why `title` is missing, in words a user can act on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_missing_reason: Option<String>,
+    /// A leaf in the bundled release: a code that may be reported.
+    pub billable: bool,
+    /// Present in the bundled tabular release.
+    pub in_release: bool,
+    pub path: Vec<PathEntry>,
+    pub notes: Vec<Note>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seventh_characters: Vec<SeventhCharacter>,
+    pub validity: Vec<ValiditySpan>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ChildEntry>,
+}
+
+/// One search hit.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub code: String,
+    pub title: String,
+    pub system: System,
+    pub billable: bool,
+    /// Query words that matched, lower case, for highlighting.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matched: Vec<String>,
+    pub score: f32,
+}

@@ -1,0 +1,79 @@
+//! Bounded edit distance for typo tolerance.
+//!
+//! Hand-written because the term dictionary is small (tens of thousands of
+//! stems) and a length-filtered scan with an early-exit optimal-string-
+//! alignment distance beats building a Levenshtein automaton per query.
+
+/// Optimal string alignment distance (insert, delete, substitute, swap of two
+/// neighbours) between `a` and `b`, or `None` when it exceeds `max`.
+pub fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > max {
+        return None;
+    }
+    if n == 0 || m == 0 {
+        let d = n.max(m);
+        return (d <= max).then_some(d);
+    }
+    // Three rolling rows: i-2, i-1, i. Words are short; 64 covers every term.
+    const W: usize = 64;
+    if m >= W {
+        return None;
+    }
+    let mut prev2 = [0usize; W];
+    let mut prev = [0usize; W];
+    let mut cur = [0usize; W];
+    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
+        *p = j;
+    }
+    for i in 1..=n {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    let d = prev[m];
+    (d <= max).then_some(d)
+}
+
+/// Edits a word of this length may contain and still be matched:
+/// none below 5 letters, 1 from 5, 2 from 9.
+pub fn allowed_edits(len: usize) -> usize {
+    match len {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swaps_count_once() {
+        assert_eq!(osa_within(b"pnuemonia", b"pneumonia", 2), Some(1));
+        assert_eq!(osa_within(b"diabetis", b"diabetes", 1), Some(1));
+        assert_eq!(osa_within(b"fracture", b"fractures", 1), Some(1));
+        assert_eq!(osa_within(b"kidney", b"liver", 2), None);
+    }
+
+    #[test]
+    fn scales_with_length() {
+        assert_eq!(allowed_edits(4), 0);
+        assert_eq!(allowed_edits(6), 1);
+        assert_eq!(allowed_edits(10), 2);
+    }
+}

@@ -1,0 +1,124 @@
+//! Turning titles and queries into index terms. The index and the query side
+//! must agree, so both call `words` and `term` here.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::OnceLock;
+
+/// Words that carry no meaning in code titles. "with", "without", "other",
+/// "unspecified" and "not" stay: they tell sibling codes apart.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "the", "of", "or", "to", "by", "as", "at", "is", "its", "in", "on", "for",
+];
+
+pub fn is_stopword(w: &str) -> bool {
+    STOPWORDS.contains(&w)
+}
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// Lower-cased words of `s`: runs of letters and digits. Apostrophes vanish
+/// ("Alzheimer's" → "alzheimers"); every other character separates words.
+pub fn words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                cur.push(fold_accent(l));
+            }
+        } else if c == '\'' || c == '\u{2019}' {
+            // inside a word: drop it
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        _ => c,
+    }
+}
+
+/// Roman numerals as titles use them (type II, stage III, grade IV) → digits.
+/// "i", "v" and "x" alone are left alone: too often other things.
+fn roman(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "ii" => "2",
+        "iii" => "3",
+        "iv" => "4",
+        "vi" => "6",
+        "vii" => "7",
+        "viii" => "8",
+        "ix" => "9",
+        _ => return None,
+    })
+}
+
+/// The index term for one word: numerals unified, then stemmed (Porter2).
+pub fn term(word: &str) -> String {
+    if let Some(r) = roman(word) {
+        return r.to_string();
+    }
+    if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
+        return word.to_string();
+    }
+    stemmer().stem(word).into_owned()
+}
+
+/// The distinct terms of a title, stopwords dropped, in first-seen order.
+/// A roman "i" after type/stage/grade/class counts as 1.
+pub fn terms(s: &str) -> Vec<String> {
+    let ws = words(s);
+    let mut out: Vec<String> = Vec::with_capacity(ws.len());
+    for (i, w) in ws.iter().enumerate() {
+        if is_stopword(w) {
+            continue;
+        }
+        let t = if (w == "i" || w == "v")
+            && i > 0
+            && matches!(ws[i - 1].as_str(), "type" | "stage" | "grade" | "class" | "degree")
+        {
+            if w == "i" { "1".to_string() } else { "5".to_string() }
+        } else {
+            term(w)
+        };
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_folds() {
+        assert_eq!(words("Alzheimer's disease, NOS"), ["alzheimers", "disease", "nos"]);
+        assert_eq!(words("pick-up truck"), ["pick", "up", "truck"]);
+    }
+
+    #[test]
+    fn unifies_numerals_and_plurals() {
+        assert_eq!(terms("Type II diabetes"), terms("type 2 diabetic"));
+        assert_eq!(terms("Type I"), ["type", "1"]);
+        assert_eq!(term("fractures"), term("fracture"));
+        assert_eq!(terms("Chronic kidney disease, stage III"), terms("chronic kidney disease stage 3"));
+    }
+}

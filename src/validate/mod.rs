@@ -1,0 +1,3 @@
+//! Claim and field validation (CMS-1500 / 837P professional claims).
+
+pub mod data;
