@@ -191,71 +191,97 @@ impl IndexBuilder {
         Ok(out)
     }
 
-    /// Terms of a node's own title, its inclusion terms, and its ancestors'
-    /// titles (down from the category), each term once with its best field.
-    fn node_terms(&self, id: usize) -> Vec<(String, u8)> {
+    /// Terms of the titles of a node's ancestors from the category down.
+    fn ancestor_terms(&self, id: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = self.nodes[id].parent;
+        while let Some(p) = cur {
+            let pn = &self.nodes[p];
+            if !matches!(pn.kind, NodeKind::Category | NodeKind::Code) {
+                break;
+            }
+            out.extend(text::terms(pn.title.as_deref().unwrap_or("")));
+            cur = pn.parent;
+        }
+        out
+    }
+
+    /// The searchable units of a node: its title, then each inclusion term.
+    /// Each unit lists its terms with their best field, and its flags.
+    fn node_units(&self, id: usize) -> Vec<(Vec<(String, u8)>, u8, u8)> {
         let node = &self.nodes[id];
-        let mut out: Vec<(String, u8)> = Vec::new();
-        let add = |t: String, field: u8, out: &mut Vec<(String, u8)>| {
+        let title = node.title.as_deref().unwrap_or("");
+        let ancestors = self.ancestor_terms(id);
+        let add = |out: &mut Vec<(String, u8)>, t: String, field: u8| {
             if let Some(e) = out.iter_mut().find(|(x, _)| *x == t) {
                 e.1 = e.1.min(field);
             } else {
                 out.push((t, field));
             }
         };
-        for t in text::terms(node.title.as_deref().unwrap_or("")) {
-            add(t, 0, &mut out);
+        let mut units = Vec::new();
+        let mut own: Vec<(String, u8)> = Vec::new();
+        for t in text::terms(title) {
+            add(&mut own, t, 0);
         }
         if let Some(c) = node.seventh_of_parent {
             // CMS short titles say "7thA" where the 7th character's words do not fit.
-            add(format!("7th{}", c.to_ascii_lowercase()), 0, &mut out);
+            add(&mut own, format!("7th{}", c.to_ascii_lowercase()), 0);
         }
+        let len = own.iter().filter(|(t, _)| !text::is_generic(t)).count();
+        for t in &ancestors {
+            add(&mut own, t.clone(), 2);
+        }
+        let generic = text::words(title).iter().any(|w| w == "unspecified");
+        units.push((own, len as u8, if generic { UNIT_GENERIC } else { 0 }));
         for (k, note) in &node.notes {
-            if *k == NoteKind::InclusionTerm {
-                for t in text::terms(note) {
-                    add(t, 1, &mut out);
-                }
+            if *k != NoteKind::InclusionTerm {
+                continue;
             }
+            let mut terms = Vec::new();
+            for t in text::terms(note) {
+                add(&mut terms, t, 1);
+            }
+            let len = terms.iter().filter(|(t, _)| !text::is_generic(t)).count();
+            for t in text::terms(title).into_iter().chain(ancestors.iter().cloned()) {
+                add(&mut terms, t, 2);
+            }
+            let ws = text::words(note);
+            let generic = ws.iter().any(|w| w == "nos" || w == "unspecified");
+            let flags = UNIT_INCLUSION | if generic { UNIT_GENERIC } else { 0 };
+            units.push((terms, len as u8, flags));
         }
-        let mut cur = node.parent;
-        while let Some(p) = cur {
-            let pn = &self.nodes[p];
-            if !matches!(pn.kind, NodeKind::Category | NodeKind::Code) {
-                break;
-            }
-            for t in text::terms(pn.title.as_deref().unwrap_or("")) {
-                add(t, 2, &mut out);
-            }
-            cur = pn.parent;
-        }
-        out
+        units
     }
 
     fn build_search(&self) -> SearchData {
         let mut postings: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
-        let mut title_terms = vec![0u8; self.nodes.len()];
+        let mut s = SearchData::default();
         for (i, node) in self.nodes.iter().enumerate() {
             if !matches!(node.kind, NodeKind::Category | NodeKind::Code) || node.title.is_none() {
                 continue;
             }
-            let terms = self.node_terms(i);
-            title_terms[i] = terms.iter().filter(|(_, f)| *f == 0).count().clamp(1, 255) as u8;
-            for (t, f) in terms {
-                postings.entry(t).or_default().push((i as u32, f));
+            for (terms, len, flags) in self.node_units(i) {
+                let unit = s.unit_node.len() as u32;
+                s.unit_node.push(i as u32);
+                s.unit_len.push(len.max(1));
+                s.unit_flags.push(flags);
+                for (t, f) in terms {
+                    postings.entry(t).or_default().push((unit, f));
+                }
             }
         }
-        let mut s = SearchData::default();
         for (term, list) in &postings {
             s.term_text.extend_from_slice(term.as_bytes());
             s.term_ends.push(s.term_text.len() as u32);
             let mut prev = 0u32;
-            for &(doc, field) in list {
-                write_varint(&mut s.postings, (((doc - prev) as u64) << 2) | field as u64);
-                prev = doc;
+            for &(unit, field) in list {
+                write_varint(&mut s.postings, (((unit - prev) as u64) << 2) | field as u64);
+                prev = unit;
             }
             s.posting_ends.push(s.postings.len() as u32);
+            s.term_df.push(list.len() as u32);
         }
-        s.title_terms = title_terms;
         s.abbreviations = self.abbreviations.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         s
     }

@@ -113,6 +113,9 @@ pub struct ModifierRec {
 }
 
 /// The inverted index searched by `search`.
+///
+/// A *unit* is one searchable text of a code: its title, or one of its
+/// inclusion terms. Ranking happens per unit; a code takes its best unit.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchData {
     /// Sorted, distinct index terms, back to back; `term_ends[i]` ends term i.
@@ -120,17 +123,32 @@ pub struct SearchData {
     pub term_text: Vec<u8>,
     pub term_ends: Vec<u32>,
     /// Posting lists, back to back; `posting_ends[i]` ends term i's list.
-    /// Each entry is a LEB128 varint of `(doc_delta << 2) | field`, where
-    /// field 0 = own title, 1 = inclusion term, 2 = an ancestor's title.
+    /// Each entry is a LEB128 varint of `(unit_delta << 2) | field`, where
+    /// field 0 = the unit's own title, 1 = its own inclusion-term text,
+    /// 2 = context (the code's title under an inclusion term, ancestors' titles).
     #[serde(with = "serde_bytes")]
     pub postings: Vec<u8>,
     pub posting_ends: Vec<u32>,
-    /// Per node: number of distinct terms in its own title (0 = not searchable).
+    /// Number of postings of each term (its document frequency).
+    pub term_df: Vec<u32>,
+    /// Node id of each unit.
+    pub unit_node: Vec<u32>,
+    /// Distinct terms of each unit's own text, not counting generic words
+    /// ("unspecified", "without", "nos"), at least 1.
     #[serde(with = "serde_bytes")]
-    pub title_terms: Vec<u8>,
-    /// Query expansions: lower-case abbreviation → expansion phrases.
+    pub unit_len: Vec<u8>,
+    /// `UNIT_*` bits.
+    #[serde(with = "serde_bytes")]
+    pub unit_flags: Vec<u8>,
+    /// Query expansions: lower-case abbreviation (may contain spaces or
+    /// punctuation, e.g. "w/o", "ckd 3") → expansion phrases. Sorted by key.
     pub abbreviations: Vec<(String, Vec<String>)>,
 }
+
+/// The unit is an inclusion term (not the title).
+pub const UNIT_INCLUSION: u8 = 1;
+/// The unit names the unspecified/NOS form of its condition.
+pub const UNIT_GENERIC: u8 = 2;
 
 /// Everything in an index file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -286,7 +304,10 @@ impl IndexData {
             || s.posting_ends.windows(2).any(|w| w[0] > w[1])
             || s.term_ends.last().map_or(false, |&e| e as usize > s.term_text.len())
             || s.posting_ends.last().map_or(false, |&e| e as usize > s.postings.len())
-            || !(s.title_terms.is_empty() || s.title_terms.len() == self.nodes.len())
+            || s.term_df.len() != s.term_ends.len()
+            || s.unit_len.len() != s.unit_node.len()
+            || s.unit_flags.len() != s.unit_node.len()
+            || s.unit_node.iter().any(|&u| u >= n)
             || std::str::from_utf8(&s.term_text).is_err()
         {
             return bad("search table");

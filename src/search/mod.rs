@@ -6,7 +6,7 @@ pub mod fuzzy;
 pub mod query;
 pub mod text;
 
-use crate::index::format::{IndexData, FLAG_BILLABLE, FLAG_SEARCHABLE};
+use crate::index::format::{IndexData, FLAG_BILLABLE, FLAG_SEARCHABLE, UNIT_GENERIC};
 use crate::model::System;
 use query::{ParsedQuery, Slot};
 use std::cell::RefCell;
@@ -34,12 +34,14 @@ pub struct Ranked {
     pub matched_words: u32,
 }
 
-/// Per-query working memory, kept between queries so a keystroke allocates
-/// nothing proportional to the index.
+/// Per-query working memory over search units, kept between queries so a
+/// keystroke allocates nothing proportional to the index.
 #[derive(Default)]
 pub struct Scratch {
     score: Vec<f32>,
+    /// Bit i: query slot i matched.
     slots: Vec<u32>,
+    /// Query words found in the unit's own text (for coverage).
     title_hits: Vec<u8>,
     touched: Vec<u32>,
 }
@@ -119,10 +121,14 @@ impl<'a> Terms<'a> {
             }
         }
     }
-    /// Inverse document frequency from the posting size.
-    pub fn idf(&self, i: usize, docs: usize) -> f32 {
-        let df = (self.posting_bytes(i) as f32 / 1.6).max(1.0);
-        ((docs as f32 + 1.0) / df).ln().max(0.1)
+    /// Number of units the term occurs in.
+    pub fn df(&self, i: usize) -> u32 {
+        self.data.search.term_df.get(i).copied().unwrap_or(0)
+    }
+    /// Inverse document frequency.
+    pub fn idf(&self, i: usize, units: usize) -> f32 {
+        let df = self.df(i).max(1) as f32;
+        ((units as f32 + 1.0) / df).ln().max(0.1)
     }
 }
 
@@ -130,9 +136,21 @@ impl<'a> Terms<'a> {
 fn field_weight(field: u8) -> f32 {
     match field {
         0 => 1.0,
-        1 => 0.85,
-        _ => 0.55,
+        1 => 0.95,
+        _ => 0.5,
     }
+}
+
+/// Ranking weights, in one place so their balance is visible.
+mod weight {
+    /// Share of the unit's own words the query covered, times this.
+    pub const COVERAGE: f32 = 2.5;
+    /// Billable codes over headers when both match.
+    pub const BILLABLE: f32 = 2.5;
+    /// The unspecified/NOS form, when nothing in the query says otherwise.
+    pub const GENERIC: f32 = 0.7;
+    /// Per character a code is shorter than seven: broader codes first on ties.
+    pub const SHORT_CODE: f32 = 0.08;
 }
 
 /// Runs a word query. Codes are handled by the engine before this.
@@ -145,24 +163,47 @@ pub fn search_words(
     if parsed.slots.is_empty() {
         return Vec::new();
     }
-    let n = data.nodes.len();
+    let s = &data.search;
+    let units = s.unit_node.len();
     let terms = Terms::new(data);
-    let mut sc = scratch.borrow_mut();
-    let sc = &mut *sc;
-    if sc.score.len() != n {
-        sc.score = vec![0.0; n];
-        sc.slots = vec![0; n];
-        sc.title_hits = vec![0; n];
+    let mut guard = scratch.borrow_mut();
+    let sc = &mut *guard;
+    if sc.score.len() != units {
+        sc.score = vec![0.0; units];
+        sc.slots = vec![0; units];
+        sc.title_hits = vec![0; units];
         sc.touched.clear();
     }
+    // Only a unit that matches the cheapest word can match every word: let
+    // that word's postings choose the candidates, the rest only add to them.
+    // When no candidate matches every word, score all units instead.
+    let anchor = parsed.cheapest_group(&terms);
+    let wanted_words = parsed.groups.iter().filter(|g| !g.alternatives.is_empty()).count() as u32;
+    let anchor_slots = anchor.map(|g| parsed.group_slot_mask(g)).unwrap_or(u32::MAX);
     for (si, slot) in parsed.slots.iter().enumerate() {
-        let bit = 1u32 << si;
-        accumulate(&terms, slot, bit, n, sc);
+        if anchor_slots & (1 << si) != 0 {
+            accumulate(&terms, slot, si, units, sc, true);
+        }
+    }
+    for (si, slot) in parsed.slots.iter().enumerate() {
+        if anchor_slots & (1 << si) == 0 {
+            accumulate(&terms, slot, si, units, sc, false);
+        }
+    }
+    let all_found = sc.touched.iter().any(|&u| parsed.matched_words(sc.slots[u as usize]).count_ones() == wanted_words);
+    if !all_found && anchor_slots != u32::MAX {
+        for (si, slot) in parsed.slots.iter().enumerate() {
+            if anchor_slots & (1 << si) == 0 {
+                accumulate(&terms, slot, si, units, sc, true);
+            }
+        }
     }
     let mut ranked: Vec<Ranked> = Vec::with_capacity(sc.touched.len().min(4096));
     let mut best_words = 0u32;
-    for &doc in &sc.touched {
-        let node = &data.nodes[doc as usize];
+    for &unit in &sc.touched {
+        let u = unit as usize;
+        let node_id = s.unit_node[u];
+        let Some(node) = data.nodes.get(node_id as usize) else { continue };
         if node.flags & FLAG_SEARCHABLE == 0 {
             continue;
         }
@@ -171,57 +212,76 @@ pub fn search_words(
                 continue;
             }
         }
-        let matched_words = parsed.matched_words(sc.slots[doc as usize]);
+        let matched_words = parsed.matched_words(sc.slots[u]);
         let count = matched_words.count_ones();
         if count < best_words {
             continue;
         }
-        best_words = best_words.max(count);
-        let title_terms = data.search.title_terms.get(doc as usize).copied().unwrap_or(1).max(1) as f32;
-        let coverage = (sc.title_hits[doc as usize] as f32 / title_terms).min(1.0);
-        let mut score = sc.score[doc as usize] + 2.5 * coverage;
+        best_words = count;
+        let len = s.unit_len[u].max(1) as f32;
+        let coverage = (sc.title_hits[u] as f32 / len).min(1.0);
+        let mut score = sc.score[u] + weight::COVERAGE * coverage;
         if node.flags & FLAG_BILLABLE != 0 {
-            score += 0.6;
+            score += weight::BILLABLE;
         }
-        ranked.push(Ranked { node: doc, score, matched_words });
+        if s.unit_flags[u] & UNIT_GENERIC != 0 {
+            score += weight::GENERIC;
+        }
+        let code_len = data.text(node.code).bytes().filter(|&b| b != b'.').count().min(7);
+        score += weight::SHORT_CODE * (7 - code_len) as f32;
+        ranked.push(Ranked { node: node_id, score, matched_words });
     }
-    for &doc in &sc.touched {
-        sc.score[doc as usize] = 0.0;
-        sc.slots[doc as usize] = 0;
-        sc.title_hits[doc as usize] = 0;
+    for &unit in &sc.touched {
+        let u = unit as usize;
+        sc.score[u] = 0.0;
+        sc.slots[u] = 0;
+        sc.title_hits[u] = 0;
     }
     sc.touched.clear();
     ranked.retain(|r| r.matched_words.count_ones() == best_words);
     let by_rank = |a: &Ranked, b: &Ranked| {
         b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal).then(a.node.cmp(&b.node))
     };
+    // A code may rank through several units; keep each code once, at its best.
     let limit = opts.limit.max(1);
-    if ranked.len() > limit {
-        ranked.select_nth_unstable_by(limit - 1, by_rank);
-        ranked.truncate(limit);
+    let want = limit * 4;
+    if ranked.len() > want {
+        ranked.select_nth_unstable_by(want - 1, by_rank);
+        ranked.truncate(want);
     }
     ranked.sort_by(by_rank);
+    let mut seen: Vec<u32> = Vec::with_capacity(limit);
+    ranked.retain(|r| {
+        if seen.contains(&r.node) || seen.len() >= limit {
+            return false;
+        }
+        seen.push(r.node);
+        true
+    });
     ranked
 }
 
-fn accumulate(terms: &Terms, slot: &Slot, bit: u32, n: usize, sc: &mut Scratch) {
+/// Adds one query word's matches. With `open`, a unit not yet seen becomes a
+/// candidate; without, only candidates gain.
+fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scratch, open: bool) {
+    let bit = 1u32 << si;
     for &(term, quality) in &slot.terms {
-        let idf = terms.idf(term as usize, n) * quality;
-        terms.for_each_posting(term as usize, |doc, field| {
-            let d = doc as usize;
-            if d >= n {
+        let idf = terms.idf(term as usize, units) * quality;
+        terms.for_each_posting(term as usize, |unit, field| {
+            let u = unit as usize;
+            if u >= units || sc.slots[u] & bit != 0 {
                 return;
             }
-            if sc.slots[d] & bit != 0 {
-                return;
+            if sc.slots[u] == 0 {
+                if !open {
+                    return;
+                }
+                sc.touched.push(unit);
             }
-            if sc.slots[d] == 0 && sc.score[d] == 0.0 {
-                sc.touched.push(doc);
-            }
-            sc.slots[d] |= bit;
-            sc.score[d] += idf * field_weight(field);
-            if field == 0 {
-                sc.title_hits[d] = sc.title_hits[d].saturating_add(1);
+            sc.slots[u] |= bit;
+            sc.score[u] += idf * field_weight(field);
+            if field <= 1 {
+                sc.title_hits[u] = sc.title_hits[u].saturating_add(1);
             }
         });
     }

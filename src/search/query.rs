@@ -47,9 +47,46 @@ impl ParsedQuery {
     }
 }
 
+impl ParsedQuery {
+    /// The group whose postings are fewest: its matches are the candidates.
+    pub fn cheapest_group(&self, terms: &Terms) -> Option<usize> {
+        self.groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| !g.alternatives.is_empty())
+            .min_by_key(|(_, g)| {
+                let mask = g.alternatives.iter().fold(0, |a, m| a | m);
+                self.slots
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, s)| s.terms.iter().map(|&(t, _)| terms.df(t as usize) as u64).sum::<u64>())
+                    .sum::<u64>()
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// Every slot any alternative of group `g` uses.
+    pub fn group_slot_mask(&self, g: usize) -> u32 {
+        self.groups.get(g).map(|g| g.alternatives.iter().fold(0, |a, m| a | m)).unwrap_or(0)
+    }
+}
+
 fn abbreviation<'a>(data: &'a IndexData, key: &str) -> Option<&'a [String]> {
     let list = &data.search.abbreviations;
     list.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| list[i].1.as_slice())
+}
+
+/// Longest abbreviation (up to three chunks, e.g. "ckd 3a", "copd exac")
+/// starting at `chunks[at]`: (chunks used, expansions).
+fn abbreviation_at<'a>(data: &'a IndexData, chunks: &[&str], at: usize) -> Option<(usize, &'a [String])> {
+    for n in (1..=3.min(chunks.len() - at)).rev() {
+        let key = chunks[at..at + n].join(" ");
+        if let Some(exp) = abbreviation(data, &key) {
+            return Some((n, exp));
+        }
+    }
+    None
 }
 
 /// Parses `query` against the index's terms and abbreviations.
@@ -57,47 +94,59 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
     let terms = Terms::new(data);
     let typing_last = !query.ends_with(char::is_whitespace);
     let lower = query.to_lowercase();
-    // (group text, alternatives as lists of words, may complete as a prefix)
-    let mut wanted: Vec<(String, Vec<Vec<String>>)> = Vec::new();
-    let chunks: Vec<&str> = lower.split_whitespace().collect();
-    for chunk in chunks.iter() {
-        let chunk = chunk.trim_matches(|c: char| ",;:()[]{}\"".contains(c));
-        if chunk.is_empty() {
-            continue;
-        }
-        if chunk.contains(|c: char| !c.is_alphanumeric()) {
-            if let Some(exp) = abbreviation(data, chunk) {
+    let chunks: Vec<&str> = lower
+        .split_whitespace()
+        .map(|c| c.trim_matches(|c: char| ",;:()[]{}\"".contains(c)))
+        .filter(|c| !c.is_empty())
+        .collect();
+    // (group text, alternatives as word lists, whether alternative 0 is the typed word)
+    let mut wanted: Vec<(String, Vec<Vec<String>>, bool)> = Vec::new();
+    let mut at = 0;
+    while at < chunks.len() {
+        // A multi-chunk or punctuated abbreviation is taken whole ("w/o", "ckd 3").
+        if let Some((n, exp)) = abbreviation_at(data, &chunks, at) {
+            if n > 1 || chunks[at].contains(|c: char| !c.is_alphanumeric()) {
                 let alts = exp.iter().map(|e| text::words(e)).collect();
-                wanted.push((chunk.to_string(), alts));
+                wanted.push((chunks[at..at + n].join(" "), alts, false));
+                at += n;
                 continue;
             }
         }
-        let ws = text::words(chunk);
-        let many = ws.len() > 1;
+        let ws = text::words(chunks[at]);
+        let many = ws.len() > 1 || chunks.len() > 1;
         for w in ws {
-            if text::is_stopword(&w) && (many || chunks.len() > 1) {
+            if text::is_stopword(&w) && many {
                 continue;
             }
             let mut alts = vec![vec![w.clone()]];
             if let Some(exp) = abbreviation(data, &w) {
                 alts.extend(exp.iter().map(|e| text::words(e)));
             }
-            wanted.push((w, alts));
+            wanted.push((w, alts, true));
         }
+        at += 1;
     }
     let last_group = wanted.len().saturating_sub(1);
     let mut parsed = ParsedQuery::default();
-    for (gi, (word, alts)) in wanted.into_iter().enumerate() {
+    for (gi, (word, alts, typed)) in wanted.into_iter().enumerate() {
         let mut group = Group { text: word.clone(), alternatives: Vec::new() };
+        let has_expansion = alts.len() > 1;
         for (ai, alt) in alts.iter().enumerate() {
             let mut mask = 0u32;
-            let words: Vec<&String> = alt.iter().filter(|w| !text::is_stopword(w)).collect();
-            for w in words {
+            for w in alt.iter().filter(|w| !text::is_stopword(w)) {
                 if parsed.slots.len() >= MAX_SLOTS {
+                    mask = 0;
                     break;
                 }
-                let prefix = typing_last && gi == last_group && ai == 0;
-                let slot = slot_for(&terms, w, prefix);
+                let as_typed = typed && ai == 0;
+                // A half-typed last word completes; a known abbreviation's
+                // completions count for less than its expansion.
+                let prefix = match (as_typed && typing_last && gi == last_group, has_expansion) {
+                    (false, _) => None,
+                    (true, false) => Some(0.9),
+                    (true, true) => Some(0.45),
+                };
+                let slot = slot_for(&terms, w, prefix, as_typed);
                 if slot.terms.is_empty() {
                     mask = 0;
                     break;
@@ -116,14 +165,14 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
     parsed
 }
 
-fn slot_for(terms: &Terms, word: &str, prefix: bool) -> Slot {
+fn slot_for(terms: &Terms, word: &str, prefix: Option<f32>, typed: bool) -> Slot {
     let mut slot = Slot::default();
     let stem = text::term(word);
     let exact = terms.find(stem.as_bytes());
     if let Some(t) = exact {
         slot.terms.push((t as u32, 1.0));
     }
-    if prefix {
+    if let Some(quality) = prefix {
         let mut completions: Vec<usize> = Vec::new();
         for p in [word, stem.as_str()] {
             for t in terms.prefix_range(p.as_bytes()) {
@@ -132,26 +181,43 @@ fn slot_for(terms: &Terms, word: &str, prefix: bool) -> Slot {
                 }
             }
         }
-        completions.sort_by_key(|&t| std::cmp::Reverse(terms.posting_bytes(t)));
+        completions.sort_by_key(|&t| std::cmp::Reverse(terms.df(t)));
         completions.truncate(MAX_COMPLETIONS);
         completions.sort_unstable();
-        slot.terms.extend(completions.into_iter().map(|t| (t as u32, 0.9)));
+        slot.terms.extend(completions.into_iter().map(|t| (t as u32, quality)));
     }
-    if slot.terms.is_empty() {
-        let max = fuzzy::allowed_edits(word.chars().count());
-        if max > 0 {
-            let (wb, sb) = (word.as_bytes(), stem.as_bytes());
-            for t in 0..terms.len() {
-                let cand = terms.term(t);
-                let d = fuzzy::osa_within(sb, cand, max)
-                    .into_iter()
-                    .chain(fuzzy::osa_within(wb, cand, max))
-                    .min();
-                if let Some(d) = d {
-                    slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));
-                }
+    if slot.terms.is_empty() && typed {
+        fuzzy_terms(terms, word, &stem, &mut slot);
+    }
+    slot
+}
+
+/// Terms within the word's edit budget. A typo rarely hits the first letter,
+/// so candidates share it (or swap the first two letters): this keeps the
+/// scan to a small slice of the dictionary.
+fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
+    let max = fuzzy::allowed_edits(word.chars().count());
+    if max == 0 {
+        return;
+    }
+    let (wb, sb) = (word.as_bytes(), stem.as_bytes());
+    let mut firsts = vec![wb[0]];
+    if wb.len() > 1 && wb[1] != wb[0] {
+        firsts.push(wb[1]);
+    }
+    for first in firsts {
+        for t in terms.prefix_range(&[first]) {
+            let cand = terms.term(t);
+            if cand.len().abs_diff(wb.len()) > max && cand.len().abs_diff(sb.len()) > max {
+                continue;
+            }
+            if first != wb[0] && cand.get(1) != Some(&wb[0]) {
+                continue;
+            }
+            let d = fuzzy::osa_within(sb, cand, max).into_iter().chain(fuzzy::osa_within(wb, cand, max)).min();
+            if let Some(d) = d {
+                slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));
             }
         }
     }
-    slot
 }

@@ -14,6 +14,12 @@ pub fn is_stopword(w: &str) -> bool {
     STOPWORDS.contains(&w)
 }
 
+/// Terms that mark the general form of a condition. A title is not less of a
+/// match for carrying them, so they do not count in its length.
+pub fn is_generic(term: &str) -> bool {
+    matches!(term, "unspecifi" | "unspecified" | "without" | "nos")
+}
+
 fn stemmer() -> &'static Stemmer {
     static STEMMER: OnceLock<Stemmer> = OnceLock::new();
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
