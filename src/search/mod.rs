@@ -44,6 +44,24 @@ pub struct Scratch {
     /// Query words found in the unit's own text (for coverage).
     title_hits: Vec<u8>,
     touched: Vec<u32>,
+    /// Frequent terms decoded once into 2 bits per unit (0 absent, else
+    /// field + 1), so checking a candidate costs one lookup, not a list scan.
+    field_maps: std::collections::HashMap<u32, Box<[u64]>>,
+}
+
+/// Terms at least this frequent get a field map once first needed.
+const FIELD_MAP_DF: u32 = 1024;
+
+/// Decodes a term's postings into a field map.
+fn build_field_map(terms: &Terms, term: u32, units: usize) -> Box<[u64]> {
+    let mut map = vec![0u64; units.div_ceil(32)].into_boxed_slice();
+    terms.for_each_posting(term as usize, |unit, field| {
+        let u = unit as usize;
+        if u < units {
+            map[u / 32] |= ((field as u64 + 1) & 3) << ((u % 32) * 2);
+        }
+    });
+    map
 }
 
 /// Read-only view of the term dictionary.
@@ -174,28 +192,34 @@ pub fn search_words(
         sc.title_hits = vec![0; units];
         sc.touched.clear();
     }
-    // Only a unit that matches the cheapest word can match every word: let
-    // that word's postings choose the candidates, the rest only add to them.
-    // When no candidate matches every word, score all units instead.
-    let anchor = parsed.cheapest_group(&terms);
-    let wanted_words = parsed.groups.iter().filter(|g| !g.alternatives.is_empty()).count() as u32;
-    let anchor_slots = anchor.map(|g| parsed.group_slot_mask(g)).unwrap_or(u32::MAX);
-    for (si, slot) in parsed.slots.iter().enumerate() {
-        if anchor_slots & (1 << si) != 0 {
-            accumulate(&terms, slot, si, units, sc, true);
-        }
-    }
-    for (si, slot) in parsed.slots.iter().enumerate() {
-        if anchor_slots & (1 << si) == 0 {
-            accumulate(&terms, slot, si, units, sc, false);
-        }
-    }
-    let all_found = sc.touched.iter().any(|&u| parsed.matched_words(sc.slots[u as usize]).count_ones() == wanted_words);
-    if !all_found && anchor_slots != u32::MAX {
+    // A unit none of the j cheapest query words touch can match at most
+    // G - j of the G words. So open candidates from the cheapest word, let
+    // the others only add to them, and open the next cheapest word only while
+    // the best candidate could still be beaten by a unit not yet seen.
+    let order = parsed.groups_by_cost(&terms);
+    let wanted = order.len() as u32;
+    let mut open_mask = 0u32;
+    for (j, &g) in order.iter().enumerate() {
+        let mask = parsed.group_slot_mask(g) & !open_mask;
         for (si, slot) in parsed.slots.iter().enumerate() {
-            if anchor_slots & (1 << si) == 0 {
+            if mask & (1 << si) != 0 {
                 accumulate(&terms, slot, si, units, sc, true);
             }
+        }
+        open_mask |= mask;
+        for (si, slot) in parsed.slots.iter().enumerate() {
+            if open_mask & (1 << si) == 0 {
+                accumulate(&terms, slot, si, units, sc, false);
+            }
+        }
+        let best = sc
+            .touched
+            .iter()
+            .map(|&u| parsed.matched_words(sc.slots[u as usize]).count_ones())
+            .max()
+            .unwrap_or(0);
+        if best + j as u32 >= wanted {
+            break;
         }
     }
     let mut ranked: Vec<Ranked> = Vec::with_capacity(sc.touched.len().min(4096));
@@ -267,6 +291,26 @@ fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scra
     let bit = 1u32 << si;
     for &(term, quality) in &slot.terms {
         let idf = terms.idf(term as usize, units) * quality;
+        let df = terms.df(term as usize);
+        if !open && df >= FIELD_MAP_DF && sc.touched.len() * 4 < df as usize {
+            // Few candidates, long list: look each candidate up instead.
+            let map = sc.field_maps.remove(&term).unwrap_or_else(|| build_field_map(terms, term, units));
+            for i in 0..sc.touched.len() {
+                let u = sc.touched[i] as usize;
+                let f = (map[u / 32] >> ((u % 32) * 2)) & 3;
+                if f == 0 || sc.slots[u] & bit != 0 {
+                    continue;
+                }
+                let field = (f - 1) as u8;
+                sc.slots[u] |= bit;
+                sc.score[u] += idf * field_weight(field);
+                if field <= 1 {
+                    sc.title_hits[u] = sc.title_hits[u].saturating_add(1);
+                }
+            }
+            sc.field_maps.insert(term, map);
+            continue;
+        }
         terms.for_each_posting(term as usize, |unit, field| {
             let u = unit as usize;
             if u >= units || sc.slots[u] & bit != 0 {
