@@ -21,7 +21,10 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { system: Some(System::Icd10cm), limit: 10 }
+        SearchOptions {
+            system: Some(System::Icd10cm),
+            limit: 10,
+        }
     }
 }
 
@@ -81,8 +84,14 @@ impl<'a> Terms<'a> {
     }
     pub fn term(&self, i: usize) -> &'a [u8] {
         let s = &self.data.search;
-        let start = if i == 0 { 0 } else { s.term_ends[i - 1] as usize };
-        s.term_text.get(start..s.term_ends[i] as usize).unwrap_or(&[])
+        let start = if i == 0 {
+            0
+        } else {
+            s.term_ends[i - 1] as usize
+        };
+        s.term_text
+            .get(start..s.term_ends[i] as usize)
+            .unwrap_or(&[])
     }
     /// Index of `t`, if it is a term.
     pub fn find(&self, t: &[u8]) -> Option<usize> {
@@ -104,7 +113,11 @@ impl<'a> Terms<'a> {
             while lo < hi {
                 let mid = (lo + hi) / 2;
                 let t = self.term(mid);
-                let before = if strict { t.starts_with(p) || t < p } else { t < p };
+                let before = if strict {
+                    t.starts_with(p) || t < p
+                } else {
+                    t < p
+                };
                 if before {
                     lo = mid + 1
                 } else {
@@ -118,14 +131,25 @@ impl<'a> Terms<'a> {
     /// Bytes of term i's posting list (a proxy for its document frequency).
     pub fn posting_bytes(&self, i: usize) -> usize {
         let s = &self.data.search;
-        let start = if i == 0 { 0 } else { s.posting_ends[i - 1] as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            s.posting_ends[i - 1] as usize
+        };
         s.posting_ends[i] as usize - start
     }
     /// Decodes term i's postings: (node id, field).
     pub fn for_each_posting(&self, i: usize, mut f: impl FnMut(u32, u8)) {
         let s = &self.data.search;
-        let start = if i == 0 { 0 } else { s.posting_ends[i - 1] as usize };
-        let bytes = s.postings.get(start..s.posting_ends[i] as usize).unwrap_or(&[]);
+        let start = if i == 0 {
+            0
+        } else {
+            s.posting_ends[i - 1] as usize
+        };
+        let bytes = s
+            .postings
+            .get(start..s.posting_ends[i] as usize)
+            .unwrap_or(&[]);
         let (mut doc, mut v, mut shift) = (0u32, 0u64, 0u32);
         for &b in bytes {
             v |= ((b & 0x7f) as u64) << shift;
@@ -169,6 +193,10 @@ mod weight {
     pub const GENERIC: f32 = 0.7;
     /// Per character a code is shorter than seven: broader codes first on ties.
     pub const SHORT_CODE: f32 = 0.08;
+    /// Price of each query word a unit lacks, when it may lack one.
+    pub const MISSING_WORD: f32 = 2.0;
+    /// Queries of at least this many words may rank units missing one.
+    pub const SLACK_FROM_WORDS: u32 = 4;
 }
 
 /// Runs a word query. Codes are handled by the engine before this.
@@ -224,10 +252,15 @@ pub fn search_words(
     }
     let mut ranked: Vec<Ranked> = Vec::with_capacity(sc.touched.len().min(4096));
     let mut best_words = 0u32;
+    // Long queries (old ICD-9 wording) carry words no title has: let a unit
+    // missing one of them compete, at a price.
+    let slack = u32::from(wanted >= weight::SLACK_FROM_WORDS);
     for &unit in &sc.touched {
         let u = unit as usize;
         let node_id = s.unit_node[u];
-        let Some(node) = data.nodes.get(node_id as usize) else { continue };
+        let Some(node) = data.nodes.get(node_id as usize) else {
+            continue;
+        };
         if node.flags & FLAG_SEARCHABLE == 0 {
             continue;
         }
@@ -238,10 +271,10 @@ pub fn search_words(
         }
         let matched_words = parsed.matched_words(sc.slots[u]);
         let count = matched_words.count_ones();
-        if count < best_words {
+        if count + slack < best_words {
             continue;
         }
-        best_words = count;
+        best_words = best_words.max(count);
         let len = s.unit_len[u].max(1) as f32;
         let coverage = (sc.title_hits[u] as f32 / len).min(1.0);
         let mut score = sc.score[u] + weight::COVERAGE * coverage;
@@ -251,9 +284,18 @@ pub fn search_words(
         if s.unit_flags[u] & UNIT_GENERIC != 0 {
             score += weight::GENERIC;
         }
-        let code_len = data.text(node.code).bytes().filter(|&b| b != b'.').count().min(7);
+        let code_len = data
+            .text(node.code)
+            .bytes()
+            .filter(|&b| b != b'.')
+            .count()
+            .min(7);
         score += weight::SHORT_CODE * (7 - code_len) as f32;
-        ranked.push(Ranked { node: node_id, score, matched_words });
+        ranked.push(Ranked {
+            node: node_id,
+            score,
+            matched_words,
+        });
     }
     for &unit in &sc.touched {
         let u = unit as usize;
@@ -262,9 +304,18 @@ pub fn search_words(
         sc.title_hits[u] = 0;
     }
     sc.touched.clear();
-    ranked.retain(|r| r.matched_words.count_ones() == best_words);
+    // A unit matching every word outranks all that miss one.
+    let slack = if best_words >= wanted { 0 } else { slack };
+    ranked.retain_mut(|r| {
+        let missing = best_words - r.matched_words.count_ones().min(best_words);
+        r.score -= weight::MISSING_WORD * missing as f32;
+        missing <= slack
+    });
     let by_rank = |a: &Ranked, b: &Ranked| {
-        b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal).then(a.node.cmp(&b.node))
+        b.score
+            .partial_cmp(&a.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.node.cmp(&b.node))
     };
     // A code may rank through several units; keep each code once, at its best.
     let limit = opts.limit.max(1);
@@ -294,7 +345,10 @@ fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scra
         let df = terms.df(term as usize);
         if !open && df >= FIELD_MAP_DF && sc.touched.len() * 4 < df as usize {
             // Few candidates, long list: look each candidate up instead.
-            let map = sc.field_maps.remove(&term).unwrap_or_else(|| build_field_map(terms, term, units));
+            let map = sc
+                .field_maps
+                .remove(&term)
+                .unwrap_or_else(|| build_field_map(terms, term, units));
             for i in 0..sc.touched.len() {
                 let u = sc.touched[i] as usize;
                 let f = (map[u / 32] >> ((u % 32) * 2)) & 3;

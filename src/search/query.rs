@@ -39,7 +39,10 @@ impl ParsedQuery {
     pub fn matched_words(&self, slot_mask: u32) -> u32 {
         let mut out = 0;
         for (gi, g) in self.groups.iter().enumerate() {
-            if g.alternatives.iter().any(|&alt| alt != 0 && alt & slot_mask == alt) {
+            if g.alternatives
+                .iter()
+                .any(|&alt| alt != 0 && alt & slot_mask == alt)
+            {
                 out |= 1 << gi;
             }
         }
@@ -62,7 +65,12 @@ impl ParsedQuery {
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| mask & (1 << i) != 0)
-                    .map(|(_, s)| s.terms.iter().map(|&(t, _)| terms.df(t as usize) as u64).sum::<u64>())
+                    .map(|(_, s)| {
+                        s.terms
+                            .iter()
+                            .map(|&(t, _)| terms.df(t as usize) as u64)
+                            .sum::<u64>()
+                    })
                     .sum::<u64>();
                 (cost, gi)
             })
@@ -73,18 +81,27 @@ impl ParsedQuery {
 
     /// Every slot any alternative of group `g` uses.
     pub fn group_slot_mask(&self, g: usize) -> u32 {
-        self.groups.get(g).map(|g| g.alternatives.iter().fold(0, |a, m| a | m)).unwrap_or(0)
+        self.groups
+            .get(g)
+            .map(|g| g.alternatives.iter().fold(0, |a, m| a | m))
+            .unwrap_or(0)
     }
 }
 
 fn abbreviation<'a>(data: &'a IndexData, key: &str) -> Option<&'a [String]> {
     let list = &data.search.abbreviations;
-    list.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| list[i].1.as_slice())
+    list.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        .ok()
+        .map(|i| list[i].1.as_slice())
 }
 
 /// Longest abbreviation (up to three chunks, e.g. "ckd 3a", "copd exac")
 /// starting at `chunks[at]`: (chunks used, expansions).
-fn abbreviation_at<'a>(data: &'a IndexData, chunks: &[&str], at: usize) -> Option<(usize, &'a [String])> {
+fn abbreviation_at<'a>(
+    data: &'a IndexData,
+    chunks: &[&str],
+    at: usize,
+) -> Option<(usize, &'a [String])> {
     for n in (1..=3.min(chunks.len() - at)).rev() {
         let key = chunks[at..at + n].join(" ");
         if let Some(exp) = abbreviation(data, &key) {
@@ -134,7 +151,10 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
     let last_group = wanted.len().saturating_sub(1);
     let mut parsed = ParsedQuery::default();
     for (gi, (word, alts, typed)) in wanted.into_iter().enumerate() {
-        let mut group = Group { text: word.clone(), alternatives: Vec::new() };
+        let mut group = Group {
+            text: word.clone(),
+            alternatives: Vec::new(),
+        };
         let has_expansion = alts.len() > 1;
         for (ai, alt) in alts.iter().enumerate() {
             let mut mask = 0u32;
@@ -194,7 +214,8 @@ fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool
         completions.sort_by_key(|&t| std::cmp::Reverse(terms.df(t)));
         completions.truncate(max_completions);
         completions.sort_unstable();
-        slot.terms.extend(completions.into_iter().map(|t| (t as u32, quality)));
+        slot.terms
+            .extend(completions.into_iter().map(|t| (t as u32, quality)));
     }
     let rare = exact.map_or(true, |t| terms.df(t) < RARE_DF);
     if typed && rare {
@@ -220,7 +241,10 @@ fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot) {
     }
     for t in terms.prefix_range(&w[..1]) {
         let cand = terms.term(t);
-        if cand.len() <= w.len() || cand.len() > w.len() * 3 || slot.terms.iter().any(|&(x, _)| x as usize == t) {
+        if cand.len() <= w.len()
+            || cand.len() > w.len() * 3
+            || slot.terms.iter().any(|&(x, _)| x as usize == t)
+        {
             continue;
         }
         if is_subsequence(w, cand) {
@@ -256,7 +280,10 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
                 continue;
             }
-            let d = fuzzy::osa_within(sb, cand, max).into_iter().chain(fuzzy::osa_within(wb, cand, max)).min();
+            let d = fuzzy::osa_within(sb, cand, max)
+                .into_iter()
+                .chain(fuzzy::osa_within(wb, cand, max))
+                .min();
             if let Some(d) = d {
                 slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));
             }
