@@ -4,6 +4,7 @@ use crate::index::format::*;
 use crate::model::*;
 use crate::search::{self, query, Scratch, SearchOptions};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 /// Why a lookup found nothing, with what to do about it.
@@ -125,10 +126,21 @@ impl Engine {
     pub fn node_code(&self, id: u32) -> &str {
         self.node(id).map(|n| self.data.text(n.code)).unwrap_or("")
     }
-    pub fn node_title(&self, id: u32) -> Option<&str> {
-        self.node(id)
-            .map(|n| self.data.text(n.title))
-            .filter(|t| !t.is_empty())
+    /// A node's title. A 7th-character code stores only its character's
+    /// meaning; its title is its parent's title, a comma, and that meaning
+    /// (the form CMS uses), so 70,000 long titles are not stored twice.
+    pub fn node_title(&self, id: u32) -> Option<Cow<'_, str>> {
+        let n = self.node(id)?;
+        let own = self.data.text(n.title);
+        if own.is_empty() {
+            return None;
+        }
+        if n.seventh != 0 {
+            if let Some(parent) = self.parent(id).and_then(|p| self.node_title(p)) {
+                return Some(Cow::Owned(format!("{parent}, {own}")));
+            }
+        }
+        Some(Cow::Borrowed(own))
     }
     pub fn is_billable(&self, id: u32) -> bool {
         self.node(id).is_some_and(|n| n.flags & FLAG_BILLABLE != 0)
@@ -292,14 +304,14 @@ impl Engine {
         let node = self.data.nodes[id as usize];
         let system = System::from_u8(node.system);
         let code = self.node_code(id).to_string();
-        let title = self.node_title(id).map(str::to_string);
+        let title = self.node_title(id).map(Cow::into_owned);
         let chain = self.ancestry(id);
         let path = chain[..chain.len() - 1]
             .iter()
             .map(|&a| PathEntry {
                 code: self.node_code(a).to_string(),
                 kind: NodeKind::from_u8(self.data.nodes[a as usize].kind),
-                title: self.node_title(a).unwrap_or("").to_string(),
+                title: self.node_title(a).map(Cow::into_owned).unwrap_or_default(),
             })
             .collect();
         let mut notes = Vec::new();
@@ -361,7 +373,7 @@ impl Engine {
                 .iter()
                 .map(|&c| ChildEntry {
                     code: self.node_code(c).to_string(),
-                    title: self.node_title(c).map(str::to_string),
+                    title: self.node_title(c).map(Cow::into_owned),
                     billable: self.is_billable(c),
                 })
                 .collect()
@@ -426,7 +438,7 @@ impl Engine {
     fn hit(&self, id: u32, score: f32, matched: Vec<String>) -> SearchHit {
         SearchHit {
             code: self.node_code(id).to_string(),
-            title: self.node_title(id).unwrap_or("").to_string(),
+            title: self.node_title(id).map(Cow::into_owned).unwrap_or_default(),
             system: self.system_of(id),
             billable: self.is_billable(id),
             matched,
