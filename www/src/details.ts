@@ -77,7 +77,7 @@ export class DetailsView {
   private article(rec: CodeRecord, validityOut: HTMLElement): HTMLElement {
     const { linker } = this.ctx;
     const headingId = nextId('rec');
-    const title = rec.title ?? rec.title_missing_reason ?? 'No title in the bundled data';
+    const title = rec.title ?? 'No title in the bundled data';
     const canAdd = rec.billable;
 
     return h('article', { class: `record record-${rec.system}`, attrs: { 'aria-labelledby': headingId } },
@@ -87,10 +87,11 @@ export class DetailsView {
           h('span', { class: 'code code-large', text: rec.code }), ' ',
           h('span', { class: rec.title ? 'record-title' : 'record-title muted', text: title }),
         ),
+        rec.title_missing_reason ? h('p', { class: 'muted', text: `Why: ${rec.title_missing_reason}.` }) : null,
         h('div', { class: 'tags' },
           h('span', { class: `tag tag-${rec.system}`, text: SYSTEM_NAME[rec.system] }),
           rec.system === 'icd10cm' ? h('span', { class: 'tag', text: KIND_NAME[rec.kind] }) : null,
-          billableTag(rec),
+          rec.in_release || rec.billable ? billableTag(rec) : null,
           rec.in_release ? null : h('span', { class: 'tag tag-warn', text: rec.system === 'hcpcs' ? 'not active this quarter' : 'not in this release' }),
         ),
         h('div', { class: 'actions no-print' },
@@ -173,9 +174,11 @@ export function validityText(rec: CodeRecord, date: string, info: Info): (Node |
   if (date < first.from) why = `It takes effect on ${first.from}.`;
   else if (last.until && date > last.until) why = `It was deleted: last valid ${last.until}.`;
   else why = 'It was not valid on that date: see the periods below.';
-  const through = rec.system === 'icd10cm' && typeof info.icd10cm_validity_through === 'string'
-    ? ` (validity data through ${info.icd10cm_validity_through})` : '';
-  return [h('span', { class: 'status-bad', text: `Not valid on ${date}. ` }), why, through];
+  const end = rec.system === 'icd10cm' ? info.icd10cm_validity_through : null;
+  const through = typeof end === 'string' && end && date > end
+    ? ` The bundled validity data ends ${end}: a newer medcode build may know this date.` : '';
+  const now = !rec.billable && rec.children?.length ? ' It is now a header: pick one of the codes below.' : '';
+  return [h('span', { class: 'status-bad', text: `Not valid on ${date}. ` }), why, through, now];
 }
 
 function spansList(spans: ValiditySpan[]): HTMLElement | null {

@@ -138,6 +138,43 @@ export async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/**
+ * A response's bytes, gunzipped while they arrive when they are gzip (the
+ * download and the decompression overlap). Magic bytes decide, not headers.
+ */
+export async function responseBytes(res: Response): Promise<Uint8Array> {
+  if (!res.body || typeof DecompressionStream !== 'function') {
+    return gunzipIfNeeded(new Uint8Array(await res.arrayBuffer()));
+  }
+  const reader = res.body.getReader();
+  const head: Uint8Array[] = [];
+  let seen = 0;
+  while (seen < 2) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    head.push(value);
+    seen += value.length;
+  }
+  const first = head[0];
+  const second = first && first.length > 1 ? first[1] : head[1]?.[0];
+  const gzip = first !== undefined && first[0] === GZIP_MAGIC[0] && second === GZIP_MAGIC[1];
+  const whole = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of head) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  const stream = gzip ? whole.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>) : whole;
+  return new Uint8Array(await new Response(stream as ReadableStream<BufferSource>).arrayBuffer());
+}
+
 export function base64ToBytes(text: string): Uint8Array {
   const clean = text.replace(/\s+/g, '');
   const from = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;

@@ -4,7 +4,7 @@
 
 import init, { MedcodeEngine } from 'medcode-glue-web';
 import type { Engine, Loaded } from './engine';
-import { attachNcci, gunzipIfNeeded } from './engine';
+import { attachNcci, responseBytes } from './engine';
 import { startApp } from './app';
 import { watchServiceWorker } from './sw-client';
 
@@ -14,7 +14,7 @@ declare const MEDCODE_ASSETS: { wasm: string; index: string; ncci: string | null
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`could not load ${url} (HTTP ${res.status}): the site is missing a file; rebuild or re-copy dist/www`);
-  return gunzipIfNeeded(new Uint8Array(await res.arrayBuffer()));
+  return responseBytes(res);
 }
 
 async function load(): Promise<Loaded> {

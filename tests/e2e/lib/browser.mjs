@@ -92,9 +92,9 @@ export function foreignRequests(requests, { origins = [], files = [] } = {}) {
     });
 }
 
-/** Starts scripts/serve.mjs on a free port; resolves to { url, stop() }. */
-export async function startServer() {
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/serve.mjs'), '--port', '0'], {
+/** Starts scripts/serve.mjs on a free port (optionally another site folder); resolves to { url, origin, stop() }. */
+export async function startServer({ www } = {}) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/serve.mjs'), '--port', '0', ...(www ? ['--www', www] : [])], {
     env: { ...process.env, ROOT, DIST },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -202,6 +202,23 @@ export function lookupTests(ctx) {
     await page.evaluate(() => localStorage.removeItem('medcode.theme'));
   });
 
+  test('print: the record without the controls, in black on white', T, async () => {
+    const { page, url } = ctx();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await openReady(page, url);
+    await openCode(page, 'S52.501');
+    await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+    const shown = await page.evaluate(() => Object.fromEntries(
+      ['#search-form', '.site-nav', '#theme-toggle', '#details .actions', '#details .seventh-result .button', '#details h2', '#details .notes']
+        .map((sel) => [sel, getComputedStyle(document.querySelector(sel)).display !== 'none'])));
+    assert.deepEqual(shown, {
+      '#search-form': false, '.site-nav': false, '#theme-toggle': false, '#details .actions': false,
+      '#details .seventh-result .button': false, '#details h2': true, '#details .notes': true,
+    });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
+    await page.emulateMedia({ media: 'screen', colorScheme: 'light' });
+  });
+
   test('axe-core: no violations, light and dark, lookup and claim views', T, async () => {
     const { page, url } = ctx();
     for (const scheme of ['light', 'dark']) {
@@ -286,6 +303,31 @@ export function claimTests(ctx) {
     // The summary lists every issue; its buttons move to the field.
     const summaryButtons = page.locator('.claim-summary .issue-list button');
     assert.equal(await summaryButtons.count(), issues.length);
+  });
+
+  test('claim form: NCCI pairs and the Medicare pointer limit', T, async (t) => {
+    const { page, url } = ctx();
+    await openReady(page, url);
+    await openClaim(page);
+    if (!(await hasClaimChecks(page))) {
+      t.skip('this engine build has no validateClaim yet');
+      return;
+    }
+    const line = (code, pointers) => ({ from: '2026-03-10', to: '2026-03-10', place_of_service: '11', code, diagnosis_pointers: pointers, units: 1, charge: '10.00' });
+    const claim = { diagnoses: ['E11.9', 'I10'], service_lines: [line('A9501', ['A', 'B']), line('A9512', ['A'])] };
+    await page.evaluate((text) => window.medcode.claim.importText(text, 'ncci.json'), JSON.stringify(claim));
+    let issues = await claimIssues(page);
+    if (await page.evaluate(() => window.medcode.loaded.ncci)) {
+      assert.ok(issues.some((i) => i.rule === 'ncci.ptp' && i.field === 'service_lines[1].code'), JSON.stringify(issues));
+      assert.equal(await page.locator('.line').nth(1).getByLabel(/24D Code/).getAttribute('aria-invalid'), 'true');
+    } else {
+      t.diagnostic('no NCCI table in this build');
+    }
+    assert.ok(!issues.some((i) => i.rule.startsWith('pointer.')), JSON.stringify(issues));
+    await page.getByLabel('Payer rules').selectOption('medicare');
+    issues = await claimIssues(page);
+    assert.ok(issues.some((i) => i.rule === 'pointer.too_many' && i.field.startsWith('service_lines[0].diagnosis_pointers')), JSON.stringify(issues));
+    await page.getByLabel('Payer rules').selectOption('cms1500');
   });
 
   test('claim JSON: import fills the form, export writes the same claim', T, async (t) => {
