@@ -98,6 +98,12 @@ const indexGz = gzipCached(indexRaw, 'medcode.idx');
 const ncciRaw = fs.existsSync(NCCI) ? fs.readFileSync(NCCI) : null;
 const ncciGz = ncciRaw ? gzipCached(ncciRaw, 'ncci.idx') : null;
 
+const cspHash = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+// Applies a remembered theme before the first paint (the app script runs
+// late, after the single file's embedded data): allowed by its CSP hash.
+const THEME_BOOT = "try{var t=localStorage.getItem('medcode.theme');if(t==='light'||t==='dark')document.documentElement.dataset.theme=t}catch(e){}";
+
 async function bundle(entry, format, define) {
   const result = await esbuild.build({
     entryPoints: [path.join(WWW, 'src', entry)],
@@ -162,16 +168,16 @@ async function buildSite() {
   };
   files.set('manifest.webmanifest', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
 
-  const version = short(Buffer.from([template, ...[...files.entries()].map(([n, c]) => `${n}:${sha256(c)}`)].join('\n')));
   const csp = [
-    "default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
+    "default-src 'none'", `script-src 'self' ${cspHash(THEME_BOOT)} 'wasm-unsafe-eval'`, "style-src 'self'",
     "img-src 'self' data:", "connect-src 'self'", "manifest-src 'self'", "worker-src 'self'",
     "base-uri 'none'", "form-action 'none'",
   ].join('; ');
-  const html = fill(template, {
+  const page = (version) => fill(template, {
     csp,
     version,
     head: [
+      `<script>${THEME_BOOT}</script>`,
       `<meta name="theme-color" content="#0b57d0">`,
       `<link rel="stylesheet" href="${cssName}">`,
       `<link rel="manifest" href="manifest.webmanifest">`,
@@ -184,7 +190,10 @@ async function buildSite() {
     ].filter(Boolean).join('\n'),
     body: `<script type="module" src="${appName}"></script>`,
   });
-  files.set('index.html', Buffer.from(html));
+  // The version covers every byte of the page and of the files it uses, so
+  // any change makes a new sw.js, which is how browsers notice an update.
+  const version = short(Buffer.from([page(''), ...[...files.entries()].map(([n, c]) => `${n}:${sha256(c)}`)].join('\n')));
+  files.set('index.html', Buffer.from(page(version)));
   const sw = await bundle('sw.ts', 'iife', { MEDCODE_VERSION: version, MEDCODE_FILES: [...files.keys()] });
   files.set('sw.js', sw);
 
@@ -199,7 +208,6 @@ async function buildSite() {
 }
 
 // ---- dist/medcode.html --------------------------------------------------------
-const cspHash = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 function base64Block(buf) {
   // Lines of 76 so editors and mail tools cope with the file.
@@ -217,7 +225,7 @@ async function buildSingle() {
     if (/<\/(script|style)/i.test(text)) die(`${name} contains a closing tag and cannot be inlined`);
   }
   const version = short(Buffer.from([template, style, app, glue, sha256(nmWasm), sha256(indexRaw), ncciRaw ? sha256(ncciRaw) : ''].join('\n')));
-  const scripts = [glue, app];
+  const scripts = [THEME_BOOT, glue, app];
   const csp = [
     "default-src 'none'",
     `script-src ${scripts.map(cspHash).join(' ')} 'wasm-unsafe-eval'`,
@@ -228,7 +236,7 @@ async function buildSingle() {
   const html = fill(template, {
     csp,
     version,
-    head: `<link rel="icon" href="${icon}" type="image/svg+xml">\n<style>${style}</style>`,
+    head: `<script>${THEME_BOOT}</script>\n<link rel="icon" href="${icon}" type="image/svg+xml">\n<style>${style}</style>`,
     body: [
       '<!-- The engine (WebAssembly) and the code index, gzip then base64. -->',
       `<script type="application/octet-stream" id="medcode-wasm">\n${base64Block(gzipCached(nmWasm, 'medcode_bg.wasm'))}\n</script>`,

@@ -193,7 +193,10 @@ export function lookupTests(ctx) {
     assert.equal(await page.locator('#theme-toggle').getAttribute('aria-pressed'), 'true');
     await page.locator('#theme-toggle').click();
     assert.equal(await bg(), 'rgb(255, 255, 255)');
-    await page.reload();
+    await page.reload({ waitUntil: 'commit' });
+    await page.waitForSelector('body');
+    // Applied before the app script runs (no flash of the system theme).
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
     await page.waitForFunction(() => document.documentElement.dataset.state === 'ready');
     assert.equal(await bg(), 'rgb(255, 255, 255)', 'the choice survives a reload');
     await page.locator('#theme-toggle').click(); // back to dark, remembered as dark

@@ -27,8 +27,8 @@ try {
   await openClaim(page);
   await page.getByRole('button', { name: 'Load example' }).click();
   await page.waitForSelector('.claim-form .issue');
-  await page.locator('input[data-path="diagnoses[0]"]').scrollIntoViewIfNeeded();
-  await page.evaluate(() => window.scrollTo(0, document.querySelector('.claim-count').getBoundingClientRect().top + window.scrollY - 16));
+  await page.setViewportSize({ width: 1280, height: 1180 });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.mouse.move(0, 0);
   await page.screenshot({ path: path.join(OUT, 'www-dark.png') });
   console.log(`wrote ${path.relative(ROOT, OUT)}/www.png and www-dark.png`);

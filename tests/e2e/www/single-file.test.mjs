@@ -34,6 +34,7 @@ test('the single file is under 8 MB and carries no external reference', () => {
   const html = fs.readFileSync(FILE, 'utf8');
   assert.ok(!/\b(src|href)="(https?:)?\/\//.test(html), 'no src/href to another host');
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  assert.ok(!html.includes('innerHTML'), 'no innerHTML anywhere in the page');
 });
 
 test('opens from file:// and reports its load time', { timeout: 60_000 }, async (t) => {
