@@ -56,9 +56,20 @@ test('a copy anywhere (spaces in the path, like a USB stick) works the same', { 
   assert.match(await detailsHeading(page), /^J44/);
 });
 
+test('a damaged copy says what is wrong instead of failing silently', { timeout: 60_000 }, async () => {
+  copyDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'medcode usb '));
+  const damaged = path.join(copyDir, 'medcode damaged.html');
+  const html = fs.readFileSync(FILE, 'utf8').replace(/(<script type="application\/octet-stream" id="medcode-index">)[^<]*/, '$1');
+  fs.writeFileSync(damaged, html);
+  await page.goto(pathToFileURL(damaged).href);
+  await page.waitForFunction(() => document.documentElement.dataset.state === 'error');
+  assert.match(await page.locator('#load-error').textContent(), /^medcode could not start: this page lost its embedded medcode-index: get a fresh copy of medcode\.html/);
+  assert.ok(await page.locator('#load-error').isVisible());
+});
+
 test('no request beyond the file itself', () => {
   const files = [url];
-  if (copyDir) files.push(pathToFileURL(path.join(copyDir, 'medcode copy.html')).href);
+  if (copyDir) files.push(...fs.readdirSync(copyDir).map((f) => pathToFileURL(path.join(copyDir, f)).href));
   assert.ok(browser.requests.length >= 1);
   assert.deepEqual(foreignRequests(browser.requests, { files }), []);
   assert.deepEqual(browser.errors, [], 'no page errors');

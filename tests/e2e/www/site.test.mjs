@@ -59,6 +59,16 @@ test('no request left the site: only its own files', { timeout: 30_000 }, async 
   assert.deepEqual(browser.errors, [], 'no page errors');
 });
 
+test('PWA: Chromium finds the site installable', { timeout: 60_000 }, async () => {
+  await openReady(page, server.url);
+  await page.waitForFunction(async () => { await navigator.serviceWorker.ready; return Boolean(navigator.serviceWorker.controller); });
+  const cdp = await browser.context.newCDPSession(page);
+  const manifest = await cdp.send('Page.getAppManifest');
+  assert.deepEqual(manifest.errors, []);
+  assert.deepEqual((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors, []);
+  await cdp.detach();
+});
+
 test('PWA: with the server stopped, the cached site still answers', { timeout: 90_000 }, async () => {
   await openReady(page, server.url);
   const cached = await page.evaluate(async () => {
