@@ -280,7 +280,7 @@ export class ClaimForm {
       l.legend.textContent = `Line ${i + 1}`;
       l.remove.hidden = this.lines.length === 1;
       l.remove.setAttribute('aria-label', `Remove line ${i + 1}`);
-      const name = (el: Element, what: string) => this.nameOf.set(el, `Line ${i + 1} ${what}`);
+      const name = (el: Element, what: string) => this.nameOf.set(el, `Line ${i + 1} ${what}`.trim());
       name(l.root, ''); name(l.from, '24A from'); name(l.to, '24A to'); name(l.pos, '24B place of service');
       name(l.code, '24D code'); name(l.charge, '24F charges'); name(l.units, '24G units');
       name(l.modGroup, '24D modifiers'); name(l.ptrGroup, '24E pointers');
