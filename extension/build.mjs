@@ -5,7 +5,7 @@
 // Manifest = manifest/base.json + manifest/<browser>.json (+ manifest/test.json
 // for --test); "universal" carries both browsers' keys (load unpacked anywhere).
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,6 +19,7 @@ const browser = args.browser ?? "chrome";
 const out = resolve(args.out ?? join(root, "dist/extension"));
 const wasmDir = resolve(args.wasm ?? join(root, "build/wasm"));
 const index = resolve(args.index ?? join(root, "dist/medcode.idx"));
+const ncci = resolve(args.ncci ?? join(dirname(index), "ncci.idx"));
 if (!["chrome", "firefox", "universal"].includes(browser)) throw new Error(`--browser: chrome, firefox or universal, not ${browser}`);
 
 const readJson = (p) => JSON.parse(readFileSync(join(here, p), "utf8"));
@@ -37,7 +38,16 @@ if (browser === "universal") {
   // both background keys: Chrome uses service_worker, Firefox uses scripts
   manifest.background = { service_worker: "background.js", scripts: ["background.js"], type: "module" };
 }
-if (args.test) manifest = merge(manifest, strip(readJson("manifest/test.json")));
+if (args.test) {
+  manifest = merge(manifest, strip(readJson("manifest/test.json")));
+  for (const p of patches) {
+    try {
+      manifest = merge(manifest, strip(readJson(`manifest/test-${p}.json`)));
+    } catch (e) {
+      if (e.code !== "ENOENT") throw e;
+    }
+  }
+}
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8").match(/^version\s*=\s*"([^"]+)"/m);
 if (cargo) manifest.version = cargo[1].replace(/-.*$/, "");
 
@@ -60,5 +70,6 @@ for (const f of ["popup.html", "options.html", "ui.css"]) copyFileSync(join(here
 for (const f of readdirSync(join(here, "icons"))) if (f.endsWith(".png")) copyFileSync(join(here, "icons", f), join(out, "icons", f));
 copyFileSync(join(wasmDir, "medcode_bg.wasm"), join(out, "medcode_bg.wasm"));
 copyFileSync(index, join(out, "medcode.idx"));
+if (existsSync(ncci)) copyFileSync(ncci, join(out, "ncci.idx")); // NCCI PTP edits (ncci.ptp rule)
 writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 console.log(`extension (${browser}${args.test ? ", test" : ""}) -> ${out}`);

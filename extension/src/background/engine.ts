@@ -13,7 +13,11 @@ let lastLoadMs = 0;
 export interface EngineAssets {
   wasmUrl: string;
   indexUrl: string;
+  /** NCCI PTP edits (optional: packaged when the build had them) */
+  ncciUrl: string;
 }
+
+let ncciAttached = false;
 
 /** The engine, loading it on first use; `cold` says whether this call loaded it. */
 export async function getEngine(assets: EngineAssets): Promise<{ engine: Engine; cold: boolean }> {
@@ -29,14 +33,19 @@ export async function getEngine(assets: EngineAssets): Promise<{ engine: Engine;
 
 async function load(assets: EngineAssets): Promise<Engine> {
   const t0 = performance.now();
-  const [, bytes] = await Promise.all([
+  const [, bytes, ncci] = await Promise.all([
     init({ module_or_path: assets.wasmUrl }),
     fetch(assets.indexUrl).then((r) => {
       if (!r.ok) throw new Error(`medcode: cannot read the bundled index (${r.status}); reinstall the extension`);
       return r.arrayBuffer();
     }),
+    fetch(assets.ncciUrl).then((r) => (r.ok ? r.arrayBuffer() : null), () => null),
   ]);
   const engine = new MedcodeEngine(new Uint8Array(bytes)) as unknown as Engine;
+  if (ncci && typeof engine.attachNcci === "function") {
+    engine.attachNcci(new Uint8Array(ncci));
+    ncciAttached = true;
+  }
   lastLoadMs = performance.now() - t0;
   return engine;
 }
@@ -47,5 +56,6 @@ export function status(engine: Engine, cold: boolean): EngineStatus {
     loadMs: Math.round(lastLoadMs * 10) / 10,
     validateField: typeof engine.validateField === "function",
     validateClaim: typeof engine.validateClaim === "function",
+    ncci: ncciAttached,
   };
 }

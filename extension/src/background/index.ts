@@ -9,7 +9,7 @@ import { handle, type ServiceDeps } from "./service";
 import { syncSites } from "./sites";
 
 const p = backgroundPlatform();
-const assets = { wasmUrl: p.getURL("medcode_bg.wasm"), indexUrl: p.getURL("medcode.idx") };
+const assets = { wasmUrl: p.getURL("medcode_bg.wasm"), indexUrl: p.getURL("medcode.idx"), ncciUrl: p.getURL("ncci.idx") };
 
 const deps: ServiceDeps = {
   engine: () => getEngine(assets),

@@ -1,5 +1,5 @@
-// Payer-profile rules layered on the engine's claim report. Only what a
-// profile changes lives here; every general rule is the engine's.
+// The Medicare one-pointer rule for engines without validateClaim options
+// (fallback only: newer engines take {profile: "medicare"} themselves).
 
 import type { Claim, Issue } from "../shared/engine-api";
 import type { PayerProfile } from "../shared/settings";

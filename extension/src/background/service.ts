@@ -47,10 +47,11 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
         }
       }) satisfies Replies["validateFields"];
     case "validateClaim": {
-      const base = typeof engine.validateClaim === "function"
-        ? engine.validateClaim(msg.claim, msg.today)
-        : { valid: true, issues: fallbackClaim(engine, msg.claim) };
-      const issues = [...base.issues, ...profileIssues(msg.claim, msg.profile)];
+      if (typeof engine.validateClaim === "function") {
+        const r = engine.validateClaim(msg.claim, msg.today, { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });
+        return { valid: r.valid, issues: r.issues } satisfies Replies["validateClaim"];
+      }
+      const issues = [...fallbackClaim(engine, msg.claim), ...profileIssues(msg.claim, msg.profile)];
       return { valid: !issues.some((i) => i.severity === "error"), issues } satisfies Replies["validateClaim"];
     }
   }

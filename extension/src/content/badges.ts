@@ -89,7 +89,7 @@ export class Badges {
   }
 
   private draw(en: Entry): void {
-    if (!en.visible || !en.field.isConnected || en.field.value.trim() === "") {
+    if (!en.visible || !en.field.isConnected || (en.field.value.trim() === "" && !en.issues.length)) {
       en.badge?.remove();
       en.badge = null;
       return;
@@ -111,6 +111,7 @@ export class Badges {
     en.badge.textContent = s === "valid" ? "✓" : s === "warning" ? "!" : "×";
     en.badge.dataset.state = s;
     en.badge.dataset.count = String(en.issues.length);
+    en.badge.dataset.rules = en.issues.map((i) => i.rule).join(" ");
     const first = en.issues[0];
     en.badge.title = first ? first.message : `${FIELD_LABELS[en.kind]}: looks right`;
     en.badge.setAttribute("aria-label", `medcode: ${s}${first ? `: ${first.message}` : ""}`);
@@ -136,8 +137,13 @@ export class Badges {
         }
         const p = this.d.overlay.toPage(r, origin);
         en.badge.style.display = "";
-        en.badge.style.left = `${p.right - 20}px`;
-        en.badge.style.top = `${p.top + (r.height - 16) / 2}px`;
+        if (en.issues.length) {
+          en.badge.style.left = `${p.right - 20}px`;
+          en.badge.style.top = `${p.top + (r.height - 16) / 2}px`;
+        } else { // "valid" is a small dot in the corner, out of the text's way
+          en.badge.style.left = `${p.right - 9}px`;
+          en.badge.style.top = `${p.top - 3}px`;
+        }
       }
       if (this.popFor) this.placePop(this.popFor, origin);
     });

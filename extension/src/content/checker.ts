@@ -1,11 +1,12 @@
 // Runs the validators: the whole claim when the page holds one (cross-field
 // rules point at every field involved), field by field otherwise.
 
-import type { Issue } from "../shared/engine-api";
+import type { FieldContext, Issue } from "../shared/engine-api";
 import type { Platform } from "../shared/platform";
 import type { Settings } from "../shared/settings";
 import type { Badges } from "./badges";
 import { buildClaim, elementsFor, isoDate } from "./claim";
+import type { ClaimRole, FieldInfo } from "./detect";
 import type { Field } from "./dom";
 import type { Registry } from "./registry";
 
@@ -14,6 +15,24 @@ export interface CheckerDeps {
   badges: Badges;
   request: Platform["request"];
   settings(): Settings;
+}
+
+/** What validateField needs to judge one field: the page's date of service, a diagnosis's position, ... */
+export function fieldContext(f: Field, known: Field[], info: (f: Field) => FieldInfo): FieldContext {
+  const ctx: FieldContext = {};
+  const filled = (pred: (r: ClaimRole | undefined) => boolean) => known.find((k) => pred(info(k).role) && k.value.trim());
+  const dos = filled((r) => r?.k === "line" && r.part === "from");
+  if (dos) ctx.date_of_service = isoDate(dos.value);
+  const dob = filled((r) => r?.k === "birth_date");
+  if (dob) ctx.birth_date = isoDate(dob.value);
+  const kind = info(f).kind;
+  const dxs = known.filter((k) => info(k).kind === "dx");
+  if (kind === "dx") {
+    const r = info(f).role;
+    ctx.position = r?.k === "dx" && r.letter !== undefined ? r.letter : Math.max(0, dxs.indexOf(f));
+  }
+  if (kind === "pointer") ctx.diagnosis_count = dxs.filter((k) => k.value.trim()).length;
+  return ctx;
 }
 
 export class Checker {
@@ -71,7 +90,7 @@ export class Checker {
       }
       for (const [f, issues] of per) {
         const kind = info(f).kind;
-        if (kind && f.value.trim()) host.set(f, kind, issues);
+        if (kind && (f.value.trim() || issues.length)) host.set(f, kind, issues);
         else host.clear(f);
       }
       this.lastClaimValid = report.valid;
@@ -81,11 +100,9 @@ export class Checker {
     const checks = Array.from(rest).filter((f) => info(f).kind && f.value.trim());
     for (const f of rest) if (!f.value.trim()) badges.clear(f);
     if (!checks.length) return;
-    const dos = known.find((f) => { const r = info(f).role; return r?.k === "line" && r.part === "from" && f.value.trim(); });
-    const context = dos ? { date_of_service: isoDate(dos.value) } : undefined;
     const results = await request({
       type: "validateFields",
-      fields: checks.map((f) => ({ kind: info(f).kind!, value: f.value, ...(context ? { context } : {}) })),
+      fields: checks.map((f) => ({ kind: info(f).kind!, value: f.value, context: fieldContext(f, known, info) })),
     });
     checks.forEach((f, i) => host.set(f, info(f).kind!, results[i] ?? []));
   }

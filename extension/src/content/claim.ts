@@ -35,6 +35,15 @@ function add(paths: Map<string, Field[]>, path: string, el: Field): void {
 
 /** Builds the claim, or null when the page does not hold one (no diagnoses or no service lines). */
 export function buildClaim(fields: Field[], info: (f: Field) => FieldInfo): ClaimView | null {
+  // cheap test first: a claim needs diagnoses, service-line codes and pointers
+  let hasDx = false, hasCode = false, hasPointer = false;
+  for (const f of fields) {
+    const r = info(f).role;
+    if (r?.k === "dx") hasDx = true;
+    else if (r?.k === "line" && r.part === "code") hasCode = true;
+    else if (r?.k === "line" && r.part === "pointer") hasPointer = true;
+  }
+  if (!hasDx || !hasCode || !hasPointer) return null;
   const ordered = fields.slice().sort((a, b) =>
     a === b ? 0 : a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
   const dx: { el: Field; letter?: number }[] = [];
@@ -65,7 +74,9 @@ export function buildClaim(fields: Field[], info: (f: Field) => FieldInfo): Clai
       used.add(el);
     }
   }
-  if (!dx.length || !line.some((l) => l.part === "code")) return null;
+  // a claim needs diagnoses, service lines and pointers between them (an EHR
+  // encounter with a procedure box but no pointers is checked field by field)
+  if (!dx.length || !line.some((l) => l.part === "code") || !line.some((l) => l.part === "pointer")) return null;
 
   // diagnoses: item 21 letters when the form says them, else document order
   const diagnoses: string[] = [];
@@ -129,9 +140,9 @@ export function buildClaim(fields: Field[], info: (f: Field) => FieldInfo): Clai
       }
     }
   }
-  // a line with nothing typed is not a line
+  // a line with nothing billable typed is not a line (prefilled dates or POS alone do not count)
   claim.service_lines = lines;
-  const keep = lines.map((l) => Object.keys(l).length > 0);
+  const keep = lines.map((l) => !!(l.code || l.modifiers || l.diagnosis_pointers || l.charge || l.units));
   if (keep.some((k) => !k)) {
     const remap = new Map<number, number>();
     let n = 0;

@@ -54,7 +54,40 @@ export function kindFromText(text: string): FieldKind | null {
   return null;
 }
 
-function ownText(el: Field): string {
+/**
+ * Label text per field without el.labels (which scans the whole document on
+ * every call: 5,000 fields made that seconds of work). label[for] elements are
+ * indexed once per root and the index is dropped when the DOM changes.
+ */
+export class LabelIndex {
+  private maps = new WeakMap<Node, Map<string, string>>();
+
+  invalidate(): void {
+    this.maps = new WeakMap();
+  }
+
+  textFor(el: Field): string[] {
+    const out: string[] = [];
+    const wrap = el.closest("label");
+    if (wrap) out.push(textOf(wrap, 80));
+    if (el.id) {
+      const root = el.getRootNode() as Document | ShadowRoot;
+      let m = this.maps.get(root);
+      if (!m) {
+        m = new Map();
+        for (const l of Array.from(root.querySelectorAll<HTMLLabelElement>("label[for]"))) {
+          if (!m.has(l.htmlFor)) m.set(l.htmlFor, textOf(l, 80));
+        }
+        this.maps.set(root, m);
+      }
+      const t = m.get(el.id);
+      if (t && t !== out[0]) out.push(t);
+    }
+    return out;
+  }
+}
+
+function ownText(el: Field, labels: LabelIndex): string {
   const parts: string[] = [];
   for (const a of ["aria-label", "name", "id", "placeholder", "title", "data-field"]) {
     const v = el.getAttribute(a);
@@ -65,8 +98,7 @@ function ownText(el: Field): string {
     const root = el.getRootNode() as Document | ShadowRoot;
     for (const id of lb.split(/\s+/).slice(0, 4)) parts.push(textOf(root.getElementById?.(id) ?? null, 80));
   }
-  const labels = (el as HTMLInputElement).labels;
-  if (labels) for (const l of Array.from(labels).slice(0, 2)) parts.push(textOf(l, 80));
+  parts.push(...labels.textFor(el));
   return normalize(parts.join(" "));
 }
 
@@ -120,7 +152,7 @@ function roleFor(kind: FieldKind, text: string, el: Field): ClaimRole | undefine
   }
 }
 
-export function classify(el: Field, mappings: readonly FieldMapping[]): FieldInfo {
+export function classify(el: Field, mappings: readonly FieldMapping[], labels: LabelIndex = new LabelIndex()): FieldInfo {
   for (const m of mappings) {
     let hit = false;
     try {
@@ -130,11 +162,11 @@ export function classify(el: Field, mappings: readonly FieldMapping[]): FieldInf
     }
     if (hit) {
       if (m.kind === "none") return { kind: null, source: "mapping" };
-      const text = ownText(el) + " " + contextText(el);
+      const text = ownText(el, labels) + " " + contextText(el);
       return { kind: m.kind, source: "mapping", role: roleFor(m.kind, text, el) };
     }
   }
-  const own = ownText(el);
+  const own = ownText(el, labels);
   let kind = kindFromText(own);
   let source: FieldInfo["source"] = "label";
   let ctx = "";

@@ -41,10 +41,7 @@ export function realTarget(e: Event): Element | null {
   return el;
 }
 
-const nativeValue = {
-  input: Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!,
-  textarea: Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")!.set!,
-};
+let nativeValue: { input: (v: string) => void; textarea: (v: string) => void } | null = null;
 
 /**
  * Sets a field's value the way typing does, so React/Angular/Vue controlled
@@ -52,6 +49,10 @@ const nativeValue = {
  * instance one), then input and change events.
  */
 export function setFieldValue(el: Field, value: string, caret?: number): void {
+  nativeValue ??= {
+    input: Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!,
+    textarea: Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")!.set!,
+  };
   const setter = el instanceof HTMLTextAreaElement ? nativeValue.textarea : nativeValue.input;
   setter.call(el, value);
   el.dispatchEvent(new InputEvent("input", { bubbles: true, composed: true, inputType: "insertReplacementText", data: value }));

@@ -5,7 +5,7 @@
 
 import type { FieldMapping } from "../shared/settings";
 import { anyShadowRoot } from "../shared/platform";
-import { classify, type FieldInfo } from "./detect";
+import { classify, type FieldInfo, LabelIndex } from "./detect";
 import { type Field, isTextField } from "./dom";
 
 const FIELD_SELECTOR = "input, textarea";
@@ -22,6 +22,7 @@ export class Registry {
   private queue: Node[] = [];
   private idlePending = false;
   private fullRescan = new Set<Root>();
+  private readonly labels = new LabelIndex();
   /** performance counters (read by tests and the benchmark) */
   readonly stats = { classified: 0, idleSlices: 0, idleMs: 0, mutations: 0, roots: 0 };
 
@@ -50,7 +51,7 @@ export class Registry {
   info(el: Field): FieldInfo {
     let i = this.infos.get(el);
     if (!i) {
-      i = classify(el, this.mappings());
+      i = classify(el, this.mappings(), this.labels);
       this.stats.classified++;
       this.infos.set(el, i);
       if (i.kind) this.known.add(el);
@@ -61,6 +62,7 @@ export class Registry {
   /** Forget every classification (mappings changed) and classify again. */
   reclassify(): Field[] {
     const out: Field[] = [];
+    this.labels.invalidate();
     for (const el of Array.from(this.known)) {
       this.infos.delete(el);
       this.known.delete(el);
@@ -101,6 +103,7 @@ export class Registry {
 
   private onMutations(root: Root, records: MutationRecord[]): void {
     this.stats.mutations += records.length;
+    this.labels.invalidate();
     if (this.fullRescan.has(root)) return;
     for (const r of records) {
       for (const n of Array.from(r.addedNodes)) {
@@ -163,7 +166,7 @@ export class Registry {
     const hosts: Element[] = [];
     const list = Array.from(fields);
     for (let i = 0; i < list.length; i++) {
-      if (i % 64 === 63 && remaining() <= 1) {
+      if (i % 8 === 7 && remaining() <= 1) {
         this.queue.push(...list.slice(i));
         break;
       }

@@ -33,7 +33,8 @@ code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu San
 .badge { position: absolute; pointer-events: auto; width: 16px; height: 16px; border-radius: 50%; border: 0; padding: 0;
   font: 700 11px/16px system-ui, sans-serif; text-align: center; color: #fff; cursor: pointer;
   box-shadow: 0 0 0 2px #fff; }
-.badge.valid { background: var(--ok); }
+.badge.valid { background: var(--ok); width: 10px; height: 10px; font-size: 0; line-height: 0; opacity: .85; }
+.badge.valid:hover { opacity: 1; }
 .badge.warning { background: #d4a72c; color: #1d2430; }
 .badge.error { background: var(--err); }
 .badge:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }

@@ -69,7 +69,9 @@ export class Suggest {
       return; // background unavailable (extension updated or reloading): stay quiet
     }
     // drop stale answers: the user typed on, left the field, or pressed Esc
-    if (seq !== this.seq || this.field !== field || currentSegment(field).text.trim() !== q) return;
+    if (seq !== this.seq || this.field !== field) return;
+    // (case-insensitive: portals often upper-case what is typed after our listener ran)
+    if (currentSegment(field).text.trim().toUpperCase() !== q.toUpperCase()) return;
     if (!hits.length && this.kind === "proc" && /^\d/.test(q)) {
       this.close(); // CPT codes are not bundled (AMA licence): nothing to suggest
       return;

@@ -90,11 +90,32 @@ export interface Claim {
   service_lines?: ServiceLine[];
 }
 
-/** What the wasm-bindgen class offers; validate* are feature-detected. */
+/** validateField's optional context (src/validate/field.rs FieldContext). */
+export interface FieldContext {
+  field?: string;
+  date_of_service?: string;
+  today?: string;
+  birth_date?: string;
+  sex?: string;
+  /** dx: 0 = first-listed (A) */
+  position?: number;
+  /** pointers: how many diagnoses item 21 lists */
+  diagnosis_count?: number;
+  tax_id_type?: string;
+}
+
+/** validateClaim's payer options: a named profile and/or explicit limits. */
+export interface ValidationOptions {
+  profile?: "cms1500" | "medicare";
+  max_pointers_per_line?: number;
+}
+
+/** What the wasm-bindgen class offers; validate* and attachNcci are feature-detected. */
 export interface Engine {
   info(): Info;
   lookup(code: string): CodeRecord[];
   search(query: string, system: SystemFilter, limit: number): SearchHit[];
-  validateClaim?(claim: Claim, today?: string): Report;
-  validateField?(kind: FieldKind, value: string, context?: unknown): Issue[];
+  validateClaim?(claim: Claim, today?: string, options?: ValidationOptions): Report;
+  validateField?(kind: FieldKind, value: string, context?: FieldContext): Issue[];
+  attachNcci?(bytes: Uint8Array): void;
 }

@@ -4,15 +4,15 @@
 // Every request to the background is answered with an Envelope of Replies[type].
 
 import type {
-  Claim, CodeRecord, FieldKind, Info, Issue, Report, SearchHit, SystemFilter,
+  Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Report, SearchHit, SystemFilter,
 } from "./engine-api";
 import type { PayerProfile } from "./settings";
 
 export interface FieldCheck {
   kind: FieldKind;
   value: string;
-  /** optional context for the validator (e.g. date of service) */
-  context?: { date_of_service?: string };
+  /** optional context for the validator (date of service, position, ...) */
+  context?: FieldContext;
 }
 
 export type ToBackground =
@@ -33,6 +33,8 @@ export interface EngineStatus {
   /** which validator APIs the loaded engine offers */
   validateField: boolean;
   validateClaim: boolean;
+  /** NCCI procedure-to-procedure edits attached (ncci.ptp runs) */
+  ncci: boolean;
 }
 
 export interface Replies {
