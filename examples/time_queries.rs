@@ -4,7 +4,8 @@ use std::io::BufRead;
 use std::time::Instant;
 
 fn main() {
-    let bytes = std::fs::read(std::env::var("MEDCODE_INDEX").unwrap_or("dist/medcode.idx".into())).unwrap();
+    let bytes =
+        std::fs::read(std::env::var("MEDCODE_INDEX").unwrap_or("dist/medcode.idx".into())).unwrap();
     let t = Instant::now();
     let engine = medcode::Engine::from_bytes(&bytes).unwrap();
     eprintln!("load {:?}", t.elapsed());
@@ -20,7 +21,11 @@ fn main() {
     times.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap());
     let mut v: Vec<f64> = times.iter().map(|t| t.0).collect();
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    eprintln!("p50 {:.0} us  p99 {:.0} us", v[v.len() / 2], v[v.len() * 99 / 100]);
+    eprintln!(
+        "p50 {:.0} us  p99 {:.0} us",
+        v[v.len() / 2],
+        v[v.len() * 99 / 100]
+    );
     for (us, q) in times.iter().take(12) {
         println!("{us:>9.0} us  {q}");
     }

@@ -60,11 +60,17 @@ pub struct Engine {
 impl Engine {
     /// Loads an index built by `medcode build-index`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Engine, IndexError> {
-        Ok(Engine { data: IndexData::from_bytes(bytes)?, scratch: RefCell::new(Scratch::default()) })
+        Ok(Engine {
+            data: IndexData::from_bytes(bytes)?,
+            scratch: RefCell::new(Scratch::default()),
+        })
     }
 
     pub fn from_data(data: IndexData) -> Engine {
-        Engine { data, scratch: RefCell::new(Scratch::default()) }
+        Engine {
+            data,
+            scratch: RefCell::new(Scratch::default()),
+        }
     }
 
     pub fn data(&self) -> &IndexData {
@@ -95,7 +101,9 @@ impl Engine {
                 continue;
             }
             match System::from_u8(n.system) {
-                System::Icd10cm if n.flags & FLAG_IN_RELEASE == 0 => info.icd10cm_outside_release += 1,
+                System::Icd10cm if n.flags & FLAG_IN_RELEASE == 0 => {
+                    info.icd10cm_outside_release += 1
+                }
                 System::Icd10cm if n.flags & FLAG_BILLABLE != 0 => info.icd10cm_billable += 1,
                 System::Icd10cm => info.icd10cm_headers += 1,
                 System::Hcpcs => {
@@ -118,16 +126,21 @@ impl Engine {
         self.node(id).map(|n| self.data.text(n.code)).unwrap_or("")
     }
     pub fn node_title(&self, id: u32) -> Option<&str> {
-        self.node(id).map(|n| self.data.text(n.title)).filter(|t| !t.is_empty())
+        self.node(id)
+            .map(|n| self.data.text(n.title))
+            .filter(|t| !t.is_empty())
     }
     pub fn is_billable(&self, id: u32) -> bool {
         self.node(id).is_some_and(|n| n.flags & FLAG_BILLABLE != 0)
     }
     pub fn in_release(&self, id: u32) -> bool {
-        self.node(id).is_some_and(|n| n.flags & FLAG_IN_RELEASE != 0)
+        self.node(id)
+            .is_some_and(|n| n.flags & FLAG_IN_RELEASE != 0)
     }
     pub fn system_of(&self, id: u32) -> System {
-        self.node(id).map(|n| System::from_u8(n.system)).unwrap_or(System::Icd10cm)
+        self.node(id)
+            .map(|n| System::from_u8(n.system))
+            .unwrap_or(System::Icd10cm)
     }
     pub fn parent(&self, id: u32) -> Option<u32> {
         self.node(id).map(|n| n.parent).filter(|&p| p != u32::MAX)
@@ -152,7 +165,9 @@ impl Engine {
     }
     /// The span in force on `date` (yyyymmdd), if the code is valid then.
     pub fn span_on(&self, id: u32, date: YmdDate) -> Option<&SpanRec> {
-        self.spans(id).iter().find(|s| s.start <= date && date <= s.end)
+        self.spans(id)
+            .iter()
+            .find(|s| s.start <= date && date <= s.end)
     }
     /// Own notes of a node: (kind, text).
     pub fn own_notes(&self, id: u32) -> impl Iterator<Item = (NoteKind, &str)> + '_ {
@@ -174,7 +189,11 @@ impl Engine {
             let Some(n) = self.node(i) else { break };
             if n.seventh_defs.1 > 0 {
                 let (s, c) = (n.seventh_defs.0 as usize, n.seventh_defs.1 as usize);
-                return self.data.seventh_defs.get(s..s + c).unwrap_or(&[])
+                return self
+                    .data
+                    .seventh_defs
+                    .get(s..s + c)
+                    .unwrap_or(&[])
                     .iter()
                     .map(|d| (d.character as char, self.data.text(d.meaning)))
                     .collect();
@@ -234,7 +253,11 @@ impl Engine {
     pub fn lookup_all(&self, input: &str) -> Result<Vec<CodeRecord>, LookupError> {
         let trimmed = input.trim();
         let icd = crate::icd10cm::normalize(trimmed);
-        let hcpcs = if trimmed.contains('.') { None } else { crate::hcpcs::normalize(trimmed) };
+        let hcpcs = if trimmed.contains('.') {
+            None
+        } else {
+            crate::hcpcs::normalize(trimmed)
+        };
         if icd.is_none() && hcpcs.is_none() {
             return Err(LookupError::Malformed(trimmed.chars().take(40).collect()));
         }
@@ -250,7 +273,10 @@ impl Engine {
             }
         }
         if out.is_empty() {
-            let shown = icd.map(|c| crate::icd10cm::dotted(&c)).or(hcpcs).unwrap_or_default();
+            let shown = icd
+                .map(|c| crate::icd10cm::dotted(&c))
+                .or(hcpcs)
+                .unwrap_or_default();
             return Err(LookupError::NotFound(shown));
         }
         Ok(out)
@@ -280,14 +306,21 @@ impl Engine {
         for &a in chain.iter().rev() {
             for (kind, text) in self.own_notes(a) {
                 if a == id || kind.is_inherited() {
-                    notes.push(Note { kind, text: text.to_string(), from: self.node_code(a).to_string() });
+                    notes.push(Note {
+                        kind,
+                        text: text.to_string(),
+                        from: self.node_code(a).to_string(),
+                    });
                 }
             }
         }
         let mut seventh_characters = Vec::new();
         let takes_seventh = node.seventh == 0
             && system == System::Icd10cm
-            && self.children(id).iter().any(|&c| self.data.nodes[c as usize].seventh != 0);
+            && self
+                .children(id)
+                .iter()
+                .any(|&c| self.data.nodes[c as usize].seventh != 0);
         if takes_seventh {
             let base = crate::icd10cm::pad_for_seventh(&code.replace('.', ""));
             for &c in self.children(id) {
@@ -364,7 +397,11 @@ impl Engine {
 
     /// Ranked results for what a person typed: a code, a code prefix, or words.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
-        let query = if query.len() > 512 { truncate_at_char(query, 512) } else { query };
+        let query = if query.len() > 512 {
+            truncate_at_char(query, 512)
+        } else {
+            query
+        };
         let code_hits = self.search_codes(query, opts);
         if !code_hits.is_empty() {
             return code_hits;
@@ -420,25 +457,36 @@ impl Engine {
         let limit = opts.limit.max(1);
         let mut out: Vec<u32> = Vec::with_capacity(limit);
         // exact first
-        out.extend(matches.iter().copied().filter(|&id| wanted(id) && cmp_undotted(self.node_code(id), compact.as_bytes()).is_eq()));
+        out.extend(matches.iter().copied().filter(|&id| {
+            wanted(id) && cmp_undotted(self.node_code(id), compact.as_bytes()).is_eq()
+        }));
         for billable in [true, false] {
             for &id in matches {
                 if out.len() >= limit {
                     break;
                 }
-                if wanted(id) && self.is_billable(id) == billable && !out.contains(&id) && self.in_release(id) {
+                if wanted(id)
+                    && self.is_billable(id) == billable
+                    && !out.contains(&id)
+                    && self.in_release(id)
+                {
                     out.push(id);
                 }
             }
         }
         out.truncate(limit);
-        out.into_iter().map(|id| self.hit(id, 0.0, vec![compact.to_lowercase()])).collect()
+        out.into_iter()
+            .map(|id| self.hit(id, 0.0, vec![compact.to_lowercase()]))
+            .collect()
     }
 }
 
 /// Compares a dotted display code with an undotted key, ignoring dots.
 fn cmp_undotted(display: &str, key: &[u8]) -> std::cmp::Ordering {
-    display.bytes().filter(|&b| b != b'.').cmp(key.iter().copied())
+    display
+        .bytes()
+        .filter(|&b| b != b'.')
+        .cmp(key.iter().copied())
 }
 
 fn undotted_starts_with(display: &str, key: &[u8]) -> bool {

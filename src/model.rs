@@ -136,9 +136,21 @@ pub mod mce {
         (MALE, "male", "male"),
         (FEMALE, "female", "female"),
         (MANIFESTATION, "manifestation", "manifestation"),
-        (UNACCEPTABLE_PRINCIPAL, "unacceptable", "unacceptable_principal"),
-        (EXTERNAL_CAUSE_PRINCIPAL, "ecodepdx", "external_cause_as_principal"),
-        (NONSPECIFIC_PRINCIPAL, "unspecified", "nonspecific_principal"),
+        (
+            UNACCEPTABLE_PRINCIPAL,
+            "unacceptable",
+            "unacceptable_principal",
+        ),
+        (
+            EXTERNAL_CAUSE_PRINCIPAL,
+            "ecodepdx",
+            "external_cause_as_principal",
+        ),
+        (
+            NONSPECIFIC_PRINCIPAL,
+            "unspecified",
+            "nonspecific_principal",
+        ),
         (QUESTIONABLE_ADMISSION, "qadm", "questionable_admission"),
         (DIABETES_TYPE1, "diabtypeI", "diabetes_type1"),
     ];

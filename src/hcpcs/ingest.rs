@@ -46,7 +46,10 @@ pub fn read_hcpcs(tsv: &str, builder: &mut IndexBuilder) -> Result<u32, BuildErr
         }
         let start = parse_date(&cols[1], 0).map_err(err)?;
         let end = parse_date(&cols[2], u32::MAX).map_err(err)?;
-        by_code.entry(code).or_default().push((start, end, cols[3].trim().to_string()));
+        by_code
+            .entry(code)
+            .or_default()
+            .push((start, end, cols[3].trim().to_string()));
     }
     let mut newest = 0;
     for (code, mut spans) in by_code {
@@ -69,7 +72,11 @@ pub fn read_modifiers(tsv: &str) -> Result<Vec<ModifierRec>, BuildError> {
     for l in tsv.lines() {
         if let Some(h) = l.strip_prefix('#') {
             if let Some((_, cols)) = h.split_once(':') {
-                header = cols.trim().split('\t').map(|s| s.trim().to_string()).collect();
+                header = cols
+                    .trim()
+                    .split('\t')
+                    .map(|s| s.trim().to_string())
+                    .collect();
             }
         }
     }

@@ -6,7 +6,11 @@ pub mod ingest;
 
 /// `" j1100 "` → `"J1100"` when it has the Level II shape.
 pub fn normalize(input: &str) -> Option<String> {
-    let s: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    let s: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
     if is_level2(&s) {
         Some(s)
     } else {

@@ -181,7 +181,9 @@ fn finish_node(builder: &mut IndexBuilder, p: &Pending) -> Result<(), BuildError
     }
     let code = builder.node(p.node).code.clone();
     if code.is_empty() {
-        return Err(BuildError::Data("a <diag> in the ICD-10-CM XML has no <name>".into()));
+        return Err(BuildError::Data(
+            "a <diag> in the ICD-10-CM XML has no <name>".into(),
+        ));
     }
     if code.len() == 3 {
         builder.node_mut(p.node).kind = NodeKind::Category;

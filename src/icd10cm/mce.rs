@@ -43,7 +43,8 @@ fn u32_at(b: &[u8], at: usize) -> Result<u32, BuildError> {
 pub fn read_dx_master(blob: &[u8]) -> Result<(Vec<MceRow>, u32), BuildError> {
     if blob.get(..4) != Some(b"DECM") {
         return Err(BuildError::Data(
-            "mce_i10dx_master.bin does not start with DECM: re-run tools/extract_registry_data.py".into(),
+            "mce_i10dx_master.bin does not start with DECM: re-run tools/extract_registry_data.py"
+                .into(),
         ));
     }
     let n = u32_at(blob, 4)? as usize;
@@ -59,9 +60,15 @@ pub fn read_dx_master(blob: &[u8]) -> Result<(Vec<MceRow>, u32), BuildError> {
     let mut rows = Vec::with_capacity(n);
     for i in 0..n {
         let e = &blob[header + i * 24..header + i * 24 + 24];
-        let code: String = e[..8].iter().take_while(|&&b| b != 0).map(|&b| b as char).collect();
+        let code: String = e[..8]
+            .iter()
+            .take_while(|&&b| b != 0)
+            .map(|&b| b as char)
+            .collect();
         if !crate::icd10cm::looks_like_code(&code) {
-            return Err(BuildError::Data(format!("MCE entry {i} has a malformed code {code:?}")));
+            return Err(BuildError::Data(format!(
+                "MCE entry {i} has a malformed code {code:?}"
+            )));
         }
         let start = u32_at(e, 8)?;
         let end = u32_at(e, 12)?;
@@ -69,9 +76,9 @@ pub fn read_dx_master(blob: &[u8]) -> Result<(Vec<MceRow>, u32), BuildError> {
         let mut flags = 0;
         let mut flag_names = Vec::new();
         for _ in 0..count {
-            let rest = strings
-                .get(off..)
-                .ok_or_else(|| BuildError::Data(format!("MCE entry {code}: flag offset past the table")))?;
+            let rest = strings.get(off..).ok_or_else(|| {
+                BuildError::Data(format!("MCE entry {code}: flag offset past the table"))
+            })?;
             let len = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
             let name = String::from_utf8_lossy(&rest[..len]).into_owned();
             flags |= mce::from_mce_name(&name);
@@ -79,7 +86,13 @@ pub fn read_dx_master(blob: &[u8]) -> Result<(Vec<MceRow>, u32), BuildError> {
             off += len + 1;
         }
         let end = if end >= horizon { u32::MAX } else { end };
-        rows.push(MceRow { code, start, end, flags, flag_names });
+        rows.push(MceRow {
+            code,
+            start,
+            end,
+            flags,
+            flag_names,
+        });
     }
     Ok((rows, horizon))
 }
@@ -87,7 +100,9 @@ pub fn read_dx_master(blob: &[u8]) -> Result<(Vec<MceRow>, u32), BuildError> {
 /// Parses the `mce_age_ranges` blob.
 pub fn read_age_ranges(blob: &[u8]) -> Result<Vec<AgeRangeRec>, BuildError> {
     if blob.get(..4) != Some(b"GACM") {
-        return Err(BuildError::Data("mce_age_ranges.bin does not start with GACM".into()));
+        return Err(BuildError::Data(
+            "mce_age_ranges.bin does not start with GACM".into(),
+        ));
     }
     let n = u32_at(blob, 4)? as usize;
     let header = u32_at(blob, 8)? as usize;
@@ -102,7 +117,9 @@ pub fn read_age_ranges(blob: &[u8]) -> Result<Vec<AgeRangeRec>, BuildError> {
             .ok_or_else(|| BuildError::Data("mce_age_ranges: name past the table".into()))?;
         let flag = mce::from_mce_name(&name);
         if flag == mce::OTHER {
-            return Err(BuildError::Data(format!("mce_age_ranges: unknown category {name:?}")));
+            return Err(BuildError::Data(format!(
+                "mce_age_ranges: unknown category {name:?}"
+            )));
         }
         out.push(AgeRangeRec {
             mce_flag: flag,
@@ -124,12 +141,17 @@ pub fn attach(builder: &mut IndexBuilder, rows: &[MceRow]) {
         let id = match map.get(&key) {
             Some(&id) => id,
             None => {
-                let parent = (3..row.code.len())
-                    .rev()
-                    .find_map(|l| map.get(&(System::Icd10cm, row.code[..l].to_string())).copied());
+                let parent = (3..row.code.len()).rev().find_map(|l| {
+                    map.get(&(System::Icd10cm, row.code[..l].to_string()))
+                        .copied()
+                });
                 let mut node = BuildNode::new(
                     System::Icd10cm,
-                    if row.code.len() == 3 { NodeKind::Category } else { NodeKind::Code },
+                    if row.code.len() == 3 {
+                        NodeKind::Category
+                    } else {
+                        NodeKind::Code
+                    },
                     parent,
                 );
                 node.code = row.code.clone();
@@ -139,7 +161,10 @@ pub fn attach(builder: &mut IndexBuilder, rows: &[MceRow]) {
                 id
             }
         };
-        builder.node_mut(id).spans.push((row.start, row.end, row.flags));
+        builder
+            .node_mut(id)
+            .spans
+            .push((row.start, row.end, row.flags));
     }
     // A code outside the release is billable when it is valid at the end of the data.
     for id in 0..builder.len() {

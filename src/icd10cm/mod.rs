@@ -36,7 +36,9 @@ pub fn looks_like_code(s: &str) -> bool {
         return false;
     }
     b[0].is_ascii_uppercase()
-        && b[1..3].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        && b[1..3]
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
         && (b[1].is_ascii_digit() || b[2].is_ascii_digit())
         && b[3..].iter().all(|c| c.is_ascii_alphanumeric())
 }

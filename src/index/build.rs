@@ -156,17 +156,27 @@ impl IndexBuilder {
             }
             let notes_start = out.notes.len() as u32;
             for (k, t) in &node.notes {
-                out.notes.push(NoteRec { kind: k.to_u8(), text: arena.add(t) });
+                out.notes.push(NoteRec {
+                    kind: k.to_u8(),
+                    text: arena.add(t),
+                });
             }
             let sev_start = out.seventh_defs.len() as u32;
             for (c, t) in &node.seventh {
-                out.seventh_defs.push(SeventhRec { character: *c as u8, meaning: arena.add(t) });
+                out.seventh_defs.push(SeventhRec {
+                    character: *c as u8,
+                    meaning: arena.add(t),
+                });
             }
             let child_start = out.child_ids.len() as u32;
             out.child_ids.extend_from_slice(&children[i]);
             out.nodes.push(NodeRec {
                 code: arena.add(&display),
-                title: node.title.as_deref().map(|t| arena.add(t)).unwrap_or_default(),
+                title: node
+                    .title
+                    .as_deref()
+                    .map(|t| arena.add(t))
+                    .unwrap_or_default(),
                 parent: node.parent.map(|p| p as u32).unwrap_or(u32::MAX),
                 kind: node.kind.to_u8(),
                 system: node.system.to_u8(),
@@ -179,11 +189,18 @@ impl IndexBuilder {
             });
         }
         let mut order: Vec<u32> = (0..n as u32)
-            .filter(|&i| matches!(self.nodes[i as usize].kind, NodeKind::Category | NodeKind::Code))
+            .filter(|&i| {
+                matches!(
+                    self.nodes[i as usize].kind,
+                    NodeKind::Category | NodeKind::Code
+                )
+            })
             .collect();
         order.sort_by(|&a, &b| {
             let (na, nb) = (&self.nodes[a as usize], &self.nodes[b as usize]);
-            na.code.cmp(&nb.code).then(na.system.to_u8().cmp(&nb.system.to_u8()))
+            na.code
+                .cmp(&nb.code)
+                .then(na.system.to_u8().cmp(&nb.system.to_u8()))
         });
         out.code_order = order;
         out.search = self.build_search();
@@ -228,11 +245,12 @@ impl IndexBuilder {
             // CMS short titles say "7thA" where the 7th character's words do not fit.
             add(&mut own, format!("7th{}", c.to_ascii_lowercase()), 0);
         }
-        let len = own.iter().filter(|(t, _)| !text::is_generic(t)).count();
+        // The "7th<char>" term counts as one more word of the title.
+        let len = core_len(title).saturating_add(u8::from(node.seventh_of_parent.is_some()));
         for t in &ancestors {
             add(&mut own, t.clone(), 2);
         }
-        let generic = text::words(title).iter().any(|w| w == "unspecified");
+        let generic = is_generic_text(title);
         units.push((own, len as u8, if generic { UNIT_GENERIC } else { 0 }));
         for (k, note) in &node.notes {
             if *k != NoteKind::InclusionTerm {
@@ -242,12 +260,14 @@ impl IndexBuilder {
             for t in text::terms(note) {
                 add(&mut terms, t, 1);
             }
-            let len = terms.iter().filter(|(t, _)| !text::is_generic(t)).count();
-            for t in text::terms(title).into_iter().chain(ancestors.iter().cloned()) {
+            let len = core_len(note);
+            for t in text::terms(title)
+                .into_iter()
+                .chain(ancestors.iter().cloned())
+            {
                 add(&mut terms, t, 2);
             }
-            let ws = text::words(note);
-            let generic = ws.iter().any(|w| w == "nos" || w == "unspecified");
+            let generic = is_generic_text(note);
             let flags = UNIT_INCLUSION | if generic { UNIT_GENERIC } else { 0 };
             units.push((terms, len as u8, flags));
         }
@@ -276,15 +296,56 @@ impl IndexBuilder {
             s.term_ends.push(s.term_text.len() as u32);
             let mut prev = 0u32;
             for &(unit, field) in list {
-                write_varint(&mut s.postings, (((unit - prev) as u64) << 2) | field as u64);
+                write_varint(
+                    &mut s.postings,
+                    (((unit - prev) as u64) << 2) | field as u64,
+                );
                 prev = unit;
             }
             s.posting_ends.push(s.postings.len() as u32);
             s.term_df.push(list.len() as u32);
         }
-        s.abbreviations = self.abbreviations.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        s.abbreviations = self
+            .abbreviations
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         s
     }
+}
+
+/// Words that count toward a unit's length: not generic words, and not the
+/// tabular's nonessential modifiers — words in parentheses, which "may be
+/// present or absent" without changing the code (ICD-10-CM conventions).
+fn core_len(text_: &str) -> u8 {
+    let mut depth = 0i32;
+    let core: String = text_
+        .chars()
+        .map(|c| {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+            if depth > 0 {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    text::terms(&core)
+        .iter()
+        .filter(|t| !text::is_generic(t))
+        .count()
+        .clamp(1, 255) as u8
+}
+
+/// The text names the general form: "unspecified", "not specified", "NOS".
+fn is_generic_text(s: &str) -> bool {
+    let ws = text::words(s);
+    ws.iter().any(|w| w == "unspecified" || w == "nos")
+        || ws.windows(2).any(|p| p[0] == "not" && p[1] == "specified")
 }
 
 pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -314,7 +375,10 @@ impl Arena {
         if let Some(r) = self.seen.get(s) {
             return *r;
         }
-        let r = TextRef { off: self.bytes.len() as u32, len: s.len() as u32 };
+        let r = TextRef {
+            off: self.bytes.len() as u32,
+            len: s.len() as u32,
+        };
         self.bytes.extend_from_slice(s.as_bytes());
         self.seen.insert(s.to_string(), r);
         r

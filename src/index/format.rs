@@ -239,7 +239,10 @@ impl IndexData {
         }
         let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
         if version != FORMAT_VERSION {
-            return Err(IndexError::UnsupportedVersion { found: version, expected: FORMAT_VERSION });
+            return Err(IndexError::UnsupportedVersion {
+                found: version,
+                expected: FORMAT_VERSION,
+            });
         }
         let stored = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
         let mut len = [0u8; 8];
@@ -247,7 +250,10 @@ impl IndexData {
         let declared = u64::from_le_bytes(len);
         let payload = &bytes[HEADER_LEN..];
         if declared != payload.len() as u64 {
-            return Err(IndexError::LengthMismatch { declared, actual: payload.len() });
+            return Err(IndexError::LengthMismatch {
+                declared,
+                actual: payload.len(),
+            });
         }
         let computed = crc32fast::hash(payload);
         if computed != stored {
@@ -290,7 +296,12 @@ impl IndexData {
                 return bad("node table reference");
             }
         }
-        if self.code_order.iter().chain(self.child_ids.iter()).any(|&i| i >= n) {
+        if self
+            .code_order
+            .iter()
+            .chain(self.child_ids.iter())
+            .any(|&i| i >= n)
+        {
             return bad("node id");
         }
         if self.notes.iter().any(|x| !text_ok(&x.text))
@@ -302,8 +313,12 @@ impl IndexData {
         if s.term_ends.len() != s.posting_ends.len()
             || s.term_ends.windows(2).any(|w| w[0] > w[1])
             || s.posting_ends.windows(2).any(|w| w[0] > w[1])
-            || s.term_ends.last().map_or(false, |&e| e as usize > s.term_text.len())
-            || s.posting_ends.last().map_or(false, |&e| e as usize > s.postings.len())
+            || s.term_ends
+                .last()
+                .map_or(false, |&e| e as usize > s.term_text.len())
+            || s.posting_ends
+                .last()
+                .map_or(false, |&e| e as usize > s.postings.len())
             || s.term_df.len() != s.term_ends.len()
             || s.unit_len.len() != s.unit_node.len()
             || s.unit_flags.len() != s.unit_node.len()
@@ -317,7 +332,10 @@ impl IndexData {
 
     pub fn text(&self, t: TextRef) -> &str {
         // Checked UTF-8 and bounds at load; `get` keeps a bad slice from panicking.
-        let bytes = self.text.get(t.off as usize..t.off as usize + t.len as usize).unwrap_or(&[]);
+        let bytes = self
+            .text
+            .get(t.off as usize..t.off as usize + t.len as usize)
+            .unwrap_or(&[]);
         std::str::from_utf8(bytes).unwrap_or("")
     }
 }

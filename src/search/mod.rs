@@ -21,7 +21,10 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { system: Some(System::Icd10cm), limit: 10 }
+        SearchOptions {
+            system: Some(System::Icd10cm),
+            limit: 10,
+        }
     }
 }
 
@@ -44,6 +47,24 @@ pub struct Scratch {
     /// Query words found in the unit's own text (for coverage).
     title_hits: Vec<u8>,
     touched: Vec<u32>,
+    /// Frequent terms decoded once into 2 bits per unit (0 absent, else
+    /// field + 1), so checking a candidate costs one lookup, not a list scan.
+    field_maps: std::collections::HashMap<u32, Box<[u64]>>,
+}
+
+/// Terms at least this frequent get a field map once first needed.
+const FIELD_MAP_DF: u32 = 1024;
+
+/// Decodes a term's postings into a field map.
+fn build_field_map(terms: &Terms, term: u32, units: usize) -> Box<[u64]> {
+    let mut map = vec![0u64; units.div_ceil(32)].into_boxed_slice();
+    terms.for_each_posting(term as usize, |unit, field| {
+        let u = unit as usize;
+        if u < units {
+            map[u / 32] |= ((field as u64 + 1) & 3) << ((u % 32) * 2);
+        }
+    });
+    map
 }
 
 /// Read-only view of the term dictionary.
@@ -63,8 +84,14 @@ impl<'a> Terms<'a> {
     }
     pub fn term(&self, i: usize) -> &'a [u8] {
         let s = &self.data.search;
-        let start = if i == 0 { 0 } else { s.term_ends[i - 1] as usize };
-        s.term_text.get(start..s.term_ends[i] as usize).unwrap_or(&[])
+        let start = if i == 0 {
+            0
+        } else {
+            s.term_ends[i - 1] as usize
+        };
+        s.term_text
+            .get(start..s.term_ends[i] as usize)
+            .unwrap_or(&[])
     }
     /// Index of `t`, if it is a term.
     pub fn find(&self, t: &[u8]) -> Option<usize> {
@@ -86,7 +113,11 @@ impl<'a> Terms<'a> {
             while lo < hi {
                 let mid = (lo + hi) / 2;
                 let t = self.term(mid);
-                let before = if strict { t.starts_with(p) || t < p } else { t < p };
+                let before = if strict {
+                    t.starts_with(p) || t < p
+                } else {
+                    t < p
+                };
                 if before {
                     lo = mid + 1
                 } else {
@@ -100,14 +131,25 @@ impl<'a> Terms<'a> {
     /// Bytes of term i's posting list (a proxy for its document frequency).
     pub fn posting_bytes(&self, i: usize) -> usize {
         let s = &self.data.search;
-        let start = if i == 0 { 0 } else { s.posting_ends[i - 1] as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            s.posting_ends[i - 1] as usize
+        };
         s.posting_ends[i] as usize - start
     }
     /// Decodes term i's postings: (node id, field).
     pub fn for_each_posting(&self, i: usize, mut f: impl FnMut(u32, u8)) {
         let s = &self.data.search;
-        let start = if i == 0 { 0 } else { s.posting_ends[i - 1] as usize };
-        let bytes = s.postings.get(start..s.posting_ends[i] as usize).unwrap_or(&[]);
+        let start = if i == 0 {
+            0
+        } else {
+            s.posting_ends[i - 1] as usize
+        };
+        let bytes = s
+            .postings
+            .get(start..s.posting_ends[i] as usize)
+            .unwrap_or(&[]);
         let (mut doc, mut v, mut shift) = (0u32, 0u64, 0u32);
         for &b in bytes {
             v |= ((b & 0x7f) as u64) << shift;
@@ -151,6 +193,10 @@ mod weight {
     pub const GENERIC: f32 = 0.7;
     /// Per character a code is shorter than seven: broader codes first on ties.
     pub const SHORT_CODE: f32 = 0.08;
+    /// Price of each query word a unit lacks, when it may lack one.
+    pub const MISSING_WORD: f32 = 2.0;
+    /// Queries of at least this many words may rank units missing one.
+    pub const SLACK_FROM_WORDS: u32 = 4;
 }
 
 /// Runs a word query. Codes are handled by the engine before this.
@@ -174,36 +220,47 @@ pub fn search_words(
         sc.title_hits = vec![0; units];
         sc.touched.clear();
     }
-    // Only a unit that matches the cheapest word can match every word: let
-    // that word's postings choose the candidates, the rest only add to them.
-    // When no candidate matches every word, score all units instead.
-    let anchor = parsed.cheapest_group(&terms);
-    let wanted_words = parsed.groups.iter().filter(|g| !g.alternatives.is_empty()).count() as u32;
-    let anchor_slots = anchor.map(|g| parsed.group_slot_mask(g)).unwrap_or(u32::MAX);
-    for (si, slot) in parsed.slots.iter().enumerate() {
-        if anchor_slots & (1 << si) != 0 {
-            accumulate(&terms, slot, si, units, sc, true);
-        }
-    }
-    for (si, slot) in parsed.slots.iter().enumerate() {
-        if anchor_slots & (1 << si) == 0 {
-            accumulate(&terms, slot, si, units, sc, false);
-        }
-    }
-    let all_found = sc.touched.iter().any(|&u| parsed.matched_words(sc.slots[u as usize]).count_ones() == wanted_words);
-    if !all_found && anchor_slots != u32::MAX {
+    // A unit none of the j cheapest query words touch can match at most
+    // G - j of the G words. So open candidates from the cheapest word, let
+    // the others only add to them, and open the next cheapest word only while
+    // the best candidate could still be beaten by a unit not yet seen.
+    let order = parsed.groups_by_cost(&terms);
+    let wanted = order.len() as u32;
+    let mut open_mask = 0u32;
+    for (j, &g) in order.iter().enumerate() {
+        let mask = parsed.group_slot_mask(g) & !open_mask;
         for (si, slot) in parsed.slots.iter().enumerate() {
-            if anchor_slots & (1 << si) == 0 {
+            if mask & (1 << si) != 0 {
                 accumulate(&terms, slot, si, units, sc, true);
             }
+        }
+        open_mask |= mask;
+        for (si, slot) in parsed.slots.iter().enumerate() {
+            if open_mask & (1 << si) == 0 {
+                accumulate(&terms, slot, si, units, sc, false);
+            }
+        }
+        let best = sc
+            .touched
+            .iter()
+            .map(|&u| parsed.matched_words(sc.slots[u as usize]).count_ones())
+            .max()
+            .unwrap_or(0);
+        if best + j as u32 >= wanted {
+            break;
         }
     }
     let mut ranked: Vec<Ranked> = Vec::with_capacity(sc.touched.len().min(4096));
     let mut best_words = 0u32;
+    // Long queries (old ICD-9 wording) carry words no title has: let a unit
+    // missing one of them compete, at a price.
+    let slack = u32::from(wanted >= weight::SLACK_FROM_WORDS);
     for &unit in &sc.touched {
         let u = unit as usize;
         let node_id = s.unit_node[u];
-        let Some(node) = data.nodes.get(node_id as usize) else { continue };
+        let Some(node) = data.nodes.get(node_id as usize) else {
+            continue;
+        };
         if node.flags & FLAG_SEARCHABLE == 0 {
             continue;
         }
@@ -214,10 +271,10 @@ pub fn search_words(
         }
         let matched_words = parsed.matched_words(sc.slots[u]);
         let count = matched_words.count_ones();
-        if count < best_words {
+        if count + slack < best_words {
             continue;
         }
-        best_words = count;
+        best_words = best_words.max(count);
         let len = s.unit_len[u].max(1) as f32;
         let coverage = (sc.title_hits[u] as f32 / len).min(1.0);
         let mut score = sc.score[u] + weight::COVERAGE * coverage;
@@ -227,9 +284,18 @@ pub fn search_words(
         if s.unit_flags[u] & UNIT_GENERIC != 0 {
             score += weight::GENERIC;
         }
-        let code_len = data.text(node.code).bytes().filter(|&b| b != b'.').count().min(7);
+        let code_len = data
+            .text(node.code)
+            .bytes()
+            .filter(|&b| b != b'.')
+            .count()
+            .min(7);
         score += weight::SHORT_CODE * (7 - code_len) as f32;
-        ranked.push(Ranked { node: node_id, score, matched_words });
+        ranked.push(Ranked {
+            node: node_id,
+            score,
+            matched_words,
+        });
     }
     for &unit in &sc.touched {
         let u = unit as usize;
@@ -238,9 +304,18 @@ pub fn search_words(
         sc.title_hits[u] = 0;
     }
     sc.touched.clear();
-    ranked.retain(|r| r.matched_words.count_ones() == best_words);
+    // A unit matching every word outranks all that miss one.
+    let slack = if best_words >= wanted { 0 } else { slack };
+    ranked.retain_mut(|r| {
+        let missing = best_words - r.matched_words.count_ones().min(best_words);
+        r.score -= weight::MISSING_WORD * missing as f32;
+        missing <= slack
+    });
     let by_rank = |a: &Ranked, b: &Ranked| {
-        b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal).then(a.node.cmp(&b.node))
+        b.score
+            .partial_cmp(&a.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.node.cmp(&b.node))
     };
     // A code may rank through several units; keep each code once, at its best.
     let limit = opts.limit.max(1);
@@ -267,6 +342,29 @@ fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scra
     let bit = 1u32 << si;
     for &(term, quality) in &slot.terms {
         let idf = terms.idf(term as usize, units) * quality;
+        let df = terms.df(term as usize);
+        if !open && df >= FIELD_MAP_DF && sc.touched.len() * 4 < df as usize {
+            // Few candidates, long list: look each candidate up instead.
+            let map = sc
+                .field_maps
+                .remove(&term)
+                .unwrap_or_else(|| build_field_map(terms, term, units));
+            for i in 0..sc.touched.len() {
+                let u = sc.touched[i] as usize;
+                let f = (map[u / 32] >> ((u % 32) * 2)) & 3;
+                if f == 0 || sc.slots[u] & bit != 0 {
+                    continue;
+                }
+                let field = (f - 1) as u8;
+                sc.slots[u] |= bit;
+                sc.score[u] += idf * field_weight(field);
+                if field <= 1 {
+                    sc.title_hits[u] = sc.title_hits[u].saturating_add(1);
+                }
+            }
+            sc.field_maps.insert(term, map);
+            continue;
+        }
         terms.for_each_posting(term as usize, |unit, field| {
             let u = unit as usize;
             if u >= units || sc.slots[u] & bit != 0 {

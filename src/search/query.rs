@@ -39,7 +39,10 @@ impl ParsedQuery {
     pub fn matched_words(&self, slot_mask: u32) -> u32 {
         let mut out = 0;
         for (gi, g) in self.groups.iter().enumerate() {
-            if g.alternatives.iter().any(|&alt| alt != 0 && alt & slot_mask == alt) {
+            if g.alternatives
+                .iter()
+                .any(|&alt| alt != 0 && alt & slot_mask == alt)
+            {
                 out |= 1 << gi;
             }
         }
@@ -48,38 +51,57 @@ impl ParsedQuery {
 }
 
 impl ParsedQuery {
-    /// The group whose postings are fewest: its matches are the candidates.
-    pub fn cheapest_group(&self, terms: &Terms) -> Option<usize> {
-        self.groups
+    /// Groups that can match at all, cheapest (fewest postings) first.
+    pub fn groups_by_cost(&self, terms: &Terms) -> Vec<usize> {
+        let mut order: Vec<(u64, usize)> = self
+            .groups
             .iter()
             .enumerate()
             .filter(|(_, g)| !g.alternatives.is_empty())
-            .min_by_key(|(_, g)| {
+            .map(|(gi, g)| {
                 let mask = g.alternatives.iter().fold(0, |a, m| a | m);
-                self.slots
+                let cost = self
+                    .slots
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| mask & (1 << i) != 0)
-                    .map(|(_, s)| s.terms.iter().map(|&(t, _)| terms.df(t as usize) as u64).sum::<u64>())
-                    .sum::<u64>()
+                    .map(|(_, s)| {
+                        s.terms
+                            .iter()
+                            .map(|&(t, _)| terms.df(t as usize) as u64)
+                            .sum::<u64>()
+                    })
+                    .sum::<u64>();
+                (cost, gi)
             })
-            .map(|(i, _)| i)
+            .collect();
+        order.sort_unstable();
+        order.into_iter().map(|(_, g)| g).collect()
     }
 
     /// Every slot any alternative of group `g` uses.
     pub fn group_slot_mask(&self, g: usize) -> u32 {
-        self.groups.get(g).map(|g| g.alternatives.iter().fold(0, |a, m| a | m)).unwrap_or(0)
+        self.groups
+            .get(g)
+            .map(|g| g.alternatives.iter().fold(0, |a, m| a | m))
+            .unwrap_or(0)
     }
 }
 
 fn abbreviation<'a>(data: &'a IndexData, key: &str) -> Option<&'a [String]> {
     let list = &data.search.abbreviations;
-    list.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok().map(|i| list[i].1.as_slice())
+    list.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        .ok()
+        .map(|i| list[i].1.as_slice())
 }
 
 /// Longest abbreviation (up to three chunks, e.g. "ckd 3a", "copd exac")
 /// starting at `chunks[at]`: (chunks used, expansions).
-fn abbreviation_at<'a>(data: &'a IndexData, chunks: &[&str], at: usize) -> Option<(usize, &'a [String])> {
+fn abbreviation_at<'a>(
+    data: &'a IndexData,
+    chunks: &[&str],
+    at: usize,
+) -> Option<(usize, &'a [String])> {
     for n in (1..=3.min(chunks.len() - at)).rev() {
         let key = chunks[at..at + n].join(" ");
         if let Some(exp) = abbreviation(data, &key) {
@@ -129,7 +151,10 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
     let last_group = wanted.len().saturating_sub(1);
     let mut parsed = ParsedQuery::default();
     for (gi, (word, alts, typed)) in wanted.into_iter().enumerate() {
-        let mut group = Group { text: word.clone(), alternatives: Vec::new() };
+        let mut group = Group {
+            text: word.clone(),
+            alternatives: Vec::new(),
+        };
         let has_expansion = alts.len() > 1;
         for (ai, alt) in alts.iter().enumerate() {
             let mut mask = 0u32;
@@ -141,12 +166,17 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
                 let as_typed = typed && ai == 0;
                 // A half-typed last word completes; a known abbreviation's
                 // completions count for less than its expansion.
-                let prefix = match (as_typed && typing_last && gi == last_group, has_expansion) {
-                    (false, _) => None,
-                    (true, false) => Some(0.9),
-                    (true, true) => Some(0.45),
+                let last = as_typed && typing_last && gi == last_group;
+                let prefix = match (as_typed, last, has_expansion) {
+                    (false, _, _) => None,
+                    (true, true, false) => Some((0.9, MAX_COMPLETIONS)),
+                    (true, true, true) => Some((0.45, MAX_COMPLETIONS)),
+                    // CMS short titles cut words short ("low" end, "pasngr"):
+                    // an earlier word may be a prefix too, at lower weight.
+                    (true, false, false) if w.len() >= 3 => Some((0.7, 6)),
+                    (true, false, _) => None,
                 };
-                let slot = slot_for(&terms, w, prefix, as_typed);
+                let slot = slot_for(&terms, w, prefix, as_typed && !has_expansion);
                 if slot.terms.is_empty() {
                     mask = 0;
                     break;
@@ -165,14 +195,14 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
     parsed
 }
 
-fn slot_for(terms: &Terms, word: &str, prefix: Option<f32>, typed: bool) -> Slot {
+fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool) -> Slot {
     let mut slot = Slot::default();
     let stem = text::term(word);
     let exact = terms.find(stem.as_bytes());
     if let Some(t) = exact {
         slot.terms.push((t as u32, 1.0));
     }
-    if let Some(quality) = prefix {
+    if let Some((quality, max_completions)) = prefix {
         let mut completions: Vec<usize> = Vec::new();
         for p in [word, stem.as_str()] {
             for t in terms.prefix_range(p.as_bytes()) {
@@ -182,14 +212,50 @@ fn slot_for(terms: &Terms, word: &str, prefix: Option<f32>, typed: bool) -> Slot
             }
         }
         completions.sort_by_key(|&t| std::cmp::Reverse(terms.df(t)));
-        completions.truncate(MAX_COMPLETIONS);
+        completions.truncate(max_completions);
         completions.sort_unstable();
-        slot.terms.extend(completions.into_iter().map(|t| (t as u32, quality)));
+        slot.terms
+            .extend(completions.into_iter().map(|t| (t as u32, quality)));
     }
-    if slot.terms.is_empty() && typed {
-        fuzzy_terms(terms, word, &stem, &mut slot);
+    let rare = exact.map_or(true, |t| terms.df(t) < RARE_DF);
+    if typed && rare {
+        if slot.terms.is_empty() {
+            fuzzy_terms(terms, word, &stem, &mut slot);
+        }
+        contracted_terms(terms, word, &mut slot);
     }
     slot
+}
+
+/// A typed word whose exact term is rarer than this may also be a contraction.
+const RARE_DF: u32 = 40;
+
+/// Terms the word is a contraction of, the way CMS short titles drop
+/// letters ("intartic" → intraarticular, "fngr" → finger, "slctv" →
+/// selective): same first letter, every typed letter in order, and not
+/// much longer than the word.
+fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot) {
+    let w = word.as_bytes();
+    if w.len() < 3 || w.len() > 12 || !w.iter().all(u8::is_ascii_lowercase) {
+        return;
+    }
+    for t in terms.prefix_range(&w[..1]) {
+        let cand = terms.term(t);
+        if cand.len() <= w.len()
+            || cand.len() > w.len() * 3
+            || slot.terms.iter().any(|&(x, _)| x as usize == t)
+        {
+            continue;
+        }
+        if is_subsequence(w, cand) {
+            slot.terms.push((t as u32, 0.6));
+        }
+    }
+}
+
+fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
+    let mut it = hay.iter();
+    needle.iter().all(|c| it.any(|h| h == c))
 }
 
 /// Terms within the word's edit budget. A typo rarely hits the first letter,
@@ -214,7 +280,10 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
                 continue;
             }
-            let d = fuzzy::osa_within(sb, cand, max).into_iter().chain(fuzzy::osa_within(wb, cand, max)).min();
+            let d = fuzzy::osa_within(sb, cand, max)
+                .into_iter()
+                .chain(fuzzy::osa_within(wb, cand, max))
+                .min();
             if let Some(d) = d {
                 slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));
             }

@@ -97,9 +97,15 @@ pub fn terms(s: &str) -> Vec<String> {
         }
         let t = if (w == "i" || w == "v")
             && i > 0
-            && matches!(ws[i - 1].as_str(), "type" | "stage" | "grade" | "class" | "degree")
-        {
-            if w == "i" { "1".to_string() } else { "5".to_string() }
+            && matches!(
+                ws[i - 1].as_str(),
+                "type" | "stage" | "grade" | "class" | "degree"
+            ) {
+            if w == "i" {
+                "1".to_string()
+            } else {
+                "5".to_string()
+            }
         } else {
             term(w)
         };
@@ -116,7 +122,10 @@ mod tests {
 
     #[test]
     fn splits_and_folds() {
-        assert_eq!(words("Alzheimer's disease, NOS"), ["alzheimers", "disease", "nos"]);
+        assert_eq!(
+            words("Alzheimer's disease, NOS"),
+            ["alzheimers", "disease", "nos"]
+        );
         assert_eq!(words("pick-up truck"), ["pick", "up", "truck"]);
     }
 
@@ -125,6 +134,9 @@ mod tests {
         assert_eq!(terms("Type II diabetes"), terms("type 2 diabetic"));
         assert_eq!(terms("Type I"), ["type", "1"]);
         assert_eq!(term("fractures"), term("fracture"));
-        assert_eq!(terms("Chronic kidney disease, stage III"), terms("chronic kidney disease stage 3"));
+        assert_eq!(
+            terms("Chronic kidney disease, stage III"),
+            terms("chronic kidney disease stage 3")
+        );
     }
 }

@@ -29,7 +29,10 @@ struct SetScore {
 }
 
 fn norm(c: &str) -> String {
-    c.chars().filter(|c| *c != '.' && !c.is_whitespace()).collect::<String>().to_ascii_uppercase()
+    c.chars()
+        .filter(|c| *c != '.' && !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 pub fn run(
@@ -40,7 +43,8 @@ pub fn run(
     json: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let mut sets: BTreeMap<String, SetScore> = BTreeMap::new();
     let mut rr_sum: BTreeMap<String, f64> = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
@@ -49,7 +53,10 @@ pub fn run(
         }
         let case: Case = serde_json::from_str(line)
             .map_err(|e| format!("{} line {}: {e}", file.display(), n + 1))?;
-        let opts = SearchOptions { system, limit: case.k.max(10) };
+        let opts = SearchOptions {
+            system,
+            limit: case.k.max(10),
+        };
         let hits = engine.search(&case.query, &opts);
         let want: Vec<String> = case.expect.iter().map(|c| norm(c)).collect();
         let rank = hits.iter().position(|h| want.contains(&norm(&h.code)));
@@ -64,8 +71,12 @@ pub fn run(
             _ => {
                 if misses {
                     let top: Vec<&str> = hits.iter().take(3).map(|h| h.code.as_str()).collect();
-                    writeln!(out, "MISS [{}] {:?} want {:?} got {:?}", case.set, case.query, case.expect, top)
-                        .map_err(|e| e.to_string())?;
+                    writeln!(
+                        out,
+                        "MISS [{}] {:?} want {:?} got {:?}",
+                        case.set, case.query, case.expect, top
+                    )
+                    .map_err(|e| e.to_string())?;
                 }
             }
         }
@@ -75,12 +86,26 @@ pub fn run(
         s.mrr = rr_sum[name] / s.queries.max(1) as f64;
     }
     if json {
-        writeln!(out, "{}", serde_json::to_string(&sets).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&sets).map_err(|e| e.to_string())?
+        )
+        .map_err(|e| e.to_string())?;
     } else {
-        writeln!(out, "{:<18} {:>7} {:>7} {:>8} {:>6}", "set", "queries", "hits", "hit rate", "MRR").map_err(|e| e.to_string())?;
+        writeln!(
+            out,
+            "{:<18} {:>7} {:>7} {:>8} {:>6}",
+            "set", "queries", "hits", "hit rate", "MRR"
+        )
+        .map_err(|e| e.to_string())?;
         for (name, s) in &sets {
-            writeln!(out, "{:<18} {:>7} {:>7} {:>8.3} {:>6.3}", name, s.queries, s.hits, s.hit_rate, s.mrr)
-                .map_err(|e| e.to_string())?;
+            writeln!(
+                out,
+                "{:<18} {:>7} {:>7} {:>8.3} {:>6.3}",
+                name, s.queries, s.hits, s.hit_rate, s.mrr
+            )
+            .map_err(|e| e.to_string())?;
         }
     }
     Ok(ExitCode::SUCCESS)

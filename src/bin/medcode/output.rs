@@ -18,13 +18,40 @@ pub fn json_line(out: &mut impl Write, v: &impl Serialize) -> Result<(), String>
 pub fn print_info(out: &mut impl Write, i: &Info) -> Result<(), String> {
     let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
     w(out, format!("index format      v{}", i.format_version))?;
-    w(out, format!("ICD-10-CM         {} (effective {})", i.icd10cm_release, i.icd10cm_effective))?;
+    w(
+        out,
+        format!(
+            "ICD-10-CM         {} (effective {})",
+            i.icd10cm_release, i.icd10cm_effective
+        ),
+    )?;
     w(out, format!("  billable codes  {}", i.icd10cm_billable))?;
     w(out, format!("  headers         {}", i.icd10cm_headers))?;
-    w(out, format!("  validity        {} (through {})", i.icd10cm_validity_source, i.icd10cm_validity_through))?;
-    w(out, format!("  outside release {} codes known only from validity data", i.icd10cm_outside_release))?;
-    w(out, format!("HCPCS Level II    {} (quarter from {})", i.hcpcs_release, i.hcpcs_quarter))?;
-    w(out, format!("  active codes    {} of {}", i.hcpcs_active, i.hcpcs_total))?;
+    w(
+        out,
+        format!(
+            "  validity        {} (through {})",
+            i.icd10cm_validity_source, i.icd10cm_validity_through
+        ),
+    )?;
+    w(
+        out,
+        format!(
+            "  outside release {} codes known only from validity data",
+            i.icd10cm_outside_release
+        ),
+    )?;
+    w(
+        out,
+        format!(
+            "HCPCS Level II    {} (quarter from {})",
+            i.hcpcs_release, i.hcpcs_quarter
+        ),
+    )?;
+    w(
+        out,
+        format!("  active codes    {} of {}", i.hcpcs_active, i.hcpcs_total),
+    )?;
     w(out, format!("modifiers         {}", i.modifiers))?;
     w(out, format!("search terms      {}", i.search_terms))?;
     Ok(())
@@ -34,11 +61,26 @@ pub fn print_record(out: &mut impl Write, r: &CodeRecord) -> Result<(), String> 
     let mut s = String::new();
     use std::fmt::Write as _;
     let title = r.title.clone().unwrap_or_else(|| {
-        format!("(no title: {})", r.title_missing_reason.clone().unwrap_or_default())
+        format!(
+            "(no title: {})",
+            r.title_missing_reason.clone().unwrap_or_default()
+        )
     });
     let _ = writeln!(s, "{} [{}] {}", r.code, r.system.as_str(), title);
-    let status = if r.billable { "billable" } else { "not billable (header)" };
-    let _ = writeln!(s, "  {status}{}", if r.in_release { "" } else { "; not in the bundled release" });
+    let status = if r.billable {
+        "billable"
+    } else {
+        "not billable (header)"
+    };
+    let _ = writeln!(
+        s,
+        "  {status}{}",
+        if r.in_release {
+            ""
+        } else {
+            "; not in the bundled release"
+        }
+    );
     if !r.path.is_empty() {
         let p: Vec<String> = r.path.iter().map(|p| p.code.clone()).collect();
         let _ = writeln!(s, "  path: {}", p.join(" > "));
@@ -49,14 +91,21 @@ pub fn print_record(out: &mut impl Write, r: &CodeRecord) -> Result<(), String> 
             "  valid {} to {}{}",
             v.from,
             v.until.clone().unwrap_or_else(|| "present".into()),
-            if v.edits.is_empty() { String::new() } else { format!(" (MCE: {})", v.edits.join(", ")) }
+            if v.edits.is_empty() {
+                String::new()
+            } else {
+                format!(" (MCE: {})", v.edits.join(", "))
+            }
         );
     }
     if r.validity.is_empty() {
         let _ = writeln!(s, "  no validity dates in the bundled data");
     }
     for n in &r.notes {
-        let kind = serde_json::to_value(n.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let kind = serde_json::to_value(n.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         let _ = writeln!(s, "  {kind} ({}): {}", n.from, n.text);
     }
     if !r.seventh_characters.is_empty() {
