@@ -1,0 +1,254 @@
+// Browser search bench: medcode's WASM engine vs MiniSearch and FlexSearch in
+// one headless Chromium page, over the same documents and the dev set.
+//
+//   node bench/browser-search.mjs        (scripts/bench.sh runs it after the native bench)
+//
+// Needs bench/tmp/docs.json (written by `cargo bench --bench native_search`),
+// $BUILD/wasm/medcode{.js,_bg.wasm} and $DIST/medcode.idx (./build.sh).
+// Writes bench/tmp/results-browser.json, merges it with bench/results-native.json
+// into bench/results.json and prints the table (bench/report.mjs).
+//
+// Environment:
+//   CHROMIUM                 the browser (default /usr/lib/chromium/chromium, else /usr/bin/chromium)
+//   BENCH_FULL=1             run every query through every engine (MiniSearch alone takes ~8 min)
+//   BENCH_MINISEARCH_BUDGET_S  seconds of MiniSearch queries (default 70), a stratified sample
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+import { startServer, ROOT, BUILD, DIST } from './server.mjs';
+import { report } from './report.mjs';
+
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const TMP = path.join(HERE, 'tmp');
+const FULL = process.env.BENCH_FULL === '1';
+const MINI_BUDGET_MS = FULL ? 3.6e6 : Number(process.env.BENCH_MINISEARCH_BUDGET_S ?? 70) * 1000;
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const log = (...a) => console.error('[browser-bench]', ...a);
+
+function need(file, hint) {
+  if (!fs.existsSync(file)) {
+    console.error(`browser-search: ${file} is missing: ${hint}`);
+    process.exit(2);
+  }
+  return file;
+}
+
+function sizes(files) {
+  let raw = 0;
+  let gz = 0;
+  const parts = {};
+  for (const f of files) {
+    const b = fs.readFileSync(f);
+    const g = zlib.gzipSync(b, { level: 9 }).length;
+    raw += b.length;
+    gz += g;
+    parts[path.basename(f)] = { raw: b.length, gzip: g };
+  }
+  return { raw, gzip: gz, parts };
+}
+
+async function bundle(name) {
+  const out = path.join(TMP, `${name}.bundle.js`);
+  await esbuild.build({
+    entryPoints: [path.join(HERE, 'page', `${name}-entry.js`)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    outfile: out,
+    logLevel: 'warning',
+    absWorkingDir: ROOT,
+  });
+  return out;
+}
+
+function browserPath() {
+  for (const p of [process.env.CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium']) {
+    if (p && fs.existsSync(p)) return p;
+  }
+  console.error('browser-search: no chromium found (apt-get install chromium, or set CHROMIUM)');
+  process.exit(2);
+}
+
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+};
+
+async function main() {
+  const docs = need(path.join(TMP, 'docs.json'), 'run `cargo bench --bench native_search` first');
+  const glue = need(path.join(BUILD, 'wasm', 'medcode.js'), 'run ./build.sh');
+  const wasm = need(path.join(BUILD, 'wasm', 'medcode_bg.wasm'), 'run ./build.sh');
+  const idx = need(path.join(DIST, 'medcode.idx'), 'run ./build.sh');
+  fs.mkdirSync(TMP, { recursive: true });
+  const miniBundle = await bundle('minisearch');
+  const flexBundle = await bundle('flexsearch');
+  const shipped = {
+    medcode: sizes([glue, wasm, idx]),
+    minisearch: sizes([miniBundle, docs]),
+    flexsearch: sizes([flexBundle, docs]),
+  };
+  const indexGzip = shipped.medcode.parts['medcode.idx'].gzip;
+
+  const { server, url } = await startServer(0);
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medcode-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: browserPath(),
+    headless: true,
+    args: FLAGS,
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const open = async (p) => {
+      await p.goto(`${url}/page/index.html`);
+      await p.waitForFunction(() => window.benchReady === true);
+    };
+    await open(page);
+    const cdp = await context.newCDPSession(page);
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
+    const info = await page.evaluate(() => window.bench.info());
+    info.product = (await cdp.send('Browser.getVersion')).product;
+    log(`crossOriginIsolated=${info.crossOriginIsolated}, timer step ${info.timer_resolution_us.toFixed(1)} µs`);
+    if (!info.crossOriginIsolated) log('WARNING: page is not crossOriginIsolated; the timer is coarse');
+    const nq = await page.evaluate(() => window.bench.loadQueries());
+
+    // Loads, one after another in the same page, with the JS heap (after GC) between.
+    const heap0 = await heap();
+    const mLoad = await page.evaluate(() => window.bench.loadMedcode());
+    const heap1 = await heap();
+    log(`medcode loaded in ${mLoad.load_ms.toFixed(1)} ms`);
+    const miniLoad = await page.evaluate(() => window.bench.loadPeer('minisearch', '/tmp/minisearch.bundle.js'));
+    const heap2 = await heap();
+    log(`MiniSearch built in ${miniLoad.load_ms.toFixed(0)} ms`);
+    const flexLoad = await page.evaluate(() => window.bench.loadPeer('flexsearch', '/tmp/flexsearch.bundle.js'));
+    const heap3 = await heap();
+    log(`FlexSearch built in ${flexLoad.load_ms.toFixed(0)} ms`);
+
+    // Cold loads of medcode in fresh pages (no HTTP cache: no-store).
+    const coldLoads = [];
+    for (let i = 0; i < 7; i++) {
+      const p = await context.newPage();
+      await open(p);
+      coldLoads.push(await p.evaluate(() => window.bench.loadMedcode()));
+      await p.close();
+    }
+
+    // Queries.
+    const runs = {};
+    for (const [name, opts] of [
+      ['medcode', {}],
+      ['flexsearch', {}],
+      ['minisearch', { budgetMs: MINI_BUDGET_MS, batchMs: 2 }],
+    ]) {
+      const t = Date.now();
+      runs[name] = await page.evaluate(([n, o]) => window.bench.run(n, o), [name, opts]);
+      log(`${name}: ${runs[name].rows.length}/${nq} queries in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+
+    const engines = [
+      {
+        id: 'medcode',
+        engine: 'medcode (wasm)',
+        load: { ...mLoad, cold_load_ms_median: median(coldLoads.map((l) => l.load_ms)), cold_loads_ms: coldLoads.map((l) => l.load_ms) },
+        load_ms: median(coldLoads.map((l) => l.load_ms)),
+        shipped: shipped.medcode,
+        js_heap_bytes: heap1 - heap0,
+        wasm_memory_bytes: mLoad.wasm_memory_bytes,
+        resident_bytes: heap1 - heap0 + mLoad.wasm_memory_bytes,
+        index_gzip_bytes: indexGzip,
+      },
+      {
+        id: 'minisearch',
+        engine: 'MiniSearch 7.2.0',
+        config: 'fields codes+text, fuzzy 0.2, prefix true; top 10 of search()',
+        load: miniLoad,
+        load_ms: miniLoad.load_ms,
+        shipped: shipped.minisearch,
+        js_heap_bytes: heap2 - heap1,
+        resident_bytes: heap2 - heap1,
+      },
+      {
+        id: 'flexsearch',
+        engine: 'FlexSearch 0.8.212',
+        config: 'Index, tokenize forward, one field codes+text; search limit 10, suggest true',
+        load: flexLoad,
+        load_ms: flexLoad.load_ms,
+        shipped: shipped.flexsearch,
+        js_heap_bytes: heap3 - heap2,
+        resident_bytes: heap3 - heap2,
+      },
+    ];
+    for (const e of engines) Object.assign(e, summarize(runs[e.id], nq));
+
+    const result = {
+      info,
+      chromium: (info.product.match(/([\d.]+)$/) ?? [])[1] ?? null,
+      queries: nq,
+      full: FULL,
+      minisearch_budget_s: MINI_BUDGET_MS / 1000,
+      engines,
+    };
+    fs.writeFileSync(path.join(TMP, 'results-browser.json'), JSON.stringify(result, null, 2));
+  } finally {
+    await context.close();
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+  report();
+}
+
+function pct(sorted, p) {
+  return sorted.length ? sorted[Math.round((sorted.length - 1) * p)] : null;
+}
+
+function summarize(run, total) {
+  const rows = run.rows;
+  const us = rows.map((r) => r.us).sort((a, b) => a - b);
+  const bySet = {};
+  for (const r of rows) {
+    const s = (bySet[r.set] ??= { hits: 0, n: 0, us: [] });
+    s.hits += r.hit;
+    s.n += 1;
+    s.us.push(r.us);
+  }
+  const hit_rate = { all: rows.reduce((a, r) => a + r.hit, 0) / rows.length };
+  const queries_by_set = {};
+  const latency_by_set = {};
+  for (const [k, s] of Object.entries(bySet)) {
+    hit_rate[k] = s.hits / s.n;
+    queries_by_set[k] = s.n;
+    const sorted = s.us.sort((a, b) => a - b);
+    latency_by_set[k] = { p50_us: pct(sorted, 0.5), p99_us: pct(sorted, 0.99) };
+  }
+  return {
+    p50_us: pct(us, 0.5),
+    p99_us: pct(us, 0.99),
+    mean_us: us.reduce((a, b) => a + b, 0) / us.length,
+    // Cross-check: each query's single first run, which no repetition can flatter.
+    first_run_mean_us: rows.reduce((a, r) => a + r.first_us, 0) / rows.length,
+    first_run_p50_us: pct(rows.map((r) => r.first_us).sort((a, b) => a - b), 0.5),
+    queries_run: rows.length,
+    sampled: rows.length < total,
+    queries_by_set,
+    hit_rate,
+    latency_by_set,
+  };
+}
+
+await main();

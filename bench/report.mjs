@@ -1,0 +1,150 @@
+// Merges bench/results-native.json and bench/tmp/results-browser.json into
+// bench/results.json, prints the one table (Markdown) with the goals, and puts
+// the same table and the machine into bench/README.md between its markers.
+//
+//   node bench/report.mjs      (browser-search.mjs calls report() at its end)
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SETS = ['short-title', 'icd9-description', 'typo', 'code-form'];
+const MB = 1048576;
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+export function machine(chromium) {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = (cpuinfo.match(/^model name\s*:\s*(.+)$/m) ?? [])[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  return {
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    cpu: model.trim(),
+    memory_gib: +(os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()}`,
+    chromium,
+    node: process.version,
+  };
+}
+
+const f = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : Number(v).toFixed(d));
+const us = (v) => (v === null || v === undefined ? '–' : v >= 10000 ? `${(v / 1000).toFixed(1)} ms` : `${f(v, v < 100 ? 1 : 0)}`);
+
+function rows(native, browser) {
+  const out = [];
+  for (const e of native?.engines ?? []) {
+    out.push({
+      engine: e.engine,
+      where: 'native',
+      p50: e.p50_us,
+      p99: e.p99_us,
+      load: [e.load_ms != null ? `${f(e.load_ms, 1)} load` : null, e.build_ms != null ? `${f(e.build_ms)} build` : null].filter(Boolean).join(', '),
+      size: `${f(e.index_bytes / MB, 1)} MB index`,
+      mem: '–',
+      hit: e.hit_rate,
+      n: e.queries_run ?? native.queries,
+    });
+  }
+  for (const e of browser?.engines ?? []) {
+    out.push({
+      engine: e.engine,
+      where: 'Chromium',
+      p50: e.p50_us,
+      p99: e.p99_us,
+      load: `${f(e.load_ms, e.load_ms < 100 ? 1 : 0)}`,
+      size: `${f(e.shipped.raw / MB, 1)} / ${f(e.shipped.gzip / MB, 2)} gz`,
+      mem: f(e.resident_bytes / MB, 1),
+      hit: e.hit_rate,
+      n: e.queries_run,
+    });
+  }
+  return out;
+}
+
+export function table(native, browser) {
+  const head = ['engine', 'where', 'p50 µs', 'p99 µs', 'load ms', 'bytes (MB)', 'memory MB', ...SETS, 'queries'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`];
+  for (const r of rows(native, browser)) {
+    const cells = [r.engine, r.where, us(r.p50), us(r.p99), r.load, r.size, r.mem, ...SETS.map((s) => f(r.hit?.[s], 3)), r.n];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function goals(native, browser) {
+  const out = [];
+  const add = (name, met, figure) => out.push({ goal: name, met, figure });
+  const m = browser?.engines?.find((e) => e.id === 'medcode');
+  const peers = browser?.engines?.filter((e) => e.id !== 'medcode') ?? [];
+  if (m) {
+    add('Chromium p50 ≤ 50 µs per query (10 results)', m.p50_us <= 50, `${f(m.p50_us, 1)} µs`);
+    add('Chromium p99 ≤ 500 µs per query', m.p99_us <= 500, `${f(m.p99_us, 1)} µs`);
+    for (const p of peers) {
+      add(
+        `faster than ${p.engine} (p50 and p99)`,
+        m.p50_us < p.p50_us && m.p99_us < p.p99_us,
+        `p50 ${f(p.p50_us / m.p50_us, 1)}x, p99 ${f(p.p99_us / m.p99_us, 1)}x`,
+      );
+      const worse = SETS.filter((s) => !(m.hit_rate[s] > p.hit_rate[s] || (m.hit_rate[s] === 1 && p.hit_rate[s] === 1)));
+      add(
+        `higher hit rate than ${p.engine} on every set`,
+        worse.length === 0,
+        SETS.map((s) => `${s} ${f(m.hit_rate[s], 3)} vs ${f(p.hit_rate[s], 3)}`).join(', ') + (worse.length ? ` (not higher: ${worse.join(', ')})` : ''),
+      );
+    }
+    add('cold load ≤ 50 ms (fetch + instantiate + ready)', m.load_ms <= 50, `${f(m.load_ms, 1)} ms median of ${m.load.cold_loads_ms.length} fresh pages`);
+    add('index ≤ 3 MB gzipped', m.index_gzip_bytes <= 3e6, `${f(m.index_gzip_bytes / 1e6, 2)} MB (medcode.idx, gzip -9)`);
+    add('≤ 40 MB resident in the browser', m.resident_bytes <= 40 * MB, `${f(m.resident_bytes / MB, 1)} MiB (wasm memory ${f(m.wasm_memory_bytes / MB, 1)} + JS heap ${f(m.js_heap_bytes / MB, 1)})`);
+  }
+  const s = native?.speedup_vs_fts5;
+  if (s) add('native ≥ 10× faster than SQLite FTS5', s.p50 >= 10 && s.p99 >= 10, `p50 ${f(s.p50, 1)}x, p99 ${f(s.p99, 1)}x`);
+  return out;
+}
+
+export function report() {
+  const native = readJson(path.join(HERE, 'results-native.json'));
+  const browser = readJson(path.join(HERE, 'tmp', 'results-browser.json'));
+  const mach = machine(browser?.chromium ?? null);
+  const g = goals(native, browser);
+  const t = table(native, browser);
+  const results = { generated: new Date().toISOString(), machine: mach, native, browser, goals: g };
+  fs.writeFileSync(path.join(HERE, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+
+  const mini = browser?.engines?.find((e) => e.id === 'minisearch');
+  const notes = [];
+  if (mini?.sampled) {
+    notes.push(
+      `MiniSearch ran ${mini.queries_run} of ${browser.queries} queries (an evenly spread sample, ${SETS.map((s) => `${mini.queries_by_set[s] ?? 0} ${s}`).join(', ')}; BENCH_FULL=1 runs all).`,
+    );
+  }
+  const fts = native?.engines?.find((e) => e.query_mode);
+  if (fts) notes.push(`SQLite ${fts.sqlite_version} FTS5 query terms joined by ${fts.query_mode} (AND: hit rate ${f(fts.hit_rate_by_mode?.AND?.all, 3)}, OR: ${f(fts.hit_rate_by_mode?.OR?.all, 3)}).`);
+  if (native && native.validate_claim == null) notes.push(native.validate_claim_note);
+  const machineLine = `${mach.nproc} × ${mach.cpu}, ${mach.memory_gib} GiB, ${mach.os}; Chromium ${mach.chromium ?? '?'}; ${mach.node}`;
+  const goalLines = g.map((x) => `- ${x.met ? 'met' : '**missed**'}: ${x.goal} — ${x.figure}`);
+  const text = [t, '', `Machine: ${machineLine}.`, ...notes.map((n) => `Note: ${n}`), '', 'Goals:', ...goalLines].join('\n');
+  console.log(text);
+
+  const readme = path.join(HERE, 'README.md');
+  if (fs.existsSync(readme)) {
+    const src = fs.readFileSync(readme, 'utf8');
+    const start = '<!-- bench:results:start -->';
+    const end = '<!-- bench:results:end -->';
+    const i = src.indexOf(start);
+    const j = src.indexOf(end);
+    if (i >= 0 && j > i) {
+      const section = `${start}\n_Run ${results.generated.slice(0, 10)} by \`./build.sh bench\`._\n\n${text}\n${end}`;
+      fs.writeFileSync(readme, src.slice(0, i) + section + src.slice(j + end.length));
+    }
+  }
+  return results;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) report();

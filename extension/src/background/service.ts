@@ -1,0 +1,58 @@
+// Answers ToBackground requests. Pure over an engine provider, so it can be
+// unit-tested with a fake engine.
+
+import type { Engine, Issue } from "../shared/engine-api";
+import type { EngineStatus, Replies, Reply, ToBackground } from "../shared/protocol";
+import { fallbackClaim, fallbackField } from "./fallback";
+import { profileIssues } from "./profile";
+
+export interface ServiceDeps {
+  engine(): Promise<{ engine: Engine; cold: boolean }>;
+  status(engine: Engine, cold: boolean): EngineStatus;
+  syncSites(): Promise<string[]>;
+}
+
+export async function handle<T extends ToBackground>(deps: ServiceDeps, msg: T): Promise<Reply<T["type"]>> {
+  return (await dispatch(deps, msg)) as Reply<T["type"]>;
+}
+
+async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[keyof Replies]> {
+  if (msg.type === "ping") return { now: Date.now() } satisfies Replies["ping"];
+  if (msg.type === "sitesChanged") return { origins: await deps.syncSites() } satisfies Replies["sitesChanged"];
+  const { engine, cold } = await deps.engine();
+  switch (msg.type) {
+    case "warm":
+      return deps.status(engine, cold) satisfies Replies["warm"];
+    case "info":
+      return { info: engine.info(), status: deps.status(engine, cold) } satisfies Replies["info"];
+    case "search": {
+      const q = msg.query.slice(0, 200);
+      if (q.trim() === "") return [] satisfies Replies["search"];
+      return engine.search(q, msg.system, Math.min(Math.max(msg.limit, 1), 50)) satisfies Replies["search"];
+    }
+    case "lookup":
+      try {
+        return { records: engine.lookup(msg.code.slice(0, 40)) } satisfies Replies["lookup"];
+      } catch (e) {
+        return { records: [], error: e instanceof Error ? e.message : String(e) } satisfies Replies["lookup"];
+      }
+    case "validateFields":
+      return msg.fields.slice(0, 2000).map((f): Issue[] => {
+        const value = f.value.slice(0, 200);
+        if (typeof engine.validateField !== "function") return fallbackField(engine, f.kind, value);
+        try {
+          return engine.validateField(f.kind, value, f.context);
+        } catch (e) {
+          return [{ rule: "engine.error", severity: "warning", field: "", message: e instanceof Error ? e.message : String(e) }];
+        }
+      }) satisfies Replies["validateFields"];
+    case "validateClaim": {
+      if (typeof engine.validateClaim === "function") {
+        const r = engine.validateClaim(msg.claim, msg.today, { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });
+        return { valid: r.valid, issues: r.issues } satisfies Replies["validateClaim"];
+      }
+      const issues = [...fallbackClaim(engine, msg.claim), ...profileIssues(msg.claim, msg.profile)];
+      return { valid: !issues.some((i) => i.severity === "error"), issues } satisfies Replies["validateClaim"];
+    }
+  }
+}

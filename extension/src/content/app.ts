@@ -1,0 +1,226 @@
+// Puts the content-script pieces together for one document (each frame runs
+// its own copy). DOM work and messaging only: the engine is in the background.
+
+import type { FieldKind, Issue } from "../shared/engine-api";
+import { formatCode } from "../shared/codes";
+import { platform, type Platform } from "../shared/platform";
+import type { ToContent } from "../shared/protocol";
+import { DEFAULT_SETTINGS, KEYS, loadSettings, pushRecent, saveSettings, type Settings, siteKey } from "../shared/settings";
+import { Badges } from "./badges";
+import { Checker } from "./checker";
+import { deepActiveElement, type Field, isTextField, isWritable, realTarget, selectorFor, setFieldValue } from "./dom";
+import { Overlay } from "./overlay";
+import { Palette } from "./palette";
+import { Registry } from "./registry";
+import { Suggest, suggestsFor } from "./suggest";
+import { TextLookup } from "./textlookup";
+
+const WARM_EVERY_MS = 20_000;
+
+export async function start(doc: Document, p: Platform = platform()): Promise<void> {
+  const win = doc.defaultView!;
+  let settings: Settings = DEFAULT_SETTINGS;
+  try {
+    settings = await loadSettings(p);
+  } catch {
+    /* storage unavailable: defaults */
+  }
+  const site = pageSite(win);
+  const mappings = () => settings.mappings[site] ?? [];
+  let alive = true;
+
+  const request: Platform["request"] = async (msg) => {
+    if (!alive) throw new Error("medcode stopped");
+    try {
+      return await p.request(msg);
+    } catch (e) {
+      if (/context invalidated/i.test(String(e))) stop(); // the extension was updated or removed
+      throw e;
+    }
+  };
+
+  const overlay = new Overlay(doc);
+  overlay.ensure();
+  const insertFormat = () => settings.insertFormat;
+  const onInserted = (field: Field, code: string) => {
+    void pushRecent(p, code).catch(() => undefined);
+    checker.touch([field], 0);
+  };
+  const registry = new Registry(mappings, (n) => n === overlay.host, (found) => checker.touch(found.filter((f) => f.value.trim())));
+  const badges = new Badges({
+    overlay,
+    applyFix(field: Field, issue: Issue) {
+      if (!issue.suggestion || !field.isConnected || !isWritable(field)) return;
+      const kind = registry.info(field).kind;
+      const v = kind === "dx" ? formatCode(issue.suggestion, settings.insertFormat) : issue.suggestion;
+      field.focus();
+      setFieldValue(field, v, v.length);
+      checker.touch([field], 0);
+    },
+  });
+  const checker = new Checker({ registry, badges, request, settings: () => settings });
+  const suggest = new Suggest({ overlay, request, insertFormat, onInserted });
+  const palette = new Palette({
+    overlay, request, insertFormat, onInserted,
+    isCodeField: (f) => suggestsFor(registry.info(f).kind),
+  });
+  const lookup = new TextLookup({ overlay, request, enabled: () => settings.pageLookup });
+
+  let lastWarm = 0;
+  let lastContext: Element | null = null;
+
+  const inOverlay = (e: Event) => e.composedPath().includes(overlay.host);
+
+  const onFocusIn = (e: FocusEvent) => {
+    if (!inOverlay(e)) focusField(realTarget(e));
+  };
+  const focusField = (el: Element | null) => {
+    if (!isTextField(el)) return;
+    registry.noteRootsOf(el);
+    const info = registry.info(el);
+    if (!info.kind) return;
+    if (suggestsFor(info.kind)) suggest.focus(el, info.kind as FieldKind);
+    if (Date.now() - lastWarm > WARM_EVERY_MS) {
+      lastWarm = Date.now();
+      void request({ type: "warm" }).catch(() => undefined);
+    }
+  };
+  const onFocusOut = () => {
+    const cur = suggest.current;
+    if (!cur) return;
+    queueMicrotask(() => {
+      if (deepActiveElement(doc) !== cur) {
+        suggest.blur(cur);
+        if (registry.info(cur).kind) checker.touch([cur]);
+      }
+    });
+  };
+  const onInput = (e: Event) => {
+    if (!e.isTrusted || inOverlay(e)) return;
+    const el = realTarget(e);
+    if (!isTextField(el)) return;
+    if (el === suggest.current) void suggest.update(el);
+    if (registry.known.has(el)) checker.touch([el], 800);
+  };
+  const onChange = (e: Event) => {
+    const el = realTarget(e);
+    if (isTextField(el) && registry.known.has(el)) checker.touch([el]);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Escape") lookup.hide();
+    if (inOverlay(e) || !suggest.current) return;
+    if (deepActiveElement(doc) !== suggest.current) return;
+    const r = suggest.onKeyDown(e);
+    if (r === "ignored") return;
+    e.stopImmediatePropagation();
+    if (r === "handled") e.preventDefault();
+  };
+  let layoutPending = false;
+  const onLayout = () => {
+    if (layoutPending) return;
+    layoutPending = true;
+    requestAnimationFrame(() => {
+      layoutPending = false;
+      suggest.position();
+      badges.reposition();
+    });
+  };
+  const onScroll = () => {
+    lookup.hide();
+    onLayout();
+  };
+  const onContextMenu = (e: MouseEvent) => {
+    lastContext = realTarget(e);
+  };
+
+  win.addEventListener("focusin", onFocusIn, true);
+  win.addEventListener("focusout", onFocusOut, true);
+  win.addEventListener("input", onInput, true);
+  win.addEventListener("change", onChange, true);
+  win.addEventListener("keydown", onKeyDown, true);
+  win.addEventListener("scroll", onScroll, { capture: true, passive: true });
+  win.addEventListener("resize", onLayout, { passive: true });
+  doc.addEventListener("mousemove", lookup.onMouseMove, { passive: true });
+  doc.addEventListener("mouseup", lookup.onMouseUp);
+  doc.addEventListener("contextmenu", onContextMenu, true);
+
+  function stop(): void {
+    if (!alive) return;
+    alive = false;
+    registry.disconnect();
+    win.removeEventListener("focusin", onFocusIn, true);
+    win.removeEventListener("focusout", onFocusOut, true);
+    win.removeEventListener("input", onInput, true);
+    win.removeEventListener("change", onChange, true);
+    win.removeEventListener("keydown", onKeyDown, true);
+    win.removeEventListener("scroll", onScroll, true);
+    win.removeEventListener("resize", onLayout);
+    doc.removeEventListener("mousemove", lookup.onMouseMove);
+    doc.removeEventListener("mouseup", lookup.onMouseUp);
+    doc.removeEventListener("contextmenu", onContextMenu, true);
+    overlay.host.remove();
+  }
+
+  p.onContentMessage((msg: ToContent) => {
+    if (!alive) return undefined;
+    switch (msg.type) {
+      case "ping":
+        return { url: doc.URL, stats: registry.stats, known: registry.known.size };
+      case "openPalette": {
+        // only the frame that holds focus (a parent whose focus is in a child frame declines)
+        const active = doc.activeElement;
+        if (!doc.hasFocus() || active instanceof HTMLIFrameElement || active instanceof HTMLFrameElement) return undefined;
+        const t = deepActiveElement(doc);
+        palette.open(isTextField(t) ? t : null);
+        return undefined;
+      }
+      case "mapField": {
+        const el = lastContext;
+        if (!isTextField(el)) return undefined;
+        const selector = selectorFor(el);
+        const list = (settings.mappings[site] ?? []).filter((m) => m.selector !== selector);
+        list.push({ selector, kind: msg.kind });
+        void saveSettings(p, { mappings: { ...settings.mappings, [site]: list } });
+        return undefined;
+      }
+    }
+  });
+
+  p.onStorageChanged((changes) => {
+    const c = changes[KEYS.settings];
+    if (!c || !alive) return;
+    const before = JSON.stringify(mappings());
+    settings = { ...DEFAULT_SETTINGS, ...((c.newValue as Partial<Settings>) ?? {}) };
+    if (JSON.stringify(mappings()) !== before) {
+      for (const f of badges.fields()) badges.clear(f);
+      const found = registry.reclassify();
+      checker.touch(found.filter((f) => f.value.trim()), 0);
+      const cur = deepActiveElement(doc);
+      if (isTextField(cur)) {
+        const k = registry.info(cur).kind;
+        if (suggestsFor(k)) suggest.focus(cur, k!);
+        else suggest.blur(cur);
+      }
+    } else {
+      checker.touch(registry.connectedKnown().filter((f) => f.value.trim()), 0);
+    }
+  });
+
+  registry.observe(doc);
+  // a field may already have focus (content scripts run at document_idle)
+  const active = deepActiveElement(doc);
+  if (isTextField(active)) focusField(active);
+}
+
+/** The site mappings are kept under: about:blank and srcdoc frames use their creator's origin. */
+function pageSite(win: Window): string {
+  const o = win.origin;
+  if (o && o !== "null") {
+    try {
+      return siteKey(new URL(o));
+    } catch {
+      /* fall through */
+    }
+  }
+  return siteKey(win.location);
+}

@@ -1,0 +1,109 @@
+// Runs the validators: the whole claim when the page holds one (cross-field
+// rules point at every field involved), field by field otherwise.
+
+import type { FieldContext, Issue } from "../shared/engine-api";
+import type { Platform } from "../shared/platform";
+import type { Settings } from "../shared/settings";
+import type { Badges } from "./badges";
+import { buildClaim, elementsFor, isoDate } from "./claim";
+import type { ClaimRole, FieldInfo } from "./detect";
+import type { Field } from "./dom";
+import type { Registry } from "./registry";
+
+export interface CheckerDeps {
+  registry: Registry;
+  badges: Badges;
+  request: Platform["request"];
+  settings(): Settings;
+}
+
+/** What validateField needs to judge one field: the page's date of service, a diagnosis's position, ... */
+export function fieldContext(f: Field, known: Field[], info: (f: Field) => FieldInfo): FieldContext {
+  const ctx: FieldContext = {};
+  const filled = (pred: (r: ClaimRole | undefined) => boolean) => known.find((k) => pred(info(k).role) && k.value.trim());
+  const dos = filled((r) => r?.k === "line" && r.part === "from");
+  if (dos) ctx.date_of_service = isoDate(dos.value);
+  const dob = filled((r) => r?.k === "birth_date");
+  if (dob) ctx.birth_date = isoDate(dob.value);
+  const kind = info(f).kind;
+  const dxs = known.filter((k) => info(k).kind === "dx");
+  if (kind === "dx") {
+    const r = info(f).role;
+    ctx.position = r?.k === "dx" && r.letter !== undefined ? r.letter : Math.max(0, dxs.indexOf(f));
+  }
+  if (kind === "pointer") ctx.diagnosis_count = dxs.filter((k) => k.value.trim()).length;
+  return ctx;
+}
+
+export class Checker {
+  private readonly dirty = new Set<Field>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  /** set after each run (tests read it through the DOM: data-claim on the overlay) */
+  lastClaimValid: boolean | null = null;
+
+  constructor(private readonly d: CheckerDeps) {}
+
+  touch(fields: Field[], delay = 200): void {
+    for (const f of fields) this.dirty.add(f);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.run();
+    }, delay);
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.runOnce().catch(() => undefined);
+    await this.running;
+    this.running = null;
+    if (this.again) {
+      this.again = false;
+      await this.run();
+    }
+  }
+
+  private async runOnce(): Promise<void> {
+    const { registry, badges, request } = this.d;
+    const dirty = Array.from(this.dirty);
+    this.dirty.clear();
+    const known = registry.connectedKnown();
+    const info = (f: Field) => registry.info(f);
+    const view = buildClaim(known, info);
+    const rest = new Set(dirty.filter((f) => f.isConnected && !view?.fields.has(f)));
+    const host = this.d.badges;
+
+    if (view) {
+      const report = await request({ type: "validateClaim", claim: view.claim, profile: this.d.settings().payerProfile });
+      const per = new Map<Field, Issue[]>();
+      for (const f of view.fields) per.set(f, []);
+      const firstDx = view.paths.get("diagnoses[0]")?.[0];
+      for (const is of report.issues) {
+        let els = elementsFor(view, is.field);
+        if (!els.length && firstDx) els = [firstDx];
+        for (const el of new Set(els)) per.get(el)?.push(is);
+      }
+      for (const [f, issues] of per) {
+        const kind = info(f).kind;
+        if (kind && (f.value.trim() || issues.length)) host.set(f, kind, issues);
+        else host.clear(f);
+      }
+      this.lastClaimValid = report.valid;
+      this.d.badges.setClaimState(report.valid, report.issues.length);
+    }
+
+    const checks = Array.from(rest).filter((f) => info(f).kind && f.value.trim());
+    for (const f of rest) if (!f.value.trim()) badges.clear(f);
+    if (!checks.length) return;
+    const results = await request({
+      type: "validateFields",
+      fields: checks.map((f) => ({ kind: info(f).kind!, value: f.value, context: fieldContext(f, known, info) })),
+    });
+    checks.forEach((f, i) => host.set(f, info(f).kind!, results[i] ?? []));
+  }
+}

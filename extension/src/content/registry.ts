@@ -1,0 +1,188 @@
+// Knows the page's code-bearing fields. Cheap on big, churning pages:
+// mutation callbacks only queue added nodes; classification runs in idle
+// time in small slices; the focused field is always classified at once.
+// One MutationObserver per root (the document and each shadow root found).
+
+import type { FieldMapping } from "../shared/settings";
+import { anyShadowRoot } from "../shared/platform";
+import { classify, type FieldInfo, LabelIndex } from "./detect";
+import { type Field, isTextField } from "./dom";
+
+const FIELD_SELECTOR = "input, textarea";
+const MAX_QUEUE = 4000;
+
+type Root = Document | ShadowRoot;
+
+export class Registry {
+  private readonly infos = new WeakMap<Element, FieldInfo>();
+  /** recognised fields (kind != null); disconnected ones are dropped lazily */
+  readonly known = new Set<Field>();
+  private readonly roots = new Set<Root>();
+  private readonly observers: MutationObserver[] = [];
+  private queue: Node[] = [];
+  private idlePending = false;
+  private fullRescan = new Set<Root>();
+  private readonly labels = new LabelIndex();
+  /** performance counters (read by tests and the benchmark) */
+  readonly stats = { classified: 0, idleSlices: 0, idleMs: 0, mutations: 0, roots: 0 };
+
+  constructor(
+    private mappings: () => readonly FieldMapping[],
+    private readonly ignore: (n: Node) => boolean,
+    private readonly onFound: (fields: Field[]) => void,
+  ) {}
+
+  /** Starts watching a document or shadow root (idempotent). */
+  observe(root: Root): void {
+    if (this.roots.has(root)) return;
+    this.roots.add(root);
+    this.stats.roots++;
+    const mo = new MutationObserver((records) => this.onMutations(root, records));
+    mo.observe(root, { childList: true, subtree: true });
+    this.observers.push(mo);
+    this.enqueue(root);
+  }
+
+  disconnect(): void {
+    for (const mo of this.observers) mo.disconnect();
+    this.observers.length = 0;
+  }
+
+  info(el: Field): FieldInfo {
+    let i = this.infos.get(el);
+    if (!i) {
+      i = classify(el, this.mappings(), this.labels);
+      this.stats.classified++;
+      this.infos.set(el, i);
+      if (i.kind) this.known.add(el);
+    }
+    return i;
+  }
+
+  /** Forget every classification (mappings changed) and classify again. */
+  reclassify(): Field[] {
+    const out: Field[] = [];
+    this.labels.invalidate();
+    for (const el of Array.from(this.known)) {
+      this.infos.delete(el);
+      this.known.delete(el);
+    }
+    for (const root of this.roots) {
+      for (const el of Array.from(root.querySelectorAll(FIELD_SELECTOR))) {
+        if (!isTextField(el)) continue;
+        this.infos.delete(el);
+        if (this.info(el).kind) out.push(el);
+      }
+    }
+    return out;
+  }
+
+  /** Every shadow root on the path to `el` (open or closed) gets observed. */
+  noteRootsOf(el: Element): void {
+    let node: Node = el;
+    for (let i = 0; i < 32; i++) {
+      const root = node.getRootNode();
+      if (root instanceof ShadowRoot) {
+        this.observe(root);
+        node = root.host;
+      } else {
+        if (root instanceof Document) this.observe(root);
+        break;
+      }
+    }
+  }
+
+  connectedKnown(): Field[] {
+    const out: Field[] = [];
+    for (const el of this.known) {
+      if (el.isConnected) out.push(el);
+      else this.known.delete(el);
+    }
+    return out;
+  }
+
+  private onMutations(root: Root, records: MutationRecord[]): void {
+    this.stats.mutations += records.length;
+    this.labels.invalidate();
+    if (this.fullRescan.has(root)) return;
+    for (const r of records) {
+      for (const n of Array.from(r.addedNodes)) {
+        if (n.nodeType !== 1 || this.ignore(n)) continue;
+        if (this.queue.length >= MAX_QUEUE) {
+          // too much churn to track node by node: rescan this root once, later
+          this.queue = this.queue.filter((q) => q.getRootNode() !== root);
+          this.fullRescan.add(root);
+          this.enqueue(root);
+          return;
+        }
+        this.queue.push(n);
+      }
+    }
+    this.schedule();
+  }
+
+  private enqueue(n: Node): void {
+    this.queue.push(n);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.idlePending || !this.queue.length) return;
+    this.idlePending = true;
+    const ric = (globalThis as { requestIdleCallback?: typeof requestIdleCallback }).requestIdleCallback;
+    if (ric) ric((d) => this.work(() => d.timeRemaining()), { timeout: 1000 });
+    else setTimeout(() => {
+      const end = performance.now() + 8;
+      this.work(() => end - performance.now());
+    }, 50);
+  }
+
+  /** One idle slice: expand queued subtrees into fields/shadow hosts, classify. */
+  private work(remaining: () => number): void {
+    this.idlePending = false;
+    const t0 = performance.now();
+    this.stats.idleSlices++;
+    const found: Field[] = [];
+    while (this.queue.length && remaining() > 1) {
+      const n = this.queue.shift()!;
+      if (n instanceof Document || n instanceof ShadowRoot) this.fullRescan.delete(n);
+      if (!n.isConnected) continue;
+      this.expand(n, found, remaining);
+    }
+    this.stats.idleMs += performance.now() - t0;
+    if (found.length) this.onFound(found);
+    if (this.queue.length) this.schedule();
+  }
+
+  private expand(n: Node, found: Field[], remaining: () => number): void {
+    if (n instanceof Element && isTextField(n)) {
+      if (this.info(n).kind) found.push(n);
+      return;
+    }
+    if (!(n instanceof Element || n instanceof Document || n instanceof ShadowRoot || n instanceof DocumentFragment)) return;
+    const parent = n as ParentNode;
+    // fields: classify as many as fit, queue the rest
+    const fields = parent.querySelectorAll(FIELD_SELECTOR);
+    const hosts: Element[] = [];
+    const list = Array.from(fields);
+    for (let i = 0; i < list.length; i++) {
+      if (i % 8 === 7 && remaining() <= 1) {
+        this.queue.push(...list.slice(i));
+        break;
+      }
+      const el = list[i]!;
+      if (isTextField(el) && this.info(el).kind) found.push(el);
+    }
+    // shadow hosts: open roots on any element, closed ones on custom elements
+    if (n instanceof Element && (n.shadowRoot || n.localName.includes("-"))) hosts.push(n);
+    const custom = parent.querySelectorAll("*");
+    for (const el of Array.from(custom)) {
+      if (el.shadowRoot || (el.localName.includes("-") && !this.ignore(el))) hosts.push(el);
+    }
+    for (const h of hosts) {
+      if (this.ignore(h)) continue;
+      const root = anyShadowRoot(h);
+      if (root) this.observe(root);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// The typed message protocol: one discriminated union per direction.
+//   ToBackground: content scripts and extension pages -> background (engine)
+//   ToContent:    background -> content scripts
+// Every request to the background is answered with an Envelope of Replies[type].
+
+import type {
+  Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Report, SearchHit, SystemFilter,
+} from "./engine-api";
+import type { PayerProfile } from "./settings";
+
+export interface FieldCheck {
+  kind: FieldKind;
+  value: string;
+  /** optional context for the validator (date of service, position, ...) */
+  context?: FieldContext;
+}
+
+export type ToBackground =
+  | { type: "ping" }
+  | { type: "warm" }
+  | { type: "info" }
+  | { type: "search"; query: string; system: SystemFilter; limit: number }
+  | { type: "lookup"; code: string }
+  | { type: "validateFields"; fields: FieldCheck[]; today?: string }
+  | { type: "validateClaim"; claim: Claim; profile: PayerProfile; today?: string }
+  | { type: "sitesChanged" };
+
+export interface EngineStatus {
+  /** true when this request had to load the engine (worker was cold) */
+  cold: boolean;
+  /** milliseconds the last load took (wasm init + index fetch + engine) */
+  loadMs: number;
+  /** which validator APIs the loaded engine offers */
+  validateField: boolean;
+  validateClaim: boolean;
+  /** NCCI procedure-to-procedure edits attached (ncci.ptp runs) */
+  ncci: boolean;
+}
+
+export interface Replies {
+  ping: { now: number };
+  warm: EngineStatus;
+  info: { info: Info; status: EngineStatus };
+  search: SearchHit[];
+  /** empty when the text is not a code or not in the data */
+  lookup: { records: CodeRecord[]; error?: string };
+  validateFields: Issue[][];
+  validateClaim: Report;
+  sitesChanged: { origins: string[] };
+}
+
+export type Reply<T extends ToBackground["type"]> = Replies[T];
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export type ToContent =
+  | { type: "openPalette" }
+  | { type: "mapField"; kind: FieldKind | "none" }
+  | { type: "ping" };
+
+/** Type guard used by receivers: anything else on the channel is ignored. */
+export function isToBackground(m: unknown): m is ToBackground {
+  return typeof m === "object" && m !== null && typeof (m as { type?: unknown }).type === "string"
+    && BACKGROUND_TYPES.has((m as { type: string }).type);
+}
+const BACKGROUND_TYPES = new Set<string>([
+  "ping", "warm", "info", "search", "lookup", "validateFields", "validateClaim", "sitesChanged",
+]);
+
+export function isToContent(m: unknown): m is ToContent {
+  const t = typeof m === "object" && m !== null ? (m as { type?: unknown }).type : undefined;
+  return t === "openPalette" || t === "mapField" || t === "ping";
+}

@@ -1,0 +1,109 @@
+// Code details for the popup/side panel: hierarchy, notes with linked codes,
+// 7th-character builder, validity, children.
+
+import { codesInNote } from "../shared/codes";
+import type { CodeRecord } from "../shared/engine-api";
+import { h } from "./dom";
+
+export interface DetailsActions {
+  open(code: string): void;
+  copy(code: string): void;
+  toggleFavorite(code: string): Promise<boolean>;
+  isFavorite(code: string): boolean;
+}
+
+const NOTE_LABELS: Record<string, string> = {
+  inclusion_term: "Includes (inclusion terms)",
+  includes: "Includes",
+  excludes1: "Excludes1 (never together)",
+  excludes2: "Excludes2 (may be together)",
+  code_first: "Code first",
+  use_additional_code: "Use additional code",
+  code_also: "Code also",
+  note: "Notes",
+  seventh_character_note: "7th character",
+};
+
+export function renderDetails(r: CodeRecord, a: DetailsActions): HTMLElement {
+  const fav = h("button", { class: "icon", type: "button", "aria-pressed": String(a.isFavorite(r.code)),
+    title: "Favourite", "aria-label": "Favourite" }, a.isFavorite(r.code) ? "★" : "☆");
+  fav.addEventListener("click", async () => {
+    const on = await a.toggleFavorite(r.code);
+    fav.textContent = on ? "★" : "☆";
+    fav.setAttribute("aria-pressed", String(on));
+  });
+  const root = h("article", { class: "details", "data-code": r.code },
+    h("div", { class: "crumbs" }, ...r.path.flatMap((p, i) => [
+      i ? h("span", { class: "sep" }, "›") : null,
+      p.kind === "chapter"
+        ? h("span", { title: p.title }, `Ch. ${p.code}`)
+        : h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); a.open(p.code.includes("-") ? p.code.split("-")[0]! : p.code); }, title: p.title }, p.code),
+    ])),
+    h("div", { class: "head" },
+      h("h2", { class: "code" }, r.code),
+      h("span", { class: r.billable ? "tag ok" : "tag warn" }, r.billable ? "billable" : "header: not billable"),
+      h("span", { class: "tag" }, r.system === "icd10cm" ? "ICD-10-CM" : "HCPCS Level II"),
+      h("span", { class: "grow" }),
+      h("button", { class: "icon", type: "button", title: "Copy code", "aria-label": "Copy code", onclick: () => a.copy(r.code) }, "⧉"),
+      fav),
+    h("p", { class: "title" }, r.title ?? r.title_missing_reason ?? "(no title)"),
+  );
+  root.append(validitySection(r));
+  if (r.seventh_characters?.length) root.append(seventhBuilder(r, a));
+  const groups = new Map<string, typeof r.notes>();
+  for (const n of r.notes) {
+    const l = groups.get(n.kind);
+    if (l) l.push(n);
+    else groups.set(n.kind, [n]);
+  }
+  for (const [kind, notes] of groups) {
+    root.append(h("section", { class: "notes" },
+      h("h3", {}, NOTE_LABELS[kind] ?? kind.replace(/_/g, " ")),
+      h("ul", {}, ...notes.slice(0, 40).map((n) => h("li", {}, ...linkCodes(n.text, a),
+        n.from !== r.code ? h("span", { class: "from" }, ` (from ${n.from})`) : null)))));
+  }
+  if (r.children?.length) {
+    root.append(h("section", { class: "children" }, h("h3", {}, "Codes below"),
+      h("ul", {}, ...r.children.slice(0, 60).map((c) => h("li", {},
+        h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); a.open(c.code); } }, c.code), " ",
+        c.title ?? "", c.billable ? "" : h("span", { class: "tag warn small" }, "header"))))));
+  }
+  return root;
+}
+
+function validitySection(r: CodeRecord): HTMLElement {
+  const rows = r.validity.map((v) =>
+    h("li", {}, v.until ? `${v.from} to ${v.until}` : `since ${v.from}`,
+      v.edits?.length ? h("span", { class: "from" }, ` — MCE: ${v.edits.join(", ").replace(/_/g, " ")}` ) : null));
+  return h("section", { class: "validity" }, h("h3", {}, "Validity"),
+    h("p", {}, r.in_release ? "In the current release." : "Not in the current release."),
+    rows.length ? h("ul", {}, ...rows) : null);
+}
+
+function seventhBuilder(r: CodeRecord, a: DetailsActions): HTMLElement {
+  const chars = r.seventh_characters!;
+  const out = h("output", { class: "built code" }, chars[0]!.code);
+  const use = h("button", { type: "button", class: "small" }, "Open");
+  const copy = h("button", { type: "button", class: "small" }, "Copy");
+  const select = h("select", { "aria-label": "7th character" },
+    ...chars.map((c) => h("option", { value: c.code }, `${c.character} — ${c.meaning}`)));
+  select.addEventListener("change", () => { out.textContent = select.value; });
+  use.addEventListener("click", () => a.open(select.value));
+  copy.addEventListener("click", () => a.copy(select.value));
+  return h("section", { class: "seventh" }, h("h3", {}, "7th character"),
+    h("div", { class: "row" }, select), h("div", { class: "row" }, out, use, copy),
+    h("p", { class: "hint" }, "Placeholder X is added when the code is shorter than 6 characters."));
+}
+
+function linkCodes(text: string, a: DetailsActions): (Node | string)[] {
+  const out: (Node | string)[] = [];
+  let at = 0;
+  for (const m of codesInNote(text)) {
+    if (m.start > at) out.push(text.slice(at, m.start));
+    const code = m.code;
+    out.push(h("a", { href: "#", class: "code", onclick: (e: Event) => { e.preventDefault(); a.open(code); } }, text.slice(m.start, m.end)));
+    at = m.end;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}

@@ -1,0 +1,151 @@
+// Options: sites (optional host permissions), field mappings, insert format,
+// payer profile, page lookup, hotkey, data versions.
+
+import { FIELD_KINDS, type FieldKind } from "../shared/engine-api";
+import { FIELD_LABELS } from "../shared/fields";
+import { uiPlatform } from "../shared/platform";
+import { loadSettings, originPattern, saveSettings, type InsertFormat, type PayerProfile, type Settings } from "../shared/settings";
+import { $, h } from "./dom";
+
+const p = uiPlatform();
+
+async function renderSites(s: Settings): Promise<void> {
+  $("#sites").replaceChildren(...(s.sites.length ? s.sites.map((site) => h("li", { "data-site": site },
+    h("span", { class: "code" }, site.replace(/\/\*$/, "")),
+    h("button", { type: "button", onclick: () => void removeSite(site) }, "Turn off")))
+    : [h("li", { class: "muted" }, "No sites yet.")]));
+}
+
+async function removeSite(site: string): Promise<void> {
+  const s = await loadSettings(p);
+  await saveSettings(p, { sites: s.sites.filter((x) => x !== site) });
+  await p.removeOrigin(site).catch(() => false);
+  await p.request({ type: "sitesChanged" });
+  await render();
+}
+
+$("#add-site").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const raw = ($("#site-url") as HTMLInputElement).value.trim();
+  const pattern = originPattern(raw);
+  const msg = $("#site-msg");
+  if (!pattern) {
+    msg.textContent = "Enter an http:// or https:// address.";
+    return;
+  }
+  // permissions.request must run in the click's task: ask before any await
+  const granted = await p.requestOrigin(pattern).catch((err: unknown) => {
+    msg.textContent = String(err);
+    return false;
+  });
+  if (!granted) {
+    msg.textContent = `Not turned on: the browser did not allow ${pattern}.`;
+    return;
+  }
+  const s = await loadSettings(p);
+  if (!s.sites.includes(pattern)) await saveSettings(p, { sites: [...s.sites, pattern] });
+  const { origins } = await p.request({ type: "sitesChanged" });
+  msg.textContent = `On for ${pattern.replace(/\/\*$/, "")}. Reload its open pages if medcode does not appear.`;
+  msg.dataset.active = origins.join(" ");
+  ($("#site-url") as HTMLInputElement).value = "";
+  await render();
+});
+
+function renderMappings(s: Settings): void {
+  const sites = Object.keys(s.mappings).filter((k) => s.mappings[k]!.length);
+  if (!sites.length) {
+    $("#mappings").replaceChildren(h("p", { class: "muted" }, "No mappings yet."));
+    return;
+  }
+  $("#mappings").replaceChildren(h("table", { class: "maps" },
+    h("thead", {}, h("tr", {}, h("th", {}, "Site"), h("th", {}, "Selector"), h("th", {}, "Treat as"), h("th", {}, ""))),
+    h("tbody", {}, ...sites.flatMap((site) => s.mappings[site]!.map((m, i) => mappingRow(site, m.selector, m.kind, i))))));
+}
+
+function mappingRow(site: string, selector: string, kind: FieldKind | "none", i: number): HTMLElement {
+  const remove = async () => {
+    const cur = await loadSettings(p);
+    const list = (cur.mappings[site] ?? []).filter((_, j) => j !== i);
+    await saveSettings(p, { mappings: { ...cur.mappings, [site]: list } });
+    await render();
+  };
+  return h("tr", {},
+    h("td", {}, site), h("td", { class: "code" }, selector),
+    h("td", {}, kind === "none" ? "not a code field" : FIELD_LABELS[kind]),
+    h("td", {}, h("button", { type: "button", onclick: () => void remove() }, "Remove")));
+}
+
+$("#add-mapping").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const siteRaw = ($("#map-site") as HTMLInputElement).value.trim();
+  const selector = ($("#map-selector") as HTMLInputElement).value.trim();
+  const kind = ($("#map-kind") as HTMLSelectElement).value as FieldKind | "none";
+  let site: string;
+  try {
+    const u = new URL(siteRaw.includes("://") ? siteRaw : `https://${siteRaw}`);
+    site = `${u.protocol}//${u.hostname}`;
+    document.createDocumentFragment().querySelector(selector); // throws on a bad selector
+  } catch {
+    return;
+  }
+  const s = await loadSettings(p);
+  const list = (s.mappings[site] ?? []).filter((m) => m.selector !== selector);
+  await saveSettings(p, { mappings: { ...s.mappings, [site]: [...list, { selector, kind }] } });
+  ($("#map-selector") as HTMLInputElement).value = "";
+  await render();
+});
+
+$("#map-kind").replaceChildren(...FIELD_KINDS.map((k) => h("option", { value: k }, FIELD_LABELS[k])),
+  h("option", { value: "none" }, "Not a code field"));
+
+for (const r of Array.from(document.querySelectorAll<HTMLInputElement>("input[name=fmt]"))) {
+  r.addEventListener("change", () => void saveSettings(p, { insertFormat: r.value as InsertFormat }));
+}
+$("#profile").addEventListener("change", (e) => void saveSettings(p, { payerProfile: (e.target as HTMLSelectElement).value as PayerProfile }));
+$("#page-lookup").addEventListener("change", (e) => void saveSettings(p, { pageLookup: (e.target as HTMLInputElement).checked }));
+
+async function renderHotkey(): Promise<void> {
+  const cmds = await p.shortcuts();
+  const c = cmds.find((x) => x.name === "open-palette");
+  $("#hotkey").textContent = c?.shortcut || "not set";
+  if (p.isFirefox) {
+    $("#hotkey-form").hidden = false;
+  } else {
+    $("#hotkey-chrome").hidden = false;
+  }
+}
+$("#hotkey-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const v = ($("#hotkey-input") as HTMLInputElement).value.trim();
+  try {
+    await p.setShortcut("open-palette", v);
+    $("#hotkey-msg").textContent = "Saved.";
+  } catch (err) {
+    $("#hotkey-msg").textContent = `Not saved: ${String(err)}`;
+  }
+  await renderHotkey();
+});
+$("#hotkey-chrome").addEventListener("click", () => void p.openShortcutSettings());
+
+async function render(): Promise<void> {
+  const s = await loadSettings(p);
+  await renderSites(s);
+  renderMappings(s);
+  for (const r of Array.from(document.querySelectorAll<HTMLInputElement>("input[name=fmt]"))) r.checked = r.value === s.insertFormat;
+  ($("#profile") as HTMLSelectElement).value = s.payerProfile;
+  ($("#page-lookup") as HTMLInputElement).checked = s.pageLookup;
+}
+
+async function renderVersions(): Promise<void> {
+  const { info } = await p.request({ type: "info" });
+  $("#versions").replaceChildren(
+    h("div", {}, info.icd10cm_release, ` — ${info.icd10cm_billable} billable codes`),
+    h("div", {}, `${info.hcpcs_release}, quarter ${info.hcpcs_quarter} — ${info.hcpcs_active} active codes`),
+    h("div", {}, `Validity by date: ${info.icd10cm_validity_source}, through ${info.icd10cm_validity_through}`),
+    h("div", { class: "muted" }, `Index format v${info.format_version}`));
+}
+
+void render();
+void renderHotkey();
+void renderVersions();
+document.body.dataset.ready = "1";

@@ -1,0 +1,165 @@
+// Popup and side panel (the same page): search with the engine, code details,
+// recent and favourite codes (codes only), data versions, site switch.
+
+import type { CodeRecord, SearchHit, SystemFilter } from "../shared/engine-api";
+import { uiPlatform } from "../shared/platform";
+import { KEYS, loadSettings, originPattern, pushRecent, saveSettings, toggleFavorite } from "../shared/settings";
+import { renderDetails } from "./details";
+import { $, h } from "./dom";
+
+const p = uiPlatform();
+let system: SystemFilter = "all";
+let seq = 0;
+let favorites: string[] = [];
+let active = -1;
+
+const input = $("#q") as HTMLInputElement;
+const results = $("#results");
+const details = $("#details");
+const home = $("#home");
+const status = $("#status");
+
+async function search(): Promise<void> {
+  const q = input.value.trim();
+  const mine = ++seq;
+  if (q.length < 2) {
+    results.replaceChildren();
+    results.hidden = true;
+    home.hidden = false;
+    return;
+  }
+  const hits = await p.request({ type: "search", query: q, system, limit: 25 }).catch((e: unknown) => {
+    status.textContent = String(e);
+    return [] as SearchHit[];
+  });
+  if (mine !== seq) return;
+  home.hidden = true;
+  results.hidden = false;
+  active = -1;
+  input.setAttribute("aria-expanded", "true");
+  results.replaceChildren(...(hits.length ? hits.map((hit, i) => h("li", {
+    role: "option", id: `r${i}`, "aria-selected": "false", "data-code": hit.code,
+    onclick: () => void openCode(hit.code),
+  }, h("span", { class: "code" }, hit.code), h("span", { class: "title" }, hit.title),
+  h("span", { class: hit.billable ? "tag" : "tag warn" }, hit.billable ? (hit.system === "hcpcs" ? "HCPCS" : "billable") : "header")))
+    : [h("li", { class: "empty" }, `Nothing matches “${q}”`)]));
+}
+
+function setActive(i: number): void {
+  const items = Array.from(results.querySelectorAll<HTMLElement>("li[role=option]"));
+  if (!items.length) return;
+  items[active]?.setAttribute("aria-selected", "false");
+  active = (i + items.length) % items.length;
+  items[active]!.setAttribute("aria-selected", "true");
+  items[active]!.scrollIntoView({ block: "nearest" });
+  input.setAttribute("aria-activedescendant", items[active]!.id);
+}
+
+async function openCode(code: string): Promise<void> {
+  const { records, error } = await p.request({ type: "lookup", code });
+  if (!records.length) {
+    details.replaceChildren(h("p", { class: "empty" }, error ?? `${code}: not found`));
+    details.hidden = false;
+    return;
+  }
+  favorites = (await p.storageGet<string[]>(KEYS.favorites)) ?? [];
+  const actions = {
+    open: (c: string) => void openCode(c),
+    copy: (c: string) => {
+      void navigator.clipboard.writeText(c).then(() => { status.textContent = `Copied ${c}`; }, () => undefined);
+    },
+    toggleFavorite: async (c: string) => {
+      const on = await toggleFavorite(p, c);
+      await renderHome();
+      return on;
+    },
+    isFavorite: (c: string) => favorites.includes(c),
+  };
+  details.replaceChildren(
+    h("button", { type: "button", class: "back", onclick: () => { details.hidden = true; input.focus(); } }, "← Back to results"),
+    ...records.map((r: CodeRecord) => renderDetails(r, actions)));
+  details.hidden = false;
+  details.scrollTop = 0;
+  await pushRecent(p, records[0]!.code);
+  await renderHome();
+}
+
+async function renderHome(): Promise<void> {
+  const [recent, favs] = await Promise.all([
+    p.storageGet<string[]>(KEYS.recent), p.storageGet<string[]>(KEYS.favorites)]);
+  favorites = favs ?? [];
+  const list = (title: string, codes: string[] | undefined, empty: string) => h("section", {},
+    h("h3", {}, title),
+    codes?.length
+      ? h("div", { class: "chips" }, ...codes.map((c) => h("button", { type: "button", class: "chip", onclick: () => void openCode(c) }, c)))
+      : h("p", { class: "muted" }, empty));
+  home.replaceChildren(
+    list("Favourites", favs, "Star a code in its details to keep it here."),
+    list("Recent", recent, "Codes you open or insert appear here (codes only, never patient data)."));
+}
+
+async function renderSite(): Promise<void> {
+  const box = $("#site");
+  const url = await p.activeTabUrl().catch(() => undefined);
+  const pattern = url ? originPattern(url) : null;
+  if (!pattern) {
+    box.replaceChildren(h("span", { class: "muted" }, "Open a web page to turn medcode on for its site."),
+      h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); void p.openOptions(); } }, "Options"));
+    return;
+  }
+  const host = new URL(url!).hostname;
+  const settings = await loadSettings(p);
+  const on = settings.sites.includes(pattern);
+  const btn = h("button", { type: "button", id: "site-toggle" }, on ? `Turn off on ${host}` : `Turn on for ${host}`);
+  btn.addEventListener("click", async () => {
+    if (on) {
+      await saveSettings(p, { sites: settings.sites.filter((s) => s !== pattern) });
+      await p.removeOrigin(pattern).catch(() => false);
+    } else {
+      if (!(await p.requestOrigin(pattern))) return;
+      await saveSettings(p, { sites: [...settings.sites, pattern] });
+    }
+    await p.request({ type: "sitesChanged" });
+    await renderSite();
+  });
+  box.replaceChildren(h("span", { class: on ? "dot on" : "dot" }), h("span", {}, on ? `On for ${host}` : `Off for ${host}`), btn);
+}
+
+async function renderVersions(): Promise<void> {
+  const { info, status: st } = await p.request({ type: "info" });
+  $("#versions").replaceChildren(
+    h("div", {}, info.icd10cm_release),
+    h("div", {}, `${info.hcpcs_release}, quarter ${info.hcpcs_quarter}`),
+    h("div", {}, `Validity: ${info.icd10cm_validity_source}, through ${info.icd10cm_validity_through}`),
+    h("div", { class: "muted" }, `Engine loaded in ${st.loadMs} ms · offline, nothing leaves this computer`));
+}
+
+input.addEventListener("input", () => void search());
+input.addEventListener("keydown", (e) => {
+  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+    e.preventDefault();
+    setActive(active + (e.key === "ArrowDown" ? 1 : -1));
+  } else if (e.key === "Enter") {
+    const li = results.querySelector<HTMLElement>('li[aria-selected="true"]') ?? results.querySelector<HTMLElement>("li[role=option]");
+    if (li?.dataset.code) void openCode(li.dataset.code);
+  } else if (e.key === "Escape" && !details.hidden) {
+    e.preventDefault();
+    details.hidden = true;
+  }
+});
+for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>("#systems button"))) {
+  b.addEventListener("click", () => {
+    system = b.dataset.system as SystemFilter;
+    for (const o of Array.from(document.querySelectorAll("#systems button"))) o.setAttribute("aria-pressed", String(o === b));
+    void search();
+  });
+}
+$("#options").addEventListener("click", (e) => { e.preventDefault(); void p.openOptions(); });
+if (new URLSearchParams(location.search).get("mode") === "panel") document.body.classList.add("panel");
+
+void renderHome();
+void renderSite();
+void renderVersions().catch((e: unknown) => { status.textContent = String(e); });
+input.focus();
+const initial = new URLSearchParams(location.search).get("code");
+if (initial) void openCode(initial);

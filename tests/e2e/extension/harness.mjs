@@ -1,0 +1,174 @@
+// Shared setup for the extension e2e tests: build dirs, browsers, site enablement.
+import { chromium } from "playwright-core";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(new URL("../../../", import.meta.url)));
+export const BUILD = process.env.BUILD ?? join(ROOT, "build");
+/** test flavours built by scripts/test-extension.sh (manifest/test.json grants 127.0.0.1) */
+export const CHROME_TEST_EXT = process.env.MEDCODE_EXT_CHROME ?? join(BUILD, "extension-test-chrome");
+export const FIREFOX_TEST_EXT = process.env.MEDCODE_EXT_FIREFOX ?? join(BUILD, "extension-test-firefox");
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/lib/chromium/chromium";
+export const FIREFOX = process.env.FIREFOX ?? "/usr/bin/firefox-esr";
+
+const CHROMIUM_DISABLED_FEATURES = [
+  "AutofillServerCommunication", "NetworkTimeServiceQuerying", "OptimizationHints", "MediaRouter", "Translate",
+  "HttpsUpgrades", "HttpsFirstBalancedModeAutoEnable", "PaintHolding", "LensOverlay", "PreconnectToSearch",
+  "InterestFeedContentSuggestions", "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose",
+  "ThirdPartyStoragePartitioning", "AimEnabled",
+];
+
+/** Launches Chromium with the extension, all traffic through the fixture server's proxy. */
+export async function launchChromium(server, extDir = CHROME_TEST_EXT, extraArgs = []) {
+  const profile = mkdtempSync(join(tmpdir(), "medcode-chromium-"));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`,
+      "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-domain-reliability",
+      "--disable-client-side-phishing-detection", "--no-pings",
+      // Chromium's own Google services (autofill, network time, GAIA, component updater) would
+      // call home even with the flags above: keep them off or point them at a closed local port.
+      // (the last --disable-features wins, so Playwright's own list is repeated here)
+      `--disable-features=${CHROMIUM_DISABLED_FEATURES.join(",")}`,
+      "--gaia-url=http://127.0.0.1:9", "--google-apis-url=http://127.0.0.1:9", "--lso-url=http://127.0.0.1:9",
+      "--component-updater=url-source=http://127.0.0.1:9/cu",
+      // every request goes through the fixture server, which refuses (and records) anything
+      // that is not for its two origins: the tests assert that record stays empty
+      `--proxy-server=${server.proxy}`, "--proxy-bypass-list=<-loopback>",
+      ...extraArgs,
+    ],
+  });
+  let sw = ctx.serviceWorkers()[0];
+  if (!sw) sw = await ctx.waitForEvent("serviceworker", { timeout: 15000 });
+  const id = new URL(sw.url()).host;
+  const close = async () => {
+    await ctx.close().catch(() => undefined);
+    if (!process.env.KEEP_PROFILE) rmSync(profile, { recursive: true, force: true });
+  };
+  return { ctx, id, sw, close, profile };
+}
+
+/**
+ * Requests the browser itself makes that no flag or preference turns off:
+ * Chromium fetches a hunspell dictionary the first time anyone types into a
+ * text field (even with spell-checking off in the profile). Only this exact
+ * CONNECT is tolerated; anything else that leaves 127.0.0.1 fails the tests.
+ */
+export const BROWSER_OWN_REQUESTS = new Set(["CONNECT redirector.gvt1.com:443"]);
+export const foreignRequests = (server) => server.foreign.filter((r) => !BROWSER_OWN_REQUESTS.has(r));
+
+/** The current service worker (it may have been restarted). */
+export function worker(ctx, id) {
+  return ctx.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${id}/`));
+}
+
+/** Turns the extension on for `origin` the way a user does: options page → "Turn on". */
+export async function enableSiteChromium(ctx, id, origin) {
+  const page = await ctx.newPage();
+  await page.goto(`chrome-extension://${id}/options.html`);
+  await page.fill("#site-url", origin);
+  await page.click("#add-site button[type=submit]");
+  await page.waitForFunction(() => (document.querySelector("#site-msg")?.getAttribute("data-active") ?? "").includes("127.0.0.1"), null, { timeout: 10000 });
+  await page.close();
+}
+
+/** Locator for the overlay's shadow content (Playwright pierces open shadow roots). */
+export const overlay = (page) => page.locator("medcode-overlay");
+export const listbox = (page) => page.locator("medcode-overlay .listbox:not([hidden])");
+
+export function percentile(xs, p) {
+  const s = xs.slice().sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+// ---- Firefox (puppeteer-core + WebDriver BiDi) ---------------------------------
+
+export const FIREFOX_EXT_ID = "medcode@medcode";
+/** A fixed moz-extension:// UUID so the tests can open the options page. */
+export const FIREFOX_EXT_UUID = "6d0c1a52-6c1f-4d3e-9a55-2f3f0b1e5c11";
+
+export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT) {
+  const puppeteer = (await import("puppeteer-core")).default;
+  const proxy = new URL(server.proxy);
+  const browser = await puppeteer.launch({
+    browser: "firefox",
+    executablePath: FIREFOX,
+    headless: true,
+    protocol: "webDriverBiDi",
+    // release builds ignore services.settings.server unless this is set
+    env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: "1" },
+    extraPrefsFirefox: {
+      "extensions.webextensions.uuids": JSON.stringify({ [FIREFOX_EXT_ID]: FIREFOX_EXT_UUID }),
+      // all traffic through the fixture server's recording proxy, loopback included
+      "network.proxy.type": 1,
+      "network.proxy.http": proxy.hostname, "network.proxy.http_port": Number(proxy.port),
+      "network.proxy.ssl": proxy.hostname, "network.proxy.ssl_port": Number(proxy.port),
+      "network.proxy.allow_hijacking_localhost": true, "network.proxy.no_proxies_on": "",
+      "network.proxy.share_proxy_settings": true,
+      // Firefox's own background services
+      "app.update.enabled": false, "browser.safebrowsing.downloads.remote.enabled": false,
+      "browser.safebrowsing.malware.enabled": false, "browser.safebrowsing.phishing.enabled": false,
+      "browser.safebrowsing.provider.mozilla.updateURL": "", "network.captive-portal-service.enabled": false,
+      "network.connectivity-service.enabled": false, "extensions.getAddons.cache.enabled": false,
+      "extensions.update.enabled": false, "services.settings.server": "http://127.0.0.1:9/v1",
+      "datareporting.healthreport.uploadEnabled": false, "toolkit.telemetry.enabled": false,
+      "browser.region.network.url": "", "browser.newtabpage.enabled": false, "network.dns.disablePrefetch": true,
+      "network.prefetch-next": false, "browser.search.update": false, "media.gmp-manager.url": "http://127.0.0.1:9",
+      "extensions.blocklist.enabled": false, "privacy.trackingprotection.enabled": false,
+      "identity.fxaccounts.enabled": false, "browser.ping-centre.telemetry": false,
+    },
+  });
+  const id = await browser.installExtension(extDir);
+  return {
+    browser, id, base: `moz-extension://${FIREFOX_EXT_UUID}`,
+    close: () => browser.close().catch(() => undefined),
+  };
+}
+
+/**
+ * Keystroke → suggestions visible, measured in the page: from the input event
+ * the keystroke produced (event.timeStamp) to the listbox showing that query
+ * (DOM updated) and to the start of the frame that paints it (rAF).
+ * Returns { dom: ms[], frame: ms[] }.
+ */
+export async function measureKeystrokes(page, selector, queries) {
+  await page.evaluate(() => {
+    const host = document.querySelector("medcode-overlay");
+    window.__lat = { dom: [], frame: [] };
+    window.__t0 = 0;
+    window.__want = null;
+    window.addEventListener("input", (e) => { window.__t0 = e.timeStamp; }, true);
+    new MutationObserver(() => {
+      const lb = host.shadowRoot.querySelector(".listbox:not([hidden])");
+      if (lb && window.__want && lb.dataset.query === window.__want && Number(lb.dataset.count) > 0) {
+        const t0 = window.__t0;
+        window.__lat.dom.push(performance.now() - t0);
+        window.__want = null;
+        requestAnimationFrame(() => { window.__lat.frame.push(performance.now() - t0); window.__framed = true; });
+      }
+    }).observe(host.shadowRoot, { subtree: true, childList: true, attributes: true });
+  });
+  for (const q of queries) {
+    await page.fill(selector, "");
+    await page.click(selector);
+    for (let i = 0; i < q.length; i++) {
+      const want = q.slice(0, i + 1);
+      if (want.trim().length < 2) {
+        await page.keyboard.type(q[i]);
+        continue;
+      }
+      await page.evaluate((w) => { window.__want = w; window.__framed = false; }, want);
+      await page.keyboard.type(q[i]);
+      await page.waitForFunction(() => window.__want === null && window.__framed, null, { timeout: 5000 }).catch(() => undefined);
+    }
+    await page.keyboard.press("Escape");
+  }
+  return page.evaluate(() => window.__lat);
+}

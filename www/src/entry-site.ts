@@ -1,0 +1,41 @@
+// dist/www: the site. Fetches the versioned wasm and index next to the page,
+// compiles the wasm while the index downloads, and registers the service
+// worker that keeps every file of this version for offline use.
+
+import init, { MedcodeEngine } from 'medcode-glue-web';
+import type { Engine, Loaded } from './engine';
+import { attachNcci, responseBytes } from './engine';
+import { startApp } from './app';
+import { watchServiceWorker } from './sw-client';
+
+// Filled in by www/tools/build.mjs with this build's hashed file names.
+declare const MEDCODE_ASSETS: { wasm: string; index: string; ncci: string | null };
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load ${url} (HTTP ${res.status}): the site is missing a file; rebuild or re-copy dist/www`);
+  return responseBytes(res);
+}
+
+async function load(): Promise<Loaded> {
+  const t0 = performance.now();
+  let fetchDone = 0;
+  let instantiateDone = 0;
+  const index = fetchBytes(MEDCODE_ASSETS.index).then((b) => { fetchDone = performance.now() - t0; return b; });
+  const wasm = init({ module_or_path: fetch(MEDCODE_ASSETS.wasm) }).then(() => { instantiateDone = performance.now() - t0; });
+  const ncciBytes = MEDCODE_ASSETS.ncci ? fetchBytes(MEDCODE_ASSETS.ncci) : Promise.resolve(null);
+  const [bytes] = await Promise.all([index, wasm]);
+  const t1 = performance.now();
+  const engine = new MedcodeEngine(bytes) as unknown as Engine;
+  const t2 = performance.now();
+  const ncci = attachNcci(engine, await ncciBytes);
+  return {
+    engine,
+    ncci,
+    form: 'site',
+    timings: { fetch: fetchDone, instantiate: instantiateDone, engine: t2 - t1, ready: t2 },
+  };
+}
+
+startApp(load);
+watchServiceWorker();

@@ -1,0 +1,9 @@
+// Types for the wasm-bindgen --target web glue (build/wasm/medcode.js),
+// which esbuild bundles under the alias "medcode-glue-web".
+declare module 'medcode-glue-web' {
+  export class MedcodeEngine {
+    constructor(index: Uint8Array);
+    free(): void;
+  }
+  export default function init(options?: { module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module | Promise<Response> }): Promise<unknown>;
+}
