@@ -14,14 +14,20 @@ fn slice() -> Engine {
 fn expands_seventh_characters_with_placeholder_x() {
     let e = slice();
     let w = e.lookup("W19.XXXA").unwrap();
-    assert_eq!(w.title.as_deref(), Some("Unspecified fall, initial encounter"));
+    assert_eq!(
+        w.title.as_deref(),
+        Some("Unspecified fall, initial encounter")
+    );
     assert!(w.billable);
     let t = e.lookup("T45.0X1A").unwrap();
     assert!(t.billable);
     assert!(t.title.unwrap().ends_with(", initial encounter"));
     // H40 glaucoma stages are 7th characters outside chapters S/T.
     let h = e.lookup("H40.40X2").unwrap();
-    assert_eq!(h.title.as_deref(), Some("Glaucoma secondary to eye inflammation, unspecified eye, moderate stage"));
+    assert_eq!(
+        h.title.as_deref(),
+        Some("Glaucoma secondary to eye inflammation, unspecified eye, moderate stage")
+    );
     // The code without its 7th character is no longer billable.
     assert!(!e.lookup("S52.501").unwrap().billable);
     assert!(e.lookup("S52.501A").unwrap().billable);
@@ -43,10 +49,18 @@ fn s06_death_codes_take_only_initial_encounter() {
 fn notes_are_inherited_with_their_source() {
     let e = slice();
     let r = e.lookup("E11.9").unwrap();
-    assert!(r.notes.iter().any(|n| n.kind == NoteKind::Excludes1 && n.from == "E11" && n.text.contains("type 1 diabetes mellitus (E10.-)")));
-    assert!(r.notes.iter().any(|n| n.kind == NoteKind::UseAdditionalCode && n.from == "E11"));
+    assert!(r.notes.iter().any(|n| n.kind == NoteKind::Excludes1
+        && n.from == "E11"
+        && n.text.contains("type 1 diabetes mellitus (E10.-)")));
+    assert!(r
+        .notes
+        .iter()
+        .any(|n| n.kind == NoteKind::UseAdditionalCode && n.from == "E11"));
     // Inclusion terms belong to their own code only.
-    assert!(!r.notes.iter().any(|n| n.kind == NoteKind::InclusionTerm && n.from != "E11.9"));
+    assert!(!r
+        .notes
+        .iter()
+        .any(|n| n.kind == NoteKind::InclusionTerm && n.from != "E11.9"));
     let path: Vec<&str> = r.path.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(path, ["4", "E08-E13", "E11"]);
 }
@@ -55,8 +69,15 @@ fn notes_are_inherited_with_their_source() {
 fn headers_offer_their_seventh_characters_or_children() {
     let e = slice();
     let r = e.lookup("S52.501").unwrap();
-    let codes: Vec<&str> = r.seventh_characters.iter().map(|c| c.code.as_str()).collect();
-    assert!(codes.contains(&"S52.501A") && codes.contains(&"S52.501S"), "{codes:?}");
+    let codes: Vec<&str> = r
+        .seventh_characters
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
+    assert!(
+        codes.contains(&"S52.501A") && codes.contains(&"S52.501S"),
+        "{codes:?}"
+    );
     assert_eq!(codes.len(), 16);
     let e11 = e.lookup("e11").unwrap();
     assert!(!e11.billable);
@@ -90,7 +111,10 @@ fn validity_dates_cover_fy2027_changes() {
     let e = common::engine();
     let g35 = e.lookup("G35").unwrap();
     assert!(!g35.billable);
-    assert_eq!(g35.validity.last().unwrap().until.as_deref(), Some("2025-09-30"));
+    assert_eq!(
+        g35.validity.last().unwrap().until.as_deref(),
+        Some("2025-09-30")
+    );
     let i42 = e.lookup("I42.00").unwrap();
     assert!(i42.title.is_none() && !i42.in_release);
     assert!(i42.title_missing_reason.is_some());

@@ -170,13 +170,14 @@ impl IndexBuilder {
             }
             let child_start = out.child_ids.len() as u32;
             out.child_ids.extend_from_slice(&children[i]);
+            // A 7th-character code stores only its character's meaning (see Engine::node_title).
+            let stored_title = match (node.seventh_of_parent, node.parent) {
+                (Some(c), Some(p)) => self.inherited_seventh(p).into_iter().find(|d| d.0 == c).map(|d| d.1),
+                _ => node.title.clone(),
+            };
             out.nodes.push(NodeRec {
                 code: arena.add(&display),
-                title: node
-                    .title
-                    .as_deref()
-                    .map(|t| arena.add(t))
-                    .unwrap_or_default(),
+                title: stored_title.as_deref().map(|t| arena.add(t)).unwrap_or_default(),
                 parent: node.parent.map(|p| p as u32).unwrap_or(u32::MAX),
                 kind: node.kind.to_u8(),
                 system: node.system.to_u8(),
@@ -253,7 +254,8 @@ impl IndexBuilder {
         let generic = is_generic_text(title);
         units.push((own, len as u8, if generic { UNIT_GENERIC } else { 0 }));
         for (k, note) in &node.notes {
-            if *k != NoteKind::InclusionTerm {
+            // "Includes" notes name what the code covers, like inclusion terms.
+            if !matches!(k, NoteKind::InclusionTerm | NoteKind::Includes) {
                 continue;
             }
             let mut terms = Vec::new();

@@ -48,6 +48,48 @@ pub fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// Like [`osa_within`], but `word` may run on past `term`: the distance from
+/// `term` to the closest prefix of `word` at least as long as `term` less
+/// `max`. Index terms are stems ("lacer"), so a misspelt full word
+/// ("lcaeration") is compared with the stem, not with its own odd stem.
+pub fn osa_prefix_within(term: &[u8], word: &[u8], max: usize) -> Option<usize> {
+    let (n, m) = (term.len(), word.len());
+    if n == 0 || m == 0 || m + max < n {
+        return None;
+    }
+    const W: usize = 64;
+    if m >= W {
+        return None;
+    }
+    let mut prev2 = [0usize; W];
+    let mut prev = [0usize; W];
+    let mut cur = [0usize; W];
+    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
+        *p = j;
+    }
+    for i in 1..=n {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = usize::from(term[i - 1] != word[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && term[i - 1] == word[j - 2] && term[i - 2] == word[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    let from = n.saturating_sub(max).max(1);
+    let d = (from..=m).map(|j| prev[j]).min()?;
+    (d <= max).then_some(d)
+}
+
 /// Edits a word of this length may contain and still be matched:
 /// none below 5 letters, 1 from 5, 2 from 9.
 pub fn allowed_edits(len: usize) -> usize {
@@ -68,6 +110,13 @@ mod tests {
         assert_eq!(osa_within(b"diabetis", b"diabetes", 1), Some(1));
         assert_eq!(osa_within(b"fracture", b"fractures", 1), Some(1));
         assert_eq!(osa_within(b"kidney", b"liver", 2), None);
+    }
+
+    #[test]
+    fn misspelt_words_meet_their_stems() {
+        assert_eq!(osa_prefix_within(b"lacer", b"lcaeration", 1), Some(1));
+        assert_eq!(osa_prefix_within(b"prostat", b"prostate", 1), Some(0));
+        assert_eq!(osa_prefix_within(b"kidney", b"liver", 1), None);
     }
 
     #[test]

@@ -358,7 +358,7 @@ fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scra
                 let field = (f - 1) as u8;
                 sc.slots[u] |= bit;
                 sc.score[u] += idf * field_weight(field);
-                if field <= 1 {
+                if field <= 1 && !slot.generic {
                     sc.title_hits[u] = sc.title_hits[u].saturating_add(1);
                 }
             }
@@ -378,7 +378,7 @@ fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scra
             }
             sc.slots[u] |= bit;
             sc.score[u] += idf * field_weight(field);
-            if field <= 1 {
+            if field <= 1 && !slot.generic {
                 sc.title_hits[u] = sc.title_hits[u].saturating_add(1);
             }
         });

@@ -17,6 +17,9 @@ const MAX_COMPLETIONS: usize = 48;
 pub struct Slot {
     /// (term id, quality 0–1)
     pub terms: Vec<(u32, f32)>,
+    /// A generic word ("unspecified"): it does not lengthen a title, so
+    /// matching it does not raise coverage either.
+    pub generic: bool,
 }
 
 /// One thing the user typed ("fx", "w/o", "diabetes"), satisfied when every
@@ -173,7 +176,7 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
                     (true, true, true) => Some((0.45, MAX_COMPLETIONS)),
                     // CMS short titles cut words short ("low" end, "pasngr"):
                     // an earlier word may be a prefix too, at lower weight.
-                    (true, false, false) if w.len() >= 3 => Some((0.7, 6)),
+                    (true, false, false) if w.len() >= 3 && rare_or_absent(&terms, w) => Some((0.7, 6)),
                     (true, false, _) => None,
                 };
                 let slot = slot_for(&terms, w, prefix, as_typed && !has_expansion);
@@ -196,8 +199,8 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
 }
 
 fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool) -> Slot {
-    let mut slot = Slot::default();
     let stem = text::term(word);
+    let mut slot = Slot { terms: Vec::new(), generic: text::is_generic(&stem) };
     let exact = terms.find(stem.as_bytes());
     if let Some(t) = exact {
         slot.terms.push((t as u32, 1.0));
@@ -225,6 +228,11 @@ fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool
         contracted_terms(terms, word, &mut slot);
     }
     slot
+}
+
+/// True when the word's own term is missing or rare: then it may be cut short.
+fn rare_or_absent(terms: &Terms, word: &str) -> bool {
+    terms.find(text::term(word).as_bytes()).map_or(true, |t| terms.df(t) < RARE_DF)
 }
 
 /// A typed word whose exact term is rarer than this may also be a contraction.
@@ -274,7 +282,8 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
     for first in firsts {
         for t in terms.prefix_range(&[first]) {
             let cand = terms.term(t);
-            if cand.len().abs_diff(wb.len()) > max && cand.len().abs_diff(sb.len()) > max {
+            // Longer than the word allows, or (being no stem of it) much shorter.
+            if cand.len() > wb.len() + max || (cand.len() + max < sb.len().min(wb.len()) && cand.len() < 4) {
                 continue;
             }
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
@@ -283,6 +292,13 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
             let d = fuzzy::osa_within(sb, cand, max)
                 .into_iter()
                 .chain(fuzzy::osa_within(wb, cand, max))
+                // A stem against the misspelt full word: one edit, a stem not
+                // much shorter than the word.
+                .chain(if cand.len() >= 5 && cand.len() * 2 >= wb.len() {
+                    fuzzy::osa_prefix_within(cand, wb, 1)
+                } else {
+                    None
+                })
                 .min();
             if let Some(d) = d {
                 slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));

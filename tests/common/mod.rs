@@ -15,7 +15,10 @@ pub fn engine() -> Engine {
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("dist/medcode.idx"));
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("cannot read the index {} ({e}): run ./build.sh first", path.display())
+        panic!(
+            "cannot read the index {} ({e}): run ./build.sh first",
+            path.display()
+        )
     });
     Engine::from_bytes(&bytes).expect("the built index loads")
 }
@@ -37,6 +40,10 @@ pub fn slice_index() -> IndexData {
 /// Path of a file from the pinned data packages, fetched by ./build.sh.
 pub fn data_file(rel: &str) -> PathBuf {
     let p = root().join("build/data").join(rel);
-    assert!(p.exists(), "{} is missing: run ./build.sh first", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run ./build.sh first",
+        p.display()
+    );
     p
 }
