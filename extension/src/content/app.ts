@@ -132,9 +132,9 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     if (inOverlay(e) || !suggest.current) return;
     if (deepActiveElement(doc) !== suggest.current) return;
     const r = suggest.onKeyDown(e);
-    if (r === "ignored") return;
+    if (r !== "handled") return; // "handled-default" (Tab): the page and the browser still get the key
     e.stopImmediatePropagation();
-    if (r === "handled") e.preventDefault();
+    e.preventDefault();
   };
   let layoutPending = false;
   const onLayout = () => {
