@@ -10,8 +10,9 @@
 //
 // Environment:
 //   CHROMIUM                 the browser (default /usr/lib/chromium/chromium, else /usr/bin/chromium)
-//   BENCH_FULL=1             run every query through every engine (MiniSearch alone takes ~8 min)
-//   BENCH_MINISEARCH_BUDGET_S  seconds of MiniSearch queries (default 70), a stratified sample
+//   BENCH_NO_REPORT=1        skip the merge and table (scripts/bench.sh reports at its end)
+//   BENCH_FULL=1             run every query through every engine (MiniSearch alone takes 6-10 min)
+//   BENCH_MINISEARCH_BUDGET_S  seconds of MiniSearch queries (default 50): an evenly spread sample
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +26,7 @@ import { report } from './report.mjs';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const TMP = path.join(HERE, 'tmp');
 const FULL = process.env.BENCH_FULL === '1';
-const MINI_BUDGET_MS = FULL ? 3.6e6 : Number(process.env.BENCH_MINISEARCH_BUDGET_S ?? 70) * 1000;
+const MINI_BUDGET_MS = FULL ? 3.6e6 : Number(process.env.BENCH_MINISEARCH_BUDGET_S ?? 50) * 1000;
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -123,10 +124,12 @@ async function main() {
       return (await cdp.send('Runtime.getHeapUsage')).usedSize;
     };
     const info = await page.evaluate(() => window.bench.info());
+    info.loadavg_before = os.loadavg();
     info.product = (await cdp.send('Browser.getVersion')).product;
     log(`crossOriginIsolated=${info.crossOriginIsolated}, timer step ${info.timer_resolution_us.toFixed(1)} µs`);
     if (!info.crossOriginIsolated) log('WARNING: page is not crossOriginIsolated; the timer is coarse');
-    const nq = await page.evaluate(() => window.bench.loadQueries());
+    const querySets = await page.evaluate(() => window.bench.loadQueries());
+    const nq = querySets.length;
 
     // Loads, one after another in the same page, with the JS heap (after GC) between.
     const heap0 = await heap();
@@ -142,7 +145,7 @@ async function main() {
 
     // Cold loads of medcode in fresh pages (no HTTP cache: no-store).
     const coldLoads = [];
-    for (let i = 0; i < 7; i++) {
+    for (let i = 0; i < 5; i++) {
       const p = await context.newPage();
       await open(p);
       coldLoads.push(await p.evaluate(() => window.bench.loadMedcode()));
@@ -200,8 +203,10 @@ async function main() {
       info,
       chromium: (info.product.match(/([\d.]+)$/) ?? [])[1] ?? null,
       queries: nq,
+      queries_sets: querySets,
       full: FULL,
       minisearch_budget_s: MINI_BUDGET_MS / 1000,
+      loadavg_after: os.loadavg(),
       engines,
     };
     fs.writeFileSync(path.join(TMP, 'results-browser.json'), JSON.stringify(result, null, 2));
@@ -210,7 +215,7 @@ async function main() {
     server.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });
   }
-  report();
+  if (process.env.BENCH_NO_REPORT !== '1') report();
 }
 
 function pct(sorted, p) {
@@ -244,6 +249,9 @@ function summarize(run, total) {
     first_run_mean_us: rows.reduce((a, r) => a + r.first_us, 0) / rows.length,
     first_run_p50_us: pct(rows.map((r) => r.first_us).sort((a, b) => a - b), 0.5),
     queries_run: rows.length,
+    // Which queries ran and which hit, to compare engines on the same queries.
+    ran_idx: rows.map((r) => r.idx).sort((a, b) => a - b),
+    hit_idx: rows.filter((r) => r.hit).map((r) => r.idx).sort((a, b) => a - b),
     sampled: rows.length < total,
     queries_by_set,
     hit_rate,

@@ -12,7 +12,7 @@
 //!   MEDCODE_DATA             build/data, to time a full index build from source
 //!   MEDCODE_BENCH_QUICK=1    shorter timing budgets
 //!   BENCH_FULL=1             every query through FTS5 OR (~1.5-3 min alone)
-//!   BENCH_FTS5_BUDGET_S      seconds for an FTS5 pass (default 40): a slower
+//!   BENCH_FTS5_BUDGET_S      seconds for an FTS5 pass (default 30): a slower
 //!                            pass stops early, on an evenly spread sample
 
 use medcode::model::NoteKind;
@@ -415,7 +415,7 @@ fn main() {
         let s = std::env::var("BENCH_FTS5_BUDGET_S")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(40.0);
+            .unwrap_or(30.0);
         Duration::from_secs_f64(if quick { s / 4.0 } else { s })
     };
     let idx_path = env_path("MEDCODE_INDEX", root().join("dist/medcode.idx"));
@@ -465,7 +465,7 @@ fn main() {
         system: Some(System::Icd10cm),
         limit: 10,
     };
-    let budget = Duration::from_secs(if quick { 2 } else { 10 });
+    let budget = Duration::from_secs(if quick { 2 } else { 6 });
     let m = Timed::measure(&queries, Duration::MAX, budget, 15, |i| {
         engine
             .search(&queries[i].query, &opts)

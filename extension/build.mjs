@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds one flavour of the extension into a directory.
 //   node extension/build.mjs --browser chrome|firefox|universal --out DIR [--test]
-//     --wasm build/wasm --index dist/medcode.idx
+//     [--wasm build/wasm] [--index dist/medcode.idx] [--hosts "https://portal.example.com/*,..."]
 // Manifest = manifest/base.json + manifest/<browser>.json (+ manifest/test.json
 // for --test); "universal" carries both browsers' keys (load unpacked anywhere).
 import { build } from "esbuild";
@@ -48,6 +48,11 @@ if (args.test) {
     }
   }
 }
+// --hosts "https://portal.example.com/*,https://ehr.example.org/*": enterprise builds whose
+// sites are granted at install (no prompt), to pair with the "sites" managed policy
+if (typeof args.hosts === "string") {
+  manifest.host_permissions = [...new Set([...(manifest.host_permissions ?? []), ...args.hosts.split(",").map((s) => s.trim()).filter(Boolean)])];
+}
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8").match(/^version\s*=\s*"([^"]+)"/m);
 if (cargo) manifest.version = cargo[1].replace(/-.*$/, "");
 
@@ -66,7 +71,7 @@ await Promise.all([
   build({ ...common, entryPoints: [join(here, "src/ui/options.ts")], outfile: join(out, "options.js"), format: "iife" }),
 ]);
 
-for (const f of ["popup.html", "options.html", "ui.css"]) copyFileSync(join(here, "static", f), join(out, f));
+for (const f of ["popup.html", "options.html", "ui.css", "managed-schema.json"]) copyFileSync(join(here, "static", f), join(out, f));
 for (const f of readdirSync(join(here, "icons"))) if (f.endsWith(".png")) copyFileSync(join(here, "icons", f), join(out, "icons", f));
 copyFileSync(join(wasmDir, "medcode_bg.wasm"), join(out, "medcode_bg.wasm"));
 copyFileSync(index, join(out, "medcode.idx"));

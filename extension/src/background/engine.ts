@@ -9,6 +9,8 @@ import type { EngineStatus } from "../shared/protocol";
 
 let loading: Promise<Engine> | null = null;
 let lastLoadMs = 0;
+/** where the last load's time went: wasm compile+init, index fetch, engine construction, NCCI */
+let breakdown = { wasmMs: 0, fetchMs: 0, engineMs: 0, ncciMs: 0 };
 
 export interface EngineAssets {
   wasmUrl: string;
@@ -18,6 +20,28 @@ export interface EngineAssets {
 }
 
 let ncciAttached = false;
+let ncciUrl = "";
+let ncciLoading: Promise<void> | null = null;
+
+/**
+ * NCCI PTP edits matter only to whole-claim checks with two or more
+ * procedures, and attaching them costs ~100 ms: done on the first claim, not
+ * on the cold start that the first keystroke waits for.
+ */
+export function ensureNcci(engine: Engine): Promise<void> {
+  if (ncciAttached || typeof engine.attachNcci !== "function" || !ncciUrl) return Promise.resolve();
+  ncciLoading ??= fetch(ncciUrl)
+    .then((r) => (r.ok ? r.arrayBuffer() : null))
+    .then((b) => {
+      if (!b) return;
+      const t = performance.now();
+      engine.attachNcci!(new Uint8Array(b));
+      ncciAttached = true;
+      breakdown.ncciMs = Math.round((performance.now() - t) * 10) / 10;
+    })
+    .catch(() => { ncciLoading = null; });
+  return ncciLoading;
+}
 
 /** The engine, loading it on first use; `cold` says whether this call loaded it. */
 export async function getEngine(assets: EngineAssets): Promise<{ engine: Engine; cold: boolean }> {
@@ -33,19 +57,19 @@ export async function getEngine(assets: EngineAssets): Promise<{ engine: Engine;
 
 async function load(assets: EngineAssets): Promise<Engine> {
   const t0 = performance.now();
-  const [, bytes, ncci] = await Promise.all([
-    init({ module_or_path: assets.wasmUrl }),
-    fetch(assets.indexUrl).then((r) => {
+  const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
+  const [wasmMs, [bytes, fetchMs]] = await Promise.all([
+    init({ module_or_path: assets.wasmUrl }).then(() => since(t0)),
+    fetch(assets.indexUrl).then(async (r) => {
       if (!r.ok) throw new Error(`medcode: cannot read the bundled index (${r.status}); reinstall the extension`);
-      return r.arrayBuffer();
+      const b = await r.arrayBuffer();
+      return [b, since(t0)] as const;
     }),
-    fetch(assets.ncciUrl).then((r) => (r.ok ? r.arrayBuffer() : null), () => null),
   ]);
+  const t1 = performance.now();
   const engine = new MedcodeEngine(new Uint8Array(bytes)) as unknown as Engine;
-  if (ncci && typeof engine.attachNcci === "function") {
-    engine.attachNcci(new Uint8Array(ncci));
-    ncciAttached = true;
-  }
+  breakdown = { wasmMs, fetchMs, engineMs: since(t1), ncciMs: 0 };
+  ncciUrl = assets.ncciUrl;
   lastLoadMs = performance.now() - t0;
   return engine;
 }
@@ -57,5 +81,6 @@ export function status(engine: Engine, cold: boolean): EngineStatus {
     validateField: typeof engine.validateField === "function",
     validateClaim: typeof engine.validateClaim === "function",
     ncci: ncciAttached,
+    breakdown,
   };
 }

@@ -3,7 +3,7 @@
 
 import { backgroundPlatform } from "../shared/platform";
 import { isToBackground } from "../shared/protocol";
-import { getEngine, status } from "./engine";
+import { ensureNcci, getEngine, status } from "./engine";
 import { createMenus, onMenuClick } from "./menus";
 import { handle, type ServiceDeps } from "./service";
 import { syncSites } from "./sites";
@@ -14,6 +14,7 @@ const assets = { wasmUrl: p.getURL("medcode_bg.wasm"), indexUrl: p.getURL("medco
 const deps: ServiceDeps = {
   engine: () => getEngine(assets),
   status,
+  prepareClaims: ensureNcci,
   syncSites: () => syncSites(p),
 };
 

@@ -9,6 +9,8 @@ import { profileIssues } from "./profile";
 export interface ServiceDeps {
   engine(): Promise<{ engine: Engine; cold: boolean }>;
   status(engine: Engine, cold: boolean): EngineStatus;
+  /** attach the NCCI table before the first whole-claim check */
+  prepareClaims?(engine: Engine): Promise<void>;
   syncSites(): Promise<string[]>;
 }
 
@@ -48,6 +50,7 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
       }) satisfies Replies["validateFields"];
     case "validateClaim": {
       if (typeof engine.validateClaim === "function") {
+        await deps.prepareClaims?.(engine);
         const r = engine.validateClaim(msg.claim, msg.today, { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });
         return { valid: r.valid, issues: r.issues } satisfies Replies["validateClaim"];
       }

@@ -9,11 +9,16 @@ let chain: Promise<unknown> = Promise.resolve();
 /** Re-registers the content script; serialised so overlapping calls cannot race. */
 export function syncSites(p: BackgroundPlatform): Promise<string[]> {
   const run = chain.then(async () => {
-    const [settings, granted] = await Promise.all([loadSettings(p), p.grantedOrigins()]);
+    const [settings, granted, managed] = await Promise.all([loadSettings(p), p.grantedOrigins(), p.managed()]);
     const grantedSet = new Set(granted);
-    const active = settings.sites.filter((s) => grantedSet.has(s) || granted.some((g) => covers(g, s)));
+    const allowed = (s: string) => grantedSet.has(s) || granted.some((g) => covers(g, s));
+    const active = settings.sites.filter(allowed);
     const dropped = settings.sites.filter((s) => !active.includes(s));
     if (dropped.length) await saveSettings(p, { sites: active });
+    // sites an administrator set by policy (not stored in the user's list)
+    for (const s of Array.isArray(managed.sites) ? managed.sites : []) {
+      if (typeof s === "string" && allowed(s) && !active.includes(s)) active.push(s);
+    }
     await p.registerContent(active);
     await p.injectIntoOpenTabs(active);
     return active;

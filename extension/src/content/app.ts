@@ -46,7 +46,17 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     void pushRecent(p, code).catch(() => undefined);
     checker.touch([field], 0);
   };
-  const registry = new Registry(mappings, (n) => n === overlay.host, (found) => checker.touch(found.filter((f) => f.value.trim())));
+  // layout may move fields when the page changes: re-place badges, at most 4 times a second
+  let churnTimer: ReturnType<typeof setTimeout> | null = null;
+  const onChurn = () => {
+    if (churnTimer) return;
+    churnTimer = setTimeout(() => {
+      churnTimer = null;
+      badges.reposition();
+      suggest.position();
+    }, 250);
+  };
+  const registry = new Registry(mappings, (n) => n === overlay.host, (found) => checker.touch(found.filter((f) => f.value.trim())), onChurn);
   const badges = new Badges({
     overlay,
     applyFix(field: Field, issue: Issue) {
@@ -63,6 +73,11 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const palette = new Palette({
     overlay, request, insertFormat, onInserted,
     isCodeField: (f) => suggestsFor(registry.info(f).kind),
+    onOpen: () => {
+      badges.closePop();
+      suggest.close();
+      lookup.hide();
+    },
   });
   const lookup = new TextLookup({ overlay, request, enabled: () => settings.pageLookup });
 
@@ -106,14 +121,20 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     const el = realTarget(e);
     if (isTextField(el) && registry.known.has(el)) checker.touch([el]);
   };
+  const onPointerDown = (e: Event) => {
+    if (!inOverlay(e)) badges.closePop(); // a click anywhere else closes the badge's popover
+  };
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === "Escape") lookup.hide();
+    if (e.key === "Escape") {
+      lookup.hide();
+      badges.closePop();
+    }
     if (inOverlay(e) || !suggest.current) return;
     if (deepActiveElement(doc) !== suggest.current) return;
     const r = suggest.onKeyDown(e);
-    if (r === "ignored") return;
+    if (r !== "handled") return; // "handled-default" (Tab): the page and the browser still get the key
     e.stopImmediatePropagation();
-    if (r === "handled") e.preventDefault();
+    e.preventDefault();
   };
   let layoutPending = false;
   const onLayout = () => {
@@ -143,6 +164,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   doc.addEventListener("mousemove", lookup.onMouseMove, { passive: true });
   doc.addEventListener("mouseup", lookup.onMouseUp);
   doc.addEventListener("contextmenu", onContextMenu, true);
+  win.addEventListener("mousedown", onPointerDown, true);
 
   function stop(): void {
     if (!alive) return;
@@ -158,6 +180,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     doc.removeEventListener("mousemove", lookup.onMouseMove);
     doc.removeEventListener("mouseup", lookup.onMouseUp);
     doc.removeEventListener("contextmenu", onContextMenu, true);
+    win.removeEventListener("mousedown", onPointerDown, true);
     overlay.host.remove();
   }
 

@@ -119,7 +119,7 @@ export class Badges {
 
   /** Moves badges next to their fields (after scroll, resize or layout changes). */
   reposition(): void {
-    if (this.rafPending) return;
+    if (this.rafPending || this.entries.size === 0) return;
     this.rafPending = true;
     requestAnimationFrame(() => {
       this.rafPending = false;
@@ -185,7 +185,8 @@ export class Badges {
   private placePop(field: Field, origin: DOMRect): void {
     if (!field.isConnected) return this.closePop();
     const p = this.d.overlay.toPage(field.getBoundingClientRect(), origin);
-    this.pop.style.left = `${Math.max(0, p.right - 240)}px`;
+    const maxLeft = field.ownerDocument.documentElement.clientWidth - 390;
+    this.pop.style.left = `${Math.max(0, Math.min(p.left, maxLeft))}px`;
     this.pop.style.top = `${p.bottom + 4}px`;
   }
 

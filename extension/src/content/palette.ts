@@ -15,6 +15,7 @@ export interface PaletteDeps {
   insertFormat(): InsertFormat;
   onInserted(field: Field, code: string): void;
   isCodeField(field: Field): boolean;
+  onOpen?(): void;
 }
 
 export class Palette {
@@ -57,6 +58,7 @@ export class Palette {
   }
 
   open(target: Field | null): void {
+    this.d.onOpen?.();
     this.target = target && isWritable(target) ? target : null;
     this.d.overlay.ensure();
     this.box.hidden = false;

@@ -30,6 +30,8 @@ export class Registry {
     private mappings: () => readonly FieldMapping[],
     private readonly ignore: (n: Node) => boolean,
     private readonly onFound: (fields: Field[]) => void,
+    /** the DOM changed somewhere (layout may have moved fields) */
+    private readonly onChurn: () => void = () => undefined,
   ) {}
 
   /** Starts watching a document or shadow root (idempotent). */
@@ -104,6 +106,7 @@ export class Registry {
   private onMutations(root: Root, records: MutationRecord[]): void {
     this.stats.mutations += records.length;
     this.labels.invalidate();
+    this.onChurn();
     if (this.fullRescan.has(root)) return;
     for (const r of records) {
       for (const n of Array.from(r.addedNodes)) {

@@ -14,6 +14,7 @@ export const OVERLAY_CSS = `
   clip: rect(0 0 0 0) !important; clip-path: inset(50%) !important; white-space: nowrap !important; }
 code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
 
+.badge { z-index: 1; } .listbox, .pop, .card { z-index: 2; } .palette { z-index: 3; }
 .listbox { position: absolute; pointer-events: auto; min-width: 320px; max-width: 520px; max-height: 320px;
   overflow-y: auto; background: var(--bg); border: 1px solid var(--line); border-radius: 8px; margin: 0; padding: 4px;
   list-style: none; box-shadow: 0 8px 24px rgba(31, 35, 40, .18); }

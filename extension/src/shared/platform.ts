@@ -97,6 +97,8 @@ export function rawApi(): Api {
 export const CONTENT_SCRIPT_ID = "medcode-content";
 
 export interface BackgroundPlatform extends Platform {
+  /** admin policy (chrome.storage.managed / Firefox policies.json "3rdparty"), {} when none */
+  managed(): Promise<{ sites?: string[] }>;
   /** origins (match patterns) the user granted through optional host permissions */
   grantedOrigins(): Promise<string[]>;
   /** make the registered content script match exactly `patterns` */
@@ -118,6 +120,13 @@ export function backgroundPlatform(): BackgroundPlatform {
   const base = platform();
   return {
     ...base,
+    async managed() {
+      try {
+        return (await a.storage.managed.get(null)) as { sites?: string[] };
+      } catch {
+        return {}; // no policy, or managed storage unsupported here
+      }
+    },
     async grantedOrigins() {
       const all = await a.permissions.getAll();
       return all.origins ?? [];

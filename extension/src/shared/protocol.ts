@@ -35,6 +35,8 @@ export interface EngineStatus {
   validateClaim: boolean;
   /** NCCI procedure-to-procedure edits attached (ncci.ptp runs) */
   ncci: boolean;
+  /** where the last load's time went (ms since the load started for wasm/fetch; durations for engine/ncci) */
+  breakdown?: { wasmMs: number; fetchMs: number; engineMs: number; ncciMs: number };
 }
 
 export interface Replies {

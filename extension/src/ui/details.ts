@@ -44,7 +44,7 @@ export function renderDetails(r: CodeRecord, a: DetailsActions): HTMLElement {
       h("span", { class: r.billable ? "tag ok" : "tag warn" }, r.billable ? "billable" : "header: not billable"),
       h("span", { class: "tag" }, r.system === "icd10cm" ? "ICD-10-CM" : "HCPCS Level II"),
       h("span", { class: "grow" }),
-      h("button", { class: "icon", type: "button", title: "Copy code", "aria-label": "Copy code", onclick: () => a.copy(r.code) }, "⧉"),
+      h("button", { class: "small", type: "button", title: "Copy code", onclick: () => a.copy(r.code) }, "Copy"),
       fav),
     h("p", { class: "title" }, r.title ?? r.title_missing_reason ?? "(no title)"),
   );

@@ -278,6 +278,9 @@ describe("reading the page", () => {
     await page.keyboard.press("Enter");
     assert.equal(await page.inputValue("#dx2"), first[0]);
     assert.equal(await page.evaluate(() => document.activeElement.id), "dx2");
+    // the browser owns the key binding (headless input cannot press it): check it is registered
+    const cmds = await worker(b.ctx, b.id).evaluate(() => chrome.commands.getAll());
+    assert.equal(cmds.find((c) => c.name === "open-palette")?.shortcut, "Alt+Shift+K");
     await page.close();
   });
 
