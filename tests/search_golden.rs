@@ -18,24 +18,41 @@ fn system(s: &str) -> Option<System> {
 #[test]
 fn every_query_family_finds_its_code() {
     let engine = common::engine();
-    let golden = std::fs::read_to_string(common::root().join("tests/golden/search/families.tsv")).unwrap();
+    let golden =
+        std::fs::read_to_string(common::root().join("tests/golden/search/families.tsv")).unwrap();
     let mut failures = Vec::new();
     let mut cases = 0;
-    for line in golden.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in golden
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 5, "bad golden line {line:?}");
         let (family, sys, query, want, rank) = (cols[0], cols[1], cols[2], cols[3], cols[4]);
         let max_rank: usize = rank.parse().unwrap();
-        let hits = engine.search(query, &SearchOptions { system: system(sys), limit: 10 });
+        let hits = engine.search(
+            query,
+            &SearchOptions {
+                system: system(sys),
+                limit: 10,
+            },
+        );
         let got = hits.iter().position(|h| h.code == want);
         cases += 1;
         if got.map_or(true, |r| r + 1 > max_rank) {
             let top: Vec<&str> = hits.iter().take(3).map(|h| h.code.as_str()).collect();
-            failures.push(format!("[{family}] {query:?}: want {want} within {max_rank}, got {got:?} (top {top:?})"));
+            failures.push(format!(
+                "[{family}] {query:?}: want {want} within {max_rank}, got {got:?} (top {top:?})"
+            ));
         }
     }
     assert!(cases >= 40);
-    assert!(failures.is_empty(), "{} of {cases} failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -43,14 +60,28 @@ fn results_say_which_words_matched() {
     let engine = common::engine();
     let hits = engine.search("pnuemonia unspecified organism", &SearchOptions::default());
     assert_eq!(hits[0].code, "J18.9");
-    assert!(hits[0].matched.contains(&"pnuemonia".to_string()), "{:?}", hits[0].matched);
+    assert!(
+        hits[0].matched.contains(&"pnuemonia".to_string()),
+        "{:?}",
+        hits[0].matched
+    );
 }
 
 #[test]
 fn hostile_queries_return_quietly() {
     let engine = common::engine();
     let long = "fracture ".repeat(5000);
-    for q in ["", "   ", "\u{0}\u{7f}", "((((", "ééé", "w/o w/o w/o", long.as_str(), "E11.9.9.9", "💥 diabetes"] {
+    for q in [
+        "",
+        "   ",
+        "\u{0}\u{7f}",
+        "((((",
+        "ééé",
+        "w/o w/o w/o",
+        long.as_str(),
+        "E11.9.9.9",
+        "💥 diabetes",
+    ] {
         let _ = engine.search(q, &SearchOptions::default());
     }
 }
@@ -68,14 +99,26 @@ fn hit_rates(engine: &medcode::Engine, path: &std::path::Path) -> BTreeMap<Strin
     let mut tally: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let c: Case = serde_json::from_str(line).unwrap();
-        let hits = engine.search(&c.query, &SearchOptions { system: Some(System::Icd10cm), limit: c.k });
+        let hits = engine.search(
+            &c.query,
+            &SearchOptions {
+                system: Some(System::Icd10cm),
+                limit: c.k,
+            },
+        );
         let norm = |s: &str| s.replace('.', "").to_ascii_uppercase();
-        let hit = hits.iter().take(c.k).any(|h| c.expect.iter().any(|e| norm(e) == norm(&h.code)));
+        let hit = hits
+            .iter()
+            .take(c.k)
+            .any(|h| c.expect.iter().any(|e| norm(e) == norm(&h.code)));
         let t = tally.entry(c.set).or_default();
         t.0 += usize::from(hit);
         t.1 += 1;
     }
-    tally.into_iter().map(|(k, (h, n))| (k, h as f64 / n as f64)).collect()
+    tally
+        .into_iter()
+        .map(|(k, (h, n))| (k, h as f64 / n as f64))
+        .collect()
 }
 
 /// Floors just under the measured rates (README): a drop below them is a
@@ -88,7 +131,10 @@ fn evaluation_sets_stay_above_their_floors() {
     if dev.exists() {
         rates.extend(hit_rates(&engine, &dev));
     } else {
-        eprintln!("note: {} not found; only the shorthand set was checked", dev.display());
+        eprintln!(
+            "note: {} not found; only the shorthand set was checked",
+            dev.display()
+        );
     }
     let floors = [
         ("short-title", 0.985),
@@ -99,7 +145,10 @@ fn evaluation_sets_stay_above_their_floors() {
     ];
     for (set, floor) in floors {
         if let Some(rate) = rates.get(set) {
-            assert!(*rate >= floor, "{set}: hit rate {rate:.3} fell below {floor}");
+            assert!(
+                *rate >= floor,
+                "{set}: hit rate {rate:.3} fell below {floor}"
+            );
         }
     }
 }

@@ -172,12 +172,19 @@ impl IndexBuilder {
             out.child_ids.extend_from_slice(&children[i]);
             // A 7th-character code stores only its character's meaning (see Engine::node_title).
             let stored_title = match (node.seventh_of_parent, node.parent) {
-                (Some(c), Some(p)) => self.inherited_seventh(p).into_iter().find(|d| d.0 == c).map(|d| d.1),
+                (Some(c), Some(p)) => self
+                    .inherited_seventh(p)
+                    .into_iter()
+                    .find(|d| d.0 == c)
+                    .map(|d| d.1),
                 _ => node.title.clone(),
             };
             out.nodes.push(NodeRec {
                 code: arena.add(&display),
-                title: stored_title.as_deref().map(|t| arena.add(t)).unwrap_or_default(),
+                title: stored_title
+                    .as_deref()
+                    .map(|t| arena.add(t))
+                    .unwrap_or_default(),
                 parent: node.parent.map(|p| p as u32).unwrap_or(u32::MAX),
                 kind: node.kind.to_u8(),
                 system: node.system.to_u8(),

@@ -176,7 +176,9 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
                     (true, true, true) => Some((0.45, MAX_COMPLETIONS)),
                     // CMS short titles cut words short ("low" end, "pasngr"):
                     // an earlier word may be a prefix too, at lower weight.
-                    (true, false, false) if w.len() >= 3 && rare_or_absent(&terms, w) => Some((0.7, 6)),
+                    (true, false, false) if w.len() >= 3 && rare_or_absent(&terms, w) => {
+                        Some((0.7, 6))
+                    }
                     (true, false, _) => None,
                 };
                 let slot = slot_for(&terms, w, prefix, as_typed && !has_expansion);
@@ -200,7 +202,10 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
 
 fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool) -> Slot {
     let stem = text::term(word);
-    let mut slot = Slot { terms: Vec::new(), generic: text::is_generic(&stem) };
+    let mut slot = Slot {
+        terms: Vec::new(),
+        generic: text::is_generic(&stem),
+    };
     let exact = terms.find(stem.as_bytes());
     if let Some(t) = exact {
         slot.terms.push((t as u32, 1.0));
@@ -232,7 +237,9 @@ fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool
 
 /// True when the word's own term is missing or rare: then it may be cut short.
 fn rare_or_absent(terms: &Terms, word: &str) -> bool {
-    terms.find(text::term(word).as_bytes()).map_or(true, |t| terms.df(t) < RARE_DF)
+    terms
+        .find(text::term(word).as_bytes())
+        .map_or(true, |t| terms.df(t) < RARE_DF)
 }
 
 /// A typed word whose exact term is rarer than this may also be a contraction.
@@ -283,7 +290,9 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
         for t in terms.prefix_range(&[first]) {
             let cand = terms.term(t);
             // Longer than the word allows, or (being no stem of it) much shorter.
-            if cand.len() > wb.len() + max || (cand.len() + max < sb.len().min(wb.len()) && cand.len() < 4) {
+            if cand.len() > wb.len() + max
+                || (cand.len() + max < sb.len().min(wb.len()) && cand.len() < 4)
+            {
                 continue;
             }
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
