@@ -20,7 +20,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import { startServer, ROOT, BUILD, DIST } from './server.mjs';
+import { startServer, ROOT, BUILD, DIST, DEV_SET } from './server.mjs';
 import { report } from './report.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -218,6 +218,12 @@ async function main() {
   if (process.env.BENCH_NO_REPORT !== '1') report();
 }
 
+let devLines = null;
+function devQuery(i) {
+  devLines ??= fs.readFileSync(DEV_SET, 'utf8').split('\n').filter((l) => l.trim());
+  return JSON.parse(devLines[i]).query;
+}
+
 function pct(sorted, p) {
   return sorted.length ? sorted[Math.round((sorted.length - 1) * p)] : null;
 }
@@ -255,6 +261,8 @@ function summarize(run, total) {
     sampled: rows.length < total,
     queries_by_set,
     hit_rate,
+    // The slowest queries, for whoever tunes the p99.
+    slowest: [...rows].sort((a, b) => b.us - a.us).slice(0, 10).map((r) => ({ us: r.us, set: r.set, query: devQuery(r.idx) })),
     latency_by_set,
   };
 }

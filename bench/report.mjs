@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SETS = ['short-title', 'icd9-description', 'typo', 'code-form'];
-const MB = 1048576;
+const MB = 1e6; // decimal, as the goals are stated
+const MIB = 1048576;
 
 function readJson(file) {
   try {
@@ -21,7 +22,7 @@ function readJson(file) {
   }
 }
 
-export function machine(chromium) {
+export function machine(chromium, loadavg) {
   const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
   const model = (cpuinfo.match(/^model name\s*:\s*(.+)$/m) ?? [])[1] ?? os.cpus()[0]?.model ?? 'unknown';
   return {
@@ -31,9 +32,9 @@ export function machine(chromium) {
     os: `${os.type()} ${os.release()}`,
     chromium,
     node: process.version,
-    // 1/5/15-minute load averages when the report was made: other work on
-    // the machine inflates latencies (the 5-minute one covers the run).
-    loadavg: os.loadavg().map((x) => +x.toFixed(2)),
+    // 1/5/15-minute load averages at the end of the browser bench: other
+    // work on the machine inflates latencies.
+    loadavg: (loadavg ?? os.loadavg()).map((x) => +x.toFixed(2)),
   };
 }
 
@@ -122,7 +123,7 @@ export function goals(native, browser) {
     add(
       '≤ 40 MB resident in the browser',
       m.resident_bytes <= 40e6,
-      `${f(m.resident_bytes / 1e6, 1)} MB = ${f(m.resident_bytes / MB, 1)} MiB (wasm memory ${f(m.wasm_memory_bytes / 1e6, 1)} MB + JS heap ${f(m.js_heap_bytes / 1e6, 1)} MB)`,
+      `${f(m.resident_bytes / MB, 1)} MB = ${f(m.resident_bytes / MIB, 1)} MiB (wasm memory ${f(m.wasm_memory_bytes / 1e6, 1)} MB + JS heap ${f(m.js_heap_bytes / 1e6, 1)} MB)`,
     );
   }
   const s = native?.speedup_vs_fts5;
@@ -133,7 +134,7 @@ export function goals(native, browser) {
 export function report() {
   const native = readJson(path.join(HERE, 'results-native.json'));
   const browser = readJson(path.join(HERE, 'tmp', 'results-browser.json'));
-  const mach = machine(browser?.chromium ?? null);
+  const mach = machine(browser?.chromium ?? null, browser?.loadavg_after);
   const g = goals(native, browser);
   const t = table(native, browser);
   const keystroke = readJson(path.join(HERE, 'tmp', 'extension-keystroke.json'));
@@ -167,7 +168,11 @@ export function report() {
   }
   const machineLine = `${mach.nproc} × ${mach.cpu}, ${mach.memory_gib} GiB, ${mach.os}; Chromium ${mach.chromium ?? '?'}; node ${mach.node}; load average ${mach.loadavg.join(' / ')} (1/5/15 min)`;
   const goalLines = g.map((x) => `- ${x.met ? 'met' : '**missed**'}: ${x.goal} — ${x.figure}`);
-  const text = [t, '', `Machine: ${machineLine}.`, ...notes.map((n) => `Note: ${n}`), '', 'Goals:', ...goalLines].join('\n');
+  const legend =
+    'Columns: latency per query for 10 results; load = cold load in a fresh page (Chromium) or Engine::from_bytes, build = building the index (native); ' +
+    'bytes = index size (native) or shipped raw / gzip -9 (Chromium); memory = JS heap growth after GC, plus WASM memory for medcode; ' +
+    'set columns = hit rate (an expected code in the top k: 10, code forms 1); queries = how many the engine ran. MB = 10^6 bytes.';
+  const text = [t, '', legend, '', `Machine: ${machineLine}.`, ...notes.map((n) => `Note: ${n}`), '', 'Goals:', ...goalLines].join('\n');
   console.log(text);
 
   const readme = path.join(HERE, 'README.md');

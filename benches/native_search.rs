@@ -260,6 +260,19 @@ impl Timed {
             .collect();
         let counts = self.counts(queries);
         let run = counts.get("all").map_or(0, |c| c.1);
+        // The slowest queries, for whoever tunes the p99.
+        let mut slow: Vec<(usize, f64)> = self
+            .per_query
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.map(|t| (i, t)))
+            .collect();
+        slow.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let slowest: Vec<Value> = slow
+            .iter()
+            .take(10)
+            .map(|&(i, t)| json!({"us": t, "set": queries[i].set, "query": queries[i].query}))
+            .collect();
         json!({
             "p50_us": p50, "p99_us": p99, "mean_us": mean,
             "timing_reps": self.reps,
@@ -268,6 +281,7 @@ impl Timed {
             "queries_by_set": counts.iter().filter(|(k, _)| *k != "all").map(|(k, c)| (k.clone(), c.1)).collect::<BTreeMap<_, _>>(),
             "hit_rate": self.hit_rates(queries),
             "latency_by_set": by_set,
+            "slowest": slowest,
         })
     }
 }
