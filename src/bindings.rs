@@ -53,12 +53,7 @@ impl MedcodeEngine {
     }
 
     /// Ranked results for a query. `system`: "icd10cm" (default), "hcpcs" or "all".
-    pub fn search(
-        &self,
-        query: &str,
-        system: Option<String>,
-        limit: Option<u32>,
-    ) -> Result<JsValue, JsValue> {
+    pub fn search(&self, query: &str, system: Option<String>, limit: Option<u32>) -> Result<JsValue, JsValue> {
         let system = match system.as_deref() {
             None | Some("") | Some("icd10cm") => Some(System::Icd10cm),
             Some("hcpcs") => Some(System::Hcpcs),
@@ -69,10 +64,7 @@ impl MedcodeEngine {
                 )))
             }
         };
-        let opts = SearchOptions {
-            system,
-            limit: limit.unwrap_or(10).clamp(1, 200) as usize,
-        };
+        let opts = SearchOptions { system, limit: limit.unwrap_or(10).clamp(1, 200) as usize };
         to_js(&self.engine.search(query, &opts))
     }
 }

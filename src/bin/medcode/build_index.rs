@@ -62,8 +62,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     };
     let data = build(&src).map_err(|e| e.to_string())?;
     if let Some(list) = &a.code_list {
-        let text = std::fs::read_to_string(list)
-            .map_err(|e| format!("cannot read {}: {e}", list.display()))?;
+        let text = std::fs::read_to_string(list).map_err(|e| format!("cannot read {}: {e}", list.display()))?;
         let engine = medcode::Engine::from_data(data.clone());
         medcode::ingest::check_against_code_list(&engine, &text)?;
     }
