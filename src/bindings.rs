@@ -9,8 +9,11 @@
 //! engine.search("chf", "icd10cm" | "hcpcs" | "all", 10)  // SearchHit[]
 //! engine.validateClaim(claimObject, "2026-11-22" | undefined) // Report
 //! engine.validateField("npi", "1234567893", contextObject | undefined) // Issue[]
+//! engine.validateClaim(claim, today, { profile: "medicare" })  // payer options
+//! engine.attachNcci(ncciBytes /* Uint8Array of ncci.idx */) // enables ncci.ptp
 //! ```
 
+use crate::validate::{self, FieldContext, FieldKind, NcciTable, ValidationOptions};
 use crate::{Engine, SearchOptions, System};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -29,6 +32,14 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub struct MedcodeEngine {
     engine: Engine,
+    /// NCCI PTP edits, when the page attached `ncci.idx`.
+    ncci: Option<NcciTable>,
+}
+
+/// Today in the browser's local time zone, as yyyymmdd.
+fn js_today() -> u32 {
+    let d = js_sys::Date::new_0();
+    d.get_full_year() * 10000 + (d.get_month() + 1) * 100 + d.get_date()
 }
 
 #[wasm_bindgen]
@@ -38,7 +49,7 @@ impl MedcodeEngine {
     pub fn new(index: &js_sys::Uint8Array) -> Result<MedcodeEngine, JsValue> {
         let bytes = index.to_vec();
         let engine = Engine::from_bytes(&bytes).map_err(js_error)?;
-        Ok(MedcodeEngine { engine })
+        Ok(MedcodeEngine { engine, ncci: None })
     }
 
     /// Data versions and counts.
@@ -66,5 +77,57 @@ impl MedcodeEngine {
         };
         let opts = SearchOptions { system, limit: limit.unwrap_or(10).clamp(1, 200) as usize };
         to_js(&self.engine.search(query, &opts))
+    }
+
+    /// Validates a claim object. `today`: "YYYY-MM-DD" (default: the local
+    /// date); `options`: `{profile: "medicare", max_pointers_per_line: 1, …}`.
+    #[wasm_bindgen(js_name = validateClaim)]
+    pub fn validate_claim(&self, claim: JsValue, today: Option<String>, options: JsValue) -> Result<JsValue, JsValue> {
+        let claim: validate::Claim = serde_wasm_bindgen::from_value(claim)
+            .map_err(|e| js_error(format!("the claim does not have the expected shape: {e}")))?;
+        let today = match today.as_deref() {
+            None | Some("") => js_today(),
+            Some(t) => validate::dates::parse_iso(t)
+                .map_err(|_| js_error(format!("today {t:?} is not a date: write it as YYYY-MM-DD")))?,
+        };
+        let opts: ValidationOptions = if options.is_undefined() || options.is_null() {
+            ValidationOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|e| js_error(format!("bad validation options: {e}")))?
+        };
+        to_js(&validate::validate_claim_with(&self.engine, &claim, today, &opts, self.ncci.as_ref()))
+    }
+
+    /// Validates one form field. `kind`: npi, tax_id, date, dx, proc,
+    /// modifier, pos, units, charge, pointer, zip; `value`: string or number;
+    /// `context`: `{field, date_of_service, today, birth_date, sex, position,
+    /// diagnosis_count, tax_id_type}` (all optional).
+    #[wasm_bindgen(js_name = validateField)]
+    pub fn validate_field(&self, kind: &str, value: JsValue, context: JsValue) -> Result<JsValue, JsValue> {
+        let kind: FieldKind = kind.parse().map_err(js_error)?;
+        let value = match value.as_string() {
+            Some(s) => s,
+            None => match value.as_f64() {
+                Some(n) => n.to_string(),
+                None if value.is_undefined() || value.is_null() => String::new(),
+                None => return Err(js_error("value must be a string or a number")),
+            },
+        };
+        let mut ctx: FieldContext = if context.is_undefined() || context.is_null() {
+            FieldContext::default()
+        } else {
+            serde_wasm_bindgen::from_value(context).map_err(|e| js_error(format!("bad field context: {e}")))?
+        };
+        if ctx.today.is_none() {
+            ctx.today = Some(crate::model::format_ymd(js_today()));
+        }
+        to_js(&validate::validate_field(&self.engine, kind, &value, &ctx))
+    }
+
+    /// Attaches NCCI PTP edits (the bytes of `ncci.idx`); `ncci.ptp` runs from then on.
+    #[wasm_bindgen(js_name = attachNcci)]
+    pub fn attach_ncci(&mut self, bytes: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        self.ncci = Some(NcciTable::from_bytes(&bytes.to_vec()).map_err(js_error)?);
+        Ok(())
     }
 }

@@ -89,6 +89,8 @@ pub fn build(src: &Sources) -> Result<IndexData, BuildError> {
     for p in &src.abbreviations {
         read_abbreviations(&read_text(p)?, &mut b.abbreviations);
     }
+    // Validation tables (Excludes1 ranges etc.) from everything read above.
+    b.rules = crate::validate::data::build(&b);
     b.finish()
 }
 

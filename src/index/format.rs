@@ -1,4 +1,4 @@
-//! Index file format, version 1.
+//! Index file format, version 2 (v2: validation rule tables in `rules`).
 //!
 //! ```text
 //! offset  size  field
@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 pub const MAGIC: [u8; 8] = *b"MEDCODE\x1a";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 24;
 
 /// A slice of the text arena.

@@ -38,6 +38,44 @@ pub struct Args {
     /// Where to write the index
     #[arg(long, short)]
     out: PathBuf,
+    /// NCCI PTP pairs from the outpatient-hospital I/OCE (ncci_ptp.tsv from tools/extract_registry_data.py)
+    #[arg(long)]
+    ncci_oce_tsv: Option<PathBuf>,
+    /// CMS practitioner PTP file (tab-separated text, repeatable); when given, the NCCI file holds these instead
+    #[arg(long)]
+    ncci_practitioner: Vec<PathBuf>,
+    /// Label shown for the NCCI table
+    #[arg(long, default_value = "")]
+    ncci_label: String,
+    /// Where to write the NCCI file (e.g. dist/ncci.idx); kept apart from the index the browser loads
+    #[arg(long)]
+    ncci_out: Option<PathBuf>,
+}
+
+/// Builds `ncci.idx` from the practitioner files when given, else the I/OCE TSV.
+fn build_ncci(a: &Args, out: &std::path::Path) -> Result<(), String> {
+    use medcode::validate::ncci::{encode, read_oce_tsv, read_practitioner, NcciSource};
+    let read = |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let (rows, from, source, label) = if !a.ncci_practitioner.is_empty() {
+        // Same horizon as the bundled table: edits in force on or after 2025-01-01.
+        let from = 20250101;
+        let mut rows = Vec::new();
+        for p in &a.ncci_practitioner {
+            rows.extend(read_practitioner(&read(p)?, &p.display().to_string(), from)?);
+        }
+        let label = if a.ncci_label.is_empty() { "CMS NCCI practitioner PTP edits".to_string() } else { a.ncci_label.clone() };
+        (rows, from, NcciSource::Practitioner, label)
+    } else if let Some(p) = &a.ncci_oce_tsv {
+        let (rows, from) = read_oce_tsv(&read(p)?)?;
+        let label = if a.ncci_label.is_empty() { "NCCI PTP edits, outpatient hospital (I/OCE)".to_string() } else { a.ncci_label.clone() };
+        (rows, from, NcciSource::OutpatientHospital, label)
+    } else {
+        return Err("--ncci-out needs --ncci-oce-tsv or --ncci-practitioner".into());
+    };
+    let bytes = encode(rows, source, &label, from).map_err(|e| e.to_string())?;
+    std::fs::write(out, &bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!("medcode: wrote {} ({} bytes)", out.display(), bytes.len());
+    Ok(())
 }
 
 fn parse_date(s: &str) -> Result<u32, String> {
@@ -48,6 +86,9 @@ fn parse_date(s: &str) -> Result<u32, String> {
 }
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
+    if let Some(out) = &a.ncci_out {
+        build_ncci(&a, out)?;
+    }
     let src = Sources {
         icd10cm_xml: a.icd10cm_xml,
         icd10cm_label: a.icd10cm_label,

@@ -3,6 +3,7 @@
 mod build_index;
 mod eval;
 mod output;
+mod validate;
 
 use clap::{Parser, Subcommand};
 use medcode::{Engine, SearchOptions, System};
@@ -60,6 +61,8 @@ enum Command {
     },
     /// Build the index from source files (what build.sh calls)
     BuildIndex(build_index::Args),
+    /// Validate a claim JSON file (or - for stdin); exit 0 whatever it finds
+    Validate(validate::Args),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -191,6 +194,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Validate(args) => validate::run(cli.index, args, &mut out),
         Command::Eval { file, system, misses, json } => {
             let engine = load_engine(cli.index)?;
             eval::run(&engine, &file, system.system(), misses, json, &mut out)

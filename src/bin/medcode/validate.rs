@@ -1,0 +1,145 @@
+//! `medcode validate`: a claim JSON file in, the validation report out.
+//! Exit 0 when it ran (whatever it found); 1 when the claim cannot be read.
+
+use medcode::validate::{dates, validate_claim_with, Claim, NcciTable, Report, ValidationOptions};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Claim JSON file, or - for stdin
+    file: String,
+    /// Print the report as JSON ({"valid", "issues", "skipped"})
+    #[arg(long)]
+    json: bool,
+    /// Date that "future" is measured against, YYYY-MM-DD (default: today, UTC)
+    #[arg(long)]
+    today: Option<String>,
+    /// Payer profile: cms1500 (CMS-1500 limits) or medicare (one pointer per line)
+    #[arg(long, default_value = "cms1500")]
+    profile: String,
+    /// NCCI file (default: ncci.idx beside the index, when present)
+    #[arg(long)]
+    ncci: Option<PathBuf>,
+    /// Skip the NCCI edits even when an NCCI file is present
+    #[arg(long)]
+    no_ncci: bool,
+}
+
+fn system_today() -> u32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    dates::civil_from_days((secs / 86_400) as i64)
+}
+
+fn load_ncci(a: &Args, index: Option<PathBuf>) -> Result<Option<(NcciTable, PathBuf)>, String> {
+    if a.no_ncci {
+        return Ok(None);
+    }
+    let path = match &a.ncci {
+        Some(p) => p.clone(),
+        None => match crate::find_index(index) {
+            Ok(idx) => idx.with_file_name("ncci.idx"),
+            Err(_) => return Ok(None),
+        },
+    };
+    if a.ncci.is_none() && !path.is_file() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&path)
+        .map_err(|e| format!("cannot read NCCI file {}: {e}", path.display()))?;
+    let table = NcciTable::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Some((table, path)))
+}
+
+pub fn run(index: Option<PathBuf>, a: Args, out: &mut impl Write) -> Result<ExitCode, String> {
+    let today = match &a.today {
+        Some(t) => {
+            dates::parse_iso(t).map_err(|_| format!("--today {t:?}: write it as YYYY-MM-DD"))?
+        }
+        None => system_today(),
+    };
+    let opts = ValidationOptions::profile(&a.profile)
+        .ok_or_else(|| format!("unknown --profile {:?}: use cms1500 or medicare", a.profile))?;
+    let mut text = String::new();
+    let name = if a.file == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("reading stdin: {e}"))?;
+        "stdin".to_string()
+    } else {
+        let bytes = std::fs::read(&a.file).map_err(|e| format!("cannot read {}: {e}", a.file))?;
+        text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{}: not UTF-8 text (byte {})",
+                a.file,
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        a.file.clone()
+    };
+    let claim = Claim::from_json(&text).map_err(|e| format!("{name}: not a valid claim: {e}"))?;
+    let engine = crate::load_engine(index.clone())?;
+    let ncci = load_ncci(&a, index)?;
+    let report = validate_claim_with(&engine, &claim, today, &opts, ncci.as_ref().map(|n| &n.0));
+    if a.json {
+        crate::output::json_line(out, &report)?;
+    } else {
+        print_report(out, &name, &report, ncci.as_ref().map(|(t, p)| (t, p)))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(
+    out: &mut impl Write,
+    name: &str,
+    r: &Report,
+    ncci: Option<(&NcciTable, &PathBuf)>,
+) -> Result<(), String> {
+    let errors = r
+        .issues
+        .iter()
+        .filter(|i| i.severity == medcode::validate::Severity::Error)
+        .count();
+    let warnings = r.issues.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut s = String::new();
+    use std::fmt::Write as _;
+    let verdict = if r.valid { "valid" } else { "NOT valid" };
+    let _ = writeln!(
+        s,
+        "{name}: {verdict} — {}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
+    for i in &r.issues {
+        let _ = write!(
+            s,
+            "  {:<8} {:<40} {}: {}",
+            i.severity.as_str(),
+            i.field,
+            i.rule,
+            i.message
+        );
+        if let Some(sug) = &i.suggestion {
+            let _ = write!(s, " [suggest: {sug}]");
+        }
+        s.push('\n');
+    }
+    for k in &r.skipped {
+        let _ = writeln!(s, "  skipped  {}: {}", k.rule, k.reason);
+    }
+    if let Some((t, p)) = ncci {
+        let _ = writeln!(
+            s,
+            "NCCI: {} ({} pairs, {})",
+            t.label,
+            t.pairs(),
+            p.display()
+        );
+    }
+    out.write_all(s.as_bytes()).map_err(|e| e.to_string())
+}

@@ -1,0 +1,613 @@
+//! The claim object (JSON or JS) and whole-claim validation.
+//!
+//! Every field is optional and unknown fields are ignored. Scalars are
+//! lenient: a number where text is expected (`"units": 1`, `"npi": 1234567893`)
+//! is read as its text, and a wrong-typed scalar becomes an issue on that
+//! field rather than a refusal of the whole claim. Objects and lists must
+//! have their shape; a claim that does not is a deserialization error with
+//! the line and column.
+
+use super::dates::{self, DateError};
+use super::ncci::NcciTable;
+use super::rules::*;
+use super::{dx, proc, provider, show, Code, Issues, Path, Report, Skipped, ValidationOptions};
+use crate::model::{format_ymd, YmdDate};
+use crate::Engine;
+use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A scalar as it arrived. Text is kept as typed; numbers keep their
+/// decimal text; anything else is remembered only by kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(String),
+    Bool(bool),
+    Null,
+    /// An object or list where a scalar belongs (its contents are skipped).
+    Nested,
+}
+
+impl Value {
+    /// The text of a string or number; `None` for anything else.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) | Value::Number(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+    /// What a message calls a value that is not text.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Value::Text(_) => "text",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "true/false",
+            Value::Null => "empty",
+            Value::Nested => "a list or object",
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Text(t) => s.serialize_str(t),
+            Value::Number(n) => match n.parse::<f64>() {
+                Ok(f) if f.is_finite() => s.serialize_f64(f),
+                _ => s.serialize_str(n),
+            },
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Null | Value::Nested => s.serialize_unit(),
+        }
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string or number")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Text(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Text(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Number(if v.is_finite() {
+            v.to_string()
+        } else {
+            "NaN".into()
+        }))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        // Skip the contents; the deserializer's recursion limit bounds nesting.
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Nested)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Value::Nested)
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+/// A list of scalars; `null` is an empty list and a lone scalar a list of one
+/// (`"modifiers": "25"`).
+fn value_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<Value>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of strings")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Value>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
+            while let Some(v) = seq.next_element::<Value>()? {
+                out.push(v);
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<Value>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<Value>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Value>, D::Error> {
+            d.deserialize_any(V)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<Value>, E> {
+            Ok(vec![Value::Text(v.to_string())])
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<Value>, E> {
+            Ok(vec![Value::Number(v.to_string())])
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<Value>, E> {
+            Ok(vec![Value::Number(v.to_string())])
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<Value>, E> {
+            ValueVisitor.visit_f64(v).map(|x| vec![x])
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<Value>, E> {
+            Ok(vec![Value::Bool(v)])
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Vec<Value>, A::Error> {
+            ValueVisitor.visit_map(map).map(|x| vec![x])
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// A list of objects; `null` is an empty list.
+fn object_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, remote = "Self")]
+pub struct Patient {
+    /// `M` or `F` (also `male`/`female`); anything else skips the sex check.
+    pub sex: Option<Value>,
+    pub birth_date: Option<Value>,
+    pub zip: Option<Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, remote = "Self")]
+pub struct Provider {
+    pub npi: Option<Value>,
+    pub tax_id: Option<Value>,
+    /// `EIN` or `SSN`.
+    pub tax_id_type: Option<Value>,
+    pub zip: Option<Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, remote = "Self")]
+pub struct ServiceLine {
+    pub from: Option<Value>,
+    pub to: Option<Value>,
+    pub place_of_service: Option<Value>,
+    pub code: Option<Value>,
+    #[serde(deserialize_with = "value_list")]
+    pub modifiers: Vec<Value>,
+    #[serde(deserialize_with = "value_list")]
+    pub diagnosis_pointers: Vec<Value>,
+    pub units: Option<Value>,
+    pub charge: Option<Value>,
+}
+
+/// A professional claim (CMS-1500 / 837P), as far as validation reads it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, remote = "Self")]
+pub struct Claim {
+    pub patient: Option<Patient>,
+    pub billing_provider: Option<Provider>,
+    pub rendering_provider: Option<Provider>,
+    pub referring_provider: Option<Provider>,
+    /// Item 21, A–L in order.
+    #[serde(deserialize_with = "value_list")]
+    pub diagnoses: Vec<Value>,
+    #[serde(deserialize_with = "object_list")]
+    pub service_lines: Vec<ServiceLine>,
+}
+
+#[cfg(feature = "cli")]
+impl Claim {
+    /// Parses a claim from JSON text; the error names the problem and its
+    /// line and column.
+    pub fn from_json(text: &str) -> Result<Claim, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// Only a JSON/JS object is a claim (or a patient, provider, line): serde's
+/// derive would also accept a list of the fields in order, which reads
+/// `[[[…]]]` as an empty claim. `remote = "Self"` keeps the derived code as
+/// inherent functions; these impls route every struct through `deserialize_map`.
+macro_rules! object_only {
+    ($($ty:ident),*) => {$(
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $ty::deserialize(MapOnly(d))
+            }
+        }
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $ty::serialize(self, s)
+            }
+        }
+    )*};
+}
+object_only!(Patient, Provider, ServiceLine, Claim);
+
+struct MapOnly<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for MapOnly<D> {
+    type Error = D::Error;
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Pair checks (Excludes1, NCCI) are quadratic: never run them over more
+/// than this many entries, whatever the options say.
+const PAIR_CAP: usize = 64;
+
+/// Reads a claim date (`YYYY-MM-DD` only), reporting what is wrong with it.
+/// A date in another form people type gets a suggestion in the claim form.
+pub(crate) fn claim_date(
+    v: &Option<Value>,
+    field: Path,
+    today: YmdDate,
+    out: &mut Issues,
+) -> Option<YmdDate> {
+    let v = v.as_ref()?;
+    let Some(text) = v.text() else {
+        if !matches!(v, Value::Null) {
+            out.add(
+                DATE_FORMAT,
+                field,
+                format!("{field} is {}; write the date as YYYY-MM-DD", v.kind()),
+            );
+        }
+        return None;
+    };
+    if text.trim().is_empty() {
+        return None;
+    }
+    match dates::parse_iso(text) {
+        Ok(d) => Some(d),
+        Err(DateError::Calendar) => {
+            out.add(
+                DATE_FORMAT,
+                field,
+                format!(
+                    "{} is not a calendar date; check the month and day",
+                    show(text)
+                ),
+            );
+            None
+        }
+        Err(DateError::Shape) => {
+            let suggestion = dates::parse_form(text, Some(today)).ok().map(format_ymd);
+            let msg = match &suggestion {
+                Some(s) => format!("write dates as YYYY-MM-DD: {s}"),
+                None => format!("{} is not a date; write it as YYYY-MM-DD", show(text)),
+            };
+            out.push(DATE_FORMAT, field, msg, suggestion);
+            None
+        }
+    }
+}
+
+fn patient_sex(p: Option<&Patient>) -> Option<u8> {
+    let s = p?.sex.as_ref()?.text()?.trim();
+    if s.eq_ignore_ascii_case("M") || s.eq_ignore_ascii_case("male") {
+        Some(b'M')
+    } else if s.eq_ignore_ascii_case("F") || s.eq_ignore_ascii_case("female") {
+        Some(b'F')
+    } else {
+        None
+    }
+}
+
+/// A service line's facts that other checks need.
+struct LineFacts {
+    /// Date of service: `from`, else `to`.
+    dos: Option<YmdDate>,
+    /// Procedure code when it passed the format check.
+    code: Option<Code>,
+    /// Bit k: the line points to diagnosis k (A = 0), valid letters only.
+    pointers: u16,
+}
+
+pub(crate) fn validate(
+    engine: &Engine,
+    claim: &Claim,
+    today: YmdDate,
+    opts: &ValidationOptions,
+    ncci: Option<&NcciTable>,
+) -> Report {
+    let mut out = Issues::default();
+    let mut skipped = Vec::new();
+
+    // Providers (items 17b, 24J, 25, 33a).
+    for (name, p, tax) in [
+        ("billing_provider", &claim.billing_provider, true),
+        ("rendering_provider", &claim.rendering_provider, false),
+        ("referring_provider", &claim.referring_provider, false),
+    ] {
+        if let Some(p) = p {
+            provider::check_provider(p, name, tax, &mut out);
+        }
+    }
+
+    // Patient.
+    let patient = claim.patient.as_ref();
+    let birth_field = Path::Name("patient.birth_date");
+    let birth = patient.and_then(|p| claim_date(&p.birth_date, birth_field, today, &mut out));
+    if let Some(b) = birth.filter(|&b| b > today) {
+        out.add(
+            DATE_FUTURE,
+            birth_field,
+            format!(
+                "birth date {} is after today ({}); check the year",
+                format_ymd(b),
+                format_ymd(today)
+            ),
+        );
+    }
+    if let Some(z) = patient.and_then(|p| p.zip.as_ref()) {
+        provider::check_zip(z, Path::Name("patient.zip"), &mut out);
+    }
+    let sex = patient_sex(patient);
+
+    // Lines, first pass: dates and pointers (line issues are sorted into
+    // place at the end).
+    let n_dx = claim.diagnoses.len();
+    let mut facts: Vec<LineFacts> = Vec::with_capacity(claim.service_lines.len());
+    for (i, line) in claim.service_lines.iter().enumerate() {
+        let (from_field, to_field) = (Path::Line(i, "from"), Path::Line(i, "to"));
+        let from = claim_date(&line.from, from_field, today, &mut out);
+        let to = claim_date(&line.to, to_field, today, &mut out);
+        if let (Some(f), Some(t)) = (from, to) {
+            if t < f {
+                out.add(
+                    DATE_RANGE,
+                    to_field,
+                    format!(
+                        "to date {} is before from date {}; swap or correct them",
+                        format_ymd(t),
+                        format_ymd(f)
+                    ),
+                );
+            }
+        }
+        for (d, field) in [(from, from_field), (to, to_field)] {
+            if let Some(d) = d.filter(|&d| d > today) {
+                out.add(
+                    DATE_FUTURE,
+                    field,
+                    format!(
+                        "service date {} is after today ({}); bill after the service",
+                        format_ymd(d),
+                        format_ymd(today)
+                    ),
+                );
+            }
+        }
+        let pointers = line
+            .diagnosis_pointers
+            .iter()
+            .filter_map(|p| p.text().and_then(pointer_index))
+            .filter(|&k| k < n_dx)
+            .fold(0u16, |m, k| m | 1 << k);
+        facts.push(LineFacts {
+            dos: from.or(to),
+            code: None,
+            pointers,
+        });
+    }
+    let earliest = facts.iter().filter_map(|f| f.dos).min();
+    if let (Some(b), Some(e)) = (birth, earliest) {
+        if b > e {
+            out.add(
+                BIRTH_DATE_AFTER_SERVICE,
+                birth_field,
+                format!(
+                    "birth date {} is after the date of service {}; check both dates",
+                    format_ymd(b),
+                    format_ymd(e)
+                ),
+            );
+        }
+    }
+
+    // Diagnoses, each on the dates of the lines that point to it (one date
+    // for all when the lines agree, the usual case).
+    let fallback = earliest.unwrap_or(today);
+    let one_date = facts
+        .iter()
+        .filter_map(|f| f.dos)
+        .all(|d| Some(d) == earliest);
+    let per_dx: Vec<Vec<YmdDate>>;
+    let dates = if one_date {
+        dx::DxDates::One(fallback)
+    } else {
+        let mut v = vec![Vec::new(); n_dx.min(12)];
+        for f in &facts {
+            let Some(d) = f.dos else { continue };
+            for (k, dates) in v.iter_mut().enumerate() {
+                if f.pointers & (1 << k) != 0 && !dates.contains(&d) && dates.len() < 366 {
+                    dates.push(d);
+                }
+            }
+        }
+        per_dx = v;
+        dx::DxDates::Each(&per_dx, fallback)
+    };
+    let patient_facts = dx::PatientFacts { birth, sex };
+    dx::check_list(
+        engine,
+        &claim.diagnoses,
+        dates,
+        &patient_facts,
+        opts,
+        PAIR_CAP,
+        &mut out,
+    );
+
+    // Lines, second pass: codes, modifiers, place, units, charge, pointers.
+    if claim.service_lines.len() > opts.max_service_lines {
+        out.add(
+            SERVICE_LINES_TOO_MANY,
+            Path::Name("service_lines"),
+            format!(
+                "{} service lines; a claim holds {} — split it into several claims",
+                claim.service_lines.len(),
+                opts.max_service_lines
+            ),
+        );
+    }
+    for (i, (line, f)) in claim.service_lines.iter().zip(facts.iter_mut()).enumerate() {
+        let dos = f.dos.unwrap_or(fallback);
+        f.code = proc::check_line(engine, line, i, dos, n_dx, opts, &mut out);
+    }
+
+    // Cross-line: NCCI procedure-to-procedure edits.
+    match ncci {
+        None => skipped.push(Skipped {
+            rule: Cow::Borrowed(NCCI_PTP.id),
+            reason: Cow::Borrowed("no NCCI table attached (ncci.idx)"),
+        }),
+        Some(_) if claim.service_lines.len() > PAIR_CAP.min(opts.max_service_lines.max(1)) => {
+            skipped.push(Skipped {
+                rule: Cow::Borrowed(NCCI_PTP.id),
+                reason: Cow::Borrowed("too many service lines to compare pairwise"),
+            })
+        }
+        Some(table) => {
+            let lines: Vec<(Option<YmdDate>, Option<Code>, &[Value])> = facts
+                .iter()
+                .zip(&claim.service_lines)
+                .map(|(f, l)| (f.dos, f.code, l.modifiers.as_slice()))
+                .collect();
+            super::ncci::check_claim(engine, table, &lines, &mut out);
+        }
+    }
+
+    // Form order: providers, patient, item 21, then each line field by field.
+    if out.list.len() > 1 {
+        out.list.sort_by_cached_key(|i| field_order(&i.field));
+    }
+    let valid = !out
+        .list
+        .iter()
+        .any(|i| i.severity == super::Severity::Error);
+    Report {
+        valid,
+        issues: out.list,
+        skipped,
+    }
+}
+
+/// `A`–`L` (any case, spaces ignored) → 0–11.
+pub(crate) fn pointer_index(s: &str) -> Option<usize> {
+    let t = s.trim();
+    let b = t.as_bytes();
+    if b.len() != 1 {
+        return None;
+    }
+    let c = b[0].to_ascii_uppercase();
+    (b'A'..=b'L').contains(&c).then(|| (c - b'A') as usize)
+}
+
+/// Sort key of a field path in CMS-1500 order (stable sort keeps rule order
+/// within a field).
+fn field_order(field: &str) -> (u8, usize, u8, usize) {
+    let index = |s: &str| -> usize {
+        s.find('[')
+            .and_then(|a| {
+                s[a + 1..]
+                    .find(']')
+                    .and_then(|b| s[a + 1..a + 1 + b].parse().ok())
+            })
+            .unwrap_or(0)
+    };
+    let head = field.split(['.', '[']).next().unwrap_or("");
+    let section = match head {
+        "billing_provider" => 0,
+        "rendering_provider" => 1,
+        "referring_provider" => 2,
+        "patient" => 3,
+        "diagnoses" => 4,
+        "service_lines" => 5,
+        _ => 6,
+    };
+    if section == 5 {
+        let Some(rest) = field.split_once("].").map(|x| x.1) else {
+            return (
+                5,
+                if field.contains('[') {
+                    index(field) + 1
+                } else {
+                    0
+                },
+                0,
+                0,
+            );
+        };
+        let sub = [
+            "from",
+            "to",
+            "place_of_service",
+            "code",
+            "modifiers",
+            "units",
+            "charge",
+            "diagnosis_pointers",
+        ]
+        .iter()
+        .position(|n| rest.starts_with(n))
+        .unwrap_or(8) as u8;
+        return (
+            5,
+            index(field) + 1,
+            sub,
+            if rest.contains('[') {
+                index(rest) + 1
+            } else {
+                0
+            },
+        );
+    }
+    let idx = if field.contains('[') {
+        index(field) + 1
+    } else {
+        0
+    };
+    (section, idx, 0, 0)
+}
