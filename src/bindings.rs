@@ -83,6 +83,9 @@ impl MedcodeEngine {
     /// date); `options`: `{profile: "medicare", max_pointers_per_line: 1, …}`.
     #[wasm_bindgen(js_name = validateClaim)]
     pub fn validate_claim(&self, claim: JsValue, today: Option<String>, options: JsValue) -> Result<JsValue, JsValue> {
+        if !claim.is_object() || js_sys::Array::is_array(&claim) {
+            return Err(js_error("the claim must be an object: {diagnoses: [...], service_lines: [...], ...}"));
+        }
         let claim: validate::Claim = serde_wasm_bindgen::from_value(claim)
             .map_err(|e| js_error(format!("the claim does not have the expected shape: {e}")))?;
         let today = match today.as_deref() {

@@ -227,6 +227,8 @@ fn line_fields() {
         rules(&field("pointer", "2", &two)),
         [rs("pointer.invalid", "B")]
     );
+    // A number past the diagnoses has no letter to suggest.
+    assert_eq!(rules(&field("pointer", "3", &two)), [r("pointer.invalid")]);
 }
 
 fn line(code: &str) -> ServiceLine {

@@ -334,7 +334,12 @@ fn unspecified_child(engine: &Engine, id: u32) -> Option<String> {
         .copied()
         .filter(|&c| engine.is_billable(c))
         .collect();
-    let title = |c: u32| engine.node_title(c).map(|t| t.to_ascii_lowercase()).unwrap_or_default();
+    let title = |c: u32| {
+        engine
+            .node_title(c)
+            .map(|t| t.to_ascii_lowercase())
+            .unwrap_or_default()
+    };
     // "Heart failure, unspecified", not "with unspecified complications".
     let is_unspecified = |t: &str| {
         t.contains(", unspecified") || t.ends_with(" unspecified") || t.starts_with("unspecified")

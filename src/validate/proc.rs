@@ -390,7 +390,7 @@ pub(crate) fn check_pointer(
             .trim()
             .parse::<usize>()
             .ok()
-            .filter(|n| (1..=12).contains(n));
+            .filter(|n| (1..=n_dx.min(12)).contains(n));
         let suggestion = n.map(|n| letter(n - 1).to_string());
         let msg = match (&suggestion, n) {
             (Some(l), Some(n)) => format!("pointer {n} must be a letter: diagnosis {n} is {l}"),
