@@ -5,10 +5,33 @@
 //! - [`validate_field`]: one form field (for inline badges) → issues.
 //!
 //! Rule ids and severities live in [`rules`]; each domain has its module
-//! (`provider`, `dates`, `dx`, `proc`, `pos`, `ncci`). Diagnoses are judged on
-//! the date of service of every line that points to them; a diagnosis no
-//! line points to is judged on the claim's earliest date of service, and a
-//! claim with no dates of service at all is judged on `today`.
+//! (`provider`, `dates`, `dx`, `proc`, `pos`, `ncci`).
+//!
+//! Decisions worth knowing:
+//! - **Dates of service.** Each diagnosis is judged on the date of service
+//!   (`from`, else `to`) of every line that points to it; a diagnosis no
+//!   line points to is judged on the claim's earliest date of service; a
+//!   claim with no dates of service at all is judged on `today`. A line's
+//!   HCPCS code is judged on its own date (or that same fallback).
+//! - **Severities.** Errors are what a payer or clearinghouse rejects or
+//!   denies. Warnings: `dx.excludes1` (NCHS allows both codes when the
+//!   conditions are unrelated), `dx.age_conflict` and `dx.sex_conflict` (MCE
+//!   edits are institutional; the sex lists end 2024-09-30 and the last one
+//!   is used for every date), `dx.first_listed_only` (guideline exception for
+//!   combined same-day records), and `ncci.ptp` when a modifier could bypass it.
+//! - **Excludes1** notes are resolved to code ranges when the index is built
+//!   (`data`), checked in both directions and inherited from every ancestor
+//!   (chapter, section, category, subcategory).
+//! - **NCCI** edits live in a separate file (`ncci`): without it `ncci.ptp`
+//!   does not run and [`Report::skipped`] says so. The bundled table is the
+//!   outpatient-hospital (I/OCE) one; `build.sh` takes the CMS practitioner
+//!   PTP text files instead with `MEDCODE_NCCI_PRACTITIONER="f1.txt f2.txt"`
+//!   (`medcode build-index --ncci-practitioner FILE…`).
+//! - **CPT** codes are checked by form only; descriptors are the AMA's.
+//! - **Limits** come from [`ValidationOptions`]: CMS-1500 by default
+//!   (12 diagnoses, 4 modifiers, 4 pointers, 50 lines), `medicare` allows one
+//!   pointer per line. Pair checks never look past 64 entries, so time stays
+//!   linear on absurd input.
 //!
 //! ```no_run
 //! # let engine: medcode::Engine = unimplemented!();
