@@ -4,7 +4,7 @@
 #   ./build.sh test             everything above, then every test
 #   ./build.sh bench            benchmarks (bench/results.json)
 #   ./build.sh serve            serve dist/www and the demo pages on http://127.0.0.1:8080
-#   ./build.sh --icd10cm-xml PATH [--hcpcs-anweb PATH]   build from newer official files
+#   ./build.sh --icd10cm-xml PATH [--hcpcs-tsv PATH]   build from a newer CDC tabular XML / HCPCS TSV
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -26,13 +26,13 @@ DATA_PINS=(
 )
 
 ICD_XML_OVERRIDE=""
-HCPCS_ANWEB_OVERRIDE=""
+HCPCS_TSV_OVERRIDE=""
 CMD=build
 while [ $# -gt 0 ]; do
   case "$1" in
     build|test|bench|serve|clean) CMD=$1 ;;
     --icd10cm-xml) ICD_XML_OVERRIDE=$(realpath "${2:?--icd10cm-xml needs a path}"); shift ;;
-    --hcpcs-anweb) HCPCS_ANWEB_OVERRIDE=$(realpath "${2:?--hcpcs-anweb needs a path}"); shift ;;
+    --hcpcs-tsv) HCPCS_TSV_OVERRIDE=$(realpath "${2:?--hcpcs-tsv needs a path}"); shift ;;
     -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
@@ -118,10 +118,7 @@ build_index() {
     xml=$ICD_XML_OVERRIDE; label="ICD-10-CM $(basename "$xml")"; effective=""; codelist=()
   fi
   local hcpcs=$DATA/hcpcs.tsv
-  if [ -n "$HCPCS_ANWEB_OVERRIDE" ]; then
-    hcpcs=$DATA/hcpcs-anweb.tsv
-    python3 tools/anweb_to_tsv.py "$HCPCS_ANWEB_OVERRIDE" > "$hcpcs"
-  fi
+  [ -n "$HCPCS_TSV_OVERRIDE" ] && hcpcs=$HCPCS_TSV_OVERRIDE
   local out=$DIST/medcode.idx
   # NCCI PTP edits go to their own file (the browser's main index stays small).
   # MEDCODE_NCCI_PRACTITIONER="f1.txt f2.txt …" builds from the CMS practitioner files instead.
@@ -199,7 +196,15 @@ build_all() {
   assemble_dist
 }
 
+setup_browsers() {  # Debian's browsers for the end-to-end tests and benchmarks
+  need_apt chromium chromium-driver firefox-esr
+}
+
 run_tests() {
+  setup_browsers
+  for c in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+  done
   log "cargo fmt --check"
   cargo fmt --check || die "formatting differs: run cargo fmt"
   log "cargo clippy"
@@ -217,7 +222,7 @@ run_tests() {
 case $CMD in
   build) build_all; summary ;;
   test) build_all; run_tests; log "all tests passed" ;;
-  bench) build_all; ROOT=$ROOT BUILD=$BUILD DIST=$DIST bash scripts/bench.sh ;;
+  bench) build_all; setup_browsers; ROOT=$ROOT BUILD=$BUILD DIST=$DIST bash scripts/bench.sh ;;
   serve) build_all; exec node scripts/serve.mjs ;;
   clean) rm -rf "$BUILD" "$DIST" ;;
 esac

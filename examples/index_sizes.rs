@@ -3,11 +3,11 @@ fn main() {
     let bytes =
         std::fs::read(std::env::var("MEDCODE_INDEX").unwrap_or("dist/medcode.idx".into())).unwrap();
     let d = medcode::index::IndexData::from_bytes(&bytes).unwrap();
-    let size = |v: &dyn erased| v.len();
-    trait erased {
+    let size = |v: &dyn Erased| v.len();
+    trait Erased {
         fn len(&self) -> usize;
     }
-    impl<T: serde::Serialize> erased for T {
+    impl<T: serde::Serialize> Erased for T {
         fn len(&self) -> usize {
             postcard::to_allocvec(self).unwrap().len()
         }

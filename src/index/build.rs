@@ -58,6 +58,9 @@ impl BuildNode {
     }
 }
 
+/// One searchable unit while building: (term, best field) list, length, `UNIT_*` flags.
+type Unit = (Vec<(String, u8)>, u8, u8);
+
 /// Collects nodes from every ingest, then lays out the index.
 #[derive(Default)]
 pub struct IndexBuilder {
@@ -233,7 +236,7 @@ impl IndexBuilder {
 
     /// The searchable units of a node: its title, then each inclusion term.
     /// Each unit lists its terms with their best field, and its flags.
-    fn node_units(&self, id: usize) -> Vec<(Vec<(String, u8)>, u8, u8)> {
+    fn node_units(&self, id: usize) -> Vec<Unit> {
         let node = &self.nodes[id];
         let title = node.title.as_deref().unwrap_or("");
         let ancestors = self.ancestor_terms(id);
@@ -259,7 +262,7 @@ impl IndexBuilder {
             add(&mut own, t.clone(), 2);
         }
         let generic = is_generic_text(title);
-        units.push((own, len as u8, if generic { UNIT_GENERIC } else { 0 }));
+        units.push((own, len, if generic { UNIT_GENERIC } else { 0 }));
         for (k, note) in &node.notes {
             // "Includes" notes name what the code covers, like inclusion terms.
             if !matches!(k, NoteKind::InclusionTerm | NoteKind::Includes) {
@@ -278,7 +281,7 @@ impl IndexBuilder {
             }
             let generic = is_generic_text(note);
             let flags = UNIT_INCLUSION | if generic { UNIT_GENERIC } else { 0 };
-            units.push((terms, len as u8, flags));
+            units.push((terms, len, flags));
         }
         units
     }

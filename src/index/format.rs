@@ -315,10 +315,10 @@ impl IndexData {
             || s.posting_ends.windows(2).any(|w| w[0] > w[1])
             || s.term_ends
                 .last()
-                .map_or(false, |&e| e as usize > s.term_text.len())
+                .is_some_and(|&e| e as usize > s.term_text.len())
             || s.posting_ends
                 .last()
-                .map_or(false, |&e| e as usize > s.postings.len())
+                .is_some_and(|&e| e as usize > s.postings.len())
             || s.term_df.len() != s.term_ends.len()
             || s.unit_len.len() != s.unit_node.len()
             || s.unit_flags.len() != s.unit_node.len()

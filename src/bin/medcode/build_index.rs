@@ -55,19 +55,33 @@ pub struct Args {
 /// Builds `ncci.idx` from the practitioner files when given, else the I/OCE TSV.
 fn build_ncci(a: &Args, out: &std::path::Path) -> Result<(), String> {
     use medcode::validate::ncci::{encode, read_oce_tsv, read_practitioner, NcciSource};
-    let read = |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let read = |p: &PathBuf| {
+        std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
     let (rows, from, source, label) = if !a.ncci_practitioner.is_empty() {
         // Same horizon as the bundled table: edits in force on or after 2025-01-01.
         let from = 20250101;
         let mut rows = Vec::new();
         for p in &a.ncci_practitioner {
-            rows.extend(read_practitioner(&read(p)?, &p.display().to_string(), from)?);
+            rows.extend(read_practitioner(
+                &read(p)?,
+                &p.display().to_string(),
+                from,
+            )?);
         }
-        let label = if a.ncci_label.is_empty() { "CMS NCCI practitioner PTP edits".to_string() } else { a.ncci_label.clone() };
+        let label = if a.ncci_label.is_empty() {
+            "CMS NCCI practitioner PTP edits".to_string()
+        } else {
+            a.ncci_label.clone()
+        };
         (rows, from, NcciSource::Practitioner, label)
     } else if let Some(p) = &a.ncci_oce_tsv {
         let (rows, from) = read_oce_tsv(&read(p)?)?;
-        let label = if a.ncci_label.is_empty() { "NCCI PTP edits, outpatient hospital (I/OCE)".to_string() } else { a.ncci_label.clone() };
+        let label = if a.ncci_label.is_empty() {
+            "NCCI PTP edits, outpatient hospital (I/OCE)".to_string()
+        } else {
+            a.ncci_label.clone()
+        };
         (rows, from, NcciSource::OutpatientHospital, label)
     } else {
         return Err("--ncci-out needs --ncci-oce-tsv or --ncci-practitioner".into());
@@ -103,7 +117,8 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     };
     let data = build(&src).map_err(|e| e.to_string())?;
     if let Some(list) = &a.code_list {
-        let text = std::fs::read_to_string(list).map_err(|e| format!("cannot read {}: {e}", list.display()))?;
+        let text = std::fs::read_to_string(list)
+            .map_err(|e| format!("cannot read {}: {e}", list.display()))?;
         let engine = medcode::Engine::from_data(data.clone());
         medcode::ingest::check_against_code_list(&engine, &text)?;
     }

@@ -12,7 +12,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "medcode", version, about = "Offline ICD-10-CM / HCPCS Level II lookup, search and claim validation")]
+#[command(
+    name = "medcode",
+    version,
+    about = "Offline ICD-10-CM / HCPCS Level II lookup, search and claim validation"
+)]
 struct Cli {
     /// Index file (default: $MEDCODE_INDEX, then medcode.idx beside the binary, then dist/medcode.idx)
     #[arg(long, global = true)]
@@ -21,6 +25,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of the build-index variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Data versions and counts per code system
@@ -87,7 +93,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -123,7 +133,8 @@ fn find_index(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
 
 pub(crate) fn load_engine(explicit: Option<PathBuf>) -> Result<Engine, String> {
     let path = find_index(explicit)?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read index {}: {e}", path.display()))?;
+    let bytes =
+        std::fs::read(&path).map_err(|e| format!("cannot read index {}: {e}", path.display()))?;
     Engine::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -162,17 +173,36 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     output::print_record(&mut out, r)?;
                 }
             }
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Search { json, system, limit, batch, query } => {
+        Command::Search {
+            json,
+            system,
+            limit,
+            batch,
+            query,
+        } => {
             let engine = load_engine(cli.index)?;
-            let opts = SearchOptions { system: system.system(), limit: limit.clamp(1, 1000) };
+            let opts = SearchOptions {
+                system: system.system(),
+                limit: limit.clamp(1, 1000),
+            };
             if batch {
                 let stdin = std::io::stdin();
                 for line in stdin.lock().lines() {
                     let line = line.map_err(|e| format!("reading stdin: {e}"))?;
                     let hits = engine.search(&line, &opts);
-                    output::json_line(&mut out, &output::BatchLine { query: &line, results: &hits })?;
+                    output::json_line(
+                        &mut out,
+                        &output::BatchLine {
+                            query: &line,
+                            results: &hits,
+                        },
+                    )?;
                 }
                 return Ok(ExitCode::SUCCESS);
             }
@@ -185,8 +215,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 output::json_line(&mut out, &hits)?;
             } else {
                 for h in &hits {
-                    writeln!(out, "{:<9} {}{}", h.code, if h.billable { "" } else { "[header] " }, h.title)
-                        .map_err(|e| e.to_string())?;
+                    writeln!(
+                        out,
+                        "{:<9} {}{}",
+                        h.code,
+                        if h.billable { "" } else { "[header] " },
+                        h.title
+                    )
+                    .map_err(|e| e.to_string())?;
                 }
                 if hits.is_empty() {
                     writeln!(out, "no match for {q:?}").map_err(|e| e.to_string())?;
@@ -195,7 +231,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate(args) => validate::run(cli.index, args, &mut out),
-        Command::Eval { file, system, misses, json } => {
+        Command::Eval {
+            file,
+            system,
+            misses,
+            json,
+        } => {
             let engine = load_engine(cli.index)?;
             eval::run(&engine, &file, system.system(), misses, json, &mut out)
         }
