@@ -10,7 +10,9 @@
 use super::dates::{self, DateError};
 use super::ncci::NcciTable;
 use super::rules::*;
-use super::{dx, proc, provider, show, Code, Issues, Path, Report, Skipped, ValidationOptions};
+use super::{
+    dx, proc, provider, show, trim, Code, Issues, Path, Report, Skipped, ValidationOptions,
+};
 use crate::model::{format_ymd, YmdDate};
 use crate::Engine;
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
@@ -295,7 +297,7 @@ pub(crate) fn claim_date(
         }
         return None;
     };
-    if text.trim().is_empty() {
+    if trim(text).is_empty() {
         return None;
     }
     match dates::parse_iso(text) {
@@ -536,7 +538,7 @@ pub(crate) fn validate(
 
 /// `A`–`L` (any case, spaces ignored) → 0–11.
 pub(crate) fn pointer_index(s: &str) -> Option<usize> {
-    let t = s.trim();
+    let t = trim(s);
     let b = t.as_bytes();
     if b.len() != 1 {
         return None;

@@ -1,6 +1,7 @@
 //! Calendar dates as `yyyymmdd` integers: parsing what claims and forms
 //! hold, calendar checks, ages. No clock here: "today" is always passed in.
 
+use super::trim;
 use crate::model::YmdDate;
 
 /// Years outside this range are typos, not dates a claim can mean.
@@ -51,7 +52,7 @@ fn digits(b: &[u8]) -> Option<u32> {
 
 /// `YYYY-MM-DD`, the only form a claim object takes.
 pub fn parse_iso(s: &str) -> Result<YmdDate, DateError> {
-    let b = s.trim().as_bytes();
+    let b = trim(s).as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(DateError::Shape);
     }
@@ -66,7 +67,7 @@ pub fn parse_iso(s: &str) -> Result<YmdDate, DateError> {
 /// after `today` (then 19YY): service dates are never in the future, and a
 /// birth date in 2050 is a 1950 one.
 pub fn parse_form(s: &str, today: Option<YmdDate>) -> Result<YmdDate, DateError> {
-    let t = s.trim();
+    let t = trim(s);
     if t.len() > 10 {
         return Err(DateError::Shape);
     }

@@ -4,7 +4,7 @@
 
 use super::claim::Value;
 use super::rules::*;
-use super::{dates, find, show, Code, Issues, Path, ValidationOptions};
+use super::{dates, find, show, trim, Code, Issues, Path, ValidationOptions};
 use crate::icd10cm;
 use crate::model::{format_ymd, mce, NodeKind, System, YmdDate};
 use crate::Engine;
@@ -60,7 +60,18 @@ pub(crate) struct Found {
 
 impl Found {
     fn dotted(&self) -> String {
-        icd10cm::dotted(self.code.as_str())
+        self.to_string()
+    }
+}
+
+/// The dotted form (E11.9), written only when a message needs it.
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = self.code.as_str();
+        match (c.get(..3), c.get(3..)) {
+            (Some(head), Some(tail)) if !tail.is_empty() => write!(f, "{head}.{tail}"),
+            _ => f.write_str(c),
+        }
     }
 }
 
@@ -88,7 +99,7 @@ pub(crate) fn resolve(
         );
         return None;
     };
-    let t = text.trim();
+    let t = trim(text);
     if t.is_empty() {
         out.add(
             DX_FORMAT,
@@ -393,7 +404,7 @@ pub(crate) fn check_position(
     field: Path,
     out: &mut Issues,
 ) {
-    let dotted = f.dotted();
+    let dotted = f; // Display: formatted only into a message
     if index == 0 {
         if matches!(f.code.bytes().first(), Some(b'V' | b'W' | b'X' | b'Y')) {
             out.add(
@@ -426,7 +437,7 @@ pub(crate) fn check_patient(
     field: Path,
     out: &mut Issues,
 ) {
-    let dotted = f.dotted();
+    let dotted = f; // Display: formatted only into a message
     if let Some(age) = p.birth.and_then(|b| dates::age_years(b, date)) {
         let flags = engine.span_on(f.node, date).map(|s| s.mce).unwrap_or(0);
         for (flag, who) in [

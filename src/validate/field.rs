@@ -6,7 +6,7 @@
 use super::claim::Value;
 use super::dates::{self, DateError};
 use super::rules::*;
-use super::{dx, proc, provider, show, Issue, Issues, Path};
+use super::{dx, proc, provider, show, trim, Issue, Issues, Path};
 use crate::model::{format_ymd, YmdDate};
 use crate::Engine;
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,7 @@ impl FieldKind {
 impl FromStr for FieldKind {
     type Err = String;
     fn from_str(s: &str) -> Result<FieldKind, String> {
-        let k = s.trim().to_ascii_lowercase().replace('-', "_");
+        let k = trim(s).to_ascii_lowercase().replace('-', "_");
         FieldKind::ALL
             .iter()
             .copied()
@@ -137,7 +137,7 @@ pub fn validate_field(
                         dx::check_position(engine, &f, pos, d, field, &mut out);
                     }
                     if let Some(d) = on {
-                        let sex = ctx.sex.as_deref().map(|s| s.trim().to_ascii_uppercase());
+                        let sex = ctx.sex.as_deref().map(|s| trim(s).to_ascii_uppercase());
                         let sex = match sex.as_deref() {
                             Some("M" | "MALE") => Some(b'M'),
                             Some("F" | "FEMALE") => Some(b'F'),
@@ -156,7 +156,7 @@ pub fn validate_field(
             proc::check_code(engine, value, dos, field, &mut out);
         }
         FieldKind::Modifier => {
-            let m = value.trim().to_ascii_uppercase();
+            let m = trim(value).to_ascii_uppercase();
             if !m.is_empty() {
                 proc::check_modifier(engine, &m, field, &mut out);
             }
@@ -174,7 +174,7 @@ pub fn validate_field(
 
 /// A date as typed into a form field.
 fn check_date(value: &str, today: Option<YmdDate>, field: Path, out: &mut Issues) {
-    if value.trim().is_empty() {
+    if trim(value).is_empty() {
         return;
     }
     match dates::parse_form(value, today) {

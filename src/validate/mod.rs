@@ -263,7 +263,7 @@ pub(crate) struct Code {
 impl Code {
     /// Trimmed and ASCII upper-cased; `None` when longer than 8 bytes.
     pub fn upper(s: &str) -> Option<Code> {
-        let t = s.trim().as_bytes();
+        let t = trim(s).as_bytes();
         if t.len() > 8 {
             return None;
         }
@@ -316,13 +316,12 @@ impl std::fmt::Debug for Code {
 pub(crate) fn find(engine: &crate::Engine, system: crate::System, code: &[u8]) -> Option<u32> {
     let d = engine.data();
     let sys = system.to_u8();
-    let key = |id: u32| {
-        let n = d.nodes.get(id as usize).copied().unwrap_or_default();
-        let bytes = d
-            .text
-            .get(n.code.off as usize..(n.code.off + n.code.len) as usize)
-            .unwrap_or(&[]);
-        (bytes, n.system)
+    let key = |id: u32| match d.nodes.get(id as usize) {
+        Some(n) => {
+            let (off, len) = (n.code.off as usize, n.code.len as usize);
+            (d.text.get(off..off + len).unwrap_or(&[]), n.system)
+        }
+        None => (&[][..], u8::MAX),
     };
     if code.len() > 8 {
         return None;
@@ -336,15 +335,15 @@ pub(crate) fn find(engine: &crate::Engine, system: crate::System, code: &[u8]) -
         let (bytes, s) = key(id);
         // Undotted, a code (at most 7 characters) packs into one integer
         // that orders like its bytes, as `code_order` is sorted.
-        let mut packed = [0u8; 8];
-        let (head, tail) = match bytes.get(3) {
-            Some(b'.') => (&bytes[..3], &bytes[4..]),
-            _ => (&bytes[..bytes.len().min(3)], bytes.get(3..).unwrap_or(&[])),
-        };
-        packed[..head.len()].copy_from_slice(head);
-        let t = tail.len().min(5);
-        packed[3..3 + t].copy_from_slice(&tail[..t]);
-        let ord = u64::from_be_bytes(packed).cmp(&want).then(s.cmp(&sys));
+        let (mut packed, mut n) = (0u64, 0);
+        for &b in bytes {
+            if b != b'.' && n < 8 {
+                packed = packed << 8 | b as u64;
+                n += 1;
+            }
+        }
+        let packed = if n == 0 { 0 } else { packed << (8 * (8 - n)) };
+        let ord = packed.cmp(&want).then(s.cmp(&sys));
         match ord {
             std::cmp::Ordering::Less => lo = mid + 1,
             std::cmp::Ordering::Greater => hi = mid,
@@ -352,6 +351,15 @@ pub(crate) fn find(engine: &crate::Engine, system: crate::System, code: &[u8]) -
         }
     }
     None
+}
+
+/// `str::trim` with a fast path for the usual case (nothing to trim):
+/// every field goes through it.
+pub(crate) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// User text as shown inside a message: trimmed, at most 24 characters,

@@ -7,7 +7,7 @@
 use super::claim::{pointer_index, ServiceLine, Value};
 use super::dx::letter;
 use super::rules::*;
-use super::{find, pos, show, Code, Issues, Path, ValidationOptions};
+use super::{find, pos, show, trim, Code, Issues, Path, ValidationOptions};
 use crate::model::{format_ymd, System, YmdDate};
 use crate::Engine;
 
@@ -20,7 +20,7 @@ fn text_of<'a>(
     out: &mut Issues,
 ) -> Option<&'a str> {
     match v.text() {
-        Some(t) => Some(t.trim()),
+        Some(t) => Some(trim(t)),
         None if matches!(v, Value::Null) => None,
         None => {
             out.add(
@@ -42,7 +42,7 @@ pub(crate) fn check_code(
     field: Path,
     out: &mut Issues,
 ) -> Option<Code> {
-    if raw.trim().is_empty() {
+    if trim(raw).is_empty() {
         out.add(
             PROC_FORMAT,
             field,
@@ -55,7 +55,7 @@ pub(crate) fn check_code(
         return Some(c);
     }
     let Some(code) = code.filter(|c| crate::hcpcs::is_level2(c.as_str())) else {
-        let diagnosis = raw.contains('.') && raw.trim().len() <= 16 && Code::icd(raw).is_some();
+        let diagnosis = raw.contains('.') && trim(raw).len() <= 16 && Code::icd(raw).is_some();
         let msg = if diagnosis {
             format!(
                 "{} is a diagnosis code; item 24D takes CPT or HCPCS codes",

@@ -2,7 +2,7 @@
 
 use super::claim::{Provider, Value};
 use super::rules::*;
-use super::{show, Issues, Path};
+use super::{show, trim, Issues, Path};
 
 /// Text of a scalar field, or a format issue when it is not text.
 fn text<'a>(
@@ -39,11 +39,7 @@ pub(crate) fn check_provider(
         }
     }
     if with_tax_id {
-        let kind = p
-            .tax_id_type
-            .as_ref()
-            .and_then(Value::text)
-            .map(|t| t.trim());
+        let kind = p.tax_id_type.as_ref().and_then(Value::text).map(trim);
         let kind = match kind {
             Some(k) if k.eq_ignore_ascii_case("EIN") => Some("EIN"),
             Some(k) if k.eq_ignore_ascii_case("SSN") => Some("SSN"),
@@ -89,7 +85,7 @@ pub fn npi_check_digit(first9: &[u8]) -> u8 {
 }
 
 pub(crate) fn check_npi(raw: &str, field: Path, out: &mut Issues) {
-    let t = raw.trim();
+    let t = trim(raw);
     let b = t.as_bytes();
     if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
         out.add(
@@ -118,7 +114,7 @@ pub(crate) fn check_npi(raw: &str, field: Path, out: &mut Issues) {
 
 /// `kind`: `Some("EIN")`, `Some("SSN")` or not given.
 pub(crate) fn check_tax_id(raw: &str, kind: Option<&str>, field: Path, out: &mut Issues) {
-    let t = raw.trim();
+    let t = trim(raw);
     let b = t.as_bytes();
     let mut digits = [0u8; 9];
     let (mut nd, mut hyphens, mut h) = (0usize, [0usize; 2], 0usize);
@@ -184,7 +180,7 @@ pub(crate) fn check_zip(v: &Value, field: Path, out: &mut Issues) {
     let Some(t) = text(v, ZIP_FORMAT, field, "ZIP code", out) else {
         return;
     };
-    let t = t.trim();
+    let t = trim(t);
     if t.is_empty() {
         return;
     }
