@@ -1,6 +1,6 @@
 //! Native search benchmark: medcode's `Engine::search` against SQLite FTS5
 //! (rusqlite, bundled SQLite) indexing the same documents, queried with the
-//! relevance dev set.
+//! relevance dev set; and whole-claim validation throughput.
 //!
 //! Run: `cargo bench --bench native_search` (scripts/bench.sh does, through
 //! `./build.sh bench`). Prints a table, writes bench/results-native.json and
@@ -10,6 +10,7 @@
 //!   MEDCODE_INDEX            the index (dist/medcode.idx)
 //!   MEDCODE_DEV_SET          the dev set (../shared/eval/search-dev.jsonl)
 //!   MEDCODE_DATA             build/data, to time a full index build from source
+//!   MEDCODE_NCCI             the NCCI table for claim validation (ncci.idx beside the index)
 //!   MEDCODE_BENCH_QUICK=1    shorter timing budgets
 //!   BENCH_FULL=1             every query through FTS5 OR (~1.5-3 min alone)
 //!   BENCH_FTS5_BUDGET_S      seconds for an FTS5 pass (default 30): a slower
@@ -413,6 +414,96 @@ fn time_medcode_build(data: &Path) -> Option<Duration> {
     Some(t.elapsed())
 }
 
+// ---- whole-claim validation ----------------------------------------------
+
+/// Synthetic CMS-1500 claims over real codes: 4 billable ICD-10-CM diagnoses
+/// and 3 service lines (an office visit and two HCPCS Level II codes of the
+/// index), a patient, billing and rendering providers, one date of service.
+fn synthetic_claims(engine: &Engine, docs: &[Doc], n: usize) -> Vec<medcode::validate::Claim> {
+    let hcpcs: Vec<String> = (0..engine.data().nodes.len() as u32)
+        .filter(|&id| engine.system_of(id) == System::Hcpcs && engine.is_billable(id))
+        .map(|id| engine.node_code(id).to_string())
+        .collect();
+    (0..n)
+        .map(|i| {
+            let dx: Vec<&str> = (0..4).map(|j| docs[(i * 7919 + j * 104_729) % docs.len()].code.as_str()).collect();
+            let line = |code: &str, ptr: &[&str]| {
+                json!({"from": "2026-03-10", "to": "2026-03-10", "place_of_service": "11", "code": code,
+                       "diagnosis_pointers": ptr, "units": 1, "charge": "100.00"})
+            };
+            let h = |k: usize| hcpcs.get((i * 31 + k * 977) % hcpcs.len().max(1)).cloned().unwrap_or_default();
+            let claim = json!({
+                "patient": {"sex": if i % 2 == 0 { "F" } else { "M" }, "birth_date": "1961-07-04", "zip": "21244"},
+                "billing_provider": {"npi": "1234567893", "tax_id": "123456789", "tax_id_type": "EIN", "zip": "21244"},
+                "rendering_provider": {"npi": "1234567893"},
+                "diagnoses": dx,
+                "service_lines": [line("99213", &["A", "B"]), line(&h(1), &["C"]), line(&h(2), &["D"])],
+            });
+            serde_json::from_value(claim).expect("synthetic claim deserializes")
+        })
+        .collect()
+}
+
+/// Claims per second and per-claim latency of `validate_claim_with`, without
+/// and with the NCCI table (when dist/ncci.idx is there).
+fn validate_throughput(engine: &Engine, docs: &[Doc], idx_path: &Path, budget: Duration) -> Value {
+    use medcode::validate::{validate_claim_with, NcciTable, ValidationOptions};
+    let claims = synthetic_claims(engine, docs, 2000);
+    let ncci_path = env_path("MEDCODE_NCCI", idx_path.with_file_name("ncci.idx"));
+    let ncci = std::fs::read(&ncci_path)
+        .ok()
+        .and_then(|b| NcciTable::from_bytes(&b).ok());
+    let opts = ValidationOptions::default();
+    let today = 20260501;
+    let mut out = BTreeMap::new();
+    for (name, table) in [("without NCCI", None), ("with NCCI", ncci.as_ref())] {
+        if name == "with NCCI" && table.is_none() {
+            continue;
+        }
+        let mut per_claim = vec![Vec::new(); claims.len()];
+        let mut passes = 0;
+        let mut issues = 0;
+        let start = Instant::now();
+        let mut pass_time = Duration::ZERO;
+        while passes < 20 && (passes == 0 || start.elapsed() < budget) {
+            let p = Instant::now();
+            for (c, s) in claims.iter().zip(per_claim.iter_mut()) {
+                let t = Instant::now();
+                let r = validate_claim_with(engine, c, today, &opts, table);
+                s.push(t.elapsed().as_secs_f64() * 1e6);
+                if passes == 0 {
+                    issues += r.issues.len();
+                }
+                std::hint::black_box(r);
+            }
+            pass_time += p.elapsed();
+            passes += 1;
+        }
+        let mut med: Vec<f64> = per_claim
+            .into_iter()
+            .map(|mut s| {
+                s.sort_by(f64::total_cmp);
+                s[s.len() / 2]
+            })
+            .collect();
+        med.sort_by(f64::total_cmp);
+        out.insert(
+            name,
+            json!({
+                "claims": claims.len(), "passes": passes,
+                "claims_per_s": (claims.len() * passes) as f64 / pass_time.as_secs_f64(),
+                "p50_us": percentile(&med, 0.5), "p99_us": percentile(&med, 0.99),
+                "issues_per_claim": issues as f64 / claims.len() as f64,
+            }),
+        );
+    }
+    json!({
+        "claims": claims.len(),
+        "what": "validate_claim_with over synthetic claims (4 billable diagnoses, 3 service lines: 99213 + 2 HCPCS, patient, 2 providers), CMS-1500 options, today 2026-05-01; each claim timed on its own, median of its passes",
+        "runs": out,
+    })
+}
+
 fn merge(into: &mut Value, from: Value) {
     if let (Some(a), Value::Object(b)) = (into.as_object_mut(), from) {
         a.extend(b);
@@ -443,6 +534,12 @@ fn main() {
 
     let bytes = std::fs::read(&idx_path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e} (run ./build.sh)", idx_path.display()));
+    if let Err(e) = Engine::from_bytes(&bytes) {
+        panic!(
+            "{} does not load: {e:?} (rebuild it: ./build.sh)",
+            idx_path.display()
+        );
+    }
     let mut loads = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
@@ -534,6 +631,10 @@ fn main() {
     let (m_p50, m_p99, m_mean) = m.stats(|_| true);
     let (f_p50, f_p99, f_mean) = f.stats(|_| true);
 
+    // ---- whole-claim validation
+    let validation = validate_throughput(&engine, &docs, &idx_path, budget / 2);
+    eprintln!("validate_claim: {}", validation["runs"]);
+
     // ---- output
     let mut medcode = json!({
         "engine": "medcode (native)",
@@ -565,8 +666,7 @@ fn main() {
         "sets": sets,
         "engines": [medcode, fts5],
         "speedup_vs_fts5": {"p50": f_p50 / m_p50, "p99": f_p99 / m_p99, "mean": f_mean / m_mean},
-        "validate_claim": Value::Null,
-        "validate_claim_note": "medcode::validate exposes no validate_claim yet: whole-claim throughput not measured",
+        "validate_claim": validation,
     });
     std::fs::write(
         out_dir.join("results-native.json"),

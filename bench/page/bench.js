@@ -100,18 +100,23 @@ function spreadOrder(qs, stride = 16) {
 }
 
 /**
- * Runs the dev set through one engine, query by query (spreadOrder), until
- * `budgetMs`. Each query's first run gives its results (hit or miss). Its
- * latency is the median of 3 measurements (1 when the first run took
- * `singleMs` or more): a query faster than `batchMs` is measured as a block
- * of `reps` back-to-back runs lasting about `batchMs`, divided by `reps`, so
- * the 5 µs timer step is ≤ 0.25% of what is measured; a slower one as single
- * runs. The median of 3 keeps a preempted measurement (other processes on
- * the machine) out of the figure.
+ * Runs the dev set through one engine and times every query.
+ *
+ * Pass 1 runs the queries in spreadOrder until `budgetMs` (an engine that
+ * runs out of time has run an evenly spread sample) and keeps each query's
+ * results (hit or miss). More passes over the same queries follow, in the same
+ * interleaved order, while they fit in `extraMs` (at most `passes` in all).
+ * Every run of a query is timed on its own, between other queries, so its
+ * data are not hot in the CPU caches from the run before; a query's latency
+ * is the median of its runs.
+ *
+ * For comparison only (`warm_us`), a query faster than `warmBatchMs` is also
+ * timed as one block of back-to-back repeats lasting about `warmBatchMs`,
+ * divided by the repeats: the best case, everything hot in cache.
  */
 export function run(
   name,
-  { budgetMs = 600000, batchMs = 2, singleMs = 10, maxReps = 500, warmup = 50, warmupMs = 1000 } = {},
+  { budgetMs = Infinity, extraMs = 10000, passes = 5, warmBatchMs = 2, warmup = 50, warmupMs = 1000 } = {},
 ) {
   const eng = engines[name];
   const order = spreadOrder(queries);
@@ -121,40 +126,48 @@ export function run(
   for (let i = 1; i <= Math.min(warmup, order.length) && now() - w0 < warmupMs; i++) {
     sink ^= eng.search(queries[order[order.length - i]].query).length;
   }
-  const rows = [];
+  const ran = [];
+  const samples = new Map();
+  const rows = new Map();
   const start = now();
   for (const idx of order) {
     if (now() - start > budgetMs) break;
     const q = queries[idx];
-    let t0 = now();
+    const t0 = now();
     const r = eng.search(q.query);
-    const first = now() - t0;
+    const dt = now() - t0;
     const codes = eng.codes(r).slice(0, q.k);
-    const hit = codes.some((c) => q.expect.includes(c));
-    const samples = [];
-    let reps = 1;
-    if (first < batchMs) {
-      reps = Math.min(maxReps, Math.max(2, Math.ceil(batchMs / Math.max(first, 0.005))));
-      for (let b = 0; b < 3; b++) {
-        t0 = now();
-        for (let i = 0; i < reps; i++) sink ^= eng.search(q.query).length;
-        samples.push((now() - t0) / reps);
-      }
-    } else {
-      samples.push(first);
-      if (first < singleMs) {
-        for (let b = 0; b < 2; b++) {
-          t0 = now();
-          sink ^= eng.search(q.query).length;
-          samples.push(now() - t0);
-        }
-      }
-    }
-    samples.sort((a, b) => a - b);
-    const us = samples[Math.floor(samples.length / 2)] * 1000;
-    rows.push({ idx, set: q.set, hit, us, first_us: first * 1000, reps, runs: samples.length, top: codes[0] ?? null });
+    ran.push(idx);
+    samples.set(idx, [dt]);
+    rows.set(idx, { idx, set: q.set, hit: codes.some((c) => q.expect.includes(c)), first_us: dt * 1000, top: codes[0] ?? null });
   }
-  return { rows, wall_ms: now() - start, sink };
+  const pass1 = now() - start;
+  const t1 = now();
+  let done = 1;
+  while (done < passes && now() - t1 + pass1 <= extraMs) {
+    for (const idx of ran) {
+      const t0 = now();
+      sink ^= eng.search(queries[idx].query).length;
+      samples.get(idx).push(now() - t0);
+    }
+    done++;
+  }
+  const out = [];
+  for (const idx of ran) {
+    const s = samples.get(idx).sort((a, b) => a - b);
+    const row = rows.get(idx);
+    row.us = s[Math.floor(s.length / 2)] * 1000;
+    row.runs = s.length;
+    row.warm_us = null;
+    if (row.us < warmBatchMs * 1000) {
+      const reps = Math.min(1000, Math.max(2, Math.ceil((warmBatchMs * 1000) / Math.max(row.us, 5))));
+      const t0 = now();
+      for (let i = 0; i < reps; i++) sink ^= eng.search(queries[idx].query).length;
+      row.warm_us = ((now() - t0) * 1000) / reps;
+    }
+    out.push(row);
+  }
+  return { rows: out, passes: done, wall_ms: now() - start, sink };
 }
 
 /** Drops an engine so its memory can be collected. */
