@@ -518,6 +518,17 @@ pub(crate) fn validate(
                 .map(|(f, l)| (f.dos, f.code, l.modifiers.as_slice()))
                 .collect();
             super::ncci::check_claim(engine, table, &lines, &mut out);
+            // The table keeps edits in force on or after its `from` date:
+            // older dates are checked only against edits still in force then.
+            if table.from > 0 && facts.iter().any(|f| f.dos.is_some_and(|d| d < table.from)) {
+                skipped.push(Skipped {
+                    rule: Cow::Borrowed(NCCI_PTP.id),
+                    reason: Cow::Owned(format!(
+                        "partly: the NCCI table lacks edits deleted before {}",
+                        format_ymd(table.from)
+                    )),
+                });
+            }
         }
     }
 
