@@ -216,6 +216,7 @@ impl IndexBuilder {
         out.code_order = order;
         out.search = self.build_search();
         out.text = arena.bytes;
+        out.text_checked = std::str::from_utf8(&out.text).is_ok();
         Ok(out)
     }
 

@@ -156,6 +156,9 @@ pub struct IndexData {
     pub versions: DataVersions,
     #[serde(with = "serde_bytes")]
     pub text: Vec<u8>,
+    /// Set once `text` has been checked to be UTF-8 (not stored).
+    #[serde(skip)]
+    pub text_checked: bool,
     pub nodes: Vec<NodeRec>,
     /// Node ids of codes (categories and below, HCPCS), sorted by undotted code.
     pub code_order: Vec<u32>,
@@ -267,7 +270,9 @@ impl IndexData {
         let payload = Self::check_header(bytes)?;
         let data: IndexData =
             postcard::from_bytes(payload).map_err(|e| IndexError::Decode(e.to_string()))?;
+        let mut data = data;
         data.check_consistency()?;
+        data.text_checked = true;
         Ok(data)
     }
 
@@ -331,11 +336,20 @@ impl IndexData {
     }
 
     pub fn text(&self, t: TextRef) -> &str {
-        // Checked UTF-8 and bounds at load; `get` keeps a bad slice from panicking.
-        let bytes = self
-            .text
-            .get(t.off as usize..t.off as usize + t.len as usize)
-            .unwrap_or(&[]);
-        std::str::from_utf8(bytes).unwrap_or("")
+        let (start, end) = (t.off as usize, t.off as usize + t.len as usize);
+        let Some(bytes) = self.text.get(start..end) else {
+            return "";
+        };
+        // The whole arena was checked to be UTF-8 at load (`check_consistency`),
+        // so a slice whose two ends fall on character boundaries is UTF-8 too:
+        // two O(1) checks instead of re-validating on every call (lookups do
+        // this in their inner loop).
+        let boundary = |i: usize| i == self.text.len() || (self.text[i] as i8) >= -0x40;
+        if self.text_checked && boundary(start) && boundary(end) {
+            // SAFETY: valid UTF-8 arena, both ends on character boundaries.
+            unsafe { std::str::from_utf8_unchecked(bytes) }
+        } else {
+            std::str::from_utf8(bytes).unwrap_or("")
+        }
     }
 }
