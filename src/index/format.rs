@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 
 pub const MAGIC: [u8; 8] = *b"MEDCODE\x1a";
 pub const FORMAT_VERSION: u32 = 2;
-const HEADER_LEN: usize = 24;
 
 /// A slice of the text arena.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,50 +218,33 @@ impl std::fmt::Display for IndexError {
 
 impl std::error::Error for IndexError {}
 
+impl From<super::frame::FrameError> for IndexError {
+    fn from(e: super::frame::FrameError) -> Self {
+        use super::frame::FrameError as F;
+        match e {
+            F::TooShort(n) => IndexError::TooShort(n),
+            F::BadMagic => IndexError::BadMagic,
+            F::UnsupportedVersion { found, expected } => {
+                IndexError::UnsupportedVersion { found, expected }
+            }
+            F::LengthMismatch { declared, actual } => {
+                IndexError::LengthMismatch { declared, actual }
+            }
+            F::Checksum { stored, computed } => IndexError::Checksum { stored, computed },
+        }
+    }
+}
+
 impl IndexData {
     /// Serializes to the file format above.
     pub fn to_bytes(&self) -> Result<Vec<u8>, IndexError> {
         let payload = postcard::to_allocvec(self).map_err(|e| IndexError::Encode(e.to_string()))?;
-        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
-        out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&payload);
-        Ok(out)
+        Ok(super::frame::wrap(&MAGIC, FORMAT_VERSION, &payload))
     }
 
     /// Reads the header only: the format version, or why it is not an index.
     pub fn check_header(bytes: &[u8]) -> Result<&[u8], IndexError> {
-        if bytes.len() < HEADER_LEN {
-            return Err(IndexError::TooShort(bytes.len()));
-        }
-        if bytes[..8] != MAGIC {
-            return Err(IndexError::BadMagic);
-        }
-        let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-        if version != FORMAT_VERSION {
-            return Err(IndexError::UnsupportedVersion {
-                found: version,
-                expected: FORMAT_VERSION,
-            });
-        }
-        let stored = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
-        let mut len = [0u8; 8];
-        len.copy_from_slice(&bytes[16..24]);
-        let declared = u64::from_le_bytes(len);
-        let payload = &bytes[HEADER_LEN..];
-        if declared != payload.len() as u64 {
-            return Err(IndexError::LengthMismatch {
-                declared,
-                actual: payload.len(),
-            });
-        }
-        let computed = crc32fast::hash(payload);
-        if computed != stored {
-            return Err(IndexError::Checksum { stored, computed });
-        }
-        Ok(payload)
+        super::frame::unwrap(bytes, &MAGIC, FORMAT_VERSION).map_err(IndexError::from)
     }
 
     /// Parses and checks an index file.

@@ -4,5 +4,6 @@
 #[cfg(feature = "ingest")]
 pub mod build;
 pub mod format;
+pub mod frame;
 
 pub use format::{IndexData, IndexError, FORMAT_VERSION};

@@ -7,16 +7,41 @@
 /// Optimal string alignment distance (insert, delete, substitute, swap of two
 /// neighbours) between `a` and `b`, or `None` when it exceeds `max`.
 pub fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
-    let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) > max {
+    if a.len().abs_diff(b.len()) > max {
         return None;
     }
-    if n == 0 || m == 0 {
-        let d = n.max(m);
+    if a.is_empty() || b.is_empty() {
+        let d = a.len().max(b.len());
         return (d <= max).then_some(d);
     }
-    // Three rolling rows: i-2, i-1, i. Words are short; 64 covers every term.
-    const W: usize = 64;
+    let last = osa_last_row(a, b, max)?;
+    let d = last[b.len()];
+    (d <= max).then_some(d)
+}
+
+/// Like [`osa_within`], but `word` may run on past `term`: the distance from
+/// `term` to the closest prefix of `word` at least as long as `term` less
+/// `max`. Index terms are stems ("lacer"), so a misspelt full word
+/// ("lcaeration") is compared with the stem, not with its own odd stem.
+pub fn osa_prefix_within(term: &[u8], word: &[u8], max: usize) -> Option<usize> {
+    let (n, m) = (term.len(), word.len());
+    if n == 0 || m == 0 || m + max < n {
+        return None;
+    }
+    let last = osa_last_row(term, word, max)?;
+    let from = n.saturating_sub(max).max(1);
+    let d = (from..=m).map(|j| last[j]).min()?;
+    (d <= max).then_some(d)
+}
+
+/// Words are short; 64 covers every term.
+const W: usize = 64;
+
+/// The last row of the OSA table of `a` (rows) against `b` (columns): entry
+/// j is the distance from all of `a` to `b[..j]`. `None` when some row's
+/// minimum already exceeds `max` (no later entry can come back under it).
+fn osa_last_row(a: &[u8], b: &[u8], max: usize) -> Option<[usize; W]> {
+    let m = b.len();
     if m >= W {
         return None;
     }
@@ -26,7 +51,7 @@ pub fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
     for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
         *p = j;
     }
-    for i in 1..=n {
+    for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
         for j in 1..=m {
@@ -44,50 +69,7 @@ pub fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
         prev2 = prev;
         prev = cur;
     }
-    let d = prev[m];
-    (d <= max).then_some(d)
-}
-
-/// Like [`osa_within`], but `word` may run on past `term`: the distance from
-/// `term` to the closest prefix of `word` at least as long as `term` less
-/// `max`. Index terms are stems ("lacer"), so a misspelt full word
-/// ("lcaeration") is compared with the stem, not with its own odd stem.
-pub fn osa_prefix_within(term: &[u8], word: &[u8], max: usize) -> Option<usize> {
-    let (n, m) = (term.len(), word.len());
-    if n == 0 || m == 0 || m + max < n {
-        return None;
-    }
-    const W: usize = 64;
-    if m >= W {
-        return None;
-    }
-    let mut prev2 = [0usize; W];
-    let mut prev = [0usize; W];
-    let mut cur = [0usize; W];
-    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
-        *p = j;
-    }
-    for i in 1..=n {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=m {
-            let cost = usize::from(term[i - 1] != word[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && term[i - 1] == word[j - 2] && term[i - 2] == word[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return None;
-        }
-        prev2 = prev;
-        prev = cur;
-    }
-    let from = n.saturating_sub(max).max(1);
-    let d = (from..=m).map(|j| prev[j]).min()?;
-    (d <= max).then_some(d)
+    Some(prev)
 }
 
 /// Edits a word of this length may contain and still be matched:

@@ -29,7 +29,6 @@ use serde::{Deserialize, Serialize};
 
 pub const NCCI_MAGIC: [u8; 8] = *b"MCNCCI\x1a\0";
 pub const NCCI_FORMAT_VERSION: u32 = 1;
-const HEADER_LEN: usize = 24;
 
 /// Which CMS table the edits come from: it matters for the message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +116,23 @@ impl std::fmt::Display for NcciError {
 
 impl std::error::Error for NcciError {}
 
+impl From<crate::index::frame::FrameError> for NcciError {
+    fn from(e: crate::index::frame::FrameError) -> Self {
+        use crate::index::frame::FrameError as F;
+        match e {
+            F::TooShort(n) => NcciError::TooShort(n),
+            F::BadMagic => NcciError::BadMagic,
+            F::UnsupportedVersion { found, expected } => {
+                NcciError::UnsupportedVersion { found, expected }
+            }
+            F::LengthMismatch { declared, actual } => {
+                NcciError::LengthMismatch { declared, actual }
+            }
+            F::Checksum { stored, computed } => NcciError::Checksum { stored, computed },
+        }
+    }
+}
+
 /// PTP edits in memory: per column-1 code, its column-2 codes sorted.
 #[derive(Clone, Debug)]
 pub struct NcciTable {
@@ -163,36 +179,8 @@ fn write_varint(out: &mut Vec<u8>, mut v: u64) {
 impl NcciTable {
     /// Parses and checks an `ncci.idx` file.
     pub fn from_bytes(bytes: &[u8]) -> Result<NcciTable, NcciError> {
-        if bytes.len() < HEADER_LEN {
-            return Err(NcciError::TooShort(bytes.len()));
-        }
-        if bytes[..8] != NCCI_MAGIC {
-            return Err(NcciError::BadMagic);
-        }
-        let u32_at =
-            |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-        let version = u32_at(8);
-        if version != NCCI_FORMAT_VERSION {
-            return Err(NcciError::UnsupportedVersion {
-                found: version,
-                expected: NCCI_FORMAT_VERSION,
-            });
-        }
-        let stored = u32_at(12);
-        let mut len = [0u8; 8];
-        len.copy_from_slice(&bytes[16..24]);
-        let declared = u64::from_le_bytes(len);
-        let payload = &bytes[HEADER_LEN..];
-        if declared != payload.len() as u64 {
-            return Err(NcciError::LengthMismatch {
-                declared,
-                actual: payload.len(),
-            });
-        }
-        let computed = crc32fast::hash(payload);
-        if computed != stored {
-            return Err(NcciError::Checksum { stored, computed });
-        }
+        let payload = crate::index::frame::unwrap(bytes, &NCCI_MAGIC, NCCI_FORMAT_VERSION)
+            .map_err(NcciError::from)?;
         let p: Payload =
             postcard::from_bytes(payload).map_err(|e| NcciError::Decode(e.to_string()))?;
         Self::from_payload(p)
@@ -585,13 +573,11 @@ pub fn encode(
         pairs: keyed.len() as u32,
     };
     let body = postcard::to_allocvec(&payload).map_err(|e| NcciError::Encode(e.to_string()))?;
-    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
-    out.extend_from_slice(&NCCI_MAGIC);
-    out.extend_from_slice(&NCCI_FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&body);
-    Ok(out)
+    Ok(crate::index::frame::wrap(
+        &NCCI_MAGIC,
+        NCCI_FORMAT_VERSION,
+        &body,
+    ))
 }
 
 #[cfg(all(test, feature = "ingest"))]
