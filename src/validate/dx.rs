@@ -573,33 +573,29 @@ pub(crate) fn check_list(
             ),
         );
     }
-    // Duplicates: each repeat against its first occurrence; repeats then
-    // leave the pair checks.
-    let mut k = 0;
-    while k < found.len() {
-        let (i, f) = found[k];
-        if let Some(first) = found[..k]
-            .iter()
-            .find(|(_, g)| g.code == f.code)
-            .map(|x| x.0)
-        {
+    // Duplicates: each repeat against its first occurrence, in one pass
+    // over a hash map (linear however many repeats); repeats then leave the
+    // pair checks.
+    let mut first_at: std::collections::HashMap<Code, usize> =
+        std::collections::HashMap::with_capacity(found.len().min(64));
+    found.retain(|&(i, f)| match first_at.entry(f.code) {
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(i);
+            true
+        }
+        std::collections::hash_map::Entry::Occupied(o) => {
             out.add(
                 DX_DUPLICATE,
                 Path::Dx(i),
                 format!(
                     "{} repeats diagnosis {}; list each code once",
                     f.dotted(),
-                    letter(first)
+                    letter(*o.get())
                 ),
             );
-            found.remove(k);
-        } else {
-            k += 1;
+            false
         }
-        if k > pair_cap {
-            break; // a list this long is already dx.too_many; keep the time linear
-        }
-    }
+    });
     // Excludes1, both directions, inherited from every ancestor.
     let n = found.iter().take_while(|(i, _)| *i < pair_cap).count();
     if n < 2 {

@@ -254,7 +254,7 @@ impl Issues {
 
 /// A short code held on the stack (valid codes and modifiers are at most 8
 /// bytes), so checking a claim allocates nothing unless it finds something.
-#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Code {
     b: [u8; 8],
     n: u8,
