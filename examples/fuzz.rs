@@ -72,10 +72,17 @@ struct Watch {
     entry: Mutex<&'static str>,
 }
 
-fn run_one<T>(stat: &mut Stat, watch: &Watch, input: &T, describe: impl Fn(&T) -> String, f: impl FnOnce(&T)) {
-    watch
-        .since_ms
-        .store(watch.start.elapsed().as_millis() as u64 + 1, Ordering::SeqCst);
+fn run_one<T>(
+    stat: &mut Stat,
+    watch: &Watch,
+    input: &T,
+    describe: impl Fn(&T) -> String,
+    f: impl FnOnce(&T),
+) {
+    watch.since_ms.store(
+        watch.start.elapsed().as_millis() as u64 + 1,
+        Ordering::SeqCst,
+    );
     let t = Instant::now();
     let r = catch_unwind(AssertUnwindSafe(|| f(input)));
     let took = t.elapsed();
@@ -163,7 +170,11 @@ fn main() {
     let claim = (gen::claim(), gen::today(), gen::options(), any::<bool>());
     let full = gen::full_claim();
     let huge = gen::huge_claim();
-    let json = (gen::claim(), prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4), any::<prop::sample::Index>());
+    let json = (
+        gen::claim(),
+        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+        any::<prop::sample::Index>(),
+    );
     let index_mut = prop::collection::vec(index_mutation(), 1..4);
     let ncci_mut = prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4);
     let opts_default = ValidationOptions::default();
@@ -181,19 +192,38 @@ fn main() {
                         let q = query.new_tree(&mut runner).unwrap().current();
                         for system in [Some(System::Icd10cm), None] {
                             let opts = SearchOptions { system, limit: 10 };
-                            run_one(stat, &watch, &q, |q| format!("{:?} ({} chars, system {:?})", q, q.chars().count(), system), |q| {
-                                let hits = engine.search(q, &opts);
-                                assert!(hits.len() <= 10);
-                            });
+                            run_one(
+                                stat,
+                                &watch,
+                                &q,
+                                |q| {
+                                    format!(
+                                        "{:?} ({} chars, system {:?})",
+                                        q,
+                                        q.chars().count(),
+                                        system
+                                    )
+                                },
+                                |q| {
+                                    let hits = engine.search(q, &opts);
+                                    assert!(hits.len() <= 10);
+                                },
+                            );
                         }
                     }
                     1 => {
                         let q = code_text.new_tree(&mut runner).unwrap().current();
-                        run_one(stat, &watch, &q, |q| format!("{q:?}"), |q| {
-                            if let Ok(rs) = engine.lookup_all(q) {
-                                assert!(!rs.is_empty());
-                            }
-                        });
+                        run_one(
+                            stat,
+                            &watch,
+                            &q,
+                            |q| format!("{q:?}"),
+                            |q| {
+                                if let Ok(rs) = engine.lookup_all(q) {
+                                    assert!(!rs.is_empty());
+                                }
+                            },
+                        );
                     }
                     2 => {
                         let (kind, v, (dos, today, birth, position, count)) =
@@ -206,28 +236,74 @@ fn main() {
                             diagnosis_count: count,
                             ..FieldContext::default()
                         };
-                        run_one(stat, &watch, &(kind, v, ctx), |x| format!("{:?} {:?}", x.0.as_str(), x.1), |(kind, v, ctx)| {
-                            let _ = validate_field(&engine, *kind, v, ctx);
-                        });
+                        run_one(
+                            stat,
+                            &watch,
+                            &(kind, v, ctx),
+                            |x| format!("{:?} {:?}", x.0.as_str(), x.1),
+                            |(kind, v, ctx)| {
+                                let _ = validate_field(&engine, *kind, v, ctx);
+                            },
+                        );
                     }
                     3 => {
                         let input = claim.new_tree(&mut runner).unwrap().current();
-                        run_one(stat, &watch, &input, |x| format!("{:?}", x.0), |(c, today, opts, with_ncci)| {
-                            let r = validate_claim_with(&engine, c, *today, opts, ncci.as_ref().filter(|_| *with_ncci));
-                            assert_eq!(r.valid, !r.issues.iter().any(|i| i.severity.as_str() == "error"));
-                        });
+                        run_one(
+                            stat,
+                            &watch,
+                            &input,
+                            |x| format!("{:?}", x.0),
+                            |(c, today, opts, with_ncci)| {
+                                let r = validate_claim_with(
+                                    &engine,
+                                    c,
+                                    *today,
+                                    opts,
+                                    ncci.as_ref().filter(|_| *with_ncci),
+                                );
+                                assert_eq!(
+                                    r.valid,
+                                    !r.issues.iter().any(|i| i.severity.as_str() == "error")
+                                );
+                            },
+                        );
                     }
                     4 => {
                         let c = full.new_tree(&mut runner).unwrap().current();
                         run_one(stat, &watch, &c, claim_json, |c| {
-                            let _ = validate_claim_with(&engine, c, 20260601, &opts_default, ncci.as_ref());
+                            let _ = validate_claim_with(
+                                &engine,
+                                c,
+                                20260601,
+                                &opts_default,
+                                ncci.as_ref(),
+                            );
                         });
                     }
                     5 => {
                         let c = huge.new_tree(&mut runner).unwrap().current();
-                        run_one(stat, &watch, &c, |c| format!("{} diagnoses, {} lines, first line {} modifiers", c.diagnoses.len(), c.service_lines.len(), c.service_lines.first().map_or(0, |l| l.modifiers.len())), |c| {
-                            let _ = validate_claim_with(&engine, c, 20260601, &opts_default, ncci.as_ref());
-                        });
+                        run_one(
+                            stat,
+                            &watch,
+                            &c,
+                            |c| {
+                                format!(
+                                    "{} diagnoses, {} lines, first line {} modifiers",
+                                    c.diagnoses.len(),
+                                    c.service_lines.len(),
+                                    c.service_lines.first().map_or(0, |l| l.modifiers.len())
+                                )
+                            },
+                            |c| {
+                                let _ = validate_claim_with(
+                                    &engine,
+                                    c,
+                                    20260601,
+                                    &opts_default,
+                                    ncci.as_ref(),
+                                );
+                            },
+                        );
                     }
                     6 => {
                         let (c, flips, cut) = json.new_tree(&mut runner).unwrap().current();
@@ -242,22 +318,41 @@ fn main() {
                             bytes.truncate(cut.index(bytes.len().max(1)));
                         }
                         let text = String::from_utf8_lossy(&bytes).into_owned();
-                        run_one(stat, &watch, &text, |t| t.clone(), |t| {
-                            if let Ok(c) = Claim::from_json(t) {
-                                let _ = validate_claim_with(&engine, &c, 20260601, &opts_default, ncci.as_ref());
-                            }
-                        });
+                        run_one(
+                            stat,
+                            &watch,
+                            &text,
+                            |t| t.clone(),
+                            |t| {
+                                if let Ok(c) = Claim::from_json(t) {
+                                    let _ = validate_claim_with(
+                                        &engine,
+                                        &c,
+                                        20260601,
+                                        &opts_default,
+                                        ncci.as_ref(),
+                                    );
+                                }
+                            },
+                        );
                     }
                     7 => {
                         let muts = index_mut.new_tree(&mut runner).unwrap().current();
                         let mut data = slice.clone();
-                        let applied: Vec<String> = muts.iter().map(|m| m.apply(&mut data)).collect();
+                        let applied: Vec<String> =
+                            muts.iter().map(|m| m.apply(&mut data)).collect();
                         let Ok(bytes) = data.to_bytes() else { continue };
-                        run_one(stat, &watch, &bytes, |_| applied.join("; "), |bytes| {
-                            if let Ok(e) = Engine::from_bytes(bytes) {
-                                exercise(&e);
-                            }
-                        });
+                        run_one(
+                            stat,
+                            &watch,
+                            &bytes,
+                            |_| applied.join("; "),
+                            |bytes| {
+                                if let Ok(e) = Engine::from_bytes(bytes) {
+                                    exercise(&e);
+                                }
+                            },
+                        );
                     }
                     8 => {
                         let flips = ncci_mut.new_tree(&mut runner).unwrap().current();
@@ -271,15 +366,29 @@ fn main() {
                             medcode::validate::ncci::NCCI_FORMAT_VERSION,
                             &payload,
                         );
-                        run_one(stat, &watch, &bytes, |_| format!("{flips:?}"), |bytes| {
-                            if let Ok(t) = NcciTable::from_bytes(bytes) {
-                                for (a, b) in [("99213", "36415"), ("11042", "97597"), ("93000", "93005")] {
-                                    let _ = t.lookup(a, b, 20260101);
+                        run_one(
+                            stat,
+                            &watch,
+                            &bytes,
+                            |_| format!("{flips:?}"),
+                            |bytes| {
+                                if let Ok(t) = NcciTable::from_bytes(bytes) {
+                                    for (a, b) in
+                                        [("99213", "36415"), ("11042", "97597"), ("93000", "93005")]
+                                    {
+                                        let _ = t.lookup(a, b, 20260101);
+                                    }
+                                    let c: Claim = serde_json::from_str(r#"{"service_lines":[{"from":"2026-01-02","code":"11042"},{"from":"2026-01-02","code":"97597"},{"from":"2026-01-02","code":"99213","modifiers":["25"]}]}"#).unwrap();
+                                    let _ = validate_claim_with(
+                                        &engine,
+                                        &c,
+                                        20260601,
+                                        &opts_default,
+                                        Some(&t),
+                                    );
                                 }
-                                let c: Claim = serde_json::from_str(r#"{"service_lines":[{"from":"2026-01-02","code":"11042"},{"from":"2026-01-02","code":"97597"},{"from":"2026-01-02","code":"99213","modifiers":["25"]}]}"#).unwrap();
-                                let _ = validate_claim_with(&engine, &c, 20260601, &opts_default, Some(&t));
-                            }
-                        });
+                            },
+                        );
                     }
                     _ => unreachable!(),
                 }
@@ -291,7 +400,10 @@ fn main() {
     let total: u64 = stats.iter().map(|s| s.inputs).sum();
     let panics: u64 = stats.iter().map(|s| s.panics).sum();
     println!("fuzz: {seconds} s, {round} rounds, {total} inputs, {panics} panics, 0 hangs (watchdog {hang} s)");
-    println!("{:<26} {:>12} {:>10} {:>8} {:>12}", "entry point", "inputs", "inputs/s", "panics", "slowest");
+    println!(
+        "{:<26} {:>12} {:>10} {:>8} {:>12}",
+        "entry point", "inputs", "inputs/s", "panics", "slowest"
+    );
     for s in &stats {
         let per_s = s.inputs as f64 / s.busy.as_secs_f64().max(1e-9);
         let slowest = s.slowest.first().map(|x| x.0).unwrap_or_default();
@@ -329,8 +441,22 @@ fn exercise(e: &Engine) {
         let _ = e.seventh_defs(id);
         let _ = e.ancestry(id);
     }
-    for q in ["fracture", "diabetes type 2", "E11", "J11", "chf", "s52.5", "left"] {
-        let _ = e.search(q, &SearchOptions { system: None, limit: 10 });
+    for q in [
+        "fracture",
+        "diabetes type 2",
+        "E11",
+        "J11",
+        "chf",
+        "s52.5",
+        "left",
+    ] {
+        let _ = e.search(
+            q,
+            &SearchOptions {
+                system: None,
+                limit: 10,
+            },
+        );
     }
     let c: Claim = serde_json::from_str(
         r#"{"diagnoses":["E11.9","I10","E11.9","S52.501A"],"service_lines":[{"from":"2026-01-02","code":"99213","diagnosis_pointers":["A","B"]}]}"#,
@@ -358,7 +484,10 @@ fn frequent_words(e: &Engine, n: usize) -> Vec<String> {
     let nodes = e.data().nodes.len() as u32;
     for id in (0..nodes).step_by(7) {
         if let Some(t) = e.node_title(id) {
-            for w in t.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1) {
+            for w in t
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() > 1)
+            {
                 *counts.entry(w.to_lowercase()).or_default() += 1;
             }
         }
@@ -401,7 +530,8 @@ fn index_mutation() -> impl Strategy<Value = IndexMutation> {
         (i(), small_or_any(), small_or_any()).prop_map(|(a, s, c)| M::Children(a, s, c)),
         (i(), small_or_any()).prop_map(|(a, v)| M::ChildId(a, v)),
         (i(), small_or_any(), small_or_any()).prop_map(|(a, o, l)| M::NodeText(a, o, l)),
-        (i(), 0u8..3, small_or_any(), small_or_any()).prop_map(|(a, w, s, c)| M::NodeRanges(a, w, s, c)),
+        (i(), 0u8..3, small_or_any(), small_or_any())
+            .prop_map(|(a, w, s, c)| M::NodeRanges(a, w, s, c)),
         (i(), any::<u8>()).prop_map(|(a, v)| M::Seventh(a, v)),
         (i(), i()).prop_map(|(a, b)| M::CodeOrderSwap(a, b)),
         (i(), small_or_any()).prop_map(|(a, v)| M::TermEnd(a, v)),

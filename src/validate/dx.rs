@@ -535,7 +535,8 @@ pub(crate) fn check_list(
     out: &mut Issues,
 ) {
     let mut found: Vec<(usize, Found)> = Vec::with_capacity(diagnoses.len().min(16));
-    for (i, raw) in diagnoses.iter().enumerate() {
+    let checked = diagnoses.len().min(super::limits::MAX_DIAGNOSES_CHECKED);
+    for (i, raw) in diagnoses[..checked].iter().enumerate() {
         let field = Path::Dx(i);
         let Some(f) = resolve(engine, raw, field, out) else {
             continue;
@@ -561,15 +562,22 @@ pub(crate) fn check_list(
         check_patient(engine, &f, on[0], patient, field, out);
         found.push((i, f));
     }
-    if diagnoses.len() > opts.max_diagnoses {
+    // Options come from input too: never past what is checked one by one.
+    let max_diagnoses = opts.max_diagnoses.min(super::limits::MAX_DIAGNOSES_CHECKED);
+    if diagnoses.len() > max_diagnoses {
+        let only = if checked < diagnoses.len() {
+            format!(" (only the first {checked} were checked)")
+        } else {
+            String::new()
+        };
         out.add(
             DX_TOO_MANY,
             Path::Name("diagnoses"),
             format!(
-                "{} diagnoses; a claim holds {} (A–{}) — move the rest to another claim",
+                "{} diagnoses; a claim holds {} (A–{}) — move the rest to another claim{only}",
                 diagnoses.len(),
-                opts.max_diagnoses,
-                letter(opts.max_diagnoses.saturating_sub(1))
+                max_diagnoses,
+                letter(max_diagnoses.saturating_sub(1))
             ),
         );
     }

@@ -179,7 +179,6 @@ pub fn options() -> impl Strategy<Value = ValidationOptions> {
     })
 }
 
-
 /// Real codes and pointers only, at the 837P limits: 12 diagnoses, 50 lines,
 /// 4 modifiers and 4 pointers each (the most a real claim holds).
 pub fn full_claim() -> impl Strategy<Value = Claim> {
@@ -235,7 +234,10 @@ pub fn huge_claim() -> impl Strategy<Value = Claim> {
     (
         prop::collection::vec(dx, 0..3000),
         prop::collection::vec(line(), 0..200),
-        prop::collection::vec(prop::sample::select(&REAL_MOD[..]).prop_map(Value::from), 0..500),
+        prop::collection::vec(
+            prop::sample::select(&REAL_MOD[..]).prop_map(Value::from),
+            0..500,
+        ),
     )
         .prop_map(|(diagnoses, mut service_lines, mods)| {
             if let Some(l) = service_lines.first_mut() {
