@@ -46,6 +46,7 @@ pub mod data;
 pub mod dates;
 mod dx;
 pub mod field;
+pub mod limits;
 pub mod model;
 pub mod ncci;
 pub mod pos;
@@ -255,7 +256,7 @@ impl Issues {
 
 /// A short code held on the stack (valid codes and modifiers are at most 8
 /// bytes), so checking a claim allocates nothing unless it finds something.
-#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Code {
     b: [u8; 8],
     n: u8,
