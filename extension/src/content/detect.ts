@@ -408,7 +408,8 @@ export function evidenceOf(el: Field, labels: LabelIndex): Evidence {
 
 const DOTTED_ICD = /^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$/i;
 
-function roleFor(kind: FieldKind, text: string, el: Field, end?: "from" | "to"): ClaimRole | undefined {
+/** Where a field of `kind` sits in a claim, from the text that decided it. */
+export function roleFor(kind: FieldKind, text: string, inRow: boolean, end?: "from" | "to"): ClaimRole | undefined {
   switch (kind) {
     case "dx": {
       const m = /\b21 ([a-l])\b/.exec(text) ?? /\b(?:diagnosis|dx|diag|icd)\s+([a-l])\b/.exec(text);
@@ -429,12 +430,14 @@ function roleFor(kind: FieldKind, text: string, el: Field, end?: "from" | "to"):
       if (/\b(birth|dob)\b/.test(text)) return { k: "birth_date" };
       if (end) return { k: "line", part: end };
       if (/\b(to|through|thru|end)\b/.test(text)) return { k: "line", part: "to" };
-      if (/\b(from|service|svc|serv|dos|24 a)\b/.test(text) || el.closest("tr, [role=row]")) return { k: "line", part: "from" };
+      if (/\b(from|service|svc|serv|dos|24 a)\b/.test(text) || inRow) return { k: "line", part: "from" };
       return undefined;
     default:
       return undefined;
   }
 }
+
+const inRow = (el: Field) => !!el.closest("tr, [role=row]");
 
 export function classify(el: Field, mappings: readonly FieldMapping[], labels: LabelIndex = new LabelIndex()): FieldInfo {
   for (const m of mappings) {
@@ -447,12 +450,12 @@ export function classify(el: Field, mappings: readonly FieldMapping[], labels: L
     if (hit) {
       if (m.kind === "none") return { kind: null, source: "mapping" };
       const e = evidenceOf(el, labels);
-      return { kind: m.kind, source: "mapping", role: roleFor(m.kind, `${e.label} ${e.name} ${e.header}`, el) };
+      return { kind: m.kind, source: "mapping", role: roleFor(m.kind, `${e.label} ${e.name} ${e.header}`, inRow(el)) };
     }
   }
   const d = decide(evidenceOf(el, labels));
-  if (d.kind) return { kind: d.kind, source: d.source, role: roleFor(d.kind, d.text, el, d.end) };
-  if (d.open && el.getAttribute("type") === "date") return { kind: "date", source: "shape", role: roleFor("date", "", el) };
+  if (d.kind) return { kind: d.kind, source: d.source, role: roleFor(d.kind, d.text, inRow(el), d.end) };
+  if (d.open && el.getAttribute("type") === "date") return { kind: "date", source: "shape", role: roleFor("date", "", inRow(el)) };
   // nothing names the field, but it holds a dotted diagnosis code
   if (d.open && DOTTED_ICD.test(el.value.trim())) return { kind: "dx", source: "shape", role: { k: "dx" } };
   return { kind: null, source: "none" };
