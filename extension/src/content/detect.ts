@@ -277,12 +277,15 @@ function besideText(el: Field): string {
       if (t && t.length <= 40) parts.push(t);
     }
   }
-  const cell = el.closest("td, th, [role=gridcell], [role=cell]");
-  if (cell) {
+  // the row's label cell: the nearest previous cell without a field ("DIAG CD" | [ ] | [ ] | [ ])
+  const cell = el.closest("td, th, [role=gridcell], [role=cell], [role=rowheader]");
+  if (cell && !parts.length) {
     let pc = cell.previousElementSibling;
-    if (pc && !pc.querySelector(FIELDS)) {
+    for (let i = 0; pc && i < 8; i++, pc = pc.previousElementSibling) {
+      if (pc.querySelector(FIELDS)) continue;
       const t = textOf(pc, 60);
-      if (t && t.length <= 40) parts.push(t);
+      if (t.length <= 24) parts.push(t); // labels are short; a description cell is not a label
+      break;
     }
   }
   return normalize(parts.join(" "));

@@ -115,7 +115,7 @@ export function insertCode(
   if (!okNow && other !== fit.text && fitCode(other, format, limits, before, start, end).ok) okNow = attempt(other);
   if (!okNow) {
     const got = el.value.slice(start).split(/[,;\s]/)[0] ?? el.value;
-    setFieldValue(el, before, before.length);
+    putBack(el, before);
     return { ok: false, note: `${code} not inserted: the page changed it to ${got || "nothing"}, a different code` };
   }
   const form = tried[tried.length - 1]!;
@@ -125,11 +125,18 @@ export function insertCode(
     if (holds(el.value, form, start)) return later(null);
     if (el.value === before) return later(null); // the page rejected it outright: nothing wrong is held
     const got = el.value.slice(start).split(/[,;\s]/)[0] ?? el.value;
-    setFieldValue(el, before, before.length);
+    putBack(el, before);
     later(`The page changed ${code} to ${got || "nothing"}, which is a different code; the field was put back as it was`);
   };
   setTimeout(() => requestAnimationFrame(() => setTimeout(check, 0)), 60);
   return { ok: true, inserted: form };
+}
+
+/** The value as it was before the insert: the page's model hears it (input), its commit handlers do not run again (no change). */
+function putBack(el: Field, value: string): void {
+  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(proto, "value")!.set!.call(el, value);
+  el.dispatchEvent(new InputEvent("input", { bubbles: true, composed: true, inputType: "insertReplacementText", data: value }));
 }
 
 /** Does `value` hold the code `form` starting at `start` (dots/case aside, not cut short, not extended)? */

@@ -25,6 +25,9 @@ export interface SuggestDeps {
   pageAutocomplete(): "beside" | "hotkey";
 }
 
+/** fields a page list was seen anchored to (remembered across focus) */
+const anchored = new WeakSet<Field>();
+
 export type KeyResult = "ignored" | "handled" | "handled-default"; // handled-default: let the browser act too (Tab)
 
 const SUGGEST_KINDS = new Set<FieldKind>(["dx", "proc"]);
@@ -56,7 +59,7 @@ export class Suggest {
   focus(field: Field, kind: FieldKind): void {
     if (field !== this.field) {
       this.close();
-      this.pageCombo = isPageCombobox(field);
+      this.pageCombo = isPageCombobox(field) || anchored.has(field);
     }
     this.field = field;
     this.kind = kind;
@@ -131,6 +134,10 @@ export class Suggest {
     let x: number, y: number; // viewport coordinates
     const theirs = this.pageList();
     this.view.el.dataset.beside = theirs ? "page-list" : "";
+    if (theirs && this.field) { // a list anchored to the field: it has an autocomplete of its own
+      this.pageCombo = true;
+      anchored.add(this.field);
+    }
     if (theirs) {
       // beside the page's list, never over it: right, else left, else below it, else above the field
       const t = theirs.rect;
@@ -157,8 +164,10 @@ export class Suggest {
     }
     if (!this.isOpen) return "ignored";
     // the page's own list shows: its keys are its own (ours stays clickable beside it)
-    if (this.pageCombo && !this.keysOurs && (e.key === "Escape" || /^(Arrow|Page|Home|End|Enter|Tab)/.test(e.key))) {
-      if (this.pageList() || e.key === "Escape") {
+    if (!this.keysOurs && (e.key === "Escape" || /^(Arrow|Page|Home|End|Enter|Tab)/.test(e.key))) {
+      if ((this.pageCombo && e.key === "Escape") || this.pageList()) {
+        this.pageCombo = true;
+        anchored.add(this.field);
         if (e.key === "Escape" || e.key === "Enter" || e.key === "Tab") this.close();
         return "ignored";
       }
