@@ -79,7 +79,7 @@ export function judgeText(text: string, allowGeneric = true): TextVerdict {
       const key = n === 1 ? words[i]! : words.slice(i, i + n).join(" ");
       const p = PHRASES.get(key);
       if (p !== undefined) { hit = p; len = n; break; }
-      for (const [re, k] of PATTERNS) if (re.test(key)) { hit = k; len = n; break; }
+      if (n <= 3) for (const [re, k] of PATTERNS) if (re.test(key)) { hit = k; len = n; break; }
     }
     if (hit >= 0) {
       const k = KINDS[hit]!;
