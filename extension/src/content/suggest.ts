@@ -44,6 +44,8 @@ export class Suggest {
   /** Alt+↓ pressed: our list takes the arrow keys even while the page's list shows */
   private keysOurs = false;
   private follow: ReturnType<typeof setInterval> | null = null;
+  /** the page's list as last probed (hit-testing a big page is not for the keystroke path) */
+  private theirs: PageList | null = null;
   isOpen = false;
 
   constructor(private readonly d: SuggestDeps) {
@@ -111,15 +113,19 @@ export class Suggest {
     this.view.render(hits, q);
     this.view.el.hidden = false;
     this.isOpen = true;
-    this.position();
-    if (!this.follow) this.follow = setInterval(() => this.position(), 200); // the page's list may open or move later
+    this.position(false);
+    // the page's list may open or move later: probe for it off the keystroke path
+    if (!this.follow) {
+      setTimeout(() => this.position(), 0);
+      this.follow = setInterval(() => this.position(), 200);
+    }
     if (!this.pageCombo && this.savedAria.length === 0) this.setAria(true);
     this.d.overlay.announce(hits.length
       ? `${hits.length} suggestion${hits.length === 1 ? "" : "s"}; down arrow to choose`
       : "No matching codes");
   }
 
-  position(): void {
+  position(probe = true): void {
     if (!this.isOpen || !this.field) return;
     if (!this.field.isConnected) {
       this.close();
@@ -132,7 +138,8 @@ export class Suggest {
     const w = this.view.el.offsetWidth || 360;
     const h = this.view.el.offsetHeight || 200;
     let x: number, y: number; // viewport coordinates
-    const theirs = this.pageList();
+    if (probe || !this.theirs) this.theirs = probe ? this.pageList() : null;
+    const theirs = this.theirs;
     this.view.el.dataset.beside = theirs ? "page-list" : "";
     if (theirs && this.field) { // a list anchored to the field: it has an autocomplete of its own
       this.pageCombo = true;
@@ -220,6 +227,7 @@ export class Suggest {
     if (this.isOpen) this.setAria(false);
     this.isOpen = false;
     this.keysOurs = false;
+    this.theirs = null;
     if (this.follow) clearInterval(this.follow);
     this.follow = null;
     this.view.el.hidden = true;
