@@ -118,6 +118,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   };
   const focusField = (el: Element | null) => {
     if (!isTextField(el)) return;
+    notes.focused(el);
     registry.noteRootsOf(el);
     const info = registry.info(el);
     if (!info.kind) return;

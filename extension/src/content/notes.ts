@@ -31,6 +31,11 @@ export class Notes {
     this.timer = setTimeout(() => this.hide(), SHOW_MS);
   }
 
+  /** The user moved on to another field: the note was about the last one. */
+  focused(field: Element): void {
+    if (this.field && field !== this.field) this.hide();
+  }
+
   /** The user edits the field again: the note has been read. */
   edited(field: Field): void {
     if (field === this.field) this.hide();

@@ -44,7 +44,7 @@ code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu San
 .pop, .card { position: absolute; pointer-events: auto; max-width: 380px; min-width: 240px; background: var(--bg);
   border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; box-shadow: 0 8px 24px rgba(31, 35, 40, .18); }
 .pop .issue { margin: 2px 0 6px; }
-.note { position: absolute; pointer-events: auto; z-index: 2; max-width: 360px; background: #fff8c5; color: #1d2430;
+.note { position: absolute; pointer-events: none; z-index: 2; max-width: 360px; background: #fff8c5; color: #1d2430;
   border: 1px solid #d4a72c; border-radius: 6px; padding: 4px 8px; font-size: 12px; box-shadow: 0 4px 12px rgba(31,35,40,.15); }
 .note[hidden] { display: none; }
 .pop .rule { font-size: 11px; color: var(--muted); }

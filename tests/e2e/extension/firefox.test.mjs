@@ -140,6 +140,7 @@ async function pick(page, code) {
 }
 const noteText = async (page) => {
   await page.waitForSelector("medcode-overlay >>> .note:not([hidden])", { timeout: 5000 });
+  await sleep(400); // the read-back runs after the page's own scripts
   return page.$eval("medcode-overlay >>> .note:not([hidden])", (n) => n.textContent);
 };
 const rectsApart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1 || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
