@@ -8,6 +8,7 @@ import { build } from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkVocabularyFile } from "./data/check-vocabulary.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -23,6 +24,8 @@ const ncci = resolve(args.ncci ?? join(dirname(index), "ncci.idx"));
 if (!["chrome", "firefox", "universal"].includes(browser)) throw new Error(`--browser: chrome, firefox or universal, not ${browser}`);
 
 const readJson = (p) => JSON.parse(readFileSync(join(here, p), "utf8"));
+// the field vocabulary is reviewed data: refuse to build with a malformed one
+checkVocabularyFile(join(here, "data/field-vocabulary.json"));
 function merge(a, b) {
   if (Array.isArray(a) || Array.isArray(b) || typeof a !== "object" || typeof b !== "object" || !a || !b) return b;
   const o = { ...a };

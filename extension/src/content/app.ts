@@ -2,13 +2,14 @@
 // its own copy). DOM work and messaging only: the engine is in the background.
 
 import type { FieldKind, Issue } from "../shared/engine-api";
-import { formatCode } from "../shared/codes";
 import { platform, type Platform } from "../shared/platform";
 import type { ToContent } from "../shared/protocol";
 import { DEFAULT_SETTINGS, KEYS, loadSettings, pushRecent, saveSettings, type Settings, siteKey } from "../shared/settings";
 import { Badges } from "./badges";
 import { Checker } from "./checker";
-import { deepActiveElement, type Field, isTextField, isWritable, realTarget, selectorFor, setFieldValue } from "./dom";
+import { deepActiveElement, type Field, isTextField, isWritable, realTarget, selectorFor } from "./dom";
+import { insertCode } from "./insert";
+import { Notes } from "./notes";
 import { Overlay } from "./overlay";
 import { Palette } from "./palette";
 import { Registry } from "./registry";
@@ -16,6 +17,9 @@ import { Suggest, suggestsFor } from "./suggest";
 import { TextLookup } from "./textlookup";
 
 const WARM_EVERY_MS = 20_000;
+/** values the page sets by script (no input event): swept round-robin, a bounded batch per tick */
+const SWEEP_EVERY_MS = 500;
+const SWEEP_BATCH = 1500;
 
 export async function start(doc: Document, p: Platform = platform()): Promise<void> {
   const win = doc.defaultView!;
@@ -41,7 +45,15 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
 
   const overlay = new Overlay(doc);
   overlay.ensure();
+  const notes = new Notes(overlay);
+  const note = (field: Field, text: string) => {
+    badges.closePop();
+    notes.show(field, text);
+  };
   const insertFormat = () => settings.insertFormat;
+  const pageAutocomplete = () => settings.pageAutocomplete?.[site] ?? "beside";
+  /** last value seen per code field: a change nobody typed is checked (sweep below) */
+  const seen = new WeakMap<Field, string>();
   const onInserted = (field: Field, code: string) => {
     void pushRecent(p, code).catch(() => undefined);
     checker.touch([field], 0);
@@ -54,24 +66,39 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       churnTimer = null;
       badges.reposition();
       suggest.position();
+      notes.position();
     }, 250);
   };
-  const registry = new Registry(mappings, (n) => n === overlay.host, (found) => checker.touch(found.filter((f) => f.value.trim())), onChurn);
+  const onFound = (found: Field[]) => {
+    for (const f of found) seen.set(f, f.value);
+    checker.touch(found.filter((f) => f.value.trim()));
+  };
+  const onValueAttr = (f: Field) => {
+    if (seen.get(f) === f.value) return;
+    seen.set(f, f.value);
+    checker.touch([f]);
+  };
+  const registry = new Registry(mappings, (n) => n === overlay.host, onFound, onChurn, onValueAttr);
   const badges = new Badges({
     overlay,
     applyFix(field: Field, issue: Issue) {
       if (!issue.suggestion || !field.isConnected || !isWritable(field)) return;
       const kind = registry.info(field).kind;
-      const v = kind === "dx" ? formatCode(issue.suggestion, settings.insertFormat) : issue.suggestion;
       field.focus();
-      setFieldValue(field, v, v.length);
+      const code = issue.suggestion;
+      const fmt = kind === "dx" ? settings.insertFormat : "dotted";
+      const r = insertCode(field, code, fmt, 0, field.value.length, (n) => {
+        if (n) note(field, n);
+        checker.touch([field], 0);
+      });
+      if (!r.ok) note(field, r.note ?? `${code} not inserted`);
       checker.touch([field], 0);
     },
   });
   const checker = new Checker({ registry, badges, request, settings: () => settings });
-  const suggest = new Suggest({ overlay, request, insertFormat, onInserted });
+  const suggest = new Suggest({ overlay, request, insertFormat, onInserted, note, pageAutocomplete });
   const palette = new Palette({
-    overlay, request, insertFormat, onInserted,
+    overlay, request, insertFormat, onInserted, note,
     isCodeField: (f) => suggestsFor(registry.info(f).kind),
     onOpen: () => {
       badges.closePop();
@@ -91,6 +118,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   };
   const focusField = (el: Element | null) => {
     if (!isTextField(el)) return;
+    notes.focused(el);
     registry.noteRootsOf(el);
     const info = registry.info(el);
     if (!info.kind) return;
@@ -114,20 +142,56 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     if (!e.isTrusted || inOverlay(e)) return;
     const el = realTarget(e);
     if (!isTextField(el)) return;
+    notes.edited(el);
     if (el === suggest.current) void suggest.update(el);
-    if (registry.known.has(el)) checker.touch([el], 800);
+    if (registry.known.has(el)) {
+      seen.set(el, el.value);
+      checker.touch([el], 800);
+    }
+  };
+  // values set by script with no event (a claim loaded from the server, a framework
+  // re-render, an SPA route): a round-robin sweep over recognised fields, bounded per tick
+  let sweepIter: Iterator<Field> | null = null;
+  const sweep = () => {
+    if (!alive || doc.hidden) return;
+    const active = deepActiveElement(doc);
+    const changed: Field[] = [];
+    sweepIter ??= registry.known.values();
+    for (let n = 0; n < SWEEP_BATCH; n++) {
+      const r = sweepIter.next();
+      if (r.done) {
+        sweepIter = null;
+        break;
+      }
+      const f = r.value;
+      if (f === active || !f.isConnected) continue; // typing is followed by input events
+      const v = f.value;
+      const prev = seen.get(f);
+      if (prev === v) continue;
+      seen.set(f, v);
+      if (prev !== undefined || v.trim()) changed.push(f);
+    }
+    if (changed.length) checker.touch(changed);
+  };
+  const sweepTimer = setInterval(sweep, SWEEP_EVERY_MS);
+  const onRoute = () => {
+    sweepIter = null;
+    setTimeout(sweep, 50);
   };
   const onChange = (e: Event) => {
     const el = realTarget(e);
     if (isTextField(el) && registry.known.has(el)) checker.touch([el]);
   };
   const onPointerDown = (e: Event) => {
-    if (!inOverlay(e)) badges.closePop(); // a click anywhere else closes the badge's popover
+    if (inOverlay(e)) return;
+    badges.closePop(); // a click anywhere else closes the badge's popover
+    lookup.onMouseDown();
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "Escape") {
       lookup.hide();
       badges.closePop();
+      notes.hide();
     }
     if (inOverlay(e) || !suggest.current) return;
     if (deepActiveElement(doc) !== suggest.current) return;
@@ -144,6 +208,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       layoutPending = false;
       suggest.position();
       badges.reposition();
+      notes.position();
     });
   };
   const onScroll = () => {
@@ -162,9 +227,11 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   win.addEventListener("scroll", onScroll, { capture: true, passive: true });
   win.addEventListener("resize", onLayout, { passive: true });
   doc.addEventListener("mousemove", lookup.onMouseMove, { passive: true });
-  doc.addEventListener("mouseup", lookup.onMouseUp);
+  win.addEventListener("mouseup", lookup.onMouseUp, true);
   doc.addEventListener("contextmenu", onContextMenu, true);
   win.addEventListener("mousedown", onPointerDown, true);
+  win.addEventListener("popstate", onRoute);
+  win.addEventListener("hashchange", onRoute);
 
   function stop(): void {
     if (!alive) return;
@@ -178,9 +245,12 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     win.removeEventListener("scroll", onScroll, true);
     win.removeEventListener("resize", onLayout);
     doc.removeEventListener("mousemove", lookup.onMouseMove);
-    doc.removeEventListener("mouseup", lookup.onMouseUp);
+    win.removeEventListener("mouseup", lookup.onMouseUp, true);
     doc.removeEventListener("contextmenu", onContextMenu, true);
     win.removeEventListener("mousedown", onPointerDown, true);
+    win.removeEventListener("popstate", onRoute);
+    win.removeEventListener("hashchange", onRoute);
+    clearInterval(sweepTimer);
     overlay.host.remove();
   }
 

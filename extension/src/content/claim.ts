@@ -95,7 +95,8 @@ export function buildClaim(fields: Field[], info: (f: Field) => FieldInfo): Clai
   const rows: Element[] = [];
   const rowOf = new Map<Field, number>();
   for (const l of line) {
-    const row = l.el.closest(LINE_CONTAINER) ?? l.el.parentElement!;
+    // from the parent: a page's data-line on the input itself does not make the input a line
+    const row = l.el.parentElement?.closest(LINE_CONTAINER) ?? l.el.parentElement ?? l.el;
     let i = rows.indexOf(row);
     if (i < 0) i = rows.push(row) - 1;
     rowOf.set(l.el, i);

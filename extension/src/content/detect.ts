@@ -1,7 +1,12 @@
-// Field detection: what a text field holds, from its own label/attributes,
-// then its context (table column header, fieldset legend, preceding text),
-// then its value's shape. Per-site mappings override everything.
+// Field detection as weighted evidence, nearest first: the field's own label
+// (label, aria-label/-labelledby, placeholder, title), then its name/id, then
+// text right beside it, then its column header (HTML table or ARIA grid), then
+// its fieldset legend / group label / section heading. The nearest place that
+// names a kind decides; generic words (fee, amount) never count from a legend
+// or heading; a label made of other words keeps the field unknown. The words
+// live in extension/data/field-vocabulary.json. Per-site mappings override all.
 
+import VOCAB from "../../data/field-vocabulary.json";
 import type { FieldKind } from "../shared/engine-api";
 import type { FieldMapping } from "../shared/settings";
 import { type Field, textOf } from "./dom";
@@ -17,7 +22,7 @@ export type LinePart = "code" | "modifier" | "pointer" | "from" | "to" | "pos" |
 
 export interface FieldInfo {
   kind: FieldKind | null;
-  source: "mapping" | "label" | "context" | "shape" | "none";
+  source: "mapping" | "label" | "name" | "beside" | "header" | "section" | "context" | "shape" | "none";
   role?: ClaimRole;
 }
 
@@ -32,38 +37,157 @@ export function normalize(s: string): string {
     .trim();
 }
 
-// First match wins: the specific kinds before the words they contain
-// ("diagnosis pointer" is a pointer, "place of service" is not a date).
-const RULES: [FieldKind, RegExp][] = [
-  ["pointer", /\b(pointers?|ptrs?|24 e|dx ref)\b/],
-  ["modifier", /\b(modifiers?|mods?)\b/],
-  ["npi", /\b(npi|24 j|33 a|17 b)\b/],
-  ["tax_id", /\b(tax|tin|ein|ssn)\b/],
-  ["pos", /\b(place of service|pos|24 b)\b/],
-  ["units", /\b(units?|days or units|24 g|qty|quantity)\b/],
-  ["charge", /\b(charges?|24 f|amount|fee)\b/],
-  ["zip", /\b(zip|postal)\b/],
-  ["date", /\b(date|dos|dob|birth|24 a)\b/],
-  ["dx", /\b(icd|diagnos[ie]s|diag|dx|21 [a-l]|item 21|problem code)\b/],
-  ["proc", /\b(cpt|hcpcs|procedures?|proc|24 d|service code|svc code)\b/],
-];
+// ---- the vocabulary, compiled once --------------------------------------------------
 
-export function kindFromText(text: string): FieldKind | null {
-  if (!text) return null;
-  for (const [kind, re] of RULES) if (re.test(text)) return kind;
-  return null;
+type Kind = FieldKind | "none";
+interface VocabKind { kind: string; phrases: string[]; patterns?: string[]; generic?: boolean }
+const KINDS = (VOCAB as { kinds: VocabKind[] }).kinds;
+const PHRASES = new Map<string, number>(); // phrase -> index in KINDS (= priority, lower wins)
+const PATTERNS: [RegExp, number][] = [];
+let MAX_WORDS = 1;
+KINDS.forEach((k, i) => {
+  for (const p of k.phrases) {
+    PHRASES.set(p, i);
+    MAX_WORDS = Math.max(MAX_WORDS, p.split(" ").length);
+  }
+  for (const re of k.patterns ?? []) PATTERNS.push([new RegExp(`^(?:${re})$`), i]);
+});
+const SERVICE = (VOCAB as { service_words: { from: string[]; to: string[]; either: string[] } }).service_words;
+const SERVICE_WORDS = new Map<string, "from" | "to" | "either">();
+for (const side of ["from", "to", "either"] as const) for (const w of SERVICE[side]) SERVICE_WORDS.set(w, side);
+const FILLER = new Set((VOCAB as { filler: string[] }).filler);
+const LINE_KINDS = new Set<Kind>(["proc", "modifier", "pointer", "pos", "units", "charge", "date", "dx"]);
+
+export interface TextVerdict {
+  /** the winning kind ("none": a field that holds codes we do not check), or null */
+  kind: Kind | null;
+  /** words that name no kind and are not filler ("Patient name", "Description") */
+  unknown: boolean;
+  /** every kind named, nearest-first order of appearance */
+  kinds: Kind[];
 }
+
+/** What one piece of normalized text says: longest phrase first, then kind priority. */
+export function judgeText(text: string, allowGeneric = true): TextVerdict {
+  const words = text ? text.split(" ") : [];
+  let best = -1;
+  let unknown = false;
+  const kinds: Kind[] = [];
+  for (let i = 0; i < words.length;) {
+    let hit = -1, len = 0;
+    for (let n = Math.min(MAX_WORDS, words.length - i); n >= 1 && hit < 0; n--) {
+      const key = n === 1 ? words[i]! : words.slice(i, i + n).join(" ");
+      const p = PHRASES.get(key);
+      if (p !== undefined) { hit = p; len = n; break; }
+      if (n <= 3) for (const [re, k] of PATTERNS) if (re.test(key)) { hit = k; len = n; break; }
+    }
+    if (hit >= 0) {
+      const k = KINDS[hit]!;
+      kinds.push(k.kind as Kind);
+      if (allowGeneric || !k.generic) best = best < 0 ? hit : Math.min(best, hit);
+      i += len;
+    } else {
+      const w = words[i]!;
+      if (!FILLER.has(w) && !/^\d+$/.test(w) && w.length > 1) unknown = true;
+      i++;
+    }
+  }
+  return { kind: best >= 0 ? (KINDS[best]!.kind as Kind) : null, unknown, kinds };
+}
+
+/** Kind named by a piece of text (nearest evidence only; used by unit tests and labels). */
+export function kindFromText(text: string): FieldKind | null {
+  const k = judgeText(text).kind;
+  return k === "none" ? null : k;
+}
+
+/** "From", "To", "DT" on their own: which end of a service date they name, or null. */
+export function serviceWord(text: string): "from" | "to" | "either" | null {
+  const words = text.split(" ").filter((w) => w && !FILLER.has(w) && !/^\d+$/.test(w));
+  if (words.length !== 1) return null;
+  return SERVICE_WORDS.get(words[0]!) ?? null;
+}
+
+/** The texts around one field, nearest first (all normalized). */
+export interface Evidence {
+  /** its own label, aria-label(ledby), placeholder, title */
+  label: string;
+  /** name, id, formcontrolname, data-field */
+  name: string;
+  /** short text right before it (a label cell, a sibling span) */
+  beside: string;
+  /** its column header (table or ARIA grid) */
+  header: string;
+  /** the whole header row: do the other columns make this a service line? */
+  headerRow: string;
+  /** fieldset legends, group labels, section headings: nearest first */
+  sections: string[];
+}
+
+export interface Decision {
+  kind: FieldKind | null;
+  source: FieldInfo["source"];
+  /** the text that decided, plus nearer texts (for roles: "to", "21 b", "referring") */
+  text: string;
+  /** a From/To/DT date: which end */
+  end?: "from" | "to";
+  /** no evidence either way (the value's shape may still decide) */
+  open?: boolean;
+}
+
+/** Weighs the evidence, nearest first. Pure: the golden label/context file runs through it. */
+export function decide(e: Evidence): Decision {
+  const none: Decision = { kind: null, source: "none", text: "" };
+  const label = judgeText(e.label);
+  const serviceCtx = () => {
+    const row = judgeText(e.headerRow);
+    if (row.kinds.some((k) => LINE_KINDS.has(k))) return true;
+    return [e.beside, ...e.sections].some((t) => judgeText(t).kinds.some((k) => LINE_KINDS.has(k)) || /\bservice\b/.test(t));
+  };
+  const asServiceDate = (t: string, source: FieldInfo["source"]): Decision | null => {
+    const w = serviceWord(t);
+    if (!w || !serviceCtx()) return null;
+    return { kind: "date", source, text: t, end: w === "to" ? "to" : "from" };
+  };
+  const found = (k: Kind | null, source: FieldInfo["source"], text: string): Decision | null =>
+    k === "none" ? none : k ? { kind: k, source, text } : null;
+
+  let d = found(label.kind, "label", e.label) ?? asServiceDate(e.label, "label");
+  if (d) return d;
+  const name = judgeText(e.name);
+  d = found(name.kind, "name", `${e.label} ${e.name}`);
+  if (d) return d;
+  if (label.unknown) return none; // "Patient name", "Comments": not ours, whatever the section says
+  const beside = judgeText(e.beside);
+  d = found(beside.kind, "beside", `${e.label} ${e.beside}`) ?? asServiceDate(e.beside, "beside");
+  if (d) return d;
+  const header = judgeText(e.header);
+  d = found(header.kind, "header", `${e.label} ${e.header}`) ?? asServiceDate(e.header, "header");
+  if (d) return d;
+  if (header.unknown) return none; // a "Description" or "Notes" column
+  for (const s of e.sections) {
+    const v = judgeText(s, false); // generic words (fee, charges) never decide from this far away
+    if (v.kind === "none") return none;
+    if (v.kind) return { kind: v.kind, source: "section", text: `${e.label} ${s}` };
+  }
+  return { ...none, open: true };
+}
+
+// ---- reading the DOM ----------------------------------------------------------------
 
 /**
  * Label text per field without el.labels (which scans the whole document on
  * every call: 5,000 fields made that seconds of work). label[for] elements are
  * indexed once per root and the index is dropped when the DOM changes.
+ * Column headers of ARIA grids are cached per grid the same way.
  */
 export class LabelIndex {
   private maps = new WeakMap<Node, Map<string, string>>();
+  grids = new WeakMap<Element, Map<number, string>>();
 
   invalidate(): void {
     this.maps = new WeakMap();
+    this.grids = new WeakMap();
   }
 
   textFor(el: Field): string[] {
@@ -87,45 +211,208 @@ export class LabelIndex {
   }
 }
 
-function ownText(el: Field, labels: LabelIndex): string {
+function byIds(el: Element, ids: string | null, max = 4): string[] {
+  if (!ids) return [];
+  const root = el.getRootNode() as Document | ShadowRoot;
+  return ids.split(/\s+/).filter(Boolean).slice(0, max).map((id) => textOf(root.getElementById?.(id) ?? null, 80));
+}
+
+function labelText(el: Field, labels: LabelIndex): string {
   const parts: string[] = [];
-  for (const a of ["aria-label", "name", "id", "placeholder", "title", "data-field"]) {
+  for (const a of ["aria-label", "placeholder", "title"]) {
     const v = el.getAttribute(a);
     if (v) parts.push(v);
   }
-  const lb = el.getAttribute("aria-labelledby");
-  if (lb) {
-    const root = el.getRootNode() as Document | ShadowRoot;
-    for (const id of lb.split(/\s+/).slice(0, 4)) parts.push(textOf(root.getElementById?.(id) ?? null, 80));
-  }
+  parts.push(...byIds(el, el.getAttribute("aria-labelledby")));
   parts.push(...labels.textFor(el));
+  // a web component's inner input: the host carries the label (label="", label-text="", aria-label="")
+  const root = el.getRootNode();
+  if (!parts.some((p) => p.trim()) && root instanceof ShadowRoot) {
+    const host = root.host;
+    for (const a of ["label", "label-text", "labeltext", "aria-label", "placeholder", "title"]) {
+      const v = host.getAttribute(a);
+      if (v) parts.push(v);
+    }
+    parts.push(...byIds(host, host.getAttribute("aria-labelledby")));
+    if (!parts.some((p) => p.trim())) {
+      const wrap = host.closest("label");
+      if (wrap) parts.push(textOf(wrap, 80));
+    }
+  }
   return normalize(parts.join(" "));
 }
 
-function contextText(el: Field): string {
+function nameText(el: Field): string {
   const parts: string[] = [];
-  const cell = el.closest("td, th");
-  const table = cell?.closest("table");
-  if (cell && table) {
-    const row = cell.parentElement as HTMLTableRowElement | null;
-    const idx = row ? Array.prototype.indexOf.call(row.cells, cell) : -1;
-    const head = table.tHead?.rows[0] ?? null;
-    const hc = head && idx >= 0 ? head.cells[idx] : null;
-    if (hc) parts.push(textOf(hc, 80));
+  for (const a of ["name", "id", "formcontrolname", "data-field", "data-name", "ng-model", "v-model"]) {
+    const v = el.getAttribute(a);
+    if (v) parts.push(v);
   }
-  const legend = el.closest("fieldset")?.querySelector("legend");
-  if (legend) parts.push(textOf(legend, 80));
-  const prev = el.previousElementSibling;
-  if (prev && !prev.matches("input, textarea, select")) {
+  const root = el.getRootNode();
+  if (root instanceof ShadowRoot) {
+    const n = root.host.getAttribute("name") ?? root.host.getAttribute("id");
+    if (n) parts.push(n);
+  }
+  return normalize(parts.join(" ")).slice(0, 160);
+}
+
+const FIELDS = "input, textarea, select, button";
+
+/** Short plain text right before the field: a sibling label-ish element or the previous table cell. */
+function besideText(el: Field): string {
+  const parts: string[] = [];
+  let prev = el.previousElementSibling;
+  for (let i = 0; prev && i < 2; i++, prev = prev.previousElementSibling) {
+    if (prev.matches(FIELDS) || prev.querySelector(FIELDS)) break;
     const t = textOf(prev, 60);
-    if (t.length <= 40) parts.push(t);
+    if (t) {
+      if (t.length <= 40) parts.push(t);
+      break;
+    }
+  }
+  if (!parts.length) {
+    const p = el.previousSibling;
+    if (p && p.nodeType === 3) {
+      const t = (p.textContent ?? "").replace(/\s+/g, " ").trim();
+      if (t && t.length <= 40) parts.push(t);
+    }
+  }
+  // the row's label cell: the nearest previous cell without a field ("DIAG CD" | [ ] | [ ] | [ ])
+  const cell = el.closest("td, th, [role=gridcell], [role=cell], [role=rowheader]");
+  if (cell && !parts.length) {
+    let pc = cell.previousElementSibling;
+    for (let i = 0; pc && i < 8; i++, pc = pc.previousElementSibling) {
+      if (pc.querySelector(FIELDS)) continue;
+      const t = textOf(pc, 60);
+      if (t.length <= 24) parts.push(t); // labels are short; a description cell is not a label
+      break;
+    }
   }
   return normalize(parts.join(" "));
+}
+
+/** Column index of a cell, counting colspans. */
+function colIndex(cell: Element): number {
+  const aria = Number(cell.getAttribute("aria-colindex"));
+  if (aria > 0) return aria - 1;
+  let i = 0;
+  for (let c = cell.previousElementSibling; c; c = c.previousElementSibling) {
+    i += c instanceof HTMLTableCellElement ? Math.max(1, c.colSpan) : 1;
+  }
+  return i;
+}
+
+function cellAt(row: Element, idx: number): Element | null {
+  let i = 0;
+  for (const c of Array.from(row.children)) {
+    const aria = Number(c.getAttribute("aria-colindex"));
+    if (aria > 0) {
+      if (aria - 1 === idx) return c;
+      continue;
+    }
+    const span = c instanceof HTMLTableCellElement ? Math.max(1, c.colSpan) : 1;
+    if (idx >= i && idx < i + span) return c;
+    i += span;
+  }
+  return null;
+}
+
+/** A table's header rows: <thead>, else a first row of <th> (or of plain text cells) in the body. */
+function headerRows(table: HTMLTableElement, own: Element | null): HTMLTableRowElement[] {
+  const head = table.tHead;
+  if (head && head.rows.length) return Array.from(head.rows).reverse();
+  const first = table.rows[0];
+  if (!first || first === own) return [];
+  if (first.querySelector(FIELDS)) return [];
+  const cells = Array.from(first.cells);
+  if (!cells.length) return [];
+  const ths = cells.filter((c) => c.localName === "th").length;
+  if (ths > 0 && ths >= cells.length / 2) return [first];
+  // old screens: <td><b>Code</b></td> header rows (short text in every cell, no fields)
+  if (cells.every((c) => textOf(c, 60).length <= 40) && cells.some((c) => c.querySelector("b, strong") || c.getAttribute("scope") === "col")) return [first];
+  return [];
+}
+
+function columnHeader(el: Field, labels: LabelIndex): { header: string; row: string } {
+  // HTML table
+  const cell = el.closest("td, th");
+  if (cell) {
+    const explicit = byIds(cell, cell.getAttribute("headers"));
+    if (explicit.some(Boolean)) return { header: normalize(explicit.join(" ")), row: "" };
+    const table = cell.closest("table");
+    const row = cell.parentElement;
+    if (table && row) {
+      const idx = colIndex(cell);
+      for (const hr of headerRows(table, row)) {
+        const hc = cellAt(hr, idx);
+        const t = hc ? textOf(hc, 80) : "";
+        if (t) return { header: normalize(t), row: normalize(textOf(hr, 240)) };
+      }
+    }
+  }
+  // ARIA grid / table
+  const gcell = el.closest("[role=gridcell], [role=cell]");
+  const grid = gcell?.closest("[role=grid], [role=table], [role=treegrid]");
+  if (gcell && grid) {
+    let heads = labels.grids.get(grid);
+    if (!heads) {
+      heads = new Map();
+      let rowText = "";
+      for (const h of Array.from(grid.querySelectorAll("[role=columnheader]")).slice(0, 64)) {
+        const row = h.closest("[role=row]");
+        const idx = row ? colIndex(h) : heads.size;
+        const t = textOf(h, 80) || h.getAttribute("aria-label") || "";
+        if (!heads.has(idx) || t) heads.set(idx, t);
+        rowText += " " + t;
+      }
+      heads.set(-1, rowText);
+      labels.grids.set(grid, heads);
+    }
+    const t = heads.get(colIndex(gcell)) ?? "";
+    if (t) return { header: normalize(t), row: normalize(heads.get(-1) ?? "") };
+  }
+  return { header: "", row: "" };
+}
+
+const HEADING = "h1, h2, h3, h4, h5, h6, [role=heading], legend";
+const GROUP_ROLES = new Set(["group", "region", "radiogroup", "form", "dialog", "tabpanel"]);
+
+/** Legends, group labels and headings above the field, nearest first (at most 3, bounded walk). */
+function sectionTexts(el: Field): string[] {
+  const out: string[] = [];
+  let node: Element | null = el.parentElement;
+  for (let depth = 0; node && depth < 10 && out.length < 3; depth++, node = node.parentElement) {
+    if (node.localName === "fieldset") {
+      const lg = node.querySelector(":scope > legend");
+      if (lg) out.push(textOf(lg, 100));
+    }
+    const role = node.getAttribute("role");
+    if (role && GROUP_ROLES.has(role)) {
+      const t = node.getAttribute("aria-label") || byIds(node, node.getAttribute("aria-labelledby")).join(" ");
+      if (t) out.push(t);
+    }
+    // a heading before this branch: the nearest previous sibling that is (or starts with) one
+    let prev = node.previousElementSibling;
+    for (let i = 0; prev && i < 3; i++, prev = prev.previousElementSibling) {
+      const h = prev.matches(HEADING) ? prev : prev.firstElementChild?.matches(HEADING) ? prev.firstElementChild : null;
+      if (h) {
+        out.push(textOf(h, 100));
+        break;
+      }
+    }
+  }
+  return out.map(normalize).filter(Boolean);
+}
+
+export function evidenceOf(el: Field, labels: LabelIndex): Evidence {
+  const { header, row } = columnHeader(el, labels);
+  return { label: labelText(el, labels), name: nameText(el), beside: besideText(el), header, headerRow: row, sections: sectionTexts(el) };
 }
 
 const DOTTED_ICD = /^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$/i;
 
-function roleFor(kind: FieldKind, text: string, el: Field): ClaimRole | undefined {
+/** Where a field of `kind` sits in a claim, from the text that decided it. */
+export function roleFor(kind: FieldKind, text: string, inRow: boolean, end?: "from" | "to"): ClaimRole | undefined {
   switch (kind) {
     case "dx": {
       const m = /\b21 ([a-l])\b/.exec(text) ?? /\b(?:diagnosis|dx|diag|icd)\s+([a-l])\b/.exec(text);
@@ -144,13 +431,16 @@ function roleFor(kind: FieldKind, text: string, el: Field): ClaimRole | undefine
       return { k: "npi", which: "billing" };
     case "date":
       if (/\b(birth|dob)\b/.test(text)) return { k: "birth_date" };
+      if (end) return { k: "line", part: end };
       if (/\b(to|through|thru|end)\b/.test(text)) return { k: "line", part: "to" };
-      if (/\b(from|service|dos|24 a)\b/.test(text) || el.closest("tr")) return { k: "line", part: "from" };
+      if (/\b(from|service|svc|serv|dos|24 a)\b/.test(text) || inRow) return { k: "line", part: "from" };
       return undefined;
     default:
       return undefined;
   }
 }
+
+const inRow = (el: Field) => !!el.closest("tr, [role=row]");
 
 export function classify(el: Field, mappings: readonly FieldMapping[], labels: LabelIndex = new LabelIndex()): FieldInfo {
   for (const m of mappings) {
@@ -162,27 +452,14 @@ export function classify(el: Field, mappings: readonly FieldMapping[], labels: L
     }
     if (hit) {
       if (m.kind === "none") return { kind: null, source: "mapping" };
-      const text = ownText(el, labels) + " " + contextText(el);
-      return { kind: m.kind, source: "mapping", role: roleFor(m.kind, text, el) };
+      const e = evidenceOf(el, labels);
+      return { kind: m.kind, source: "mapping", role: roleFor(m.kind, `${e.label} ${e.name} ${e.header}`, inRow(el)) };
     }
   }
-  const own = ownText(el, labels);
-  let kind = kindFromText(own);
-  let source: FieldInfo["source"] = "label";
-  let ctx = "";
-  if (!kind) {
-    ctx = contextText(el);
-    kind = kindFromText(ctx);
-    source = "context";
-  }
-  if (!kind && el.getAttribute("type") === "date") {
-    kind = "date";
-    source = "shape";
-  }
-  if (!kind && DOTTED_ICD.test(el.value.trim())) {
-    kind = "dx";
-    source = "shape";
-  }
-  if (!kind) return { kind: null, source: "none" };
-  return { kind, source, role: roleFor(kind, `${own} ${ctx}`, el) };
+  const d = decide(evidenceOf(el, labels));
+  if (d.kind) return { kind: d.kind, source: d.source, role: roleFor(d.kind, d.text, inRow(el), d.end) };
+  if (d.open && el.getAttribute("type") === "date") return { kind: "date", source: "shape", role: roleFor("date", "", inRow(el)) };
+  // nothing names the field, but it holds a dotted diagnosis code
+  if (d.open && DOTTED_ICD.test(el.value.trim())) return { kind: "dx", source: "shape", role: { k: "dx" } };
+  return { kind: null, source: "none" };
 }

@@ -5,7 +5,8 @@ import { formatCode } from "../shared/codes";
 import type { SearchHit } from "../shared/engine-api";
 import type { Platform } from "../shared/platform";
 import type { InsertFormat } from "../shared/settings";
-import { currentSegment, type Field, isWritable, setFieldValue } from "./dom";
+import { currentSegment, type Field, isWritable } from "./dom";
+import { insertCode } from "./insert";
 import { ListView } from "./listview";
 import type { Overlay } from "./overlay";
 
@@ -15,6 +16,8 @@ export interface PaletteDeps {
   insertFormat(): InsertFormat;
   onInserted(field: Field, code: string): void;
   isCodeField(field: Field): boolean;
+  /** say something next to the field (a code that did not fit) */
+  note(field: Field, text: string): void;
   onOpen?(): void;
 }
 
@@ -139,8 +142,11 @@ export class Palette {
         start = seg.start;
         end = seg.end;
       }
-      setFieldValue(t, v.slice(0, start) + code + v.slice(end), start + code.length);
-      this.d.onInserted(t, hit.code);
+      const r = insertCode(t, hit.code, this.d.insertFormat(), start, end, (note) => {
+        if (note) this.d.note(t, note);
+      });
+      if (r.ok) this.d.onInserted(t, hit.code);
+      else this.d.note(t, r.note ?? `${hit.code} not inserted`);
     } else {
       void navigator.clipboard?.writeText(code).catch(() => undefined);
       this.d.overlay.announce(`Copied ${code}`);

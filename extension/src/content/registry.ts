@@ -32,6 +32,8 @@ export class Registry {
     private readonly onFound: (fields: Field[]) => void,
     /** the DOM changed somewhere (layout may have moved fields) */
     private readonly onChurn: () => void = () => undefined,
+    /** a recognised field's value attribute was set by the page */
+    private readonly onValueAttr: (field: Field) => void = () => undefined,
   ) {}
 
   /** Starts watching a document or shadow root (idempotent). */
@@ -40,7 +42,7 @@ export class Registry {
     this.roots.add(root);
     this.stats.roots++;
     const mo = new MutationObserver((records) => this.onMutations(root, records));
-    mo.observe(root, { childList: true, subtree: true });
+    mo.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["value"] });
     this.observers.push(mo);
     this.enqueue(root);
   }
@@ -105,10 +107,17 @@ export class Registry {
 
   private onMutations(root: Root, records: MutationRecord[]): void {
     this.stats.mutations += records.length;
+    let tree = false;
+    for (const r of records) {
+      if (r.type !== "attributes") tree = true;
+      else if (this.known.has(r.target as Field)) this.onValueAttr(r.target as Field);
+    }
+    if (!tree) return;
     this.labels.invalidate();
     this.onChurn();
     if (this.fullRescan.has(root)) return;
     for (const r of records) {
+      if (r.type === "attributes") continue;
       for (const n of Array.from(r.addedNodes)) {
         if (n.nodeType !== 1 || this.ignore(n)) continue;
         if (this.queue.length >= MAX_QUEUE) {

@@ -15,17 +15,18 @@ export const OVERLAY_CSS = `
 code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
 
 .badge { z-index: 1; } .listbox, .pop, .card { z-index: 2; } .palette { z-index: 3; }
-.listbox { position: absolute; pointer-events: auto; min-width: 320px; max-width: 520px; max-height: 320px;
+.listbox { position: absolute; pointer-events: auto; width: min(640px, calc(100vw - 16px)); max-height: min(420px, 70vh);
   overflow-y: auto; background: var(--bg); border: 1px solid var(--line); border-radius: 8px; margin: 0; padding: 4px;
   list-style: none; box-shadow: 0 8px 24px rgba(31, 35, 40, .18); }
 .listbox[hidden], .card[hidden], .pop[hidden], .palette[hidden] { display: none; }
-.opt { display: grid; grid-template-columns: auto 1fr auto; gap: 8px; align-items: baseline; padding: 5px 8px;
+.opt { display: grid; grid-template-columns: max-content minmax(0, 1fr) max-content; gap: 8px; align-items: baseline; padding: 5px 8px;
   border-radius: 5px; cursor: pointer; }
 .opt:hover { background: var(--hover); }
 .opt[aria-selected="true"] { background: var(--accent); color: #fff; }
 .opt[aria-selected="true"] .tag { color: #fff; border-color: rgba(255,255,255,.6); }
-.opt .code { font-weight: 600; white-space: nowrap; }
-.opt .title { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+/* the code is never cut; the title wraps in full (coders choose between titles that differ at the end) */
+.opt .code { font-weight: 600; white-space: nowrap; overflow: visible; }
+.opt .title { white-space: normal; overflow-wrap: anywhere; }
 .tag { font-size: 11px; padding: 0 5px; border: 1px solid var(--line); border-radius: 9px; color: var(--muted); white-space: nowrap; }
 .tag.header { color: var(--warn); border-color: #d4a72c; }
 .foot { padding: 4px 8px 2px; font-size: 11px; color: var(--muted); border-top: 1px solid var(--line); margin-top: 4px; }
@@ -43,6 +44,9 @@ code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu San
 .pop, .card { position: absolute; pointer-events: auto; max-width: 380px; min-width: 240px; background: var(--bg);
   border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; box-shadow: 0 8px 24px rgba(31, 35, 40, .18); }
 .pop .issue { margin: 2px 0 6px; }
+.note { position: absolute; pointer-events: none; z-index: 2; max-width: 360px; background: #fff8c5; color: #1d2430;
+  border: 1px solid #d4a72c; border-radius: 6px; padding: 4px 8px; font-size: 12px; box-shadow: 0 4px 12px rgba(31,35,40,.15); }
+.note[hidden] { display: none; }
 .pop .rule { font-size: 11px; color: var(--muted); }
 .sev { font-weight: 600; }
 .sev.error { color: var(--err); } .sev.warning { color: var(--warn); } .sev.valid { color: var(--ok); }
@@ -58,7 +62,7 @@ button.fix:hover { background: var(--accent); color: #fff; }
 .palette input { all: unset; display: block; width: 100%; box-sizing: border-box; font: 15px/1.4 system-ui, sans-serif;
   padding: 8px 10px; border: 1px solid var(--line); border-radius: 6px; color: #1d2430; background: #fff; }
 .palette input:focus { border-color: var(--accent); box-shadow: 0 0 0 3px rgba(31,111,235,.2); }
-.palette .listbox { position: static; box-shadow: none; border: 0; max-width: none; margin-top: 6px; }
+.palette .listbox { position: static; box-shadow: none; border: 0; width: auto; max-width: none; margin-top: 6px; }
 .palette .hint { font-size: 11px; color: var(--muted); margin-top: 4px; }
 
 @media (prefers-color-scheme: dark) {

@@ -1,21 +1,32 @@
 // Autocomplete under diagnosis and procedure fields: results as the user
 // types, keyboard-first (↑ ↓ Enter Tab Esc), mouse too. Inserts only what the
-// user picks; Esc leaves the typed text as it is.
+// user picks (in a form the field can hold: insert.ts); Esc leaves the typed
+// text as it is. Beside a page's own autocomplete: never over its list, its
+// keys stay its own while its list shows (Alt+↓ hands them to ours), and its
+// ARIA attributes are never touched.
 
-import { formatCode } from "../shared/codes";
 import type { FieldKind, SearchHit } from "../shared/engine-api";
 import type { Platform } from "../shared/platform";
 import type { InsertFormat } from "../shared/settings";
-import { currentSegment, type Field, setFieldValue } from "./dom";
+import { currentSegment, type Field } from "./dom";
+import { insertCode } from "./insert";
 import { ListView } from "./listview";
 import type { Overlay } from "./overlay";
+import { isPageCombobox, type PageList, pageListFor } from "./pagelist";
 
 export interface SuggestDeps {
   overlay: Overlay;
   request: Platform["request"];
   insertFormat(): InsertFormat;
   onInserted(field: Field, code: string): void;
+  /** say something next to the field (a code that did not fit, a page that changed it) */
+  note(field: Field, text: string): void;
+  /** fields with the page's own autocomplete: ours beside it, or only on Alt+↓ */
+  pageAutocomplete(): "beside" | "hotkey";
 }
+
+/** fields a page list was seen anchored to (remembered across focus) */
+const anchored = new WeakSet<Field>();
 
 export type KeyResult = "ignored" | "handled" | "handled-default"; // handled-default: let the browser act too (Tab)
 
@@ -27,7 +38,14 @@ export class Suggest {
   private kind: FieldKind = "dx";
   private seq = 0;
   private readonly view: ListView;
-  private savedAria: [string, string | null][] = [];
+  private savedAria: [string, string | null, string][] = [];
+  /** the field has an autocomplete of its own */
+  private pageCombo = false;
+  /** Alt+↓ pressed: our list takes the arrow keys even while the page's list shows */
+  private keysOurs = false;
+  private follow: ReturnType<typeof setInterval> | null = null;
+  /** the page's list as last probed (hit-testing a big page is not for the keystroke path) */
+  private theirs: PageList | null = null;
   isOpen = false;
 
   constructor(private readonly d: SuggestDeps) {
@@ -41,9 +59,18 @@ export class Suggest {
   }
 
   focus(field: Field, kind: FieldKind): void {
-    if (field !== this.field) this.close();
+    if (field !== this.field) {
+      this.close();
+      this.pageCombo = isPageCombobox(field) || anchored.has(field);
+    }
     this.field = field;
     this.kind = kind;
+  }
+
+  /** The page's own list for the current field, if it shows now. */
+  pageList(): PageList | null {
+    if (!this.field) return null;
+    return pageListFor(this.field, this.d.overlay.host);
   }
 
   blur(field: Field): void {
@@ -62,6 +89,8 @@ export class Suggest {
       this.close();
       return;
     }
+    // the page has its own autocomplete and the user wants ours only on request
+    if (this.pageCombo && !this.keysOurs && this.d.pageAutocomplete() === "hotkey") return;
     let hits: SearchHit[];
     try {
       hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : "hcpcs", limit: 8 });
@@ -83,39 +112,72 @@ export class Suggest {
     this.d.overlay.ensure();
     this.view.render(hits, q);
     this.view.el.hidden = false;
-    this.position();
-    if (!this.isOpen) this.setAria(true);
     this.isOpen = true;
+    this.position(false);
+    // the page's list may open or move later: probe for it off the keystroke path
+    if (!this.follow) {
+      setTimeout(() => this.position(), 0);
+      this.follow = setInterval(() => this.position(), 200);
+    }
+    if (!this.pageCombo && this.savedAria.length === 0) this.setAria(true);
     this.d.overlay.announce(hits.length
       ? `${hits.length} suggestion${hits.length === 1 ? "" : "s"}; down arrow to choose`
       : "No matching codes");
   }
 
-  position(): void {
+  position(probe = true): void {
     if (!this.isOpen || !this.field) return;
     if (!this.field.isConnected) {
       this.close();
       return;
     }
     const r = this.field.getBoundingClientRect();
-    const p = this.d.overlay.toPage(r);
+    const origin = this.d.overlay.host.getBoundingClientRect();
     const win = this.field.ownerDocument.defaultView!;
-    const below = win.innerHeight - r.bottom;
+    const vw = this.field.ownerDocument.documentElement.clientWidth || win.innerWidth;
+    const w = this.view.el.offsetWidth || 360;
     const h = this.view.el.offsetHeight || 200;
-    const top = below < h + 8 && r.top > h + 8 ? p.top - h - 2 : p.bottom + 2;
-    const left = Math.max(0, Math.min(p.left, p.left + win.innerWidth - r.left - 330));
-    this.view.el.style.left = `${left}px`;
-    this.view.el.style.top = `${top}px`;
+    let x: number, y: number; // viewport coordinates
+    if (probe || !this.theirs) this.theirs = probe ? this.pageList() : null;
+    const theirs = this.theirs;
+    this.view.el.dataset.beside = theirs ? "page-list" : "";
+    if (theirs && this.field) { // a list anchored to the field: it has an autocomplete of its own
+      this.pageCombo = true;
+      anchored.add(this.field);
+    }
+    if (theirs) {
+      // beside the page's list, never over it: right, else left, else below it, else above the field
+      const t = theirs.rect;
+      if (t.right + 6 + w <= vw) [x, y] = [t.right + 6, Math.max(0, t.top)];
+      else if (t.left - 6 - w >= 0) [x, y] = [t.left - 6 - w, Math.max(0, t.top)];
+      else if (t.bottom + 4 + h <= win.innerHeight || t.top < r.top) [x, y] = [Math.max(0, Math.min(r.left, vw - w)), Math.max(t.bottom, r.bottom) + 4];
+      else [x, y] = [Math.max(0, Math.min(r.left, vw - w)), Math.min(t.top, r.top) - h - 4];
+    } else {
+      const below = win.innerHeight - r.bottom;
+      y = below < h + 8 && r.top > h + 8 ? r.top - h - 2 : r.bottom + 2;
+      x = Math.max(0, Math.min(r.left, vw - w - 4));
+    }
+    this.view.el.style.left = `${x - origin.left}px`;
+    this.view.el.style.top = `${y - origin.top}px`;
   }
 
   onKeyDown(e: KeyboardEvent): KeyResult {
     if (!this.field) return "ignored";
-    if (!this.isOpen) {
-      if (e.key === "ArrowDown" && e.altKey) {
-        void this.update(this.field);
-        return "handled";
+    if (e.key === "ArrowDown" && e.altKey) {
+      this.keysOurs = true;
+      if (!this.isOpen) void this.update(this.field);
+      else if (this.view.active < 0) this.view.move(1);
+      return "handled";
+    }
+    if (!this.isOpen) return "ignored";
+    // the page's own list shows: its keys are its own (ours stays clickable beside it)
+    if (!this.keysOurs && (e.key === "Escape" || /^(Arrow|Page|Home|End|Enter|Tab)/.test(e.key))) {
+      if ((this.pageCombo && e.key === "Escape") || this.pageList()) {
+        this.pageCombo = true;
+        anchored.add(this.field);
+        if (e.key === "Escape" || e.key === "Enter" || e.key === "Tab") this.close();
+        return "ignored";
       }
-      return "ignored";
     }
     switch (e.key) {
       case "ArrowDown":
@@ -137,7 +199,7 @@ export class Suggest {
         return "handled-default";
       case "Escape":
         this.close();
-        return "handled";
+        return this.pageCombo ? "ignored" : "handled"; // the page may close or clear its own things too
       default:
         return "ignored";
     }
@@ -147,12 +209,16 @@ export class Suggest {
     const field = this.field;
     const hit = this.view.hits[i];
     if (!field || !hit) return;
-    const code = formatCode(hit.code, this.d.insertFormat());
     const seg = currentSegment(field);
-    const v = field.value;
     this.close();
-    setFieldValue(field, v.slice(0, seg.start) + code + v.slice(seg.end), seg.start + code.length);
-    this.d.overlay.announce(`Inserted ${code}, ${hit.title}`);
+    const r = insertCode(field, hit.code, this.d.insertFormat(), seg.start, seg.end, (note) => {
+      if (note) this.d.note(field, note);
+    });
+    if (!r.ok) {
+      this.d.note(field, r.note ?? `${hit.code} not inserted`);
+      return;
+    }
+    this.d.overlay.announce(`Inserted ${r.inserted}, ${hit.title}`);
     this.d.onInserted(field, hit.code);
   }
 
@@ -160,19 +226,30 @@ export class Suggest {
     this.seq++; // cancels answers in flight
     if (this.isOpen) this.setAria(false);
     this.isOpen = false;
+    this.keysOurs = false;
+    this.theirs = null;
+    if (this.follow) clearInterval(this.follow);
+    this.follow = null;
     this.view.el.hidden = true;
   }
 
-  /** aria-expanded/-autocomplete on the page's input only while open; restored after. */
+  /**
+   * aria-expanded/-autocomplete on a plain input only while our list is open.
+   * Put back only what is still ours: a value the page set meanwhile is live
+   * and stays (never restore a stale copy). Page comboboxes are never touched.
+   */
   private setAria(open: boolean): void {
     const f = this.field;
     if (!f) return;
     if (open) {
-      this.savedAria = ["aria-expanded", "aria-autocomplete"].map((a) => [a, f.getAttribute(a)]);
-      f.setAttribute("aria-expanded", "true");
-      f.setAttribute("aria-autocomplete", "list");
+      const ours: [string, string][] = [["aria-expanded", "true"], ["aria-autocomplete", "list"]];
+      this.savedAria = ours.map(([a, v]) => [a, f.getAttribute(a), v]);
+      for (const [a, v] of ours) f.setAttribute(a, v);
     } else {
-      for (const [a, v] of this.savedAria) v === null ? f.removeAttribute(a) : f.setAttribute(a, v);
+      for (const [a, before, ours] of this.savedAria) {
+        if (f.getAttribute(a) !== ours) continue; // the page changed it since: its value is the live one
+        before === null ? f.removeAttribute(a) : f.setAttribute(a, before);
+      }
       this.savedAria = [];
     }
   }

@@ -1,10 +1,16 @@
 // Reading the page: hovering over (or selecting) a code anywhere in the page
 // text shows its title, billable status and validity. Only a word under the
-// pointer is ever examined; nothing is scanned up front.
+// pointer is ever examined; nothing is scanned up front. Selections work the
+// same in Chromium and Firefox: in text fields they are read from
+// selectionStart/selectionEnd (Firefox's getSelection() has no range there),
+// and are extended to the whole code (Firefox's double-click stops at the dot
+// of "E11.65"). A lookup the user asked for by selecting is pinned: the hover
+// timer never cancels it; the next click, Esc or scroll does.
 
 import { codeAt, looksLikeCode } from "../shared/codes";
 import type { CodeRecord } from "../shared/engine-api";
 import type { Platform } from "../shared/platform";
+import { deepActiveElement, isTextField } from "./dom";
 import type { Overlay } from "./overlay";
 
 const DWELL_MS = 300;
@@ -28,6 +34,8 @@ export class TextLookup {
   private dwell: ReturnType<typeof setTimeout> | null = null;
   private current: string | null = null;
   private shownFor: string | null = null;
+  /** a code the user selected: shown until the next click, Esc or scroll */
+  private pinned: string | null = null;
 
   constructor(private readonly d: TextLookupDeps) {
     this.card = d.overlay.el("div", "card");
@@ -37,7 +45,7 @@ export class TextLookup {
   }
 
   onMouseMove = (e: MouseEvent): void => {
-    if (!this.d.enabled()) return;
+    if (!this.d.enabled() || this.pinned) return;
     this.pending = { x: e.clientX, y: e.clientY, target: e.composedPath()[0] ?? null };
     if (this.scheduled) return;
     this.scheduled = true;
@@ -51,16 +59,29 @@ export class TextLookup {
 
   onMouseUp = (e: MouseEvent): void => {
     if (!this.d.enabled() || !e.isTrusted) return;
-    const doc = this.d.overlay.host.ownerDocument;
-    const sel = doc.getSelection();
-    const text = sel?.toString().trim() ?? "";
-    if (!sel || sel.rangeCount === 0 || text.length < 3 || text.length > 9 || !looksLikeCode(text)) return;
-    const code = text.toUpperCase();
-    this.current = code;
-    void this.show(code, sel.getRangeAt(0).getBoundingClientRect());
+    const target = e.composedPath()[0] ?? null;
+    // the selection is final once the event has run its course (double-click word selection)
+    setTimeout(() => this.fromSelection(target), 0);
   };
 
+  /** A click somewhere: a pinned card goes away (the next selection brings a new one). */
+  onMouseDown(): void {
+    if (this.pinned) this.hide();
+  }
+
+  private fromSelection(target: EventTarget | null): void {
+    const doc = this.d.overlay.host.ownerDocument;
+    const found = selectedCode(doc, target);
+    if (!found) return;
+    this.pinned = found.code;
+    this.current = found.code;
+    if (this.dwell) clearTimeout(this.dwell);
+    this.dwell = null;
+    void this.show(found.code, found.rect);
+  }
+
   hide(): void {
+    this.pinned = null;
     if (this.dwell) clearTimeout(this.dwell);
     this.dwell = null;
     this.current = null;
@@ -105,6 +126,7 @@ export class TextLookup {
   }
 
   private leave(): void {
+    if (this.pinned) return; // the user asked for this one
     if (this.current && this.shownFor === this.current) {
       // keep the card while the pointer moves onto it
       if (this.dwell) clearTimeout(this.dwell);
@@ -165,4 +187,50 @@ export function validityText(r: CodeRecord): string {
   const last = v[v.length - 1]!;
   const range = last.until ? `valid ${last.from} to ${last.until}` : `valid since ${last.from}`;
   return `${r.in_release ? "In the current release" : "Not in the current release"}; ${range}`;
+}
+
+/** The code the user selected: in a text field (selectionStart/End) or in page text, extended to the whole code. */
+export function selectedCode(doc: Document, target: EventTarget | null): { code: string; rect: DOMRect } | null {
+  const field = isTextField(target) ? target : (() => {
+    const a = deepActiveElement(doc);
+    return isTextField(a) ? a : null;
+  })();
+  if (field) {
+    let s: number | null = null, e: number | null = null;
+    try {
+      s = field.selectionStart;
+      e = field.selectionEnd;
+    } catch {
+      /* type=number/date: no selection API */
+    }
+    if (s !== null && e !== null && e > s) {
+      const code = codeInSelection(field.value, s, e);
+      return code ? { code, rect: field.getBoundingClientRect() } : null;
+    }
+    if (field === target) return null;
+  }
+  const sel = doc.getSelection();
+  if (!sel || sel.isCollapsed) return null;
+  if (sel.rangeCount > 0) {
+    const r = sel.getRangeAt(0);
+    const node = r.startContainer;
+    if (node.nodeType === Node.TEXT_NODE && r.endContainer === node) {
+      const code = codeInSelection((node as Text).data, r.startOffset, r.endOffset);
+      if (!code) return null;
+      const rect = r.getBoundingClientRect();
+      return { code, rect };
+    }
+  }
+  const text = sel.toString().trim();
+  if (text.length < 3 || text.length > 9 || !looksLikeCode(text)) return null;
+  const rect = sel.rangeCount > 0 ? sel.getRangeAt(0).getBoundingClientRect() : new DOMRect(0, 0, 0, 0);
+  return { code: text.toUpperCase(), rect };
+}
+
+/** The whole code around text[start, end): "E11" selected in "E11.65" is E11.65; more than one word is not a code. */
+export function codeInSelection(text: string, start: number, end: number): string | null {
+  const picked = text.slice(start, end);
+  if (!picked.trim() || /\S\s+\S/.test(picked.trim()) || picked.length > 40) return null;
+  const lead = picked.length - picked.trimStart().length;
+  return codeAt(text, start + lead);
 }

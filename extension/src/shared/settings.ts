@@ -23,6 +23,11 @@ export interface Settings {
   pageLookup: boolean;
   /** per-origin field mappings, keyed by origin ("https://portal.example.com") */
   mappings: Record<string, FieldMapping[]>;
+  /**
+   * per-origin: fields that already have the page's own autocomplete get ours
+   * beside its list ("beside", the default) or only on Alt+↓ ("hotkey")
+   */
+  pageAutocomplete?: Record<string, "beside" | "hotkey">;
 }
 
 export const DEFAULT_SETTINGS: Settings = {

@@ -12,8 +12,23 @@ const p = uiPlatform();
 async function renderSites(s: Settings): Promise<void> {
   $("#sites").replaceChildren(...(s.sites.length ? s.sites.map((site) => h("li", { "data-site": site },
     h("span", { class: "code" }, site.replace(/\/\*$/, "")),
+    pageAutocompleteChoice(s, site.replace(/\/\*$/, "")),
     h("button", { type: "button", onclick: () => void removeSite(site) }, "Turn off")))
     : [h("li", { class: "muted" }, "No sites yet.")]));
+}
+
+/** Per site: where our list goes on fields that have the page's own autocomplete. */
+function pageAutocompleteChoice(s: Settings, key: string): HTMLElement {
+  const cur = s.pageAutocomplete?.[key] ?? "beside";
+  const sel = h("select", { "aria-label": `${key}: fields with the page's own autocomplete`, "data-site-key": key },
+    h("option", { value: "beside" }, "Page autocomplete: ours beside it"),
+    h("option", { value: "hotkey" }, "Page autocomplete: ours only on Alt+↓")) as HTMLSelectElement;
+  sel.value = cur;
+  sel.addEventListener("change", async () => {
+    const now = await loadSettings(p);
+    await saveSettings(p, { pageAutocomplete: { ...(now.pageAutocomplete ?? {}), [key]: sel.value as "beside" | "hotkey" } });
+  });
+  return sel;
 }
 
 async function removeSite(site: string): Promise<void> {

@@ -452,6 +452,312 @@ describe("extension pages", () => {
   });
 });
 
+// ---- pages modeled on real systems (issue 10): one describe per failure class ----------------
+const pageErrors = [];
+async function openReal(path) {
+  const page = await open(path);
+  page.on("pageerror", (e) => pageErrors.push(`${path}: ${e.message}`));
+  return page;
+}
+const noteText = (page) => page.locator("medcode-overlay .note:not([hidden])").textContent({ timeout: 5000 });
+async function noBadge(page, sel, ms = 1200) {
+  await page.waitForTimeout(ms);
+  assert.equal(await badge(page, sel), null, `no badge on ${sel}`);
+}
+async function pickCode(page, code) {
+  await opts(page).first().waitFor({ timeout: 10000 });
+  await page.locator(`medcode-overlay li.opt[data-code="${code}"]`).click();
+}
+const rectsApart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1 || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
+const ourRect = (page) => page.locator("medcode-overlay .listbox:not([hidden])").evaluate((e) => e.getBoundingClientRect().toJSON());
+
+describe("detection on real screens (weighted evidence, header rows anywhere)", () => {
+  test("OpenEMR fee sheet: an ICD-10 column under a fees-and-charges legend is a diagnosis; Revenue is left alone", async () => {
+    const page = await openReal("/feesheet.html");
+    const v = await waitBadge(page, "#dl_1", (x) => x.state === "valid");
+    assert.ok(!/charge/.test(v.rules ?? ""), JSON.stringify(v));
+    await page.click("#dl_2");
+    await page.keyboard.type("chf");
+    const dx = await codes(page);
+    assert.ok(dx.every((c) => c.startsWith("I50")), dx.join());
+    await page.keyboard.press("Escape");
+    await page.click("#bill_1_code"); // the row's Type cell says ICD10
+    await page.keyboard.type("asthma");
+    assert.ok((await codes(page)).some((c) => c.startsWith("J45")));
+    await page.keyboard.press("Escape");
+    await page.click("#bill_2_code"); // CPT4 row
+    await page.keyboard.type("dexamethasone");
+    assert.ok((await codes(page)).includes("J1100"));
+    await page.keyboard.press("Escape");
+    await page.click("#bill_2_rev");
+    await page.keyboard.type("04");
+    await page.waitForTimeout(600);
+    assert.equal(await listbox(page).count(), 0, "no suggestions in a revenue code field");
+    await noBadge(page, "#bill_3_rev", 200);
+    await page.close();
+  });
+
+  test("DDE screen: upper-case abbreviations, header row in <tbody>, UB-04 fields untouched, SERV DT is a date", async () => {
+    const page = await openReal("/dde.html");
+    await page.fill("#l1_dt", "023026");
+    await page.locator("#l1_dt").blur();
+    const d = await waitBadge(page, "#l1_dt", (x) => x.state === "error");
+    assert.match(d.rules, /date\./);
+    for (const sel of ["#f_tob", "#f_cc1", "#f_occ1", "#f_icdind", "#l1_rev"]) await noBadge(page, sel, 0);
+    await page.click("#l1_hcpc");
+    await page.keyboard.type("J110");
+    assert.ok((await codes(page)).includes("J1100"));
+    await page.keyboard.press("Escape");
+    await page.close();
+  });
+
+  test("Angular Material claim: ARIA grid headers From/To/CPT/HCPCS, diagnoses under their section heading", async () => {
+    const page = await openReal("/material.html");
+    await page.click("#load");
+    const from = await waitBadge(page, '[data-line="0"][data-col="from"]', (x) => x.state === "error");
+    assert.match(from.rules, /date\./);
+    await page.click("#add-line");
+    await page.click('[data-line="1"][data-col="code"]');
+    await page.keyboard.type("dexamethasone");
+    assert.ok((await codes(page)).includes("J1100"));
+    await page.keyboard.press("Escape");
+    await page.close();
+  });
+
+  test("web components: the host's label names the field in open and closed shadow roots", async () => {
+    const page = await openReal("/components.html");
+    await page.locator("#c-dx input").click();
+    await page.keyboard.type("chf");
+    assert.ok((await codes(page)).every((c) => c.startsWith("I50")));
+    await page.keyboard.press("Escape");
+    await page.locator("#c-name input").click();
+    await page.keyboard.type("chf");
+    await page.waitForTimeout(700);
+    assert.equal(await listbox(page).count(), 0, "a patient-name field gets no suggestions");
+    await page.evaluate(() => window.__closed["l-proc"].focus());
+    await page.keyboard.type("dexamethasone");
+    assert.ok((await codes(page)).includes("J1100"));
+    await page.close();
+  });
+});
+
+describe("inserts that fit the field", () => {
+  test("maxlength 7: the undotted form goes in; nothing shorter ever does", async () => {
+    const page = await openReal("/dde.html");
+    await page.click("#f_dx1");
+    await page.keyboard.type("S52.501A"); // maxlength 7 keeps "S52.501" of what is typed
+    assert.equal(await page.inputValue("#f_dx1"), "S52.501");
+    await pickCode(page, "S52.501A");
+    assert.equal(await page.inputValue("#f_dx1"), "S52501A");
+    await waitBadge(page, "#f_dx1", (x) => x.state === "valid");
+    await page.close();
+  });
+
+  test("maxlength 5: no form fits, nothing is inserted and the note says why", async () => {
+    const page = await openReal("/dde.html");
+    await page.click("#f_adx");
+    await page.keyboard.type("S52.5");
+    const list = await codes(page);
+    const long = list.find((c) => c.replace(".", "").length > 5);
+    assert.ok(long, list.join());
+    await page.locator(`medcode-overlay li.opt[data-code="${long}"]`).click();
+    assert.equal(await page.inputValue("#f_adx"), "S52.5");
+    assert.match(await noteText(page), /not inserted.*5 characters/);
+    await page.close();
+  });
+
+  test("a page mask that cuts the dotted form: read back, the undotted form is kept", async () => {
+    const page = await openReal("/dde.html");
+    await page.click("#f_dx3");
+    await page.keyboard.type("S52.501");
+    await pickCode(page, "S52.501A");
+    assert.equal(await page.inputValue("#f_dx3"), "S52501A");
+    await page.close();
+  });
+
+  test("a page that rewrites the code later into another code: put back, and the note says so", async () => {
+    const page = await openReal("/dde.html");
+    await page.click("#f_dx4");
+    await page.keyboard.type("S52.501");
+    await pickCode(page, "S52.501A");
+    assert.match(await noteText(page), /changed S52\.501A to S52501/);
+    assert.notEqual(await page.inputValue("#f_dx4"), "S52501A");
+    assert.ok(!/^S52\.?501A$/.test(await page.inputValue("#f_dx4")));
+    await page.close();
+  });
+});
+
+describe("beside the page's own autocomplete", () => {
+  test("OpenMRS diagnosis search: ours never covers its results; arrows and Esc reach the page", async () => {
+    const page = await openReal("/visitnote.html");
+    await page.click("#diagnosisSearch");
+    await page.keyboard.type("diabetes");
+    await codes(page);
+    await page.locator("#diagnosisList:not([hidden]) li").first().waitFor();
+    await page.waitForFunction(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])")?.dataset.beside === "page-list");
+    const theirs = await page.locator("#diagnosisList").evaluate((e) => e.getBoundingClientRect().toJSON());
+    assert.ok(rectsApart(await ourRect(page), theirs), "lists overlap");
+    // the page's first result is clickable where it is drawn
+    const hit = await page.evaluate(() => {
+      const li = document.querySelector("#diagnosisList li");
+      const r = li.getBoundingClientRect();
+      return document.elementFromPoint(r.left + 10, r.top + r.height / 2) === li;
+    });
+    assert.ok(hit, "the page's result is not covered");
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await page.locator("#diagnosisList li.active").count(), 1);
+    assert.equal(await page.locator('medcode-overlay li.opt[aria-selected="true"]').count(), 0);
+    await page.keyboard.press("Escape");
+    assert.ok(await page.evaluate(() => window.__escSeen), "the page saw Esc");
+    assert.equal(await listbox(page).count(), 0);
+    assert.equal(await page.locator("#diagnosisList").isHidden(), true);
+    await page.close();
+  });
+
+  test("Carbon ComboBox: its aria-expanded stays the page's own; Esc closes its list", async () => {
+    const page = await openReal("/visitnote.html");
+    await page.click("#downshift-1-input");
+    await page.keyboard.type("hyper");
+    await codes(page);
+    await page.waitForFunction(() => document.getElementById("downshift-1-input").getAttribute("aria-expanded") === "true");
+    await page.waitForFunction(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])")?.dataset.beside === "page-list");
+    const theirs = await page.locator("#downshift-1-menu").evaluate((e) => e.getBoundingClientRect().toJSON());
+    assert.ok(rectsApart(await ourRect(page), theirs), "lists overlap");
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await page.getAttribute("#downshift-1-input", "aria-activedescendant"), "downshift-1-item-0");
+    await page.keyboard.press("Escape");
+    assert.ok(await page.evaluate(() => window.__cbEsc));
+    assert.equal(await page.getAttribute("#downshift-1-input", "aria-expanded"), "false");
+    assert.equal(await listbox(page).count(), 0);
+    await page.close();
+  });
+
+  test("Angular Material autocomplete: the cdk overlay panel stays visible beside ours", async () => {
+    const page = await openReal("/material.html");
+    await page.waitForFunction(() => document.getElementById("mat-input-1").value === "E11"); // the page's own late write
+    await page.fill("#mat-input-1", "");
+    await page.click("#mat-input-1");
+    await page.keyboard.type("diabetes");
+    await codes(page);
+    await page.locator("#mat-autocomplete-0").waitFor();
+    await page.waitForFunction(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])")?.dataset.beside === "page-list");
+    const theirs = await page.locator("#mat-autocomplete-0").evaluate((e) => e.getBoundingClientRect().toJSON());
+    assert.ok(rectsApart(await ourRect(page), theirs), "lists overlap");
+    await page.locator("mat-option").first().click();
+    assert.equal(await page.evaluate(() => window.__matPicked), "Type 2 diabetes mellitus");
+    await page.close();
+  });
+
+  test("per-site option: ours opens only on Alt+↓ beside a page autocomplete", async () => {
+    await worker(b.ctx, b.id).evaluate(async (o) => {
+      const { settings } = await chrome.storage.local.get("settings");
+      await chrome.storage.local.set({ settings: { ...settings, pageAutocomplete: { [o]: "hotkey" } } });
+    }, "http://127.0.0.1");
+    try {
+      const page = await openReal("/visitnote.html");
+      await page.click("#downshift-1-input");
+      await page.keyboard.type("hyper");
+      await page.waitForTimeout(800);
+      assert.equal(await listbox(page).count(), 0);
+      await page.keyboard.press("Alt+ArrowDown");
+      await codes(page);
+      await page.keyboard.press("ArrowDown");
+      assert.equal(await page.locator('medcode-overlay li.opt[aria-selected="true"]').count(), 1, "Alt+↓ hands the keys to ours");
+      await page.close();
+    } finally {
+      await worker(b.ctx, b.id).evaluate(async () => {
+        const { settings } = await chrome.storage.local.get("settings");
+        delete settings.pageAutocomplete;
+        await chrome.storage.local.set({ settings });
+      });
+    }
+  });
+});
+
+describe("values the page fills in", () => {
+  test("a value written by script after load, and a saved claim loaded without input events, are checked", async () => {
+    const page = await openReal("/material.html");
+    const a = await waitBadge(page, "#mat-input-1", (x) => x.state === "error");
+    assert.match(a.rules, /dx\.not_billable/);
+    await page.click("#load");
+    const bd = await waitBadge(page, "#mat-input-2", (x) => x.state === "error");
+    assert.match(bd.rules, /dx\.not_billable/);
+    await waitBadge(page, "#mat-input-1", (x) => x.state === "valid");
+    await page.close();
+  });
+});
+
+describe("a readable list", () => {
+  test("full titles wrap; codes are never cut; the list stays in the viewport", async () => {
+    const page = await openReal("/ehr.html");
+    await page.click("#dx1");
+    await page.keyboard.type("systolic heart failure");
+    await codes(page);
+    const m = await page.locator("medcode-overlay .listbox:not([hidden])").evaluate((lb) => {
+      const r = lb.getBoundingClientRect();
+      const rows = Array.from(lb.querySelectorAll("li.opt")).map((li) => {
+        const c = li.querySelector(".code"), t = li.querySelector(".title");
+        return { codeCut: c.scrollWidth > c.clientWidth + 1, titleCut: t.scrollWidth > t.clientWidth + 1 || getComputedStyle(t).textOverflow === "ellipsis" && getComputedStyle(t).whiteSpace === "nowrap", text: t.textContent, full: t.title };
+      });
+      return { right: r.right, vw: document.documentElement.clientWidth, rows };
+    });
+    assert.ok(m.right <= m.vw, `list ends at ${m.right} of ${m.vw}`);
+    for (const r of m.rows) {
+      assert.ok(!r.codeCut && !r.titleCut, JSON.stringify(r));
+      assert.equal(r.text, r.full);
+    }
+    await page.close();
+  });
+});
+
+describe("page-text lookup, same in every browser", () => {
+  const card = (page) => page.locator("medcode-overlay .card:not([hidden])");
+  test("a double-click on a code in a <textarea> and an <input> shows its card", async () => {
+    const page = await openReal("/lookup.html");
+    const ta = await page.locator("#ta").boundingBox();
+    await page.mouse.dblclick(ta.x + 14, ta.y + 14);
+    await card(page).waitFor({ timeout: 5000 });
+    assert.equal(await card(page).getAttribute("data-code"), "E11.65");
+    await page.keyboard.press("Escape");
+    const inp = await page.locator("#free-in").boundingBox();
+    await page.mouse.dblclick(inp.x + 12, inp.y + inp.height / 2);
+    await page.waitForFunction(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".card:not([hidden])")?.dataset.code === "I10");
+    await page.close();
+  });
+
+  test("a selection that stops at the dot is extended to the whole code", async () => {
+    const page = await openReal("/lookup.html");
+    const at = await page.locator("main").boundingBox();
+    await page.mouse.move(at.x + at.width - 5, at.y + at.height - 5);
+    await page.mouse.down();
+    await page.evaluate(() => { // what Firefox's double-click selects in "E11.65"
+      const t = document.getElementById("p-code").firstChild;
+      const r = document.createRange();
+      r.setStart(t, 0); r.setEnd(t, 3);
+      getSelection().removeAllRanges(); getSelection().addRange(r);
+    });
+    await page.mouse.up();
+    await card(page).waitFor({ timeout: 5000 });
+    assert.equal(await card(page).getAttribute("data-code"), "E11.65");
+    await page.close();
+  });
+
+  test("a double-click in a rich-text editor: the hover timer never cancels the lookup", async () => {
+    const page = await openReal("/lookup.html");
+    const r = await page.locator("#rte b").boundingBox();
+    await page.mouse.dblclick(r.x + r.width / 2, r.y + r.height / 2);
+    await page.mouse.move(r.x + r.width / 2 + 3, r.y + r.height / 2 + 1);
+    await page.waitForTimeout(900);
+    await card(page).waitFor({ timeout: 5000 });
+    assert.equal(await card(page).getAttribute("data-code"), "E11.65");
+    await page.close();
+  });
+
+  test("no page error on the real-world pages", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
 describe("offline", () => {
   test("no request left 127.0.0.1 (pages, frames, extension, browser)", () => {
     assert.deepEqual(foreignRequests(server), []);

@@ -101,6 +101,183 @@ test("closed shadow roots and about:blank/srcdoc frames", async () => {
   await page.close();
 });
 
+// ---- pages modeled on real systems (issue 10) ---------------------------------------------
+const pageErrors = [];
+async function openReal(path) {
+  const page = await open(path);
+  page.on("pageerror", (e) => pageErrors.push(`${path}: ${e.message}`));
+  return page;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** the badge drawn over a field (badges live in the overlay) */
+async function badgeOf(page, sel) {
+  return page.$eval(sel, (el) => {
+    const r = el.getBoundingClientRect();
+    const all = Array.from(document.querySelector("medcode-overlay").shadowRoot.querySelectorAll(".badge"));
+    const hit = all.find((b) => {
+      const br = b.getBoundingClientRect();
+      return br.left >= r.left - 12 && br.right <= r.right + 12 && br.top >= r.top - 6 && br.bottom <= r.bottom + 6;
+    });
+    return hit ? { state: hit.dataset.state, rules: hit.dataset.rules } : null;
+  });
+}
+async function waitBadge(page, sel, pred, timeout = 10000) {
+  const end = Date.now() + timeout;
+  let last = null;
+  while (Date.now() < end) {
+    last = await badgeOf(page, sel);
+    if (last && pred(last)) return last;
+    await sleep(100);
+  }
+  assert.fail(`badge on ${sel}: ${JSON.stringify(last)}`);
+}
+const listOpen = (page) => page.$eval("medcode-overlay", (h) => !!h.shadowRoot.querySelector(".listbox:not([hidden])"));
+async function pick(page, code) {
+  await suggestions(page);
+  await page.$eval(`medcode-overlay >>> li.opt[data-code="${code}"]`, (li) => li.scrollIntoView({ block: "nearest" }));
+  const li = await page.$(`medcode-overlay >>> li.opt[data-code="${code}"]`);
+  await li.click();
+}
+const noteText = async (page) => {
+  await page.waitForSelector("medcode-overlay >>> .note:not([hidden])", { timeout: 5000 });
+  await sleep(400); // the read-back runs after the page's own scripts
+  return page.$eval("medcode-overlay >>> .note:not([hidden])", (n) => n.textContent);
+};
+const rectsApart = (a, b) => a.right <= b.left + 1 || b.right <= a.left + 1 || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
+const rectOf = (page, sel) => page.$eval(sel, (e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; });
+const cardCode = (page) => page.$eval("medcode-overlay", (h) => h.shadowRoot.querySelector(".card:not([hidden])")?.dataset.code ?? null);
+async function waitCard(page, code) {
+  await page.waitForFunction((c) => document.querySelector("medcode-overlay").shadowRoot.querySelector(".card:not([hidden])")?.dataset.code === c, { timeout: 8000 }, code);
+}
+
+test("detection: fee sheet ICD-10 column under a fees legend is a diagnosis; revenue codes left alone", async () => {
+  const page = await openReal("/feesheet.html");
+  const v = await waitBadge(page, "#dl_1", (x) => x.state === "valid");
+  assert.ok(!/charge/.test(v.rules ?? ""));
+  await page.click("#bill_1_code");
+  await page.keyboard.type("asthma");
+  assert.ok((await suggestions(page)).some((c) => c.startsWith("J45")));
+  await page.keyboard.press("Escape");
+  await page.click("#bill_2_rev");
+  await page.keyboard.type("04");
+  await sleep(700);
+  assert.equal(await listOpen(page), false);
+  assert.equal(await badgeOf(page, "#bill_3_rev"), null);
+  await page.close();
+});
+
+test("detection: DDE SERV DT in a <tbody> header row is a date; ARIA grid From column too", async () => {
+  const page = await openReal("/dde.html");
+  await page.click("#l1_dt");
+  await page.keyboard.type("023026");
+  await page.click("#f_pdx");
+  assert.match((await waitBadge(page, "#l1_dt", (x) => x.state === "error")).rules, /date\./);
+  for (const sel of ["#f_tob", "#f_cc1", "#f_icdind", "#l1_rev"]) assert.equal(await badgeOf(page, sel), null, sel);
+  await page.goto(server.origin + "/material.html");
+  await page.waitForSelector("medcode-overlay");
+  await page.click("#load");
+  assert.match((await waitBadge(page, '[data-line="0"][data-col="from"]', (x) => x.state === "error")).rules, /date\./);
+  await page.close();
+});
+
+test("insert that fits: maxlength 7 takes the undotted form; maxlength 5 takes nothing and says why", async () => {
+  const page = await openReal("/dde.html");
+  await page.click("#f_dx1");
+  await page.keyboard.type("S52.501");
+  await pick(page, "S52.501A");
+  assert.equal(await page.$eval("#f_dx1", (e) => e.value), "S52501A");
+  await page.click("#f_adx");
+  await page.keyboard.type("S52.5");
+  const list = await suggestions(page);
+  const long = list.find((c) => c.replace(".", "").length > 5);
+  await pick(page, long);
+  assert.equal(await page.$eval("#f_adx", (e) => e.value), "S52.5");
+  assert.match(await noteText(page), /not inserted.*5 characters/);
+  await page.click("#f_dx3");
+  await page.keyboard.type("S52.501");
+  await pick(page, "S52.501A");
+  assert.equal(await page.$eval("#f_dx3", (e) => e.value), "S52501A");
+  await page.click("#f_dx4");
+  await page.keyboard.type("S52.501");
+  await pick(page, "S52.501A");
+  assert.match(await noteText(page), /changed S52\.501A to S52501/);
+  assert.ok(!/^S52\.?501A$/.test(await page.$eval("#f_dx4", (e) => e.value)));
+  await page.close();
+});
+
+test("beside the page's autocomplete: no overlap, arrows and Esc reach the page, aria-expanded stays live", async () => {
+  const page = await openReal("/visitnote.html");
+  await page.click("#diagnosisSearch");
+  await page.keyboard.type("diabetes");
+  await suggestions(page);
+  await page.waitForSelector("#diagnosisList:not([hidden]) li");
+  await page.waitForFunction(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])")?.dataset.beside === "page-list", { timeout: 5000 });
+  assert.ok(rectsApart(await rectOf(page, "medcode-overlay >>> .listbox:not([hidden])"), await rectOf(page, "#diagnosisList")));
+  await page.keyboard.press("ArrowDown");
+  assert.equal((await page.$$("#diagnosisList li.active")).length, 1);
+  await page.keyboard.press("Escape");
+  assert.ok(await page.evaluate(() => window.__escSeen));
+  assert.equal(await listOpen(page), false);
+  await page.click("#downshift-1-input");
+  await page.keyboard.type("hyper");
+  await suggestions(page);
+  await page.waitForFunction(() => document.getElementById("downshift-1-input").getAttribute("aria-expanded") === "true");
+  await page.waitForFunction(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])")?.dataset.beside === "page-list", { timeout: 5000 });
+  assert.ok(rectsApart(await rectOf(page, "medcode-overlay >>> .listbox:not([hidden])"), await rectOf(page, "#downshift-1-menu")));
+  await page.keyboard.press("Escape");
+  assert.ok(await page.evaluate(() => window.__cbEsc));
+  assert.equal(await page.$eval("#downshift-1-input", (e) => e.getAttribute("aria-expanded")), "false");
+  await page.close();
+});
+
+test("values the page fills in by script are checked without typing", async () => {
+  const page = await openReal("/material.html");
+  assert.match((await waitBadge(page, "#mat-input-1", (x) => x.state === "error")).rules, /dx\.not_billable/);
+  await page.click("#load");
+  assert.match((await waitBadge(page, "#mat-input-2", (x) => x.state === "error")).rules, /dx\.not_billable/);
+  await page.close();
+});
+
+test("a readable list: titles wrap in full, codes are never cut", async () => {
+  const page = await openReal("/ehr.html");
+  await page.click("#dx1");
+  await page.keyboard.type("systolic heart failure");
+  await suggestions(page);
+  const bad = await page.$eval("medcode-overlay >>> .listbox:not([hidden])", (lb) => Array.from(lb.querySelectorAll("li.opt")).filter((li) => {
+    const c = li.querySelector(".code"), t = li.querySelector(".title");
+    return c.scrollWidth > c.clientWidth + 1 || t.scrollWidth > t.clientWidth + 1 || lb.getBoundingClientRect().right > document.documentElement.clientWidth;
+  }).map((li) => li.dataset.code));
+  assert.deepEqual(bad, []);
+  await page.close();
+});
+
+test("page-text lookup: <textarea>, <input>, a double-click that stops at the dot, a rich-text editor", async () => {
+  const page = await openReal("/lookup.html");
+  const ta = await rectOf(page, "#ta");
+  await page.mouse.click(ta.left + 14, ta.top + 14, { count: 2 });
+  await waitCard(page, "E11.65");
+  await page.keyboard.press("Escape");
+  const inp = await rectOf(page, "#free-in");
+  await page.mouse.click(inp.left + 12, (inp.top + inp.bottom) / 2, { count: 2 });
+  await waitCard(page, "I10");
+  await page.keyboard.press("Escape");
+  const p = await rectOf(page, "#p-code");
+  await page.mouse.click(p.left + 8, (p.top + p.bottom) / 2, { count: 2 }); // Firefox selects "E11" of "E11.65"
+  await waitCard(page, "E11.65");
+  await page.keyboard.press("Escape");
+  const b = await rectOf(page, "#rte b");
+  await page.mouse.click((b.left + b.right) / 2, (b.top + b.bottom) / 2, { count: 2 });
+  await page.mouse.move((b.left + b.right) / 2 + 3, (b.top + b.bottom) / 2 + 1);
+  await sleep(900);
+  await waitCard(page, "E11.65");
+  assert.equal(await cardCode(page), "E11.65");
+  await page.close();
+});
+
+test("no page error on the real-world pages", () => {
+  assert.deepEqual(pageErrors, []);
+});
+
 test("no request left 127.0.0.1", () => {
   assert.deepEqual(server.foreign, []);
 });

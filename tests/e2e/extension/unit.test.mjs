@@ -4,13 +4,16 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
 import { existsSync, readFileSync } from "node:fs";
+import { checkVocabulary, checkVocabularyFile } from "../../../extension/data/check-vocabulary.mjs";
 import { join } from "node:path";
 import { ROOT } from "./harness.mjs";
 
 const src = join(ROOT, "extension/src");
 const entry = `
 export { looksLikeCode, formatCode, codeAt, codesInNote } from "./shared/codes";
-export { normalize, kindFromText } from "./content/detect";
+export { normalize, kindFromText, decide, roleFor, judgeText } from "./content/detect";
+export { fitCode, sameCode } from "./content/insert";
+export { codeInSelection } from "./content/textlookup";
 export { isoDate } from "./content/claim";
 export { handle } from "./background/service";
 export { originPattern, siteKey } from "./shared/settings";
@@ -52,6 +55,59 @@ test("field text rules: CMS-1500 item numbers and labels", () => {
   assert.equal(k("dxCode"), "dx");
   assert.equal(k("Patient's preferred name"), null);
   assert.equal(k("Visit notes"), null);
+});
+
+test("field vocabulary: the reviewed data file passes its build-time check, and the check catches mistakes", () => {
+  checkVocabularyFile(join(ROOT, "extension/data/field-vocabulary.json"));
+  const v = JSON.parse(readFileSync(join(ROOT, "extension/data/field-vocabulary.json"), "utf8"));
+  assert.throws(() => checkVocabulary({ ...v, kinds: [...v.kinds, { kind: "dx", phrases: ["x"] }] }), /listed twice/);
+  assert.throws(() => checkVocabulary({ ...v, kinds: [{ kind: "diagnosis", phrases: ["dx"] }] }), /unknown kind/);
+  assert.throws(() => checkVocabulary({ ...v, kinds: [{ kind: "dx", phrases: ["DIAG CD"] }] }), /not normalized/);
+  assert.throws(() => checkVocabulary({ ...v, kinds: [{ kind: "dx", phrases: ["dx"] }, { kind: "proc", phrases: ["dx"] }] }), /under both/);
+  assert.throws(() => checkVocabulary({ ...v, kinds: [{ kind: "dx", phrases: ["dx"], patterns: ["21 [a-"] }] }), /pattern/);
+});
+
+// tests/golden/fields/labels.tsv: one line per real-world label or label/context combination
+const golden = readFileSync(join(ROOT, "tests/golden/fields/labels.tsv"), "utf8").split("\n")
+  .map((l, i) => [l, i + 1]).filter(([l]) => l.trim() && !l.startsWith("#"));
+for (const [line, no] of golden) {
+  const [label = "", name = "", beside = "", header = "", row = "", sections = "", kind = "", end = ""] = line.split("\t");
+  test(`field golden line ${no}: ${JSON.stringify({ label, name, beside, header, sections })} -> ${kind}${end ? ` (${end})` : ""}`, () => {
+    const n = m.normalize;
+    const d = m.decide({ label: n(label), name: n(name), beside: n(beside), header: n(header), headerRow: n(row),
+      sections: sections ? sections.split(" | ").map(n) : [] });
+    assert.equal(d.kind ?? "-", kind);
+    if (end) {
+      const role = m.roleFor(d.kind, d.text, true, d.end);
+      assert.deepEqual(role, { k: "line", part: end });
+    }
+  });
+}
+
+test("insert that fits the field: dotted, else undotted, else nothing (never a cut code)", () => {
+  const lim = (o) => ({ maxLength: -1, pattern: null, numericOnly: false, upper: false, ...o });
+  assert.deepEqual(m.fitCode("S52.501A", "dotted", lim({}), "", 0, 0), { ok: true, text: "S52.501A", value: "S52.501A" });
+  assert.equal(m.fitCode("S52.501A", "dotted", lim({ maxLength: 7 }), "s52", 0, 3).text, "S52501A");
+  const no = m.fitCode("S52.501A", "dotted", lim({ maxLength: 6 }), "", 0, 0);
+  assert.equal(no.ok, false);
+  assert.match(no.reason, /6 characters/);
+  assert.equal(m.fitCode("E11.9", "dotted", lim({ pattern: "[A-Z][0-9]{2}[A-Z0-9]{0,4}" }), "", 0, 0).text, "E119");
+  assert.equal(m.fitCode("E11.9", "undotted", lim({ pattern: "[A-Z][0-9]{2}\\.[A-Z0-9]{1,4}" }), "", 0, 0).text, "E11.9");
+  assert.match(m.fitCode("E11.9", "dotted", lim({ numericOnly: true }), "", 0, 0).reason, /numbers only/);
+  // the rest of a multi-code field counts against maxlength
+  assert.equal(m.fitCode("I10", "dotted", lim({ maxLength: 10 }), "E11.9, chf", 7, 10).text, "I10");
+  assert.equal(m.fitCode("I50.9", "dotted", lim({ maxLength: 11 }), "E11.9, chf", 7, 10).text, "I509");
+  assert.ok(m.sameCode("s52501a", "S52.501A"));
+  assert.ok(!m.sameCode("S52.501", "S52.501A"));
+});
+
+test("page-text selection: extended to the whole code, one word only", () => {
+  const t = "Assessment: E11.65 and S52.501A noted.";
+  assert.equal(m.codeInSelection(t, t.indexOf("E11"), t.indexOf("E11") + 3), "E11.65"); // Firefox stops at the dot
+  assert.equal(m.codeInSelection(t, t.indexOf("501A"), t.indexOf("501A") + 4), "S52.501A");
+  assert.equal(m.codeInSelection(t, t.indexOf("E11"), t.indexOf("noted")), null);
+  assert.equal(m.codeInSelection(t, 0, 10), null);
+  assert.equal(m.codeInSelection("x E11 y", 2, 5), "E11");
 });
 
 test("form dates become ISO dates for the claim", () => {
