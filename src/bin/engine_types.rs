@@ -5,8 +5,8 @@ fn main() {
     let text = medcode::typescript::declarations();
     if std::env::args().any(|a| a == "--write") {
         let path = std::path::Path::new(medcode::typescript::PATH);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            if let Err(e) = std::fs::write(&path, &text) {
+        if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            if let Err(e) = std::fs::write(path, &text) {
                 eprintln!("engine-types: cannot write {}: {e}", path.display());
                 std::process::exit(1);
             }
