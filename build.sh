@@ -110,6 +110,8 @@ fetch_data() {
 build_native() {
   log "building the native medcode binary"
   cargo build --release -q
+  # The engine's TypeScript API, generated from the Rust types (src/typescript.rs).
+  target/release/engine-types --write
 }
 
 build_index() {

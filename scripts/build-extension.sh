@@ -14,6 +14,16 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 [ -f "$BUILD/wasm/medcode.js" ] && [ -f "$BUILD/wasm/medcode_bg.wasm" ] || { echo "build-extension: no wasm in $BUILD/wasm (run ./build.sh)" >&2; exit 1; }
 [ -f "$DIST/medcode.idx" ] || { echo "build-extension: no $DIST/medcode.idx (run ./build.sh)" >&2; exit 1; }
 
+# Type-check, bundle and lint only when an input changed (CI=true: always).
+. scripts/stamp.sh
+outputs=("$DIST/extension/manifest.json" "$DIST/medcode-chrome.zip" "$DIST/medcode-firefox.zip")
+inputs=(extension types "$BUILD/wasm" "$DIST/medcode.idx" "$DIST/ncci.idx" Cargo.toml package-lock.json scripts/build-extension.sh scripts/stamp.sh "${outputs[@]}")
+all_out=1; for f in "${outputs[@]}"; do [ -f "$f" ] || all_out=0; done
+if [ $all_out = 1 ] && stamp_fresh extension "${inputs[@]}"; then
+  log "extension: up to date"
+  exit 0
+fi
+
 log "extension: type-check"
 node_modules/.bin/tsc -p extension/tsconfig.json
 
@@ -44,3 +54,5 @@ node -e '
 ' "$lint_json"
 printf '  %-28s %6s KB\n' "dist/medcode-chrome.zip" "$(( $(stat -c %s "$DIST/medcode-chrome.zip") / 1024 ))" >&2
 printf '  %-28s %6s KB\n' "dist/medcode-firefox.zip" "$(( $(stat -c %s "$DIST/medcode-firefox.zip") / 1024 ))" >&2
+stamp_fresh extension "${inputs[@]}" || true  # hash again: the outputs are inputs too
+stamp_write extension

@@ -9,9 +9,16 @@ export ROOT BUILD=${BUILD:-$ROOT/build} DIST=${DIST:-$ROOT/dist}
 cd "$ROOT"
 [ -f "$DIST/medcode.html" ] && [ -f "$DIST/www/index.html" ] || bash scripts/build-www.sh
 
-echo "www: type check" >&2
-node_modules/.bin/tsc -p www/tsconfig.json
-node_modules/.bin/tsc -p www/tsconfig.sw.json
+# The type check runs only when its inputs changed (CI=true: always).
+. scripts/stamp.sh
+if stamp_fresh www-typecheck www/src www/tsconfig.json www/tsconfig.sw.json types package-lock.json; then
+  echo "www: type check up to date" >&2
+else
+  echo "www: type check" >&2
+  node_modules/.bin/tsc -p www/tsconfig.json
+  node_modules/.bin/tsc -p www/tsconfig.sw.json
+  stamp_write www-typecheck
+fi
 
 echo "www: e2e (Chromium, Firefox)" >&2
 # One file at a time: each starts its own browser, and the machine has 2 cores.

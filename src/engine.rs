@@ -35,6 +35,7 @@ impl std::error::Error for LookupError {}
 
 /// Data versions and counts, for `medcode info` and the UI's about box.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Info {
     pub format_version: u32,
     pub icd10cm_release: String,

@@ -18,6 +18,9 @@ pub mod ingest;
 #[cfg(feature = "wasm")]
 mod bindings;
 
+#[cfg(feature = "typescript")]
+pub mod typescript;
+
 pub use engine::{Engine, Info, LookupError};
 pub use model::{CodeRecord, SearchHit, System};
 pub use search::SearchOptions;

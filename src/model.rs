@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A code system medcode knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum System {
     Icd10cm,
     Hcpcs,
@@ -36,6 +37,7 @@ impl System {
 /// Where a node sits in its system's hierarchy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum NodeKind {
     Chapter,
     Section,
@@ -54,6 +56,8 @@ impl NodeKind {
             _ => NodeKind::Code,
         }
     }
+    /// Only the index builder writes kinds.
+    #[cfg(feature = "ingest")]
     pub(crate) fn to_u8(self) -> u8 {
         match self {
             NodeKind::Chapter => 0,
@@ -67,6 +71,7 @@ impl NodeKind {
 /// The instructional notes of the ICD-10-CM tabular, plus inclusion terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum NoteKind {
     InclusionTerm,
     Includes,
@@ -94,6 +99,8 @@ impl NoteKind {
     pub(crate) fn from_u8(v: u8) -> NoteKind {
         *Self::ALL.get(v as usize).unwrap_or(&NoteKind::Note)
     }
+    /// Only the index builder writes kinds.
+    #[cfg(feature = "ingest")]
     pub(crate) fn to_u8(self) -> u8 {
         Self::ALL.iter().position(|k| *k == self).unwrap_or(8) as u8
     }
@@ -175,16 +182,19 @@ pub mod mce {
 /// One span of dates on which a code is valid (both ends inclusive).
 /// `until == None` means valid through the end of the bundled data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ValiditySpan {
     pub from: String,
     pub until: Option<String>,
     /// MCE flags in force on this span (ICD-10-CM only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub edits: Vec<&'static str>,
 }
 
 /// A node on the way from the chapter down to a code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PathEntry {
     pub code: String,
     pub kind: NodeKind,
@@ -193,6 +203,7 @@ pub struct PathEntry {
 
 /// An instructional note, with the code that carries it (itself or an ancestor).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Note {
     pub kind: NoteKind,
     pub text: String,
@@ -201,6 +212,7 @@ pub struct Note {
 
 /// One 7th-character choice for a code that requires one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SeventhCharacter {
     pub character: String,
     pub meaning: String,
@@ -210,6 +222,7 @@ pub struct SeventhCharacter {
 
 /// A child code, for drilling down from a header.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ChildEntry {
     pub code: String,
     pub title: Option<String>,
@@ -218,6 +231,7 @@ pub struct ChildEntry {
 
 /// Everything medcode knows about one code.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct CodeRecord {
     pub code: String,
     pub system: System,
@@ -226,6 +240,7 @@ pub struct CodeRecord {
     pub title: Option<String>,
     /// Why `title` is missing, in words a user can act on.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub title_missing_reason: Option<String>,
     /// A leaf in the bundled release: a code that may be reported.
     pub billable: bool,
@@ -234,14 +249,20 @@ pub struct CodeRecord {
     pub path: Vec<PathEntry>,
     pub notes: Vec<Note>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        ts(as = "Option<Vec<SeventhCharacter>>", optional)
+    )]
     pub seventh_characters: Vec<SeventhCharacter>,
     pub validity: Vec<ValiditySpan>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<ChildEntry>>", optional))]
     pub children: Vec<ChildEntry>,
 }
 
 /// One search hit.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SearchHit {
     pub code: String,
     pub title: String,
@@ -249,6 +270,7 @@ pub struct SearchHit {
     pub billable: bool,
     /// Query words that matched, lower case, for highlighting.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub matched: Vec<String>,
     pub score: f32,
 }

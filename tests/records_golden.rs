@@ -8,6 +8,8 @@ mod common;
 
 const CODES: &[&str] = &[
     "E11.9", "S52.501A", "T45.0X1A", "H40.40X2", "W19.XXXA", "G35", "I42.00", "J1100", "E11",
+    // Regression: its "code also" note began with a stray ", if applicable, …".
+    "QA0",
 ];
 
 #[test]

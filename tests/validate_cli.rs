@@ -8,9 +8,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn index() -> PathBuf {
-    let p = std::env::var_os("MEDCODE_INDEX")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::root().join("dist/medcode.idx"));
+    let p = common::index_path();
     assert!(
         p.is_file(),
         "{} is missing: run ./build.sh first",

@@ -8,39 +8,13 @@ mod common;
 
 use common::gen::{claim, options, text, today};
 use medcode::validate::{
-    rules, validate_claim_with, validate_field, Claim, FieldContext, FieldKind, NcciTable,
+    rules, validate_claim_with, validate_field, Claim, FieldContext, FieldKind,
     ValidationOptions,
 };
-use medcode::Engine;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
-// The engine keeps search scratch space in a RefCell, so one per test thread.
-thread_local! {
-    static ENGINE: &'static Engine = Box::leak(Box::new(common::engine()));
-}
-
-fn engine() -> &'static Engine {
-    ENGINE.with(|e| *e)
-}
-
-fn ncci() -> &'static NcciTable {
-    static N: OnceLock<NcciTable> = OnceLock::new();
-    N.get_or_init(|| {
-        let path = std::env::var_os("MEDCODE_INDEX")
-            .map(|p| PathBuf::from(p).with_file_name("ncci.idx"))
-            .unwrap_or_else(|| common::root().join("dist/ncci.idx"));
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read the NCCI file {} ({e}): run ./build.sh first",
-                path.display()
-            )
-        });
-        NcciTable::from_bytes(&bytes).expect("the built NCCI file loads")
-    })
-}
+use common::{ncci, thread_engine as engine};
 
 fn cases(default: u32) -> ProptestConfig {
     // Debug builds are ~20x slower: fewer cases there, all of them in --release.

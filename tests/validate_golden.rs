@@ -14,7 +14,7 @@
 
 mod common;
 
-use medcode::validate::{dates, rules, validate_claim_with, Claim, NcciTable, ValidationOptions};
+use medcode::validate::{dates, rules, validate_claim_with, Claim, ValidationOptions};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -53,28 +53,10 @@ fn some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>
     Option::<String>::deserialize(d).map(Some)
 }
 
-/// The NCCI file beside the index (MEDCODE_NCCI, else next to MEDCODE_INDEX, else dist/ncci.idx).
-fn ncci() -> NcciTable {
-    let path = std::env::var_os("MEDCODE_NCCI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::env::var_os("MEDCODE_INDEX")
-                .map(|p| PathBuf::from(p).with_file_name("ncci.idx"))
-                .unwrap_or_else(|| common::root().join("dist/ncci.idx"))
-        });
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read the NCCI file {} ({e}): run ./build.sh first",
-            path.display()
-        )
-    });
-    NcciTable::from_bytes(&bytes).expect("the built NCCI file loads")
-}
-
 #[test]
 fn golden_claims() {
     let engine = common::engine();
-    let ncci = ncci();
+    let ncci = common::ncci();
     let dir = common::root().join("tests/golden/claims");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/golden/claims exists")
@@ -104,7 +86,7 @@ fn golden_claims() {
                 .unwrap_or_else(|e| panic!("{name}: options: {e}")),
             None => ValidationOptions::default(),
         };
-        let report = validate_claim_with(&engine, &claim, today, &opts, case.ncci.then_some(&ncci));
+        let report = validate_claim_with(&engine, &claim, today, &opts, case.ncci.then_some(ncci));
 
         let mut got: Vec<(String, String, String)> = report
             .issues

@@ -148,7 +148,7 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
                     (b"desc", b"chapter" | b"section" | b"diag") => node.title = Some(text),
                     (b"note", _) => {
                         if let Some(k) = note_kind {
-                            node.notes.push((k, text));
+                            node.notes.push((k, without_heading_comma(text)));
                         }
                     }
                     (b"extension", _) => {
@@ -171,6 +171,18 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
         ));
     }
     Ok(version)
+}
+
+/// The tabular prints some notes as the continuation of their heading
+/// ("Code also, if applicable, any associated conditions, such as:"), and
+/// the XML keeps the joining comma: `<codeAlso><note>, if applicable, …`.
+/// The heading is the note's kind, so the note starts after the comma (any
+/// kind; today codeAlso and codeFirst have them).
+fn without_heading_comma(text: String) -> String {
+    match text.strip_prefix(',') {
+        Some(rest) => rest.trim_start().to_string(),
+        None => text,
+    }
 }
 
 /// Sets the node's kind and billable flag once its element closes, and
@@ -222,4 +234,47 @@ fn seventh_allowed(code: &str, c: char) -> bool {
         return c == 'A';
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the "code also" note of QA0 showed a stray leading
+    /// ", if applicable, any associated conditions" (CDC XML, April 2026).
+    #[test]
+    fn code_also_note_has_no_stray_leading_comma() {
+        let xml = br#"<ICD10CM.tabular><chapter><name>22</name><desc>Codes for special purposes</desc>
+<section id="QA0"><desc>Genetic disorders, not elsewhere classified (QA0)</desc>
+<diag><name>QA0</name><desc>Neurodevelopmental disorders related to specific genetic pathogenic variants</desc>
+<codeFirst><note>, for adverse effects, the nature of the adverse effect, such as:</note></codeFirst>
+<codeAlso><note>, if applicable, any associated conditions, such as:</note>
+<note>autism spectrum disorder (F84.0)</note></codeAlso>
+<diag><name>QA0.0</name><desc>Neurodevelopmental disorder related to a variant</desc></diag>
+</diag></section></chapter></ICD10CM.tabular>"#;
+        let mut b = IndexBuilder::new();
+        read_tabular(xml, &mut b).unwrap();
+        // The category, not its section (id "QA0" too).
+        let qa0 = b
+            .nodes()
+            .iter()
+            .find(|n| n.code == "QA0" && n.kind == NodeKind::Category)
+            .unwrap();
+        let notes: Vec<(NoteKind, &str)> =
+            qa0.notes.iter().map(|(k, t)| (*k, t.as_str())).collect();
+        assert_eq!(
+            notes,
+            [
+                (
+                    NoteKind::CodeFirst,
+                    "for adverse effects, the nature of the adverse effect, such as:"
+                ),
+                (
+                    NoteKind::CodeAlso,
+                    "if applicable, any associated conditions, such as:"
+                ),
+                (NoteKind::CodeAlso, "autism spectrum disorder (F84.0)"),
+            ]
+        );
+    }
 }

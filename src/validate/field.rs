@@ -15,6 +15,7 @@ use std::str::FromStr;
 /// The kinds of field `validate_field` knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum FieldKind {
     Npi,
     TaxId,
@@ -83,21 +84,30 @@ impl FromStr for FieldKind {
 /// forms people type (YYYY-MM-DD, MM/DD/YYYY, MMDDYYYY, MMDDYY).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct FieldContext {
     /// Path to name in issues (default: the kind, e.g. `npi`).
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub field: Option<String>,
     /// For dx and proc: judge validity on this date.
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub date_of_service: Option<String>,
     /// For dates: what "future" means; also the century of MMDDYY.
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub today: Option<String>,
     /// For dx: MCE age and sex edits.
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub birth_date: Option<String>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub sex: Option<String>,
     /// For dx: 0 = first-listed (A).
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub position: Option<usize>,
     /// For pointers: how many diagnoses item 21 lists.
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub diagnosis_count: Option<usize>,
     /// For tax_id: `EIN` or `SSN`.
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub tax_id_type: Option<String>,
 }
 

@@ -64,6 +64,7 @@ use std::borrow::Cow;
 
 /// One finding, tied to the field it is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Issue {
     /// Stable rule id, e.g. `dx.not_billable` (see [`rules`]).
     pub rule: Cow<'static, str>,
@@ -74,11 +75,13 @@ pub struct Issue {
     pub message: String,
     /// Present only when one fix is clearly right.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub suggestion: Option<String>,
 }
 
 /// A rule that did not run, and why (so a clean report never overstates).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Skipped {
     pub rule: Cow<'static, str>,
     pub reason: Cow<'static, str>,
@@ -86,11 +89,13 @@ pub struct Skipped {
 
 /// The result of validating a claim.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Report {
     /// False when any issue is an error.
     pub valid: bool,
     pub issues: Vec<Issue>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<Skipped>>", optional))]
     pub skipped: Vec<Skipped>,
 }
 
@@ -155,18 +160,32 @@ impl Report {
 
 /// What JSON and JS pass: any field may be left out, and `profile` picks
 /// the starting point (`{"profile": "medicare", "max_modifiers": 4}`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "ValidationOptions")
+)]
+pub struct ValidationOptionsInput {
+    #[cfg_attr(
+        feature = "typescript",
+        ts(optional, type = "\"cms1500\" | \"medicare\"")
+    )]
+    pub profile: Option<String>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub max_pointers_per_line: Option<usize>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub max_diagnoses: Option<usize>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub max_modifiers: Option<usize>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub max_service_lines: Option<usize>,
+}
+
 impl<'de> Deserialize<'de> for ValidationOptions {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize, Default)]
-        #[serde(default)]
-        struct Input {
-            profile: Option<String>,
-            max_pointers_per_line: Option<usize>,
-            max_diagnoses: Option<usize>,
-            max_modifiers: Option<usize>,
-            max_service_lines: Option<usize>,
-        }
-        let i = Option::<Input>::deserialize(d)?.unwrap_or_default();
+        let i = Option::<ValidationOptionsInput>::deserialize(d)?.unwrap_or_default();
         let mut o = match i.profile.as_deref() {
             None => ValidationOptions::default(),
             Some(p) => ValidationOptions::profile(p).ok_or_else(|| {

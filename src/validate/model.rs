@@ -15,6 +15,11 @@ use std::fmt;
 /// A scalar as it arrived. Text is kept as typed; numbers keep their
 /// decimal text; anything else is remembered only by kind.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(type = "string | number | boolean | null")
+)]
 pub enum Value {
     Text(String),
     Number(String),
@@ -176,50 +181,75 @@ fn object_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<V
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, remote = "Self")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Patient {
     /// `M` or `F` (also `male`/`female`); anything else skips the sex check.
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub sex: Option<Value>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub birth_date: Option<Value>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub zip: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, remote = "Self")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Provider {
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub npi: Option<Value>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub tax_id: Option<Value>,
     /// `EIN` or `SSN`.
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub tax_id_type: Option<Value>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub zip: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, remote = "Self")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ServiceLine {
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub from: Option<Value>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub to: Option<Value>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub place_of_service: Option<Value>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub code: Option<Value>,
     #[serde(deserialize_with = "value_list")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<Value>>", optional))]
     pub modifiers: Vec<Value>,
     #[serde(deserialize_with = "value_list")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<Value>>", optional))]
     pub diagnosis_pointers: Vec<Value>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub units: Option<Value>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub charge: Option<Value>,
 }
 
 /// A professional claim (CMS-1500 / 837P), as far as validation reads it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, remote = "Self")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Claim {
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub patient: Option<Patient>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub billing_provider: Option<Provider>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub rendering_provider: Option<Provider>,
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub referring_provider: Option<Provider>,
     /// Item 21, A–L in order.
     #[serde(deserialize_with = "value_list")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<Value>>", optional))]
     pub diagnoses: Vec<Value>,
     #[serde(deserialize_with = "object_list")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<ServiceLine>>", optional))]
     pub service_lines: Vec<ServiceLine>,
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// stands. `warning`: worth a look, but it can be right.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum Severity {
     Error,
     Warning,

@@ -4,25 +4,61 @@
 pub mod gen;
 
 use medcode::index::IndexData;
+use medcode::validate::NcciTable;
 use medcode::Engine;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Path of the full index built by ./build.sh (MEDCODE_INDEX or dist/medcode.idx).
+pub fn index_path() -> PathBuf {
+    std::env::var_os("MEDCODE_INDEX")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("dist/medcode.idx"))
+}
+
 /// The full index built by ./build.sh (MEDCODE_INDEX or dist/medcode.idx).
 pub fn engine() -> Engine {
-    let path = std::env::var_os("MEDCODE_INDEX")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("dist/medcode.idx"));
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+    Engine::from_bytes(&read_built(&index_path(), "the index")).expect("the built index loads")
+}
+
+/// A file ./build.sh makes; a clear panic when it is missing.
+fn read_built(path: &std::path::Path, what: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| {
         panic!(
-            "cannot read the index {} ({e}): run ./build.sh first",
+            "cannot read {what} {} ({e}): run ./build.sh first",
             path.display()
         )
-    });
-    Engine::from_bytes(&bytes).expect("the built index loads")
+    })
+}
+
+/// The full index, one per test thread (the engine keeps search scratch
+/// space in a RefCell).
+pub fn thread_engine() -> &'static Engine {
+    thread_local! {
+        static ENGINE: &'static Engine = Box::leak(Box::new(engine()));
+    }
+    ENGINE.with(|e| *e)
+}
+
+/// The NCCI file built beside the index (MEDCODE_NCCI, else next to
+/// MEDCODE_INDEX, else dist/ncci.idx).
+pub fn ncci_path() -> PathBuf {
+    std::env::var_os("MEDCODE_NCCI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| index_path().with_file_name("ncci.idx"))
+}
+
+/// The built NCCI table, loaded once per test binary.
+pub fn ncci() -> &'static NcciTable {
+    static N: OnceLock<NcciTable> = OnceLock::new();
+    N.get_or_init(|| {
+        NcciTable::from_bytes(&read_built(&ncci_path(), "the NCCI file"))
+            .expect("the built NCCI file loads")
+    })
 }
 
 /// An index built from the real slices in tests/fixtures (no build needed).

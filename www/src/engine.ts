@@ -1,98 +1,14 @@
 // The engine as the page sees it: the shapes src/bindings.rs returns, and
 // the byte plumbing both page forms share (gunzip, base64, timings).
+// The types are generated from the Rust types (types/engine-api.d.ts).
 
-export type System = 'icd10cm' | 'hcpcs';
-export type NodeKind = 'chapter' | 'section' | 'category' | 'code';
-export type NoteKind =
-  | 'inclusion_term' | 'includes' | 'excludes1' | 'excludes2' | 'code_first'
-  | 'use_additional_code' | 'code_also' | 'seventh_character_note' | 'note';
+import type { Engine } from '../../types/engine-api';
 
-export interface PathEntry { code: string; kind: NodeKind; title: string }
-export interface Note { kind: NoteKind; text: string; from: string }
-export interface SeventhCharacter { character: string; meaning: string; code: string }
-export interface ValiditySpan { from: string; until: string | null; edits?: string[] }
-export interface ChildEntry { code: string; title: string | null; billable: boolean }
-
-export interface CodeRecord {
-  code: string;
-  system: System;
-  kind: NodeKind;
-  title: string | null;
-  title_missing_reason?: string;
-  billable: boolean;
-  in_release: boolean;
-  path: PathEntry[];
-  notes: Note[];
-  seventh_characters?: SeventhCharacter[];
-  validity: ValiditySpan[];
-  children?: ChildEntry[];
-}
-
-export interface SearchHit {
-  code: string;
-  title: string;
-  system: System;
-  billable: boolean;
-  matched: string[];
-  score: number;
-}
-
-export interface Info {
-  format_version: number;
-  icd10cm_release: string;
-  icd10cm_effective: string;
-  icd10cm_billable: number;
-  hcpcs_release: string;
-  hcpcs_quarter: string;
-  hcpcs_active: number;
-  [key: string]: unknown;
-}
-
-export interface Issue {
-  rule: string;
-  severity: 'error' | 'warning';
-  field: string;
-  message: string;
-  suggestion?: string;
-}
-
-export interface Report { valid: boolean; issues: Issue[] }
-
-export interface ServiceLine {
-  from?: string;
-  to?: string;
-  place_of_service?: string;
-  code?: string;
-  modifiers?: string[];
-  diagnosis_pointers?: string[];
-  units?: number | string;
-  charge?: string;
-}
-
-export interface Claim {
-  patient?: { sex?: string; birth_date?: string; zip?: string };
-  billing_provider?: { npi?: string; tax_id?: string; tax_id_type?: string; zip?: string };
-  rendering_provider?: { npi?: string };
-  referring_provider?: { npi?: string };
-  diagnoses?: string[];
-  service_lines?: ServiceLine[];
-}
-
-/** What the page needs from a MedcodeEngine. */
-export interface Engine {
-  info(): Info;
-  lookup(code: string): CodeRecord[];
-  search(query: string, system?: string, limit?: number): SearchHit[];
-  validateClaim: (claim: Claim, today?: string, options?: ValidationOptions) => Report;
-  validateField: (kind: string, value: string, context?: unknown) => Issue[];
-  /** Enables the ncci.ptp rule with the bytes of ncci.idx. */
-  attachNcci: (bytes: Uint8Array) => void;
-}
-
-/** Payer limits: `profile` "cms1500" (the form: 4 pointers a line) or "medicare" (1). */
-export interface ValidationOptions {
-  profile?: 'cms1500' | 'medicare';
-}
+export type {
+  ChildEntry, Claim, CodeRecord, Engine, FieldContext, FieldKind, Info, Issue, NodeKind, Note,
+  NoteKind, PathEntry, Report, SearchHit, ServiceLine, SeventhCharacter, System, SystemFilter,
+  ValidationOptions, ValiditySpan,
+} from '../../types/engine-api';
 
 /** Attaches the NCCI table when the page has one; says whether it did. */
 export function attachNcci(engine: Engine, bytes: Uint8Array | null): boolean {

@@ -3,7 +3,7 @@
 // through the options. The popup overlays the page, so typing never moves
 // the layout, and the status line below has a fixed height.
 
-import type { Engine, SearchHit } from './engine';
+import type { Engine, SearchHit, SystemFilter } from './engine';
 import { errorMessage } from './engine';
 import { h } from './dom';
 
@@ -87,7 +87,8 @@ export class SearchBox {
       return;
     }
     try {
-      this.hits = this.engine.search(query, this.o.system.value, LIMIT);
+      // The select's values are the engine's filters (icd10cm, hcpcs, all).
+      this.hits = this.engine.search(query, this.o.system.value as SystemFilter, LIMIT);
     } catch (e) {
       this.hits = [];
       this.render();
@@ -120,7 +121,7 @@ export class SearchBox {
             data: { index: String(i), code: hit.code, system: hit.system },
           },
           h('span', { class: 'option-code', text: hit.code }),
-          h('span', { class: 'option-title' }, highlight(hit.title, hit.matched)),
+          h('span', { class: 'option-title' }, highlight(hit.title, hit.matched ?? [])),
           h('span', { class: 'option-tags' },
             h('span', { class: `tag tag-${hit.system}`, text: SYSTEM_LABEL[hit.system] ?? hit.system }),
             hit.billable ? null : h('span', { class: 'tag tag-header', text: 'header' }),

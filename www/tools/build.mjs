@@ -63,13 +63,13 @@ for (const [name, file] of Object.entries(IN)) {
 
 // ---- up to date? ------------------------------------------------------------
 fs.mkdirSync(WORK, { recursive: true });
-const inputs = [...Object.values(IN), ...(fs.existsSync(NCCI) ? [NCCI] : []), ...listFiles(WWW)];
+const inputs = [...Object.values(IN), ...(fs.existsSync(NCCI) ? [NCCI] : []), ...listFiles(WWW), ...listFiles(path.join(ROOT, 'types'))];
 const stampHash = createHash('sha256');
 for (const f of inputs) stampHash.update(f).update(fs.readFileSync(f));
 const stamp = stampHash.digest('hex');
 const stampFile = path.join(WORK, 'stamp');
 if (
-  !process.argv.includes('--force') &&
+  !process.argv.includes('--force') && process.env.CI !== 'true' &&
   fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp &&
   fs.existsSync(path.join(OUT_SITE, 'index.html')) && fs.existsSync(OUT_SINGLE)
 ) {

@@ -1,0 +1,79 @@
+//! The TypeScript declarations of the engine's JS API (`types/engine-api.d.ts`),
+//! generated from the Rust types that cross the wasm boundary so the extension
+//! and the page type-check against what `src/bindings.rs` really returns.
+//! A new field on one of these types is a one-place change: the build
+//! regenerates the file (`target/release/engine-types`), and a test fails when
+//! the committed copy is stale.
+
+use crate::engine::Info;
+use crate::model::{
+    ChildEntry, CodeRecord, NodeKind, Note, NoteKind, PathEntry, SearchHit, SeventhCharacter,
+    System, ValiditySpan,
+};
+use crate::validate::{
+    Claim, FieldContext, FieldKind, Issue, Patient, Provider, Report, ServiceLine, Severity,
+    Skipped, Value,
+};
+use ts_rs::TS;
+
+/// Where the declarations live in the repository.
+pub const PATH: &str = "types/engine-api.d.ts";
+
+/// The methods of the wasm-bindgen class `MedcodeEngine` (src/bindings.rs),
+/// in terms of the generated types.
+const ENGINE: &str = "\
+/** What the wasm-bindgen class MedcodeEngine offers (src/bindings.rs). */
+export interface Engine {
+  info(): Info;
+  /** Every record for a typed code; throws when it is malformed or unknown. */
+  lookup(code: string): CodeRecord[];
+  /** Ranked results; `system` defaults to \"icd10cm\", `limit` to 10 (1-200). */
+  search(query: string, system?: SystemFilter, limit?: number): SearchHit[];
+  /** `today`: YYYY-MM-DD (default: the local date). */
+  validateClaim(claim: Claim, today?: string, options?: ValidationOptions): Report;
+  validateField(kind: FieldKind, value: string | number, context?: FieldContext): Issue[];
+  /** Enables the ncci.ptp rule with the bytes of ncci.idx. */
+  attachNcci(bytes: Uint8Array): void;
+}
+";
+
+/// The whole declaration file.
+pub fn declarations() -> String {
+    let decls = [
+        System::decl(),
+        NodeKind::decl(),
+        NoteKind::decl(),
+        PathEntry::decl(),
+        Note::decl(),
+        SeventhCharacter::decl(),
+        ValiditySpan::decl(),
+        ChildEntry::decl(),
+        CodeRecord::decl(),
+        SearchHit::decl(),
+        Info::decl(),
+        Severity::decl(),
+        Issue::decl(),
+        Skipped::decl(),
+        Report::decl(),
+        FieldKind::decl(),
+        FieldContext::decl(),
+        Value::decl(),
+        Patient::decl(),
+        Provider::decl(),
+        ServiceLine::decl(),
+        Claim::decl(),
+        crate::validate::ValidationOptionsInput::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by src/typescript.rs (target/release/engine-types);\n\
+         // do not edit: change the Rust type and rebuild.\n\n\
+         export type SystemFilter = System | \"all\";\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.push_str(ENGINE);
+    out
+}

@@ -1,0 +1,152 @@
+// Generated from the Rust types by src/typescript.rs (target/release/engine-types);
+// do not edit: change the Rust type and rebuild.
+
+export type SystemFilter = System | "all";
+
+export type System = "icd10cm" | "hcpcs";
+
+export type NodeKind = "chapter" | "section" | "category" | "code";
+
+export type NoteKind = "inclusion_term" | "includes" | "excludes1" | "excludes2" | "code_first" | "use_additional_code" | "code_also" | "seventh_character_note" | "note";
+
+export type PathEntry = { code: string, kind: NodeKind, title: string, };
+
+export type Note = { kind: NoteKind, text: string, from: string, };
+
+export type SeventhCharacter = { character: string, meaning: string, 
+/**
+ * The full code it makes, with placeholder X where needed (T45.0X1 + A = T45.0X1A).
+ */
+code: string, };
+
+export type ValiditySpan = { from: string, until: string | null, 
+/**
+ * MCE flags in force on this span (ICD-10-CM only).
+ */
+edits?: Array<string>, };
+
+export type ChildEntry = { code: string, title: string | null, billable: boolean, };
+
+export type CodeRecord = { code: string, system: System, kind: NodeKind, 
+/**
+ * `None` when the bundled tabular has no title for the code (say so; never invent one).
+ */
+title: string | null, 
+/**
+ * Why `title` is missing, in words a user can act on.
+ */
+title_missing_reason?: string, 
+/**
+ * A leaf in the bundled release: a code that may be reported.
+ */
+billable: boolean, 
+/**
+ * Present in the bundled tabular release.
+ */
+in_release: boolean, path: Array<PathEntry>, notes: Array<Note>, seventh_characters?: Array<SeventhCharacter>, validity: Array<ValiditySpan>, children?: Array<ChildEntry>, };
+
+export type SearchHit = { code: string, title: string, system: System, billable: boolean, 
+/**
+ * Query words that matched, lower case, for highlighting.
+ */
+matched?: Array<string>, score: number, };
+
+export type Info = { format_version: number, icd10cm_release: string, icd10cm_effective: string, icd10cm_validity_source: string, icd10cm_validity_through: string, icd10cm_billable: number, icd10cm_headers: number, icd10cm_outside_release: number, hcpcs_release: string, hcpcs_quarter: string, hcpcs_active: number, hcpcs_total: number, modifiers: number, search_terms: number, };
+
+export type Severity = "error" | "warning";
+
+export type Issue = { 
+/**
+ * Stable rule id, e.g. `dx.not_billable` (see [`rules`]).
+ */
+rule: string, severity: Severity, 
+/**
+ * Path of the field: `diagnoses[0]`, `service_lines[1].modifiers[0]`, …
+ */
+field: string, 
+/**
+ * Short, plain, says what to do.
+ */
+message: string, 
+/**
+ * Present only when one fix is clearly right.
+ */
+suggestion?: string, };
+
+export type Skipped = { rule: string, reason: string, };
+
+export type Report = { 
+/**
+ * False when any issue is an error.
+ */
+valid: boolean, issues: Array<Issue>, skipped?: Array<Skipped>, };
+
+export type FieldKind = "npi" | "tax_id" | "date" | "dx" | "proc" | "modifier" | "pos" | "units" | "charge" | "pointer" | "zip";
+
+export type FieldContext = { 
+/**
+ * Path to name in issues (default: the kind, e.g. `npi`).
+ */
+field?: string, 
+/**
+ * For dx and proc: judge validity on this date.
+ */
+date_of_service?: string, 
+/**
+ * For dates: what "future" means; also the century of MMDDYY.
+ */
+today?: string, 
+/**
+ * For dx: MCE age and sex edits.
+ */
+birth_date?: string, sex?: string, 
+/**
+ * For dx: 0 = first-listed (A).
+ */
+position?: number, 
+/**
+ * For pointers: how many diagnoses item 21 lists.
+ */
+diagnosis_count?: number, 
+/**
+ * For tax_id: `EIN` or `SSN`.
+ */
+tax_id_type?: string, };
+
+export type Value = string | number | boolean | null;
+
+export type Patient = { 
+/**
+ * `M` or `F` (also `male`/`female`); anything else skips the sex check.
+ */
+sex?: Value, birth_date?: Value, zip?: Value, };
+
+export type Provider = { npi?: Value, tax_id?: Value, 
+/**
+ * `EIN` or `SSN`.
+ */
+tax_id_type?: Value, zip?: Value, };
+
+export type ServiceLine = { from?: Value, to?: Value, place_of_service?: Value, code?: Value, modifiers?: Array<Value>, diagnosis_pointers?: Array<Value>, units?: Value, charge?: Value, };
+
+export type Claim = { patient?: Patient, billing_provider?: Provider, rendering_provider?: Provider, referring_provider?: Provider, 
+/**
+ * Item 21, A–L in order.
+ */
+diagnoses?: Array<Value>, service_lines?: Array<ServiceLine>, };
+
+export type ValidationOptions = { profile?: "cms1500" | "medicare", max_pointers_per_line?: number, max_diagnoses?: number, max_modifiers?: number, max_service_lines?: number, };
+
+/** What the wasm-bindgen class MedcodeEngine offers (src/bindings.rs). */
+export interface Engine {
+  info(): Info;
+  /** Every record for a typed code; throws when it is malformed or unknown. */
+  lookup(code: string): CodeRecord[];
+  /** Ranked results; `system` defaults to "icd10cm", `limit` to 10 (1-200). */
+  search(query: string, system?: SystemFilter, limit?: number): SearchHit[];
+  /** `today`: YYYY-MM-DD (default: the local date). */
+  validateClaim(claim: Claim, today?: string, options?: ValidationOptions): Report;
+  validateField(kind: FieldKind, value: string | number, context?: FieldContext): Issue[];
+  /** Enables the ncci.ptp rule with the bytes of ncci.idx. */
+  attachNcci(bytes: Uint8Array): void;
+}
