@@ -8,8 +8,7 @@ mod common;
 
 use common::gen::{claim, options, text, today};
 use medcode::validate::{
-    rules, validate_claim_with, validate_field, Claim, FieldContext, FieldKind,
-    ValidationOptions,
+    rules, validate_claim_with, validate_field, Claim, FieldContext, FieldKind, ValidationOptions,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
