@@ -443,6 +443,7 @@ impl Engine {
             billable: self.is_billable(id),
             matched,
             score,
+            why: None,
         }
     }
 
