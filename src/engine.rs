@@ -430,7 +430,9 @@ impl Engine {
                     .filter(|(i, _)| r.matched_words & (1 << i) != 0)
                     .map(|(_, g)| g.text.clone())
                     .collect();
-                self.hit(r.node, r.score, matched)
+                let mut hit = self.hit(r.node, r.score, matched);
+                hit.why = search::explain(&self.data, &parsed, &r);
+                hit
             })
             .collect()
     }
