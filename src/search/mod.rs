@@ -241,6 +241,10 @@ fn codes_with_prefix<'a>(data: &'a IndexData, prefix: &str) -> &'a [u32] {
     &order[start..start + len]
 }
 
+/// A query of at most this many words is vague enough for a header's
+/// unspecified child to stand in for the header.
+const VAGUE_WORDS: usize = 3;
+
 /// Most codes a default's prefix opens (a bounded cost per query).
 const MAX_DEFAULT_CODES: usize = 600;
 
@@ -450,11 +454,17 @@ pub fn search_words(
     ranked.sort_by(by_rank);
     // A vague query stops at a header ("ptsd" → F43.1): put its billable
     // default just above it.
+    // Only for a vague (short) query, and only a child that matched as much.
+    let vague = parsed.groups.len() <= VAGUE_WORDS;
     let promoted: Vec<Ranked> = ranked
         .iter()
-        .take(limit)
+        .take(if vague { limit } else { 0 })
         .filter_map(|r| {
             let child = default_child(data, r.node)?;
+            let own = ranked.iter().find(|o| o.node == child)?;
+            if own.matched_words & r.matched_words != r.matched_words {
+                return None;
+            }
             Some(Ranked {
                 node: child,
                 score: r.score + 0.01,
@@ -567,11 +577,14 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
             .nodes
             .get(r.node as usize)
             .is_some_and(|n| data.text(n.code).bytes().filter(|&b| b != b'.').count() == d.code.len());
-        parts.push(if exact || !d.prefix {
+        let part = if exact || !d.prefix {
             format!("default for {}", words.join(" "))
         } else {
             format!("{} → {}", words.join(" "), crate::icd10cm::dotted(&d.code))
-        });
+        };
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
     }
     let covered: u32 = parsed
         .defaults

@@ -164,8 +164,16 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
         // A multi-chunk or punctuated abbreviation is taken whole ("w/o", "ckd 3").
         if let Some((n, exp)) = abbreviation_at(data, &chunks, at) {
             if n > 1 || chunks[at].contains(|c: char| !c.is_alphanumeric()) {
-                let alts = exp.iter().map(|e| text::words(e)).collect();
-                wanted.push((chunks[at..at + n].join(" "), alts, false));
+                let mut alts: Vec<Vec<String>> = exp.iter().map(|e| text::words(e)).collect();
+                // A phrase of plain words ("ear drum", "swimmers ear") still
+                // matches as typed too; "w/o" or "ckd 3" only as expanded.
+                let plain = chunks[at..at + n]
+                    .iter()
+                    .all(|c| c.chars().all(char::is_alphanumeric));
+                if plain {
+                    alts.insert(0, chunks[at..at + n].iter().flat_map(|c| text::words(c)).collect());
+                }
+                wanted.push((chunks[at..at + n].join(" "), alts, plain));
                 at += n;
                 continue;
             }
