@@ -311,7 +311,9 @@ fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
                 }
             }
         }
-        if rest.is_empty() && used != 0 {
+        // A default speaks for the query only if its term is at least half
+        // of what was typed (not two words of a pasted long title).
+        if rest.is_empty() && used != 0 && used.count_ones() * 2 >= parsed.groups.len() as u32 {
             found.push((used, di));
         }
     }
