@@ -437,6 +437,12 @@ impl Engine {
             .collect()
     }
 
+    /// Candidate units the last word search opened: the work it did, so
+    /// tests can bound it without timing it.
+    pub fn last_search_candidates(&self) -> usize {
+        self.scratch.borrow().last_candidates
+    }
+
     fn hit(&self, id: u32, score: f32, matched: Vec<String>) -> SearchHit {
         SearchHit {
             code: self.node_code(id).to_string(),

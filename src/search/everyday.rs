@@ -205,11 +205,7 @@ pub fn read_contexts(
             ));
         };
         if contexts.len() >= MAX_CONTEXTS {
-            return Err(bad(
-                file,
-                n,
-                format!("at most {MAX_CONTEXTS} contexts"),
-            ));
+            return Err(bad(file, n, format!("at most {MAX_CONTEXTS} contexts")));
         }
         let bit = 1u8 << contexts.len();
         let mut c = Context {
@@ -242,8 +238,7 @@ pub fn read_contexts(
     }
     let mut bits = vec![0u8; b.len()];
     for (i, nd) in b.nodes().iter().enumerate() {
-        if nd.system != System::Icd10cm || !matches!(nd.kind, NodeKind::Category | NodeKind::Code)
-        {
+        if nd.system != System::Icd10cm || !matches!(nd.kind, NodeKind::Category | NodeKind::Code) {
             continue;
         }
         let seventh = nd.seventh_of_parent.and_then(|ch| {

@@ -53,10 +53,17 @@ pub struct Scratch {
     /// Query words found in the unit's own text (for coverage).
     title_hits: Vec<u8>,
     touched: Vec<u32>,
+    /// Candidates the last query opened (work done, for tests).
+    pub last_candidates: usize,
     /// Frequent terms decoded once into 2 bits per unit (0 absent, else
     /// field + 1), so checking a candidate costs one lookup, not a list scan.
     field_maps: std::collections::HashMap<u32, Box<[u64]>>,
 }
+
+/// Most candidates one index term may open. A frequent word ("fracture",
+/// "encounter") then costs what a rare one does; the words opened after it
+/// only add to these candidates.
+pub const MAX_OPEN_PER_TERM: usize = 8_000;
 
 /// Terms at least this frequent get a field map once first needed.
 const FIELD_MAP_DF: u32 = 1024;
@@ -300,7 +307,11 @@ fn default_child(data: &IndexData, header: u32) -> Option<u32> {
             .is_some_and(|n| n.flags & FLAG_BILLABLE != 0 && n.flags & FLAG_SEARCHABLE != 0)
     };
     if let Some(&first) = kids.first() {
-        if data.nodes.get(first as usize).is_some_and(|n| n.seventh != 0) {
+        if data
+            .nodes
+            .get(first as usize)
+            .is_some_and(|n| n.seventh != 0)
+        {
             return kids.iter().find(billable).copied();
         }
     }
@@ -366,6 +377,7 @@ pub fn search_words(
             break;
         }
     }
+    sc.last_candidates = sc.touched.len();
     let mut ranked: Vec<Ranked> = Vec::with_capacity(sc.touched.len().min(4096));
     let mut best_words = 0u32;
     // Long queries (old ICD-9 wording) carry words no title has: let a unit
@@ -496,10 +508,9 @@ fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> f32 {
         if r.slots & (1 << d.slot) == 0 {
             continue;
         }
-        let exact = data
-            .nodes
-            .get(r.node as usize)
-            .is_some_and(|n| data.text(n.code).bytes().filter(|&b| b != b'.').count() == d.code.len());
+        let exact = data.nodes.get(r.node as usize).is_some_and(|n| {
+            data.text(n.code).bytes().filter(|&b| b != b'.').count() == d.code.len()
+        });
         bonus = bonus.max(if exact && !d.prefix {
             weight::DEFAULT_EXACT
         } else {
@@ -538,15 +549,19 @@ fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scra
             sc.field_maps.insert(term, map);
             continue;
         }
+        let mut opened = 0usize;
         terms.for_each_posting(term as usize, |unit, field| {
             let u = unit as usize;
             if u >= units || sc.slots[u] & bit != 0 {
                 return;
             }
             if sc.slots[u] == 0 {
-                if !open {
+                // A frequent term opens no more candidates than a rare one
+                // could (bounded work per query, issue 13).
+                if !open || opened >= MAX_OPEN_PER_TERM {
                     return;
                 }
+                opened += 1;
                 sc.touched.push(unit);
             }
             sc.slots[u] |= bit;
@@ -573,10 +588,9 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
             .filter(|(gi, _)| d.groups & (1 << gi) != 0)
             .map(|(_, g)| g.text.as_str())
             .collect();
-        let exact = data
-            .nodes
-            .get(r.node as usize)
-            .is_some_and(|n| data.text(n.code).bytes().filter(|&b| b != b'.').count() == d.code.len());
+        let exact = data.nodes.get(r.node as usize).is_some_and(|n| {
+            data.text(n.code).bytes().filter(|&b| b != b'.').count() == d.code.len()
+        });
         let part = if exact || !d.prefix {
             format!("default for {}", words.join(" "))
         } else {
@@ -597,8 +611,7 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
         }
         let matched = |alt: u32| alt != 0 && alt & r.slots == alt;
         // The typed word itself matched: nothing to explain.
-        if g
-            .alternatives
+        if g.alternatives
             .iter()
             .zip(&g.labels)
             .any(|(&a, l)| l.is_none() && matched(a))

@@ -171,7 +171,13 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
                     .iter()
                     .all(|c| c.chars().all(char::is_alphanumeric));
                 if plain {
-                    alts.insert(0, chunks[at..at + n].iter().flat_map(|c| text::words(c)).collect());
+                    alts.insert(
+                        0,
+                        chunks[at..at + n]
+                            .iter()
+                            .flat_map(|c| text::words(c))
+                            .collect(),
+                    );
                 }
                 wanted.push((chunks[at..at + n].join(" "), alts, plain));
                 at += n;
@@ -192,6 +198,15 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
         }
         at += 1;
     }
+    // A word typed twice adds nothing but work.
+    let mut seen_words: Vec<String> = Vec::new();
+    wanted.retain(|(w, _, _)| {
+        if seen_words.contains(w) {
+            return false;
+        }
+        seen_words.push(w.clone());
+        true
+    });
     truncated |= wanted.len() > MAX_WORDS;
     wanted.truncate(MAX_WORDS);
     let last_group = wanted.len().saturating_sub(1);
