@@ -32,6 +32,8 @@ export interface SearchHit {
   billable: boolean;
   matched: string[];
   score: number;
+  /** What matched beyond the typed words ("shingles → zoster", "default for mdd"). */
+  why?: string;
 }
 
 export interface Info {
