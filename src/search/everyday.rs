@@ -179,6 +179,9 @@ pub fn read_defaults(
     Ok(())
 }
 
+/// Context bits per node, and query word → context bits.
+pub type ContextTables = (Vec<u8>, Vec<(String, u8)>);
+
 /// One context of the context file: which codes, and the words naming it.
 struct Context {
     prefixes: Vec<String>,
@@ -188,11 +191,7 @@ struct Context {
 
 /// Reads a context file (`context<TAB>which codes<TAB>query words`) and
 /// marks the nodes of each context. Returns (bits per node, word → bits).
-pub fn read_contexts(
-    file: &str,
-    tsv: &str,
-    b: &IndexBuilder,
-) -> Result<(Vec<u8>, Vec<(String, u8)>), BuildError> {
+pub fn read_contexts(file: &str, tsv: &str, b: &IndexBuilder) -> Result<ContextTables, BuildError> {
     let mut contexts: Vec<Context> = Vec::new();
     let mut words: BTreeMap<String, u8> = BTreeMap::new();
     for (n, line) in data_lines(file, tsv, "context")? {
