@@ -130,7 +130,7 @@ build_index() {
   local ncci_out=$DIST/ncci.idx
   local ncci=(--ncci-oce-tsv "$DATA/ncci_ptp.tsv" --ncci-out "$ncci_out")
   for f in ${MEDCODE_NCCI_PRACTITIONER:-}; do ncci+=(--ncci-practitioner "$(realpath "$f")"); done
-  local inputs=("$xml" "$DATA/manifest.txt" "$hcpcs" target/release/medcode data/abbreviations/*.tsv ${MEDCODE_NCCI_PRACTITIONER:-})
+  local inputs=("$xml" "$DATA/manifest.txt" "$hcpcs" target/release/medcode data/abbreviations/*.tsv data/synonyms/*.tsv ${MEDCODE_NCCI_PRACTITIONER:-})
   local fresh=1
   [ -f "$out" ] || fresh=0
   [ -f "$ncci_out" ] || fresh=0
@@ -140,6 +140,8 @@ build_index() {
   mkdir -p "$DIST"
   local abbr=()
   for f in data/abbreviations/*.tsv; do [ -f "$f" ] && abbr+=(--abbreviations "$f"); done
+  # The everyday-language layer (synonyms, Index defaults, context vocabulary).
+  abbr+=(--synonyms data/synonyms/icd10cm_everyday.tsv --defaults data/synonyms/icd10cm_defaults.tsv --contexts data/synonyms/icd10cm_context.tsv)
   target/release/medcode build-index \
     --icd10cm-xml "$xml" --icd10cm-label "$label" --icd10cm-effective "$effective" "${codelist[@]}" \
     --mce-dx-master "$DATA/mce_i10dx_master.bin" --mce-age-ranges "$DATA/mce_age_ranges.bin" \

@@ -431,9 +431,17 @@ impl Engine {
                     .filter(|(i, _)| r.matched_words & (1 << i) != 0)
                     .map(|(_, g)| g.text.clone())
                     .collect();
-                self.hit(r.node, r.score, matched)
+                let mut hit = self.hit(r.node, r.score, matched);
+                hit.why = search::explain(&self.data, &parsed, &r);
+                hit
             })
             .collect()
+    }
+
+    /// Candidate units the last word search opened: the work it did, so
+    /// tests can bound it without timing it.
+    pub fn last_search_candidates(&self) -> usize {
+        self.scratch.borrow().last_candidates
     }
 
     fn hit(&self, id: u32, score: f32, matched: Vec<String>) -> SearchHit {
@@ -444,6 +452,7 @@ impl Engine {
             billable: self.is_billable(id),
             matched,
             score,
+            why: None,
         }
     }
 

@@ -24,6 +24,11 @@ pub struct Sources {
     pub modifiers_tsv: Option<PathBuf>,
     /// Abbreviation TSVs (`abbreviation<TAB>expansion…`).
     pub abbreviations: Vec<PathBuf>,
+    /// Everyday-language layer (`data/synonyms/`): synonym TSVs,
+    /// Index-style defaults, the context vocabulary.
+    pub synonyms: Vec<PathBuf>,
+    pub defaults: Vec<PathBuf>,
+    pub contexts: Vec<PathBuf>,
 }
 
 /// Largest source file a build reads (the CDC tabular XML is about 40 MB):
@@ -110,9 +115,34 @@ pub fn build(src: &Sources) -> Result<IndexData, BuildError> {
     for p in &src.abbreviations {
         read_abbreviations(&read_text(p)?, &mut b.abbreviations);
     }
+    // The everyday-language layer, checked against the tabular read above.
+    use crate::search::everyday;
+    let mut wordings = Vec::new();
+    for p in &src.synonyms {
+        let name = p.display().to_string();
+        wordings.extend(everyday::read_synonyms(
+            &name,
+            &read_text(p)?,
+            &mut b.abbreviations,
+        )?);
+    }
+    let mut defaults = Vec::new();
+    for p in &src.defaults {
+        let name = p.display().to_string();
+        everyday::read_defaults(&name, &read_text(p)?, &b, &mut defaults)?;
+    }
+    b.defaults = defaults;
+    for p in &src.contexts {
+        let name = p.display().to_string();
+        let (bits, words) = everyday::read_contexts(&name, &read_text(p)?, &b)?;
+        b.node_context = bits;
+        b.context_words = words;
+    }
     // Validation tables (Excludes1 ranges etc.) from everything read above.
     b.rules = crate::index::rule_data::build(&b);
-    b.finish()
+    let data = b.finish()?;
+    everyday::check_wordings(&data, &wordings)?;
+    Ok(data)
 }
 
 /// Checks that the billable ICD-10-CM codes of the release equal the leaves

@@ -273,4 +273,9 @@ pub struct SearchHit {
     #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub matched: Vec<String>,
     pub score: f32,
+    /// What matched beyond the literal words, for the user to trust or
+    /// reject: "shingles → zoster", "default for mdd", "words after the
+    /// 12th ignored". `None` when the typed words matched as they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }

@@ -152,3 +152,109 @@ fn evaluation_sets_stay_above_their_floors() {
         }
     }
 }
+
+/// Hit rates of the coder sets (`expect_prefix`, per-case system): hit@1 and
+/// hit@k per set.
+fn coder_rates(engine: &medcode::Engine, path: &std::path::Path) -> BTreeMap<String, (f64, f64)> {
+    #[derive(serde::Deserialize)]
+    struct Case {
+        set: String,
+        query: String,
+        expect_prefix: Vec<String>,
+        k: usize,
+        system: String,
+    }
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut tally: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let c: Case = serde_json::from_str(line).unwrap();
+        let hits = engine.search(
+            &c.query,
+            &SearchOptions {
+                system: system(&c.system),
+                limit: c.k,
+            },
+        );
+        let right = |code: &str| {
+            let code = code.replace('.', "").to_ascii_uppercase();
+            c.expect_prefix.iter().any(|p| code.starts_with(p.as_str()))
+        };
+        let rank = hits.iter().take(c.k).position(|h| right(&h.code));
+        let t = tally.entry(c.set).or_default();
+        t.0 += usize::from(rank == Some(0));
+        t.1 += usize::from(rank.is_some());
+        t.2 += 1;
+    }
+    tally
+        .into_iter()
+        .map(|(k, (one, any, n))| (k, (one as f64 / n as f64, any as f64 / n as f64)))
+        .collect()
+}
+
+/// The coder sets' floors (hit@1, hit@k), just under the measured rates.
+#[test]
+fn coder_sets_stay_above_their_floors() {
+    let dev = common::root().join("../shared/eval/coder-dev.jsonl");
+    if !dev.exists() {
+        eprintln!(
+            "note: {} not found; coder floors not checked",
+            dev.display()
+        );
+        return;
+    }
+    let engine = common::engine();
+    let rates = coder_rates(&engine, &dev);
+    for (set, floor1, floork) in [("coder-icd10cm", 0.93, 0.98), ("coder-hcpcs", 0.25, 0.40)] {
+        let (one, any) = rates[set];
+        assert!(one >= floor1, "{set}: hit@1 {one:.3} fell below {floor1}");
+        assert!(any >= floork, "{set}: hit@k {any:.3} fell below {floork}");
+    }
+}
+
+/// Bug: a 200-character query of frequent words took 60–80 ms (every
+/// posting of every word opened). Now each term opens a bounded number of
+/// candidates and only the first words count; this counts the work.
+#[test]
+fn frequent_word_flood_query_opens_bounded_candidates() {
+    let engine = common::engine();
+    let words =
+        "other unspecified encounter fracture injury left right initial sequela subsequent ";
+    let q = words.repeat(3);
+    let hits = engine.search(&q, &SearchOptions::default());
+    let opened = engine.last_search_candidates();
+    assert!(
+        opened <= medcode::search::MAX_OPEN_PER_TERM * 5,
+        "opened {opened} candidates"
+    );
+    let _ = hits;
+    // Distinct words past the cap are ignored, and the hit says so.
+    let many: String = (0..40).map(|i| format!("w{i}x fracture ")).collect();
+    let hits = engine.search(&many, &SearchOptions::default());
+    assert!(hits.iter().all(|h| h
+        .why
+        .as_deref()
+        .is_some_and(|w| w.contains("words searched"))));
+}
+
+/// Each hit says what matched beyond the literal words.
+#[test]
+fn hits_say_why_a_synonym_or_default_matched() {
+    let engine = common::engine();
+    let hits = engine.search("shingles", &SearchOptions::default());
+    assert_eq!(hits[0].code, "B02.9");
+    assert!(
+        hits[0]
+            .why
+            .as_deref()
+            .is_some_and(|w| w.contains("default for shingles")),
+        "{:?}",
+        hits[0].why
+    );
+    let hits = engine.search("kidney stones left", &SearchOptions::default());
+    assert!(hits
+        .iter()
+        .any(|h| h.why.as_deref().is_some_and(|w| w.contains("→"))));
+    let hits = engine.search("Zoster encephalitis", &SearchOptions::default());
+    assert_eq!(hits[0].code, "B02.0");
+    assert_eq!(hits[0].why, None);
+}

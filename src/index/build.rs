@@ -69,6 +69,10 @@ pub struct IndexBuilder {
     pub age_ranges: Vec<AgeRangeRec>,
     pub modifiers: Vec<ModifierRec>,
     pub abbreviations: BTreeMap<String, Vec<String>>,
+    /// The everyday-language layer (see `search::everyday`).
+    pub defaults: Vec<DefaultRec>,
+    pub node_context: Vec<u8>,
+    pub context_words: Vec<(String, u8)>,
     pub rules: crate::validate::data::RuleData,
 }
 
@@ -323,6 +327,9 @@ impl IndexBuilder {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        s.defaults = self.defaults.clone();
+        s.node_context = self.node_context.clone();
+        s.context_words = self.context_words.clone();
         s
     }
 }

@@ -1,4 +1,5 @@
-//! Index file format, version 2 (v2: validation rule tables in `rules`).
+//! Index file format, version 3 (v2: validation rule tables in `rules`;
+//! v3: the everyday-language layer: `defaults`, `node_context`, `context_words`).
 //!
 //! ```text
 //! offset  size  field
@@ -17,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 pub const MAGIC: [u8; 8] = *b"MEDCODE\x1a";
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A slice of the text arena.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +147,28 @@ pub struct SearchData {
     /// Query expansions: lower-case abbreviation (may contain spaces or
     /// punctuation, e.g. "w/o", "ckd 3") → expansion phrases. Sorted by key.
     pub abbreviations: Vec<(String, Vec<String>)>,
+    /// Index-style defaults (`data/synonyms/*defaults*.tsv`): a term → the
+    /// code the Alphabetic Index gives it, or a code prefix whose subtree
+    /// competes. In file order.
+    pub defaults: Vec<DefaultRec>,
+    /// `CONTEXT_*`-style bits per node (bit i = context i of the context
+    /// file): codes for a context the query must name (maternal, newborn,
+    /// history, sequela, subsequent encounter…). Empty or one per node.
+    #[serde(with = "serde_bytes")]
+    pub node_context: Vec<u8>,
+    /// Query word or phrase (words joined by `_`) → the context bits it names. Sorted by key.
+    pub context_words: Vec<(String, u8)>,
+}
+
+/// One default: the query words (index terms, sorted) that call for a code.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultRec {
+    /// Index terms of the term, sorted; word order in the query does not matter.
+    pub key: Vec<String>,
+    /// Undotted code (ICD-10-CM).
+    pub code: String,
+    /// The code's subtree competes (a deliberate prefix), not the code alone.
+    pub prefix: bool,
 }
 
 /// The unit is an inclusion term (not the title).
@@ -316,6 +339,7 @@ impl IndexData {
             || s.unit_flags.len() != s.unit_node.len()
             || s.unit_node.iter().any(|&u| u >= n)
             || std::str::from_utf8(&s.term_text).is_err()
+            || (!s.node_context.is_empty() && s.node_context.len() != self.nodes.len())
         {
             return bad("search table");
         }

@@ -2,6 +2,8 @@
 //! expanded, the last word as a prefix, typos within an edit budget — ranked
 //! by how much of the query and of the code's title matched.
 
+#[cfg(feature = "ingest")]
+pub mod everyday;
 pub mod fuzzy;
 pub mod query;
 pub mod text;
@@ -35,6 +37,10 @@ pub struct Ranked {
     pub score: f32,
     /// Query words that matched (indices into `ParsedQuery::words`).
     pub matched_words: u32,
+    /// Query slots that matched (to say which expansion or default did).
+    pub slots: u32,
+    /// Promoted as the billable default of the header `node` ranked for.
+    pub default_of: Option<u32>,
 }
 
 /// Per-query working memory over search units, kept between queries so a
@@ -47,10 +53,17 @@ pub struct Scratch {
     /// Query words found in the unit's own text (for coverage).
     title_hits: Vec<u8>,
     touched: Vec<u32>,
+    /// Candidates the last query opened (work done, for tests).
+    pub last_candidates: usize,
     /// Frequent terms decoded once into 2 bits per unit (0 absent, else
     /// field + 1), so checking a candidate costs one lookup, not a list scan.
     field_maps: std::collections::HashMap<u32, Box<[u64]>>,
 }
+
+/// Most candidates one index term may open. A frequent word ("fracture",
+/// "encounter") then costs what a rare one does; the words opened after it
+/// only add to these candidates.
+pub const MAX_OPEN_PER_TERM: usize = 8_000;
 
 /// Terms at least this frequent get a field map once first needed.
 const FIELD_MAP_DF: u32 = 1024;
@@ -197,6 +210,119 @@ mod weight {
     pub const MISSING_WORD: f32 = 2.0;
     /// Queries of at least this many words may rank units missing one.
     pub const SLACK_FROM_WORDS: u32 = 4;
+    /// Per query word a default's term covers, for units under its code.
+    pub const DEFAULT_WORD: f32 = 2.0;
+    /// The code a default names, among codes matching every query word.
+    pub const DEFAULT_EXACT: f32 = 6.0;
+    /// Codes under a default's deliberate prefix.
+    pub const DEFAULT_PREFIX: f32 = 3.0;
+    /// A code for a context (pregnancy, newborn, history, sequela,
+    /// subsequent encounter…) the query does not name.
+    pub const CONTEXT: f32 = 4.0;
+}
+
+/// Units of node `node` (units are laid out in node order).
+fn units_of(s: &crate::index::format::SearchData, node: u32) -> std::ops::Range<usize> {
+    let start = s.unit_node.partition_point(|&n| n < node);
+    let end = s.unit_node.partition_point(|&n| n <= node);
+    start..end
+}
+
+/// Node ids of ICD-10-CM codes whose undotted code starts with `prefix`.
+fn codes_with_prefix<'a>(data: &'a IndexData, prefix: &str) -> &'a [u32] {
+    let key = prefix.as_bytes();
+    let undotted = |id: u32| {
+        data.nodes
+            .get(id as usize)
+            .map(|n| data.text(n.code))
+            .unwrap_or("")
+            .bytes()
+            .filter(|&b| b != b'.')
+    };
+    let order = &data.code_order;
+    let start = order.partition_point(|&id| undotted(id).lt(key.iter().copied()));
+    let len = order[start..].partition_point(|&id| {
+        let mut it = undotted(id);
+        key.iter().all(|&k| it.next() == Some(k))
+    });
+    &order[start..start + len]
+}
+
+/// A query of at most this many words is vague enough for a header's
+/// unspecified child to stand in for the header.
+const VAGUE_WORDS: usize = 3;
+
+/// Most codes a default's prefix opens (a bounded cost per query).
+const MAX_DEFAULT_CODES: usize = 600;
+
+/// Lets units under each default's code satisfy the words its term covers.
+fn seed_defaults(data: &IndexData, parsed: &ParsedQuery, sc: &mut Scratch) {
+    let s = &data.search;
+    for d in &parsed.defaults {
+        let bit = 1u32 << d.slot;
+        let words = d.groups.count_ones() as f32;
+        let ids = codes_with_prefix(data, &d.code);
+        for &id in ids.iter().take(MAX_DEFAULT_CODES) {
+            let Some(node) = data.nodes.get(id as usize) else {
+                continue;
+            };
+            if node.system != System::Icd10cm.to_u8() {
+                continue;
+            }
+            let exact = data.text(node.code).bytes().filter(|&b| b != b'.').count() == d.code.len();
+            if !d.prefix && !exact {
+                continue;
+            }
+            for u in units_of(s, id) {
+                if sc.slots[u] == 0 {
+                    sc.touched.push(u as u32);
+                }
+                if sc.slots[u] & bit != 0 {
+                    continue;
+                }
+                sc.slots[u] |= bit;
+                sc.score[u] += weight::DEFAULT_WORD * words;
+                if !d.prefix {
+                    // The Index names this code for these words: they cover it.
+                    sc.title_hits[u] = s.unit_len[u];
+                }
+            }
+        }
+    }
+}
+
+/// The billable code a header stands for when a query is vague: its
+/// unspecified child, or its first 7th-character code (initial encounter).
+fn default_child(data: &IndexData, header: u32) -> Option<u32> {
+    let node = data.nodes.get(header as usize)?;
+    if node.flags & FLAG_BILLABLE != 0 || node.system != System::Icd10cm.to_u8() {
+        return None;
+    }
+    let (start, count) = (node.children.0 as usize, node.children.1 as usize);
+    let kids = data.child_ids.get(start..start + count)?;
+    let s = &data.search;
+    let billable = |&&c: &&u32| {
+        data.nodes
+            .get(c as usize)
+            .is_some_and(|n| n.flags & FLAG_BILLABLE != 0 && n.flags & FLAG_SEARCHABLE != 0)
+    };
+    if let Some(&first) = kids.first() {
+        if data
+            .nodes
+            .get(first as usize)
+            .is_some_and(|n| n.seventh != 0)
+        {
+            return kids.iter().find(billable).copied();
+        }
+    }
+    kids.iter()
+        .filter(billable)
+        .find(|&&c| {
+            units_of(s, c)
+                .next()
+                .is_some_and(|u| s.unit_flags[u] & UNIT_GENERIC != 0)
+        })
+        .copied()
 }
 
 /// Runs a word query. Codes are handled by the engine before this.
@@ -224,6 +350,7 @@ pub fn search_words(
     // G - j of the G words. So open candidates from the cheapest word, let
     // the others only add to them, and open the next cheapest word only while
     // the best candidate could still be beaten by a unit not yet seen.
+    seed_defaults(data, parsed, sc);
     let order = parsed.groups_by_cost(&terms);
     let wanted = order.len() as u32;
     let mut open_mask = 0u32;
@@ -250,6 +377,7 @@ pub fn search_words(
             break;
         }
     }
+    sc.last_candidates = sc.touched.len();
     let mut ranked: Vec<Ranked> = Vec::with_capacity(sc.touched.len().min(4096));
     let mut best_words = 0u32;
     // Long queries (old ICD-9 wording) carry words no title has: let a unit
@@ -291,10 +419,18 @@ pub fn search_words(
             .count()
             .min(7);
         score += weight::SHORT_CODE * (7 - code_len) as f32;
+        // Guideline priors: a context code (maternal, newborn, history,
+        // sequela, subsequent encounter…) only when the query names it.
+        let context = s.node_context.get(node_id as usize).copied().unwrap_or(0);
+        if context & !parsed.context != 0 {
+            score -= weight::CONTEXT;
+        }
         ranked.push(Ranked {
             node: node_id,
             score,
             matched_words,
+            slots: sc.slots[u],
+            default_of: None,
         });
     }
     for &unit in &sc.touched {
@@ -309,6 +445,9 @@ pub fn search_words(
     ranked.retain_mut(|r| {
         let missing = best_words - r.matched_words.count_ones().min(best_words);
         r.score -= weight::MISSING_WORD * missing as f32;
+        if missing == 0 {
+            r.score += default_bonus(data, parsed, r);
+        }
         missing <= slack
     });
     let by_rank = |a: &Ranked, b: &Ranked| {
@@ -325,6 +464,32 @@ pub fn search_words(
         ranked.truncate(want);
     }
     ranked.sort_by(by_rank);
+    // A vague query stops at a header ("ptsd" → F43.1): put its billable
+    // default just above it.
+    // Only for a vague (short) query, and only a child that matched as much.
+    let vague = parsed.groups.len() <= VAGUE_WORDS;
+    let promoted: Vec<Ranked> = ranked
+        .iter()
+        .take(if vague { limit } else { 0 })
+        .filter_map(|r| {
+            let child = default_child(data, r.node)?;
+            let own = ranked.iter().find(|o| o.node == child)?;
+            if own.matched_words & r.matched_words != r.matched_words {
+                return None;
+            }
+            Some(Ranked {
+                node: child,
+                score: r.score + 0.01,
+                matched_words: r.matched_words,
+                slots: r.slots,
+                default_of: Some(r.node),
+            })
+        })
+        .collect();
+    if !promoted.is_empty() {
+        ranked.extend(promoted);
+        ranked.sort_by(by_rank);
+    }
     let mut seen: Vec<u32> = Vec::with_capacity(limit);
     ranked.retain(|r| {
         if seen.contains(&r.node) || seen.len() >= limit {
@@ -334,6 +499,25 @@ pub fn search_words(
         true
     });
     ranked
+}
+
+/// Bonus of a unit matching every word for the defaults it falls under.
+fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> f32 {
+    let mut bonus: f32 = 0.0;
+    for d in &parsed.defaults {
+        if r.slots & (1 << d.slot) == 0 {
+            continue;
+        }
+        let exact = data.nodes.get(r.node as usize).is_some_and(|n| {
+            data.text(n.code).bytes().filter(|&b| b != b'.').count() == d.code.len()
+        });
+        bonus = bonus.max(if exact && !d.prefix {
+            weight::DEFAULT_EXACT
+        } else {
+            weight::DEFAULT_PREFIX
+        });
+    }
+    bonus
 }
 
 /// Adds one query word's matches. With `open`, a unit not yet seen becomes a
@@ -365,15 +549,19 @@ fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scra
             sc.field_maps.insert(term, map);
             continue;
         }
+        let mut opened = 0usize;
         terms.for_each_posting(term as usize, |unit, field| {
             let u = unit as usize;
             if u >= units || sc.slots[u] & bit != 0 {
                 return;
             }
             if sc.slots[u] == 0 {
-                if !open {
+                // A frequent term opens no more candidates than a rare one
+                // could (bounded work per query, issue 13).
+                if !open || opened >= MAX_OPEN_PER_TERM {
                     return;
                 }
+                opened += 1;
                 sc.touched.push(unit);
             }
             sc.slots[u] |= bit;
@@ -383,4 +571,70 @@ fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scra
             }
         });
     }
+}
+
+/// What matched beyond the literal words, in a few words a coder can check:
+/// "shingles → zoster", "default for mdd", "first 20 words searched".
+pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for d in &parsed.defaults {
+        if r.slots & (1 << d.slot) == 0 {
+            continue;
+        }
+        let words: Vec<&str> = parsed
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(gi, _)| d.groups & (1 << gi) != 0)
+            .map(|(_, g)| g.text.as_str())
+            .collect();
+        let exact = data.nodes.get(r.node as usize).is_some_and(|n| {
+            data.text(n.code).bytes().filter(|&b| b != b'.').count() == d.code.len()
+        });
+        let part = if exact || !d.prefix {
+            format!("default for {}", words.join(" "))
+        } else {
+            format!("{} → {}", words.join(" "), crate::icd10cm::dotted(&d.code))
+        };
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    let covered: u32 = parsed
+        .defaults
+        .iter()
+        .filter(|d| r.slots & (1 << d.slot) != 0)
+        .fold(0, |a, d| a | d.groups);
+    for (gi, g) in parsed.groups.iter().enumerate() {
+        if covered & (1 << gi) != 0 {
+            continue;
+        }
+        let matched = |alt: u32| alt != 0 && alt & r.slots == alt;
+        // The typed word itself matched: nothing to explain.
+        if g.alternatives
+            .iter()
+            .zip(&g.labels)
+            .any(|(&a, l)| l.is_none() && matched(a))
+        {
+            continue;
+        }
+        if let Some(label) = g
+            .alternatives
+            .iter()
+            .zip(&g.labels)
+            .find(|(&a, _)| matched(a))
+            .and_then(|(_, l)| l.clone())
+        {
+            if !parts.contains(&label) {
+                parts.push(label);
+            }
+        }
+    }
+    if r.default_of.is_some() {
+        parts.push("unspecified form".to_string());
+    }
+    if parsed.truncated {
+        parts.push(format!("first {} words searched", query::MAX_WORDS));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }

@@ -7,8 +7,14 @@ use super::text;
 use super::Terms;
 use crate::index::format::IndexData;
 
-/// Most query words we score; longer queries keep their first words.
+/// Most index-term slots a query may use (a word and its expansions).
 pub const MAX_SLOTS: usize = 32;
+/// Only the first this many words of a query matter: bounded work per query
+/// whatever is pasted (issue 13), and a hit says when words were ignored.
+/// Twenty covers the longest ICD-9 and CMS long descriptions people paste.
+pub const MAX_WORDS: usize = 20;
+/// Most defaults one query may call on.
+const MAX_DEFAULTS: usize = 4;
 /// Completions of a half-typed last word we consider (most frequent first).
 const MAX_COMPLETIONS: usize = 48;
 
@@ -29,12 +35,34 @@ pub struct Group {
     pub text: String,
     /// Each alternative as a bit mask over `ParsedQuery::slots`.
     pub alternatives: Vec<u32>,
+    /// Per alternative, what it stands for when it is not the typed word
+    /// itself ("shingles → zoster"), for the hit's explanation.
+    pub labels: Vec<Option<String>>,
+    /// The index terms of the typed word and of each expansion, for
+    /// matching the terms of a default.
+    pub stems: Vec<Vec<String>>,
+}
+
+/// A default (`IndexData::search.defaults`) the query calls on.
+#[derive(Clone, Debug)]
+pub struct DefaultMatch {
+    /// The synthetic slot that units under the code satisfy.
+    pub slot: usize,
+    pub code: String,
+    pub prefix: bool,
+    /// Groups the default's term covers.
+    pub groups: u32,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct ParsedQuery {
     pub groups: Vec<Group>,
     pub slots: Vec<Slot>,
+    /// Context bits the query names (pregnancy, newborn, history…).
+    pub context: u8,
+    pub defaults: Vec<DefaultMatch>,
+    /// Words after the first `MAX_WORDS` were ignored.
+    pub truncated: bool,
 }
 
 impl ParsedQuery {
@@ -127,12 +155,31 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
     // (group text, alternatives as word lists, whether alternative 0 is the typed word)
     let mut wanted: Vec<(String, Vec<Vec<String>>, bool)> = Vec::new();
     let mut at = 0;
+    let mut truncated = false;
     while at < chunks.len() {
+        if wanted.len() >= MAX_WORDS {
+            truncated = true;
+            break;
+        }
         // A multi-chunk or punctuated abbreviation is taken whole ("w/o", "ckd 3").
         if let Some((n, exp)) = abbreviation_at(data, &chunks, at) {
             if n > 1 || chunks[at].contains(|c: char| !c.is_alphanumeric()) {
-                let alts = exp.iter().map(|e| text::words(e)).collect();
-                wanted.push((chunks[at..at + n].join(" "), alts, false));
+                let mut alts: Vec<Vec<String>> = exp.iter().map(|e| text::words(e)).collect();
+                // A phrase of plain words ("ear drum", "swimmers ear") still
+                // matches as typed too; "w/o" or "ckd 3" only as expanded.
+                let plain = chunks[at..at + n]
+                    .iter()
+                    .all(|c| c.chars().all(char::is_alphanumeric));
+                if plain {
+                    alts.insert(
+                        0,
+                        chunks[at..at + n]
+                            .iter()
+                            .flat_map(|c| text::words(c))
+                            .collect(),
+                    );
+                }
+                wanted.push((chunks[at..at + n].join(" "), alts, plain));
                 at += n;
                 continue;
             }
@@ -151,13 +198,34 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
         }
         at += 1;
     }
+    // A word typed twice adds nothing but work.
+    let mut seen_words: Vec<String> = Vec::new();
+    wanted.retain(|(w, _, _)| {
+        if seen_words.contains(w) {
+            return false;
+        }
+        seen_words.push(w.clone());
+        true
+    });
+    truncated |= wanted.len() > MAX_WORDS;
+    wanted.truncate(MAX_WORDS);
     let last_group = wanted.len().saturating_sub(1);
-    let mut parsed = ParsedQuery::default();
+    let mut parsed = ParsedQuery {
+        truncated,
+        context: context_named(data, &chunks),
+        ..Default::default()
+    };
     for (gi, (word, alts, typed)) in wanted.into_iter().enumerate() {
         let mut group = Group {
             text: word.clone(),
-            alternatives: Vec::new(),
+            ..Default::default()
         };
+        for alt in &alts {
+            let stems = text::terms(&alt.join(" "));
+            if !stems.is_empty() && !group.stems.contains(&stems) {
+                group.stems.push(stems);
+            }
+        }
         let has_expansion = alts.len() > 1;
         for (ai, alt) in alts.iter().enumerate() {
             let mut mask = 0u32;
@@ -191,13 +259,104 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
             }
             if mask != 0 {
                 group.alternatives.push(mask);
+                group.labels.push(if typed && ai == 0 {
+                    None
+                } else {
+                    Some(format!("{word} → {}", alt.join(" ")))
+                });
             }
         }
         if parsed.groups.len() < 32 {
             parsed.groups.push(group);
         }
     }
+    match_defaults(data, &mut parsed);
     parsed
+}
+
+/// Context bits named by the query's words or two-word phrases ("history of").
+fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
+    let list = &data.search.context_words;
+    let find = |k: &str| {
+        list.binary_search_by(|(w, _)| w.as_str().cmp(k))
+            .map(|i| list[i].1)
+            .unwrap_or(0)
+    };
+    let mut bits = 0;
+    for (i, c) in chunks.iter().take(MAX_WORDS * 2).enumerate() {
+        bits |= find(c);
+        for w in text::words(c) {
+            bits |= find(&w);
+        }
+        if let Some(next) = chunks.get(i + 1) {
+            bits |= find(&format!("{c}_{next}"));
+        }
+    }
+    bits
+}
+
+/// Finds the defaults whose terms the query's words (or their expansions)
+/// cover, in any order, keeps the widest (a default covering a subset of
+/// another's words gives way), and lets units under each code satisfy the
+/// words it covers through one synthetic slot.
+fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
+    let mut found: Vec<(u32, usize)> = Vec::new();
+    for (di, d) in data.search.defaults.iter().enumerate() {
+        let mut rest: Vec<&str> = d.key.iter().map(String::as_str).collect();
+        let mut used = 0u32;
+        for (gi, g) in parsed.groups.iter().enumerate() {
+            if rest.is_empty() {
+                break;
+            }
+            let mut choices: Vec<&Vec<String>> = g.stems.iter().collect();
+            choices.sort_by_key(|c| std::cmp::Reverse(c.len()));
+            for c in choices {
+                let mut left = rest.clone();
+                let all = c.iter().all(|t| match left.iter().position(|x| x == t) {
+                    Some(p) => {
+                        left.swap_remove(p);
+                        true
+                    }
+                    None => false,
+                });
+                if all {
+                    rest = left;
+                    used |= 1 << gi;
+                    break;
+                }
+            }
+        }
+        // A default speaks for the query only if its term is at least half
+        // of what was typed (not two words of a pasted long title).
+        if rest.is_empty() && used != 0 && used.count_ones() * 2 >= parsed.groups.len() as u32 {
+            found.push((used, di));
+        }
+    }
+    let widest: Vec<(u32, usize)> = found
+        .iter()
+        .copied()
+        .filter(|&(m, _)| !found.iter().any(|&(o, _)| o != m && o & m == m))
+        .collect();
+    for (groups, di) in widest.into_iter().take(MAX_DEFAULTS) {
+        if parsed.slots.len() >= MAX_SLOTS {
+            break;
+        }
+        let slot = parsed.slots.len();
+        parsed.slots.push(Slot::default());
+        for (gi, g) in parsed.groups.iter_mut().enumerate() {
+            if groups & (1 << gi) != 0 {
+                g.alternatives.push(1 << slot);
+                g.labels.push(None);
+            }
+        }
+        let d = &data.search.defaults[di];
+        parsed.defaults.push(DefaultMatch {
+            slot,
+            code: d.code.clone(),
+            prefix: d.prefix,
+            groups,
+        });
+    }
 }
 
 fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool) -> Slot {

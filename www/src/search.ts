@@ -122,6 +122,7 @@ export class SearchBox {
           },
           h('span', { class: 'option-code', text: hit.code }),
           h('span', { class: 'option-title' }, highlight(hit.title, hit.matched ?? [])),
+          hit.why ? h('span', { class: 'option-why', text: hit.why }) : null,
           h('span', { class: 'option-tags' },
             h('span', { class: `tag tag-${hit.system}`, text: SYSTEM_LABEL[hit.system] ?? hit.system }),
             hit.billable ? null : h('span', { class: 'tag tag-header', text: 'header' }),

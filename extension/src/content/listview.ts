@@ -37,18 +37,21 @@ export class ListView {
       const li = this.o.el("li", "opt");
       li.setAttribute("role", "option");
       li.id = `${this.el.id}-${this.opts.length}`;
-      li.append(this.o.el("span", "code"), this.o.el("span", "title"), this.o.el("span", "tag"));
+      li.append(this.o.el("span", "code"), this.o.el("span", "title"), this.o.el("span", "tag"), this.o.el("span", "why"));
       this.opts.push(li);
     }
     const frag = this.o.el("div").ownerDocument.createDocumentFragment();
     hits.forEach((h, i) => {
       const li = this.opts[i]!;
-      const [c, t, tag] = li.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
+      const [c, t, tag, why] = li.children as unknown as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
       c.textContent = h.code;
       t.textContent = h.title;
       t.title = h.title;
       tag.textContent = h.billable ? (h.system === "hcpcs" ? "HCPCS" : "billable") : "header";
       tag.className = h.billable ? "tag" : "tag header";
+      // Why a synonym or default matched, as text (never HTML).
+      why.textContent = h.why ?? "";
+      why.hidden = !h.why;
       li.setAttribute("aria-selected", "false");
       li.dataset.code = h.code;
       frag.append(li);

@@ -29,6 +29,9 @@ code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu San
 .opt .title { white-space: normal; overflow-wrap: anywhere; }
 .tag { font-size: 11px; padding: 0 5px; border: 1px solid var(--line); border-radius: 9px; color: var(--muted); white-space: nowrap; }
 .tag.header { color: var(--warn); border-color: #d4a72c; }
+.opt .why { grid-column: 2 / -1; font-size: 11px; color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.opt .why[hidden] { display: none; }
+.opt[aria-selected="true"] .why { color: rgba(255,255,255,.85); }
 .foot { padding: 4px 8px 2px; font-size: 11px; color: var(--muted); border-top: 1px solid var(--line); margin-top: 4px; }
 .empty { padding: 6px 8px; color: var(--muted); }
 

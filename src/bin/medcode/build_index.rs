@@ -35,6 +35,15 @@ pub struct Args {
     /// Abbreviation TSVs (repeatable)
     #[arg(long)]
     abbreviations: Vec<PathBuf>,
+    /// Everyday-language synonym TSVs (repeatable; data/synonyms/)
+    #[arg(long)]
+    synonyms: Vec<PathBuf>,
+    /// Index-style default TSVs (repeatable)
+    #[arg(long)]
+    defaults: Vec<PathBuf>,
+    /// Context vocabulary TSV (maternal, newborn, history… codes and the words naming them)
+    #[arg(long)]
+    contexts: Vec<PathBuf>,
     /// Where to write the index
     #[arg(long, short)]
     out: PathBuf,
@@ -114,6 +123,9 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         hcpcs_label: a.hcpcs_label,
         modifiers_tsv: a.modifiers_tsv,
         abbreviations: a.abbreviations,
+        synonyms: a.synonyms,
+        defaults: a.defaults,
+        contexts: a.contexts,
     };
     let data = build(&src).map_err(|e| e.to_string())?;
     if let Some(list) = &a.code_list {

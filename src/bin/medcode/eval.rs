@@ -1,4 +1,10 @@
-//! `medcode eval FILE`: hit rate and MRR per set of a search evaluation file.
+//! `medcode eval FILE`: hit@1, hit@5, hit@k and MRR per set of a search
+//! evaluation file (JSON lines).
+//!
+//! A case names its right answers either as whole codes (`expect`) or as code
+//! prefixes (`expect_prefix`: a result is right when its undotted code starts
+//! with one of them), and may say which system to search (`system`:
+//! `icd10cm` / `hcpcs`; otherwise the command's `--system`).
 
 use medcode::{Engine, SearchOptions, System};
 use serde::Deserialize;
@@ -11,7 +17,12 @@ use std::process::ExitCode;
 struct Case {
     set: String,
     query: String,
+    #[serde(default)]
     expect: Vec<String>,
+    #[serde(default)]
+    expect_prefix: Vec<String>,
+    #[serde(default)]
+    system: Option<String>,
     #[serde(default = "default_k")]
     k: usize,
 }
@@ -23,9 +34,19 @@ fn default_k() -> usize {
 #[derive(Default, serde::Serialize)]
 struct SetScore {
     queries: usize,
+    /// Hits within each case's k.
     hits: usize,
+    hit_at_1: f64,
+    hit_at_5: f64,
+    /// Hit rate within each case's k (the set's own cut-off).
     hit_rate: f64,
     mrr: f64,
+    #[serde(skip)]
+    top1: usize,
+    #[serde(skip)]
+    top5: usize,
+    #[serde(skip)]
+    rr_sum: f64,
 }
 
 fn norm(c: &str) -> String {
@@ -33,6 +54,15 @@ fn norm(c: &str) -> String {
         .filter(|c| *c != '.' && !c.is_whitespace())
         .collect::<String>()
         .to_ascii_uppercase()
+}
+
+fn parse_system(s: &str) -> Option<Option<System>> {
+    match s {
+        "icd10cm" => Some(Some(System::Icd10cm)),
+        "hcpcs" => Some(Some(System::Hcpcs)),
+        "all" => Some(None),
+        _ => None,
+    }
 }
 
 pub fn run(
@@ -45,44 +75,77 @@ pub fn run(
 ) -> Result<ExitCode, String> {
     let text = crate::limits::read_text(file, crate::limits::EVAL_MAX, "an evaluation file")?;
     let mut sets: BTreeMap<String, SetScore> = BTreeMap::new();
-    let mut rr_sum: BTreeMap<String, f64> = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let case: Case = serde_json::from_str(line)
             .map_err(|e| format!("{} line {}: {e}", file.display(), n + 1))?;
+        if case.expect.is_empty() && case.expect_prefix.is_empty() {
+            return Err(format!(
+                "{} line {}: a case needs \"expect\" or \"expect_prefix\"",
+                file.display(),
+                n + 1
+            ));
+        }
+        let case_system = match &case.system {
+            Some(s) => parse_system(s).ok_or_else(|| {
+                format!(
+                    "{} line {}: unknown system {s:?} (icd10cm, hcpcs or all)",
+                    file.display(),
+                    n + 1
+                )
+            })?,
+            None => system,
+        };
         let opts = SearchOptions {
-            system,
-            limit: case.k.max(10),
+            system: case_system,
+            limit: case.k.clamp(10, 1000),
         };
         let hits = engine.search(&case.query, &opts);
-        let want: Vec<String> = case.expect.iter().map(|c| norm(c)).collect();
-        let rank = hits.iter().position(|h| want.contains(&norm(&h.code)));
+        let exact: Vec<String> = case.expect.iter().map(|c| norm(c)).collect();
+        let prefixes: Vec<String> = case.expect_prefix.iter().map(|c| norm(c)).collect();
+        let right = |code: &str| {
+            let c = norm(code);
+            exact.contains(&c) || prefixes.iter().any(|p| c.starts_with(p.as_str()))
+        };
+        let rank = hits.iter().position(|h| right(&h.code));
         let s = sets.entry(case.set.clone()).or_default();
         s.queries += 1;
-        let rr = rr_sum.entry(case.set.clone()).or_default();
         match rank {
             Some(r) if r < case.k => {
                 s.hits += 1;
-                *rr += 1.0 / (r as f64 + 1.0);
+                s.rr_sum += 1.0 / (r as f64 + 1.0);
+                s.top1 += usize::from(r < 1);
+                s.top5 += usize::from(r < 5);
             }
-            _ => {
-                if misses {
-                    let top: Vec<&str> = hits.iter().take(3).map(|h| h.code.as_str()).collect();
-                    writeln!(
-                        out,
-                        "MISS [{}] {:?} want {:?} got {:?}",
-                        case.set, case.query, case.expect, top
-                    )
-                    .map_err(|e| e.to_string())?;
-                }
-            }
+            _ => {}
+        }
+        if misses && rank != Some(0) {
+            let top: Vec<String> = hits
+                .iter()
+                .take(3)
+                .map(|h| match &h.why {
+                    Some(w) => format!("{} ({w})", h.code),
+                    None => h.code.clone(),
+                })
+                .collect();
+            let want: Vec<&String> = case.expect.iter().chain(&case.expect_prefix).collect();
+            let at = rank.map_or("miss".to_string(), |r| format!("rank {}", r + 1));
+            writeln!(
+                out,
+                "{at:<7} [{}] {:?} want {want:?} got {top:?}",
+                case.set, case.query
+            )
+            .map_err(|e| e.to_string())?;
         }
     }
-    for (name, s) in sets.iter_mut() {
-        s.hit_rate = s.hits as f64 / s.queries.max(1) as f64;
-        s.mrr = rr_sum[name] / s.queries.max(1) as f64;
+    for s in sets.values_mut() {
+        let q = s.queries.max(1) as f64;
+        s.hit_rate = s.hits as f64 / q;
+        s.hit_at_1 = s.top1 as f64 / q;
+        s.hit_at_5 = s.top5 as f64 / q;
+        s.mrr = s.rr_sum / q;
     }
     if json {
         writeln!(
@@ -94,15 +157,15 @@ pub fn run(
     } else {
         writeln!(
             out,
-            "{:<18} {:>7} {:>7} {:>8} {:>6}",
-            "set", "queries", "hits", "hit rate", "MRR"
+            "{:<18} {:>7} {:>6} {:>6} {:>6} {:>6}",
+            "set", "queries", "hit@1", "hit@5", "hit@k", "MRR"
         )
         .map_err(|e| e.to_string())?;
         for (name, s) in &sets {
             writeln!(
                 out,
-                "{:<18} {:>7} {:>7} {:>8.3} {:>6.3}",
-                name, s.queries, s.hits, s.hit_rate, s.mrr
+                "{:<18} {:>7} {:>6.3} {:>6.3} {:>6.3} {:>6.3}",
+                name, s.queries, s.hit_at_1, s.hit_at_5, s.hit_rate, s.mrr
             )
             .map_err(|e| e.to_string())?;
         }

@@ -212,6 +212,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         h.title
                     )
                     .map_err(|e| e.to_string())?;
+                    if let Some(why) = &h.why {
+                        writeln!(out, "          ({why})").map_err(|e| e.to_string())?;
+                    }
                 }
                 if hits.is_empty() {
                     writeln!(out, "no match for {q:?}").map_err(|e| e.to_string())?;

@@ -1,0 +1,264 @@
+//! The everyday-language layer, read at build time from reviewed data files
+//! (`data/synonyms/`): synonyms (everyday word → tabular wording), Index-style
+//! defaults (term → code) and the context vocabulary (which codes belong to
+//! a context the query must name, and the words that name it).
+//!
+//! Every entry is checked against the tabular; a bad line fails the build
+//! with its file and line.
+
+use super::text;
+use crate::index::build::{BuildError, IndexBuilder};
+use crate::index::format::{DefaultRec, IndexData};
+use crate::model::{NodeKind, System};
+use std::collections::BTreeMap;
+
+/// Most contexts a context file may define (one bit each in a `u8`).
+pub const MAX_CONTEXTS: usize = 8;
+
+fn bad(file: &str, line: usize, msg: String) -> BuildError {
+    BuildError::Data(format!("{file} line {line}: {msg}"))
+}
+
+/// Lines that carry data: (1-based line number, text). The first line must
+/// be the schema/version header `# medcode <kind> v1: …`.
+fn data_lines<'a>(
+    file: &str,
+    tsv: &'a str,
+    kind: &str,
+) -> Result<Vec<(usize, &'a str)>, BuildError> {
+    let header = format!("# medcode {kind} v1:");
+    if !tsv.lines().next().is_some_and(|l| l.starts_with(&header)) {
+        return Err(bad(
+            file,
+            1,
+            format!("the first line must be the header {header:?} (schema and version)"),
+        ));
+    }
+    Ok(tsv
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l))
+        .collect())
+}
+
+/// A synonym wording waiting for the term check (file, line, wording).
+pub type PendingWording = (String, usize, String);
+
+/// Reads a synonym file into the query expansions (beside the
+/// abbreviations): `everyday<TAB>wording[<TAB>wording…]`. Returns the
+/// wordings so `check_wordings` can check them once the terms are known.
+pub fn read_synonyms(
+    file: &str,
+    tsv: &str,
+    into: &mut BTreeMap<String, Vec<String>>,
+) -> Result<Vec<PendingWording>, BuildError> {
+    let mut pending = Vec::new();
+    for (n, line) in data_lines(file, tsv, "synonyms")? {
+        let mut cols = line.split('\t').map(str::trim);
+        let key = cols.next().unwrap_or("").to_lowercase();
+        if key.is_empty() || key.split_whitespace().count() > 3 {
+            return Err(bad(
+                file,
+                n,
+                "the everyday words must be one to three words".into(),
+            ));
+        }
+        let wordings: Vec<String> = cols
+            .filter(|c| !c.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if wordings.is_empty() {
+            return Err(bad(file, n, format!("{key:?} has no tabular wording")));
+        }
+        let exps = into.entry(key).or_default();
+        for w in wordings {
+            pending.push((file.to_string(), n, w.clone()));
+            if !exps.contains(&w) {
+                exps.push(w);
+            }
+        }
+    }
+    Ok(pending)
+}
+
+/// Fails on a wording with a word the tabular never uses: it could never match.
+pub fn check_wordings(data: &IndexData, pending: &[PendingWording]) -> Result<(), BuildError> {
+    let terms = super::Terms::new(data);
+    for (file, line, wording) in pending {
+        for w in text::terms(wording) {
+            if terms.find(w.as_bytes()).is_none() {
+                return Err(bad(
+                    file,
+                    *line,
+                    format!("{wording:?}: the tabular never uses the word {w:?}, so this wording cannot match; use the tabular's own word"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The index terms of a default's term, sorted (word order does not matter).
+pub fn default_key(term: &str) -> Vec<String> {
+    let mut key = text::terms(term);
+    key.sort();
+    key
+}
+
+/// Reads a defaults file: `term<TAB>code[<TAB>note]`; code is billable, or a
+/// deliberate prefix ending in `*`. Checked against the tabular in `b`.
+pub fn read_defaults(
+    file: &str,
+    tsv: &str,
+    b: &IndexBuilder,
+    into: &mut Vec<DefaultRec>,
+) -> Result<(), BuildError> {
+    let codes = b.code_map();
+    for (n, line) in data_lines(file, tsv, "defaults")? {
+        let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let (term, code) = match cols.as_slice() {
+            [t, c, ..] if !t.is_empty() && !c.is_empty() => (*t, *c),
+            _ => return Err(bad(file, n, "expected term<TAB>code[<TAB>note]".into())),
+        };
+        let key = default_key(term);
+        if key.is_empty() {
+            return Err(bad(file, n, format!("{term:?} has no searchable word")));
+        }
+        let prefix = code.ends_with('*');
+        let undotted: String = code
+            .trim_end_matches('*')
+            .chars()
+            .filter(|&c| c != '.')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        if prefix {
+            let any = b.nodes().iter().any(|nd| {
+                nd.system == System::Icd10cm
+                    && matches!(nd.kind, NodeKind::Category | NodeKind::Code)
+                    && nd.in_release
+                    && nd.code.starts_with(&undotted)
+            });
+            if !any || undotted.len() < 3 {
+                return Err(bad(
+                    file,
+                    n,
+                    format!("{code}: no code of the release starts with {undotted}"),
+                ));
+            }
+        } else {
+            let Some(&id) = codes.get(&(System::Icd10cm, undotted.clone())) else {
+                return Err(bad(
+                    file,
+                    n,
+                    format!("{code} is not an ICD-10-CM code of the release"),
+                ));
+            };
+            let nd = b.node(id);
+            if !nd.in_release {
+                return Err(bad(
+                    file,
+                    n,
+                    format!("{code} is not valid in the bundled release"),
+                ));
+            }
+            if !nd.billable {
+                return Err(bad(
+                    file,
+                    n,
+                    format!("{code} is a header, not billable: name a billable code, or write {code}* for a deliberate prefix"),
+                ));
+            }
+        }
+        into.push(DefaultRec {
+            key,
+            code: undotted,
+            prefix,
+        });
+    }
+    Ok(())
+}
+
+/// Context bits per node, and query word → context bits.
+pub type ContextTables = (Vec<u8>, Vec<(String, u8)>);
+
+/// One context of the context file: which codes, and the words naming it.
+struct Context {
+    prefixes: Vec<String>,
+    seventh_words: Vec<String>,
+    title_phrases: Vec<String>,
+}
+
+/// Reads a context file (`context<TAB>which codes<TAB>query words`) and
+/// marks the nodes of each context. Returns (bits per node, word → bits).
+pub fn read_contexts(file: &str, tsv: &str, b: &IndexBuilder) -> Result<ContextTables, BuildError> {
+    let mut contexts: Vec<Context> = Vec::new();
+    let mut words: BTreeMap<String, u8> = BTreeMap::new();
+    for (n, line) in data_lines(file, tsv, "context")? {
+        let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let [_name, which, named] = cols.as_slice() else {
+            return Err(bad(
+                file,
+                n,
+                "expected context<TAB>which codes<TAB>query words".into(),
+            ));
+        };
+        if contexts.len() >= MAX_CONTEXTS {
+            return Err(bad(file, n, format!("at most {MAX_CONTEXTS} contexts")));
+        }
+        let bit = 1u8 << contexts.len();
+        let mut c = Context {
+            prefixes: Vec::new(),
+            seventh_words: Vec::new(),
+            title_phrases: Vec::new(),
+        };
+        for sel in which.split_whitespace() {
+            if let Some(w) = sel.strip_prefix("7th:") {
+                c.seventh_words.push(w.to_lowercase());
+            } else if let Some(p) = sel.strip_prefix("title:") {
+                c.title_phrases.push(p.replace('_', " ").to_lowercase());
+            } else {
+                let p: String = sel.chars().filter(|&ch| ch != '.').collect();
+                let p = p.to_ascii_uppercase();
+                if !b.nodes().iter().any(|nd| nd.code.starts_with(&p)) {
+                    return Err(bad(
+                        file,
+                        n,
+                        format!("{sel}: no code of the release starts with it"),
+                    ));
+                }
+                c.prefixes.push(p);
+            }
+        }
+        for w in named.split_whitespace() {
+            *words.entry(w.to_lowercase()).or_default() |= bit;
+        }
+        contexts.push(c);
+    }
+    let mut bits = vec![0u8; b.len()];
+    for (i, nd) in b.nodes().iter().enumerate() {
+        if nd.system != System::Icd10cm || !matches!(nd.kind, NodeKind::Category | NodeKind::Code) {
+            continue;
+        }
+        let seventh = nd.seventh_of_parent.and_then(|ch| {
+            nd.parent.and_then(|p| {
+                b.inherited_seventh(p)
+                    .into_iter()
+                    .find(|d| d.0 == ch)
+                    .map(|d| d.1.to_lowercase())
+            })
+        });
+        let title = nd.title.as_deref().unwrap_or("").to_lowercase();
+        for (ci, c) in contexts.iter().enumerate() {
+            let hit = c.prefixes.iter().any(|p| nd.code.starts_with(p.as_str()))
+                || seventh
+                    .as_deref()
+                    .is_some_and(|m| c.seventh_words.iter().any(|w| m.contains(w.as_str())))
+                || c.title_phrases.iter().any(|p| title.contains(p.as_str()));
+            if hit {
+                bits[i] |= 1 << ci;
+            }
+        }
+    }
+    Ok((bits, words.into_iter().collect()))
+}
