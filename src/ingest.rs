@@ -111,7 +111,7 @@ pub fn build(src: &Sources) -> Result<IndexData, BuildError> {
         read_abbreviations(&read_text(p)?, &mut b.abbreviations);
     }
     // Validation tables (Excludes1 ranges etc.) from everything read above.
-    b.rules = crate::validate::data::build(&b);
+    b.rules = crate::index::rule_data::build(&b);
     b.finish()
 }
 

@@ -2,7 +2,7 @@
 //! validity on the date of service, sequencing, Excludes1 pairs, and the
 //! Medicare Code Editor age and sex edits.
 
-use super::claim::Value;
+use super::model::Value;
 use super::rules::*;
 use super::{dates, find, show, trim, Code, Issues, Path, ValidationOptions};
 use crate::icd10cm;

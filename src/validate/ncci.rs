@@ -20,7 +20,7 @@
 //! indexes (the first absolute, then ascending deltas). 1.4 M pairs take
 //! about 1.3 bytes each.
 
-use super::claim::Value;
+use super::model::Value;
 use super::rules::{NCCI_PTP, NCCI_PTP_MODIFIER};
 use super::{Code, Issues, Path};
 use crate::model::{format_ymd, YmdDate};

@@ -4,8 +4,8 @@
 //! CPT codes are checked by form only (descriptors are the AMA's; a
 //! licensed user's descriptor table would plug in at `check_code`).
 
-use super::claim::{pointer_index, ServiceLine, Value};
 use super::dx::letter;
+use super::model::{pointer_index, ServiceLine, Value};
 use super::rules::*;
 use super::{find, pos, show, trim, Code, Issues, Path, ValidationOptions};
 use crate::model::{format_ymd, System, YmdDate};

@@ -3,8 +3,6 @@
 
 import type { Engine, Issue } from "../shared/engine-api";
 import type { EngineStatus, Replies, Reply, ToBackground } from "../shared/protocol";
-import { fallbackClaim, fallbackField } from "./fallback";
-import { profileIssues } from "./profile";
 
 export interface ServiceDeps {
   engine(): Promise<{ engine: Engine; cold: boolean }>;
@@ -41,7 +39,6 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
     case "validateFields":
       return msg.fields.slice(0, 2000).map((f): Issue[] => {
         const value = f.value.slice(0, 200);
-        if (typeof engine.validateField !== "function") return fallbackField(engine, f.kind, value);
         try {
           return engine.validateField(f.kind, value, f.context);
         } catch (e) {
@@ -49,13 +46,9 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
         }
       }) satisfies Replies["validateFields"];
     case "validateClaim": {
-      if (typeof engine.validateClaim === "function") {
-        await deps.prepareClaims?.(engine);
-        const r = engine.validateClaim(msg.claim, msg.today, { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });
-        return { valid: r.valid, issues: r.issues } satisfies Replies["validateClaim"];
-      }
-      const issues = [...fallbackClaim(engine, msg.claim), ...profileIssues(msg.claim, msg.profile)];
-      return { valid: !issues.some((i) => i.severity === "error"), issues } satisfies Replies["validateClaim"];
+      await deps.prepareClaims?.(engine);
+      const r = engine.validateClaim(msg.claim, msg.today, { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });
+      return { valid: r.valid, issues: r.issues } satisfies Replies["validateClaim"];
     }
   }
 }
