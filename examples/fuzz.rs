@@ -69,7 +69,7 @@ impl<'a> Stat<'a> {
                 d = format!("{}… ({} bytes)", gen::cut(d.clone(), 300), d.len());
             }
             self.slowest.push((took, d, replay()));
-            self.slowest.sort_by(|a, b| b.0.cmp(&a.0));
+            self.slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
             self.slowest.truncate(5);
         }
     }
@@ -85,7 +85,7 @@ impl<'a> Stat<'a> {
             }
             s.0 = best;
         }
-        self.slowest.sort_by(|a, b| b.0.cmp(&a.0));
+        self.slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     }
 }
 
