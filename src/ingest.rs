@@ -31,9 +31,9 @@ pub struct Sources {
     pub contexts: Vec<PathBuf>,
 }
 
-/// Largest source file a build reads (the CDC tabular XML is about 40 MB):
+/// Largest source file a build reads (the CDC tabular XML is about 10 MB):
 /// past it the build stops and names the file, instead of reading forever.
-pub const SOURCE_FILE_MAX: u64 = 512 << 20;
+pub const SOURCE_FILE_MAX: u64 = 160 << 20;
 
 fn read(path: &Path) -> Result<Vec<u8>, BuildError> {
     use std::io::Read;

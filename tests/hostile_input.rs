@@ -357,3 +357,21 @@ fn search_batch_skips_endless_line() {
         "{err}"
     );
 }
+
+#[test]
+fn search_batch_dev_zero_stops_at_limit() {
+    let idx = index();
+    let o = finishes_within(Duration::from_secs(60), move || {
+        Command::new(env!("CARGO_BIN_EXE_medcode"))
+            .args(["--index", idx.to_str().unwrap(), "search", "--batch"])
+            .stdin(std::fs::File::open("/dev/zero").unwrap())
+            .output()
+            .unwrap()
+    });
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("line 1") && e.contains("no line end within 64 MiB"),
+        "{e}"
+    );
+}

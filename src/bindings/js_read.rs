@@ -61,8 +61,10 @@ extern "C" {
     fn date_date(this: &JsDate) -> Result<f64, JsValue>;
     /// `new Uint8Array(source)`: a fresh copy read through internal slots,
     /// whatever the source's own properties say.
-    #[wasm_bindgen(js_name = Uint8Array, catch)]
-    fn uint8_array_from(source: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type FreshBytes;
+    #[wasm_bindgen(constructor, js_class = "Uint8Array", catch)]
+    fn copy_of(source: &JsValue) -> Result<FreshBytes, JsValue>;
 }
 
 /// Today in the browser's local time zone, as yyyymmdd; `None` when the
@@ -160,7 +162,7 @@ pub fn bytes_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<u8>, JsValue> 
             kind_of(v)
         )));
     }
-    let copy = uint8_array_from(v)
+    let copy = FreshBytes::copy_of(v)
         .map_err(|_| type_error(format!("{name} could not be read")))?
         .unchecked_into::<js_sys::Uint8Array>();
     if copy.length() > max {

@@ -17,8 +17,11 @@ pub const CLAIM_MAX: u64 = 1 << 20;
 pub const QUERY_LINE_MAX: usize = 64 << 10;
 /// An evaluation file (JSON lines).
 pub const EVAL_MAX: u64 = 64 << 20;
-/// A source file for `build-index` (the CDC tabular XML is about 40 MB).
-pub const SOURCE_MAX: u64 = 512 << 20;
+/// A source file for `build-index` (the CDC tabular XML is about 10 MB, the
+/// I/OCE NCCI table about 37 MB).
+pub const SOURCE_MAX: u64 = 160 << 20;
+/// Past this many bytes without a line end, a stream is not lines of text.
+pub const LINE_END_MAX: u64 = 64 << 20;
 
 /// `1 MiB`, `64 MiB`, `64 KiB`.
 pub fn human(n: u64) -> String {
@@ -91,6 +94,7 @@ pub fn read_line_capped(
     buf.clear();
     let mut too_long = false;
     let mut any = false;
+    let mut seen = 0u64;
     loop {
         let chunk = match r.fill_buf() {
             Ok(c) => c,
@@ -116,6 +120,16 @@ pub fn read_line_capped(
         r.consume(take + usize::from(done));
         if done {
             break;
+        }
+        seen += take as u64;
+        if seen > LINE_END_MAX {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "no line end within {}: not lines of text",
+                    human(LINE_END_MAX)
+                ),
+            ));
         }
     }
     if !any {

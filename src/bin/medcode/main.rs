@@ -247,7 +247,7 @@ fn search_batch(
     let mut buf = Vec::new();
     for n in 1u64.. {
         let line = limits::read_line_capped(input, &mut buf, limits::QUERY_LINE_MAX)
-            .map_err(|e| format!("reading stdin: {e}"))?;
+            .map_err(|e| format!("stdin line {n}: {e}"))?;
         match line {
             limits::Line::Eof => break,
             limits::Line::TooLong => eprintln!(
