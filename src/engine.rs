@@ -317,6 +317,9 @@ impl Engine {
         let mut notes = Vec::new();
         for &a in chain.iter().rev() {
             for (kind, text) in self.own_notes(a) {
+                if kind == NoteKind::SearchAlias {
+                    continue;
+                }
                 if a == id || kind.is_inherited() {
                     notes.push(Note {
                         kind,

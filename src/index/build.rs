@@ -38,6 +38,20 @@ pub struct BuildNode {
     pub seventh_of_parent: Option<char>,
     /// (start, end, MCE flags); end `u32::MAX` = open-ended.
     pub spans: Vec<(u32, u32, u32)>,
+    /// Extra searchable units made at build time (HCPCS everyday names).
+    pub extra_units: Vec<ExtraUnit>,
+}
+
+/// A searchable unit that is not in the source data's own text: e.g. a HCPCS
+/// descriptor with its abbreviations spelled out, plus brand and service names.
+#[derive(Clone, Debug, Default)]
+pub struct ExtraUnit {
+    /// The text whose words give the unit's length (own words, field 1).
+    pub text: String,
+    /// More own words that do not lengthen the unit (names, original abbreviations).
+    pub also: Vec<String>,
+    /// Words that only help a match (field 2, e.g. dose numbers).
+    pub context: Vec<String>,
 }
 
 impl BuildNode {
@@ -54,6 +68,7 @@ impl BuildNode {
             seventh: Vec::new(),
             seventh_of_parent: None,
             spans: Vec::new(),
+            extra_units: Vec::new(),
         }
     }
 }
@@ -283,6 +298,24 @@ impl IndexBuilder {
             let generic = is_generic_text(note);
             let flags = UNIT_INCLUSION | if generic { UNIT_GENERIC } else { 0 };
             units.push((terms, len, flags));
+        }
+        for extra in &node.extra_units {
+            let mut terms = Vec::new();
+            for t in text::terms(&extra.text) {
+                add(&mut terms, t, 1);
+            }
+            for w in &extra.also {
+                for t in text::terms(w) {
+                    add(&mut terms, t, 1);
+                }
+            }
+            for w in &extra.context {
+                for t in text::terms(w) {
+                    add(&mut terms, t, 2);
+                }
+            }
+            let flags = if generic { UNIT_GENERIC } else { 0 };
+            units.push((terms, core_len(&extra.text), flags));
         }
         units
     }

@@ -35,6 +35,15 @@ pub struct Args {
     /// Abbreviation TSVs (repeatable)
     #[arg(long)]
     abbreviations: Vec<PathBuf>,
+    /// HCPCS short-descriptor abbreviations (data/hcpcs/short_descriptor_abbreviations.tsv)
+    #[arg(long)]
+    hcpcs_abbreviations: Option<PathBuf>,
+    /// Reviewed everyday names of HCPCS services and supplies (repeatable)
+    #[arg(long)]
+    hcpcs_names: Vec<PathBuf>,
+    /// Drug name → generic → HCPCS codes TSVs (repeatable)
+    #[arg(long)]
+    hcpcs_drug_names: Vec<PathBuf>,
     /// Where to write the index
     #[arg(long, short)]
     out: PathBuf,
@@ -114,6 +123,9 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         hcpcs_label: a.hcpcs_label,
         modifiers_tsv: a.modifiers_tsv,
         abbreviations: a.abbreviations,
+        hcpcs_abbreviations: a.hcpcs_abbreviations,
+        hcpcs_names: a.hcpcs_names,
+        hcpcs_drug_names: a.hcpcs_drug_names,
     };
     let data = build(&src).map_err(|e| e.to_string())?;
     if let Some(list) = &a.code_list {

@@ -1,0 +1,532 @@
+//! HCPCS in people's words, built into the index (native, build time).
+//!
+//! Every Level II code gets one extra search unit: its short descriptor with
+//! the CMS abbreviations spelled out ("Ketorolac tromethamine inj" →
+//! "… injection"), the brand and generic names of the drug it bills, reviewed
+//! everyday names of the service or supply ("welcome to medicare visit"),
+//! and the dose words of the descriptor as context. Each name also becomes a
+//! `SearchAlias` note ("brand name: Toradol → ketorolac") so a hit can say
+//! why it matched. Search itself needs no HCPCS-specific code.
+//!
+//! Inputs, each checked against the HCPCS data (a bad entry fails the build):
+//! - `data/hcpcs/short_descriptor_abbreviations.tsv` v1:
+//!   `abbreviation<TAB>expansion[<TAB>expansion…]`; every key occurs in a descriptor.
+//! - `data/hcpcs/everyday_names.tsv` v1: `code<TAB>kind<TAB>name[<TAB>name…]`;
+//!   the code exists and is active in the newest quarter, kind is `service` or `supply`.
+//! - `data/hcpcs/brand_names.tsv` v1 (reviewed, for brands the dictionary lacks) and
+//!   `build/data/hcpcs_drug_names.tsv` v1 (from `tools/extract_drug_names.py`):
+//!   `name<TAB>generic<TAB>code[,code…]`; every code exists and the generic's
+//!   words occur in its expanded descriptor.
+
+use crate::index::build::{BuildError, ExtraUnit, IndexBuilder};
+use crate::model::{NodeKind, NoteKind, System};
+use crate::search::text;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Descriptor abbreviations: key words → expansions.
+#[derive(Clone, Debug, Default)]
+pub struct Abbreviations {
+    map: HashMap<Vec<String>, Vec<String>>,
+    longest: usize,
+}
+
+fn data_rows(tsv: &str) -> impl Iterator<Item = (usize, Vec<&str>)> + '_ {
+    tsv.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l.split('\t').map(str::trim).collect()))
+}
+
+impl Abbreviations {
+    /// Parses the table; `file` names it in errors.
+    pub fn parse(tsv: &str, file: &str) -> Result<Abbreviations, BuildError> {
+        let mut out = Abbreviations::default();
+        for (line, cols) in data_rows(tsv) {
+            let err = |m: &str| BuildError::Data(format!("{file} line {line}: {m}"));
+            let key: Vec<String> = cols[0]
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect();
+            let exps: Vec<String> = cols[1..]
+                .iter()
+                .filter(|c| !c.is_empty())
+                .map(|c| c.to_lowercase())
+                .collect();
+            if key.is_empty() || exps.is_empty() {
+                return Err(err("want an abbreviation and at least one expansion"));
+            }
+            if out.map.contains_key(&key) {
+                return Err(err(&format!("{:?} is listed twice", cols[0])));
+            }
+            if exps.iter().any(|e| text::words(e).is_empty()) {
+                return Err(err("an expansion has no words"));
+            }
+            out.longest = out.longest.max(key.len());
+            out.map.insert(key, exps);
+        }
+        Ok(out)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Lower-case tokens of a descriptor. Whitespace, commas, semicolons and
+    /// brackets separate; a chunk holding `/` or `-` stays whole when it is a
+    /// key (`w/o`, `f/u`), else splits there too ("pelvic/breast").
+    fn tokens(&self, descriptor: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for chunk in descriptor
+            .to_lowercase()
+            .split(|c: char| c.is_whitespace() || ",;()[]".contains(c))
+            .filter(|c| !c.is_empty())
+        {
+            if self.map.contains_key(&vec![chunk.to_string()]) {
+                out.push(chunk.to_string());
+                continue;
+            }
+            out.extend(
+                chunk
+                    .split(['/', '-', ':', '.'])
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string),
+            );
+        }
+        out
+    }
+
+    /// The descriptor with every abbreviation replaced by its first expansion,
+    /// the other expansions' words, and the (abbreviation, expansion) pairs used.
+    pub fn expand(&self, descriptor: &str) -> Expanded {
+        let toks = self.tokens(descriptor);
+        let mut out = Expanded::default();
+        let mut words: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let found = (1..=self.longest.min(toks.len() - i))
+                .rev()
+                .find_map(|n| self.map.get(&toks[i..i + n]).map(|e| (n, e)));
+            match found {
+                Some((n, exps)) => {
+                    let key = toks[i..i + n].join(" ");
+                    if exps[0] != key {
+                        out.pairs.push((key, exps[0].clone()));
+                    }
+                    words.push(exps[0].clone());
+                    out.also.extend(exps[1..].iter().cloned());
+                    i += n;
+                }
+                None => {
+                    words.push(toks[i].clone());
+                    i += 1;
+                }
+            }
+        }
+        out.text = words.join(" ");
+        out
+    }
+
+    /// Fails unless every key occurs in at least one descriptor.
+    pub fn check_against<'a>(
+        &self,
+        descriptors: impl Iterator<Item = &'a str>,
+        file: &str,
+    ) -> Result<(), BuildError> {
+        let mut seen: BTreeSet<&Vec<String>> = BTreeSet::new();
+        for d in descriptors {
+            let toks = self.tokens(d);
+            for i in 0..toks.len() {
+                for n in 1..=self.longest.min(toks.len() - i) {
+                    if let Some((k, _)) = self.map.get_key_value(&toks[i..i + n]) {
+                        seen.insert(k);
+                    }
+                }
+            }
+        }
+        let mut missing: Vec<String> = self
+            .map
+            .keys()
+            .filter(|k| !seen.contains(k))
+            .map(|k| k.join(" "))
+            .collect();
+        missing.sort();
+        if !missing.is_empty() {
+            return Err(BuildError::Data(format!(
+                "{file}: {} abbreviation(s) occur in no HCPCS descriptor (remove or fix them): {}",
+                missing.len(),
+                missing.join(", ")
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A descriptor with its abbreviations spelled out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Expanded {
+    pub text: String,
+    /// Words of the other senses of ambiguous abbreviations.
+    pub also: Vec<String>,
+    pub pairs: Vec<(String, String)>,
+}
+
+/// Dose words of a descriptor ("5mg", "0.5 mg", "1000 cc", "up to 125 mg"):
+/// the number, the number joined to its unit ("125mg"), and, when the code
+/// is billed per amount (not "up to"), the common doses that are whole
+/// multiples of it — "toradol 60" then matches a code billed per 15 mg.
+/// A query's number never needs to match: these are context words only.
+pub fn dose_words(descriptor: &str) -> Vec<String> {
+    const UNITS: &[&str] = &[
+        "mg", "mcg", "g", "gm", "ml", "cc", "u", "units", "unit", "iu", "meq", "l",
+    ];
+    const COMMON: &[f64] = &[
+        1.0, 2.0, 4.0, 5.0, 10.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 80.0, 100.0, 120.0, 125.0,
+        150.0, 200.0, 250.0, 500.0, 1000.0,
+    ];
+    let lower = descriptor.to_lowercase();
+    let toks: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || ",;()/".contains(c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    for (i, t) in toks.iter().enumerate() {
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let (num, rest) = t.split_at(split);
+        let unit = if !rest.is_empty() {
+            rest
+        } else {
+            toks.get(i + 1).copied().unwrap_or("")
+        };
+        if num.is_empty() || !UNITS.contains(&unit) {
+            continue;
+        }
+        let Ok(value) = num.trim_end_matches('.').parse::<f64>() else {
+            continue;
+        };
+        if value <= 0.0 {
+            continue;
+        }
+        let fmt = |v: f64| {
+            let s = format!("{v:.3}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        };
+        let unit = match unit {
+            "cc" => "ml",
+            "gm" => "g",
+            "units" | "unit" | "iu" => "u",
+            u => u,
+        };
+        push(fmt(value));
+        push(format!("{}{unit}", fmt(value)));
+        let up_to = i >= 2 && toks[i - 2] == "up" && toks[i - 1] == "to";
+        if !up_to {
+            for &c in COMMON {
+                let k = c / value;
+                if c > value && (k - k.round()).abs() < 1e-9 && k <= 200.0 {
+                    push(fmt(c));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One reviewed everyday name of a service or supply.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EverydayName {
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+}
+
+/// Parses `everyday_names.tsv`.
+pub fn parse_names(tsv: &str, file: &str) -> Result<Vec<EverydayName>, BuildError> {
+    let mut out = Vec::new();
+    for (line, cols) in data_rows(tsv) {
+        let err = |m: String| BuildError::Data(format!("{file} line {line}: {m}"));
+        if cols.len() < 3 {
+            return Err(err("want code, kind, name[, name…]".into()));
+        }
+        let code = cols[0].to_ascii_uppercase();
+        if !super::is_level2(&code) {
+            return Err(err(format!("{code:?} is not a HCPCS Level II code")));
+        }
+        if !matches!(cols[1], "service" | "supply") {
+            return Err(err(format!(
+                "kind {:?} must be service or supply",
+                cols[1]
+            )));
+        }
+        for name in cols[2..].iter().filter(|n| !n.is_empty()) {
+            if text::terms(name).is_empty() {
+                return Err(err(format!("name {name:?} has no searchable words")));
+            }
+            out.push(EverydayName {
+                code: code.clone(),
+                kind: cols[1].to_string(),
+                name: name.to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One drug name → generic → codes line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrugName {
+    pub name: String,
+    pub generic: String,
+    pub codes: Vec<String>,
+}
+
+/// Parses a drug-name TSV (`name<TAB>generic<TAB>code[,code…]`).
+pub fn parse_drug_names(tsv: &str, file: &str) -> Result<Vec<DrugName>, BuildError> {
+    let mut out = Vec::new();
+    for (line, cols) in data_rows(tsv) {
+        let err = |m: String| BuildError::Data(format!("{file} line {line}: {m}"));
+        if cols.len() < 3 {
+            return Err(err("want name, generic, codes".into()));
+        }
+        let codes: Vec<String> = cols[2]
+            .split(',')
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if let Some(bad) = codes.iter().find(|c| !super::is_level2(c)) {
+            return Err(err(format!("{bad:?} is not a HCPCS Level II code")));
+        }
+        if codes.is_empty() || text::terms(cols[0]).is_empty() || cols[1].is_empty() {
+            return Err(err("empty name, generic or code list".into()));
+        }
+        out.push(DrugName {
+            name: cols[0].to_string(),
+            generic: cols[1].to_string(),
+            codes,
+        });
+    }
+    Ok(out)
+}
+
+/// Where the everyday layer comes from (file text and a name for errors).
+#[derive(Default)]
+pub struct Inputs<'a> {
+    pub abbreviations: Option<(&'a str, &'a str)>,
+    pub names: Vec<(&'a str, &'a str)>,
+    pub drug_names: Vec<(&'a str, &'a str)>,
+}
+
+/// What `attach` added, for the build log.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stats {
+    pub expanded: usize,
+    pub names: usize,
+    pub drug_names: usize,
+}
+
+/// Builds the everyday unit and alias notes of every HCPCS code.
+pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError> {
+    let codes: HashMap<String, usize> = b
+        .nodes()
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.system == System::Hcpcs && n.kind == NodeKind::Code)
+        .map(|(i, n)| (n.code.clone(), i))
+        .collect();
+    let abbr = match inputs.abbreviations {
+        Some((tsv, file)) => {
+            let a = Abbreviations::parse(tsv, file)?;
+            a.check_against(
+                b.nodes()
+                    .iter()
+                    .filter(|n| n.system == System::Hcpcs)
+                    .filter_map(|n| n.title.as_deref()),
+                file,
+            )?;
+            a
+        }
+        None => Abbreviations::default(),
+    };
+    // Per code: expanded text, more own words, context words, alias notes.
+    let mut units: BTreeMap<usize, (Expanded, Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut stats = Stats::default();
+    for (&_, &id) in codes.iter() {
+        let title = b.node(id).title.clone().unwrap_or_default();
+        let exp = abbr.expand(&title);
+        if !exp.pairs.is_empty() {
+            stats.expanded += 1;
+        }
+        units.insert(id, (exp, Vec::new(), Vec::new()));
+    }
+    for (tsv, file) in &inputs.names {
+        for n in parse_names(tsv, file)? {
+            let Some(&id) = codes.get(&n.code) else {
+                return Err(BuildError::Data(format!(
+                    "{file}: {} ({:?}) is not in the HCPCS data",
+                    n.code, n.name
+                )));
+            };
+            if !b.node(id).billable {
+                return Err(BuildError::Data(format!(
+                    "{file}: {} ({:?}) is not active in the newest HCPCS quarter",
+                    n.code, n.name
+                )));
+            }
+            let entry = units.get_mut(&id).expect("every code has a unit");
+            entry.1.push(n.name.clone());
+            b.node_mut(id)
+                .notes
+                .push((NoteKind::SearchAlias, format!("{} name: {}", n.kind, n.name)));
+            stats.names += 1;
+        }
+    }
+    for (tsv, file) in &inputs.drug_names {
+        for d in parse_drug_names(tsv, file)? {
+            let generic_terms = text::terms(&d.generic);
+            for code in &d.codes {
+                let Some(&id) = codes.get(code) else {
+                    return Err(BuildError::Data(format!(
+                        "{file}: {code} ({}) is not in the HCPCS data",
+                        d.name
+                    )));
+                };
+                let entry = units.get_mut(&id).expect("every code has a unit");
+                let have: BTreeSet<String> = text::terms(&entry.0.text)
+                    .into_iter()
+                    .chain(entry.0.also.iter().flat_map(|w| text::terms(w)))
+                    .collect();
+                if let Some(w) = generic_terms.iter().find(|t| !have.contains(*t)) {
+                    return Err(BuildError::Data(format!(
+                        "{file}: {} → {}: {code} ({:?}, expanded {:?}) lacks {w:?}",
+                        d.name,
+                        d.generic,
+                        b.node(id).title.as_deref().unwrap_or(""),
+                        entry.0.text
+                    )));
+                }
+                if text::terms(&d.name) == generic_terms {
+                    continue;
+                }
+                entry.1.push(d.name.clone());
+                let label = format!("brand name: {} → {}", d.name, d.generic);
+                let notes = &mut b.node_mut(id).notes;
+                if !notes.iter().any(|(_, t)| *t == label) {
+                    notes.push((NoteKind::SearchAlias, label));
+                }
+                stats.drug_names += 1;
+            }
+        }
+    }
+    for (id, (exp, names, mut context)) in units {
+        let title = b.node(id).title.clone().unwrap_or_default();
+        context.extend(dose_words(&title));
+        for n in &names {
+            context.extend(dose_words(n));
+        }
+        if exp.pairs.is_empty() && names.is_empty() && context.is_empty() {
+            continue;
+        }
+        if !exp.pairs.is_empty() {
+            let pairs: Vec<String> = exp
+                .pairs
+                .iter()
+                .map(|(a, e)| format!("{a} → {e}"))
+                .collect();
+            b.node_mut(id)
+                .notes
+                .push((NoteKind::SearchAlias, format!("expanded: {}", pairs.join(", "))));
+        }
+        let mut also = exp.also;
+        // The descriptor's own words stay: "flu shot admin" keeps "admin".
+        also.push(title);
+        also.extend(names);
+        b.node_mut(id).extra_units.push(ExtraUnit {
+            text: exp.text,
+            also,
+            context,
+        });
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Abbreviations {
+        Abbreviations::parse(
+            "# t\ninj\tinjection\nw/o\twithout\nacet\tacetate\tacetonide\ntriamcinolone acet\ttriamcinolone acetonide\nppps\tpersonalized prevention plan of service\n",
+            "t.tsv",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn expands_whole_words_longest_first() {
+        let a = table();
+        let e = a.expand("Ketorolac tromethamine inj");
+        assert_eq!(e.text, "ketorolac tromethamine injection");
+        assert_eq!(e.pairs, [("inj".to_string(), "injection".to_string())]);
+        assert_eq!(
+            a.expand("Triamcinolone acet inj nos").text,
+            "triamcinolone acetonide injection nos"
+        );
+        let m = a.expand("Medroxyprogesterone acet");
+        assert_eq!(m.text, "medroxyprogesterone acetate");
+        assert_eq!(m.also, ["acetonide"]);
+        assert_eq!(
+            a.expand("Walker folding wheeled w/o s").text,
+            "walker folding wheeled without s"
+        );
+        // Not inside a word, and a slash splits unknown chunks.
+        assert_eq!(a.expand("Injury pelvic/inj").text, "injury pelvic injection");
+    }
+
+    #[test]
+    fn a_key_no_descriptor_uses_fails_the_build() {
+        let a = table();
+        let err = a
+            .check_against(
+                ["Ketorolac tromethamine inj", "Ppps, initial visit"].into_iter(),
+                "t.tsv",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("acet") && err.contains("w/o"), "{err}");
+        assert!(!err.contains("ppps"), "{err}");
+    }
+
+    #[test]
+    fn doses_and_their_multiples() {
+        let d = dose_words("Inj, methylpred sod succ 5mg");
+        for w in ["5", "5mg", "40", "125", "1000"] {
+            assert!(d.contains(&w.to_string()), "{w} in {d:?}");
+        }
+        assert!(!d.contains(&"2".to_string()));
+        let up_to = dose_words("Methylprednisolone up to 40 mg");
+        assert!(up_to.contains(&"40mg".to_string()));
+        assert!(!up_to.contains(&"80".to_string()), "{up_to:?}");
+        assert_eq!(dose_words("Inj, hydromorphone, 0.1 mg")[..2], ["0.1", "0.1mg"]);
+        assert_eq!(dose_words("Normal saline 1000 cc")[..2], ["1000", "1000ml"]);
+        assert!(dose_words("Tens two lead").is_empty());
+    }
+
+    #[test]
+    fn bad_name_lines_are_refused() {
+        assert!(parse_names("G0402\tservice\twelcome to medicare visit\n", "n").is_ok());
+        assert!(parse_names("99213\tservice\toffice visit\n", "n").is_err());
+        assert!(parse_names("G0402\tthing\tippe\n", "n").is_err());
+        assert!(parse_drug_names("toradol\tketorolac\tJ1885\n", "d").is_ok());
+        assert!(parse_drug_names("toradol\tketorolac\t\n", "d").is_err());
+    }
+}
