@@ -43,6 +43,12 @@ SALTS = {
     "undecanoate", "sodium succinate", "liposomal", "liposome",
 }
 
+SALT_ALIASES = {"hemisuccinate": "succinate", "hydrochloride": "hydrochloride"}
+
+# At most this many names per drug, in the dictionary's order (its own brands
+# come before MeSH synonyms and foreign spellings), to keep the index small.
+MAX_NAMES_PER_DRUG = 8
+
 STOP = {"a", "an", "and", "the", "of", "or", "to", "by", "as", "at", "is", "in", "on", "for", "with"}
 
 # Everyday English words that are also (foreign) brand names in the dictionary.
@@ -157,6 +163,10 @@ def main(argv=None):
     def codes_for(generic_words):
         return sorted(c for c, ws in expanded.items() if generic_words and set(generic_words) <= ws)
 
+    # Words that name a drug (single-word generics), to tell combination codes apart.
+    drug_words = {c for c in variants.values() if isinstance(c, list) for c in c}
+    drug_words = {c for c in drug_words if re.fullmatch(r"[a-z]{6,}", c)} - SALTS - COMMON_WORDS
+
     # canonical → (generic as matched, codes)
     cache = {}
 
@@ -168,9 +178,15 @@ def main(argv=None):
         if "," not in canonical and " and " not in canonical and "/" not in canonical:
             full = words(canonical)
             base = [w for w in full if w not in SALTS]
-            for cand in (full, base):
-                if cand and len(cand[0]) >= 4 and len(cand) <= 4:
+            # "hemisuccinate" is billed as the succinate.
+            alias = [SALT_ALIASES.get(w, w) for w in full]
+            for cand in (full, alias, base):
+                if cand and sum(map(len, cand)) >= 5 and len(cand) <= 4:
                     codes = codes_for(cand)
+                    # A brand of one drug bills the single-drug codes, not
+                    # combinations with another drug ("meperidine/promethazine").
+                    single = [c for c in codes if not (expanded[c] & drug_words) - set(cand)]
+                    codes = single or codes
                     if codes:
                         result = (" ".join(cand), codes)
                         break
@@ -178,6 +194,7 @@ def main(argv=None):
         return result
 
     rows = []
+    per_drug = {}
     for name, canon in variants.items():
         if not isinstance(canon, list) or len(canon) != 1:
             continue
@@ -198,6 +215,9 @@ def main(argv=None):
         # "naloxone hydrobromide") add nothing that typo search and the generic lack.
         if any(w in gws for w in ws) or any(near(w, g) for w in ws for g in gws):
             continue
+        if per_drug.get(canon[0], 0) >= MAX_NAMES_PER_DRUG:
+            continue
+        per_drug[canon[0]] = per_drug.get(canon[0], 0) + 1
         rows.append((name, generic, ",".join(codes)))
     rows.sort()
     with open(a.out, "w", encoding="utf-8", newline="\n") as f:

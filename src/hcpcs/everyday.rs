@@ -175,17 +175,13 @@ pub struct Expanded {
 }
 
 /// Dose words of a descriptor ("5mg", "0.5 mg", "1000 cc", "up to 125 mg"):
-/// the number, the number joined to its unit ("125mg"), and, when the code
-/// is billed per amount (not "up to"), the common doses that are whole
-/// multiples of it — "toradol 60" then matches a code billed per 15 mg.
-/// A query's number never needs to match: these are context words only.
+/// the number and the number joined to its unit ("125mg"), so a query's dose
+/// prefers the code that bills it. They are context words only, and HCPCS
+/// search treats a query's numbers as optional ("toradol 60" still finds
+/// J1885, billed per 15 mg, whose short descriptor names no dose).
 pub fn dose_words(descriptor: &str) -> Vec<String> {
     const UNITS: &[&str] = &[
         "mg", "mcg", "g", "gm", "ml", "cc", "u", "units", "unit", "iu", "meq", "l",
-    ];
-    const COMMON: &[f64] = &[
-        1.0, 2.0, 4.0, 5.0, 10.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 80.0, 100.0, 120.0, 125.0,
-        150.0, 200.0, 250.0, 500.0, 1000.0,
     ];
     let lower = descriptor.to_lowercase();
     let toks: Vec<&str> = lower
@@ -229,15 +225,6 @@ pub fn dose_words(descriptor: &str) -> Vec<String> {
         };
         push(fmt(value));
         push(format!("{}{unit}", fmt(value)));
-        let up_to = i >= 2 && toks[i - 2] == "up" && toks[i - 1] == "to";
-        if !up_to {
-            for &c in COMMON {
-                let k = c / value;
-                if c > value && (k - k.round()).abs() < 1e-9 && k <= 200.0 {
-                    push(fmt(c));
-                }
-            }
-        }
     }
     out
 }
@@ -334,7 +321,18 @@ pub struct Stats {
     pub drug_names: usize,
 }
 
-/// Builds the everyday unit and alias notes of every HCPCS code.
+/// Drug codes whose short descriptor may not say "injection": the CMS
+/// ranges of drugs given other than by mouth (J0120–J3591) and of
+/// chemotherapy drugs (J9000–J9999).
+fn billed_as_injection(code: &str) -> bool {
+    let n: u32 = code[1..].parse().unwrap_or(0);
+    code.starts_with('J') && ((120..=3591).contains(&n) || n >= 9000)
+}
+
+/// Builds the everyday units and alias notes of every HCPCS code: one unit
+/// for the spelled-out descriptor, one per everyday or drug name (its own
+/// length, so "cpap" ranks the device above "cpap full face mask"), each
+/// with the descriptor's words and doses as context.
 pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError> {
     let codes: HashMap<String, usize> = b
         .nodes()
@@ -357,16 +355,32 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
         }
         None => Abbreviations::default(),
     };
-    // Per code: expanded text, more own words, context words, alias notes.
-    let mut units: BTreeMap<usize, (Expanded, Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut stats = Stats::default();
-    for (&_, &id) in codes.iter() {
+    // Per code: expanded descriptor, context words, names with their labels.
+    struct Code {
+        exp: Expanded,
+        context: Vec<String>,
+        names: Vec<(String, String)>,
+    }
+    let mut per_code: BTreeMap<usize, Code> = BTreeMap::new();
+    for (code, &id) in codes.iter() {
         let title = b.node(id).title.clone().unwrap_or_default();
         let exp = abbr.expand(&title);
         if !exp.pairs.is_empty() {
             stats.expanded += 1;
         }
-        units.insert(id, (exp, Vec::new(), Vec::new()));
+        let mut context = dose_words(&title);
+        if billed_as_injection(code) {
+            context.extend(["injection".to_string(), "inj".to_string()]);
+        }
+        per_code.insert(
+            id,
+            Code {
+                exp,
+                context,
+                names: Vec::new(),
+            },
+        );
     }
     for (tsv, file) in &inputs.names {
         for n in parse_names(tsv, file)? {
@@ -382,16 +396,25 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                     n.code, n.name
                 )));
             }
-            let entry = units.get_mut(&id).expect("every code has a unit");
-            entry.1.push(n.name.clone());
-            b.node_mut(id)
-                .notes
-                .push((NoteKind::SearchAlias, format!("{} name: {}", n.kind, n.name)));
+            let label = format!("{} name: {}", n.kind, n.name);
+            per_code
+                .get_mut(&id)
+                .expect("every code has an entry")
+                .names
+                .push((n.name, label));
             stats.names += 1;
         }
     }
+    // A name given in an earlier file (the reviewed one) overrides later files.
+    let mut earlier: BTreeSet<Vec<String>> = BTreeSet::new();
     for (tsv, file) in &inputs.drug_names {
+        let mut here: BTreeSet<Vec<String>> = BTreeSet::new();
         for d in parse_drug_names(tsv, file)? {
+            let key = text::terms(&d.name);
+            if earlier.contains(&key) {
+                continue;
+            }
+            here.insert(key);
             let generic_terms = text::terms(&d.generic);
             for code in &d.codes {
                 let Some(&id) = codes.get(code) else {
@@ -400,10 +423,10 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                         d.name
                     )));
                 };
-                let entry = units.get_mut(&id).expect("every code has a unit");
-                let have: BTreeSet<String> = text::terms(&entry.0.text)
+                let entry = per_code.get_mut(&id).expect("every code has an entry");
+                let have: BTreeSet<String> = text::terms(&entry.exp.text)
                     .into_iter()
-                    .chain(entry.0.also.iter().flat_map(|w| text::terms(w)))
+                    .chain(entry.exp.also.iter().flat_map(|w| text::terms(w)))
                     .collect();
                 if let Some(w) = generic_terms.iter().find(|t| !have.contains(*t)) {
                     return Err(BuildError::Data(format!(
@@ -411,50 +434,67 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                         d.name,
                         d.generic,
                         b.node(id).title.as_deref().unwrap_or(""),
-                        entry.0.text
+                        entry.exp.text
                     )));
                 }
-                if text::terms(&d.name) == generic_terms {
+                if text::terms(&d.name) == generic_terms
+                    || entry.names.iter().any(|(n, _)| text::terms(n) == text::terms(&d.name))
+                {
                     continue;
                 }
-                entry.1.push(d.name.clone());
                 let label = format!("brand name: {} → {}", d.name, d.generic);
-                let notes = &mut b.node_mut(id).notes;
-                if !notes.iter().any(|(_, t)| *t == label) {
-                    notes.push((NoteKind::SearchAlias, label));
-                }
+                entry.names.push((d.name.clone(), label));
                 stats.drug_names += 1;
             }
         }
+        earlier.extend(here);
     }
-    for (id, (exp, names, mut context)) in units {
+    for (id, c) in per_code {
         let title = b.node(id).title.clone().unwrap_or_default();
-        context.extend(dose_words(&title));
-        for n in &names {
-            context.extend(dose_words(n));
+        let mut units = Vec::new();
+        let mut notes = Vec::new();
+        // Descriptor words (as written and spelled out) are context of every name.
+        let mut described: Vec<String> = vec![title.clone(), c.exp.text.clone()];
+        described.extend(c.exp.also.iter().cloned());
+        for (name, label) in c.names {
+            let mut context = described.clone();
+            context.extend(dose_words(&name));
+            context.extend(c.context.iter().cloned());
+            units.push(ExtraUnit {
+                text: name,
+                also: Vec::new(),
+                context,
+            });
+            notes.push((NoteKind::SearchAlias, label));
         }
-        if exp.pairs.is_empty() && names.is_empty() && context.is_empty() {
-            continue;
-        }
-        if !exp.pairs.is_empty() {
-            let pairs: Vec<String> = exp
+        if !c.exp.pairs.is_empty() || !c.context.is_empty() {
+            let pairs: Vec<String> = c
+                .exp
                 .pairs
                 .iter()
                 .map(|(a, e)| format!("{a} → {e}"))
                 .collect();
-            b.node_mut(id)
-                .notes
-                .push((NoteKind::SearchAlias, format!("expanded: {}", pairs.join(", "))));
+            if !pairs.is_empty() {
+                notes.push((
+                    NoteKind::SearchAlias,
+                    format!("expanded: {}", pairs.join(", ")),
+                ));
+            }
+            let mut also = c.exp.also;
+            // The descriptor's own words stay: "flu shot admin" keeps "admin".
+            also.push(title);
+            units.insert(
+                0,
+                ExtraUnit {
+                    text: c.exp.text,
+                    also,
+                    context: c.context,
+                },
+            );
         }
-        let mut also = exp.also;
-        // The descriptor's own words stay: "flu shot admin" keeps "admin".
-        also.push(title);
-        also.extend(names);
-        b.node_mut(id).extra_units.push(ExtraUnit {
-            text: exp.text,
-            also,
-            context,
-        });
+        let node = b.node_mut(id);
+        node.extra_units.extend(units);
+        node.notes.extend(notes);
     }
     Ok(stats)
 }
@@ -507,18 +547,14 @@ mod tests {
     }
 
     #[test]
-    fn doses_and_their_multiples() {
-        let d = dose_words("Inj, methylpred sod succ 5mg");
-        for w in ["5", "5mg", "40", "125", "1000"] {
-            assert!(d.contains(&w.to_string()), "{w} in {d:?}");
-        }
-        assert!(!d.contains(&"2".to_string()));
-        let up_to = dose_words("Methylprednisolone up to 40 mg");
-        assert!(up_to.contains(&"40mg".to_string()));
-        assert!(!up_to.contains(&"80".to_string()), "{up_to:?}");
-        assert_eq!(dose_words("Inj, hydromorphone, 0.1 mg")[..2], ["0.1", "0.1mg"]);
-        assert_eq!(dose_words("Normal saline 1000 cc")[..2], ["1000", "1000ml"]);
+    fn dose_words_with_and_without_unit() {
+        assert_eq!(dose_words("Inj, methylpred sod succ 5mg"), ["5", "5mg"]);
+        assert_eq!(dose_words("Methylprednisolone up to 40 mg"), ["40", "40mg"]);
+        assert_eq!(dose_words("Inj, hydromorphone, 0.1 mg"), ["0.1", "0.1mg"]);
+        assert_eq!(dose_words("Normal saline 1000 cc"), ["1000", "1000ml"]);
+        assert_eq!(dose_words("Inj heparin sodium per 1000u"), ["1000", "1000u"]);
         assert!(dose_words("Tens two lead").is_empty());
+        assert!(dose_words("Pwc gp 2 std cap chair").is_empty());
     }
 
     #[test]
