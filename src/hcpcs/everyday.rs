@@ -321,6 +321,30 @@ pub struct Stats {
     pub drug_names: usize,
 }
 
+/// Words of an expanded drug descriptor beyond the drug itself: not the
+/// generic's words, salts, the dosage form, units or "unspecified", so
+/// "Inj, morphine (fresenius)" counts 1 and "Morphine sulfate injection" 0;
+/// a dose counts 1 (the plain code first unless the query names the dose).
+fn qualifier_count(expanded: &str, generic_terms: &[String]) -> u8 {
+    const PLAIN: &[&str] = &[
+        "sodium", "hydrochloride", "hcl", "sulfate", "phosphate", "acetate", "acetonide",
+        "succinate", "tromethamine", "citrate", "potassium", "calcium", "bromide", "chloride",
+        "mesylate", "tartrate", "injection", "infusion", "intravenous", "intramuscular",
+        "subcutaneous", "milligram", "microgram", "milliliter", "units", "unit", "mg", "mcg",
+        "ml", "per", "each", "dose", "shot",
+    ];
+    let plain: Vec<String> = PLAIN.iter().map(|w| text::term(w)).collect();
+    let terms = text::terms(expanded);
+    let extra = terms
+        .iter()
+        .filter(|t| {
+            !generic_terms.contains(t) && !plain.contains(t) && !text::is_generic(t)
+                && !matches!(t.as_str(), "not" | "otherwis" | "specifi" | "classifi")
+        })
+        .count();
+    extra.min(255) as u8
+}
+
 /// Drug codes whose short descriptor may not say "injection": the CMS
 /// ranges of drugs given other than by mouth (J0120–J3591) and of
 /// chemotherapy drugs (J9000–J9999).
@@ -360,7 +384,11 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
     struct Code {
         exp: Expanded,
         context: Vec<String>,
-        names: Vec<(String, String)>,
+        /// (name, alias label, descriptor words the name leaves out)
+        names: Vec<(String, String, u8)>,
+        /// Length of the drug in the descriptor: generic words + qualifiers.
+        drug_len: Option<u8>,
+        injection: bool,
     }
     let mut per_code: BTreeMap<usize, Code> = BTreeMap::new();
     for (code, &id) in codes.iter() {
@@ -369,16 +397,14 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
         if !exp.pairs.is_empty() {
             stats.expanded += 1;
         }
-        let mut context = dose_words(&title);
-        if billed_as_injection(code) {
-            context.extend(["injection".to_string(), "inj".to_string()]);
-        }
         per_code.insert(
             id,
             Code {
                 exp,
-                context,
+                context: dose_words(&title),
                 names: Vec::new(),
+                drug_len: None,
+                injection: billed_as_injection(code),
             },
         );
     }
@@ -401,7 +427,7 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                 .get_mut(&id)
                 .expect("every code has an entry")
                 .names
-                .push((n.name, label));
+                .push((n.name, label, 0));
             stats.names += 1;
         }
     }
@@ -438,12 +464,18 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                     )));
                 }
                 if text::terms(&d.name) == generic_terms
-                    || entry.names.iter().any(|(n, _)| text::terms(n) == text::terms(&d.name))
+                    || entry
+                        .names
+                        .iter()
+                        .any(|(n, _, _)| text::terms(n) == text::terms(&d.name))
                 {
                     continue;
                 }
                 let label = format!("brand name: {} → {}", d.name, d.generic);
-                entry.names.push((d.name.clone(), label));
+                let extra = qualifier_count(&entry.exp.text, &generic_terms);
+                let drug_len = (generic_terms.len() as u8).saturating_add(extra);
+                entry.drug_len = Some(entry.drug_len.map_or(drug_len, |l| l.min(drug_len)));
+                entry.names.push((d.name.clone(), label, extra));
                 stats.drug_names += 1;
             }
         }
@@ -456,7 +488,11 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
         // Descriptor words (as written and spelled out) are context of every name.
         let mut described: Vec<String> = vec![title.clone(), c.exp.text.clone()];
         described.extend(c.exp.also.iter().cloned());
-        for (name, label) in c.names {
+        let injection_words = || ["injection", "inj", "shot"].map(String::from);
+        if c.injection {
+            described.extend(injection_words());
+        }
+        for (name, label, extra_len) in c.names {
             let mut context = described.clone();
             context.extend(dose_words(&name));
             context.extend(c.context.iter().cloned());
@@ -464,10 +500,12 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                 text: name,
                 also: Vec::new(),
                 context,
+                extra_len,
+                len: None,
             });
             notes.push((NoteKind::SearchAlias, label));
         }
-        if !c.exp.pairs.is_empty() || !c.context.is_empty() {
+        if !c.exp.pairs.is_empty() || !c.context.is_empty() || c.injection || c.drug_len.is_some() {
             let pairs: Vec<String> = c
                 .exp
                 .pairs
@@ -483,12 +521,19 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
             let mut also = c.exp.also;
             // The descriptor's own words stay: "flu shot admin" keeps "admin".
             also.push(title);
+            if c.injection {
+                also.extend(injection_words());
+            }
             units.insert(
                 0,
                 ExtraUnit {
                     text: c.exp.text,
                     also,
                     context: c.context,
+                    extra_len: 0,
+                    // A drug code is as long as its drug and qualifiers: the
+                    // plain "Morphine sulfate injection" before "(fresenius)".
+                    len: c.drug_len,
                 },
             );
         }
@@ -555,6 +600,14 @@ mod tests {
         assert_eq!(dose_words("Inj heparin sodium per 1000u"), ["1000", "1000u"]);
         assert!(dose_words("Tens two lead").is_empty());
         assert!(dose_words("Pwc gp 2 std cap chair").is_empty());
+    }
+
+    #[test]
+    fn qualifiers_make_the_plain_code_shorter() {
+        let g = text::terms("morphine");
+        assert_eq!(qualifier_count("morphine sulfate injection", &g), 0);
+        assert_eq!(qualifier_count("injection morphine (fresenius)", &g), 1);
+        assert_eq!(qualifier_count("injection vancomycin hydrochloride 10 milligram", &text::terms("vancomycin")), 1);
     }
 
     #[test]

@@ -52,6 +52,11 @@ pub struct ExtraUnit {
     pub also: Vec<String>,
     /// Words that only help a match (field 2, e.g. dose numbers).
     pub context: Vec<String>,
+    /// Added to the unit's length: words of the code the text leaves out
+    /// (a manufacturer, a route), so the plainest code ranks first.
+    pub extra_len: u8,
+    /// When set, the unit's length instead of the text's word count.
+    pub len: Option<u8>,
 }
 
 impl BuildNode {
@@ -274,6 +279,12 @@ impl IndexBuilder {
         }
         // The "7th<char>" term counts as one more word of the title.
         let len = core_len(title).saturating_add(u8::from(node.seventh_of_parent.is_some()));
+        // HCPCS has no nonessential-modifier convention: "(fresenius)" counts.
+        let len = if node.system == System::Hcpcs {
+            core_len(&title.replace(['(', ')', '[', ']'], " "))
+        } else {
+            len
+        };
         for t in &ancestors {
             add(&mut own, t.clone(), 2);
         }
@@ -315,7 +326,11 @@ impl IndexBuilder {
                 }
             }
             let flags = if generic { UNIT_GENERIC } else { 0 };
-            units.push((terms, core_len(&extra.text), flags));
+            let len = extra
+                .len
+                .unwrap_or_else(|| core_len(&extra.text))
+                .saturating_add(extra.extra_len);
+            units.push((terms, len, flags));
         }
         units
     }
