@@ -345,6 +345,15 @@ fn qualifier_count(expanded: &str, generic_terms: &[String]) -> u8 {
     extra.min(255) as u8
 }
 
+/// Words of a name that count toward a unit's length.
+fn core_len_of(name: &str) -> u8 {
+    text::terms(name)
+        .iter()
+        .filter(|t| !text::is_generic(t))
+        .count()
+        .clamp(1, 254) as u8
+}
+
 /// Drug codes whose short descriptor may not say "injection": the CMS
 /// ranges of drugs given other than by mouth (J0120–J3591) and of
 /// chemotherapy drugs (J9000–J9999).
@@ -384,7 +393,8 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
     struct Code {
         exp: Expanded,
         context: Vec<String>,
-        /// (name, alias label, descriptor words the name leaves out)
+        /// (name, alias label, descriptor words a drug name leaves out;
+        /// `u8::MAX` marks a service or supply name)
         names: Vec<(String, String, u8)>,
         /// Length of the drug in the descriptor: generic words + qualifiers.
         drug_len: Option<u8>,
@@ -427,7 +437,7 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                 .get_mut(&id)
                 .expect("every code has an entry")
                 .names
-                .push((n.name, label, 0));
+                .push((n.name, label, u8::MAX));
             stats.names += 1;
         }
     }
@@ -492,7 +502,21 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
         if c.injection {
             described.extend(injection_words());
         }
+        // Service and supply names: one unit each, so a name's own length
+        // decides ("cpap" the device, "cpap full face mask" the mask).
+        // Drug names: one unit for all of a code's names (they name one drug),
+        // which keeps the index small and the descriptor's words from being
+        // counted once per brand.
+        let mut brands: Vec<String> = Vec::new();
+        let mut brand_len: Option<u8> = None;
         for (name, label, extra_len) in c.names {
+            notes.push((NoteKind::SearchAlias, label));
+            if extra_len != u8::MAX {
+                let len = core_len_of(&name).saturating_add(extra_len);
+                brand_len = Some(brand_len.map_or(len, |l| l.min(len)));
+                brands.push(name);
+                continue;
+            }
             let mut context = described.clone();
             context.extend(dose_words(&name));
             context.extend(c.context.iter().cloned());
@@ -500,10 +524,20 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                 text: name,
                 also: Vec::new(),
                 context,
-                extra_len,
+                extra_len: 0,
                 len: None,
             });
-            notes.push((NoteKind::SearchAlias, label));
+        }
+        if !brands.is_empty() {
+            let mut context = described.clone();
+            context.extend(c.context.iter().cloned());
+            units.push(ExtraUnit {
+                text: brands.join(" "),
+                also: Vec::new(),
+                context,
+                extra_len: 0,
+                len: brand_len,
+            });
         }
         if !c.exp.pairs.is_empty() || !c.context.is_empty() || c.injection || c.drug_len.is_some() {
             let pairs: Vec<String> = c
@@ -519,8 +553,6 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                 ));
             }
             let mut also = c.exp.also;
-            // The descriptor's own words stay: "flu shot admin" keeps "admin".
-            also.push(title);
             if c.injection {
                 also.extend(injection_words());
             }
