@@ -194,6 +194,17 @@ impl Engine {
             .iter()
             .map(move |r| (NoteKind::from_u8(r.kind), self.data.text(r.text)))
     }
+    /// Why a HCPCS code matched words its descriptor lacks ("brand name:
+    /// Toradol → ketorolac", "service name: AWV subsequent", "expanded: inj →
+    /// injection"), from the everyday layer built into the index; `None` for
+    /// other systems or a plain match. `matched`: the hit's matched query words.
+    pub fn everyday_why(&self, id: u32, matched: &[String]) -> Option<String> {
+        if self.system_of(id) != System::Hcpcs {
+            return None;
+        }
+        let title = self.node_title(id)?;
+        crate::hcpcs::why(self.own_notes(id), &title, matched)
+    }
     /// The 7th-character definitions in force at a node (own or nearest ancestor's).
     pub fn seventh_defs(&self, id: u32) -> Vec<(char, &str)> {
         let mut cur = Some(id);

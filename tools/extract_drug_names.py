@@ -47,7 +47,7 @@ SALT_ALIASES = {"hemisuccinate": "succinate", "hydrochloride": "hydrochloride"}
 
 # At most this many names per drug, in the dictionary's order (its own brands
 # come before MeSH synonyms and foreign spellings), to keep the index small.
-MAX_NAMES_PER_DRUG = 8
+MAX_NAMES_PER_DRUG = 12
 
 STOP = {"a", "an", "and", "the", "of", "or", "to", "by", "as", "at", "is", "in", "on", "for", "with"}
 

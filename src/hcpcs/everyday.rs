@@ -6,7 +6,7 @@
 //! everyday names of the service or supply ("welcome to medicare visit"),
 //! and the dose words of the descriptor as context. Each name also becomes a
 //! `SearchAlias` note ("brand name: Toradol → ketorolac") so a hit can say
-//! why it matched. Search itself needs no HCPCS-specific code.
+//! why it matched (`crate::hcpcs::why`). Search itself needs no HCPCS-specific code.
 //!
 //! Inputs, each checked against the HCPCS data (a bad entry fails the build):
 //! - `data/hcpcs/short_descriptor_abbreviations.tsv` v1:
@@ -539,19 +539,9 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                 len: brand_len,
             });
         }
+        // The expanded descriptor carries no note (it would cost a note per
+        // code); `crate::hcpcs::why` names the expansion from the title.
         if !c.exp.pairs.is_empty() || !c.context.is_empty() || c.injection || c.drug_len.is_some() {
-            let pairs: Vec<String> = c
-                .exp
-                .pairs
-                .iter()
-                .map(|(a, e)| format!("{a} → {e}"))
-                .collect();
-            if !pairs.is_empty() {
-                notes.push((
-                    NoteKind::SearchAlias,
-                    format!("expanded: {}", pairs.join(", ")),
-                ));
-            }
             let mut also = c.exp.also;
             if c.injection {
                 also.extend(injection_words());

@@ -9,46 +9,46 @@ pub mod ingest;
 use crate::model::NoteKind;
 
 /// Why a HCPCS hit matched words its descriptor lacks: the first everyday
-/// name (`SearchAlias` note, e.g. "brand name: Toradol → ketorolac") that
-/// holds one of the matched query words, else the spelled-out abbreviations
-/// ("expanded: inj → injection") when one of those words was matched.
-/// `notes` are the code's own notes; `matched` the query words that matched.
+/// name (`SearchAlias` note, e.g. "brand name: Toradol → ketorolac" or
+/// "service name: welcome to medicare visit") holding one of the matched
+/// query words; else, when a matched word is spelled out from a cut-short
+/// descriptor word, "expanded: inj → injection". `notes` are the code's own
+/// notes, `title` its descriptor, `matched` the query words that matched.
 pub fn why<'a>(
     notes: impl Iterator<Item = (NoteKind, &'a str)>,
+    title: &str,
     matched: &[String],
-) -> Option<&'a str> {
-    let wanted: Vec<String> = matched
-        .iter()
-        .flat_map(|m| crate::search::text::terms(m))
-        .collect();
-    let mut expanded = None;
+) -> Option<String> {
+    use crate::search::text;
+    let wanted: Vec<String> = matched.iter().flat_map(|m| text::terms(m)).collect();
     for (kind, note) in notes {
         if kind != NoteKind::SearchAlias {
             continue;
         }
         // "label: name" or "label: name → generic"; only the name is searched.
-        let (label, body) = note.split_once(": ").unwrap_or(("", note));
-        if label == "expanded" {
-            let hit = body.split(", ").any(|pair| {
-                let full = pair.split_once(" → ").map_or(pair, |p| p.1);
-                crate::search::text::terms(full)
-                    .iter()
-                    .any(|t| wanted.contains(t))
-            });
-            if hit && expanded.is_none() {
-                expanded = Some(note);
-            }
-            continue;
-        }
+        let body = note.split_once(": ").map_or(note, |p| p.1);
         let name = body.split_once(" → ").map_or(body, |p| p.0);
-        if crate::search::text::terms(name)
-            .iter()
-            .any(|t| wanted.contains(t))
-        {
-            return Some(note);
+        if text::terms(name).iter().any(|t| wanted.contains(t)) {
+            return Some(note.to_string());
         }
     }
-    expanded
+    let title_words = text::words(title);
+    let title_terms = text::terms(title);
+    for m in matched.iter().flat_map(|m| text::words(m)) {
+        if title_terms.contains(&text::term(&m)) {
+            continue;
+        }
+        let short = title_words.iter().find(|w| {
+            w.len() >= 2 && w.len() < m.len() && w.as_bytes()[0] == m.as_bytes()[0] && {
+                let mut it = m.bytes();
+                w.bytes().all(|c| it.any(|h| h == c))
+            }
+        });
+        if let Some(w) = short {
+            return Some(format!("expanded: {w} → {m}"));
+        }
+    }
+    None
 }
 
 /// `" j1100 "` → `"J1100"` when it has the Level II shape.
@@ -77,20 +77,19 @@ mod tests {
 
     #[test]
     fn why_names_the_alias_that_matched() {
-        let notes = [
-            (NoteKind::SearchAlias, "brand name: Toradol → ketorolac"),
-            (NoteKind::SearchAlias, "expanded: inj → injection"),
-        ];
+        let notes = [(NoteKind::SearchAlias, "brand name: Toradol → ketorolac")];
+        let title = "Ketorolac tromethamine inj";
         let m = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let why = |w: &[&str]| super::why(notes.iter().copied(), title, &m(w));
         assert_eq!(
-            super::why(notes.iter().copied(), &m(&["toradol", "60"])),
+            why(&["toradol", "60"]).as_deref(),
             Some("brand name: Toradol → ketorolac")
         );
         assert_eq!(
-            super::why(notes.iter().copied(), &m(&["ketorolac", "injection"])),
+            why(&["ketorolac", "injection"]).as_deref(),
             Some("expanded: inj → injection")
         );
-        assert_eq!(super::why(notes.iter().copied(), &m(&["ketorolac"])), None);
+        assert_eq!(why(&["ketorolac"]), None);
     }
 
     #[test]
