@@ -225,6 +225,20 @@ pub fn dose_words(descriptor: &str) -> Vec<String> {
         };
         push(fmt(value));
         push(format!("{}{unit}", fmt(value)));
+        // The unit as a word too: "1000u" answers "1000 units".
+        let words: &[&str] = match unit {
+            "u" => &["u", "units"],
+            "mg" => &["mg", "milligram"],
+            "mcg" => &["mcg", "microgram"],
+            "ml" => &["ml", "milliliter"],
+            "g" => &["g", "gram"],
+            "l" => &["liter"],
+            "meq" => &["meq", "milliequivalent"],
+            _ => &[],
+        };
+        for w in words {
+            push(w.to_string());
+        }
     }
     out
 }
@@ -615,11 +629,17 @@ mod tests {
 
     #[test]
     fn dose_words_with_and_without_unit() {
-        assert_eq!(dose_words("Inj, methylpred sod succ 5mg"), ["5", "5mg"]);
-        assert_eq!(dose_words("Methylprednisolone up to 40 mg"), ["40", "40mg"]);
-        assert_eq!(dose_words("Inj, hydromorphone, 0.1 mg"), ["0.1", "0.1mg"]);
-        assert_eq!(dose_words("Normal saline 1000 cc"), ["1000", "1000ml"]);
-        assert_eq!(dose_words("Inj heparin sodium per 1000u"), ["1000", "1000u"]);
+        assert_eq!(
+            dose_words("Inj, methylpred sod succ 5mg"),
+            ["5", "5mg", "mg", "milligram"]
+        );
+        assert_eq!(dose_words("Methylprednisolone up to 40 mg")[..2], ["40", "40mg"]);
+        assert_eq!(dose_words("Inj, hydromorphone, 0.1 mg")[..2], ["0.1", "0.1mg"]);
+        assert_eq!(dose_words("Normal saline 1000 cc")[..2], ["1000", "1000ml"]);
+        assert_eq!(
+            dose_words("Inj heparin sodium per 1000u"),
+            ["1000", "1000u", "u", "units"]
+        );
         assert!(dose_words("Tens two lead").is_empty());
         assert!(dose_words("Pwc gp 2 std cap chair").is_empty());
     }
