@@ -107,7 +107,11 @@ pub fn build(src: &Sources) -> Result<IndexData, BuildError> {
 fn attach_hcpcs_everyday(src: &Sources, b: &mut IndexBuilder) -> Result<(), BuildError> {
     let load = |p: &PathBuf| read_text(p).map(|t| (t, p.display().to_string()));
     let abbr = src.hcpcs_abbreviations.as_ref().map(load).transpose()?;
-    let names = src.hcpcs_names.iter().map(load).collect::<Result<Vec<_>, _>>()?;
+    let names = src
+        .hcpcs_names
+        .iter()
+        .map(load)
+        .collect::<Result<Vec<_>, _>>()?;
     let drugs = src
         .hcpcs_drug_names
         .iter()
@@ -115,8 +119,14 @@ fn attach_hcpcs_everyday(src: &Sources, b: &mut IndexBuilder) -> Result<(), Buil
         .collect::<Result<Vec<_>, _>>()?;
     let inputs = crate::hcpcs::everyday::Inputs {
         abbreviations: abbr.as_ref().map(|(t, f)| (t.as_str(), f.as_str())),
-        names: names.iter().map(|(t, f)| (t.as_str(), f.as_str())).collect(),
-        drug_names: drugs.iter().map(|(t, f)| (t.as_str(), f.as_str())).collect(),
+        names: names
+            .iter()
+            .map(|(t, f)| (t.as_str(), f.as_str()))
+            .collect(),
+        drug_names: drugs
+            .iter()
+            .map(|(t, f)| (t.as_str(), f.as_str()))
+            .collect(),
     };
     crate::hcpcs::everyday::attach(b, &inputs)?;
     Ok(())

@@ -40,7 +40,12 @@ fn every_everyday_family_finds_its_code() {
             ));
         }
     }
-    for f in ["brand-name", "dose-word", "expanded-abbreviation", "service-name"] {
+    for f in [
+        "brand-name",
+        "dose-word",
+        "expanded-abbreviation",
+        "service-name",
+    ] {
         assert!(families.contains(f), "no golden line for family {f}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -133,7 +138,10 @@ fn an_abbreviation_no_descriptor_uses_fails_the_build() {
 #[test]
 fn a_name_for_a_missing_or_retired_code_fails_the_build() {
     let err = build_slice_with("", "E0601\tsupply\tcpap\n", "").unwrap_err();
-    assert!(err.contains("E0601") && err.contains("not in the HCPCS data"), "{err}");
+    assert!(
+        err.contains("E0601") && err.contains("not in the HCPCS data"),
+        "{err}"
+    );
     let err = build_slice_with("", "J2920\tsupply\tsolu medrol\n", "").unwrap_err();
     assert!(err.contains("J2920") && err.contains("not active"), "{err}");
     let err = build_slice_with("", "G0008\tgadget\tflu shot\n", "").unwrap_err();

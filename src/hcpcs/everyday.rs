@@ -43,10 +43,7 @@ impl Abbreviations {
         let mut out = Abbreviations::default();
         for (line, cols) in data_rows(tsv) {
             let err = |m: &str| BuildError::Data(format!("{file} line {line}: {m}"));
-            let key: Vec<String> = cols[0]
-                .split_whitespace()
-                .map(str::to_lowercase)
-                .collect();
+            let key: Vec<String> = cols[0].split_whitespace().map(str::to_lowercase).collect();
             let exps: Vec<String> = cols[1..]
                 .iter()
                 .filter(|c| !c.is_empty())
@@ -264,10 +261,7 @@ pub fn parse_names(tsv: &str, file: &str) -> Result<Vec<EverydayName>, BuildErro
             return Err(err(format!("{code:?} is not a HCPCS Level II code")));
         }
         if !matches!(cols[1], "service" | "supply") {
-            return Err(err(format!(
-                "kind {:?} must be service or supply",
-                cols[1]
-            )));
+            return Err(err(format!("kind {:?} must be service or supply", cols[1])));
         }
         for name in cols[2..].iter().filter(|n| !n.is_empty()) {
             if text::terms(name).is_empty() {
@@ -341,18 +335,48 @@ pub struct Stats {
 /// a dose counts 1 (the plain code first unless the query names the dose).
 fn qualifier_count(expanded: &str, generic_terms: &[String]) -> u8 {
     const PLAIN: &[&str] = &[
-        "sodium", "hydrochloride", "hcl", "sulfate", "phosphate", "acetate", "acetonide",
-        "succinate", "tromethamine", "citrate", "potassium", "calcium", "bromide", "chloride",
-        "mesylate", "tartrate", "injection", "infusion", "intravenous", "intramuscular",
-        "subcutaneous", "milligram", "microgram", "milliliter", "units", "unit", "mg", "mcg",
-        "ml", "per", "each", "dose", "shot",
+        "sodium",
+        "hydrochloride",
+        "hcl",
+        "sulfate",
+        "phosphate",
+        "acetate",
+        "acetonide",
+        "succinate",
+        "tromethamine",
+        "citrate",
+        "potassium",
+        "calcium",
+        "bromide",
+        "chloride",
+        "mesylate",
+        "tartrate",
+        "injection",
+        "infusion",
+        "intravenous",
+        "intramuscular",
+        "subcutaneous",
+        "milligram",
+        "microgram",
+        "milliliter",
+        "units",
+        "unit",
+        "mg",
+        "mcg",
+        "ml",
+        "per",
+        "each",
+        "dose",
+        "shot",
     ];
     let plain: Vec<String> = PLAIN.iter().map(|w| text::term(w)).collect();
     let terms = text::terms(expanded);
     let extra = terms
         .iter()
         .filter(|t| {
-            !generic_terms.contains(t) && !plain.contains(t) && !text::is_generic(t)
+            !generic_terms.contains(t)
+                && !plain.contains(t)
+                && !text::is_generic(t)
                 && !matches!(t.as_str(), "not" | "otherwis" | "specifi" | "classifi")
         })
         .count();
@@ -610,7 +634,10 @@ mod tests {
             "walker folding wheeled without s"
         );
         // Not inside a word, and a slash splits unknown chunks.
-        assert_eq!(a.expand("Injury pelvic/inj").text, "injury pelvic injection");
+        assert_eq!(
+            a.expand("Injury pelvic/inj").text,
+            "injury pelvic injection"
+        );
     }
 
     #[test]
@@ -633,8 +660,14 @@ mod tests {
             dose_words("Inj, methylpred sod succ 5mg"),
             ["5", "5mg", "mg", "milligram"]
         );
-        assert_eq!(dose_words("Methylprednisolone up to 40 mg")[..2], ["40", "40mg"]);
-        assert_eq!(dose_words("Inj, hydromorphone, 0.1 mg")[..2], ["0.1", "0.1mg"]);
+        assert_eq!(
+            dose_words("Methylprednisolone up to 40 mg")[..2],
+            ["40", "40mg"]
+        );
+        assert_eq!(
+            dose_words("Inj, hydromorphone, 0.1 mg")[..2],
+            ["0.1", "0.1mg"]
+        );
         assert_eq!(dose_words("Normal saline 1000 cc")[..2], ["1000", "1000ml"]);
         assert_eq!(
             dose_words("Inj heparin sodium per 1000u"),
@@ -649,7 +682,13 @@ mod tests {
         let g = text::terms("morphine");
         assert_eq!(qualifier_count("morphine sulfate injection", &g), 0);
         assert_eq!(qualifier_count("injection morphine (fresenius)", &g), 1);
-        assert_eq!(qualifier_count("injection vancomycin hydrochloride 10 milligram", &text::terms("vancomycin")), 1);
+        assert_eq!(
+            qualifier_count(
+                "injection vancomycin hydrochloride 10 milligram",
+                &text::terms("vancomycin")
+            ),
+            1
+        );
     }
 
     #[test]

@@ -350,8 +350,14 @@ fn optional_groups(parsed: &ParsedQuery, opts: &SearchOptions) -> u32 {
     let mut mask = 0u32;
     for (gi, g) in parsed.groups.iter().enumerate().take(32) {
         let t = g.text.as_str();
-        let digits = t.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
-        if digits > 0 && t[digits..].bytes().all(|b| b.is_ascii_alphabetic()) && t.len() - digits <= 3 {
+        let digits = t
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        if digits > 0
+            && t[digits..].bytes().all(|b| b.is_ascii_alphabetic())
+            && t.len() - digits <= 3
+        {
             mask |= 1 << gi;
         }
     }
