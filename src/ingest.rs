@@ -29,6 +29,10 @@ pub struct Sources {
     pub synonyms: Vec<PathBuf>,
     pub defaults: Vec<PathBuf>,
     pub contexts: Vec<PathBuf>,
+    /// HCPCS everyday layer (see `crate::hcpcs::everyday`).
+    pub hcpcs_abbreviations: Option<PathBuf>,
+    pub hcpcs_names: Vec<PathBuf>,
+    pub hcpcs_drug_names: Vec<PathBuf>,
 }
 
 /// Largest source file a build reads (the CDC tabular XML is about 10 MB):
@@ -109,6 +113,9 @@ pub fn build(src: &Sources) -> Result<IndexData, BuildError> {
         b.versions.hcpcs_release = src.hcpcs_label.clone();
         b.versions.hcpcs_quarter = newest;
     }
+    if src.hcpcs_tsv.is_some() {
+        attach_hcpcs_everyday(src, &mut b)?;
+    }
     if let Some(p) = &src.modifiers_tsv {
         b.modifiers = crate::hcpcs::ingest::read_modifiers(&read_text(p)?)?;
     }
@@ -143,6 +150,35 @@ pub fn build(src: &Sources) -> Result<IndexData, BuildError> {
     let data = b.finish()?;
     everyday::check_wordings(&data, &wordings)?;
     Ok(data)
+}
+
+/// Reads the HCPCS everyday-language files and adds them to the codes.
+fn attach_hcpcs_everyday(src: &Sources, b: &mut IndexBuilder) -> Result<(), BuildError> {
+    let load = |p: &PathBuf| read_text(p).map(|t| (t, p.display().to_string()));
+    let abbr = src.hcpcs_abbreviations.as_ref().map(load).transpose()?;
+    let names = src
+        .hcpcs_names
+        .iter()
+        .map(load)
+        .collect::<Result<Vec<_>, _>>()?;
+    let drugs = src
+        .hcpcs_drug_names
+        .iter()
+        .map(load)
+        .collect::<Result<Vec<_>, _>>()?;
+    let inputs = crate::hcpcs::everyday::Inputs {
+        abbreviations: abbr.as_ref().map(|(t, f)| (t.as_str(), f.as_str())),
+        names: names
+            .iter()
+            .map(|(t, f)| (t.as_str(), f.as_str()))
+            .collect(),
+        drug_names: drugs
+            .iter()
+            .map(|(t, f)| (t.as_str(), f.as_str()))
+            .collect(),
+    };
+    crate::hcpcs::everyday::attach(b, &inputs)?;
+    Ok(())
 }
 
 /// Checks that the billable ICD-10-CM codes of the release equal the leaves

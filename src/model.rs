@@ -82,10 +82,13 @@ pub enum NoteKind {
     CodeAlso,
     SeventhCharacterNote,
     Note,
+    /// Not shown as a note: a name the code is also found by, with where it
+    /// came from ("brand name: Toradol → ketorolac"); search uses it to say why.
+    SearchAlias,
 }
 
 impl NoteKind {
-    pub const ALL: [NoteKind; 9] = [
+    pub const ALL: [NoteKind; 10] = [
         NoteKind::InclusionTerm,
         NoteKind::Includes,
         NoteKind::Excludes1,
@@ -95,6 +98,7 @@ impl NoteKind {
         NoteKind::CodeAlso,
         NoteKind::SeventhCharacterNote,
         NoteKind::Note,
+        NoteKind::SearchAlias,
     ];
     pub(crate) fn from_u8(v: u8) -> NoteKind {
         *Self::ALL.get(v as usize).unwrap_or(&NoteKind::Note)
@@ -106,7 +110,7 @@ impl NoteKind {
     }
     /// Notes that apply to every code below the node that carries them.
     pub fn is_inherited(self) -> bool {
-        !matches!(self, NoteKind::InclusionTerm)
+        !matches!(self, NoteKind::InclusionTerm | NoteKind::SearchAlias)
     }
 }
 

@@ -141,7 +141,8 @@ fn evaluation_sets_stay_above_their_floors() {
         ("icd9-description", 0.945),
         ("typo", 0.985),
         ("code-form", 1.0),
-        ("shorthand", 0.92),
+        // 0.910 measured at 0d2181d (before issue 9) and after it: 0.92 failed at the base.
+        ("shorthand", 0.905),
     ];
     for (set, floor) in floors {
         if let Some(rate) = rates.get(set) {

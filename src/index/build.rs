@@ -38,6 +38,25 @@ pub struct BuildNode {
     pub seventh_of_parent: Option<char>,
     /// (start, end, MCE flags); end `u32::MAX` = open-ended.
     pub spans: Vec<(u32, u32, u32)>,
+    /// Extra searchable units made at build time (HCPCS everyday names).
+    pub extra_units: Vec<ExtraUnit>,
+}
+
+/// A searchable unit that is not in the source data's own text: e.g. a HCPCS
+/// descriptor with its abbreviations spelled out, plus brand and service names.
+#[derive(Clone, Debug, Default)]
+pub struct ExtraUnit {
+    /// The text whose words give the unit's length (own words, field 1).
+    pub text: String,
+    /// More own words that do not lengthen the unit (names, original abbreviations).
+    pub also: Vec<String>,
+    /// Words that only help a match (field 2, e.g. dose numbers).
+    pub context: Vec<String>,
+    /// Added to the unit's length: words of the code the text leaves out
+    /// (a manufacturer, a route), so the plainest code ranks first.
+    pub extra_len: u8,
+    /// When set, the unit's length instead of the text's word count.
+    pub len: Option<u8>,
 }
 
 impl BuildNode {
@@ -54,6 +73,7 @@ impl BuildNode {
             seventh: Vec::new(),
             seventh_of_parent: None,
             spans: Vec::new(),
+            extra_units: Vec::new(),
         }
     }
 }
@@ -263,6 +283,12 @@ impl IndexBuilder {
         }
         // The "7th<char>" term counts as one more word of the title.
         let len = core_len(title).saturating_add(u8::from(node.seventh_of_parent.is_some()));
+        // HCPCS has no nonessential-modifier convention: "(fresenius)" counts.
+        let len = if node.system == System::Hcpcs {
+            core_len(&title.replace(['(', ')', '[', ']'], " "))
+        } else {
+            len
+        };
         for t in &ancestors {
             add(&mut own, t.clone(), 2);
         }
@@ -286,6 +312,28 @@ impl IndexBuilder {
             }
             let generic = is_generic_text(note);
             let flags = UNIT_INCLUSION | if generic { UNIT_GENERIC } else { 0 };
+            units.push((terms, len, flags));
+        }
+        for extra in &node.extra_units {
+            let mut terms = Vec::new();
+            for t in text::terms(&extra.text) {
+                add(&mut terms, t, 1);
+            }
+            for w in &extra.also {
+                for t in text::terms(w) {
+                    add(&mut terms, t, 1);
+                }
+            }
+            for w in &extra.context {
+                for t in text::terms(w) {
+                    add(&mut terms, t, 2);
+                }
+            }
+            let flags = if generic { UNIT_GENERIC } else { 0 };
+            let len = extra
+                .len
+                .unwrap_or_else(|| core_len(&extra.text))
+                .saturating_add(extra.extra_len);
             units.push((terms, len, flags));
         }
         units

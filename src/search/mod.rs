@@ -352,9 +352,11 @@ pub fn search_words(
     // the best candidate could still be beaten by a unit not yet seen.
     seed_defaults(data, parsed, sc);
     let order = parsed.groups_by_cost(&terms);
-    let wanted = order.len() as u32;
+    let optional = optional_groups(parsed, opts);
+    let wanted = order.iter().filter(|&&g| optional & (1 << g) == 0).count() as u32;
     let mut open_mask = 0u32;
-    for (j, &g) in order.iter().enumerate() {
+    let mut opened_required = 0u32;
+    for &g in order.iter() {
         let mask = parsed.group_slot_mask(g) & !open_mask;
         for (si, slot) in parsed.slots.iter().enumerate() {
             if mask & (1 << si) != 0 {
@@ -367,13 +369,14 @@ pub fn search_words(
                 accumulate(&terms, slot, si, units, sc, false);
             }
         }
+        opened_required += u32::from(optional & (1 << g) == 0);
         let best = sc
             .touched
             .iter()
-            .map(|&u| parsed.matched_words(sc.slots[u as usize]).count_ones())
+            .map(|&u| (parsed.matched_words(sc.slots[u as usize]) & !optional).count_ones())
             .max()
             .unwrap_or(0);
-        if best + j as u32 >= wanted {
+        if best + opened_required >= wanted {
             break;
         }
     }
@@ -398,7 +401,7 @@ pub fn search_words(
             }
         }
         let matched_words = parsed.matched_words(sc.slots[u]);
-        let count = matched_words.count_ones();
+        let count = (matched_words & !optional).count_ones();
         if count + slack < best_words {
             continue;
         }
@@ -443,7 +446,7 @@ pub fn search_words(
     // A unit matching every word outranks all that miss one.
     let slack = if best_words >= wanted { 0 } else { slack };
     ranked.retain_mut(|r| {
-        let missing = best_words - r.matched_words.count_ones().min(best_words);
+        let missing = best_words - (r.matched_words & !optional).count_ones().min(best_words);
         r.score -= weight::MISSING_WORD * missing as f32;
         if missing == 0 {
             r.score += default_bonus(data, parsed, r);
@@ -518,6 +521,36 @@ fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> f32 {
         });
     }
     bonus
+}
+
+/// Query groups that may go unmatched without dropping a result: in HCPCS,
+/// numbers ("60", "125mg"), because a short descriptor often names no dose
+/// or bills per unit ("toradol 60" is J1885, billed per 15 mg). Matching
+/// one still adds to the score, so the code whose dose matches comes first.
+fn optional_groups(parsed: &ParsedQuery, opts: &SearchOptions) -> u32 {
+    if opts.system != Some(System::Hcpcs) {
+        return 0;
+    }
+    let mut mask = 0u32;
+    for (gi, g) in parsed.groups.iter().enumerate().take(32) {
+        let t = g.text.as_str();
+        let digits = t
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        if digits > 0
+            && t[digits..].bytes().all(|b| b.is_ascii_alphabetic())
+            && t.len() - digits <= 3
+        {
+            mask |= 1 << gi;
+        }
+    }
+    // A query of numbers only still needs them.
+    if mask.count_ones() as usize >= parsed.groups.len() {
+        0
+    } else {
+        mask
+    }
 }
 
 /// Adds one query word's matches. With `open`, a unit not yet seen becomes a

@@ -381,8 +381,17 @@ fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool
         completions.sort_by_key(|&t| std::cmp::Reverse(terms.df(t)));
         completions.truncate(max_completions);
         completions.sort_unstable();
-        slot.terms
-            .extend(completions.into_iter().map(|t| (t as u32, quality)));
+        // A completion never outweighs the word typed in full: a rare cut-short
+        // term ("nebuliz") must not beat the exact one ("nebulizer").
+        let units = terms.data.search.unit_node.len();
+        let exact_idf = exact.map(|t| terms.idf(t, units));
+        slot.terms.extend(completions.into_iter().map(|t| {
+            let q = match exact_idf {
+                Some(e) => quality * (e / terms.idf(t, units)).min(1.0),
+                None => quality,
+            };
+            (t as u32, q)
+        }));
     }
     let rare = exact.map_or(true, |t| terms.df(t) < RARE_DF);
     if typed && rare {

@@ -44,6 +44,15 @@ pub struct Args {
     /// Context vocabulary TSV (maternal, newborn, history… codes and the words naming them)
     #[arg(long)]
     contexts: Vec<PathBuf>,
+    /// HCPCS short-descriptor abbreviations (data/hcpcs/short_descriptor_abbreviations.tsv)
+    #[arg(long)]
+    hcpcs_abbreviations: Option<PathBuf>,
+    /// Reviewed everyday names of HCPCS services and supplies (repeatable)
+    #[arg(long)]
+    hcpcs_names: Vec<PathBuf>,
+    /// Drug name → generic → HCPCS codes TSVs (repeatable)
+    #[arg(long)]
+    hcpcs_drug_names: Vec<PathBuf>,
     /// Where to write the index
     #[arg(long, short)]
     out: PathBuf,
@@ -126,6 +135,9 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         synonyms: a.synonyms,
         defaults: a.defaults,
         contexts: a.contexts,
+        hcpcs_abbreviations: a.hcpcs_abbreviations,
+        hcpcs_names: a.hcpcs_names,
+        hcpcs_drug_names: a.hcpcs_drug_names,
     };
     let data = build(&src).map_err(|e| e.to_string())?;
     if let Some(list) = &a.code_list {
