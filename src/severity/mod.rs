@@ -76,7 +76,11 @@ pub struct SeverityFileError(pub String);
 
 impl std::fmt::Display for SeverityFileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the severity file {}; rebuild it with ./build.sh", self.0)
+        write!(
+            f,
+            "the severity file {}; rebuild it with ./build.sh",
+            self.0
+        )
     }
 }
 impl std::error::Error for SeverityFileError {}
@@ -211,7 +215,9 @@ pub(crate) fn read_varint(b: &[u8], at: &mut usize) -> Result<u64, SeverityFileE
             return Ok(v);
         }
     }
-    Err(SeverityFileError("does not decode (varint too long)".into()))
+    Err(SeverityFileError(
+        "does not decode (varint too long)".into(),
+    ))
 }
 
 pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -233,8 +239,7 @@ fn bad<T>(m: &str) -> Result<T, SeverityFileError> {
 impl SeverityTable {
     /// Parses and checks a `severity.idx` file: a damaged file is refused.
     pub fn from_bytes(bytes: &[u8]) -> Result<SeverityTable, SeverityFileError> {
-        let payload =
-            crate::index::frame::unwrap(bytes, &SEVERITY_MAGIC, SEVERITY_FORMAT_VERSION)?;
+        let payload = crate::index::frame::unwrap(bytes, &SEVERITY_MAGIC, SEVERITY_FORMAT_VERSION)?;
         let p: Payload = postcard::from_bytes(payload)
             .map_err(|e| SeverityFileError(format!("does not decode ({e})")))?;
         Self::from_payload(p)
@@ -520,6 +525,23 @@ impl SeverityTable {
             })
     }
 
+    /// The exclusion groups `principal` brings under version `vi`: principals
+    /// with equal keys exclude the same secondaries.
+    pub fn exclusion_key(&self, principal: &str, vi: usize) -> Vec<u32> {
+        let Some(p) = self.code_index(principal) else {
+            return Vec::new();
+        };
+        let mut k: Vec<u32> = self.excl
+            [self.excl_start[p] as usize..self.excl_start[p + 1] as usize]
+            .iter()
+            .filter(|e| e.first as usize <= vi && vi <= e.last as usize)
+            .map(|e| e.group)
+            .collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    }
+
     /// Every secondary `principal` excludes under version `vi`, undotted, sorted.
     pub fn excluded_by(&self, principal: &str, vi: usize) -> Vec<String> {
         let Some(p) = self.code_index(principal) else {
@@ -751,10 +773,7 @@ impl SeverityTable {
                 counts: false,
             };
             if lv.is_none() {
-                row.why = Some(format!(
-                    "not a valid diagnosis in MS-DRG {}",
-                    version.name
-                ));
+                row.why = Some(format!("not a valid diagnosis in MS-DRG {}", version.name));
             } else if *s == pdx {
                 row.why = Some("the same code as the principal diagnosis".into());
             } else if seen.contains(&s.as_str()) {
@@ -908,7 +927,11 @@ impl SeverityTable {
     }
 
     /// The `msdrg` and `hcc` parts of a code record (undotted code).
-    pub fn annotate(&self, undotted: &str, opts: &AnnotateOptions) -> Result<Annotation, SeverityError> {
+    pub fn annotate(
+        &self,
+        undotted: &str,
+        opts: &AnnotateOptions,
+    ) -> Result<Annotation, SeverityError> {
         let vi = self.resolve_version(opts.version.as_deref(), opts.date)?;
         let v = &self.versions[vi];
         let lv = self.level(undotted, vi);

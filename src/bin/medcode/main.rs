@@ -165,7 +165,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             codes,
             severity: sev,
         } => {
-            let engine = load_engine(cli.index)?;
+            let engine = load_engine(cli.index.clone())?;
             let mut failed = false;
             let mut records = Vec::new();
             for c in &codes {

