@@ -629,7 +629,7 @@ impl SeverityTable {
             .filter(|e| e.years & (1 << yi) != 0)
             .map(|e| self.category(e.model, e.category, yi))
             .collect();
-        out.sort_by(|a, b| (a.model_order, a.numeric()).cmp(&(b.model_order, b.numeric())));
+        out.sort_by_key(|a| (a.model_order, a.numeric()));
         Ok(out)
     }
 
