@@ -123,6 +123,13 @@ impl Level {
             Level::NonCc => "non-CC",
         }
     }
+    fn with_article(self) -> &'static str {
+        match self {
+            Level::Mcc => "an MCC",
+            Level::Cc => "a CC",
+            Level::NonCc => "a non-CC",
+        }
+    }
 }
 
 /// One grouper version.
@@ -619,7 +626,7 @@ impl SeverityTable {
         };
         if self.hcc_unknown.binary_search(&(c as u32)).is_ok() {
             return Err(format!(
-                "not mapped in the bundled data ({} predates this code)",
+                "not mapped in the bundled data: its HCC mappings ({}) predate this code",
                 self.hcc_label
             ));
         }
@@ -782,16 +789,16 @@ impl SeverityTable {
                 if self.excludes(&pdx, s, vi) {
                     row.excluded_by = Some(dotted(&pdx));
                     row.why = Some(format!(
-                        "{} is a {} but counts as a non-CC when {} is the principal diagnosis (CC exclusion list, CMS Table 6K, MS-DRG {})",
+                        "{} is {} but counts as a non-CC when {} is the principal diagnosis (CC exclusion list, CMS Table 6K, MS-DRG {})",
                         dotted(s),
-                        row.level.map(Level::as_str).unwrap_or(""),
+                        row.level.map(Level::with_article).unwrap_or(""),
                         dotted(&pdx),
                         version.name
                     ));
                 } else if row.alive_only && opts.died {
                     row.why = Some(format!(
-                        "a {} only when the patient is discharged alive (CMS Table 6K part 2); the patient died",
-                        row.level.map(Level::as_str).unwrap_or("")
+                        "{} only when the patient is discharged alive (CMS Table 6K part 2); the patient died",
+                        row.level.map(Level::with_article).unwrap_or("")
                     ));
                 } else {
                     row.counts = true;
