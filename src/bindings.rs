@@ -11,6 +11,9 @@
 //! engine.validateField("npi", "1234567893", contextObject | undefined) // Issue[]
 //! engine.validateClaim(claim, today, { profile: "medicare" })  // payer options
 //! engine.attachNcci(ncciBytes /* Uint8Array of ncci.idx */) // enables ncci.ptp
+//! engine.attachSeverity(severityBytes /* Uint8Array of severity.idx */)
+//! engine.lookup("i50.23", {date, version, hcc_year, principal}) // + msdrg, hcc
+//! engine.severity("I50.21", ["I50.23", "J96.01"], {date: "2026-11-01", version: "v44", died: false, hcc_year: 2027})
 //! ```
 
 use crate::validate::{self, FieldContext, FieldKind, NcciTable, ValidationOptions};
@@ -40,6 +43,38 @@ pub struct MedcodeEngine {
     engine: Engine,
     /// NCCI PTP edits, when the page attached `ncci.idx`.
     ncci: Option<NcciTable>,
+    /// MS-DRG severity and HCC tables, when the page attached `severity.idx`.
+    severity: Option<crate::severity::SeverityTable>,
+}
+
+/// Options of `lookup` and `severity` from JS (all optional).
+#[derive(serde::Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct JsSeverityOptions {
+    /// YYYY-MM-DD (default: today): picks the MS-DRG version in force.
+    date: Option<String>,
+    version: Option<String>,
+    hcc_year: Option<u16>,
+    died: bool,
+    principal: Option<String>,
+}
+
+impl JsSeverityOptions {
+    fn from_js(v: JsValue) -> Result<(JsSeverityOptions, u32), JsValue> {
+        let o: JsSeverityOptions = if v.is_undefined() || v.is_null() {
+            JsSeverityOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(v)
+                .map_err(|e| js_error(format!("bad severity options: {e}")))?
+        };
+        let date = match o.date.as_deref() {
+            None | Some("") => js_today(),
+            Some(t) => validate::dates::parse_iso(t).map_err(|_| {
+                js_error(format!("date {t:?} is not a date: write it as YYYY-MM-DD"))
+            })?,
+        };
+        Ok((o, date))
+    }
 }
 
 /// Today in the browser's local time zone, as yyyymmdd.
@@ -59,7 +94,11 @@ impl MedcodeEngine {
     pub fn new(index: JsValue) -> Result<MedcodeEngine, JsValue> {
         let bytes = bytes_arg(&index, "the index", FILE_MAX)?;
         let engine = Engine::from_bytes(&bytes).map_err(js_error)?;
-        Ok(MedcodeEngine { engine, ncci: None })
+        Ok(MedcodeEngine {
+            engine,
+            ncci: None,
+            severity: None,
+        })
     }
 
     /// Data versions and counts.
@@ -68,10 +107,80 @@ impl MedcodeEngine {
     }
 
     /// Every record for a typed code; throws when it is malformed or unknown.
-    pub fn lookup(&self, code: JsValue) -> Result<JsValue, JsValue> {
+    /// With severity.idx attached, ICD-10-CM records carry `msdrg` and `hcc`
+    /// (`options`: `{date, version, hcc_year, principal}`, all optional).
+    pub fn lookup(&self, code: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let code = text_arg(&code, "code", 256)?;
-        let records = self.engine.lookup_all(&code).map_err(js_error)?;
+        let mut records = self.engine.lookup_all(&code).map_err(js_error)?;
+        if let Some(t) = &self.severity {
+            let (o, date) = JsSeverityOptions::from_js(options)?;
+            let opts = crate::severity::AnnotateOptions {
+                date,
+                version: o.version,
+                hcc_year: o.hcc_year,
+                principal: o.principal,
+            };
+            for r in &mut records {
+                t.annotate_record(r, &opts).map_err(js_error)?;
+            }
+        }
         to_js(&records)
+    }
+
+    /// Attaches the MS-DRG severity and HCC tables (the bytes of `severity.idx`).
+    #[wasm_bindgen(js_name = attachSeverity)]
+    pub fn attach_severity(&mut self, bytes: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        self.severity =
+            Some(crate::severity::SeverityTable::from_bytes(&bytes.to_vec()).map_err(js_error)?);
+        Ok(())
+    }
+
+    /// Whether `severity.idx` is attached.
+    #[wasm_bindgen(js_name = hasSeverity)]
+    pub fn has_severity(&self) -> bool {
+        self.severity.is_some()
+    }
+
+    /// A stay's CC/MCCs after CC exclusions and HCCs after hierarchies.
+    /// `secondaries`: array of strings (at most 24); `options`:
+    /// `{date, version, died, hcc_year}`.
+    pub fn severity(
+        &self,
+        pdx: &str,
+        secondaries: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let t = self.severity.as_ref().ok_or_else(|| {
+            js_error(
+                "severity tables are not loaded: attach severity.idx with attachSeverity first",
+            )
+        })?;
+        if !js_sys::Array::is_array(&secondaries) {
+            return Err(js_error("secondaries must be an array of code strings"));
+        }
+        let arr = js_sys::Array::from(&secondaries);
+        if arr.length() as usize > crate::severity::MAX_SECONDARIES {
+            return Err(js_error(format!(
+                "{} secondary diagnoses given; at most {} are checked",
+                arr.length(),
+                crate::severity::MAX_SECONDARIES
+            )));
+        }
+        let sdx: Vec<String> = arr
+            .iter()
+            .map(|v| {
+                v.as_string()
+                    .ok_or_else(|| js_error("secondaries must be an array of code strings"))
+            })
+            .collect::<Result<_, _>>()?;
+        let (o, date) = JsSeverityOptions::from_js(options)?;
+        let opts = crate::severity::StayOptions {
+            date,
+            version: o.version,
+            died: o.died,
+            hcc_year: o.hcc_year,
+        };
+        to_js(&t.stay(pdx, &sdx, &opts).map_err(js_error)?)
     }
 
     /// Ranked results for a query. `system`: "icd10cm" (default), "hcpcs" or "all".

@@ -417,6 +417,9 @@ impl Engine {
             seventh_characters,
             validity,
             children,
+            msdrg: None,
+            hcc: None,
+            hcc_note: None,
         }
     }
 

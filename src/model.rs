@@ -262,6 +262,15 @@ pub struct CodeRecord {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<ChildEntry>>", optional))]
     pub children: Vec<ChildEntry>,
+    /// MS-DRG severity in the version asked for (ICD-10-CM, when severity.idx is attached).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msdrg: Option<crate::severity::MsdrgLevel>,
+    /// CMS-HCC / ESRD / RxHCC categories in the payment year asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hcc: Option<Vec<crate::severity::HccCategory>>,
+    /// Why `hcc` is empty when the bundled data cannot say ("not mapped in the bundled data").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hcc_note: Option<String>,
 }
 
 /// One search hit.

@@ -4,6 +4,7 @@ mod build_index;
 mod eval;
 mod limits;
 mod output;
+mod severity;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +42,8 @@ enum Command {
         json: bool,
         #[arg(required = true)]
         codes: Vec<String>,
+        #[command(flatten)]
+        severity: severity::LookupArgs,
     },
     /// Search by code, code prefix or words
     Search {
@@ -70,6 +73,10 @@ enum Command {
     BuildIndex(build_index::Args),
     /// Validate a claim JSON file (or - for stdin); exit 0 whatever it finds
     Validate(validate::Args),
+    /// A stay's CC/MCCs after CC exclusions, and its HCCs after hierarchies
+    Severity(severity::Args),
+    /// Build severity.idx (MS-DRG CC/MCC, CC exclusions, HCCs) from extracted data
+    BuildSeverity(severity::BuildArgs),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -153,8 +160,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Lookup { json, codes } => {
-            let engine = load_engine(cli.index)?;
+        Command::Lookup {
+            json,
+            codes,
+            severity: sev,
+        } => {
+            let engine = load_engine(cli.index.clone())?;
             let mut failed = false;
             let mut records = Vec::new();
             for c in &codes {
@@ -166,11 +177,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 }
             }
+            severity::annotate(&mut records, &sev, cli.index.clone())?;
             if json {
                 output::json_line(&mut out, &records)?;
             } else {
                 for r in &records {
                     output::print_record(&mut out, r)?;
+                    severity::print_record_severity(&mut out, r)?;
                 }
             }
             Ok(if failed {
@@ -223,6 +236,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate(args) => validate::run(cli.index, args, &mut out),
+        Command::Severity(args) => severity::run(cli.index, args, &mut out),
+        Command::BuildSeverity(args) => severity::build(args),
         Command::Eval {
             file,
             system,
