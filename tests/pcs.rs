@@ -196,3 +196,34 @@ fn pcs_eval_floors() {
     assert!(r1 >= 0.7, "hit@1 {r1:.3} below the floor");
     assert!(r10 >= 0.9, "hit@10 {r10:.3} below the floor");
 }
+
+mod common;
+
+#[test]
+fn golden_pcs_fields() {
+    use medcode::validate::{validate_field_with, FieldContext, FieldKind};
+    let engine = common::engine();
+    let text = std::fs::read_to_string(root().join("tests/golden/fields/pcs.tsv")).unwrap();
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 5, "{line}");
+        let kind: FieldKind = f[0].parse().unwrap();
+        let ctx = FieldContext {
+            date_of_service: Some(f[2].to_string()).filter(|s| !s.is_empty()),
+            sex: Some(f[3].to_string()).filter(|s| !s.is_empty()),
+            today: Some("2026-11-30".into()),
+            ..Default::default()
+        };
+        let issues = validate_field_with(&engine, Some(table()), kind, f[1], &ctx);
+        let got: Vec<&str> = issues.iter().map(|i| i.rule.as_ref()).collect();
+        let want: Vec<&str> = if f[4] == "-" { vec![] } else { f[4].split(',').collect() };
+        assert_eq!(got, want, "{line}: {issues:?}");
+    }
+    // Without pcs.idx only the form is checked.
+    let ctx = FieldContext::default();
+    assert!(validate_field_with(&engine, None, FieldKind::Pcs, "0DTJ4ZY", &ctx).is_empty());
+    assert_eq!(
+        validate_field_with(&engine, None, FieldKind::Pcs, "0DTO4ZZ", &ctx)[0].suggestion.as_deref(),
+        Some("0DT04ZZ")
+    );
+}

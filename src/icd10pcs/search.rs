@@ -354,6 +354,9 @@ impl PcsTable {
             }
         }
         let groups = parse(ix, query);
+        if std::env::var_os("MEDCODE_PCS_DEBUG").is_some() {
+            eprintln!("{groups:?}");
+        }
         if groups.is_empty() {
             return Vec::new();
         }

@@ -47,13 +47,14 @@ pub mod dates;
 mod dx;
 pub mod field;
 pub mod ncci;
+pub mod pcs;
 pub mod pos;
 mod proc;
 mod provider;
 pub mod rules;
 
 pub use claim::{Claim, Patient, Provider, ServiceLine, Value};
-pub use field::{validate_field, FieldContext, FieldKind};
+pub use field::{validate_field, validate_field_with, FieldContext, FieldKind};
 pub use ncci::{NcciError, NcciTable};
 pub use rules::{Rule, Severity};
 

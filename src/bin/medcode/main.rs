@@ -73,6 +73,8 @@ enum Command {
     BuildIndex(build_index::Args),
     /// Build pcs.idx (ICD-10-PCS) from extracted files or the CMS PCS files
     BuildPcs(pcs::BuildArgs),
+    /// Validate one form field (pcs, dx, proc, npi, …) as the extension does
+    Field(pcs::FieldArgs),
     /// Validate a claim JSON file (or - for stdin); exit 0 whatever it finds
     Validate(validate::Args),
 }
@@ -159,6 +161,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::BuildIndex(args) => build_index::run(args),
         Command::BuildPcs(args) => pcs::build(args, &mut out),
+        Command::Field(args) => pcs::field_command(cli.index, args, &mut out),
         Command::Info { json } => {
             let engine = load_engine(cli.index)?;
             let info = engine.info();

@@ -387,3 +387,47 @@ pub fn eval(index: Option<PathBuf>, file: &Path, misses: bool, json: bool, out: 
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(clap::Args)]
+pub struct FieldArgs {
+    /// Field kind: pcs, dx, proc, npi, … (as validateField takes)
+    kind: String,
+    /// What the field holds
+    value: String,
+    /// Date of service / procedure date (forms people type)
+    #[arg(long)]
+    date_of_service: Option<String>,
+    /// Patient sex (M/F) for the MCE sex edits
+    #[arg(long)]
+    sex: Option<String>,
+    /// Date that "future" is measured against, YYYY-MM-DD
+    #[arg(long)]
+    today: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// `medcode field KIND VALUE`: one form field, as the extension checks it.
+pub fn field_command(index: Option<PathBuf>, a: FieldArgs, out: &mut impl Write) -> Result<ExitCode, String> {
+    use medcode::validate::{validate_field_with, FieldContext, FieldKind};
+    let kind: FieldKind = a.kind.parse()?;
+    let table = load(crate::index_path(index.clone()).as_deref())?;
+    let engine = crate::load_engine(index)?;
+    let ctx = FieldContext {
+        date_of_service: a.date_of_service,
+        sex: a.sex,
+        today: a.today,
+        ..Default::default()
+    };
+    let issues = validate_field_with(&engine, table.as_ref(), kind, &a.value, &ctx);
+    if a.json {
+        crate::output::json_line(out, &issues)?;
+    } else if issues.is_empty() {
+        writeln!(out, "no issues").map_err(|e| e.to_string())?;
+    } else {
+        for i in &issues {
+            writeln!(out, "{} {}: {}", i.severity.as_str(), i.rule, i.message).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
