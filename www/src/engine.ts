@@ -87,6 +87,9 @@ export interface Engine {
   validateField?: (kind: string, value: string, context?: unknown) => Issue[];
   /** Enables the ncci.ptp rule with the bytes of ncci.idx. */
   attachNcci?: (bytes: Uint8Array) => void;
+  /** ICD-10-PCS (pcs.idx), attached on first use. */
+  attachPcs?: (bytes: Uint8Array) => void;
+  pcsNext?: (prefix: string, date?: string) => import('./pcs-builder').PcsBuilderStep;
 }
 
 /** Payer limits: `profile` "cms1500" (the form: 4 pointers a line) or "medicare" (1). */
@@ -120,6 +123,8 @@ export interface Loaded {
   timings: Timings;
   /** "site" (dist/www) or "single-file" (dist/medcode.html). */
   form: 'site' | 'single-file';
+  /** The bytes of pcs.idx, fetched or decoded only when first asked for (null: not in this build). */
+  pcsBytes?: () => Promise<Uint8Array | null>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];

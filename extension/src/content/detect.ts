@@ -44,6 +44,8 @@ const RULES: [FieldKind, RegExp][] = [
   ["charge", /\b(charges?|24 f|amount|fee)\b/],
   ["zip", /\b(zip|postal)\b/],
   ["date", /\b(date|dos|dob|birth|24 a)\b/],
+  // Inpatient abstracts: ICD-10-PCS before the "icd"/"procedure" words of dx and proc.
+  ["pcs", /\b(icd 10 pcs|pcs|principal procedure|other procedures?|procedure code icd|icd procedure)\b/],
   ["dx", /\b(icd|diagnos[ie]s|diag|dx|21 [a-l]|item 21|problem code)\b/],
   ["proc", /\b(cpt|hcpcs|procedures?|proc|24 d|service code|svc code)\b/],
 ];

@@ -2,7 +2,7 @@
 // is the source of truth; these types only describe its JSON.
 
 export type CodeSystem = "icd10cm" | "hcpcs";
-export type SystemFilter = CodeSystem | "all";
+export type SystemFilter = CodeSystem | "all" | "icd10pcs";
 
 export interface PathEntry { code: string; kind: string; title: string }
 export interface Note { kind: string; text: string; from: string }
@@ -64,10 +64,12 @@ export interface Report { valid: boolean; issues: Issue[] }
 /** The kinds `validateField` accepts (issue 4). */
 export type FieldKind =
   | "dx" | "proc" | "modifier" | "npi" | "tax_id" | "date"
-  | "pos" | "units" | "charge" | "pointer" | "zip";
+  | "pos" | "units" | "charge" | "pointer" | "zip"
+  /** ICD-10-PCS inpatient procedure (pcs.idx) */
+  | "pcs";
 
 export const FIELD_KINDS: readonly FieldKind[] = [
-  "dx", "proc", "modifier", "npi", "tax_id", "date", "pos", "units", "charge", "pointer", "zip",
+  "dx", "proc", "modifier", "npi", "tax_id", "date", "pos", "units", "charge", "pointer", "zip", "pcs",
 ];
 
 /** The claim object `validateClaim` takes (issue 4); every field optional. */
@@ -118,4 +120,11 @@ export interface Engine {
   validateClaim?(claim: Claim, today?: string, options?: ValidationOptions): Report;
   validateField?(kind: FieldKind, value: string, context?: FieldContext): Issue[];
   attachNcci?(bytes: Uint8Array): void;
+  /** ICD-10-PCS (pcs.idx), attached on first use. */
+  attachPcs?(bytes: Uint8Array): void;
+  pcsSearch?(query: string, limit?: number, date?: string): PcsHit[];
+  pcsNext?(prefix: string, date?: string): unknown;
 }
+
+/** One ICD-10-PCS search result (src/icd10pcs/search.rs PcsHit). */
+export interface PcsHit { system: "icd10pcs"; code: string; title: string | null; score: number }
