@@ -191,9 +191,9 @@ impl MedcodeEngine {
     }
 
     fn pcs_table(&self) -> Result<&crate::icd10pcs::PcsTable, JsValue> {
-        self.pcs
-            .as_ref()
-            .ok_or_else(|| js_error("ICD-10-PCS is not loaded: call attachPcs(pcs.idx bytes) first"))
+        self.pcs.as_ref().ok_or_else(|| {
+            js_error("ICD-10-PCS is not loaded: call attachPcs(pcs.idx bytes) first")
+        })
     }
 
     fn pcs_date(&self, date: Option<String>) -> Result<u32, JsValue> {
@@ -211,10 +211,15 @@ impl MedcodeEngine {
         let d = self.pcs_date(date)?;
         let c = crate::icd10pcs::normalize(code)
             .filter(|c| c.len() == 7)
-            .ok_or_else(|| js_error(format!("{:?} is not an ICD-10-PCS code: seven characters, no dot, no O or I", code.chars().take(24).collect::<String>())))?;
-        let r = t
-            .record(&c, Some(d))
-            .ok_or_else(|| js_error(format!("{c} is not an ICD-10-PCS code in the bundled data")))?;
+            .ok_or_else(|| {
+                js_error(format!(
+                    "{:?} is not an ICD-10-PCS code: seven characters, no dot, no O or I",
+                    code.chars().take(24).collect::<String>()
+                ))
+            })?;
+        let r = t.record(&c, Some(d)).ok_or_else(|| {
+            js_error(format!("{c} is not an ICD-10-PCS code in the bundled data"))
+        })?;
         to_js(&r)
     }
 
@@ -226,15 +231,23 @@ impl MedcodeEngine {
         let p = if prefix.trim().is_empty() {
             String::new()
         } else {
-            crate::icd10pcs::normalize(prefix)
-                .ok_or_else(|| js_error("a PCS prefix is up to seven characters, digits and letters except O and I"))?
+            crate::icd10pcs::normalize(prefix).ok_or_else(|| {
+                js_error(
+                    "a PCS prefix is up to seven characters, digits and letters except O and I",
+                )
+            })?
         };
         to_js(&t.next_chars(&p, d))
     }
 
     /// Ranked PCS codes for procedure words, valid on `date` (default today).
     #[wasm_bindgen(js_name = pcsSearch)]
-    pub fn pcs_search(&self, query: &str, limit: Option<u32>, date: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn pcs_search(
+        &self,
+        query: &str,
+        limit: Option<u32>,
+        date: Option<String>,
+    ) -> Result<JsValue, JsValue> {
         let t = self.pcs_table()?;
         let d = self.pcs_date(date)?;
         let ix = self

@@ -16,8 +16,9 @@ fn pcs_bytes() -> &'static Vec<u8> {
         let path = std::env::var_os("MEDCODE_INDEX")
             .map(|p| PathBuf::from(p).with_file_name("pcs.idx"))
             .unwrap_or_else(|| root().join("dist/pcs.idx"));
-        std::fs::read(&path)
-            .unwrap_or_else(|e| panic!("cannot read {} ({e}): run ./build.sh first", path.display()))
+        std::fs::read(&path).unwrap_or_else(|e| {
+            panic!("cannot read {} ({e}): run ./build.sh first", path.display())
+        })
     })
 }
 
@@ -53,7 +54,11 @@ fn lookup_gives_axes_definitions_validity_and_or() {
         Some("Resection of Appendix, Percutaneous Endoscopic Approach")
     );
     assert_eq!(r.title_source, TitleSource::Fy2025);
-    let labels: Vec<&str> = r.axes.iter().map(|a| a.label.as_deref().unwrap_or("")).collect();
+    let labels: Vec<&str> = r
+        .axes
+        .iter()
+        .map(|a| a.label.as_deref().unwrap_or(""))
+        .collect();
     assert_eq!(
         labels,
         [
@@ -66,7 +71,11 @@ fn lookup_gives_axes_definitions_validity_and_or() {
             "No Qualifier"
         ]
     );
-    assert!(r.root_operation.unwrap().definition.starts_with("Cutting out or off"));
+    assert!(r
+        .root_operation
+        .unwrap()
+        .definition
+        .starts_with("Cutting out or off"));
     assert!(r.approach.unwrap().definition.contains("visualize"));
     assert!(r.operating_room.iter().all(|o| o.operating_room));
     assert!(!r.operating_room.is_empty());
@@ -108,15 +117,27 @@ fn builder_lists_only_valid_next_characters() {
     let t = table();
     let s = t.next_chars("0DT", 20261001);
     assert_eq!(s.axis, Some("body_part"));
-    let j = s.choices.iter().find(|c| c.value == 'J').expect("J Appendix");
+    let j = s
+        .choices
+        .iter()
+        .find(|c| c.value == 'J')
+        .expect("J Appendix");
     assert_eq!(j.label.as_deref(), Some("Appendix"));
     let s = t.next_chars("0DTJ", 20261001);
     let approaches: Vec<char> = s.choices.iter().map(|c| c.value).collect();
     assert_eq!(approaches, ['0', '4', '7', '8', 'F']);
     assert!(s.choices.iter().all(|c| c.definition.is_some()));
     // 028F… exists only from 2026-10-01.
-    assert!(t.next_chars("028", 20261001).choices.iter().any(|c| c.value == 'F'));
-    assert!(!t.next_chars("028", 20260401).choices.iter().any(|c| c.value == 'F'));
+    assert!(t
+        .next_chars("028", 20261001)
+        .choices
+        .iter()
+        .any(|c| c.value == 'F'));
+    assert!(!t
+        .next_chars("028", 20260401)
+        .choices
+        .iter()
+        .any(|c| c.value == 'F'));
     // The last step names the complete code.
     let last = t.next_chars("0DTJ4Z", 20261001);
     assert_eq!(last.choices[0].code.as_deref(), Some("0DTJ4ZZ"));
@@ -131,12 +152,18 @@ fn a_damaged_file_is_refused() {
     let mut bad = good.clone();
     let mid = bad.len() / 2;
     bad[mid] ^= 0x40;
-    assert!(PcsTable::from_bytes(&bad).unwrap_err().to_string().contains("corrupt"));
+    assert!(PcsTable::from_bytes(&bad)
+        .unwrap_err()
+        .to_string()
+        .contains("corrupt"));
     assert!(PcsTable::from_bytes(&good[..good.len() - 3]).is_err());
     assert!(PcsTable::from_bytes(b"MCPCS").is_err());
     let mut v = good.clone();
     v[8] = 99;
-    assert!(PcsTable::from_bytes(&v).unwrap_err().to_string().contains("version"));
+    assert!(PcsTable::from_bytes(&v)
+        .unwrap_err()
+        .to_string()
+        .contains("version"));
 }
 
 #[test]
@@ -181,8 +208,13 @@ fn pcs_eval_floors() {
         let c: Case = serde_json::from_str(line).unwrap();
         // Every expected code is a real code valid on the newest date.
         for e in &c.expect {
-            let i = table().find(e).unwrap_or_else(|| panic!("{e} is not in the data"));
-            assert!(table().valid_on(i, 20261001), "{e} is not valid on 2026-10-01");
+            let i = table()
+                .find(e)
+                .unwrap_or_else(|| panic!("{e} is not in the data"));
+            assert!(
+                table().valid_on(i, 20261001),
+                "{e} is not valid on 2026-10-01"
+            );
         }
         let hits = table().search(search_index(), &c.query, 20261001, 10);
         let rank = hits.iter().position(|h| c.expect.contains(&h.code));
@@ -204,7 +236,10 @@ fn golden_pcs_fields() {
     use medcode::validate::{validate_field_with, FieldContext, FieldKind};
     let engine = common::engine();
     let text = std::fs::read_to_string(root().join("tests/golden/fields/pcs.tsv")).unwrap();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!(f.len(), 5, "{line}");
         let kind: FieldKind = f[0].parse().unwrap();
@@ -216,14 +251,20 @@ fn golden_pcs_fields() {
         };
         let issues = validate_field_with(&engine, Some(table()), kind, f[1], &ctx);
         let got: Vec<&str> = issues.iter().map(|i| i.rule.as_ref()).collect();
-        let want: Vec<&str> = if f[4] == "-" { vec![] } else { f[4].split(',').collect() };
+        let want: Vec<&str> = if f[4] == "-" {
+            vec![]
+        } else {
+            f[4].split(',').collect()
+        };
         assert_eq!(got, want, "{line}: {issues:?}");
     }
     // Without pcs.idx only the form is checked.
     let ctx = FieldContext::default();
     assert!(validate_field_with(&engine, None, FieldKind::Pcs, "0DTJ4ZY", &ctx).is_empty());
     assert_eq!(
-        validate_field_with(&engine, None, FieldKind::Pcs, "0DTO4ZZ", &ctx)[0].suggestion.as_deref(),
+        validate_field_with(&engine, None, FieldKind::Pcs, "0DTO4ZZ", &ctx)[0]
+            .suggestion
+            .as_deref(),
         Some("0DT04ZZ")
     );
 }

@@ -65,7 +65,9 @@ pub fn read_tables_xml(xml: &[u8], out: &mut CmsPcs) -> Result<(), BuildError> {
         ))
     };
     loop {
-        let ev = reader.read_event_into(&mut buf).map_err(|e| err(&reader, &e))?;
+        let ev = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| err(&reader, &e))?;
         match ev {
             Event::Start(e) => match e.name().as_ref() {
                 b"pcsTable" => table_axes.clear(),
@@ -207,14 +209,17 @@ pub fn read_order(text: &str, out: &mut CmsPcs) -> Result<(), BuildError> {
 /// Reads `icd10pcs_tables_*.xml` and `icd10pcs_order_*.txt` from a directory.
 pub fn read_dir(dir: &Path) -> Result<CmsPcs, BuildError> {
     let mut out = CmsPcs::default();
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| BuildError::Io(format!("{}: {e}", dir.display())))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| BuildError::Io(format!("{}: {e}", dir.display())))?;
     let (mut xml, mut order) = (None, None);
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_lowercase();
         if name.starts_with("icd10pcs_tables") && name.ends_with(".xml") {
             xml = Some(e.path());
-        } else if name.starts_with("icd10pcs_order") && name.ends_with(".txt") && !name.contains("addenda") {
+        } else if name.starts_with("icd10pcs_order")
+            && name.ends_with(".txt")
+            && !name.contains("addenda")
+        {
             order = Some(e.path());
         }
     }
@@ -227,7 +232,8 @@ pub fn read_dir(dir: &Path) -> Result<CmsPcs, BuildError> {
             )))
         }
     };
-    let bytes = std::fs::read(&xml).map_err(|e| BuildError::Io(format!("{}: {e}", xml.display())))?;
+    let bytes =
+        std::fs::read(&xml).map_err(|e| BuildError::Io(format!("{}: {e}", xml.display())))?;
     read_tables_xml(&bytes, &mut out)?;
     let text = std::fs::read_to_string(&order)
         .map_err(|e| BuildError::Io(format!("{}: {e}", order.display())))?;
@@ -242,7 +248,8 @@ pub fn overlay(src: &mut PcsSources, cms: CmsPcs) {
         "CMS ICD-10-PCS order file (--icd10pcs-dir)".into(),
         cms.titles,
     ));
-    let mut tree: BTreeMap<String, [String; 7]> = std::mem::take(&mut src.tree).into_iter().collect();
+    let mut tree: BTreeMap<String, [String; 7]> =
+        std::mem::take(&mut src.tree).into_iter().collect();
     tree.extend(cms.tree);
     src.tree = tree.into_iter().collect();
     for [sec, c, name, def] in cms.root_ops {
@@ -252,7 +259,8 @@ pub fn overlay(src: &mut PcsSources, cms: CmsPcs) {
                 r[3] = def;
             }
         } else {
-            src.root_ops.push([sec, c, name, def, String::new(), String::new()]);
+            src.root_ops
+                .push([sec, c, name, def, String::new(), String::new()]);
         }
     }
 }
@@ -289,18 +297,32 @@ mod tests {
         assert_eq!(c.tree["0DTJ0ZZ"][4], "Open");
         assert_eq!(
             c.root_ops[0],
-            ["0", "T", "Resection", "Cutting out or off, without replacement, all of a body part"]
-                .map(String::from)
+            [
+                "0",
+                "T",
+                "Resection",
+                "Cutting out or off, without replacement, all of a body part"
+            ]
+            .map(String::from)
         );
         let order = format!(
             "{:05} {} 1 {:<60} {}\n{:05} {:<7} 0 {:<60} {}\n",
-            1, "0DTJ4ZZ", "Resection of Appendix, Perc Endo", "Resection of Appendix, Percutaneous Endoscopic Approach",
-            2, "0DT", "Resection", "Resection"
+            1,
+            "0DTJ4ZZ",
+            "Resection of Appendix, Perc Endo",
+            "Resection of Appendix, Percutaneous Endoscopic Approach",
+            2,
+            "0DT",
+            "Resection",
+            "Resection"
         );
         read_order(&order, &mut c).unwrap();
         assert_eq!(
             c.titles,
-            vec![("0DTJ4ZZ".to_string(), "Resection of Appendix, Percutaneous Endoscopic Approach".to_string())]
+            vec![(
+                "0DTJ4ZZ".to_string(),
+                "Resection of Appendix, Percutaneous Endoscopic Approach".to_string()
+            )]
         );
         assert!(read_order("garbage line\n", &mut c).is_err());
         assert!(read_tables_xml(b"<pcsTable><axis pos=\"9\"></axis></pcsTable>", &mut c).is_err());

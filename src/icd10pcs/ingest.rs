@@ -94,7 +94,10 @@ pub fn read_terms(path: &Path) -> Result<Vec<(String, Vec<String>)>, BuildError>
                 f[0]
             )));
         }
-        out.push((f[0].to_string(), f[1..].iter().map(|s| s.to_string()).collect()));
+        out.push((
+            f[0].to_string(),
+            f[1..].iter().map(|s| s.to_string()).collect(),
+        ));
     }
     Ok(out)
 }
@@ -245,7 +248,11 @@ fn phrases(title: &str) -> Vec<&str> {
     for sep in SEPS {
         parts = parts.into_iter().flat_map(|p| p.split(sep)).collect();
     }
-    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Labels derived from titles, keyed like the file's labels. Only
@@ -288,7 +295,10 @@ pub fn derive_labels(titles: &BTreeMap<String, String>) -> BTreeMap<String, Stri
                     .get(&b[0])
                     .is_some_and(|v| v.iter().filter(|&&n| n == name).count() > 1);
                 if !dup && !name.is_empty() {
-                    out.insert(format!("2|{}|{}", &table[..2], b[2] as char), name.to_string());
+                    out.insert(
+                        format!("2|{}|{}", &table[..2], b[2] as char),
+                        name.to_string(),
+                    );
                 }
             }
         }
@@ -588,7 +598,11 @@ mod tests {
     fn phrases_split_at_axis_joiners() {
         assert_eq!(
             phrases("Fluoroscopy of Multiple Coronary Arteries using Low Osmolar Contrast"),
-            vec!["Fluoroscopy", "Multiple Coronary Arteries", "Low Osmolar Contrast"]
+            vec![
+                "Fluoroscopy",
+                "Multiple Coronary Arteries",
+                "Low Osmolar Contrast"
+            ]
         );
     }
 
@@ -596,10 +610,22 @@ mod tests {
     fn derived_labels_only_when_unambiguous() {
         let mut t = BTreeMap::new();
         for (c, s) in [
-            ("4A023N6", "Measurement of Cardiac Sampling and Pressure, Right Heart, Percutaneous Approach"),
-            ("4A023N7", "Measurement of Cardiac Sampling and Pressure, Left Heart, Percutaneous Approach"),
-            ("4A020N6", "Measurement of Cardiac Sampling and Pressure, Right Heart, Open Approach"),
-            ("4A020N7", "Measurement of Cardiac Sampling and Pressure, Left Heart, Open Approach"),
+            (
+                "4A023N6",
+                "Measurement of Cardiac Sampling and Pressure, Right Heart, Percutaneous Approach",
+            ),
+            (
+                "4A023N7",
+                "Measurement of Cardiac Sampling and Pressure, Left Heart, Percutaneous Approach",
+            ),
+            (
+                "4A020N6",
+                "Measurement of Cardiac Sampling and Pressure, Right Heart, Open Approach",
+            ),
+            (
+                "4A020N7",
+                "Measurement of Cardiac Sampling and Pressure, Left Heart, Open Approach",
+            ),
         ] {
             t.insert(c.to_string(), s.to_string());
         }

@@ -244,7 +244,9 @@ impl From<crate::index::frame::FrameError> for PcsError {
                 format!("has format version {found} but this medcode reads version {expected}")
             }
             F::LengthMismatch { declared, actual } => {
-                format!("is truncated or padded ({declared} payload bytes declared, {actual} present)")
+                format!(
+                    "is truncated or padded ({declared} payload bytes declared, {actual} present)"
+                )
             }
             F::Checksum { stored, computed } => {
                 format!("is corrupt (checksum {computed:08x}, expected {stored:08x})")
@@ -405,7 +407,10 @@ impl PcsTable {
         if !p.title.iter().all(|&t| sid(t)) {
             return bad("a title points past the strings".into());
         }
-        if p.title_src.iter().any(|&s| s as usize > p.title_sources.len()) {
+        if p.title_src
+            .iter()
+            .any(|&s| s as usize > p.title_sources.len())
+        {
             return bad("a title source is unknown".into());
         }
         for (at, rows, what) in [
@@ -420,8 +425,7 @@ impl PcsTable {
                 return bad(format!("{what} offsets are inconsistent"));
             }
         }
-        if p
-            .spans
+        if p.spans
             .iter()
             .any(|s| s.0 > s.1 || s.2 as usize >= p.flag_sets.len())
         {
@@ -436,15 +440,13 @@ impl PcsTable {
         if p.labels.iter().any(|l| l.0 >= ns || l.1 >= ns || l.2 > 2) {
             return bad("a label points past the strings".into());
         }
-        if p
-            .labels
+        if p.labels
             .windows(2)
             .any(|w| p.strings[w[0].0 as usize] >= p.strings[w[1].0 as usize])
         {
             return bad("labels are not sorted".into());
         }
-        if p
-            .root_ops
+        if p.root_ops
             .iter()
             .any(|r| ![r.1, r.2, r.3, r.4].iter().all(|&i| sid(i)))
             || p.approaches.iter().any(|r| !sid(r.1) || !sid(r.2))

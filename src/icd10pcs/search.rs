@@ -28,7 +28,10 @@ pub struct PcsHit {
 
 /// Title terms that say nothing about which code: every title has them.
 fn is_filler(t: &str) -> bool {
-    matches!(t, "approach" | "with" | "without" | "using" | "into" | "from" | "via" | "no")
+    matches!(
+        t,
+        "approach" | "with" | "without" | "using" | "into" | "from" | "via" | "no"
+    )
 }
 
 /// The term index over titles, built on first search.
@@ -458,14 +461,26 @@ mod tests {
     fn index_references_and_see_phrases() {
         let c = "see Excision, Appendix **0DBJ**\nsee Resection, Appendix **0DTJ**";
         assert_eq!(references(c), vec!["0DBJ", "0DTJ"]);
-        assert_eq!(see_phrases(c), vec!["Excision, Appendix", "Resection, Appendix"]);
+        assert_eq!(
+            see_phrases(c),
+            vec!["Excision, Appendix", "Resection, Appendix"]
+        );
         assert_eq!(references("**0DT"), Vec::<String>::new());
     }
 
     #[test]
     fn durations_map_to_pcs_hours() {
-        assert_eq!(duration_terms(5.0, "days"), Some(phrase_terms("greater than 96 consecutive hours")));
-        assert_eq!(duration_terms(2.0, "days"), Some(phrase_terms("24-96 consecutive hours")));
-        assert_eq!(duration_terms(12.0, "hrs"), Some(phrase_terms("less than 24 consecutive hours")));
+        assert_eq!(
+            duration_terms(5.0, "days"),
+            Some(phrase_terms("greater than 96 consecutive hours"))
+        );
+        assert_eq!(
+            duration_terms(2.0, "days"),
+            Some(phrase_terms("24-96 consecutive hours"))
+        );
+        assert_eq!(
+            duration_terms(12.0, "hrs"),
+            Some(phrase_terms("less than 24 consecutive hours"))
+        );
     }
 }

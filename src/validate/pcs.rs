@@ -33,8 +33,9 @@ pub(crate) fn check_code(
             } else {
                 ""
             };
-            let suggestion = icd10pcs::normalize(&v.replace(['O', 'o'], "0").replace(['I', 'i'], "1"))
-                .filter(|c| c.len() == 7 && table.map_or(true, |t| t.find(c).is_some()));
+            let suggestion =
+                icd10pcs::normalize(&v.replace(['O', 'o'], "0").replace(['I', 'i'], "1"))
+                    .filter(|c| c.len() == 7 && table.map_or(true, |t| t.find(c).is_some()));
             out.push(
                 PCS_FORMAT,
                 field,
@@ -72,10 +73,7 @@ pub(crate) fn check_code(
         out.add(
             PCS_INVALID_FOR_DATE,
             field,
-            format!(
-                "{code} is not valid on {}: valid {when}",
-                format_ymd(date)
-            ),
+            format!("{code} is not valid on {}: valid {when}", format_ymd(date)),
         );
         return;
     };
@@ -87,7 +85,11 @@ pub(crate) fn check_code(
         };
         if let (Some(only), Some(s)) = (only, sex) {
             if only != s {
-                let (o, p) = if only == b'F' { ("female", "male") } else { ("male", "female") };
+                let (o, p) = if only == b'F' {
+                    ("female", "male")
+                } else {
+                    ("male", "female")
+                };
                 out.add(
                     PCS_SEX_CONFLICT,
                     field,
@@ -99,7 +101,10 @@ pub(crate) fn check_code(
             out.add(
                 PCS_NONCOVERED,
                 field,
-                format!("{code} is a non-covered procedure for Medicare (CMS MCE edit on {})", format_ymd(date)),
+                format!(
+                    "{code} is a non-covered procedure for Medicare (CMS MCE edit on {})",
+                    format_ymd(date)
+                ),
             );
         } else if f.starts_with("ncov") || f.starts_with("lcov") {
             out.add(

@@ -175,13 +175,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Lookup { json, date, codes } => {
             let pcs_table = pcs::load(index_path(cli.index.clone()).as_deref())?;
             let engine = load_engine(cli.index)?;
-            let date = match date.as_deref() {
-                None => None,
-                Some(d) => Some(
-                    medcode::validate::dates::parse_iso(d)
-                        .map_err(|_| format!("--date {d:?} is not a date: write it as YYYY-MM-DD"))?,
-                ),
-            };
+            let date =
+                match date.as_deref() {
+                    None => None,
+                    Some(d) => Some(medcode::validate::dates::parse_iso(d).map_err(|_| {
+                        format!("--date {d:?} is not a date: write it as YYYY-MM-DD")
+                    })?),
+                };
             let mut failed = false;
             let mut records = Vec::new();
             let mut json_out: Vec<serde_json::Value> = Vec::new();
@@ -240,7 +240,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             query,
         } => {
             if matches!(system, SystemArg::Icd10pcs | SystemArg::All) {
-                return pcs::search_command(cli.index, matches!(system, SystemArg::All), json, limit, batch, &query, &mut out);
+                return pcs::search_command(
+                    cli.index,
+                    matches!(system, SystemArg::All),
+                    json,
+                    limit,
+                    batch,
+                    &query,
+                    &mut out,
+                );
             }
             let engine = load_engine(cli.index)?;
             let opts = SearchOptions {

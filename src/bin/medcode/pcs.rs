@@ -42,7 +42,10 @@ pub fn build(a: BuildArgs, out: &mut impl Write) -> Result<ExitCode, String> {
     if let Some(dir) = &a.icd10pcs_dir {
         let cms = cms::read_dir(dir).map_err(|e| e.to_string())?;
         cms::overlay(&mut src, cms);
-        src.label = format!("{label}; titles and labels from the CMS files in {}", dir.display());
+        src.label = format!(
+            "{label}; titles and labels from the CMS files in {}",
+            dir.display()
+        );
     }
     let (bytes, rep) = ingest::build(&src).map_err(|e| e.to_string())?;
     std::fs::write(&a.out, &bytes).map_err(|e| format!("cannot write {}: {e}", a.out.display()))?;
@@ -50,10 +53,36 @@ pub fn build(a: BuildArgs, out: &mut impl Write) -> Result<ExitCode, String> {
         crate::output::json_line(out, &rep)?;
     } else {
         let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
-        w(out, format!("pcs.idx {} bytes, {} codes, {} titled", bytes.len(), rep.codes, rep.titled))?;
-        w(out, format!("  titles FY2024 {}, FY2025 {}, CMS files {}", rep.titles_fy2024, rep.titles_fy2025, rep.titles_cms))?;
-        w(out, format!("  labels: tables {}, body-part lists {}, derived from titles {}", rep.labels_tables, rep.labels_body_part_list, rep.labels_derived))?;
-        w(out, format!("  PCS Index terms {}, OR rows {}", rep.index_terms, rep.or_rows))?;
+        w(
+            out,
+            format!(
+                "pcs.idx {} bytes, {} codes, {} titled",
+                bytes.len(),
+                rep.codes,
+                rep.titled
+            ),
+        )?;
+        w(
+            out,
+            format!(
+                "  titles FY2024 {}, FY2025 {}, CMS files {}",
+                rep.titles_fy2024, rep.titles_fy2025, rep.titles_cms
+            ),
+        )?;
+        w(
+            out,
+            format!(
+                "  labels: tables {}, body-part lists {}, derived from titles {}",
+                rep.labels_tables, rep.labels_body_part_list, rep.labels_derived
+            ),
+        )?;
+        w(
+            out,
+            format!(
+                "  PCS Index terms {}, OR rows {}",
+                rep.index_terms, rep.or_rows
+            ),
+        )?;
         for (d, v, u) in &rep.valid_by_date {
             w(out, format!("  valid on {d}: {v} ({u} without a title)"))?;
         }
@@ -106,7 +135,10 @@ pub fn print_record(out: &mut impl Write, r: &PcsRecord) -> Result<(), String> {
         )?;
     }
     if let Some(d) = &r.root_operation {
-        w(out, format!("  root operation {}: {}", d.name, d.definition))?;
+        w(
+            out,
+            format!("  root operation {}: {}", d.name, d.definition),
+        )?;
     }
     if let Some(d) = &r.approach {
         w(out, format!("  approach {}: {}", d.name, d.definition))?;
@@ -121,7 +153,10 @@ pub fn print_record(out: &mut impl Write, r: &PcsRecord) -> Result<(), String> {
         w(out, format!("  valid {} – {until}{flags}", s.from))?;
     }
     if r.validity.is_empty() {
-        w(out, "  not valid on any date of the bundled validity data".into())?;
+        w(
+            out,
+            "  not valid on any date of the bundled validity data".into(),
+        )?;
     }
     for o in &r.operating_room {
         w(
@@ -129,12 +164,19 @@ pub fn print_record(out: &mut impl Write, r: &PcsRecord) -> Result<(), String> {
             format!(
                 "  MS-DRG {}: {}",
                 o.versions,
-                if o.operating_room { "OR procedure" } else { "non-OR procedure" }
+                if o.operating_room {
+                    "OR procedure"
+                } else {
+                    "non-OR procedure"
+                }
             ),
         )?;
     }
     if r.operating_room.is_empty() {
-        w(out, "  MS-DRG: not in the procedure attributes (non-OR, does not affect the MS-DRG)".into())?;
+        w(
+            out,
+            "  MS-DRG: not in the procedure attributes (non-OR, does not affect the MS-DRG)".into(),
+        )?;
     }
     Ok(())
 }
@@ -152,7 +194,17 @@ pub fn print_builder(out: &mut impl Write, s: &BuilderStep) -> Result<(), String
         ),
     )?;
     for a in &s.so_far {
-        w(out, format!("  {} {:<15} {}", a.value, a.axis, a.label.as_deref().unwrap_or("(label not in the bundled data)")))?;
+        w(
+            out,
+            format!(
+                "  {} {:<15} {}",
+                a.value,
+                a.axis,
+                a.label
+                    .as_deref()
+                    .unwrap_or("(label not in the bundled data)")
+            ),
+        )?;
     }
     for c in &s.choices {
         w(
@@ -160,14 +212,19 @@ pub fn print_builder(out: &mut impl Write, s: &BuilderStep) -> Result<(), String
             format!(
                 "    {}  {}  ({} code{})",
                 c.value,
-                c.label.as_deref().unwrap_or("(label not in the bundled data)"),
+                c.label
+                    .as_deref()
+                    .unwrap_or("(label not in the bundled data)"),
                 c.codes,
                 if c.codes == 1 { "" } else { "s" }
             ),
         )?;
     }
     if s.choices.is_empty() {
-        w(out, "    no valid code continues this prefix on that date".into())?;
+        w(
+            out,
+            "    no valid code continues this prefix on that date".into(),
+        )?;
     }
     Ok(())
 }
@@ -266,7 +323,11 @@ pub fn search_command(
 ) -> Result<ExitCode, String> {
     use medcode::icd10pcs::search::PcsSearchIndex;
     let table = load_for_search(index.clone())?;
-    let engine = if all { Some(crate::load_engine(index)?) } else { None };
+    let engine = if all {
+        Some(crate::load_engine(index)?)
+    } else {
+        None
+    };
     let ix = PcsSearchIndex::build(&table);
     let limit = limit.clamp(1, 1000);
     let run = |q: &str| -> Vec<serde_json::Value> {
@@ -280,7 +341,13 @@ pub fn search_command(
             Some(e) => {
                 // `all`: the systems' lists interleaved (their scores are not comparable).
                 let other: Vec<serde_json::Value> = e
-                    .search(q, &medcode::SearchOptions { system: None, limit })
+                    .search(
+                        q,
+                        &medcode::SearchOptions {
+                            system: None,
+                            limit,
+                        },
+                    )
                     .into_iter()
                     .map(|h| serde_json::to_value(h).unwrap_or_default())
                     .collect();
@@ -301,7 +368,10 @@ pub fn search_command(
         use std::io::BufRead;
         for line in std::io::stdin().lock().lines() {
             let line = line.map_err(|e| format!("reading stdin: {e}"))?;
-            crate::output::json_line(out, &serde_json::json!({"query": line, "results": run(&line)}))?;
+            crate::output::json_line(
+                out,
+                &serde_json::json!({"query": line, "results": run(&line)}),
+            )?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -315,7 +385,9 @@ pub fn search_command(
     } else {
         for h in &hits {
             let code = h["code"].as_str().unwrap_or("");
-            let title = h["title"].as_str().unwrap_or("(title not in the bundled data)");
+            let title = h["title"]
+                .as_str()
+                .unwrap_or("(title not in the bundled data)");
             writeln!(out, "{code:<9} {title}").map_err(|e| e.to_string())?;
         }
         if hits.is_empty() {
@@ -333,19 +405,30 @@ struct Case {
 }
 
 /// `medcode eval FILE --system icd10pcs`: hit@1, hit@10 and MRR per set.
-pub fn eval(index: Option<PathBuf>, file: &Path, misses: bool, json: bool, out: &mut impl Write) -> Result<ExitCode, String> {
+pub fn eval(
+    index: Option<PathBuf>,
+    file: &Path,
+    misses: bool,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode, String> {
     use medcode::icd10pcs::search::PcsSearchIndex;
     let table = load_for_search(index)?;
     let ix = PcsSearchIndex::build(&table);
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let mut sets: std::collections::BTreeMap<String, (usize, usize, usize, f64)> = Default::default();
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut sets: std::collections::BTreeMap<String, (usize, usize, usize, f64)> =
+        Default::default();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let c: Case = serde_json::from_str(line).map_err(|e| format!("{} line {}: {e}", file.display(), n + 1))?;
+        let c: Case = serde_json::from_str(line)
+            .map_err(|e| format!("{} line {}: {e}", file.display(), n + 1))?;
         let hits = table.search(&ix, &c.query, table.horizon(), 10);
-        let rank = hits.iter().position(|h| c.expect.iter().any(|e| e.eq_ignore_ascii_case(&h.code)));
+        let rank = hits
+            .iter()
+            .position(|h| c.expect.iter().any(|e| e.eq_ignore_ascii_case(&h.code)));
         let s = sets.entry(c.set.clone()).or_default();
         s.0 += 1;
         if rank == Some(0) {
@@ -357,8 +440,16 @@ pub fn eval(index: Option<PathBuf>, file: &Path, misses: bool, json: bool, out: 
         }
         if misses && rank != Some(0) {
             let top: Vec<&str> = hits.iter().take(3).map(|h| h.code.as_str()).collect();
-            writeln!(out, "{} [{}] {:?} want {:?} got {:?}", if rank.is_some() { "LOW " } else { "MISS" }, c.set, c.query, c.expect, top)
-                .map_err(|e| e.to_string())?;
+            writeln!(
+                out,
+                "{} [{}] {:?} want {:?} got {:?}",
+                if rank.is_some() { "LOW " } else { "MISS" },
+                c.set,
+                c.query,
+                c.expect,
+                top
+            )
+            .map_err(|e| e.to_string())?;
         }
     }
     let rows: Vec<serde_json::Value> = sets
@@ -371,7 +462,12 @@ pub fn eval(index: Option<PathBuf>, file: &Path, misses: bool, json: bool, out: 
     if json {
         crate::output::json_line(out, &rows)?;
     } else {
-        writeln!(out, "{:<18} {:>7} {:>7} {:>7} {:>6}", "set", "queries", "hit@1", "hit@10", "MRR").map_err(|e| e.to_string())?;
+        writeln!(
+            out,
+            "{:<18} {:>7} {:>7} {:>7} {:>6}",
+            "set", "queries", "hit@1", "hit@10", "MRR"
+        )
+        .map_err(|e| e.to_string())?;
         for r in &rows {
             writeln!(
                 out,
@@ -408,7 +504,11 @@ pub struct FieldArgs {
 }
 
 /// `medcode field KIND VALUE`: one form field, as the extension checks it.
-pub fn field_command(index: Option<PathBuf>, a: FieldArgs, out: &mut impl Write) -> Result<ExitCode, String> {
+pub fn field_command(
+    index: Option<PathBuf>,
+    a: FieldArgs,
+    out: &mut impl Write,
+) -> Result<ExitCode, String> {
     use medcode::validate::{validate_field_with, FieldContext, FieldKind};
     let kind: FieldKind = a.kind.parse()?;
     let table = load(crate::index_path(index.clone()).as_deref())?;
@@ -426,7 +526,8 @@ pub fn field_command(index: Option<PathBuf>, a: FieldArgs, out: &mut impl Write)
         writeln!(out, "no issues").map_err(|e| e.to_string())?;
     } else {
         for i in &issues {
-            writeln!(out, "{} {}: {}", i.severity.as_str(), i.rule, i.message).map_err(|e| e.to_string())?;
+            writeln!(out, "{} {}: {}", i.severity.as_str(), i.rule, i.message)
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(ExitCode::SUCCESS)
