@@ -262,6 +262,12 @@ pub struct PcsTable {
     keys: Vec<u64>,
 }
 
+impl std::fmt::Debug for PcsTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PcsTable({} codes, {})", self.keys.len(), self.p.label)
+    }
+}
+
 fn pack(code: &[u8]) -> u64 {
     let mut v = 0u64;
     for i in 0..7 {
