@@ -32,12 +32,17 @@ pub struct PcsBuildReport {
     pub or_rows: usize,
 }
 
+/// One title source: which it is, its name, and (code, title) rows.
+pub type TitleRows = (TitleSource, String, Vec<(String, String)>);
+/// A code's validity spans: (start, end, MCE flag names).
+type SpanRows = Vec<(u32, u32, Vec<String>)>;
+
 /// Source rows, whatever files they came from.
 #[derive(Default)]
 pub struct PcsSources {
     pub label: String,
     /// (code, title) per source, oldest first: a later source wins.
-    pub titles: Vec<(TitleSource, String, Vec<(String, String)>)>,
+    pub titles: Vec<TitleRows>,
     /// code → the seven axis labels (empty string = none).
     pub tree: Vec<(String, [String; 7])>,
     /// (section, char, name, definition, explanation, examples)
@@ -413,7 +418,7 @@ pub fn build(src: &PcsSources) -> Result<(Vec<u8>, PcsBuildReport), BuildError> 
         }
     }
     // Validity.
-    let mut by_code: HashMap<&str, Vec<(u32, u32, Vec<String>)>> = HashMap::new();
+    let mut by_code: HashMap<&str, SpanRows> = HashMap::new();
     for (c, s, e, f) in &src.validity {
         let mut f = f.clone();
         f.sort();
@@ -503,8 +508,8 @@ pub fn build(src: &PcsSources) -> Result<(Vec<u8>, PcsBuildReport), BuildError> 
     for [sec, bs, c, label] in &src.body_parts {
         if sec.len() == 1 && bs.len() == 1 && c.len() == 1 && !label.is_empty() {
             let key = format!("3|{sec}{bs}|{c}");
-            if !labels.contains_key(&key) {
-                labels.insert(key, (label.clone(), 1));
+            if let std::collections::btree_map::Entry::Vacant(e) = labels.entry(key) {
+                e.insert((label.clone(), 1));
                 rep.labels_body_part_list += 1;
             }
         }
