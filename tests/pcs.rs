@@ -142,7 +142,10 @@ fn builder_lists_only_valid_next_characters() {
     let last = t.next_chars("0DTJ4Z", 20261001);
     let z = last.choices.iter().find(|c| c.value == 'Z').expect("Z");
     assert_eq!(z.code.as_deref(), Some("0DTJ4ZZ"));
-    assert!(z.title.as_deref().is_some_and(|t| t.starts_with("Resection of Appendix")));
+    assert!(z
+        .title
+        .as_deref()
+        .is_some_and(|t| t.starts_with("Resection of Appendix")));
     assert!(t.next_chars("0DTJ4ZZ", 20261001).choices.is_empty());
     assert!(t.next_chars("0DTO", 20261001).choices.is_empty());
     assert_eq!(t.next_chars("", 20261001).choices.len(), 17);
