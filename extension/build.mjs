@@ -79,5 +79,7 @@ for (const f of readdirSync(join(here, "icons"))) if (f.endsWith(".png")) copyFi
 copyFileSync(join(wasmDir, "medcode_bg.wasm"), join(out, "medcode_bg.wasm"));
 copyFileSync(index, join(out, "medcode.idx"));
 if (existsSync(ncci)) copyFileSync(ncci, join(out, "ncci.idx")); // NCCI PTP edits (ncci.ptp rule)
+const pcsIdx = join(dirname(index), "pcs.idx");
+if (existsSync(pcsIdx)) copyFileSync(pcsIdx, join(out, "pcs.idx")); // ICD-10-PCS, attached on first use
 writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 console.log(`extension (${browser}${args.test ? ", test" : ""}) -> ${out}`);

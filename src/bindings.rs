@@ -14,6 +14,11 @@
 //! engine.attachSeverity(severityBytes /* Uint8Array of severity.idx */)
 //! engine.lookup("i50.23", {date, version, hcc_year, principal}) // + msdrg, hcc
 //! engine.severity("I50.21", ["I50.23", "J96.01"], {date: "2026-11-01", version: "v44", died: false, hcc_year: 2027})
+//! engine.attachPcs(pcsBytes /* Uint8Array of pcs.idx */)   // enables ICD-10-PCS
+//! engine.pcsLookup("0DTJ4ZZ", "2026-10-01" | undefined)   // PcsRecord
+//! engine.pcsNext("0DT", "2026-10-01" | undefined)         // BuilderStep (valid next characters)
+//! engine.pcsSearch("lap appendectomy", 10, "2026-10-01" | undefined) // PcsHit[]
+//! engine.validateField("pcs", "0DTJ4ZZ", {date_of_service, sex}) // pcs.* rules
 //! ```
 
 use crate::validate::{self, FieldContext, FieldKind, NcciTable, ValidationOptions};
@@ -45,6 +50,9 @@ pub struct MedcodeEngine {
     ncci: Option<NcciTable>,
     /// MS-DRG severity and HCC tables, when the page attached `severity.idx`.
     severity: Option<crate::severity::SeverityTable>,
+    /// ICD-10-PCS, when the page attached `pcs.idx`; its search index is built on first search.
+    pcs: Option<crate::icd10pcs::PcsTable>,
+    pcs_search: std::cell::OnceCell<crate::icd10pcs::search::PcsSearchIndex>,
 }
 
 /// Options of `lookup` and `severity` from JS (all optional).
@@ -68,7 +76,7 @@ impl JsSeverityOptions {
                 .map_err(|e| js_error(format!("bad severity options: {e}")))?
         };
         let date = match o.date.as_deref() {
-            None | Some("") => js_today(),
+            None | Some("") => js_today()?,
             Some(t) => validate::dates::parse_iso(t).map_err(|_| {
                 js_error(format!("date {t:?} is not a date: write it as YYYY-MM-DD"))
             })?,
@@ -98,6 +106,8 @@ impl MedcodeEngine {
             engine,
             ncci: None,
             severity: None,
+            pcs: None,
+            pcs_search: std::cell::OnceCell::new(),
         })
     }
 
@@ -289,7 +299,13 @@ impl MedcodeEngine {
         if ctx.today.is_none() {
             ctx.today = Some(crate::model::format_ymd(js_today()?));
         }
-        to_js(&validate::validate_field(&self.engine, kind, &value, &ctx))
+        to_js(&validate::validate_field_with(
+            &self.engine,
+            self.pcs.as_ref(),
+            kind,
+            &value,
+            &ctx,
+        ))
     }
 
     /// Attaches NCCI PTP edits (the bytes of `ncci.idx`); `ncci.ptp` runs from then on.
@@ -298,5 +314,79 @@ impl MedcodeEngine {
         let bytes = bytes_arg(&bytes, "the NCCI file", FILE_MAX)?;
         self.ncci = Some(NcciTable::from_bytes(&bytes).map_err(js_error)?);
         Ok(())
+    }
+
+    /// Attaches ICD-10-PCS (the bytes of `pcs.idx`); a damaged file throws.
+    #[wasm_bindgen(js_name = attachPcs)]
+    pub fn attach_pcs(&mut self, bytes: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        self.pcs = Some(crate::icd10pcs::PcsTable::from_bytes(&bytes.to_vec()).map_err(js_error)?);
+        self.pcs_search = std::cell::OnceCell::new();
+        Ok(())
+    }
+
+    fn pcs_table(&self) -> Result<&crate::icd10pcs::PcsTable, JsValue> {
+        self.pcs.as_ref().ok_or_else(|| {
+            js_error("ICD-10-PCS is not loaded: call attachPcs(pcs.idx bytes) first")
+        })
+    }
+
+    fn pcs_date(&self, date: Option<String>) -> Result<u32, JsValue> {
+        match date.as_deref() {
+            None | Some("") => Ok(js_today()),
+            Some(t) => validate::dates::parse_iso(t)
+                .map_err(|_| js_error(format!("date {t:?} is not a date: write it as YYYY-MM-DD"))),
+        }
+    }
+
+    /// The record of a seven-character PCS code; throws when malformed or unknown.
+    #[wasm_bindgen(js_name = pcsLookup)]
+    pub fn pcs_lookup(&self, code: &str, date: Option<String>) -> Result<JsValue, JsValue> {
+        let t = self.pcs_table()?;
+        let d = self.pcs_date(date)?;
+        let c = crate::icd10pcs::normalize(code)
+            .filter(|c| c.len() == 7)
+            .ok_or_else(|| {
+                js_error(format!(
+                    "{:?} is not an ICD-10-PCS code: seven characters, no dot, no O or I",
+                    code.chars().take(24).collect::<String>()
+                ))
+            })?;
+        let r = t.record(&c, Some(d)).ok_or_else(|| {
+            js_error(format!("{c} is not an ICD-10-PCS code in the bundled data"))
+        })?;
+        to_js(&r)
+    }
+
+    /// The builder: valid next characters after `prefix` (0-6 characters) on a date.
+    #[wasm_bindgen(js_name = pcsNext)]
+    pub fn pcs_next(&self, prefix: &str, date: Option<String>) -> Result<JsValue, JsValue> {
+        let t = self.pcs_table()?;
+        let d = self.pcs_date(date)?;
+        let p = if prefix.trim().is_empty() {
+            String::new()
+        } else {
+            crate::icd10pcs::normalize(prefix).ok_or_else(|| {
+                js_error(
+                    "a PCS prefix is up to seven characters, digits and letters except O and I",
+                )
+            })?
+        };
+        to_js(&t.next_chars(&p, d))
+    }
+
+    /// Ranked PCS codes for procedure words, valid on `date` (default today).
+    #[wasm_bindgen(js_name = pcsSearch)]
+    pub fn pcs_search(
+        &self,
+        query: &str,
+        limit: Option<u32>,
+        date: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let t = self.pcs_table()?;
+        let d = self.pcs_date(date)?;
+        let ix = self
+            .pcs_search
+            .get_or_init(|| crate::icd10pcs::search::PcsSearchIndex::build(t));
+        to_js(&t.search(ix, query, d, limit.unwrap_or(10).clamp(1, 200) as usize))
     }
 }

@@ -7,6 +7,7 @@ pub mod cpt;
 pub mod engine;
 pub mod hcpcs;
 pub mod icd10cm;
+pub mod icd10pcs;
 pub mod index;
 pub mod model;
 pub mod search;

@@ -3,7 +3,7 @@
 // Throws an Error listing every problem; run by extension/build.mjs and the unit tests.
 import { readFileSync } from "node:fs";
 
-export const FIELD_KINDS = ["dx", "proc", "modifier", "npi", "tax_id", "date", "pos", "units", "charge", "pointer", "zip"];
+export const FIELD_KINDS = ["dx", "proc", "pcs", "modifier", "npi", "tax_id", "date", "pos", "units", "charge", "pointer", "zip"];
 const WORDS = /^[a-z0-9]+( [a-z0-9]+)*$/;
 
 export function checkVocabulary(v) {

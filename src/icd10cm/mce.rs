@@ -41,11 +41,20 @@ fn u32_at(b: &[u8], at: usize) -> Result<u32, BuildError> {
 
 /// Parses the `mce_i10dx_master` blob. Returns the rows and the table's last date.
 pub fn read_dx_master(blob: &[u8]) -> Result<(Vec<MceRow>, u32), BuildError> {
+    read_master(blob, "mce_i10dx_master", crate::icd10cm::looks_like_code)
+}
+
+/// Parses any DECM master blob (`mce_i10dx_master`, `mce_i10sg_master`):
+/// the layout above; `is_code` checks each entry's code form.
+pub fn read_master(
+    blob: &[u8],
+    name: &str,
+    is_code: fn(&str) -> bool,
+) -> Result<(Vec<MceRow>, u32), BuildError> {
     if blob.get(..4) != Some(b"DECM") {
-        return Err(BuildError::Data(
-            "mce_i10dx_master.bin does not start with DECM: re-run tools/extract_registry_data.py"
-                .into(),
-        ));
+        return Err(BuildError::Data(format!(
+            "{name}.bin does not start with DECM: re-run the extraction tool"
+        )));
     }
     let n = u32_at(blob, 4)? as usize;
     let header = u32_at(blob, 8)? as usize;
@@ -53,7 +62,7 @@ pub fn read_dx_master(blob: &[u8]) -> Result<(Vec<MceRow>, u32), BuildError> {
     let horizon = u32_at(blob, 16)?;
     if header + n * 24 != strings_at || strings_at > blob.len() {
         return Err(BuildError::Data(format!(
-            "mce_i10dx_master layout unexpected: {n} entries from byte {header} should end at the string table ({strings_at})"
+            "{name} layout unexpected: {n} entries from byte {header} should end at the string table ({strings_at})"
         )));
     }
     let strings = &blob[strings_at..];
@@ -65,7 +74,7 @@ pub fn read_dx_master(blob: &[u8]) -> Result<(Vec<MceRow>, u32), BuildError> {
             .take_while(|&&b| b != 0)
             .map(|&b| b as char)
             .collect();
-        if !crate::icd10cm::looks_like_code(&code) {
+        if !is_code(&code) {
             return Err(BuildError::Data(format!(
                 "MCE entry {i} has a malformed code {code:?}"
             )));

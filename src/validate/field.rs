@@ -28,10 +28,12 @@ pub enum FieldKind {
     Charge,
     Pointer,
     Zip,
+    /// ICD-10-PCS procedure code (needs pcs.idx: `validate_field_with`).
+    Pcs,
 }
 
 impl FieldKind {
-    pub const ALL: [FieldKind; 11] = [
+    pub const ALL: [FieldKind; 12] = [
         FieldKind::Npi,
         FieldKind::TaxId,
         FieldKind::Date,
@@ -43,6 +45,7 @@ impl FieldKind {
         FieldKind::Charge,
         FieldKind::Pointer,
         FieldKind::Zip,
+        FieldKind::Pcs,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -57,6 +60,7 @@ impl FieldKind {
             FieldKind::Charge => "charge",
             FieldKind::Pointer => "pointer",
             FieldKind::Zip => "zip",
+            FieldKind::Pcs => "pcs",
         }
     }
 }
@@ -118,6 +122,18 @@ pub fn validate_field(
     value: &str,
     ctx: &FieldContext,
 ) -> Vec<Issue> {
+    validate_field_with(engine, None, kind, value, ctx)
+}
+
+/// [`validate_field`] with the ICD-10-PCS tables attached (kind `pcs`);
+/// without them a PCS field gets only its format checked.
+pub fn validate_field_with(
+    engine: &Engine,
+    pcs_table: Option<&crate::icd10pcs::PcsTable>,
+    kind: FieldKind,
+    value: &str,
+    ctx: &FieldContext,
+) -> Vec<Issue> {
     let mut out = Issues::default();
     let field = Path::Name(ctx.field.as_deref().unwrap_or(kind.as_str()));
     let today = ctx
@@ -174,6 +190,15 @@ pub fn validate_field(
         FieldKind::Pos => proc::check_pos(&v, field, &mut out),
         FieldKind::Units => proc::check_units(&v, field, &mut out),
         FieldKind::Charge => proc::check_charge(&v, field, &mut out),
+        FieldKind::Pcs => {
+            let sex = ctx.sex.as_deref().map(|s| trim(s).to_ascii_uppercase());
+            let sex = match sex.as_deref() {
+                Some("M" | "MALE") => Some(b'M'),
+                Some("F" | "FEMALE") => Some(b'F'),
+                _ => None,
+            };
+            super::pcs::check_code(pcs_table, value, dos.or(today), sex, field, &mut out);
+        }
         FieldKind::Pointer => {
             let n = ctx.diagnosis_count.unwrap_or(12).min(12);
             proc::check_pointer(&v, n, field, &mut [false; 12], &mut out);

@@ -49,6 +49,7 @@ pub mod field;
 pub mod limits;
 pub mod model;
 pub mod ncci;
+pub mod pcs;
 pub mod pos;
 mod proc;
 mod provider;

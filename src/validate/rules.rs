@@ -103,6 +103,15 @@ pub const SERVICE_LINES_TOO_MANY: Rule = error("service_lines.too_many");
 pub const NCCI_PTP: Rule = error("ncci.ptp");
 pub const NCCI_PTP_MODIFIER: Rule = warning("ncci.ptp");
 
+// ---- ICD-10-PCS (inpatient procedures; pcs.idx) ---------------------------
+pub const PCS_FORMAT: Rule = error("pcs.format");
+pub const PCS_UNKNOWN: Rule = error("pcs.unknown");
+pub const PCS_INVALID_FOR_DATE: Rule = error("pcs.invalid_for_date");
+/// MCE female/male procedure edits.
+pub const PCS_SEX_CONFLICT: Rule = warning("pcs.sex_conflict");
+/// MCE non-covered and limited-coverage procedure edits.
+pub const PCS_NONCOVERED: Rule = warning("pcs.noncovered");
+
 /// Every rule id, once (ncci.ptp appears once; it has both severities).
 pub const ALL: &[Rule] = &[
     NPI_FORMAT,
@@ -143,6 +152,11 @@ pub const ALL: &[Rule] = &[
     POINTER_MISSING,
     SERVICE_LINES_TOO_MANY,
     NCCI_PTP,
+    PCS_FORMAT,
+    PCS_UNKNOWN,
+    PCS_INVALID_FOR_DATE,
+    PCS_SEX_CONFLICT,
+    PCS_NONCOVERED,
 ];
 
 #[cfg(test)]

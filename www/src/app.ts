@@ -11,6 +11,8 @@ import { SearchBox } from './search';
 import { DetailsView } from './details';
 import { CodeLinker, codeHref } from './notes';
 import { ClaimForm } from './claim/form';
+import { PcsBuilder, type PcsEngine } from './pcs-builder';
+import { copyText } from './clipboard';
 
 declare global {
   interface Window {
@@ -19,12 +21,13 @@ declare global {
   }
 }
 
-type Route = { view: 'lookup'; code: string | null; system: string | null } | { view: 'claim' };
+type Route = { view: 'lookup'; code: string | null; system: string | null } | { view: 'claim' } | { view: 'pcs' };
 
 function parseRoute(hash: string): Route {
   const m = /^#\/code\/([^/?]+)(?:\?system=(icd10cm|hcpcs))?$/.exec(hash);
   if (m) return { view: 'lookup', code: decodeURIComponent(m[1]), system: m[2] ?? null };
   if (hash === '#/claim') return { view: 'claim' };
+  if (hash === '#/pcs') return { view: 'pcs' };
   return { view: 'lookup', code: null, system: null };
 }
 
@@ -33,7 +36,7 @@ export function startApp(load: () => Promise<Loaded>): void {
   root.dataset.state = 'loading';
   initTheme(byId<HTMLButtonElement>('theme-toggle'));
 
-  const views = { lookup: byId('view-lookup'), claim: byId('view-claim') };
+  const views = { lookup: byId('view-lookup'), claim: byId('view-claim'), pcs: byId('view-pcs') };
   const navLinks = [...document.querySelectorAll<HTMLAnchorElement>('.site-nav a')];
   const input = byId<HTMLInputElement>('search-input');
   const claim = new ClaimForm(byId('claim-root'));
@@ -66,6 +69,11 @@ export function startApp(load: () => Promise<Loaded>): void {
       document.title = 'Check a claim · medcode';
       return;
     }
+    if (r.view === 'pcs') {
+      document.title = 'Build a PCS code · medcode';
+      if (pcsLoaded) void pcs.go(pcs.code.length === 7 ? '' : pcs.code).then(() => pcs.focus());
+      return;
+    }
     if (!details) return; // engine not loaded yet: route() runs again when it is
     if (!r.code) {
       details.clear();
@@ -92,6 +100,27 @@ export function startApp(load: () => Promise<Loaded>): void {
       search.focus();
     }
   });
+  // The PCS builder loads pcs.idx the first time it is opened.
+  let pcsLoaded: Loaded | null = null;
+  let pcsEngine: Promise<PcsEngine> | null = null;
+  const today = new Date();
+  const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  const pcs = new PcsBuilder(
+    byId('pcs-root'),
+    () => {
+      pcsEngine ??= (async () => {
+        const l = pcsLoaded;
+        if (!l) throw new Error('the code data is still loading');
+        const bytes = l.pcsBytes ? await l.pcsBytes() : null;
+        if (!bytes || typeof l.engine.attachPcs !== 'function') throw new Error('this build has no ICD-10-PCS data');
+        l.engine.attachPcs(bytes);
+        return l.engine as unknown as PcsEngine;
+      })();
+      return pcsEngine;
+    },
+    (code) => void copyText(code),
+    iso,
+  );
   route();
 
   load().then(
@@ -113,9 +142,10 @@ export function startApp(load: () => Promise<Loaded>): void {
       byId('load-info').textContent =
         `Ready in ${Math.round(timings.ready)} ms (data ${Math.round(timings.fetch)} ms, engine compile ${Math.round(timings.instantiate)} ms, index ${Math.round(timings.engine)} ms) · ${loaded.form === 'site' ? 'site' : 'single file'}`;
       window.medcode = { loaded, claim };
+      pcsLoaded = loaded;
       route();
       root.dataset.state = 'ready';
-      if (!location.hash.startsWith('#/claim') && !location.hash.startsWith('#/code/')) input.focus();
+      if (!location.hash.startsWith('#/claim') && !location.hash.startsWith('#/code/') && location.hash !== '#/pcs') input.focus();
     },
     (e) => {
       const message = errorMessage(e);

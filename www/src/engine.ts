@@ -2,10 +2,15 @@
 // the byte plumbing both page forms share (gunzip, base64, timings).
 // The types are generated from the Rust types (types/engine-api.d.ts).
 
-import type { Engine } from '../../types/engine-api';
+import type { Engine as GeneratedEngine } from '../../types/engine-api';
+import type { PcsCalls } from '../../types/pcs-api';
+
+/** The engine: generated calls plus the ICD-10-PCS calls (types/pcs-api.d.ts). */
+export type Engine = GeneratedEngine & PcsCalls;
+export type { PcsHit } from '../../types/pcs-api';
 
 export type {
-  ChildEntry, Claim, CodeRecord, Engine, FieldContext, FieldKind, Info, Issue, NodeKind, Note,
+  ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, NodeKind, Note,
   NoteKind, PathEntry, Report, SearchHit, ServiceLine, SeventhCharacter, System, SystemFilter,
   ValidationOptions, ValiditySpan,
 } from '../../types/engine-api';
@@ -36,6 +41,8 @@ export interface Loaded {
   timings: Timings;
   /** "site" (dist/www) or "single-file" (dist/medcode.html). */
   form: 'site' | 'single-file';
+  /** The bytes of pcs.idx, fetched or decoded only when first asked for (null: not in this build). */
+  pcsBytes?: () => Promise<Uint8Array | null>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];

@@ -43,6 +43,7 @@ async function load(): Promise<Loaded> {
     engine,
     ncci,
     form: 'single-file',
+    pcsBytes: () => optional('medcode-pcs'),
     timings: { fetch: fetchDone, instantiate: instantiateDone, engine: t2 - t1, ready: t2 },
   };
 }

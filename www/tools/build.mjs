@@ -31,6 +31,8 @@ const IN = {
 };
 // NCCI PTP edits (ncci.ptp), when the build produced them: optional.
 const NCCI = path.join(DIST, 'ncci.idx');
+// ICD-10-PCS (the builder), when the build produced it: optional, loaded on first use.
+const PCS = path.join(DIST, 'pcs.idx');
 const OUT_SITE = path.join(DIST, 'www');
 const OUT_SINGLE = path.join(DIST, 'medcode.html');
 const WORK = path.join(BUILD, 'www');
@@ -63,7 +65,7 @@ for (const [name, file] of Object.entries(IN)) {
 
 // ---- up to date? ------------------------------------------------------------
 fs.mkdirSync(WORK, { recursive: true });
-const inputs = [...Object.values(IN), ...(fs.existsSync(NCCI) ? [NCCI] : []), ...listFiles(WWW), ...listFiles(path.join(ROOT, 'types'))];
+const inputs = [...Object.values(IN), ...(fs.existsSync(NCCI) ? [NCCI] : []), ...(fs.existsSync(PCS) ? [PCS] : []), ...listFiles(WWW), ...listFiles(path.join(ROOT, 'types'))];
 const stampHash = createHash('sha256');
 for (const f of inputs) stampHash.update(f).update(fs.readFileSync(f));
 const stamp = stampHash.digest('hex');
@@ -97,6 +99,8 @@ function gzipCached(buf, name) {
 const indexGz = gzipCached(indexRaw, 'medcode.idx');
 const ncciRaw = fs.existsSync(NCCI) ? fs.readFileSync(NCCI) : null;
 const ncciGz = ncciRaw ? gzipCached(ncciRaw, 'ncci.idx') : null;
+const pcsRaw = fs.existsSync(PCS) ? fs.readFileSync(PCS) : null;
+const pcsGz = pcsRaw ? gzipCached(pcsRaw, 'pcs.idx') : null;
 
 const cspHash = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -142,7 +146,9 @@ async function buildSite() {
   files.set(indexName, indexGz);
   const ncciName = ncciRaw ? `ncci.${short(ncciRaw)}.idx.gz` : null;
   if (ncciName) files.set(ncciName, ncciGz);
-  const app = await bundle('entry-site.ts', 'esm', { MEDCODE_ASSETS: { wasm: wasmName, index: indexName, ncci: ncciName } });
+  const pcsName = pcsRaw ? `pcs.${short(pcsRaw)}.idx.gz` : null;
+  if (pcsName) files.set(pcsName, pcsGz);
+  const app = await bundle('entry-site.ts', 'esm', { MEDCODE_ASSETS: { wasm: wasmName, index: indexName, ncci: ncciName, pcs: pcsName } });
   const appName = `app.${short(app)}.js`;
   files.set(appName, app);
   const cssName = `styles.${short(css)}.css`;
@@ -224,7 +230,7 @@ async function buildSingle() {
   for (const [name, text] of [['glue', glue], ['app', app], ['css', style]]) {
     if (/<\/(script|style)/i.test(text)) die(`${name} contains a closing tag and cannot be inlined`);
   }
-  const version = short(Buffer.from([template, style, app, glue, sha256(nmWasm), sha256(indexRaw), ncciRaw ? sha256(ncciRaw) : ''].join('\n')));
+  const version = short(Buffer.from([template, style, app, glue, sha256(nmWasm), sha256(indexRaw), ncciRaw ? sha256(ncciRaw) : '', pcsRaw ? sha256(pcsRaw) : ''].join('\n')));
   const scripts = [THEME_BOOT, glue, app];
   const csp = [
     "default-src 'none'",
@@ -242,6 +248,7 @@ async function buildSingle() {
       `<script type="application/octet-stream" id="medcode-wasm">\n${base64Block(gzipCached(nmWasm, 'medcode_bg.wasm'))}\n</script>`,
       `<script type="application/octet-stream" id="medcode-index">\n${base64Block(indexGz)}\n</script>`,
       ncciGz ? `<script type="application/octet-stream" id="medcode-ncci">\n${base64Block(ncciGz)}\n</script>` : '',
+      pcsGz ? `<script type="application/octet-stream" id="medcode-pcs">\n${base64Block(pcsGz)}\n</script>` : '',
       `<script>${glue}</script>`,
       `<script>${app}</script>`,
     ].filter(Boolean).join('\n'),

@@ -43,6 +43,23 @@ export function ensureNcci(engine: Engine): Promise<void> {
   return ncciLoading;
 }
 
+let pcsAttached = false;
+let pcsLoading: Promise<void> | null = null;
+
+/** ICD-10-PCS (pcs.idx beside the index), attached the first time a PCS field or search needs it. */
+export function ensurePcs(engine: Engine, url: string): Promise<void> {
+  if (pcsAttached || typeof engine.attachPcs !== "function" || !url) return Promise.resolve();
+  pcsLoading ??= fetch(url)
+    .then((r) => (r.ok ? r.arrayBuffer() : null))
+    .then((b) => {
+      if (!b) return;
+      engine.attachPcs!(new Uint8Array(b));
+      pcsAttached = true;
+    })
+    .catch(() => { pcsLoading = null; });
+  return pcsLoading;
+}
+
 /** The engine, loading it on first use; `cold` says whether this call loaded it. */
 export async function getEngine(assets: EngineAssets): Promise<{ engine: Engine; cold: boolean }> {
   const cold = loading === null;

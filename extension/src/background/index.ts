@@ -3,7 +3,7 @@
 
 import { backgroundPlatform } from "../shared/platform";
 import { isToBackground } from "../shared/protocol";
-import { ensureNcci, getEngine, status } from "./engine";
+import { ensureNcci, ensurePcs, getEngine, status } from "./engine";
 import { createMenus, onMenuClick } from "./menus";
 import { handle, type ServiceDeps } from "./service";
 import { syncSites } from "./sites";
@@ -15,6 +15,7 @@ const deps: ServiceDeps = {
   engine: () => getEngine(assets),
   status,
   prepareClaims: ensureNcci,
+  preparePcs: (engine) => ensurePcs(engine, p.getURL("pcs.idx")),
   syncSites: () => syncSites(p),
 };
 

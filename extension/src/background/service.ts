@@ -9,6 +9,8 @@ export interface ServiceDeps {
   status(engine: Engine, cold: boolean): EngineStatus;
   /** attach the NCCI table before the first whole-claim check */
   prepareClaims?(engine: Engine): Promise<void>;
+  /** attach ICD-10-PCS before the first PCS search or field */
+  preparePcs?(engine: Engine): Promise<void>;
   syncSites(): Promise<string[]>;
 }
 
@@ -28,6 +30,18 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
     case "search": {
       const q = msg.query.slice(0, 200);
       if (q.trim() === "") return [] satisfies Replies["search"];
+      if (msg.system === "icd10pcs") {
+        await deps.preparePcs?.(engine);
+        if (typeof engine.pcsSearch !== "function") return [] satisfies Replies["search"];
+        return engine.pcsSearch(q, Math.min(Math.max(msg.limit, 1), 50)).map((h) => ({
+          code: h.code,
+          title: h.title ?? "(valid code; its title is not in the bundled data)",
+          system: "icd10pcs",
+          billable: true,
+          matched: [],
+          score: h.score,
+        })) as unknown as Replies["search"];
+      }
       return engine.search(q, msg.system, Math.min(Math.max(msg.limit, 1), 50)) satisfies Replies["search"];
     }
     case "lookup":
@@ -37,6 +51,7 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
         return { records: [], error: e instanceof Error ? e.message : String(e) } satisfies Replies["lookup"];
       }
     case "validateFields":
+      if (msg.fields.some((f) => f.kind === "pcs")) await deps.preparePcs?.(engine);
       return msg.fields.slice(0, 2000).map((f): Issue[] => {
         const value = f.value.slice(0, 200);
         try {

@@ -30,7 +30,7 @@ const anchored = new WeakSet<Field>();
 
 export type KeyResult = "ignored" | "handled" | "handled-default"; // handled-default: let the browser act too (Tab)
 
-const SUGGEST_KINDS = new Set<FieldKind>(["dx", "proc"]);
+const SUGGEST_KINDS = new Set<FieldKind>(["dx", "proc", "pcs"]);
 export const suggestsFor = (k: FieldKind | null): boolean => k !== null && SUGGEST_KINDS.has(k);
 
 export class Suggest {
@@ -93,7 +93,7 @@ export class Suggest {
     if (this.pageCombo && !this.keysOurs && this.d.pageAutocomplete() === "hotkey") return;
     let hits: SearchHit[];
     try {
-      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : "hcpcs", limit: 8 });
+      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : this.kind === "pcs" ? "icd10pcs" : "hcpcs", limit: 8 });
     } catch {
       return; // background unavailable (extension updated or reloading): stay quiet
     }

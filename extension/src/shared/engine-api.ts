@@ -2,15 +2,22 @@
 // Rust types that cross the boundary (types/engine-api.d.ts, src/typescript.rs):
 // a changed field fails the type-check here and in www/ alike.
 
-import type { FieldKind } from "../../../types/engine-api";
+import type { Engine as GeneratedEngine, FieldKind, SystemFilter as GeneratedSystemFilter } from "../../../types/engine-api";
+import type { PcsCalls } from "../../../types/pcs-api";
 
 export type {
-  ChildEntry, Claim, CodeRecord, Engine, FieldContext, FieldKind, Info, Issue, Note, PathEntry,
-  Report, SearchHit, ServiceLine, SeventhCharacter, Severity, System as CodeSystem, SystemFilter,
+  ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Note, PathEntry,
+  Report, SearchHit, ServiceLine, SeventhCharacter, Severity, System as CodeSystem,
   ValidationOptions, ValiditySpan,
 } from "../../../types/engine-api";
+export type { PcsHit } from "../../../types/pcs-api";
+
+/** The engine: generated calls plus the ICD-10-PCS calls (types/pcs-api.d.ts). */
+export type Engine = GeneratedEngine & PcsCalls;
+/** Search systems: the engine's, plus ICD-10-PCS (searched in pcs.idx). */
+export type SystemFilter = GeneratedSystemFilter | "icd10pcs";
 
 /** Every kind `validateField` accepts, for settings and menus. */
 export const FIELD_KINDS: readonly FieldKind[] = [
-  "dx", "proc", "modifier", "npi", "tax_id", "date", "pos", "units", "charge", "pointer", "zip",
+  "dx", "proc", "modifier", "npi", "tax_id", "date", "pos", "units", "charge", "pointer", "zip", "pcs",
 ];

@@ -13,4 +13,5 @@ export const FIELD_LABELS: Record<FieldKind, string> = {
   units: "Units",
   charge: "Charge",
   zip: "ZIP code",
+  pcs: "Procedure (ICD-10-PCS)",
 };

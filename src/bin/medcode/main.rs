@@ -5,6 +5,7 @@ mod eval;
 mod limits;
 mod output;
 mod severity;
+mod pcs;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -36,10 +37,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Full records of codes (dotted or not, any case)
+    /// Full records of codes (dotted or not, any case); a partial ICD-10-PCS code lists the valid next characters
     Lookup {
         #[arg(long)]
         json: bool,
+        /// Date for ICD-10-PCS validity and the next characters (YYYY-MM-DD; default: the newest date of the data)
+        #[arg(long)]
+        date: Option<String>,
         #[arg(required = true)]
         codes: Vec<String>,
         #[command(flatten)]
@@ -71,6 +75,10 @@ enum Command {
     },
     /// Build the index from source files (what build.sh calls)
     BuildIndex(build_index::Args),
+    /// Build pcs.idx (ICD-10-PCS) from extracted files or the CMS PCS files
+    BuildPcs(pcs::BuildArgs),
+    /// Validate one form field (pcs, dx, proc, npi, …) as the extension does
+    Field(pcs::FieldArgs),
     /// Validate a claim JSON file (or - for stdin); exit 0 whatever it finds
     Validate(validate::Args),
     /// A stay's CC/MCCs after CC exclusions, and its HCCs after hierarchies
@@ -83,6 +91,8 @@ enum Command {
 enum SystemArg {
     Icd10cm,
     Hcpcs,
+    /// ICD-10-PCS (pcs.idx beside the index)
+    Icd10pcs,
     All,
 }
 
@@ -91,6 +101,8 @@ impl SystemArg {
         match self {
             SystemArg::Icd10cm => Some(System::Icd10cm),
             SystemArg::Hcpcs => Some(System::Hcpcs),
+            // PCS is searched in its own table (pcs::search); the index has none.
+            SystemArg::Icd10pcs => Some(System::Icd10cm),
             SystemArg::All => None,
         }
     }
@@ -139,6 +151,11 @@ fn find_index(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
         .ok_or_else(|| "no index found: run ./build.sh, or pass --index PATH".to_string())
 }
 
+/// The index path the engine would load (for files beside it).
+pub(crate) fn index_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    find_index(explicit).ok()
+}
+
 pub(crate) fn load_engine(explicit: Option<PathBuf>) -> Result<Engine, String> {
     let path = find_index(explicit)?;
     let bytes = limits::read_file(&path, limits::INDEX_MAX, "an index")?;
@@ -150,6 +167,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let mut out = stdout.lock();
     match cli.command {
         Command::BuildIndex(args) => build_index::run(args),
+        Command::BuildPcs(args) => pcs::build(args, &mut out),
+        Command::Field(args) => pcs::field_command(cli.index, args, &mut out),
         Command::Info { json } => {
             let engine = load_engine(cli.index)?;
             let info = engine.info();
@@ -162,13 +181,41 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Lookup {
             json,
+            date,
             codes,
             severity: sev,
         } => {
+            let pcs_table = pcs::load(index_path(cli.index.clone()).as_deref())?;
             let engine = load_engine(cli.index.clone())?;
+            let date =
+                match date.as_deref() {
+                    None => None,
+                    Some(d) => Some(medcode::validate::dates::parse_iso(d).map_err(|_| {
+                        format!("--date {d:?} is not a date: write it as YYYY-MM-DD")
+                    })?),
+                };
             let mut failed = false;
             let mut records = Vec::new();
+            let mut json_out: Vec<serde_json::Value> = Vec::new();
             for c in &codes {
+                match pcs::lookup_one(&engine, pcs_table.as_ref(), c, date) {
+                    Some(Ok(found)) => {
+                        for f in found {
+                            if json {
+                                json_out.push(f.to_json());
+                            } else {
+                                f.print(&mut out)?;
+                            }
+                        }
+                        continue;
+                    }
+                    Some(Err(e)) => {
+                        failed = true;
+                        eprintln!("medcode: {e}");
+                        continue;
+                    }
+                    None => {}
+                }
                 match engine.lookup_all(c) {
                     Ok(rs) => records.extend(rs),
                     Err(e) => {
@@ -179,7 +226,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             severity::annotate(&mut records, &sev, cli.index.clone())?;
             if json {
-                output::json_line(&mut out, &records)?;
+                if json_out.is_empty() {
+                    output::json_line(&mut out, &records)?;
+                } else {
+                    for r in &records {
+                        json_out.push(serde_json::to_value(r).map_err(|e| e.to_string())?);
+                    }
+                    output::json_line(&mut out, &json_out)?;
+                }
             } else {
                 for r in &records {
                     output::print_record(&mut out, r)?;
@@ -199,6 +253,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             batch,
             query,
         } => {
+            if matches!(system, SystemArg::Icd10pcs | SystemArg::All) {
+                return pcs::search_command(
+                    cli.index,
+                    matches!(system, SystemArg::All),
+                    json,
+                    limit,
+                    batch,
+                    &query,
+                    &mut out,
+                );
+            }
             let engine = load_engine(cli.index)?;
             let opts = SearchOptions {
                 system: system.system(),
@@ -244,6 +309,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             misses,
             json,
         } => {
+            if matches!(system, SystemArg::Icd10pcs) {
+                return pcs::eval(cli.index, &file, misses, json, &mut out);
+            }
             let engine = load_engine(cli.index)?;
             eval::run(&engine, &file, system.system(), misses, json, &mut out)
         }

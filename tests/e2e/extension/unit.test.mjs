@@ -110,6 +110,31 @@ test("page-text selection: extended to the whole code, one word only", () => {
   assert.equal(m.codeInSelection("x E11 y", 2, 5), "E11");
 });
 
+test("field text rules: inpatient procedure (ICD-10-PCS) labels", () => {
+  const k = (s) => m.kindFromText(m.normalize(s));
+  assert.equal(k("ICD-10-PCS"), "pcs");
+  assert.equal(k("Principal procedure"), "pcs");
+  assert.equal(k("Other procedures"), "pcs");
+  assert.equal(k("Procedure code (ICD)"), "pcs");
+  assert.equal(k("principalProcedureCode"), "pcs");
+  // Dates of those procedures stay dates; outpatient words stay where they were.
+  assert.equal(k("Principal procedure date"), "date");
+  assert.equal(k("24D. Procedures (CPT/HCPCS)"), "proc");
+  assert.equal(k("Diagnosis 1 (ICD-10)"), "dx");
+});
+
+test("PCS search goes to the PCS table, attached on first use", async () => {
+  let prepared = 0;
+  const engine = {
+    info: () => ({}), lookup: () => [], search: () => { throw new Error("not the ICD/HCPCS search"); },
+    pcsSearch: (q, limit) => [{ system: "icd10pcs", code: "0DTJ4ZZ", title: "Resection of Appendix, Percutaneous Endoscopic Approach", score: 3 }].slice(0, limit),
+  };
+  const deps = { engine: async () => ({ engine, cold: false }), status: () => ({}), preparePcs: async () => { prepared++; }, syncSites: async () => [] };
+  const hits = await m.handle(deps, { type: "search", query: "lap appendectomy", system: "icd10pcs", limit: 5 });
+  assert.equal(prepared, 1);
+  assert.deepEqual(hits.map((h) => [h.code, h.system]), [["0DTJ4ZZ", "icd10pcs"]]);
+});
+
 test("form dates become ISO dates for the claim", () => {
   assert.equal(m.isoDate("03/10/2026"), "2026-03-10");
   assert.equal(m.isoDate("3/1/26"), "2026-03-01");

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { DIST, foreignRequests, launchChromium } from '../lib/browser.mjs';
 import { detailsHeading, openReady, typeQuery } from './pages.mjs';
 import { claimTests, lookupTests } from './scenarios.mjs';
+import { pcsBuilderTests } from './pcs-builder.mjs';
 
 const FILE = path.join(DIST, 'medcode.html');
 const url = pathToFileURL(FILE).href;
@@ -45,6 +46,7 @@ test('opens from file:// and reports its load time', { timeout: 60_000 }, async 
 
 lookupTests(() => ({ page, url }));
 claimTests(() => ({ page, url }));
+pcsBuilderTests(() => ({ page, url }));
 
 test('a copy anywhere (spaces in the path, like a USB stick) works the same', { timeout: 60_000 }, async () => {
   copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medcode usb '));

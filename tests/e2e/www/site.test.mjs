@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { DIST, foreignRequests, launchChromium, startServer } from '../lib/browser.mjs';
 import { openCode, openReady, typeQuery } from './pages.mjs';
 import { claimTests, lookupTests } from './scenarios.mjs';
+import { pcsBuilderTests } from './pcs-builder.mjs';
 
 let browser;
 let server;
@@ -44,6 +45,7 @@ test('the site loads and reports its load time', { timeout: 60_000 }, async (t) 
 
 lookupTests(ctx);
 claimTests(ctx);
+pcsBuilderTests(ctx);
 
 test('copy a code to the clipboard', { timeout: 60_000 }, async () => {
   await openReady(page, server.url);

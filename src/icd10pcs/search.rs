@@ -1,0 +1,486 @@
+//! Search ICD-10-PCS by procedure language. The ICD-10-CM scorer ranks
+//! units by idf over tabular notes; PCS titles are built axis by axis, so
+//! this scorer works on *concepts* instead: each thing typed (a word, an
+//! acronym, a PCS Index term) is one group whose alternatives are sets of
+//! title terms (its own stems, its expansions from `data/pcs/terms.tsv`, the
+//! "see Resection, Uterus **0UT9**" references of the PCS Index). A code
+//! scores the best fraction of an alternative its title covers, summed
+//! over groups; ties go to the code whose title the words cover most fully
+//! (the code the words fully specify), then to validity and code order.
+//!
+//! Words and stems come from `crate::search::text` so PCS and ICD-10-CM
+//! agree on what a term is.
+
+use super::PcsTable;
+use crate::search::text;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PcsHit {
+    pub system: &'static str,
+    pub code: String,
+    /// `None`: valid code whose title is not in the bundled data.
+    pub title: Option<String>,
+    pub score: f32,
+}
+
+/// Title terms that say nothing about which code: every title has them.
+fn is_filler(t: &str) -> bool {
+    matches!(
+        t,
+        "approach" | "with" | "without" | "using" | "into" | "from" | "via" | "no"
+    )
+}
+
+/// The term index over titles, built on first search.
+pub struct PcsSearchIndex {
+    /// term → code indexes (ascending).
+    postings: HashMap<String, Vec<u32>>,
+    /// Per code: its content terms (for coverage).
+    title_terms: Vec<Vec<u32>>,
+    term_ids: HashMap<String, u32>,
+    /// phrase (terms joined by ' ') → expansions (each a list of terms).
+    synonyms: HashMap<String, Vec<Vec<String>>>,
+    longest_synonym: usize,
+    /// PCS Index: term (stems joined by ' ') → (code prefixes, phrase alternatives).
+    index_terms: HashMap<String, (Vec<String>, Vec<Vec<String>>)>,
+    longest_index_term: usize,
+}
+
+fn join(ts: &[String]) -> String {
+    ts.join(" ")
+}
+
+/// Terms of a phrase, stopwords dropped, order kept (duplicates kept).
+fn phrase_terms(s: &str) -> Vec<String> {
+    text::words(s)
+        .iter()
+        .filter(|w| !text::is_stopword(w))
+        .map(|w| text::term(w))
+        .collect()
+}
+
+/// The `**0DTJ**` references of a PCS Index entry.
+fn references(content: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = content;
+    while let Some(i) = rest.find("**") {
+        let after = &rest[i + 2..];
+        match after.find("**") {
+            Some(j) => {
+                let r = &after[..j];
+                if !r.is_empty() && r.len() <= 7 && r.bytes().all(super::is_pcs_char) {
+                    out.push(r.to_string());
+                }
+                rest = &after[j + 2..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// The phrases after "see"/"use" in an entry ("see Resection, Uterus").
+fn see_phrases(content: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in content.lines() {
+        let line = line.trim();
+        for key in ["see ", "use "] {
+            if let Some(i) = line.find(key) {
+                let p = &line[i + 4..];
+                let p = p.split("**").next().unwrap_or(p);
+                let p = p.split(" in ").next().unwrap_or(p);
+                if !p.trim().is_empty() {
+                    out.push(p.trim().to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+impl PcsSearchIndex {
+    pub fn build(t: &PcsTable) -> PcsSearchIndex {
+        let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut term_ids: HashMap<String, u32> = HashMap::new();
+        let mut stem_cache: HashMap<String, String> = HashMap::new();
+        let mut title_terms = Vec::with_capacity(t.len());
+        for i in 0..t.len() {
+            let mut mine: Vec<u32> = Vec::new();
+            if let Some(title) = t.title(i) {
+                for w in text::words(title) {
+                    if text::is_stopword(&w) {
+                        continue;
+                    }
+                    let term = stem_cache
+                        .entry(w.clone())
+                        .or_insert_with(|| text::term(&w))
+                        .clone();
+                    let next = term_ids.len() as u32;
+                    let id = *term_ids.entry(term.clone()).or_insert(next);
+                    if mine.contains(&id) {
+                        continue;
+                    }
+                    mine.push(id);
+                    postings.entry(term).or_default().push(i as u32);
+                }
+            }
+            title_terms.push(mine);
+        }
+        let mut synonyms: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        let mut longest_synonym = 1;
+        for (phrase, expansions) in t.synonyms() {
+            let key = phrase_terms(phrase);
+            if key.is_empty() {
+                continue;
+            }
+            longest_synonym = longest_synonym.max(key.len());
+            let e = synonyms.entry(join(&key)).or_default();
+            for x in expansions {
+                e.push(phrase_terms(x));
+            }
+        }
+        let mut index_terms: HashMap<String, (Vec<String>, Vec<Vec<String>>)> = HashMap::new();
+        let mut longest_index_term = 1;
+        for (term, content) in t.index_entries() {
+            // "Arthroplasty, radial head" → the words of the whole term.
+            let key = phrase_terms(term);
+            if key.is_empty() || key.len() > 6 {
+                continue;
+            }
+            longest_index_term = longest_index_term.max(key.len());
+            let e = index_terms.entry(join(&key)).or_default();
+            e.0.extend(references(content));
+            for p in see_phrases(content) {
+                let ts = phrase_terms(&p);
+                if !ts.is_empty() && !e.1.contains(&ts) {
+                    e.1.push(ts);
+                }
+            }
+        }
+        PcsSearchIndex {
+            postings,
+            title_terms,
+            term_ids,
+            synonyms,
+            longest_synonym,
+            index_terms,
+            longest_index_term,
+        }
+    }
+
+    fn df(&self, term: &str) -> usize {
+        self.postings.get(term).map_or(0, |p| p.len())
+    }
+}
+
+/// One alternative of a group: terms a title should have, and/or code
+/// prefixes (PCS Index references) a code should start with.
+#[derive(Debug, Clone, Default)]
+struct Alt {
+    terms: Vec<String>,
+    prefixes: Vec<String>,
+    /// How much a full match is worth (1.0, less for weaker readings).
+    worth: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Group {
+    alts: Vec<Alt>,
+}
+
+const MAX_QUERY_WORDS: usize = 24;
+const MAX_QUERY_BYTES: usize = 400;
+
+/// "5 days" / "72 hours" → the PCS duration wording (ventilation, ECMO, …).
+fn duration_terms(n: f32, unit: &str) -> Option<Vec<String>> {
+    let hours = match unit {
+        "day" | "days" | "d" => n * 24.0,
+        "hour" | "hours" | "hr" | "hrs" | "h" => n,
+        _ => return None,
+    };
+    let phrase = if hours > 96.0 {
+        "greater than 96 consecutive hours"
+    } else if hours >= 24.0 {
+        "24-96 consecutive hours"
+    } else {
+        "less than 24 consecutive hours"
+    };
+    Some(phrase_terms(phrase))
+}
+
+/// Turns typed text into groups.
+fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
+    let q: String = query.chars().take(MAX_QUERY_BYTES).collect();
+    // Keep "x3", "c-section" etc. as words; a slash joins ("w/").
+    let mut words: Vec<String> = text::words(&q)
+        .into_iter()
+        .filter(|w| !text::is_stopword(w) && !is_filler(w))
+        .collect();
+    words.truncate(MAX_QUERY_WORDS);
+    let partial = words.iter().any(|w| w == "partial");
+    let terms: Vec<String> = words.iter().map(|w| text::term(w)).collect();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        // Durations: "5 days".
+        if let (Ok(n), Some(unit)) = (words[i].parse::<f32>(), words.get(i + 1)) {
+            if let Some(ts) = duration_terms(n, unit) {
+                groups.push(Group {
+                    alts: vec![Alt {
+                        terms: ts,
+                        worth: 1.0,
+                        ..Default::default()
+                    }],
+                });
+                i += 2;
+                continue;
+            }
+        }
+        // Longest phrase first: synonyms and PCS Index terms.
+        let mut used = 0;
+        let mut g = Group::default();
+        let longest = ix.longest_synonym.max(ix.longest_index_term);
+        for len in (1..=longest.min(words.len() - i)).rev() {
+            let key = join(&terms[i..i + len]);
+            let mut found = false;
+            if let Some(exps) = ix.synonyms.get(&key) {
+                for e in exps {
+                    g.alts.push(Alt {
+                        terms: e.clone(),
+                        worth: 1.0,
+                        ..Default::default()
+                    });
+                }
+                found = true;
+            }
+            if let Some((refs, phrases)) = ix.index_terms.get(&key) {
+                // Resection (all of a body part) over Excision (a portion),
+                // unless the words say partial (PCS guideline B3.8).
+                let pick = |r: &String| {
+                    let op = r.as_bytes().get(2).copied();
+                    match (op, partial) {
+                        (Some(b'T'), false) | (Some(b'B'), true) => 1.0,
+                        _ => 0.9,
+                    }
+                };
+                for r in refs {
+                    g.alts.push(Alt {
+                        prefixes: vec![r.clone()],
+                        worth: pick(r),
+                        ..Default::default()
+                    });
+                }
+                for p in phrases {
+                    g.alts.push(Alt {
+                        terms: p.clone(),
+                        worth: 0.9,
+                        ..Default::default()
+                    });
+                }
+                found = true;
+            }
+            if found {
+                used = len;
+                break;
+            }
+        }
+        if used == 0 {
+            if text::is_stopword(&words[i]) || is_filler(&terms[i]) {
+                i += 1;
+                continue;
+            }
+            used = 1;
+        }
+        // The words themselves always count too.
+        let own: Vec<String> = terms[i..i + used]
+            .iter()
+            .filter(|t| !text::is_stopword(t))
+            .cloned()
+            .collect();
+        if !own.is_empty() && own.iter().all(|t| ix.df(t) > 0) {
+            g.alts.push(Alt {
+                terms: own,
+                worth: 1.0,
+                ..Default::default()
+            });
+        } else if g.alts.is_empty() && used == 1 {
+            // A misspelt word: the closest title term within the usual edit distance.
+            let w = terms[i].as_bytes();
+            let max = crate::search::fuzzy::allowed_edits(w.len());
+            if max > 0 {
+                let mut best: Option<(usize, usize, &String)> = None;
+                for t in ix.term_ids.keys() {
+                    if let Some(d) = crate::search::fuzzy::osa_within(w, t.as_bytes(), max) {
+                        let df = ix.df(t);
+                        if best.map_or(true, |b| (d, usize::MAX - df) < (b.0, usize::MAX - b.1)) {
+                            best = Some((d, df, t));
+                        }
+                    }
+                }
+                if let Some((_, _, t)) = best {
+                    g.alts.push(Alt {
+                        terms: vec![t.clone()],
+                        worth: 0.8,
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+        if !g.alts.is_empty() {
+            groups.push(g);
+        }
+        i += used;
+    }
+    groups
+}
+
+impl PcsTable {
+    /// Ranked codes valid on `date` for `query` (words or a code prefix).
+    pub fn search(&self, ix: &PcsSearchIndex, query: &str, date: u32, limit: usize) -> Vec<PcsHit> {
+        let limit = limit.clamp(1, 1000);
+        let n = self.len();
+        // A code or code prefix is one token with a digit ("0DT", "B211"):
+        // "tka left" squeezed together is not a code.
+        let one_token = !query.trim().contains(char::is_whitespace);
+        if let Some(p) = super::normalize(query).filter(|_| one_token) {
+            if p.bytes().any(|b| b.is_ascii_digit()) {
+                // A code or code prefix: the codes under it, in order.
+                return self
+                    .prefix_range(&p)
+                    .filter(|&i| self.valid_on(i, date))
+                    .take(limit)
+                    .map(|i| self.hit(i, 0.0))
+                    .collect();
+            }
+        }
+        let groups = parse(ix, query);
+        if std::env::var_os("MEDCODE_PCS_DEBUG").is_some() {
+            eprintln!("{groups:?}");
+        }
+        if groups.is_empty() {
+            return Vec::new();
+        }
+        let mut score = vec![0f32; n];
+        let mut best = vec![0f32; n];
+        let mut count = vec![0u8; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut group_touched: Vec<u32> = Vec::new();
+        for g in &groups {
+            for alt in &g.alts {
+                if !alt.prefixes.is_empty() {
+                    for p in &alt.prefixes {
+                        for i in self.prefix_range(p) {
+                            if best[i] == 0.0 {
+                                group_touched.push(i as u32);
+                            }
+                            best[i] = best[i].max(alt.worth);
+                        }
+                    }
+                    continue;
+                }
+                let mut ts: Vec<&String> = alt.terms.iter().collect();
+                ts.dedup();
+                let len = ts.len().max(1) as f32;
+                for t in &ts {
+                    if let Some(post) = ix.postings.get(*t) {
+                        for &i in post {
+                            let i = i as usize;
+                            if count[i] == 0 {
+                                touched.push(i as u32);
+                            }
+                            count[i] = count[i].saturating_add(1);
+                        }
+                    }
+                }
+                for &i in &touched {
+                    let i = i as usize;
+                    let f = count[i] as f32 / len * alt.worth;
+                    if best[i] == 0.0 {
+                        group_touched.push(i as u32);
+                    }
+                    best[i] = best[i].max(f);
+                    count[i] = 0;
+                }
+                touched.clear();
+            }
+            for &i in &group_touched {
+                score[i as usize] += best[i as usize];
+                best[i as usize] = 0.0;
+            }
+            group_touched.clear();
+        }
+        // Query terms, for coverage.
+        let mut qterms: Vec<u32> = Vec::new();
+        for g in &groups {
+            for a in &g.alts {
+                for t in &a.terms {
+                    if let Some(&id) = ix.term_ids.get(t) {
+                        qterms.push(id);
+                    }
+                }
+            }
+        }
+        let top = score.iter().cloned().fold(0f32, f32::max);
+        if top <= 0.0 {
+            return Vec::new();
+        }
+        let mut cands: Vec<(f32, usize)> = Vec::new();
+        for (i, &s) in score.iter().enumerate() {
+            if s >= top - 1.0 && s > 0.0 && self.valid_on(i, date) {
+                let own = &ix.title_terms[i];
+                let content = own.len().max(1) as f32;
+                let covered = own.iter().filter(|t| qterms.contains(t)).count() as f32;
+                let coverage = covered / content;
+                let titled = if self.title(i).is_some() { 0.05 } else { 0.0 };
+                cands.push((s + 0.6 * coverage + titled, i));
+            }
+        }
+        cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        cands.truncate(limit);
+        cands.into_iter().map(|(s, i)| self.hit(i, s)).collect()
+    }
+
+    fn hit(&self, i: usize, score: f32) -> PcsHit {
+        PcsHit {
+            system: "icd10pcs",
+            code: self.code(i).to_string(),
+            title: self.title(i).map(String::from),
+            score,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_references_and_see_phrases() {
+        let c = "see Excision, Appendix **0DBJ**\nsee Resection, Appendix **0DTJ**";
+        assert_eq!(references(c), vec!["0DBJ", "0DTJ"]);
+        assert_eq!(
+            see_phrases(c),
+            vec!["Excision, Appendix", "Resection, Appendix"]
+        );
+        assert_eq!(references("**0DT"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn durations_map_to_pcs_hours() {
+        assert_eq!(
+            duration_terms(5.0, "days"),
+            Some(phrase_terms("greater than 96 consecutive hours"))
+        );
+        assert_eq!(
+            duration_terms(2.0, "days"),
+            Some(phrase_terms("24-96 consecutive hours"))
+        );
+        assert_eq!(
+            duration_terms(12.0, "hrs"),
+            Some(phrase_terms("less than 24 consecutive hours"))
+        );
+    }
+}
