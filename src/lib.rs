@@ -10,6 +10,7 @@ pub mod icd10cm;
 pub mod index;
 pub mod model;
 pub mod search;
+pub mod userdata;
 pub mod validate;
 
 #[cfg(feature = "ingest")]

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum System {
     Icd10cm,
     Hcpcs,
+    /// CPT, only from a licensed user's own descriptor file (`userdata`).
+    Cpt,
 }
 
 impl System {
@@ -16,11 +18,14 @@ impl System {
         match self {
             System::Icd10cm => "icd10cm",
             System::Hcpcs => "hcpcs",
+            System::Cpt => "cpt",
         }
     }
     pub(crate) fn from_u8(v: u8) -> System {
         if v == 1 {
             System::Hcpcs
+        } else if v == 3 {
+            System::Cpt
         } else {
             System::Icd10cm
         }
@@ -29,6 +34,7 @@ impl System {
         match self {
             System::Icd10cm => 0,
             System::Hcpcs => 1,
+            System::Cpt => 3,
         }
     }
 }

@@ -46,6 +46,7 @@ pub mod data;
 pub mod dates;
 mod dx;
 pub mod field;
+mod mue;
 pub mod ncci;
 pub mod pos;
 mod proc;

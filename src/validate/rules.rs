@@ -101,6 +101,9 @@ pub const SERVICE_LINES_TOO_MANY: Rule = error("service_lines.too_many");
 /// warning when an NCCI-associated modifier would bypass it and none is present.
 pub const NCCI_PTP: Rule = error("ncci.ptp");
 pub const NCCI_PTP_MODIFIER: Rule = warning("ncci.ptp");
+/// Units above the MUE value of a table the user added (per line, or per
+/// date of service for adjudication indicators 2 and 3).
+pub const MUE_EXCEEDED: Rule = error("mue.exceeded");
 
 /// Every rule id, once (ncci.ptp appears once; it has both severities).
 pub const ALL: &[Rule] = &[
@@ -142,6 +145,7 @@ pub const ALL: &[Rule] = &[
     POINTER_MISSING,
     SERVICE_LINES_TOO_MANY,
     NCCI_PTP,
+    MUE_EXCEEDED,
 ];
 
 #[cfg(test)]

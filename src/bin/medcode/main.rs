@@ -1,6 +1,7 @@
 //! The `medcode` command-line tool. Each subcommand lives in its own file.
 
 mod build_index;
+mod data;
 mod eval;
 mod output;
 mod validate;
@@ -69,12 +70,17 @@ enum Command {
     BuildIndex(build_index::Args),
     /// Validate a claim JSON file (or - for stdin); exit 0 whatever it finds
     Validate(validate::Args),
+    /// Your own data: licensed CPT descriptors, NCCI practitioner and MUE tables
+    #[command(subcommand)]
+    Data(data::Command),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum SystemArg {
     Icd10cm,
     Hcpcs,
+    /// CPT descriptors you added (medcode data add cpt FILE)
+    Cpt,
     All,
 }
 
@@ -83,6 +89,7 @@ impl SystemArg {
         match self {
             SystemArg::Icd10cm => Some(System::Icd10cm),
             SystemArg::Hcpcs => Some(System::Hcpcs),
+            SystemArg::Cpt => Some(System::Cpt),
             SystemArg::All => None,
         }
     }
@@ -135,7 +142,11 @@ pub(crate) fn load_engine(explicit: Option<PathBuf>) -> Result<Engine, String> {
     let path = find_index(explicit)?;
     let bytes =
         std::fs::read(&path).map_err(|e| format!("cannot read index {}: {e}", path.display()))?;
-    Engine::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    let mut engine = Engine::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    // The user's own data (and a licensee's build-time data beside the index).
+    let sets = data::load_sets(&path);
+    engine.attach_user_data(&sets)?;
+    Ok(engine)
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
@@ -231,6 +242,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate(args) => validate::run(cli.index, args, &mut out),
+        Command::Data(cmd) => data::run(cmd, &mut out),
         Command::Eval {
             file,
             system,
