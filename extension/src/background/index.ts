@@ -7,6 +7,7 @@ import { ensureNcci, getEngine, status } from "./engine";
 import { createMenus, onMenuClick } from "./menus";
 import { handle, type ServiceDeps } from "./service";
 import { syncSites } from "./sites";
+import { handleUserData } from "./userdata";
 
 const p = backgroundPlatform();
 const assets = { wasmUrl: p.getURL("medcode_bg.wasm"), indexUrl: p.getURL("medcode.idx"), ncciUrl: p.getURL("ncci.idx") };
@@ -16,6 +17,7 @@ const deps: ServiceDeps = {
   status,
   prepareClaims: ensureNcci,
   syncSites: () => syncSites(p),
+  userData: handleUserData,
 };
 
 p.onRequest((msg) => (isToBackground(msg) ? handle(deps, msg) : undefined));

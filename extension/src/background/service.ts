@@ -2,7 +2,7 @@
 // unit-tested with a fake engine.
 
 import type { Engine, Issue } from "../shared/engine-api";
-import type { EngineStatus, Replies, Reply, ToBackground } from "../shared/protocol";
+import type { EngineStatus, Replies, Reply, ToBackground, UserDataRequest } from "../shared/protocol";
 import { fallbackClaim, fallbackField } from "./fallback";
 import { profileIssues } from "./profile";
 
@@ -12,6 +12,8 @@ export interface ServiceDeps {
   /** attach the NCCI table before the first whole-claim check */
   prepareClaims?(engine: Engine): Promise<void>;
   syncSites(): Promise<string[]>;
+  /** the user's own data: list, add (parse, check, store, attach), remove */
+  userData?(engine: Engine, msg: UserDataRequest): Promise<Replies["userData"]>;
 }
 
 export async function handle<T extends ToBackground>(deps: ServiceDeps, msg: T): Promise<Reply<T["type"]>> {
@@ -48,6 +50,9 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
           return [{ rule: "engine.error", severity: "warning", field: "", message: e instanceof Error ? e.message : String(e) }];
         }
       }) satisfies Replies["validateFields"];
+    case "userData":
+      if (!deps.userData) return { sets: [], error: "this engine cannot take added data" } satisfies Replies["userData"];
+      return deps.userData(engine, msg);
     case "validateClaim": {
       if (typeof engine.validateClaim === "function") {
         await deps.prepareClaims?.(engine);

@@ -64,7 +64,7 @@ export class Suggest {
     }
     let hits: SearchHit[];
     try {
-      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : "hcpcs", limit: 8 });
+      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : "proc", limit: 8 });
     } catch {
       return; // background unavailable (extension updated or reloading): stay quiet
     }

@@ -1,8 +1,9 @@
 // Shapes of what the WebAssembly engine returns (src/bindings.rs). The engine
 // is the source of truth; these types only describe its JSON.
 
-export type CodeSystem = "icd10cm" | "hcpcs";
-export type SystemFilter = CodeSystem | "all";
+export type CodeSystem = "icd10cm" | "hcpcs" | "cpt";
+/** "cpt": the user's licensed CPT descriptors; "proc": HCPCS Level II + CPT (procedure fields) */
+export type SystemFilter = CodeSystem | "proc" | "all";
 
 export interface PathEntry { code: string; kind: string; title: string }
 export interface Note { kind: string; text: string; from: string }
@@ -49,6 +50,10 @@ export interface Info {
   hcpcs_total: number;
   modifiers: number;
   search_terms: number;
+  /** the user's own data attached (absent when none) */
+  user_data?: UserDataSummary[];
+  /** CPT codes with licensed descriptors (0 = none) */
+  cpt_codes?: number;
 }
 
 export type Severity = "error" | "warning";
@@ -118,4 +123,18 @@ export interface Engine {
   validateClaim?(claim: Claim, today?: string, options?: ValidationOptions): Report;
   validateField?(kind: FieldKind, value: string, context?: FieldContext): Issue[];
   attachNcci?(bytes: Uint8Array): void;
+  /** the user's stored data sets (bytes from parseUserData); replaces what was attached */
+  attachUserData?(sets: Uint8Array[]): UserDataSummary[];
+}
+
+/** One data set the user added (src/userdata/mod.rs Summary). */
+export type UserDataKind = "cpt" | "ncci_practitioner" | "mue";
+export interface UserDataSummary {
+  kind: UserDataKind;
+  source: string;
+  added: string;
+  label: string;
+  rows: number;
+  date_from?: string;
+  date_to?: string;
 }
