@@ -5,6 +5,8 @@
 #   ./build.sh bench            benchmarks (bench/results.json)
 #   ./build.sh serve            serve dist/www and the demo pages on http://127.0.0.1:8080
 #   ./build.sh --icd10cm-xml PATH [--hcpcs-tsv PATH]   build from a newer CDC tabular XML / HCPCS TSV
+#   ./build.sh --cpt-file PATH --ncci-practitioner PATH… --mue PATH…   an organisation's own data
+#       (files of their own in dist/data/; a build with CPT descriptors is for the licensee only)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -27,12 +29,17 @@ DATA_PINS=(
 
 ICD_XML_OVERRIDE=""
 HCPCS_TSV_OVERRIDE=""
+USER_CPT=()
+USER_MUE=()
 CMD=build
 while [ $# -gt 0 ]; do
   case "$1" in
     build|test|bench|serve|clean) CMD=$1 ;;
     --icd10cm-xml) ICD_XML_OVERRIDE=$(realpath "${2:?--icd10cm-xml needs a path}"); shift ;;
     --hcpcs-tsv) HCPCS_TSV_OVERRIDE=$(realpath "${2:?--hcpcs-tsv needs a path}"); shift ;;
+    --cpt-file) USER_CPT+=("$(realpath "${2:?--cpt-file needs a path}")"); shift ;;
+    --mue) USER_MUE+=("$(realpath "${2:?--mue needs a path}")"); shift ;;
+    --ncci-practitioner) MEDCODE_NCCI_PRACTITIONER="${MEDCODE_NCCI_PRACTITIONER:-} $(realpath "${2:?--ncci-practitioner needs a path}")"; shift ;;
     -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
@@ -146,6 +153,20 @@ build_index() {
   cp "$ncci_out" target/release/ncci.idx
 }
 
+# An organisation's own data (--cpt-file, --mue), checked by the same parsers
+# as at run time, in files of their own beside the index: dist/data/*.mcdata
+# and dist/data/index.json (what the extension loads). Practitioner NCCI files
+# go into dist/ncci.idx (build_index). Rebuilt every time: no flag, no data.
+build_user_data() {
+  rm -rf "$DIST/data"
+  [ ${#USER_CPT[@]} -eq 0 ] && [ ${#USER_MUE[@]} -eq 0 ] && return 0
+  log "adding the organisation's own data (dist/data)"
+  mkdir -p "$DIST/data"
+  for f in "${USER_CPT[@]}"; do target/release/medcode data add cpt "$f" --to "$DIST/data" >&2 || die "--cpt-file $f refused"; done
+  for f in "${USER_MUE[@]}"; do target/release/medcode data add mue "$f" --to "$DIST/data" >&2 || die "--mue $f refused"; done
+  (cd "$DIST/data" && ls *.mcdata | LC_ALL=C sort | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean)) + "\n")') > "$DIST/data/index.json"
+}
+
 # ---- wasm and packages ------------------------------------------------------
 build_wasm() {
   local out=$BUILD/wasm
@@ -192,6 +213,7 @@ build_all() {
   fetch_data
   build_native
   build_index
+  build_user_data
   build_wasm
   assemble_dist
 }

@@ -101,7 +101,9 @@ impl Engine {
         self.user = if sets.is_empty() {
             None
         } else {
-            Some(Box::new(crate::userdata::Attached::build(sets, &self.data)?))
+            Some(Box::new(crate::userdata::Attached::build(
+                sets, &self.data,
+            )?))
         };
         Ok(())
     }
@@ -138,7 +140,11 @@ impl Engine {
             hcpcs_total: 0,
             modifiers: self.data.modifiers.len(),
             search_terms: self.data.search.term_ends.len(),
-            user_data: self.user.as_ref().map(|u| u.sets.clone()).unwrap_or_default(),
+            user_data: self
+                .user
+                .as_ref()
+                .map(|u| u.sets.clone())
+                .unwrap_or_default(),
             cpt_codes: self.user.as_ref().map_or(0, |u| u.cpt_codes),
         };
         for n in &self.data.nodes {
@@ -470,7 +476,11 @@ impl Engine {
         match (opts.system, self.cpt()) {
             (Some(System::Cpt), None) => Vec::new(),
             (Some(System::Cpt), Some(c)) => c.search_cpt(query, opts.limit),
-            (None, Some(c)) => merge_hits(self.search_bundled(query, opts), c.search_cpt(query, opts.limit), opts.limit),
+            (None, Some(c)) => merge_hits(
+                self.search_bundled(query, opts),
+                c.search_cpt(query, opts.limit),
+                opts.limit,
+            ),
             _ => self.search_bundled(query, opts),
         }
     }
@@ -512,7 +522,13 @@ impl Engine {
                 .map(|&id| self.hit(id, 0.0, vec![compact.to_lowercase()]))
                 .collect();
         }
-        self.search_bundled(query, &SearchOptions { system: None, limit })
+        self.search_bundled(
+            query,
+            &SearchOptions {
+                system: None,
+                limit,
+            },
+        )
     }
 
     fn search_bundled(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
@@ -610,7 +626,11 @@ fn merge_hits(a: Vec<SearchHit>, b: Vec<SearchHit>, limit: usize) -> Vec<SearchH
         return v;
     }
     let mut all: Vec<SearchHit> = a.into_iter().chain(b).collect();
-    all.sort_by(|x, y| y.score.partial_cmp(&x.score).unwrap_or(std::cmp::Ordering::Equal));
+    all.sort_by(|x, y| {
+        y.score
+            .partial_cmp(&x.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
     all.truncate(limit.max(1));
     all
 }

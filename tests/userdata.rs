@@ -22,26 +22,75 @@ fn set(kind: DataKind, name: &str) -> DataSet {
 #[test]
 fn cpt_descriptors_in_lookup_and_search() {
     let mut e = common::engine();
-    assert!(e.lookup("99213").unwrap_err().to_string().contains("licensed CPT file"));
-    assert!(e.search("knee", &SearchOptions { system: Some(System::Cpt), limit: 5 }).is_empty());
-    e.attach_user_data(&[set(DataKind::Cpt, "cpt_synthetic.txt")]).unwrap();
+    assert!(e
+        .lookup("99213")
+        .unwrap_err()
+        .to_string()
+        .contains("licensed CPT file"));
+    assert!(e
+        .search(
+            "knee",
+            &SearchOptions {
+                system: Some(System::Cpt),
+                limit: 5
+            }
+        )
+        .is_empty());
+    e.attach_user_data(&[set(DataKind::Cpt, "cpt_synthetic.txt")])
+        .unwrap();
     let r = e.lookup("99213").unwrap();
     assert_eq!(r.system, System::Cpt);
-    assert_eq!(r.title.as_deref(), Some("Synthetic established outpatient encounter, low complexity"));
-    assert!(e.lookup("99299").unwrap_err().to_string().contains("not in"));
-    let hits = e.search("knee arthroscopy", &SearchOptions { system: Some(System::Cpt), limit: 5 });
+    assert_eq!(
+        r.title.as_deref(),
+        Some("Synthetic established outpatient encounter, low complexity")
+    );
+    assert!(e
+        .lookup("99299")
+        .unwrap_err()
+        .to_string()
+        .contains("not in"));
+    let hits = e.search(
+        "knee arthroscopy",
+        &SearchOptions {
+            system: Some(System::Cpt),
+            limit: 5,
+        },
+    );
     assert_eq!(hits.first().map(|h| h.code.as_str()), Some("29881"));
     // cut-short words and typos work as in ICD-10-CM search
-    let hits = e.search("arthrosc menisectomy", &SearchOptions { system: Some(System::Cpt), limit: 5 });
+    let hits = e.search(
+        "arthrosc menisectomy",
+        &SearchOptions {
+            system: Some(System::Cpt),
+            limit: 5,
+        },
+    );
     assert_eq!(hits.first().map(|h| h.code.as_str()), Some("29881"));
-    let hits = e.search("992", &SearchOptions { system: Some(System::Cpt), limit: 5 });
-    assert_eq!(hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(), ["99213", "99214"]);
+    let hits = e.search(
+        "992",
+        &SearchOptions {
+            system: Some(System::Cpt),
+            limit: 5,
+        },
+    );
+    assert_eq!(
+        hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
+        ["99213", "99214"]
+    );
     // "all" merges CPT in; the procedure field gets HCPCS and CPT
-    let all = e.search("joint injection", &SearchOptions { system: None, limit: 20 });
+    let all = e.search(
+        "joint injection",
+        &SearchOptions {
+            system: None,
+            limit: 20,
+        },
+    );
     assert!(all.iter().any(|h| h.code == "20610"), "{all:?}");
     let procs = e.search_procedures("joint injection", 20);
     assert!(procs.iter().any(|h| h.code == "20610"));
-    assert!(procs.iter().all(|h| matches!(h.system, System::Cpt | System::Hcpcs)));
+    assert!(procs
+        .iter()
+        .all(|h| matches!(h.system, System::Cpt | System::Hcpcs)));
     assert_eq!(e.info().cpt_codes, 5);
     // detaching removes them
     e.attach_user_data(&[]).unwrap();
@@ -53,7 +102,10 @@ fn cpt_descriptors_in_lookup_and_search() {
 fn stored_form_round_trips_and_is_checked() {
     for (k, f) in [
         (DataKind::Cpt, "cpt_synthetic.txt"),
-        (DataKind::Mue, "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv"),
+        (
+            DataKind::Mue,
+            "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv",
+        ),
         (DataKind::NcciPractitioner, "ccipra_synthetic.txt"),
     ] {
         let s = set(k, f);
@@ -70,7 +122,10 @@ fn stored_form_round_trips_and_is_checked() {
 #[test]
 fn frozen_v1_set_loads() {
     let path = common::root().join("tests/fixtures/userdata-v1.mcdata");
-    let fresh = set(DataKind::Mue, "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv");
+    let fresh = set(
+        DataKind::Mue,
+        "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv",
+    );
     if std::env::var_os("MEDCODE_REFREEZE").is_some() {
         std::fs::write(&path, fresh.to_bytes()).unwrap();
     }
@@ -93,7 +148,11 @@ fn cli_data_add_list_remove() {
     let _ = std::fs::remove_dir_all(&dir);
     let cpt = fixture("cpt_synthetic.txt");
     let out = medcode(&dir, &["data", "add", "cpt", cpt.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("cpt-1"));
     // every command uses it
     let out = medcode(&dir, &["search", "--system", "cpt", "knee"]);
@@ -106,11 +165,20 @@ fn cli_data_add_list_remove() {
     let before = std::fs::read_dir(&dir).unwrap().count();
     let out = medcode(&dir, &["data", "add", "mue", bad.to_str().unwrap()]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.csv:2:7:"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bad.csv:2:7:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), before);
     let out = medcode(&dir, &["data", "list"]);
     let listed = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(listed.contains("cpt-1") && listed.contains("cpt_synthetic.txt") && listed.contains("5 rows"), "{listed}");
+    assert!(
+        listed.contains("cpt-1")
+            && listed.contains("cpt_synthetic.txt")
+            && listed.contains("5 rows"),
+        "{listed}"
+    );
     let out = medcode(&dir, &["data", "remove", "cpt-1"]);
     assert!(out.status.success());
     let out = medcode(&dir, &["lookup", "99213"]);

@@ -17,8 +17,8 @@
 
 mod common;
 
-use medcode::validate::{dates, rules, validate_claim_with, Claim, NcciTable, ValidationOptions};
 use medcode::userdata::{DataKind, DataSet};
+use medcode::validate::{dates, rules, validate_claim_with, Claim, NcciTable, ValidationOptions};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -126,9 +126,12 @@ fn golden_claims() {
                 .user_data
                 .iter()
                 .map(|u| {
-                    let kind = DataKind::parse(&u.kind).unwrap_or_else(|| panic!("{name}: kind {}", u.kind));
-                    let bytes = std::fs::read(common::root().join(&u.file)).unwrap_or_else(|e| panic!("{name}: {}: {e}", u.file));
-                    DataSet::parse(kind, &u.file, &bytes, "2026-05-01").unwrap_or_else(|e| panic!("{name}: {e}"))
+                    let kind = DataKind::parse(&u.kind)
+                        .unwrap_or_else(|| panic!("{name}: kind {}", u.kind));
+                    let bytes = std::fs::read(common::root().join(&u.file))
+                        .unwrap_or_else(|e| panic!("{name}: {}: {e}", u.file));
+                    DataSet::parse(kind, &u.file, &bytes, "2026-05-01")
+                        .unwrap_or_else(|e| panic!("{name}: {e}"))
                 })
                 .collect();
             e.attach_user_data(&sets).unwrap();

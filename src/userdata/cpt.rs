@@ -92,7 +92,12 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
             continue;
         }
         if rows.len() >= MAX_ROWS {
-            return Err(DataError::at(file, n, 1, format!("more than {MAX_ROWS} codes; is this a CPT descriptor file?")));
+            return Err(DataError::at(
+                file,
+                n,
+                1,
+                format!("more than {MAX_ROWS} codes; is this a CPT descriptor file?"),
+            ));
         }
         rows.insert(code, (desc.to_string(), n));
     }
@@ -124,7 +129,8 @@ fn year_of(s: &str) -> Option<u32> {
     let b = s.as_bytes();
     (0..b.len().saturating_sub(3)).find_map(|i| {
         let w = &b[i..i + 4];
-        let alone = (i == 0 || !b[i - 1].is_ascii_digit()) && b.get(i + 4).map_or(true, |c| !c.is_ascii_digit());
+        let alone = (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).map_or(true, |c| !c.is_ascii_digit());
         (alone && w[0] == b'2' && w[1] == b'0' && w.iter().all(u8::is_ascii_digit))
             .then(|| std::str::from_utf8(w).ok()?.parse().ok())
             .flatten()
@@ -134,7 +140,10 @@ fn year_of(s: &str) -> Option<u32> {
 /// CPT codes laid out as an index of their own, so search scores
 /// descriptors exactly as it scores ICD-10-CM titles (with the bundled
 /// abbreviations).
-pub(super) fn engine(rows: &BTreeMap<&str, &str>, base: &crate::index::IndexData) -> Result<crate::Engine, String> {
+pub(super) fn engine(
+    rows: &BTreeMap<&str, &str>,
+    base: &crate::index::IndexData,
+) -> Result<crate::Engine, String> {
     let mut b = IndexBuilder::new();
     for (code, desc) in rows {
         let mut n = BuildNode::new(System::Cpt, NodeKind::Code, None);
@@ -167,14 +176,32 @@ mod tests {
                    99213 Synthetic visit descriptor number one\n\
                    0042T\tSynthetic category three descriptor\r\n\
                    3074F  Synthetic measure descriptor\n\n";
-        let set = super::super::DataSet::parse(DataKind::Cpt, "dir/LONGULT2026.txt", ama.as_bytes(), "2026-11-30").unwrap();
+        let set = super::super::DataSet::parse(
+            DataKind::Cpt,
+            "dir/LONGULT2026.txt",
+            ama.as_bytes(),
+            "2026-11-30",
+        )
+        .unwrap();
         assert_eq!(set.rows, 3);
         assert_eq!(set.source, "LONGULT2026.txt");
         assert_eq!(set.date_from, 20260101);
-        assert_eq!(rows(&set)[2], ("99213".into(), "Synthetic visit descriptor number one".into()));
+        assert_eq!(
+            rows(&set)[2],
+            (
+                "99213".into(),
+                "Synthetic visit descriptor number one".into()
+            )
+        );
         let plain = "code\tdescriptor\n99214\tSynthetic plain descriptor\n";
         let set = parse("plain.tsv", plain.as_bytes()).unwrap();
-        assert_eq!(rows(&set), &[("99214".to_string(), "Synthetic plain descriptor".to_string())]);
+        assert_eq!(
+            rows(&set),
+            &[(
+                "99214".to_string(),
+                "Synthetic plain descriptor".to_string()
+            )]
+        );
         assert_eq!(set.date_from, 0);
     }
 
@@ -186,9 +213,17 @@ mod tests {
             ("99213\tok\n9921Z\tbad letter\n", (2, 1), "not a CPT code"),
             ("99213\tok\n99214\n", (2, 6), "no descriptor"),
             ("99213\tok\n99214\t   \n", (2, 6), "no descriptor"),
-            ("99213\tok\n99214\tbad\u{7}bell\n", (2, 10), "control character"),
+            (
+                "99213\tok\n99214\tbad\u{7}bell\n",
+                (2, 10),
+                "control character",
+            ),
             ("99213\tok\n99213\tother\n", (2, 1), "already on line 1"),
-            ("99213\tok\n99214,comma separated\n", (2, 1), "not a CPT code"),
+            (
+                "99213\tok\n99214,comma separated\n",
+                (2, 1),
+                "not a CPT code",
+            ),
         ];
         for (text, (line, col), msg) in cases {
             let e = parse("f.txt", text.as_bytes()).expect_err(text);
@@ -196,8 +231,14 @@ mod tests {
             assert!(e.message.contains(msg), "{text:?}: {e}");
         }
         let headers = "a title line\n".repeat(25);
-        assert!(parse("f.txt", headers.as_bytes()).unwrap_err().message.contains("first 20 lines"));
-        assert!(parse("f.txt", b"just a title\n").unwrap_err().message.contains("no CPT codes"));
+        assert!(parse("f.txt", headers.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("first 20 lines"));
+        assert!(parse("f.txt", b"just a title\n")
+            .unwrap_err()
+            .message
+            .contains("no CPT codes"));
         // the same row twice is fine
         assert_eq!(parse("f.txt", b"99213\tok\n99213\tok\n").unwrap().rows, 1);
     }
@@ -205,22 +246,35 @@ mod tests {
     #[test]
     fn huge_and_wrong_encoding() {
         let big = vec![b'a'; DataKind::Cpt.cap() + 1];
-        assert!(parse("big.txt", &big).unwrap_err().message.contains("largest"));
+        assert!(parse("big.txt", &big)
+            .unwrap_err()
+            .message
+            .contains("largest"));
         let long_line = format!("99213\t{}\n", "x".repeat(5000));
-        assert!(parse("f.txt", long_line.as_bytes()).unwrap_err().message.contains("bytes long"));
+        assert!(parse("f.txt", long_line.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("bytes long"));
         let e = parse("latin1.txt", b"99213\tSynthetic caf\xe9\n").unwrap_err();
         assert!(e.message.contains("Latin-1") && e.line == 1, "{e}");
-        let utf16: Vec<u8> = [0xff, 0xfe].into_iter()
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
             .chain("99213\tx\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
             .collect();
-        assert!(parse("u16.txt", &utf16).unwrap_err().message.contains("UTF-16"));
+        assert!(parse("u16.txt", &utf16)
+            .unwrap_err()
+            .message
+            .contains("UTF-16"));
     }
 
     #[test]
     fn ten_thousand_rows_parse_quickly() {
         let mut s = String::new();
         for i in 0..10_000 {
-            s.push_str(&format!("{:05}\tSynthetic procedure {i} on the left knee\n", 10000 + i));
+            s.push_str(&format!(
+                "{:05}\tSynthetic procedure {i} on the left knee\n",
+                10000 + i
+            ));
         }
         let set = parse("big.txt", s.as_bytes()).unwrap();
         assert_eq!(set.rows, 10_000);

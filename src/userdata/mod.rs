@@ -161,7 +161,12 @@ pub struct Summary {
 impl DataSet {
     /// Parses a user's file of `kind`. `added` is today's date as the caller
     /// knows it (YYYY-MM-DD).
-    pub fn parse(kind: DataKind, file: &str, bytes: &[u8], added: &str) -> Result<DataSet, DataError> {
+    pub fn parse(
+        kind: DataKind,
+        file: &str,
+        bytes: &[u8],
+        added: &str,
+    ) -> Result<DataSet, DataError> {
         let file = file.rsplit(['/', '\\']).next().unwrap_or(file);
         let mut set = match kind {
             DataKind::Cpt => cpt::parse(file, bytes)?,
@@ -204,8 +209,9 @@ impl DataSet {
                     "stored user data is damaged; remove it and add the original file again".to_string()
                 }
             })?;
-        let set: DataSet = postcard::from_bytes(payload)
-            .map_err(|e| format!("stored user data does not decode ({e}); add the original file again"))?;
+        let set: DataSet = postcard::from_bytes(payload).map_err(|e| {
+            format!("stored user data does not decode ({e}); add the original file again")
+        })?;
         if let Content::Ncci(b) = &set.content {
             crate::validate::NcciTable::from_bytes(b).map_err(|e| e.to_string())?;
         }
@@ -232,9 +238,13 @@ impl Attached {
         let mut mue_tables = Vec::new();
         for s in sets {
             match &s.content {
-                Content::Cpt(rows) => cpt.extend(rows.iter().map(|(c, d)| (c.as_str(), d.as_str()))),
+                Content::Cpt(rows) => {
+                    cpt.extend(rows.iter().map(|(c, d)| (c.as_str(), d.as_str())))
+                }
                 Content::Ncci(b) => ncci_sets.push(b),
-                Content::Mue(rows) => mue_tables.push(mue::MueTable::new(&s.label, &s.source, rows.clone())),
+                Content::Mue(rows) => {
+                    mue_tables.push(mue::MueTable::new(&s.label, &s.source, rows.clone()))
+                }
             }
         }
         mue_tables.sort_by_key(|t| t.priority());

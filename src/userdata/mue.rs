@@ -78,7 +78,12 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
         };
         let end = line.chars().count() + 1;
         let Some(v) = f.get(1) else {
-            return Err(DataError::at(file, n, end, "no MUE value after the code".into()));
+            return Err(DataError::at(
+                file,
+                n,
+                end,
+                "no MUE value after the code".into(),
+            ));
         };
         let value = match v.text.parse::<u32>() {
             Ok(x) if x <= MAX_VALUE => x,
@@ -87,12 +92,20 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
                     file,
                     n,
                     v.column,
-                    format!("MUE value {:?} is not a whole number of units", v.text.chars().take(12).collect::<String>()),
+                    format!(
+                        "MUE value {:?} is not a whole number of units",
+                        v.text.chars().take(12).collect::<String>()
+                    ),
                 ))
             }
         };
         let Some(ind) = f.get(2) else {
-            return Err(DataError::at(file, n, end, "no adjudication indicator (1, 2 or 3) after the MUE value".into()));
+            return Err(DataError::at(
+                file,
+                n,
+                end,
+                "no adjudication indicator (1, 2 or 3) after the MUE value".into(),
+            ));
         };
         let indicator = match ind.text.as_bytes() {
             [d @ b'1'..=b'3'] => d - b'0',
@@ -110,12 +123,27 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
             }
         };
         if rows.len() >= MAX_ROWS {
-            return Err(DataError::at(file, n, 1, format!("more than {MAX_ROWS} rows; is this an MUE table?")));
+            return Err(DataError::at(
+                file,
+                n,
+                1,
+                format!("more than {MAX_ROWS} rows; is this an MUE table?"),
+            ));
         }
-        rows.push((MueRow { code, value, indicator }, n));
+        rows.push((
+            MueRow {
+                code,
+                value,
+                indicator,
+            },
+            n,
+        ));
     }
     if rows.is_empty() {
-        return Err(DataError::file(file, "no MUE rows found; expected \"code,MUE value,adjudication indicator\" rows".into()));
+        return Err(DataError::file(
+            file,
+            "no MUE rows found; expected \"code,MUE value,adjudication indicator\" rows".into(),
+        ));
     }
     rows.sort_by_key(|r| (r.0.code, r.1));
     for w in rows.windows(2) {
@@ -139,7 +167,8 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
         .find_map(|h| table_of(h))
         .or_else(|| table_of(file))
         .unwrap_or("MUE table");
-    let effective = text::find_date(file).or_else(|| headers.iter().find_map(|h| text::find_date(h)));
+    let effective =
+        text::find_date(file).or_else(|| headers.iter().find_map(|h| text::find_date(h)));
     Ok(DataSet {
         kind: DataKind::Mue,
         source: file.to_string(),
@@ -224,7 +253,9 @@ pub fn check(tables: &[MueTable], lines: &[MueLine]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut per_day: Vec<(&str, Option<YmdDate>, usize)> = Vec::new();
     for (k, l) in lines.iter().enumerate() {
-        let Some((t, r)) = limit(tables, l.code) else { continue };
+        let Some((t, r)) = limit(tables, l.code) else {
+            continue;
+        };
         if r.indicator == 1 {
             if l.units > r.value as f64 {
                 out.push((
@@ -252,13 +283,19 @@ pub fn check(tables: &[MueTable], lines: &[MueLine]) -> Vec<(usize, String)> {
         if let Some((t, r)) = limit(tables, code) {
             if total > r.value as f64 {
                 let last = &lines[group[group.len() - 1].2];
-                let day = dos.map(|d| format!(" on {}", format_ymd(d))).unwrap_or_default();
+                let day = dos
+                    .map(|d| format!(" on {}", format_ymd(d)))
+                    .unwrap_or_default();
                 let across = if group.len() > 1 {
                     format!(" across {} lines", group.len())
                 } else {
                     String::new()
                 };
-                let kind = if r.indicator == 2 { "policy" } else { "clinical, appealable" };
+                let kind = if r.indicator == 2 {
+                    "policy"
+                } else {
+                    "clinical, appealable"
+                };
                 out.push((
                     last.index,
                     format!(
@@ -304,18 +341,41 @@ J1100,30,\"3 Date of Service Edit: Clinical\",\"Prescribing Information, label\"
 
     #[test]
     fn cms_csv_and_plain_tsv() {
-        let set = DataSet::parse(DataKind::Mue, "MCR_MUE_PractitionerServices_Eff_01-01-2026.csv", CMS.as_bytes(), "2026-11-30").unwrap();
+        let set = DataSet::parse(
+            DataKind::Mue,
+            "MCR_MUE_PractitionerServices_Eff_01-01-2026.csv",
+            CMS.as_bytes(),
+            "2026-11-30",
+        )
+        .unwrap();
         assert_eq!(set.rows, 3);
         assert_eq!(set.label, "CMS practitioner MUE table");
         assert_eq!(set.date_from, 20260101);
-        assert_eq!(rows(&set)[0], MueRow { code: *b"0001U", value: 1, indicator: 1 });
-        assert_eq!(rows(&set)[2], MueRow { code: *b"J1100", value: 30, indicator: 3 });
+        assert_eq!(
+            rows(&set)[0],
+            MueRow {
+                code: *b"0001U",
+                value: 1,
+                indicator: 1
+            }
+        );
+        assert_eq!(
+            rows(&set)[2],
+            MueRow {
+                code: *b"J1100",
+                value: 30,
+                indicator: 3
+            }
+        );
         let tsv = "code\tvalue\tindicator\n99213\t1\t2\n97110\t4\t2 Date of Service Edit: Policy\n";
         let set = parse("mue.tsv", tsv.as_bytes()).unwrap();
         assert_eq!(set.rows, 2);
         assert_eq!(set.label, "MUE table");
         let dme = "HCPCS/CPT Code,DME Supplier Services MUE Values,MUE Adjudication Indicator,MUE Rationale\nE0100,1,1 Line Edit,x\n";
-        assert_eq!(parse("x.csv", dme.as_bytes()).unwrap().label, "CMS DME supplier MUE table");
+        assert_eq!(
+            parse("x.csv", dme.as_bytes()).unwrap().label,
+            "CMS DME supplier MUE table"
+        );
     }
 
     #[test]
@@ -338,26 +398,48 @@ J1100,30,\"3 Date of Service Edit: Clinical\",\"Prescribing Information, label\"
             let text = format!("{h}{tail}");
             let r = parse("m.csv", text.as_bytes());
             if msg.is_empty() {
-                assert!(r.is_ok(), "{tail:?} (a TSV row in a CSV file is read as TSV)");
+                assert!(
+                    r.is_ok(),
+                    "{tail:?} (a TSV row in a CSV file is read as TSV)"
+                );
                 continue;
             }
             let e = r.expect_err(tail);
             assert_eq!((e.line, e.column), (*line, *col), "{tail:?}: {e}");
             assert!(e.message.contains(msg), "{tail:?}: {e}");
         }
-        assert!(parse("m.csv", "a title line\n".repeat(11).as_bytes()).unwrap_err().message.contains("first 10 lines"));
-        assert!(parse("m.csv", h.lines().next().unwrap().as_bytes()).unwrap_err().message.contains("no MUE rows"));
+        assert!(parse("m.csv", "a title line\n".repeat(11).as_bytes())
+            .unwrap_err()
+            .message
+            .contains("first 10 lines"));
+        assert!(parse("m.csv", h.lines().next().unwrap().as_bytes())
+            .unwrap_err()
+            .message
+            .contains("no MUE rows"));
     }
 
     #[test]
     fn huge_and_wrong_encoding() {
         let big = vec![b'9'; DataKind::Mue.cap() + 1];
-        assert!(parse("big.csv", &big).unwrap_err().message.contains("largest"));
-        let e = parse("l.csv", b"97110,4,2 Date of Service Edit: Policy,Donn\xe9es\n").unwrap_err();
+        assert!(parse("big.csv", &big)
+            .unwrap_err()
+            .message
+            .contains("largest"));
+        let e = parse(
+            "l.csv",
+            b"97110,4,2 Date of Service Edit: Policy,Donn\xe9es\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("Latin-1"), "{e}");
         assert_eq!((e.line, e.column), (1, 44));
-        let utf16: Vec<u8> = "97110,4,2 x,y\n".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
-        assert!(parse("u.csv", &utf16).unwrap_err().message.contains("UTF-16"));
+        let utf16: Vec<u8> = "97110,4,2 x,y\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert!(parse("u.csv", &utf16)
+            .unwrap_err()
+            .message
+            .contains("UTF-16"));
     }
 
     #[test]
@@ -366,18 +448,51 @@ J1100,30,\"3 Date of Service Edit: Clinical\",\"Prescribing Information, label\"
             "CMS practitioner MUE table",
             "f",
             vec![
-                MueRow { code: *b"97110", value: 4, indicator: 2 },
-                MueRow { code: *b"0001U", value: 1, indicator: 1 },
+                MueRow {
+                    code: *b"97110",
+                    value: 4,
+                    indicator: 2,
+                },
+                MueRow {
+                    code: *b"0001U",
+                    value: 1,
+                    indicator: 1,
+                },
             ],
         )];
-        let l = |index, code, dos, units| MueLine { index, code, dos, units };
+        let l = |index, code, dos, units| MueLine {
+            index,
+            code,
+            dos,
+            units,
+        };
         // per day: 3 + 2 on one date exceeds 4; 3 on another date does not
-        let f = check(&t, &[l(0, "97110", Some(20260310), 3.0), l(1, "97110", Some(20260310), 2.0), l(2, "97110", Some(20260311), 3.0)]);
+        let f = check(
+            &t,
+            &[
+                l(0, "97110", Some(20260310), 3.0),
+                l(1, "97110", Some(20260310), 2.0),
+                l(2, "97110", Some(20260311), 3.0),
+            ],
+        );
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].0, 1);
-        assert!(f[0].1.contains("5 units of 97110 on 2026-03-10 across 2 lines") && f[0].1.contains("allows 4 per day"), "{}", f[0].1);
+        assert!(
+            f[0].1
+                .contains("5 units of 97110 on 2026-03-10 across 2 lines")
+                && f[0].1.contains("allows 4 per day"),
+            "{}",
+            f[0].1
+        );
         // per line: two lines of 1 each pass, one line of 2 fails
-        assert!(check(&t, &[l(0, "0001U", Some(20260310), 1.0), l(1, "0001U", Some(20260310), 1.0)]).is_empty());
+        assert!(check(
+            &t,
+            &[
+                l(0, "0001U", Some(20260310), 1.0),
+                l(1, "0001U", Some(20260310), 1.0)
+            ]
+        )
+        .is_empty());
         let f = check(&t, &[l(0, "0001U", None, 2.0)]);
         assert!(f[0].1.contains("allows 1 per line"), "{}", f[0].1);
         assert!(check(&t, &[l(0, "99999", None, 200.0)]).is_empty());

@@ -18,12 +18,22 @@ fn date8(s: &str) -> Option<u32> {
     if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    crate::validate::dates::ymd(s[..4].parse().ok()?, s[4..6].parse().ok()?, s[6..].parse().ok()?).ok()
+    crate::validate::dates::ymd(
+        s[..4].parse().ok()?,
+        s[4..6].parse().ok()?,
+        s[6..].parse().ok()?,
+    )
+    .ok()
 }
 
 /// Parses one file into rows (indicator 9 rows are dropped).
 pub fn read(file: &str, bytes: &[u8]) -> Result<(Vec<NcciRow>, usize), DataError> {
-    let text = text::decode(file, bytes, DataKind::NcciPractitioner.cap(), "NCCI practitioner PTP")?;
+    let text = text::decode(
+        file,
+        bytes,
+        DataKind::NcciPractitioner.cap(),
+        "NCCI practitioner PTP",
+    )?;
     let mut rows = Vec::new();
     let mut seen = 0usize;
     let mut headers = 0;
@@ -47,24 +57,61 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<(Vec<NcciRow>, usize), DataError
             return err(f.len(), format!("{} fields; a PTP row has 7 (column 1, column 2, *, effective date, deletion date, modifier indicator, rationale)", f.len()));
         }
         let Some(column1) = text::code5(first).filter(|_| shaped) else {
-            return err(0, format!("column 1 {:?} is not a CPT or HCPCS code", first.chars().take(12).collect::<String>()));
+            return err(
+                0,
+                format!(
+                    "column 1 {:?} is not a CPT or HCPCS code",
+                    first.chars().take(12).collect::<String>()
+                ),
+            );
         };
         let Some(column2) = text::code5(f[1].text) else {
-            return err(1, format!("column 2 {:?} is not a CPT or HCPCS code", f[1].text.chars().take(12).collect::<String>()));
+            return err(
+                1,
+                format!(
+                    "column 2 {:?} is not a CPT or HCPCS code",
+                    f[1].text.chars().take(12).collect::<String>()
+                ),
+            );
         };
         if !matches!(f[2].text, "" | "*") {
-            return err(2, format!("{:?}: the in-existence-before-1996 column holds * or nothing", f[2].text.chars().take(12).collect::<String>()));
+            return err(
+                2,
+                format!(
+                    "{:?}: the in-existence-before-1996 column holds * or nothing",
+                    f[2].text.chars().take(12).collect::<String>()
+                ),
+            );
         }
         let Some(start) = date8(f[3].text) else {
-            return err(3, format!("effective date {:?} is not a date YYYYMMDD", f[3].text.chars().take(12).collect::<String>()));
+            return err(
+                3,
+                format!(
+                    "effective date {:?} is not a date YYYYMMDD",
+                    f[3].text.chars().take(12).collect::<String>()
+                ),
+            );
         };
         let end_day = match f[4].text {
             "*" | "" => u32::MAX,
             d => match date8(d) {
                 // the deletion date is the first day the edit no longer applies
                 Some(d) if d > start => crate::validate::dates::day_before(d),
-                Some(_) => return err(4, format!("deletion date {d} is not after the effective date")),
-                None => return err(4, format!("deletion date {:?} is not a date YYYYMMDD or *", d.chars().take(12).collect::<String>())),
+                Some(_) => {
+                    return err(
+                        4,
+                        format!("deletion date {d} is not after the effective date"),
+                    )
+                }
+                None => {
+                    return err(
+                        4,
+                        format!(
+                            "deletion date {:?} is not a date YYYYMMDD or *",
+                            d.chars().take(12).collect::<String>()
+                        ),
+                    )
+                }
             },
         };
         let modifier = match f[5].text {
@@ -74,10 +121,24 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<(Vec<NcciRow>, usize), DataError
                 seen += 1;
                 continue;
             }
-            m => return err(5, format!("modifier indicator {:?} is not 0, 1 or 9", m.chars().take(12).collect::<String>())),
+            m => {
+                return err(
+                    5,
+                    format!(
+                        "modifier indicator {:?} is not 0, 1 or 9",
+                        m.chars().take(12).collect::<String>()
+                    ),
+                )
+            }
         };
         seen += 1;
-        rows.push(NcciRow { column1, column2, start, end: end_day, modifier });
+        rows.push(NcciRow {
+            column1,
+            column2,
+            start,
+            end: end_day,
+            modifier,
+        });
     }
     if seen == 0 {
         return Err(DataError::file(file, "no PTP rows found; expected the CMS practitioner PTP text file (tab-separated: column 1, column 2, *, effective YYYYMMDD, deletion YYYYMMDD or *, modifier 0/1/9, rationale)".into()));
@@ -90,7 +151,8 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
     let from = rows.iter().map(|r| r.start).min().unwrap_or(0);
     let to = rows.iter().map(|r| r.start).max().unwrap_or(0);
     let label = "CMS practitioner table".to_string();
-    let bytes = encode(rows, NcciSource::Practitioner, file, 0).map_err(|e| DataError::file(file, e.to_string()))?;
+    let bytes = encode(rows, NcciSource::Practitioner, file, 0)
+        .map_err(|e| DataError::file(file, e.to_string()))?;
     Ok(DataSet {
         kind: DataKind::NcciPractitioner,
         source: file.to_string(),
@@ -136,10 +198,18 @@ Column1\tColumn2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=
 
     #[test]
     fn good_file() {
-        let set = DataSet::parse(DataKind::NcciPractitioner, "ccipra_v321r0_f1.txt", GOOD.as_bytes(), "2026-11-30").unwrap();
+        let set = DataSet::parse(
+            DataKind::NcciPractitioner,
+            "ccipra_v321r0_f1.txt",
+            GOOD.as_bytes(),
+            "2026-11-30",
+        )
+        .unwrap();
         assert_eq!(set.rows, 4);
         assert_eq!((set.date_from, set.date_to), (19960101, 20200101));
-        let Content::Ncci(b) = &set.content else { panic!() };
+        let Content::Ncci(b) = &set.content else {
+            panic!()
+        };
         let t = NcciTable::from_bytes(b).unwrap();
         assert_eq!(t.source, NcciSource::Practitioner);
         assert_eq!(t.lookup("11042", "97597", 20260310), Some(1));
@@ -149,8 +219,16 @@ Column1\tColumn2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=
         assert_eq!(t.lookup("99213", "36415", 20260310), Some(0));
         // two files merge into one table
         let other = "G0101\t99213\t\t20200101\t*\t1\tx\n";
-        let set2 = DataSet::parse(DataKind::NcciPractitioner, "f2.txt", other.as_bytes(), "2026-11-30").unwrap();
-        let (Content::Ncci(a), Content::Ncci(b)) = (&set.content, &set2.content) else { panic!() };
+        let set2 = DataSet::parse(
+            DataKind::NcciPractitioner,
+            "f2.txt",
+            other.as_bytes(),
+            "2026-11-30",
+        )
+        .unwrap();
+        let (Content::Ncci(a), Content::Ncci(b)) = (&set.content, &set2.content) else {
+            panic!()
+        };
         let t = merge(&[a, b]).unwrap().unwrap();
         assert_eq!(t.pairs(), 4);
         assert_eq!(t.lookup("G0101", "99213", 20260310), Some(1));
@@ -162,12 +240,36 @@ Column1\tColumn2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=
         let cases: &[(&str, (usize, usize), &str)] = &[
             ("1104\t97597\t\t20190101\t*\t1\tx\n", (2, 1), "column 1"),
             ("11042\t9759\t\t20190101\t*\t1\tx\n", (2, 7), "column 2"),
-            ("11042\t97597\tY\t20190101\t*\t1\tx\n", (2, 13), "before-1996"),
-            ("11042\t97597\t\t2019010\t*\t1\tx\n", (2, 14), "effective date"),
-            ("11042\t97597\t\t20190230\t*\t1\tx\n", (2, 14), "effective date"),
-            ("11042\t97597\t\t20190101\t2019\t1\tx\n", (2, 23), "deletion date"),
-            ("11042\t97597\t\t20190101\t20180101\t1\tx\n", (2, 23), "not after"),
-            ("11042\t97597\t\t20190101\t*\t2\tx\n", (2, 25), "modifier indicator"),
+            (
+                "11042\t97597\tY\t20190101\t*\t1\tx\n",
+                (2, 13),
+                "before-1996",
+            ),
+            (
+                "11042\t97597\t\t2019010\t*\t1\tx\n",
+                (2, 14),
+                "effective date",
+            ),
+            (
+                "11042\t97597\t\t20190230\t*\t1\tx\n",
+                (2, 14),
+                "effective date",
+            ),
+            (
+                "11042\t97597\t\t20190101\t2019\t1\tx\n",
+                (2, 23),
+                "deletion date",
+            ),
+            (
+                "11042\t97597\t\t20190101\t20180101\t1\tx\n",
+                (2, 23),
+                "not after",
+            ),
+            (
+                "11042\t97597\t\t20190101\t*\t2\tx\n",
+                (2, 25),
+                "modifier indicator",
+            ),
             ("11042\t97597\t\t20190101\n", (2, 22), "4 fields"),
         ];
         for (tail, (line, col), msg) in cases {
@@ -176,17 +278,29 @@ Column1\tColumn2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=
             assert_eq!((e.line, e.column), (*line, *col), "{tail:?}: {e}");
             assert!(e.message.contains(msg), "{tail:?}: {e}");
         }
-        assert!(read("p.txt", b"title only\n").unwrap_err().message.contains("no PTP rows"));
-        assert!(read("p.txt", "a title\n".repeat(11).as_bytes()).unwrap_err().message.contains("first 10 lines"));
+        assert!(read("p.txt", b"title only\n")
+            .unwrap_err()
+            .message
+            .contains("no PTP rows"));
+        assert!(read("p.txt", "a title\n".repeat(11).as_bytes())
+            .unwrap_err()
+            .message
+            .contains("first 10 lines"));
     }
 
     #[test]
     fn huge_and_wrong_encoding() {
         let big = vec![b'1'; DataKind::NcciPractitioner.cap() + 1];
-        assert!(read("big.txt", &big).unwrap_err().message.contains("largest"));
+        assert!(read("big.txt", &big)
+            .unwrap_err()
+            .message
+            .contains("largest"));
         let e = read("l.txt", b"11042\t97597\t\t20190101\t*\t1\tM\xe9dical\n").unwrap_err();
         assert!(e.message.contains("Latin-1") && e.column == 28, "{e}");
-        let u: Vec<u8> = [0xfe, 0xff].into_iter().chain("11042\t97597".encode_utf16().flat_map(|u| u.to_be_bytes())).collect();
+        let u: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain("11042\t97597".encode_utf16().flat_map(|u| u.to_be_bytes()))
+            .collect();
         assert!(read("u.txt", &u).unwrap_err().message.contains("UTF-16"));
     }
 }

@@ -7,7 +7,12 @@ use super::DataError;
 /// Checks size and encoding and returns the text (a UTF-8 byte-order mark
 /// dropped). UTF-16 and Latin-1/Windows-1252 files are refused with a
 /// message saying how to save them, rather than read as garbage.
-pub fn decode<'a>(file: &str, bytes: &'a [u8], cap: usize, what: &str) -> Result<&'a str, DataError> {
+pub fn decode<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    cap: usize,
+    what: &str,
+) -> Result<&'a str, DataError> {
     if bytes.len() > cap {
         return Err(DataError::file(
             file,
@@ -19,7 +24,10 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8], cap: usize, what: &str) -> Result
         ));
     }
     if bytes.is_empty() {
-        return Err(DataError::file(file, format!("the file is empty; expected {what}")));
+        return Err(DataError::file(
+            file,
+            format!("the file is empty; expected {what}"),
+        ));
     }
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) || looks_utf16(bytes) {
         return Err(DataError::file(
@@ -95,7 +103,10 @@ pub fn lines<'a>(
                 file,
                 i + 1,
                 1,
-                format!("the line is {} bytes long (at most {max_len}); is this the right file?", l.len()),
+                format!(
+                    "the line is {} bytes long (at most {max_len}); is this the right file?",
+                    l.len()
+                ),
             )));
         }
         Some(Ok((i + 1, l)))
@@ -145,7 +156,9 @@ fn field(line: &str, start: usize, end: usize) -> Field<'_> {
 /// Five letters or digits with a digit among them: a row's code, right or
 /// wrong (a title word like "Codes" is not one).
 pub fn code_shaped(s: &str) -> bool {
-    s.len() == 5 && s.bytes().all(|b| b.is_ascii_alphanumeric()) && s.bytes().any(|b| b.is_ascii_digit())
+    s.len() == 5
+        && s.bytes().all(|b| b.is_ascii_alphanumeric())
+        && s.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// A 5-character procedure code (CPT or HCPCS Level II), upper-cased.
@@ -168,9 +181,9 @@ pub fn find_date(s: &str) -> Option<u32> {
     let b = s.as_bytes();
     let digits = |i: usize, n: usize| -> Option<u32> {
         let part = b.get(i..i + n)?;
-        part.iter().all(u8::is_ascii_digit).then(|| {
-            part.iter().fold(0u32, |v, d| v * 10 + (d - b'0') as u32)
-        })
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0u32, |v, d| v * 10 + (d - b'0') as u32))
     };
     for i in 0..b.len() {
         if i > 0 && b[i - 1].is_ascii_digit() {
@@ -208,20 +221,36 @@ mod tests {
             .encode_utf16()
             .flat_map(|u| u.to_le_bytes())
             .collect();
-        assert!(decode("a.txt", &utf16_no_bom, 1000, "CPT").unwrap_err().to_string().contains("UTF-16"));
+        assert!(decode("a.txt", &utf16_no_bom, 1000, "CPT")
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-16"));
         let e = decode("a.txt", b"99213\tok\n99214\tcaf\xe9 visit\n", 100, "CPT").unwrap_err();
         assert_eq!((e.line, e.column), (2, 10));
         assert!(e.to_string().contains("Latin-1"), "{e}");
         assert!(e.to_string().starts_with("a.txt:2:10: "), "{e}");
-        assert_eq!(decode("a.txt", b"\xef\xbb\xbfabc", 100, "CPT").unwrap(), "abc");
+        assert_eq!(
+            decode("a.txt", b"\xef\xbb\xbfabc", 100, "CPT").unwrap(),
+            "abc"
+        );
         assert!(decode("a.txt", b"", 100, "CPT").is_err());
-        assert!(decode("a.txt", &[b'a'; 101], 100, "CPT").unwrap_err().to_string().contains("largest"));
-        assert!(decode("a.txt", b"ab\0cd", 100, "CPT").unwrap_err().to_string().contains("NUL"));
+        assert!(decode("a.txt", &[b'a'; 101], 100, "CPT")
+            .unwrap_err()
+            .to_string()
+            .contains("largest"));
+        assert!(decode("a.txt", b"ab\0cd", 100, "CPT")
+            .unwrap_err()
+            .to_string()
+            .contains("NUL"));
     }
 
     #[test]
     fn csv_split() {
-        let f = split(r#"0001U,1,"2 Date of Service Edit: Policy","a, b""c""""#, ',', true);
+        let f = split(
+            r#"0001U,1,"2 Date of Service Edit: Policy","a, b""c""""#,
+            ',',
+            true,
+        );
         assert_eq!(f.len(), 4);
         assert_eq!(f[2].text, "2 Date of Service Edit: Policy");
         assert_eq!(f[1].column, 7);
@@ -230,7 +259,10 @@ mod tests {
 
     #[test]
     fn dates_in_names() {
-        assert_eq!(find_date("MCR_MUE_PractitionerServices_Eff_01-01-2026.csv"), Some(20260101));
+        assert_eq!(
+            find_date("MCR_MUE_PractitionerServices_Eff_01-01-2026.csv"),
+            Some(20260101)
+        );
         assert_eq!(find_date("effective 04/01/2026"), Some(20260401));
         assert_eq!(find_date("x 2026-07-01"), Some(20260701));
         assert_eq!(find_date("13-45-2026"), None);

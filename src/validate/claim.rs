@@ -535,10 +535,16 @@ pub(crate) fn validate(
     }
 
     // Cross-line: MUE unit limits, from the user's own tables.
-    match engine.user_data().map(|u| u.mue.as_slice()).filter(|t| !t.is_empty()) {
+    match engine
+        .user_data()
+        .map(|u| u.mue.as_slice())
+        .filter(|t| !t.is_empty())
+    {
         None => skipped.push(Skipped {
             rule: Cow::Borrowed(MUE_EXCEEDED.id),
-            reason: Cow::Borrowed("no MUE table added (medcode data add mue FILE, or Add data in the options)"),
+            reason: Cow::Borrowed(
+                "no MUE table added (medcode data add mue FILE, or Add data in the options)",
+            ),
         }),
         Some(tables) => {
             let lines: Vec<_> = facts

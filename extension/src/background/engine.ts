@@ -6,7 +6,7 @@
 import init, { MedcodeEngine } from "medcode-wasm";
 import type { Engine } from "../shared/engine-api";
 import type { EngineStatus } from "../shared/protocol";
-import { attachStored } from "./userdata";
+import { attachStored, usePackagedData } from "./userdata";
 
 let loading: Promise<Engine> | null = null;
 let lastLoadMs = 0;
@@ -73,6 +73,7 @@ async function load(assets: EngineAssets): Promise<Engine> {
   breakdown = { wasmMs, fetchMs, engineMs: since(t1), ncciMs: 0, userDataMs: 0 };
   // the user's own data (IndexedDB): used from the first request on
   const t2 = performance.now();
+  usePackagedData(assets.indexUrl);
   userDataSets = await attachStored(engine).catch(() => 0);
   breakdown.userDataMs = since(t2);
   ncciUrl = assets.ncciUrl;

@@ -11,12 +11,35 @@ import { deleteSet, listSets, nextId, putSet, takePending, type StoredSet } from
 const brief = (s: StoredSet): StoredUserData => ({ id: s.id, summary: s.summary });
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Attaches every stored set; returns how many. */
+let packagedBase = "";
+let packaged: Promise<Uint8Array[]> | null = null;
+
+/** Where an organisation's build put its own data (`data/index.json` beside the index). */
+export function usePackagedData(indexUrl: string): void {
+  packagedBase = new URL("data/", indexUrl).href;
+}
+
+/** Sets packaged by ./build.sh --cpt-file/--mue (none in a default build). */
+function packagedSets(): Promise<Uint8Array[]> {
+  if (!packagedBase) return Promise.resolve([]);
+  packaged ??= fetch(packagedBase + "index.json")
+    .then((r) => (r.ok ? (r.json() as Promise<string[]>) : []))
+    .then((names) => Promise.all(names.map((n) => fetch(packagedBase + n).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b)))))
+    .catch(() => []);
+  return packaged;
+}
+
+/** Packaged sets first, then the user's. */
+async function attach(engine: Engine, user: StoredSet[]): Promise<void> {
+  engine.attachUserData!([...(await packagedSets()), ...user.map((s) => s.bytes)]);
+}
+
+/** Attaches every packaged and stored set; returns how many. */
 export async function attachStored(engine: Engine): Promise<number> {
   if (typeof engine.attachUserData !== "function") return 0;
-  const sets = await listSets();
-  if (sets.length) engine.attachUserData(sets.map((s) => s.bytes));
-  return sets.length;
+  const [sets, pkg] = await Promise.all([listSets(), packagedSets()]);
+  if (sets.length || pkg.length) await attach(engine, sets);
+  return sets.length + pkg.length;
 }
 
 export async function handleUserData(engine: Engine, msg: UserDataRequest): Promise<Replies["userData"]> {
@@ -25,7 +48,7 @@ export async function handleUserData(engine: Engine, msg: UserDataRequest): Prom
   if (typeof engine.attachUserData !== "function") return { sets: stored.map(brief), error: "this engine cannot take added data" };
   if (msg.op === "remove") {
     const rest = stored.filter((s) => s.id !== msg.id);
-    engine.attachUserData(rest.map((s) => s.bytes));
+    await attach(engine, rest);
     await deleteSet(msg.id);
     return { sets: rest.map(brief) };
   }
@@ -39,9 +62,9 @@ export async function handleUserData(engine: Engine, msg: UserDataRequest): Prom
   }
   const set: StoredSet = { id: nextId(parsed.summary.kind.replace("_", "-"), stored), summary: parsed.summary, bytes: parsed.bytes };
   try {
-    engine.attachUserData([...stored.map((s) => s.bytes), set.bytes]);
+    await attach(engine, [...stored, set]);
   } catch (e) {
-    engine.attachUserData(stored.map((s) => s.bytes)); // as it was
+    await attach(engine, stored); // as it was
     return { sets: stored.map(brief), error: `${msg.name}: ${message(e)}` };
   }
   await putSet(set);

@@ -47,7 +47,8 @@ const STORED_CAP: u64 = 512 << 20;
 
 /// Reads at most `cap` bytes, refusing a larger file before reading it all.
 fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, String> {
-    let f = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let f =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut bytes = Vec::new();
     f.take(cap + 1)
         .read_to_end(&mut bytes)
@@ -103,7 +104,9 @@ fn today() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    medcode::model::format_ymd(medcode::validate::dates::civil_from_days((secs / 86_400) as i64))
+    medcode::model::format_ymd(medcode::validate::dates::civil_from_days(
+        (secs / 86_400) as i64,
+    ))
 }
 
 fn describe(id: &str, s: &DataSet) -> String {
@@ -126,7 +129,12 @@ fn describe(id: &str, s: &DataSet) -> String {
 pub fn run(cmd: Command, out: &mut impl Write) -> Result<ExitCode, String> {
     let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
     match cmd {
-        Command::Add { kind, file, to, json } => {
+        Command::Add {
+            kind,
+            file,
+            to,
+            json,
+        } => {
             let k = DataKind::parse(&kind).ok_or_else(|| {
                 format!("unknown data kind {kind:?}: use cpt, ncci-practitioner or mue")
             })?;
@@ -138,24 +146,39 @@ pub fn run(cmd: Command, out: &mut impl Write) -> Result<ExitCode, String> {
                 Some(d) => d,
                 None => return Err("no data directory: set MEDCODE_DATA_DIR or HOME".into()),
             };
-            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             let n = stored(&dir)
                 .iter()
-                .filter_map(|(id, _)| id.strip_prefix(k.as_str())?.strip_prefix('-')?.parse::<u32>().ok())
+                .filter_map(|(id, _)| {
+                    id.strip_prefix(k.as_str())?
+                        .strip_prefix('-')?
+                        .parse::<u32>()
+                        .ok()
+                })
                 .max()
                 .unwrap_or(0)
                 + 1;
             let id = format!("{}-{n}", k.as_str());
             let path = dir.join(format!("{id}.{EXT}"));
             let tmp = dir.join(format!(".{id}.{EXT}.tmp"));
-            std::fs::write(&tmp, set.to_bytes()).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-            std::fs::rename(&tmp, &path).map_err(|e| format!("cannot store {}: {e}", path.display()))?;
+            std::fs::write(&tmp, set.to_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+            std::fs::rename(&tmp, &path)
+                .map_err(|e| format!("cannot store {}: {e}", path.display()))?;
             if json {
-                crate::output::json_line(out, &serde_json::json!({"id": id, "set": set.summary()}))?;
+                crate::output::json_line(
+                    out,
+                    &serde_json::json!({"id": id, "set": set.summary()}),
+                )?;
             } else {
                 w(out, format!("added {}", describe(&id, &set)))?;
                 if k == DataKind::Cpt {
-                    w(out, "CPT descriptors are the AMA's: this copy is for your licensed use only.".into())?;
+                    w(
+                        out,
+                        "CPT descriptors are the AMA's: this copy is for your licensed use only."
+                            .into(),
+                    )?;
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -164,7 +187,9 @@ pub fn run(cmd: Command, out: &mut impl Write) -> Result<ExitCode, String> {
             let dir = user_dir().ok_or("no data directory: set MEDCODE_DATA_DIR or HOME")?;
             let mut rows = Vec::new();
             for (id, p) in stored(&dir) {
-                match read_capped(&p, STORED_CAP, "stored data").and_then(|b| DataSet::from_bytes(&b)) {
+                match read_capped(&p, STORED_CAP, "stored data")
+                    .and_then(|b| DataSet::from_bytes(&b))
+                {
                     Ok(s) => rows.push((id, s)),
                     Err(e) => eprintln!("medcode: {id}: {e}"),
                 }
@@ -188,7 +213,9 @@ pub fn run(cmd: Command, out: &mut impl Write) -> Result<ExitCode, String> {
             let dir = user_dir().ok_or("no data directory: set MEDCODE_DATA_DIR or HOME")?;
             let found = stored(&dir).into_iter().find(|(i, _)| *i == id);
             let Some((_, p)) = found else {
-                return Err(format!("no data set {id:?}; `medcode data list` shows the ids"));
+                return Err(format!(
+                    "no data set {id:?}; `medcode data list` shows the ids"
+                ));
             };
             std::fs::remove_file(&p).map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
             w(out, format!("removed {id}"))?;

@@ -59,7 +59,11 @@ pub fn print_info(out: &mut impl Write, i: &Info) -> Result<(), String> {
             out,
             format!(
                 "added data        {} — {} rows, {} (from {}, added {})",
-                d.label, d.rows, d.kind.as_str(), d.source, d.added
+                d.label,
+                d.rows,
+                d.kind.as_str(),
+                d.source,
+                d.added
             ),
         )?;
     }
