@@ -39,7 +39,8 @@ try {
     }
     let mue = '"SYNTHETIC BENCH TABLE, invented values"\r\nHCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\r\n';
     for (let i = 0; i < 15000; i++) {
-      const code = i < 9000 ? String(10000 + i * 9).padStart(5, '0') : `${'ABCEGHJKLQ'[i % 10]}${String(i).padStart(4, '0')}`;
+      const n = i - 9000; // 9,000 CPT-shaped codes, then 6,000 HCPCS Level II
+      const code = i < 9000 ? String(10000 + i * 9).padStart(5, '0') : `${'ABCEGHJKLQ'[n % 10]}${String(Math.floor(n / 10)).padStart(4, '0')}`;
       mue += `${code},${1 + (i % 12)},"${1 + (i % 3)} Date of Service Edit: Policy","Synthetic rationale, ${i}"\r\n`;
     }
     const enc = new TextEncoder();

@@ -616,9 +616,8 @@ impl Engine {
     }
 }
 
-/// Two ranked lists as one: code matches (score 0) keep their place ahead
-/// of word matches only within their own list; word matches interleave by
-/// score. Stable, so ties keep `a` first.
+/// Two ranked lists as one, by words matched then score. Stable, so ties
+/// keep `a` first.
 fn merge_hits(a: Vec<SearchHit>, b: Vec<SearchHit>, limit: usize) -> Vec<SearchHit> {
     if a.is_empty() || b.is_empty() {
         let mut v = if a.is_empty() { b } else { a };
@@ -626,10 +625,14 @@ fn merge_hits(a: Vec<SearchHit>, b: Vec<SearchHit>, limit: usize) -> Vec<SearchH
         return v;
     }
     let mut all: Vec<SearchHit> = a.into_iter().chain(b).collect();
+    // Words matched first (as within one index), then score: the two
+    // indexes weigh terms differently, so scores alone do not compare.
     all.sort_by(|x, y| {
-        y.score
-            .partial_cmp(&x.score)
-            .unwrap_or(std::cmp::Ordering::Equal)
+        y.matched.len().cmp(&x.matched.len()).then(
+            y.score
+                .partial_cmp(&x.score)
+                .unwrap_or(std::cmp::Ordering::Equal),
+        )
     });
     all.truncate(limit.max(1));
     all

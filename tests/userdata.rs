@@ -86,6 +86,19 @@ fn cpt_descriptors_in_lookup_and_search() {
         },
     );
     assert!(all.iter().any(|h| h.code == "20610"), "{all:?}");
+    // the CPT code matching both words comes before codes matching one
+    let all = e.search(
+        "knee arthroscopy",
+        &SearchOptions {
+            system: None,
+            limit: 10,
+        },
+    );
+    assert_eq!(
+        all.first().map(|h| h.code.as_str()),
+        Some("29881"),
+        "{all:?}"
+    );
     let procs = e.search_procedures("joint injection", 20);
     assert!(procs.iter().any(|h| h.code == "20610"));
     assert!(procs
