@@ -46,6 +46,12 @@ fn main() {
         .sum();
     println!("terms {n} in {:?}", t.elapsed());
     let t = Instant::now();
+    let n: usize = s
+        .lines()
+        .map(|l| medcode::search::text::words(l).len())
+        .sum();
+    println!("words {n} in {:?}", t.elapsed());
+    let t = Instant::now();
     let set = DataSet::parse(DataKind::Cpt, "x.txt", s.as_bytes(), "2026-11-30").unwrap();
     let parsed = t.elapsed();
     let t = Instant::now();
