@@ -3,6 +3,7 @@
 #   ./build.sh                  install what is missing, fetch pinned data, build index + wasm + dist/
 #   ./build.sh test             everything above, then every test
 #   ./build.sh bench            benchmarks (bench/results.json)
+#   ./build.sh fuzz [SECONDS]   long fuzz run of every entry point (default 60 s)
 #   ./build.sh serve            serve dist/www and the demo pages on http://127.0.0.1:8080
 #   ./build.sh --icd10cm-xml PATH [--hcpcs-tsv PATH]   build from a newer CDC tabular XML / HCPCS TSV
 #   ./build.sh --cpt-file PATH --ncci-practitioner PATH… --mue PATH…   an organisation's own data
@@ -32,15 +33,17 @@ HCPCS_TSV_OVERRIDE=""
 USER_CPT=()
 USER_MUE=()
 CMD=build
+FUZZ_SECONDS=60
 while [ $# -gt 0 ]; do
   case "$1" in
     build|test|bench|serve|clean) CMD=$1 ;;
+    fuzz) CMD=fuzz; if [[ ${2:-} =~ ^[0-9]+$ ]]; then FUZZ_SECONDS=$2; shift; fi ;;
     --icd10cm-xml) ICD_XML_OVERRIDE=$(realpath "${2:?--icd10cm-xml needs a path}"); shift ;;
     --hcpcs-tsv) HCPCS_TSV_OVERRIDE=$(realpath "${2:?--hcpcs-tsv needs a path}"); shift ;;
     --cpt-file) USER_CPT+=("$(realpath "${2:?--cpt-file needs a path}")"); shift ;;
     --mue) USER_MUE+=("$(realpath "${2:?--mue needs a path}")"); shift ;;
     --ncci-practitioner) MEDCODE_NCCI_PRACTITIONER="${MEDCODE_NCCI_PRACTITIONER:-} $(realpath "${2:?--ncci-practitioner needs a path}")"; shift ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
@@ -246,5 +249,8 @@ case $CMD in
   test) build_all; run_tests; log "all tests passed" ;;
   bench) build_all; setup_browsers; ROOT=$ROOT BUILD=$BUILD DIST=$DIST bash scripts/bench.sh ;;
   serve) build_all; exec node scripts/serve.mjs ;;
+  fuzz) build_all
+    log "fuzzing every entry point for $FUZZ_SECONDS s (examples/fuzz.rs)"
+    MEDCODE_INDEX=$DIST/medcode.idx cargo run --release -q --example fuzz -- "$FUZZ_SECONDS" ;;
   clean) rm -rf "$BUILD" "$DIST" ;;
 esac

@@ -22,6 +22,12 @@ use crate::{Engine, SearchOptions, System};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod js_read;
+use js_read::{bytes_arg, opt_text_arg, text_arg, type_error, Reader};
+
+/// Largest index / NCCI file accepted (`medcode.idx` is about 12 MB).
+const FILE_MAX: u32 = 64 << 20;
+
 fn js_error(msg: impl std::fmt::Display) -> JsValue {
     js_sys::Error::new(&msg.to_string()).into()
 }
@@ -41,17 +47,21 @@ pub struct MedcodeEngine {
 }
 
 /// Today in the browser's local time zone, as yyyymmdd.
-fn js_today() -> u32 {
-    let d = js_sys::Date::new_0();
-    d.get_full_year() * 10000 + (d.get_month() + 1) * 100 + d.get_date()
+fn js_today() -> Result<u32, JsValue> {
+    js_read::today().ok_or_else(|| js_error("cannot read today's date: pass today as YYYY-MM-DD"))
 }
+
+// Every argument arrives as a `JsValue` and is converted here, through
+// `js_read` (imports that catch), before any engine code runs: a wrong type
+// is a `TypeError` that names the argument, and a throwing getter or Proxy
+// never unwinds through the borrow wasm-bindgen holds on the engine.
 
 #[wasm_bindgen]
 impl MedcodeEngine {
     /// Loads an index file's bytes (fetched from the package, never built here).
     #[wasm_bindgen(constructor)]
-    pub fn new(index: &js_sys::Uint8Array) -> Result<MedcodeEngine, JsValue> {
-        let bytes = index.to_vec();
+    pub fn new(index: JsValue) -> Result<MedcodeEngine, JsValue> {
+        let bytes = bytes_arg(&index, "the index", FILE_MAX)?;
         let engine = Engine::from_bytes(&bytes).map_err(js_error)?;
         Ok(MedcodeEngine { engine, ncci: None })
     }
@@ -62,18 +72,30 @@ impl MedcodeEngine {
     }
 
     /// Every record for a typed code; throws when it is malformed or unknown.
-    pub fn lookup(&self, code: &str) -> Result<JsValue, JsValue> {
-        let records = self.engine.lookup_all(code).map_err(js_error)?;
+    pub fn lookup(&self, code: JsValue) -> Result<JsValue, JsValue> {
+        let code = text_arg(&code, "code", 256)?;
+        let records = self.engine.lookup_all(&code).map_err(js_error)?;
         to_js(&records)
     }
 
     /// Ranked results for a query. `system`: "icd10cm" (default), "hcpcs" or "all".
     pub fn search(
         &self,
-        query: &str,
-        system: Option<String>,
-        limit: Option<u32>,
+        query: JsValue,
+        system: JsValue,
+        limit: JsValue,
     ) -> Result<JsValue, JsValue> {
+        // Search reads the first 512 bytes; more is never copied in.
+        let query = text_arg(&query, "the query", 1024)?;
+        let system = opt_text_arg(&system, "system", 64)?;
+        let limit = if limit.is_undefined() || limit.is_null() {
+            None
+        } else {
+            match limit.as_f64() {
+                Some(n) if !n.is_nan() => Some(n.clamp(0.0, 1e6) as u32),
+                _ => return Err(type_error("limit must be a number")),
+            }
+        };
         let system = match system.as_deref() {
             None | Some("") | Some("icd10cm") => Some(System::Icd10cm),
             Some("hcpcs") => Some(System::Hcpcs),
@@ -93,7 +115,7 @@ impl MedcodeEngine {
             system,
             limit: limit.unwrap_or(10).clamp(1, 200) as usize,
         };
-        to_js(&self.engine.search(query, &opts))
+        to_js(&self.engine.search(&query, &opts))
     }
 
     /// Validates a claim object. `today`: "YYYY-MM-DD" (default: the local
@@ -102,18 +124,20 @@ impl MedcodeEngine {
     pub fn validate_claim(
         &self,
         claim: JsValue,
-        today: Option<String>,
+        today: JsValue,
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        if !claim.is_object() || js_sys::Array::is_array(&claim) {
-            return Err(js_error(
+        if !claim.is_object() {
+            return Err(type_error(
                 "the claim must be an object: {diagnoses: [...], service_lines: [...], ...}",
             ));
         }
-        let claim: validate::Claim = serde_wasm_bindgen::from_value(claim)
-            .map_err(|e| js_error(format!("the claim does not have the expected shape: {e}")))?;
+        let claim: validate::Claim = Reader::default()
+            .read(claim, "claim")
+            .map_err(|e| e.into_js("the claim could not be read"))?;
+        let today = opt_text_arg(&today, "today", 64)?;
         let today = match today.as_deref() {
-            None | Some("") => js_today(),
+            None | Some("") => js_today()?,
             Some(t) => validate::dates::parse_iso(t).map_err(|_| {
                 js_error(format!("today {t:?} is not a date: write it as YYYY-MM-DD"))
             })?,
@@ -121,8 +145,9 @@ impl MedcodeEngine {
         let opts: ValidationOptions = if options.is_undefined() || options.is_null() {
             ValidationOptions::default()
         } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| js_error(format!("bad validation options: {e}")))?
+            Reader::default()
+                .read(options, "options")
+                .map_err(|e| e.into_js("bad validation options"))?
         };
         to_js(&validate::validate_claim_with(
             &self.engine,
@@ -140,35 +165,38 @@ impl MedcodeEngine {
     #[wasm_bindgen(js_name = validateField)]
     pub fn validate_field(
         &self,
-        kind: &str,
+        kind: JsValue,
         value: JsValue,
         context: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let kind: FieldKind = kind.parse().map_err(js_error)?;
-        let value = match value.as_string() {
-            Some(s) => s,
-            None => match value.as_f64() {
-                Some(n) => n.to_string(),
-                None if value.is_undefined() || value.is_null() => String::new(),
-                None => return Err(js_error("value must be a string or a number")),
-            },
+        let kind: FieldKind = text_arg(&kind, "kind", 64)?.parse().map_err(js_error)?;
+        let value = if value.is_string() {
+            text_arg(&value, "value", js_read::MAX_STRING)?
+        } else if let Some(n) = value.as_f64() {
+            n.to_string()
+        } else if value.is_undefined() || value.is_null() {
+            String::new()
+        } else {
+            return Err(type_error("value must be a string or a number"));
         };
         let mut ctx: FieldContext = if context.is_undefined() || context.is_null() {
             FieldContext::default()
         } else {
-            serde_wasm_bindgen::from_value(context)
-                .map_err(|e| js_error(format!("bad field context: {e}")))?
+            Reader::default()
+                .read(context, "context")
+                .map_err(|e| e.into_js("bad field context"))?
         };
         if ctx.today.is_none() {
-            ctx.today = Some(crate::model::format_ymd(js_today()));
+            ctx.today = Some(crate::model::format_ymd(js_today()?));
         }
         to_js(&validate::validate_field(&self.engine, kind, &value, &ctx))
     }
 
     /// Attaches NCCI PTP edits (the bytes of `ncci.idx`); `ncci.ptp` runs from then on.
     #[wasm_bindgen(js_name = attachNcci)]
-    pub fn attach_ncci(&mut self, bytes: &js_sys::Uint8Array) -> Result<(), JsValue> {
-        self.ncci = Some(NcciTable::from_bytes(&bytes.to_vec()).map_err(js_error)?);
+    pub fn attach_ncci(&mut self, bytes: JsValue) -> Result<(), JsValue> {
+        let bytes = bytes_arg(&bytes, "the NCCI file", FILE_MAX)?;
+        self.ncci = Some(NcciTable::from_bytes(&bytes).map_err(js_error)?);
         Ok(())
     }
 }

@@ -26,8 +26,27 @@ pub struct Sources {
     pub abbreviations: Vec<PathBuf>,
 }
 
+/// Largest source file a build reads (the CDC tabular XML is about 40 MB):
+/// past it the build stops and names the file, instead of reading forever.
+pub const SOURCE_FILE_MAX: u64 = 512 << 20;
+
 fn read(path: &Path) -> Result<Vec<u8>, BuildError> {
-    std::fs::read(path).map_err(|e| BuildError::Io(format!("cannot read {}: {e}", path.display())))
+    use std::io::Read;
+    let io = |e: std::io::Error| BuildError::Io(format!("cannot read {}: {e}", path.display()));
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(SOURCE_FILE_MAX + 1)
+        .read_to_end(&mut buf)
+        .map_err(io)?;
+    if buf.len() as u64 > SOURCE_FILE_MAX {
+        return Err(BuildError::Io(format!(
+            "{} is larger than {} MiB, the most a build reads from one source file",
+            path.display(),
+            SOURCE_FILE_MAX >> 20
+        )));
+    }
+    Ok(buf)
 }
 
 fn read_text(path: &Path) -> Result<String, BuildError> {
@@ -92,7 +111,7 @@ pub fn build(src: &Sources) -> Result<IndexData, BuildError> {
         read_abbreviations(&read_text(p)?, &mut b.abbreviations);
     }
     // Validation tables (Excludes1 ranges etc.) from everything read above.
-    b.rules = crate::validate::data::build(&b);
+    b.rules = crate::index::rule_data::build(&b);
     b.finish()
 }
 

@@ -66,6 +66,10 @@ pub struct NodeRec {
     pub children: (u32, u32),
 }
 
+/// Deepest parent chain an index may hold (ICD-10-CM: chapter, section,
+/// category, then up to four more characters). Checked at load.
+pub const MAX_DEPTH: usize = 16;
+
 pub const FLAG_BILLABLE: u8 = 1;
 pub const FLAG_IN_RELEASE: u8 = 2;
 pub const FLAG_SEARCHABLE: u8 = 4;
@@ -291,6 +295,7 @@ impl IndexData {
         {
             return bad("node id");
         }
+        self.check_tree()?;
         if self.notes.iter().any(|x| !text_ok(&x.text))
             || self.seventh_defs.iter().any(|x| !text_ok(&x.meaning))
         {
@@ -313,6 +318,163 @@ impl IndexData {
             || std::str::from_utf8(&s.term_text).is_err()
         {
             return bad("search table");
+        }
+        self.check_search_order()?;
+        self.check_postings()?;
+        self.check_rules()?;
+        Ok(())
+    }
+
+    /// Parent links form a forest no deeper than `MAX_DEPTH`, and each
+    /// node's children are exactly the nodes naming it as parent. Every walk
+    /// up (ancestry, titles of 7th-character codes, 7th-character
+    /// definitions) or down (children) then ends within `MAX_DEPTH` steps,
+    /// so lookups need no guard of their own.
+    fn check_tree(&self) -> Result<(), IndexError> {
+        let bad = |what: &str| Err(IndexError::Decode(format!("{what}; rebuild it")));
+        let n = self.nodes.len();
+        // depth[i]: 0 = not yet known, else 1 + the number of ancestors.
+        let mut depth = vec![0u8; n];
+        let mut chain: Vec<usize> = Vec::with_capacity(MAX_DEPTH + 1);
+        for start in 0..n {
+            chain.clear();
+            let mut cur = start;
+            let base = loop {
+                if depth[cur] != 0 {
+                    break depth[cur] as usize;
+                }
+                chain.push(cur);
+                if chain.len() > MAX_DEPTH {
+                    return bad(
+                        "node parents form a cycle or a chain deeper than the code hierarchy",
+                    );
+                }
+                match self.nodes[cur].parent {
+                    u32::MAX => break 0,
+                    p => cur = p as usize, // < n: checked by the caller
+                }
+            };
+            for (k, &i) in chain.iter().rev().enumerate() {
+                let d = base + k + 1;
+                if d > MAX_DEPTH {
+                    return bad(
+                        "node parents form a cycle or a chain deeper than the code hierarchy",
+                    );
+                }
+                depth[i] = d as u8;
+            }
+        }
+        let mut listed = 0usize;
+        for (id, node) in self.nodes.iter().enumerate() {
+            let (s, c) = (node.children.0 as usize, node.children.1 as usize);
+            for &child in &self.child_ids[s..s + c] {
+                if self.nodes[child as usize].parent as usize != id {
+                    return bad("a node lists a child whose parent is another node");
+                }
+            }
+            listed += c;
+        }
+        let with_parent = self.nodes.iter().filter(|x| x.parent != u32::MAX).count();
+        if listed != with_parent {
+            return bad("children lists do not match the parent links");
+        }
+        Ok(())
+    }
+
+    /// Binary searches need sorted tables: codes by (undotted code, system),
+    /// terms strictly ascending, abbreviations by key.
+    fn check_search_order(&self) -> Result<(), IndexError> {
+        let undotted = |id: u32| {
+            let n = &self.nodes[id as usize];
+            let (a, b) = (
+                n.code.off as usize,
+                n.code.off as usize + n.code.len as usize,
+            );
+            (
+                self.text[a..b].iter().copied().filter(|&c| c != b'.'),
+                n.system,
+            )
+        };
+        let codes_sorted = self.code_order.windows(2).all(|w| {
+            let ((a, sa), (b, sb)) = (undotted(w[0]), undotted(w[1]));
+            a.cmp(b).then(sa.cmp(&sb)).is_le()
+        });
+        if !codes_sorted {
+            return Err(IndexError::Decode(
+                "code table is not sorted; rebuild it".into(),
+            ));
+        }
+        let s = &self.search;
+        let term = |i: usize| {
+            let start = if i == 0 {
+                0
+            } else {
+                s.term_ends[i - 1] as usize
+            };
+            &s.term_text[start..s.term_ends[i] as usize]
+        };
+        if (1..s.term_ends.len()).any(|i| term(i - 1) >= term(i))
+            || s.abbreviations.windows(2).any(|w| w[0].0 > w[1].0)
+        {
+            return Err(IndexError::Decode(
+                "search terms are not sorted; rebuild it".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every posting list decodes to units in range, as many as its
+    /// document frequency says, and ends on a whole varint.
+    fn check_postings(&self) -> Result<(), IndexError> {
+        let s = &self.search;
+        let units = s.unit_node.len() as u64;
+        let mut start = 0usize;
+        for (i, &end) in s.posting_ends.iter().enumerate() {
+            let bytes = &s.postings[start..end as usize];
+            start = end as usize;
+            let (mut unit, mut v, mut shift, mut count) = (0u64, 0u64, 0u32, 0u32);
+            for &b in bytes {
+                if shift > 56 {
+                    return Err(IndexError::Decode("posting varint too long".into()));
+                }
+                v |= ((b & 0x7f) as u64) << shift;
+                if b & 0x80 == 0 {
+                    unit += v >> 2;
+                    if unit >= units {
+                        return Err(IndexError::Decode("posting unit out of range".into()));
+                    }
+                    count += 1;
+                    (v, shift) = (0, 0);
+                } else {
+                    shift += 7;
+                }
+            }
+            if shift != 0 || count != s.term_df[i] {
+                return Err(IndexError::Decode(
+                    "posting list disagrees with its term frequency".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The Excludes1 tables: carriers ascending node ids, one end per
+    /// carrier, ends ascending and inside the range table.
+    fn check_rules(&self) -> Result<(), IndexError> {
+        let r = &self.rules;
+        let n = self.nodes.len() as u32;
+        if r.excludes1_ranges.len() % 16 != 0
+            || r.excludes1_ends.len() != r.excludes1_nodes.len()
+            || r.excludes1_nodes.windows(2).any(|w| w[0] >= w[1])
+            || r.excludes1_nodes.last().is_some_and(|&x| x >= n)
+            || r.excludes1_ends.windows(2).any(|w| w[0] > w[1])
+            || r.excludes1_ends
+                .last()
+                .is_some_and(|&e| e as usize > r.excludes1_ranges.len() / 16)
+        {
+            return Err(IndexError::Decode(
+                "Excludes1 table out of range; rebuild it".into(),
+            ));
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! validity on the date of service, sequencing, Excludes1 pairs, and the
 //! Medicare Code Editor age and sex edits.
 
-use super::claim::Value;
+use super::model::Value;
 use super::rules::*;
 use super::{dates, find, show, trim, Code, Issues, Path, ValidationOptions};
 use crate::icd10cm;
@@ -535,7 +535,8 @@ pub(crate) fn check_list(
     out: &mut Issues,
 ) {
     let mut found: Vec<(usize, Found)> = Vec::with_capacity(diagnoses.len().min(16));
-    for (i, raw) in diagnoses.iter().enumerate() {
+    let checked = diagnoses.len().min(super::limits::MAX_DIAGNOSES_CHECKED);
+    for (i, raw) in diagnoses[..checked].iter().enumerate() {
         let field = Path::Dx(i);
         let Some(f) = resolve(engine, raw, field, out) else {
             continue;
@@ -561,45 +562,48 @@ pub(crate) fn check_list(
         check_patient(engine, &f, on[0], patient, field, out);
         found.push((i, f));
     }
-    if diagnoses.len() > opts.max_diagnoses {
+    // Options come from input too: never past what is checked one by one.
+    let max_diagnoses = opts.max_diagnoses.min(super::limits::MAX_DIAGNOSES_CHECKED);
+    if diagnoses.len() > max_diagnoses {
+        let only = if checked < diagnoses.len() {
+            format!(" (only the first {checked} were checked)")
+        } else {
+            String::new()
+        };
         out.add(
             DX_TOO_MANY,
             Path::Name("diagnoses"),
             format!(
-                "{} diagnoses; a claim holds {} (A–{}) — move the rest to another claim",
+                "{} diagnoses; a claim holds {} (A–{}) — move the rest to another claim{only}",
                 diagnoses.len(),
-                opts.max_diagnoses,
-                letter(opts.max_diagnoses.saturating_sub(1))
+                max_diagnoses,
+                letter(max_diagnoses.saturating_sub(1))
             ),
         );
     }
-    // Duplicates: each repeat against its first occurrence; repeats then
-    // leave the pair checks.
-    let mut k = 0;
-    while k < found.len() {
-        let (i, f) = found[k];
-        if let Some(first) = found[..k]
-            .iter()
-            .find(|(_, g)| g.code == f.code)
-            .map(|x| x.0)
-        {
+    // Duplicates: each repeat against its first occurrence, in one pass
+    // over a hash map (linear however many repeats); repeats then leave the
+    // pair checks.
+    let mut first_at: std::collections::HashMap<Code, usize> =
+        std::collections::HashMap::with_capacity(found.len().min(64));
+    found.retain(|&(i, f)| match first_at.entry(f.code) {
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(i);
+            true
+        }
+        std::collections::hash_map::Entry::Occupied(o) => {
             out.add(
                 DX_DUPLICATE,
                 Path::Dx(i),
                 format!(
                     "{} repeats diagnosis {}; list each code once",
                     f.dotted(),
-                    letter(first)
+                    letter(*o.get())
                 ),
             );
-            found.remove(k);
-        } else {
-            k += 1;
+            false
         }
-        if k > pair_cap {
-            break; // a list this long is already dx.too_many; keep the time linear
-        }
-    }
+    });
     // Excludes1, both directions, inherited from every ancestor.
     let n = found.iter().take_while(|(i, _)| *i < pair_cap).count();
     if n < 2 {

@@ -3,8 +3,8 @@
 //! what a rule needs from the rest of the form (date of service, position,
 //! how many diagnoses there are).
 
-use super::claim::Value;
 use super::dates::{self, DateError};
+use super::model::Value;
 use super::rules::*;
 use super::{dx, proc, provider, show, trim, Issue, Issues, Path};
 use crate::model::{format_ymd, YmdDate};

@@ -20,8 +20,8 @@
 //!   is used for every date), `dx.first_listed_only` (guideline exception for
 //!   combined same-day records), and `ncci.ptp` when a modifier could bypass it.
 //! - **Excludes1** notes are resolved to code ranges when the index is built
-//!   (`data`), checked in both directions and inherited from every ancestor
-//!   (chapter, section, category, subcategory).
+//!   (`index::rule_data`), checked in both directions and inherited from
+//!   every ancestor (chapter, section, category, subcategory).
 //! - **NCCI** edits live in a separate file (`ncci`): without it `ncci.ptp`
 //!   does not run and [`Report::skipped`] says so. The bundled table is the
 //!   outpatient-hospital (I/OCE) one; `build.sh` takes the CMS practitioner
@@ -46,6 +46,8 @@ pub mod data;
 pub mod dates;
 mod dx;
 pub mod field;
+pub mod limits;
+pub mod model;
 mod mue;
 pub mod ncci;
 pub mod pos;
@@ -53,8 +55,8 @@ mod proc;
 mod provider;
 pub mod rules;
 
-pub use claim::{Claim, Patient, Provider, ServiceLine, Value};
 pub use field::{validate_field, FieldContext, FieldKind};
+pub use model::{Claim, Patient, Provider, ServiceLine, Value};
 pub use ncci::{NcciError, NcciTable};
 pub use rules::{Rule, Severity};
 
@@ -255,7 +257,7 @@ impl Issues {
 
 /// A short code held on the stack (valid codes and modifiers are at most 8
 /// bytes), so checking a claim allocates nothing unless it finds something.
-#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Code {
     b: [u8; 8],
     n: u8,

@@ -2,7 +2,7 @@
 //! the MUE tables the user added (`userdata::mue`). Indicator 1 limits one
 //! line; 2 and 3 limit all lines with the code on the same date of service.
 
-use super::claim::Value;
+use super::model::Value;
 use super::rules::MUE_EXCEEDED;
 use super::{Code, Issues, Path};
 use crate::model::YmdDate;

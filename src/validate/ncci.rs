@@ -20,7 +20,7 @@
 //! indexes (the first absolute, then ascending deltas). 1.4 M pairs take
 //! about 1.3 bytes each.
 
-use super::claim::Value;
+use super::model::Value;
 use super::rules::{NCCI_PTP, NCCI_PTP_MODIFIER};
 use super::{Code, Issues, Path};
 use crate::model::{format_ymd, YmdDate};
@@ -219,7 +219,8 @@ impl NcciTable {
                 let mut c2 = 0u64;
                 for k in 0..count {
                     let v = read_varint(&p.blocks, &mut at)?;
-                    c2 = if k == 0 { v } else { c2 + v };
+                    // Checked: a crafted delta must not wrap back into range.
+                    c2 = if k == 0 { v } else { c2.saturating_add(v) };
                     if c2 as usize >= n {
                         return bad("column-2 code out of range");
                     }

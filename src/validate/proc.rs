@@ -4,8 +4,8 @@
 //! CPT codes are checked by form only (descriptors are the AMA's; a
 //! licensed user's descriptor table would plug in at `check_code`).
 
-use super::claim::{pointer_index, ServiceLine, Value};
 use super::dx::letter;
+use super::model::{pointer_index, ServiceLine, Value};
 use super::rules::*;
 use super::{find, pos, show, trim, Code, Issues, Path, ValidationOptions};
 use crate::model::{format_ymd, System, YmdDate};
@@ -295,7 +295,8 @@ pub(crate) fn check_line(
     // Modifiers (24D: up to 4, two characters each).
     // Modifiers seen so far on the line (24D holds 4; beyond 8 repeats go unreported).
     let (mut seen, mut n_seen) = ([Code::default(); 8], 0);
-    for (j, m) in line.modifiers.iter().enumerate() {
+    let limit = super::limits::MAX_LINE_ITEMS_CHECKED;
+    for (j, m) in line.modifiers.iter().take(limit).enumerate() {
         let field = Path::Item(i, "modifiers", j);
         let Some(t) = text_of(m, MODIFIER_FORMAT, field, "two-character modifier", out) else {
             continue;
@@ -324,14 +325,15 @@ pub(crate) fn check_line(
             n_seen += 1;
         }
     }
-    if line.modifiers.len() > opts.max_modifiers {
+    if line.modifiers.len() > opts.max_modifiers.min(limit) {
         out.add(
             MODIFIER_TOO_MANY,
             Path::Line(i, "modifiers"),
             format!(
-                "{} modifiers; a line holds {} — keep the pricing modifiers first and split the line if needed",
+                "{} modifiers; a line holds {} — keep the pricing modifiers first and split the line if needed{}",
                 line.modifiers.len(),
-                opts.max_modifiers
+                opts.max_modifiers.min(limit),
+                only_first(line.modifiers.len(), limit)
             ),
         );
     }
@@ -349,7 +351,7 @@ pub(crate) fn check_line(
     // Diagnosis pointers (24E).
     let ptrs = &line.diagnosis_pointers;
     let mut used = [false; 12];
-    for (j, p) in ptrs.iter().enumerate() {
+    for (j, p) in ptrs.iter().take(limit).enumerate() {
         check_pointer(
             p,
             n_dx,
@@ -365,14 +367,15 @@ pub(crate) fn check_line(
             "point this line to at least one diagnosis (A–L)".into(),
         );
     }
-    if ptrs.len() > opts.max_pointers_per_line {
+    if ptrs.len() > opts.max_pointers_per_line.min(limit) {
         out.add(
             POINTER_TOO_MANY,
             Path::Line(i, "diagnosis_pointers"),
             format!(
-                "{} diagnosis pointers; this payer takes {} per line — keep the primary one first",
+                "{} diagnosis pointers; this payer takes {} per line — keep the primary one first{}",
                 ptrs.len(),
-                opts.max_pointers_per_line
+                opts.max_pointers_per_line.min(limit),
+                only_first(ptrs.len(), limit)
             ),
         );
     }
@@ -437,4 +440,13 @@ pub(crate) fn check_pointer(
         );
     }
     used[k] = true;
+}
+
+/// " (only the first N were checked)" when a list was longer than the limit.
+fn only_first(len: usize, limit: usize) -> String {
+    if len > limit {
+        format!(" (only the first {limit} were checked)")
+    } else {
+        String::new()
+    }
 }

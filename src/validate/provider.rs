@@ -1,6 +1,6 @@
 //! Provider identifiers: NPI (items 17b, 24J, 33a), tax id (item 25), ZIP.
 
-use super::claim::{Provider, Value};
+use super::model::{Provider, Value};
 use super::rules::*;
 use super::{show, trim, Issues, Path};
 

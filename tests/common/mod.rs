@@ -1,6 +1,8 @@
 //! Shared test helpers: the built index and the frozen real-data slices.
 #![allow(dead_code)]
 
+pub mod gen;
+
 use medcode::index::IndexData;
 use medcode::Engine;
 use std::path::PathBuf;

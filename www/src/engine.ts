@@ -78,15 +78,15 @@ export interface Claim {
   service_lines?: ServiceLine[];
 }
 
-/** What the page needs from a MedcodeEngine (validate* may be absent in older builds). */
+/** What the page needs from a MedcodeEngine. */
 export interface Engine {
   info(): Info;
   lookup(code: string): CodeRecord[];
   search(query: string, system?: string, limit?: number): SearchHit[];
-  validateClaim?: (claim: Claim, today?: string, options?: ValidationOptions) => Report;
-  validateField?: (kind: string, value: string, context?: unknown) => Issue[];
+  validateClaim: (claim: Claim, today?: string, options?: ValidationOptions) => Report;
+  validateField: (kind: string, value: string, context?: unknown) => Issue[];
   /** Enables the ncci.ptp rule with the bytes of ncci.idx. */
-  attachNcci?: (bytes: Uint8Array) => void;
+  attachNcci: (bytes: Uint8Array) => void;
 }
 
 /** Payer limits: `profile` "cms1500" (the form: 4 pointers a line) or "medicare" (1). */
@@ -94,9 +94,9 @@ export interface ValidationOptions {
   profile?: 'cms1500' | 'medicare';
 }
 
-/** Attaches the NCCI table when both the engine and the page have one; says whether it did. */
+/** Attaches the NCCI table when the page has one; says whether it did. */
 export function attachNcci(engine: Engine, bytes: Uint8Array | null): boolean {
-  if (!bytes || typeof engine.attachNcci !== 'function') return false;
+  if (!bytes) return false;
   engine.attachNcci(bytes);
   return true;
 }

@@ -31,13 +31,13 @@ let ncciLoading: Promise<void> | null = null;
  * on the cold start that the first keystroke waits for.
  */
 export function ensureNcci(engine: Engine): Promise<void> {
-  if (ncciAttached || typeof engine.attachNcci !== "function" || !ncciUrl) return Promise.resolve();
+  if (ncciAttached || !ncciUrl) return Promise.resolve();
   ncciLoading ??= fetch(ncciUrl)
     .then((r) => (r.ok ? r.arrayBuffer() : null))
     .then((b) => {
       if (!b) return;
       const t = performance.now();
-      engine.attachNcci!(new Uint8Array(b));
+      engine.attachNcci(new Uint8Array(b));
       ncciAttached = true;
       breakdown.ncciMs = Math.round((performance.now() - t) * 10) / 10;
     })

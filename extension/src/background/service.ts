@@ -3,8 +3,6 @@
 
 import type { Engine, Issue } from "../shared/engine-api";
 import type { EngineStatus, Replies, Reply, ToBackground, UserDataRequest } from "../shared/protocol";
-import { fallbackClaim, fallbackField } from "./fallback";
-import { profileIssues } from "./profile";
 
 export interface ServiceDeps {
   engine(): Promise<{ engine: Engine; cold: boolean }>;
@@ -43,7 +41,6 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
     case "validateFields":
       return msg.fields.slice(0, 2000).map((f): Issue[] => {
         const value = f.value.slice(0, 200);
-        if (typeof engine.validateField !== "function") return fallbackField(engine, f.kind, value);
         try {
           return engine.validateField(f.kind, value, f.context);
         } catch (e) {
@@ -54,13 +51,9 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
       if (!deps.userData) return { sets: [], error: "this engine cannot take added data" } satisfies Replies["userData"];
       return deps.userData(engine, msg);
     case "validateClaim": {
-      if (typeof engine.validateClaim === "function") {
-        await deps.prepareClaims?.(engine);
-        const r = engine.validateClaim(msg.claim, msg.today, { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });
-        return { valid: r.valid, issues: r.issues } satisfies Replies["validateClaim"];
-      }
-      const issues = [...fallbackClaim(engine, msg.claim), ...profileIssues(msg.claim, msg.profile)];
-      return { valid: !issues.some((i) => i.severity === "error"), issues } satisfies Replies["validateClaim"];
+      await deps.prepareClaims?.(engine);
+      const r = engine.validateClaim(msg.claim, msg.today, { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });
+      return { valid: r.valid, issues: r.issues } satisfies Replies["validateClaim"];
     }
   }
 }

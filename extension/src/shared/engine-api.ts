@@ -115,14 +115,14 @@ export interface ValidationOptions {
   max_pointers_per_line?: number;
 }
 
-/** What the wasm-bindgen class offers; validate* and attachNcci are feature-detected. */
+/** What the wasm-bindgen class offers (the engine ships with the extension). */
 export interface Engine {
   info(): Info;
   lookup(code: string): CodeRecord[];
   search(query: string, system: SystemFilter, limit: number): SearchHit[];
-  validateClaim?(claim: Claim, today?: string, options?: ValidationOptions): Report;
-  validateField?(kind: FieldKind, value: string, context?: FieldContext): Issue[];
-  attachNcci?(bytes: Uint8Array): void;
+  validateClaim(claim: Claim, today?: string, options?: ValidationOptions): Report;
+  validateField(kind: FieldKind, value: string, context?: FieldContext): Issue[];
+  attachNcci(bytes: Uint8Array): void;
   /** the user's stored data sets (bytes from parseUserData); replaces what was attached */
   attachUserData?(sets: Uint8Array[]): UserDataSummary[];
 }

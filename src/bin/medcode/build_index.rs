@@ -56,7 +56,7 @@ pub struct Args {
 fn build_ncci(a: &Args, out: &std::path::Path) -> Result<(), String> {
     use medcode::validate::ncci::{encode, read_oce_tsv, read_practitioner, NcciSource};
     let read = |p: &PathBuf| {
-        std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        crate::limits::read_text(p, crate::limits::SOURCE_MAX, "an NCCI source table")
     };
     let (rows, from, source, label) = if !a.ncci_practitioner.is_empty() {
         // Same horizon as the bundled table: edits in force on or after 2025-01-01.
@@ -117,8 +117,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     };
     let data = build(&src).map_err(|e| e.to_string())?;
     if let Some(list) = &a.code_list {
-        let text = std::fs::read_to_string(list)
-            .map_err(|e| format!("cannot read {}: {e}", list.display()))?;
+        let text = crate::limits::read_text(list, crate::limits::SOURCE_MAX, "a code list")?;
         let engine = medcode::Engine::from_data(data.clone());
         medcode::ingest::check_against_code_list(&engine, &text)?;
     }

@@ -5,7 +5,7 @@
 //! `~/.local/share/medcode`) and attached by every command.
 
 use medcode::userdata::{DataKind, DataSet};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -45,22 +45,9 @@ const EXT: &str = "mcdata";
 /// A stored set is at most the largest source file plus its index.
 const STORED_CAP: u64 = 512 << 20;
 
-/// Reads at most `cap` bytes, refusing a larger file before reading it all.
+/// Reads at most `cap` bytes (the CLI's one capped reader, `limits`).
 fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, String> {
-    let f =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut bytes = Vec::new();
-    f.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if bytes.len() as u64 > cap {
-        return Err(format!(
-            "{}: larger than {} MB, the most medcode reads for {what}",
-            path.display(),
-            cap >> 20
-        ));
-    }
-    Ok(bytes)
+    crate::limits::read_file(path, cap, what)
 }
 
 /// Stored sets in a directory, sorted by id: (id, path).

@@ -43,8 +43,7 @@ pub fn run(
     json: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode, String> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let text = crate::limits::read_text(file, crate::limits::EVAL_MAX, "an evaluation file")?;
     let mut sets: BTreeMap<String, SetScore> = BTreeMap::new();
     let mut rr_sum: BTreeMap<String, f64> = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {

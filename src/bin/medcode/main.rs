@@ -3,6 +3,7 @@
 mod build_index;
 mod data;
 mod eval;
+mod limits;
 mod output;
 mod validate;
 
@@ -140,8 +141,7 @@ fn find_index(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
 
 pub(crate) fn load_engine(explicit: Option<PathBuf>) -> Result<Engine, String> {
     let path = find_index(explicit)?;
-    let bytes =
-        std::fs::read(&path).map_err(|e| format!("cannot read index {}: {e}", path.display()))?;
+    let bytes = limits::read_file(&path, limits::INDEX_MAX, "an index")?;
     let mut engine = Engine::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     // The user's own data (and a licensee's build-time data beside the index).
     let sets = data::load_sets(&path);
@@ -203,18 +203,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 limit: limit.clamp(1, 1000),
             };
             if batch {
-                let stdin = std::io::stdin();
-                for line in stdin.lock().lines() {
-                    let line = line.map_err(|e| format!("reading stdin: {e}"))?;
-                    let hits = engine.search(&line, &opts);
-                    output::json_line(
-                        &mut out,
-                        &output::BatchLine {
-                            query: &line,
-                            results: &hits,
-                        },
-                    )?;
-                }
+                search_batch(&engine, &opts, &mut std::io::stdin().lock(), &mut out)?;
                 return Ok(ExitCode::SUCCESS);
             }
             if query.is_empty() {
@@ -253,4 +242,44 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             eval::run(&engine, &file, system.system(), misses, json, &mut out)
         }
     }
+}
+
+/// `search --batch`: one query per line. A line that is not UTF-8 or is
+/// longer than `limits::QUERY_LINE_MAX` is reported on stderr with its line
+/// number and skipped; the batch goes on.
+fn search_batch(
+    engine: &Engine,
+    opts: &SearchOptions,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    let mut buf = Vec::new();
+    for n in 1u64.. {
+        let line = limits::read_line_capped(input, &mut buf, limits::QUERY_LINE_MAX)
+            .map_err(|e| format!("reading stdin: {e}"))?;
+        match line {
+            limits::Line::Eof => break,
+            limits::Line::TooLong => eprintln!(
+                "medcode: stdin line {n}: longer than {}; skipped",
+                limits::human(limits::QUERY_LINE_MAX as u64)
+            ),
+            limits::Line::Bytes => match std::str::from_utf8(&buf) {
+                Err(e) => eprintln!(
+                    "medcode: stdin line {n}: not UTF-8 text (byte {}); skipped",
+                    e.valid_up_to() + 1
+                ),
+                Ok(q) => {
+                    let hits = engine.search(q, opts);
+                    output::json_line(
+                        out,
+                        &output::BatchLine {
+                            query: q,
+                            results: &hits,
+                        },
+                    )?;
+                }
+            },
+        }
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! Exit 0 when it ran (whatever it found); 1 when the claim cannot be read.
 
 use medcode::validate::{dates, validate_claim_with, Claim, NcciTable, Report, ValidationOptions};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -49,8 +49,7 @@ fn load_ncci(a: &Args, index: Option<PathBuf>) -> Result<Option<(NcciTable, Path
     if a.ncci.is_none() && !path.is_file() {
         return Ok(None);
     }
-    let bytes = std::fs::read(&path)
-        .map_err(|e| format!("cannot read NCCI file {}: {e}", path.display()))?;
+    let bytes = crate::limits::read_file(&path, crate::limits::NCCI_MAX, "an NCCI file")?;
     let table = NcciTable::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(Some((table, path)))
 }
@@ -64,23 +63,23 @@ pub fn run(index: Option<PathBuf>, a: Args, out: &mut impl Write) -> Result<Exit
     };
     let opts = ValidationOptions::profile(&a.profile)
         .ok_or_else(|| format!("unknown --profile {:?}: use cms1500 or medicare", a.profile))?;
-    let mut text = String::new();
-    let name = if a.file == "-" {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("reading stdin: {e}"))?;
-        "stdin".to_string()
+    use crate::limits::{read_capped, CLAIM_MAX};
+    let (name, bytes) = if a.file == "-" {
+        let bytes = read_capped(std::io::stdin().lock(), CLAIM_MAX, "stdin", "a claim")?;
+        ("stdin".to_string(), bytes)
     } else {
-        let bytes = std::fs::read(&a.file).map_err(|e| format!("cannot read {}: {e}", a.file))?;
-        text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "{}: not UTF-8 text (byte {})",
-                a.file,
-                e.utf8_error().valid_up_to()
-            )
-        })?;
-        a.file.clone()
+        let f = std::fs::File::open(&a.file).map_err(|e| format!("cannot read {}: {e}", a.file))?;
+        (
+            a.file.clone(),
+            read_capped(f, CLAIM_MAX, &a.file, "a claim")?,
+        )
     };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{name}: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     let claim = Claim::from_json(&text).map_err(|e| format!("{name}: not a valid claim: {e}"))?;
     let engine = crate::load_engine(index.clone())?;
     let ncci = load_ncci(&a, index)?;

@@ -107,18 +107,6 @@ test("background: search is clamped, lookup errors become replies, claims get th
   assert.deepEqual(await m.handle(d, { type: "sitesChanged" }), { origins: ["http://127.0.0.1/*"] });
 });
 
-test("background: engines without validators fall back to lookup-based checks", async () => {
-  const engine = {
-    info: () => ({}), search: () => [],
-    lookup: (c) => [{ code: "E11", system: "icd10cm", billable: false, children: [{ code: "E11.9", billable: true }] }],
-  };
-  const r = await m.handle(fakeDeps(engine), { type: "validateFields", fields: [{ kind: "dx", value: "E11" }] });
-  assert.equal(r[0][0].rule, "dx.not_billable");
-  assert.equal(r[0][0].suggestion, "E11.9");
-  const c = await m.handle(fakeDeps(engine), { type: "validateClaim", claim: { diagnoses: ["E11.9"], service_lines: [{ code: "99213", diagnosis_pointers: ["A", "B"] }] }, profile: "medicare" });
-  assert.deepEqual(c.issues.map((i) => i.rule).sort(), ["dx.not_billable", "pointer.invalid", "profile.medicare_one_pointer"]);
-});
-
 test("shipped manifests ask for no host permission at install", () => {
   for (const dir of [join(ROOT, "dist/extension"), join(process.env.BUILD ?? join(ROOT, "build"), "extension-chrome"), join(process.env.BUILD ?? join(ROOT, "build"), "extension-firefox")]) {
     if (!existsSync(join(dir, "manifest.json"))) continue;

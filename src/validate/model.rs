@@ -1,0 +1,278 @@
+//! The claim model (JSON or JS) that every check reads.
+//!
+//! Every field is optional and unknown fields are ignored. Scalars are
+//! lenient: a number where text is expected (`"units": 1`, `"npi": 1234567893`)
+//! is read as its text, and a wrong-typed scalar becomes an issue on that
+//! field rather than a refusal of the whole claim. Objects and lists must
+//! have their shape; a claim that does not is a deserialization error with
+//! the line and column.
+
+use super::trim;
+use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
+/// A scalar as it arrived. Text is kept as typed; numbers keep their
+/// decimal text; anything else is remembered only by kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(String),
+    Bool(bool),
+    Null,
+    /// An object or list where a scalar belongs (its contents are skipped).
+    Nested,
+}
+
+impl Value {
+    /// The text of a string or number; `None` for anything else.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) | Value::Number(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+    /// What a message calls a value that is not text.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Value::Text(_) => "text",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "true/false",
+            Value::Null => "empty",
+            Value::Nested => "a list or object",
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Text(s.to_string())
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Text(t) => s.serialize_str(t),
+            Value::Number(n) => match n.parse::<f64>() {
+                Ok(f) if f.is_finite() => s.serialize_f64(f),
+                _ => s.serialize_str(n),
+            },
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Null | Value::Nested => s.serialize_unit(),
+        }
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string or number")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Text(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Text(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Number(if v.is_finite() {
+            v.to_string()
+        } else {
+            "NaN".into()
+        }))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        // Skip the contents; the deserializer's recursion limit bounds nesting.
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Nested)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Value::Nested)
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+/// A list of scalars; `null` is an empty list and a lone scalar a list of one
+/// (`"modifiers": "25"`).
+fn value_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<Value>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of strings")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Value>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
+            while let Some(v) = seq.next_element::<Value>()? {
+                out.push(v);
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<Value>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<Value>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Value>, D::Error> {
+            d.deserialize_any(V)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<Value>, E> {
+            Ok(vec![Value::Text(v.to_string())])
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<Value>, E> {
+            Ok(vec![Value::Number(v.to_string())])
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<Value>, E> {
+            Ok(vec![Value::Number(v.to_string())])
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<Value>, E> {
+            ValueVisitor.visit_f64(v).map(|x| vec![x])
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<Value>, E> {
+            Ok(vec![Value::Bool(v)])
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Vec<Value>, A::Error> {
+            ValueVisitor.visit_map(map).map(|x| vec![x])
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// A list of objects; `null` is an empty list.
+fn object_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, remote = "Self")]
+pub struct Patient {
+    /// `M` or `F` (also `male`/`female`); anything else skips the sex check.
+    pub sex: Option<Value>,
+    pub birth_date: Option<Value>,
+    pub zip: Option<Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, remote = "Self")]
+pub struct Provider {
+    pub npi: Option<Value>,
+    pub tax_id: Option<Value>,
+    /// `EIN` or `SSN`.
+    pub tax_id_type: Option<Value>,
+    pub zip: Option<Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, remote = "Self")]
+pub struct ServiceLine {
+    pub from: Option<Value>,
+    pub to: Option<Value>,
+    pub place_of_service: Option<Value>,
+    pub code: Option<Value>,
+    #[serde(deserialize_with = "value_list")]
+    pub modifiers: Vec<Value>,
+    #[serde(deserialize_with = "value_list")]
+    pub diagnosis_pointers: Vec<Value>,
+    pub units: Option<Value>,
+    pub charge: Option<Value>,
+}
+
+/// A professional claim (CMS-1500 / 837P), as far as validation reads it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, remote = "Self")]
+pub struct Claim {
+    pub patient: Option<Patient>,
+    pub billing_provider: Option<Provider>,
+    pub rendering_provider: Option<Provider>,
+    pub referring_provider: Option<Provider>,
+    /// Item 21, A–L in order.
+    #[serde(deserialize_with = "value_list")]
+    pub diagnoses: Vec<Value>,
+    #[serde(deserialize_with = "object_list")]
+    pub service_lines: Vec<ServiceLine>,
+}
+
+#[cfg(feature = "cli")]
+impl Claim {
+    /// Parses a claim from JSON text; the error names the problem and its
+    /// line and column.
+    pub fn from_json(text: &str) -> Result<Claim, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// Only a JSON/JS object is a claim (or a patient, provider, line): serde's
+/// derive would also accept a list of the fields in order, which reads
+/// `[[[…]]]` as an empty claim. `remote = "Self"` keeps the derived code as
+/// inherent functions; these impls route every struct through `deserialize_map`.
+macro_rules! object_only {
+    ($($ty:ident),*) => {$(
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $ty::deserialize(MapOnly(d))
+            }
+        }
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $ty::serialize(self, s)
+            }
+        }
+    )*};
+}
+object_only!(Patient, Provider, ServiceLine, Claim);
+
+struct MapOnly<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for MapOnly<D> {
+    type Error = D::Error;
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(v)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// `A`–`L` (any case, spaces ignored) → 0–11.
+pub(crate) fn pointer_index(s: &str) -> Option<usize> {
+    let t = trim(s);
+    let b = t.as_bytes();
+    if b.len() != 1 {
+        return None;
+    }
+    let c = b[0].to_ascii_uppercase();
+    (b'A'..=b'L').contains(&c).then(|| (c - b'A') as usize)
+}

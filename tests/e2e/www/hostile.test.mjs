@@ -1,0 +1,221 @@
+// The WebAssembly engine called with hostile JavaScript values (issue 11):
+// getters that throw, Proxies (throwing and revoked), sparse arrays with a
+// huge length, wrong types and cyclic objects. Each call must throw a clear
+// TypeError/RangeError or answer, quickly, and afterwards the engine must
+// still answer every call — search, lookup, validateClaim, validateField,
+// attachNcci — and free() must work (a JS exception that unwound through the
+// borrow wasm-bindgen holds used to leave attachNcci and free refusing).
+//
+// The page is served by Playwright routes from build/wasm (the --target web
+// glue) and dist/*.idx, on an origin of its own: nothing leaves the machine.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { DIST, ROOT, launchChromium } from '../lib/browser.mjs';
+
+const BUILD = process.env.BUILD ?? path.join(ROOT, 'build');
+const ORIGIN = 'http://medcode-hostile.test';
+const FILES = {
+  '/': ['text/html', Buffer.from('<!doctype html><meta charset="utf-8"><title>hostile values</title><body>hostile values</body>')],
+  '/medcode.js': ['text/javascript', path.join(BUILD, 'wasm/medcode.js')],
+  '/medcode_bg.wasm': ['application/wasm', path.join(BUILD, 'wasm/medcode_bg.wasm')],
+  '/medcode.idx': ['application/octet-stream', path.join(DIST, 'medcode.idx')],
+  '/ncci.idx': ['application/octet-stream', path.join(DIST, 'ncci.idx')],
+  '/favicon.ico': ['image/x-icon', Buffer.alloc(0)],
+};
+
+let browser;
+let page;
+
+before(async () => {
+  for (const [, file] of Object.values(FILES)) {
+    if (typeof file === 'string') assert.ok(fs.existsSync(file), `${file} is not built: run ./build.sh`);
+  }
+  browser = await launchChromium();
+  page = await browser.page();
+  await page.route(`${ORIGIN}/**`, (route) => {
+    const entry = FILES[new URL(route.request().url()).pathname];
+    if (!entry) return route.fulfill({ status: 404, body: 'not found' });
+    const [contentType, body] = entry;
+    return route.fulfill({ status: 200, contentType, body: typeof body === 'string' ? fs.readFileSync(body) : body });
+  });
+  await page.goto(`${ORIGIN}/`);
+});
+
+after(async () => { await browser?.close(); });
+
+test('hostile values get clear errors and leave the engine fully usable, attachNcci and free included', { timeout: 120_000 }, async () => {
+  const r = await page.evaluate(async () => {
+    const m = await import('/medcode.js');
+    await m.default({ module_or_path: '/medcode_bg.wasm' });
+    const bytes = async (p) => new Uint8Array(await (await fetch(p)).arrayBuffer());
+    const [index, ncci] = [await bytes('/medcode.idx'), await bytes('/ncci.idx')];
+    const engine = new m.MedcodeEngine(index);
+    const out = {};
+    const attempt = (name, f) => {
+      const t = performance.now();
+      let result;
+      try {
+        const v = f();
+        result = { ok: true, value: v === undefined ? 'undefined' : JSON.parse(JSON.stringify(v)) };
+      } catch (e) {
+        let type = 'unknown';
+        let message = '';
+        try { type = e?.constructor?.name ?? typeof e; message = String(e?.message ?? e); } catch { /* hostile error */ }
+        result = { ok: false, type, message };
+      }
+      result.ms = performance.now() - t;
+      out[name] = result;
+    };
+    const claim = { diagnoses: ['E11.9', 'I10'], service_lines: [{ from: '2026-03-10', code: '99213', diagnosis_pointers: ['A'] }] };
+
+    // Wrong types.
+    attempt('search(123)', () => engine.search(123));
+    attempt('search({})', () => engine.search({}));
+    attempt('search(undefined)', () => engine.search(undefined));
+    attempt('search system 5', () => engine.search('fracture', 5));
+    attempt('search limit "x"', () => engine.search('fracture', 'icd10cm', 'x'));
+    attempt('lookup(5)', () => engine.lookup(5));
+    attempt('lookup(Symbol)', () => engine.lookup(Symbol('x')));
+    attempt('validateClaim today 20260601', () => engine.validateClaim(claim, 20260601));
+    attempt('validateClaim(42)', () => engine.validateClaim(42));
+    attempt('validateClaim([])', () => engine.validateClaim([]));
+    attempt('validateField(7, ...)', () => engine.validateField(7, 'E11.9'));
+    attempt('validateField value {}', () => engine.validateField('dx', {}));
+    attempt('new MedcodeEngine("x")', () => new m.MedcodeEngine('x'));
+    attempt('attachNcci(123)', () => engine.attachNcci(123));
+    attempt('attachNcci(junk bytes)', () => engine.attachNcci(new Uint8Array([1, 2, 3])));
+    attempt('search 1 MB', () => engine.search('fracture '.repeat(120_000)));
+
+    // Getters that throw, at every level.
+    attempt('getter on claim', () => engine.validateClaim({ get diagnoses() { throw new Error('boom'); } }, '2026-06-01'));
+    attempt('getter on a line', () => engine.validateClaim({ service_lines: [{ get code() { throw new Error('boom'); } }] }, '2026-06-01'));
+    attempt('getter on an array element', () => {
+      const dx = ['E11.9'];
+      Object.defineProperty(dx, 1, { get() { throw new Error('boom'); }, enumerable: true });
+      return engine.validateClaim({ diagnoses: dx }, '2026-06-01');
+    });
+    attempt('getter on array length', () => engine.validateClaim({ diagnoses: new Proxy(['E11.9'], { get(t, k) { if (k === 'length') throw new Error('len'); return t[k]; } }) }, '2026-06-01'));
+    attempt('getter on options', () => engine.validateClaim(claim, '2026-06-01', { get profile() { throw new Error('boom'); } }));
+    attempt('getter on field context', () => engine.validateField('dx', 'E11.9', { get date_of_service() { throw new Error('boom'); } }));
+    attempt('throws a non-Error', () => engine.validateClaim({ get patient() { throw 42; } }, '2026-06-01'));
+
+    // Proxies.
+    const trap = () => { throw new Error('trap'); };
+    const evil = new Proxy({}, { get: trap, ownKeys: trap, has: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap });
+    attempt('throwing Proxy claim', () => engine.validateClaim(evil, '2026-06-01'));
+    attempt('throwing Proxy as diagnoses', () => engine.validateClaim({ diagnoses: evil }, '2026-06-01'));
+    attempt('throwing Proxy as context', () => engine.validateField('dx', 'E11.9', evil));
+    attempt('throwing Proxy as query', () => engine.search(evil));
+    attempt('throwing Proxy as NCCI bytes', () => engine.attachNcci(evil));
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    attempt('revoked Proxy claim', () => engine.validateClaim(revocable.proxy, '2026-06-01'));
+    attempt('revoked Proxy as options', () => engine.validateClaim(claim, '2026-06-01', revocable.proxy));
+    attempt('Proxy claim that answers', () => engine.validateClaim(new Proxy(claim, {}), '2026-06-01'));
+    const patched = new Uint8Array(ncci);
+    Object.defineProperty(patched, 'length', { get: trap });
+    attempt('Uint8Array with a throwing length', () => engine.attachNcci(patched));
+
+    // Sparse arrays.
+    const sparse = [];
+    sparse.length = 1e7;
+    attempt('sparse diagnoses 1e7', () => engine.validateClaim({ diagnoses: sparse }, '2026-06-01'));
+    const lines = [];
+    lines.length = 4e9;
+    attempt('sparse service_lines 4e9', () => engine.validateClaim({ service_lines: lines }, '2026-06-01'));
+    const mods = [];
+    mods.length = 1e6;
+    attempt('sparse modifiers 1e6', () => engine.validateClaim({ service_lines: [{ code: '99213', modifiers: mods }] }, '2026-06-01'));
+    const small = [];
+    small.length = 20;
+    attempt('sparse diagnoses 20', () => engine.validateClaim({ diagnoses: small }, '2026-06-01'));
+
+    // Cyclic objects.
+    const cyclic = { diagnoses: ['E11.9'] };
+    cyclic.self = cyclic;
+    cyclic.patient = cyclic;
+    cyclic.service_lines = [cyclic];
+    attempt('cyclic claim', () => engine.validateClaim(cyclic, '2026-06-01'));
+    const loopList = ['E11.9'];
+    loopList.push(loopList);
+    attempt('cyclic diagnoses', () => engine.validateClaim({ diagnoses: loopList }, '2026-06-01'));
+    attempt('huge string diagnosis', () => engine.validateClaim({ diagnoses: ['E11.9'.repeat(1e6)] }, '2026-06-01'));
+
+    // The engine answers every call afterwards.
+    attempt('after: search', () => engine.search('fracture of wrist').length);
+    attempt('after: lookup', () => engine.lookup('E11.9')[0].code);
+    attempt('after: validateClaim', () => Array.isArray(engine.validateClaim(claim, '2026-06-01').issues));
+    attempt('after: validateField', () => engine.validateField('dx', 'E11', { date_of_service: '2026-03-10' }).map((i) => i.rule));
+    attempt('after: attachNcci', () => engine.attachNcci(ncci));
+    attempt('after: NCCI runs', () => engine.validateClaim(claim, '2026-06-01').skipped ?? []);
+    attempt('after: free', () => engine.free());
+    return out;
+  });
+
+  const error = (name, type, pattern) => {
+    assert.equal(r[name].ok, false, `${name} should throw: ${JSON.stringify(r[name])}`);
+    assert.equal(r[name].type, type, `${name}: ${JSON.stringify(r[name])}`);
+    if (pattern) assert.match(r[name].message, pattern, name);
+    assert.doesNotMatch(r[name].message, /memory access out of bounds|unreachable|recursive use/, name);
+  };
+  error('search(123)', 'TypeError', /query must be a string, not a number/);
+  error('search({})', 'TypeError', /query must be a string, not an object/);
+  error('search(undefined)', 'TypeError', /query must be a string/);
+  error('search system 5', 'TypeError', /system must be a string/);
+  error('search limit "x"', 'TypeError', /limit must be a number/);
+  error('lookup(5)', 'TypeError', /code must be a string/);
+  error('lookup(Symbol)', 'TypeError', /code must be a string, not a symbol/);
+  error('validateClaim today 20260601', 'TypeError', /today must be a string, not a number/);
+  error('validateClaim(42)', 'TypeError', /claim must be an object/);
+  error('validateClaim([])', 'TypeError', /must be an object, not a list/);
+  error('validateField(7, ...)', 'TypeError', /kind must be a string/);
+  error('validateField value {}', 'TypeError', /value must be a string or a number/);
+  error('new MedcodeEngine("x")', 'TypeError', /must be a Uint8Array/);
+  error('attachNcci(123)', 'TypeError', /must be a Uint8Array/);
+  error('attachNcci(junk bytes)', 'Error', /NCCI/);
+  assert.ok(r['search 1 MB'].ok, JSON.stringify(r['search 1 MB']));
+
+  error('getter on claim', 'TypeError', /claim\.diagnoses could not be read/);
+  error('getter on a line', 'TypeError', /claim\.service_lines\[0\]\.code could not be read/);
+  error('getter on an array element', 'TypeError', /claim\.diagnoses\[1\] could not be read/);
+  error('getter on array length', 'TypeError', /claim\.diagnoses could not be read/);
+  error('getter on options', 'TypeError', /options\.profile could not be read/);
+  error('getter on field context', 'TypeError', /context\.date_of_service could not be read/);
+  error('throws a non-Error', 'TypeError', /claim\.patient could not be read/);
+  error('throwing Proxy claim', 'TypeError', /claim could not be read/);
+  error('throwing Proxy as diagnoses', 'TypeError', /claim\.diagnoses could not be read/);
+  error('throwing Proxy as context', 'TypeError', /context could not be read/);
+  error('throwing Proxy as query', 'TypeError', /query must be a string/);
+  error('throwing Proxy as NCCI bytes', 'TypeError', /must be a Uint8Array/);
+  error('revoked Proxy claim', 'TypeError', /claim could not be read/);
+  error('revoked Proxy as options', 'TypeError', /options could not be read/);
+  assert.ok(r['Proxy claim that answers'].ok, JSON.stringify(r['Proxy claim that answers']));
+  // A Uint8Array with a lying length is copied through its internal slots.
+  assert.ok(r['Uint8Array with a throwing length'].ok, JSON.stringify(r['Uint8Array with a throwing length']));
+
+  error('sparse diagnoses 1e7', 'RangeError', /claim\.diagnoses has 10000000 entries; the most medcode reads is 1000/);
+  error('sparse service_lines 4e9', 'RangeError', /claim\.service_lines has 4000000000 entries/);
+  error('sparse modifiers 1e6', 'RangeError', /claim\.service_lines\[0\]\.modifiers has 1000000 entries/);
+  for (const name of ['sparse diagnoses 1e7', 'sparse service_lines 4e9', 'sparse modifiers 1e6']) {
+    // Refused before the first element: not the minute a walk of 1e7 holes took.
+    assert.ok(r[name].ms < 2000, `${name} took ${r[name].ms} ms`);
+  }
+  assert.ok(r['sparse diagnoses 20'].ok, JSON.stringify(r['sparse diagnoses 20']));
+
+  assert.ok(r['cyclic claim'].ok, JSON.stringify(r['cyclic claim']));
+  assert.ok(r['cyclic diagnoses'].ok, JSON.stringify(r['cyclic diagnoses']));
+  error('huge string diagnosis', 'RangeError', /claim\.diagnoses\[0\] is 5000000 characters long/);
+
+  for (const name of Object.keys(r).filter((k) => k.startsWith('after: '))) {
+    assert.ok(r[name].ok, `${name}: ${JSON.stringify(r[name])}`);
+  }
+  assert.ok(r['after: search'].value > 0);
+  assert.equal(r['after: lookup'].value, 'E11.9');
+  assert.equal(r['after: validateClaim'].value, true);
+  assert.ok(r['after: validateField'].value.includes('dx.not_billable'), JSON.stringify(r['after: validateField']));
+  assert.ok(!r['after: NCCI runs'].value.some((s) => s.rule === 'ncci.ptp' && /no NCCI table/.test(s.reason)),
+    JSON.stringify(r['after: NCCI runs'].value));
+  assert.deepEqual(browser.errors, []);
+});

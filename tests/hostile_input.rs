@@ -1,0 +1,359 @@
+//! Regression tests for issue 11 ("hostile input at scale"), each named
+//! after the failure it pins: quadratic duplicate checks, a crafted index
+//! that loads and then loops, unbounded CLI reads, and a `search --batch`
+//! that stopped at the first line that was not UTF-8.
+
+mod common;
+
+use medcode::index::IndexData;
+use medcode::validate::{validate_claim, Claim, Value};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn index() -> PathBuf {
+    std::env::var_os("MEDCODE_INDEX")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| common::root().join("dist/medcode.idx"))
+}
+
+/// Runs the CLI with bytes on stdin (written from a thread, so a tool that
+/// stops reading early is not a deadlock).
+fn medcode(args: &[&str], stdin: Vec<u8>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_medcode"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("medcode runs");
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    out
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `f` on a thread and fails when it has not finished within `limit`:
+/// a guard against the quadratic (minutes) and endless cases, far above the
+/// linear time (milliseconds). Timing goals themselves live in `./build.sh bench`.
+fn finishes_within<T: Send + 'static>(
+    limit: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("did not finish within {limit:?}"))
+}
+
+// ---- 1. quadratic duplicate checks --------------------------------------
+
+#[test]
+fn repeated_diagnoses_are_linear() {
+    // 300,000 copies: removing repeats one at a time (the bug) took minutes.
+    let report = finishes_within(Duration::from_secs(60), || {
+        let engine = common::engine();
+        let claim = Claim {
+            diagnoses: vec![Value::from("E11.9"); 300_000],
+            ..Claim::default()
+        };
+        let t = Instant::now();
+        let r = validate_claim(&engine, &claim, 20260601);
+        (r, t.elapsed())
+    });
+    let (r, took) = report;
+    // Entries past the hard limit are not checked one by one: the report
+    // stays small and says so.
+    let dups = r.issues.iter().filter(|i| i.rule == "dx.duplicate").count();
+    assert_eq!(dups, 999, "each checked repeat reported once");
+    let too_many = r.issues.iter().find(|i| i.rule == "dx.too_many").unwrap();
+    assert!(
+        too_many.message.starts_with("300000 diagnoses")
+            && too_many
+                .message
+                .contains("only the first 1000 were checked"),
+        "{}",
+        too_many.message
+    );
+    eprintln!("300,000 repeated diagnoses: {took:?}");
+}
+
+#[test]
+fn long_modifier_and_pointer_lists_are_checked_up_to_the_limit() {
+    let engine = common::engine();
+    let claim: Claim = serde_json::from_str(&format!(
+        r#"{{"diagnoses":["E11.9"],"service_lines":[{{"from":"2026-03-10","code":"99213","modifiers":[{m}],"diagnosis_pointers":[{p}]}}]}}"#,
+        m = vec!["\"25\""; 5000].join(","),
+        p = vec!["\"A\""; 5000].join(","),
+    ))
+    .unwrap();
+    let r = finishes_within(Duration::from_secs(60), move || {
+        validate_claim(&engine, &claim, 20260601)
+    });
+    let count = |rule: &str| r.issues.iter().filter(|i| i.rule == rule).count();
+    assert_eq!(count("modifier.duplicate"), 99);
+    assert_eq!(count("pointer.duplicate"), 99);
+    for rule in ["modifier.too_many", "pointer.too_many"] {
+        let i = r.issues.iter().find(|i| i.rule == rule).unwrap();
+        assert!(
+            i.message.contains("only the first 100 were checked"),
+            "{}",
+            i.message
+        );
+    }
+}
+
+#[test]
+fn repeated_distinct_diagnoses_report_the_first_occurrence() {
+    let engine = common::engine();
+    let claim = Claim {
+        diagnoses: ["E11.9", "I10", "E11.9", "I10", "e11.9"]
+            .into_iter()
+            .map(Value::from)
+            .collect(),
+        ..Claim::default()
+    };
+    let r = validate_claim(&engine, &claim, 20260601);
+    let dups: Vec<(&str, &str)> = r
+        .issues
+        .iter()
+        .filter(|i| i.rule == "dx.duplicate")
+        .map(|i| (i.field.as_str(), i.message.as_str()))
+        .collect();
+    assert_eq!(dups.len(), 3, "{dups:?}");
+    assert!(dups[0].1.contains("repeats diagnosis A"), "{dups:?}");
+    assert!(dups[1].1.contains("repeats diagnosis B"), "{dups:?}");
+    assert_eq!(dups[2].0, "diagnoses[4]");
+}
+
+// ---- 2. a crafted index with a valid checksum ----------------------------
+
+fn refused(data: &IndexData) -> String {
+    let bytes = data.to_bytes().expect("encodes with a fresh checksum");
+    match IndexData::from_bytes(&bytes) {
+        Ok(_) => panic!("a damaged index was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// A node with children (so cycles through it reach real lookups).
+fn inner_node(d: &IndexData) -> usize {
+    d.nodes
+        .iter()
+        .position(|n| n.children.1 > 0 && n.parent != u32::MAX)
+        .expect("the slice has inner nodes")
+}
+
+#[test]
+fn index_with_parent_cycle_is_refused() {
+    let good = common::slice_index();
+    let k = inner_node(&good);
+    // Its own parent.
+    let mut d = good.clone();
+    d.nodes[k].parent = k as u32;
+    assert!(refused(&d).contains("cycle"), "{}", refused(&d));
+    // A two-node cycle: the node and its first child point at each other.
+    let mut d = good.clone();
+    let (s, _) = d.nodes[k].children;
+    let child = d.child_ids[s as usize];
+    d.nodes[k].parent = child;
+    assert!(refused(&d).contains("cycle"), "{}", refused(&d));
+}
+
+#[test]
+fn index_with_seventh_character_parent_loop_is_refused() {
+    // A 7th-character code whose parent is itself: node_title and the
+    // 7th-character walk would recurse or loop forever.
+    let good = common::slice_index();
+    let k = good
+        .nodes
+        .iter()
+        .position(|n| n.seventh != 0)
+        .expect("the slice has 7th-character codes");
+    let mut d = good;
+    d.nodes[k].parent = k as u32;
+    refused(&d);
+}
+
+#[test]
+fn index_with_child_list_not_matching_parents_is_refused() {
+    let good = common::slice_index();
+    let k = inner_node(&good);
+    let mut d = good.clone();
+    let (s, _) = d.nodes[k].children;
+    d.child_ids[s as usize] = k as u32; // lists itself as its child
+    assert!(refused(&d).contains("child"), "{}", refused(&d));
+}
+
+#[test]
+fn index_with_unsorted_code_table_is_refused() {
+    let mut d = common::slice_index();
+    let n = d.code_order.len();
+    d.code_order.swap(1, n - 2);
+    assert!(refused(&d).contains("sorted"), "{}", refused(&d));
+}
+
+#[test]
+fn index_with_excludes1_range_past_its_table_is_refused() {
+    // An end of u32::MAX made every Excludes1 check walk 4 billion ranges.
+    let mut d = common::slice_index();
+    assert!(
+        !d.rules.excludes1_ends.is_empty(),
+        "the slice has Excludes1 notes"
+    );
+    *d.rules.excludes1_ends.last_mut().unwrap() = u32::MAX;
+    assert!(refused(&d).contains("Excludes1"), "{}", refused(&d));
+}
+
+#[test]
+fn index_with_posting_past_the_units_is_refused() {
+    let mut d = common::slice_index();
+    let units = d.search.unit_node.len() as u32;
+    d.search.unit_node.truncate(units as usize / 2);
+    d.search.unit_len.truncate(units as usize / 2);
+    d.search.unit_flags.truncate(units as usize / 2);
+    assert!(refused(&d).contains("posting"), "{}", refused(&d));
+}
+
+#[test]
+fn index_with_posting_count_not_matching_frequency_is_refused() {
+    let mut d = common::slice_index();
+    d.search.term_df[0] += 1;
+    refused(&d);
+}
+
+#[test]
+fn built_index_passes_the_structure_checks() {
+    // The real index (and the frozen fixture, in tests/index_format.rs) load.
+    let _ = common::engine();
+    let good = common::slice_index();
+    IndexData::from_bytes(&good.to_bytes().unwrap()).expect("the slice index loads");
+}
+
+// ---- 3. unbounded reads in the CLI ----------------------------------------
+
+#[test]
+fn validate_dev_zero_stops_at_limit() {
+    let idx = index();
+    let o = finishes_within(Duration::from_secs(60), move || {
+        medcode(
+            &["--index", idx.to_str().unwrap(), "validate", "/dev/zero"],
+            Vec::new(),
+        )
+    });
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("/dev/zero") && e.contains("larger than 1 MiB"),
+        "{e}"
+    );
+}
+
+#[test]
+fn validate_endless_stdin_stops_at_limit() {
+    let idx = index();
+    let mut big = b"{\"diagnoses\": [".to_vec();
+    while big.len() < 3 << 20 {
+        big.extend_from_slice(b"\"E11.9\",");
+    }
+    let o = finishes_within(Duration::from_secs(60), move || {
+        medcode(&["--index", idx.to_str().unwrap(), "validate", "-"], big)
+    });
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("stdin") && e.contains("larger than 1 MiB"),
+        "{e}"
+    );
+}
+
+#[test]
+fn index_dev_zero_stops_at_limit() {
+    let o = finishes_within(Duration::from_secs(60), || {
+        medcode(&["--index", "/dev/zero", "info"], Vec::new())
+    });
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("/dev/zero") && e.contains("larger than 64 MiB"),
+        "{e}"
+    );
+}
+
+#[test]
+fn ncci_dev_zero_stops_at_limit() {
+    let idx = index();
+    let claim = std::env::temp_dir().join(format!("medcode-ncci-zero-{}.json", std::process::id()));
+    std::fs::write(&claim, r#"{"diagnoses":["E11.9"]}"#).unwrap();
+    let c = claim.clone();
+    let o = finishes_within(Duration::from_secs(60), move || {
+        medcode(
+            &[
+                "--index",
+                idx.to_str().unwrap(),
+                "validate",
+                "--ncci",
+                "/dev/zero",
+                c.to_str().unwrap(),
+            ],
+            Vec::new(),
+        )
+    });
+    let _ = std::fs::remove_file(&claim);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("/dev/zero") && e.contains("larger than 64 MiB"),
+        "{e}"
+    );
+}
+
+// ---- 7. search --batch and bad lines --------------------------------------
+
+fn batch(input: Vec<u8>) -> (Vec<serde_json::Value>, String) {
+    let idx = index();
+    let o = finishes_within(Duration::from_secs(60), move || {
+        medcode(
+            &["--index", idx.to_str().unwrap(), "search", "--batch"],
+            input,
+        )
+    });
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines = String::from_utf8(o.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (lines, stderr(&o))
+}
+
+#[test]
+fn search_batch_skips_non_utf8_line() {
+    let (out, err) = batch(b"fracture of wrist\n\xff\xfe broken \xc3\nchf\n".to_vec());
+    let queries: Vec<&str> = out.iter().map(|v| v["query"].as_str().unwrap()).collect();
+    assert_eq!(queries, ["fracture of wrist", "chf"]);
+    assert!(err.contains("line 2") && err.contains("not UTF-8"), "{err}");
+}
+
+#[test]
+fn search_batch_skips_endless_line() {
+    let mut input = vec![b'a'; 1 << 20];
+    input.extend_from_slice(b"\r\ndiabetes\n");
+    let (out, err) = batch(input);
+    let queries: Vec<&str> = out.iter().map(|v| v["query"].as_str().unwrap()).collect();
+    assert_eq!(queries, ["diabetes"]);
+    assert!(
+        err.contains("line 1") && err.contains("longer than 64 KiB"),
+        "{err}"
+    );
+}
