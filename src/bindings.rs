@@ -102,7 +102,7 @@ impl MedcodeEngine {
             Some("cpt") => Some(System::Cpt),
             Some("proc") => {
                 let limit = limit.unwrap_or(10).clamp(1, 200) as usize;
-                return to_js(&self.engine.search_procedures(query, limit));
+                return to_js(&self.engine.search_procedures(&query, limit));
             }
             Some("all") => None,
             Some(other) => {
