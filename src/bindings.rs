@@ -235,7 +235,10 @@ pub fn parse_user_data(
             k.cap() >> 20
         )));
     }
-    let added = added.unwrap_or_else(|| crate::model::format_ymd(js_today()));
+    let added = match added {
+        Some(a) => a,
+        None => crate::model::format_ymd(js_today()?),
+    };
     let set = DataSet::parse(k, file_name, &bytes.to_vec(), &added).map_err(js_error)?;
     let parsed = ParsedUserData {
         summary: set.summary(),
