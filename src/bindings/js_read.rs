@@ -61,8 +61,12 @@ extern "C" {
     fn date_date(this: &JsDate) -> Result<f64, JsValue>;
     /// `new Uint8Array(source)`: a fresh copy read through internal slots,
     /// whatever the source's own properties say.
-    #[wasm_bindgen(js_name = Uint8Array, catch)]
-    fn uint8_array_from(source: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type JsU8;
+    // `new Uint8Array(x)`: called without `new` it throws, and every
+    // engine load failed with "the index could not be read".
+    #[wasm_bindgen(constructor, js_class = "Uint8Array", catch)]
+    fn uint8_array_from(source: &JsValue) -> Result<JsU8, JsValue>;
 }
 
 /// Today in the browser's local time zone, as yyyymmdd; `None` when the
@@ -160,7 +164,7 @@ pub fn bytes_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<u8>, JsValue> 
             kind_of(v)
         )));
     }
-    let copy = uint8_array_from(v)
+    let copy = JsU8::uint8_array_from(v)
         .map_err(|_| type_error(format!("{name} could not be read")))?
         .unchecked_into::<js_sys::Uint8Array>();
     if copy.length() > max {
