@@ -7,6 +7,8 @@
 #   ./build.sh serve            serve dist/www and the demo pages on http://127.0.0.1:8080
 #   ./build.sh --icd10cm-xml PATH [--hcpcs-tsv PATH]   build from a newer CDC tabular XML / HCPCS TSV
 #   ./build.sh --icd10pcs-dir PATH   ICD-10-PCS titles and labels from the CMS tables XML + order file
+#   ./build.sh --cpt-file PATH --ncci-practitioner PATH… --mue PATH…   an organisation's own data
+#       (files of their own in dist/data/; a build with CPT descriptors is for the licensee only)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -35,6 +37,8 @@ DATA_PINS=(
 ICD_XML_OVERRIDE=""
 HCPCS_TSV_OVERRIDE=""
 ICD10PCS_DIR_OVERRIDE=""
+USER_CPT=()
+USER_MUE=()
 CMD=build
 FUZZ_SECONDS=60
 while [ $# -gt 0 ]; do
@@ -44,7 +48,10 @@ while [ $# -gt 0 ]; do
     --icd10cm-xml) ICD_XML_OVERRIDE=$(realpath "${2:?--icd10cm-xml needs a path}"); shift ;;
     --hcpcs-tsv) HCPCS_TSV_OVERRIDE=$(realpath "${2:?--hcpcs-tsv needs a path}"); shift ;;
     --icd10pcs-dir) ICD10PCS_DIR_OVERRIDE=$(realpath "${2:?--icd10pcs-dir needs a path}"); shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --cpt-file) USER_CPT+=("$(realpath "${2:?--cpt-file needs a path}")"); shift ;;
+    --mue) USER_MUE+=("$(realpath "${2:?--mue needs a path}")"); shift ;;
+    --ncci-practitioner) MEDCODE_NCCI_PRACTITIONER="${MEDCODE_NCCI_PRACTITIONER:-} $(realpath "${2:?--ncci-practitioner needs a path}")"; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
@@ -207,6 +214,20 @@ build_severity() {
   cp "$out" target/release/severity.idx
 }
 
+# An organisation's own data (--cpt-file, --mue), checked by the same parsers
+# as at run time, in files of their own beside the index: dist/data/*.mcdata
+# and dist/data/index.json (what the extension loads). Practitioner NCCI files
+# go into dist/ncci.idx (build_index). Rebuilt every time: no flag, no data.
+build_user_data() {
+  rm -rf "$DIST/data"
+  [ ${#USER_CPT[@]} -eq 0 ] && [ ${#USER_MUE[@]} -eq 0 ] && return 0
+  log "adding the organisation's own data (dist/data)"
+  mkdir -p "$DIST/data"
+  for f in "${USER_CPT[@]}"; do target/release/medcode data add cpt "$f" --to "$DIST/data" >&2 || die "--cpt-file $f refused"; done
+  for f in "${USER_MUE[@]}"; do target/release/medcode data add mue "$f" --to "$DIST/data" >&2 || die "--mue $f refused"; done
+  (cd "$DIST/data" && ls *.mcdata | LC_ALL=C sort | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean)) + "\n")') > "$DIST/data/index.json"
+}
+
 # ---- wasm and packages ------------------------------------------------------
 build_wasm() {
   local out=$BUILD/wasm
@@ -255,6 +276,7 @@ build_all() {
   build_index
   build_severity
   build_pcs
+  build_user_data
   build_wasm
   assemble_dist
 }

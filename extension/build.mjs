@@ -81,5 +81,12 @@ copyFileSync(index, join(out, "medcode.idx"));
 if (existsSync(ncci)) copyFileSync(ncci, join(out, "ncci.idx")); // NCCI PTP edits (ncci.ptp rule)
 const pcsIdx = join(dirname(index), "pcs.idx");
 if (existsSync(pcsIdx)) copyFileSync(pcsIdx, join(out, "pcs.idx")); // ICD-10-PCS, attached on first use
+// An organisation's own data from ./build.sh --cpt-file/--mue (dist/data): packaged beside the index.
+const userData = join(dirname(index), "data");
+rmSync(join(out, "data"), { recursive: true, force: true });
+if (existsSync(join(userData, "index.json"))) {
+  mkdirSync(join(out, "data"), { recursive: true });
+  for (const f of readdirSync(userData)) copyFileSync(join(userData, f), join(out, "data", f));
+}
 writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 console.log(`extension (${browser}${args.test ? ", test" : ""}) -> ${out}`);

@@ -4,6 +4,7 @@
 #   2. Chromium: medcode (wasm) vs MiniSearch and FlexSearch -> bench/tmp/results-browser.json
 #   3. merge into bench/results.json, print one table, refresh bench/README.md
 #   4. bench/extension-keystroke.mjs, when it exists
+#   5. bench/userdata-load.mjs: adding a 10,000-row CPT file and a 15,000-row MUE table (< 1 s)
 # BENCH_FULL=1 runs every query through every engine (slow: MiniSearch alone takes 6-10 min).
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -28,5 +29,8 @@ if [ -f bench/extension-keystroke.mjs ]; then
   node bench/extension-keystroke.mjs --out bench/tmp/extension-keystroke.json >/dev/null \
     || echo "bench.sh: bench/extension-keystroke.mjs failed (exit $?); the table leaves it out" >&2
 fi
+log "user-data load bench (bench/userdata-load.mjs: 10,000 CPT + 15,000 MUE rows in Chromium, goal < 1 s)"
+node bench/userdata-load.mjs --out bench/tmp/userdata-load.json >/dev/null \
+  || echo "bench.sh: bench/userdata-load.mjs missed its goal or failed (exit $?)" >&2
 log "results: bench/results.json, table in bench/README.md"
 node bench/report.mjs

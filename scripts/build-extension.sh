@@ -39,8 +39,16 @@ log "extension: dist/extension (universal), chrome and firefox packages"
 flavour universal "$DIST/extension"
 flavour chrome "$BUILD/extension-chrome"
 flavour firefox "$BUILD/extension-firefox"
-zipdir "$BUILD/extension-chrome" "$DIST/medcode-chrome.zip"
-zipdir "$BUILD/extension-firefox" "$DIST/medcode-firefox.zip"
+# A package carrying licensed CPT descriptors says so in its name: for the licensee only.
+rm -f "$DIST"/medcode-*-LICENSED-CPT-do-not-redistribute.zip
+if ls "$DIST"/data/cpt-*.mcdata >/dev/null 2>&1; then
+  zipdir "$BUILD/extension-chrome" "$DIST/medcode-chrome-LICENSED-CPT-do-not-redistribute.zip"
+  zipdir "$BUILD/extension-firefox" "$DIST/medcode-firefox-LICENSED-CPT-do-not-redistribute.zip"
+  rm -f "$DIST/medcode-chrome.zip" "$DIST/medcode-firefox.zip"
+else
+  zipdir "$BUILD/extension-chrome" "$DIST/medcode-chrome.zip"
+  zipdir "$BUILD/extension-firefox" "$DIST/medcode-firefox.zip"
+fi
 
 log "extension: web-ext lint (Firefox package)"
 lint_json=$BUILD/extension-firefox-lint.json
@@ -52,7 +60,8 @@ node -e '
   if (r.errors.length || r.warnings.length) { console.error(`web-ext lint: ${r.errors.length} errors, ${r.warnings.length} warnings`); process.exit(1); }
   console.error(`  web-ext lint: clean (${r.notices.length} notices)`);
 ' "$lint_json"
-printf '  %-28s %6s KB\n' "dist/medcode-chrome.zip" "$(( $(stat -c %s "$DIST/medcode-chrome.zip") / 1024 ))" >&2
-printf '  %-28s %6s KB\n' "dist/medcode-firefox.zip" "$(( $(stat -c %s "$DIST/medcode-firefox.zip") / 1024 ))" >&2
+for z in "$DIST"/medcode-chrome*.zip "$DIST"/medcode-firefox*.zip; do
+  printf '  %-28s %6s KB\n' "dist/$(basename "$z")" "$(( $(stat -c %s "$z") / 1024 ))" >&2
+done
 stamp_fresh extension "${inputs[@]}" || true  # hash again: the outputs are inputs too
 stamp_write extension

@@ -19,6 +19,10 @@
 //! engine.pcsNext("0DT", "2026-10-01" | undefined)         // BuilderStep (valid next characters)
 //! engine.pcsSearch("lap appendectomy", 10, "2026-10-01" | undefined) // PcsHit[]
 //! engine.validateField("pcs", "0DTJ4ZZ", {date_of_service, sex}) // pcs.* rules
+//! parseUserData("cpt" | "ncci-practitioner" | "mue", fileName, fileBytes, "2026-11-30")
+//!   // {summary, bytes}: checked and ready to store; throws "file:line:column: what is wrong"
+//! engine.attachUserData([storedBytes, …])         // Summary[]; replaces what was attached
+//! engine.search("knee", "cpt" | "proc", 10)       // CPT only / HCPCS + CPT for procedure fields
 //! ```
 
 use crate::validate::{self, FieldContext, FieldKind, NcciTable, ValidationOptions};
@@ -214,10 +218,15 @@ impl MedcodeEngine {
         let system = match system.as_deref() {
             None | Some("") | Some("icd10cm") => Some(System::Icd10cm),
             Some("hcpcs") => Some(System::Hcpcs),
+            Some("cpt") => Some(System::Cpt),
+            Some("proc") => {
+                let limit = limit.unwrap_or(10).clamp(1, 200) as usize;
+                return to_js(&self.engine.search_procedures(&query, limit));
+            }
             Some("all") => None,
             Some(other) => {
                 return Err(js_error(format!(
-                    "unknown code system {other:?}: use \"icd10cm\", \"hcpcs\" or \"all\""
+                    "unknown code system {other:?}: use \"icd10cm\", \"hcpcs\", \"cpt\", \"proc\" or \"all\""
                 )))
             }
         };
@@ -332,7 +341,7 @@ impl MedcodeEngine {
 
     fn pcs_date(&self, date: Option<String>) -> Result<u32, JsValue> {
         match date.as_deref() {
-            None | Some("") => Ok(js_today()),
+            None | Some("") => js_today(),
             Some(t) => validate::dates::parse_iso(t)
                 .map_err(|_| js_error(format!("date {t:?} is not a date: write it as YYYY-MM-DD"))),
         }
@@ -388,5 +397,80 @@ impl MedcodeEngine {
             .pcs_search
             .get_or_init(|| crate::icd10pcs::search::PcsSearchIndex::build(t));
         to_js(&t.search(ix, query, d, limit.unwrap_or(10).clamp(1, 200) as usize))
+    }
+}
+
+/// What `parseUserData` returns: the summary to show and the bytes to store.
+#[derive(Serialize)]
+struct ParsedUserData {
+    summary: crate::userdata::Summary,
+    #[serde(skip)]
+    bytes: Vec<u8>,
+}
+
+/// Parses and checks a user's data file (`kind`: "cpt", "ncci-practitioner"
+/// or "mue"). Returns `{summary, bytes}` (bytes: the stored form, for
+/// IndexedDB); throws an Error whose message is `file:line:column: what is
+/// wrong` when the file is not right. Nothing is attached or stored here.
+#[wasm_bindgen(js_name = parseUserData)]
+pub fn parse_user_data(
+    kind: &str,
+    file_name: &str,
+    bytes: &js_sys::Uint8Array,
+    added: Option<String>,
+) -> Result<JsValue, JsValue> {
+    use crate::userdata::{DataKind, DataSet};
+    let k = DataKind::parse(kind).ok_or_else(|| {
+        js_error(format!(
+            "unknown data kind {kind:?}: use \"cpt\", \"ncci-practitioner\" or \"mue\""
+        ))
+    })?;
+    // Refuse an oversized file before copying it out of JS memory.
+    if bytes.length() as usize > k.cap() {
+        return Err(js_error(format!(
+            "{file_name}: the file is {:.1} MB; the largest {} file medcode reads is {} MB",
+            bytes.length() as f64 / 1_048_576.0,
+            k.as_str(),
+            k.cap() >> 20
+        )));
+    }
+    let added = match added {
+        Some(a) => a,
+        None => crate::model::format_ymd(js_today()?),
+    };
+    let set = DataSet::parse(k, file_name, &bytes.to_vec(), &added).map_err(js_error)?;
+    let parsed = ParsedUserData {
+        summary: set.summary(),
+        bytes: set.to_bytes(),
+    };
+    let out = js_sys::Object::new();
+    js_sys::Reflect::set(&out, &"summary".into(), &to_js(&parsed.summary)?)?;
+    js_sys::Reflect::set(
+        &out,
+        &"bytes".into(),
+        &js_sys::Uint8Array::from(parsed.bytes.as_slice()).into(),
+    )?;
+    Ok(out.into())
+}
+
+#[wasm_bindgen]
+impl MedcodeEngine {
+    /// Attaches the user's stored data sets (an array of the `bytes` that
+    /// `parseUserData` returned), replacing what was attached. Returns the
+    /// summaries. A damaged set throws and leaves the attached data as it was.
+    #[wasm_bindgen(js_name = attachUserData)]
+    pub fn attach_user_data(&mut self, sets: &js_sys::Array) -> Result<JsValue, JsValue> {
+        let mut parsed = Vec::with_capacity(sets.length() as usize);
+        for (i, v) in sets.iter().enumerate() {
+            let bytes = v
+                .dyn_into::<js_sys::Uint8Array>()
+                .map_err(|_| js_error(format!("data set {i} is not a Uint8Array")))?;
+            parsed.push(
+                crate::userdata::DataSet::from_bytes(&bytes.to_vec())
+                    .map_err(|e| js_error(format!("data set {i}: {e}")))?,
+            );
+        }
+        self.engine.attach_user_data(&parsed).map_err(js_error)?;
+        to_js(&self.engine.info().user_data)
     }
 }

@@ -14,6 +14,8 @@ pub enum LookupError {
     Malformed(String),
     /// Shaped like a code but not in the bundled data.
     NotFound(String),
+    /// A CPT code, and no licensed CPT descriptor file has been added.
+    CptNotLoaded(String),
 }
 
 impl std::fmt::Display for LookupError {
@@ -26,6 +28,10 @@ impl std::fmt::Display for LookupError {
             LookupError::NotFound(s) => write!(
                 f,
                 "{s} is not in the bundled ICD-10-CM or HCPCS Level II data; check the characters, or search for it by words"
+            ),
+            LookupError::CptNotLoaded(s) => write!(
+                f,
+                "{s} is a CPT code; CPT descriptors are the AMA's and not bundled — add your licensed CPT file (Options → Add data, or `medcode data add cpt FILE`)"
             ),
         }
     }
@@ -51,12 +57,20 @@ pub struct Info {
     pub hcpcs_total: usize,
     pub modifiers: usize,
     pub search_terms: usize,
+    /// The user's own data attached (CPT descriptors, NCCI practitioner
+    /// edits, MUE tables); empty when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub user_data: Vec<crate::userdata::Summary>,
+    /// CPT codes with descriptors from a licensed file (0 = none).
+    pub cpt_codes: usize,
 }
 
 /// A loaded index.
 pub struct Engine {
     pub(crate) data: IndexData,
     scratch: RefCell<Scratch>,
+    /// The user's own data (see `userdata`), when attached.
+    user: Option<Box<crate::userdata::Attached>>,
 }
 
 impl Engine {
@@ -65,6 +79,7 @@ impl Engine {
         Ok(Engine {
             data: IndexData::from_bytes(bytes)?,
             scratch: RefCell::new(Scratch::default()),
+            user: None,
         })
     }
 
@@ -72,11 +87,41 @@ impl Engine {
         Engine {
             data,
             scratch: RefCell::new(Scratch::default()),
+            user: None,
         }
     }
 
     pub fn data(&self) -> &IndexData {
         &self.data
+    }
+
+    /// Attaches the user's own data sets (replacing any attached before):
+    /// CPT descriptors join lookup and search, practitioner NCCI edits
+    /// replace the bundled table, MUE tables switch on `mue.exceeded`.
+    pub fn attach_user_data(&mut self, sets: &[crate::userdata::DataSet]) -> Result<(), String> {
+        self.user = if sets.is_empty() {
+            None
+        } else {
+            Some(Box::new(crate::userdata::Attached::build(
+                sets, &self.data,
+            )?))
+        };
+        Ok(())
+    }
+
+    /// The attached user data, if any.
+    pub fn user_data(&self) -> Option<&crate::userdata::Attached> {
+        self.user.as_deref()
+    }
+
+    fn cpt(&self) -> Option<&Engine> {
+        self.user.as_ref().and_then(|u| u.cpt.as_deref())
+    }
+
+    /// Whether a licensed CPT list is attached and holds `code` (upper case).
+    /// `None` when no CPT file is attached.
+    pub fn cpt_known(&self, code: &str) -> Option<bool> {
+        self.cpt().map(|c| c.find(System::Cpt, code).is_some())
     }
 
     pub fn info(&self) -> Info {
@@ -96,6 +141,12 @@ impl Engine {
             hcpcs_total: 0,
             modifiers: self.data.modifiers.len(),
             search_terms: self.data.search.term_ends.len(),
+            user_data: self
+                .user
+                .as_ref()
+                .map(|u| u.sets.clone())
+                .unwrap_or_default(),
+            cpt_codes: self.user.as_ref().map_or(0, |u| u.cpt_codes),
         };
         for n in &self.data.nodes {
             let kind = NodeKind::from_u8(n.kind);
@@ -114,6 +165,7 @@ impl Engine {
                         info.hcpcs_active += 1;
                     }
                 }
+                System::Cpt => {}
             }
         }
         info
@@ -276,6 +328,16 @@ impl Engine {
     /// undotted form (J1100 is both), so this may return two.
     pub fn lookup_all(&self, input: &str) -> Result<Vec<CodeRecord>, LookupError> {
         let trimmed = input.trim();
+        let upper = trimmed.to_ascii_uppercase();
+        if crate::cpt::form(&upper).is_some() {
+            return match self.cpt() {
+                None => Err(LookupError::CptNotLoaded(upper)),
+                Some(c) => match c.find(System::Cpt, &upper) {
+                    Some(id) => Ok(vec![c.record(id)]),
+                    None => Err(LookupError::NotFound(upper)),
+                },
+            };
+        }
         let icd = crate::icd10cm::normalize(trimmed);
         let hcpcs = if trimmed.contains('.') {
             None
@@ -426,7 +488,68 @@ impl Engine {
     // ---- search ------------------------------------------------------
 
     /// Ranked results for what a person typed: a code, a code prefix, or words.
+    /// With a CPT file attached, `System::Cpt` searches its descriptors and
+    /// "every system" merges them in by score.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
+        match (opts.system, self.cpt()) {
+            (Some(System::Cpt), None) => Vec::new(),
+            (Some(System::Cpt), Some(c)) => c.search_cpt(query, opts.limit),
+            (None, Some(c)) => merge_hits(
+                self.search_bundled(query, opts),
+                c.search_cpt(query, opts.limit),
+                opts.limit,
+            ),
+            _ => self.search_bundled(query, opts),
+        }
+    }
+
+    /// Procedure codes for a claim's procedure field: HCPCS Level II and,
+    /// when attached, CPT, merged by score.
+    pub fn search_procedures(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let hcpcs = self.search_bundled(
+            query,
+            &SearchOptions {
+                system: Some(System::Hcpcs),
+                limit,
+            },
+        );
+        match self.cpt() {
+            Some(c) => merge_hits(c.search_cpt(query, limit), hcpcs, limit),
+            None => hcpcs,
+        }
+    }
+
+    /// Search over a CPT-only engine: a CPT code prefix (`992`, `0042`),
+    /// else words over the descriptors.
+    fn search_cpt(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let query = truncate_at_char(query, 512);
+        let compact: String = query
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let limit = limit.max(1);
+        if (2..=5).contains(&compact.len())
+            && compact.as_bytes()[0].is_ascii_digit()
+            && compact.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return self
+                .with_prefix(&compact)
+                .iter()
+                .take(limit)
+                .map(|&id| self.hit(id, 0.0, vec![compact.to_lowercase()]))
+                .collect();
+        }
+        self.search_bundled(
+            query,
+            &SearchOptions {
+                system: None,
+                limit,
+            },
+        )
+    }
+
+    fn search_bundled(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
         let query = if query.len() > 512 {
             truncate_at_char(query, 512)
         } else {
@@ -519,6 +642,28 @@ impl Engine {
             .map(|id| self.hit(id, 0.0, vec![compact.to_lowercase()]))
             .collect()
     }
+}
+
+/// Two ranked lists as one, by words matched then score. Stable, so ties
+/// keep `a` first.
+fn merge_hits(a: Vec<SearchHit>, b: Vec<SearchHit>, limit: usize) -> Vec<SearchHit> {
+    if a.is_empty() || b.is_empty() {
+        let mut v = if a.is_empty() { b } else { a };
+        v.truncate(limit.max(1));
+        return v;
+    }
+    let mut all: Vec<SearchHit> = a.into_iter().chain(b).collect();
+    // Words matched first (as within one index), then score: the two
+    // indexes weigh terms differently, so scores alone do not compare.
+    all.sort_by(|x, y| {
+        y.matched.len().cmp(&x.matched.len()).then(
+            y.score
+                .partial_cmp(&x.score)
+                .unwrap_or(std::cmp::Ordering::Equal),
+        )
+    });
+    all.truncate(limit.max(1));
+    all
 }
 
 /// Compares a dotted display code with an undotted key, ignoring dots.

@@ -12,6 +12,7 @@ pub mod index;
 pub mod model;
 pub mod search;
 pub mod severity;
+pub mod userdata;
 pub mod validate;
 
 #[cfg(feature = "ingest")]

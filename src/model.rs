@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub enum System {
     Icd10cm,
     Hcpcs,
+    /// CPT, only from a licensed user's own descriptor file (`userdata`).
+    Cpt,
 }
 
 impl System {
@@ -17,11 +19,14 @@ impl System {
         match self {
             System::Icd10cm => "icd10cm",
             System::Hcpcs => "hcpcs",
+            System::Cpt => "cpt",
         }
     }
     pub(crate) fn from_u8(v: u8) -> System {
         if v == 1 {
             System::Hcpcs
+        } else if v == 3 {
+            System::Cpt
         } else {
             System::Icd10cm
         }
@@ -30,6 +35,7 @@ impl System {
         match self {
             System::Icd10cm => 0,
             System::Hcpcs => 1,
+            System::Cpt => 3,
         }
     }
 }

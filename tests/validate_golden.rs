@@ -9,11 +9,15 @@
 //!  "claim": {...},
 //!  "expect": [{"rule": "dx.not_billable", "field": "diagnoses[0]", "severity": "error", "suggestion": "E11.9"}],
 //!  "passes": ["rule ids this case exercises without firing"],
-//!  "skipped": ["rule ids the report must list as not run"]}
+//!  "skipped": ["rule ids the report must list as not run"],
+//!  "user_data": [{"kind": "mue", "file": "tests/fixtures/userdata/….csv"}]}
 //! ```
+//! `user_data` files (synthetic, tests/fixtures/userdata/) are parsed as a
+//! user's added data and attached to the engine for that case.
 
 mod common;
 
+use medcode::userdata::{DataKind, DataSet};
 use medcode::validate::{dates, rules, validate_claim_with, Claim, ValidationOptions};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -34,6 +38,15 @@ struct Case {
     passes: Vec<String>,
     #[serde(default)]
     skipped: Option<Vec<String>>,
+    #[serde(default)]
+    user_data: Vec<UserFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserFile {
+    kind: String,
+    file: String,
 }
 
 #[derive(Deserialize)]
@@ -86,7 +99,28 @@ fn golden_claims() {
                 .unwrap_or_else(|e| panic!("{name}: options: {e}")),
             None => ValidationOptions::default(),
         };
-        let report = validate_claim_with(&engine, &claim, today, &opts, case.ncci.then_some(ncci));
+        let with_data;
+        let engine = if case.user_data.is_empty() {
+            &engine
+        } else {
+            let mut e = common::engine();
+            let sets: Vec<DataSet> = case
+                .user_data
+                .iter()
+                .map(|u| {
+                    let kind = DataKind::parse(&u.kind)
+                        .unwrap_or_else(|| panic!("{name}: kind {}", u.kind));
+                    let bytes = std::fs::read(common::root().join(&u.file))
+                        .unwrap_or_else(|e| panic!("{name}: {}: {e}", u.file));
+                    DataSet::parse(kind, &u.file, &bytes, "2026-05-01")
+                        .unwrap_or_else(|e| panic!("{name}: {e}"))
+                })
+                .collect();
+            e.attach_user_data(&sets).unwrap();
+            with_data = e;
+            &with_data
+        };
+        let report = validate_claim_with(engine, &claim, today, &opts, case.ncci.then_some(ncci));
 
         let mut got: Vec<(String, String, String)> = report
             .issues

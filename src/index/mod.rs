@@ -2,7 +2,7 @@
 //! at build time (`build`, and the validation tables in `rule_data`; native
 //! only), and the text arena both use.
 
-#[cfg(feature = "ingest")]
+// Also at run time: a user's CPT descriptors are laid out as a small index.
 pub mod build;
 pub mod format;
 pub mod frame;

@@ -83,7 +83,27 @@ pub fn term(word: &str) -> String {
     if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
         return word.to_string();
     }
-    stemmer().stem(word).into_owned()
+    // Titles repeat their words (a user's 10,000 CPT descriptors use a few
+    // thousand): stem each once. Bounded, so typed text cannot grow it.
+    STEMS.with(|m| {
+        let mut m = m.borrow_mut();
+        if let Some(s) = m.get(word) {
+            return s.clone();
+        }
+        let s = stemmer().stem(word).into_owned();
+        if m.len() >= STEM_CACHE_MAX {
+            m.clear();
+        }
+        m.insert(word.to_string(), s.clone());
+        s
+    })
+}
+
+const STEM_CACHE_MAX: usize = 1 << 16;
+
+thread_local! {
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// The distinct terms of a title, stopwords dropped, in first-seen order.

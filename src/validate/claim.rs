@@ -237,7 +237,9 @@ pub(crate) fn validate(
         f.code = proc::check_line(engine, line, i, dos, n_dx, opts, &mut out);
     }
 
-    // Cross-line: NCCI procedure-to-procedure edits.
+    // Cross-line: NCCI procedure-to-procedure edits (the user's practitioner
+    // table, when added, in place of the bundled one).
+    let ncci = engine.user_data().and_then(|u| u.ncci.as_ref()).or(ncci);
     match ncci {
         None => skipped.push(Skipped {
             rule: Cow::Borrowed(NCCI_PTP.id),
@@ -267,6 +269,28 @@ pub(crate) fn validate(
                     )),
                 });
             }
+        }
+    }
+
+    // Cross-line: MUE unit limits, from the user's own tables.
+    match engine
+        .user_data()
+        .map(|u| u.mue.as_slice())
+        .filter(|t| !t.is_empty())
+    {
+        None => skipped.push(Skipped {
+            rule: Cow::Borrowed(MUE_EXCEEDED.id),
+            reason: Cow::Borrowed(
+                "no MUE table added (medcode data add mue FILE, or Add data in the options)",
+            ),
+        }),
+        Some(tables) => {
+            let lines: Vec<_> = facts
+                .iter()
+                .zip(&claim.service_lines)
+                .map(|(f, l)| (f.dos, f.code, l.units.as_ref()))
+                .collect();
+            super::mue::check_claim(tables, &lines, &mut out);
         }
     }
 

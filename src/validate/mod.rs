@@ -48,6 +48,7 @@ mod dx;
 pub mod field;
 pub mod limits;
 pub mod model;
+mod mue;
 pub mod ncci;
 pub mod pcs;
 pub mod pos;

@@ -48,7 +48,6 @@ impl NcciSource {
             NcciSource::OutpatientHospital
         }
     }
-    #[cfg(feature = "ingest")]
     fn to_u8(self) -> u8 {
         match self {
             NcciSource::OutpatientHospital => 0,
@@ -163,7 +162,6 @@ fn read_varint(b: &[u8], at: &mut usize) -> Result<u64, NcciError> {
     Err(NcciError::Decode("varint too long".into()))
 }
 
-#[cfg(feature = "ingest")]
 fn write_varint(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let b = (v & 0x7f) as u8;
@@ -285,6 +283,25 @@ impl NcciTable {
         best
     }
 
+    /// Every edit as a row (to merge several files into one table).
+    pub fn rows(&self) -> Vec<NcciRow> {
+        let mut out = Vec::with_capacity(self.col2.len());
+        for c1 in 0..self.codes.len() {
+            let (s, e) = (self.starts[c1] as usize, self.starts[c1 + 1] as usize);
+            for k in s..e {
+                let (start, end, modifier) = self.classes[self.class[k] as usize];
+                out.push(NcciRow {
+                    column1: unpack5(self.codes[c1]),
+                    column2: unpack5(self.codes[self.col2[k] as usize]),
+                    start,
+                    end,
+                    modifier,
+                });
+            }
+        }
+        out
+    }
+
     /// Convenience for tests and tools: the edit between two codes.
     pub fn lookup(&self, column1: &str, column2: &str, date: YmdDate) -> Option<u8> {
         self.edit_on(self.code_index(column1)?, self.code_index(column2)?, date)
@@ -355,9 +372,14 @@ pub(crate) fn check_claim(
     }
 }
 
-// ---- building (native only) ---------------------------------------------------
+// ---- building ------------------------------------------------------------------
 
-#[cfg(feature = "ingest")]
+/// The 5 bytes of a code packed by `pack_fill0`.
+fn unpack5(v: u64) -> [u8; 5] {
+    let b = v.to_be_bytes();
+    [b[0], b[1], b[2], b[3], b[4]]
+}
+
 /// One PTP edit row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct NcciRow {
@@ -499,8 +521,8 @@ pub fn read_practitioner(text: &str, name: &str, from: u32) -> Result<Vec<NcciRo
     Ok(rows)
 }
 
-#[cfg(feature = "ingest")]
-/// Encodes rows into an `ncci.idx` file.
+/// Encodes rows into an `ncci.idx` file (at build time, and at run time
+/// for a user's practitioner files).
 pub fn encode(
     mut rows: Vec<NcciRow>,
     source: NcciSource,

@@ -52,6 +52,17 @@ pub(crate) fn check_code(
     }
     let code = Code::upper(raw).filter(|c| c.bytes().len() == 5);
     if let Some(c) = code.filter(|c| crate::cpt::form(c.as_str()).is_some()) {
+        // Only a licensed CPT list can say a CPT code does not exist.
+        if engine.cpt_known(c.as_str()) == Some(false) {
+            out.add(
+                PROC_UNKNOWN,
+                field,
+                format!(
+                    "{} is not in the CPT descriptor file you added; check the code",
+                    c.as_str()
+                ),
+            );
+        }
         return Some(c);
     }
     let Some(code) = code.filter(|c| crate::hcpcs::is_level2(c.as_str())) else {

@@ -102,6 +102,9 @@ pub const SERVICE_LINES_TOO_MANY: Rule = error("service_lines.too_many");
 /// warning when an NCCI-associated modifier would bypass it and none is present.
 pub const NCCI_PTP: Rule = error("ncci.ptp");
 pub const NCCI_PTP_MODIFIER: Rule = warning("ncci.ptp");
+/// Units above the MUE value of a table the user added (per line, or per
+/// date of service for adjudication indicators 2 and 3).
+pub const MUE_EXCEEDED: Rule = error("mue.exceeded");
 
 // ---- ICD-10-PCS (inpatient procedures; pcs.idx) ---------------------------
 pub const PCS_FORMAT: Rule = error("pcs.format");
@@ -157,6 +160,7 @@ pub const ALL: &[Rule] = &[
     PCS_INVALID_FOR_DATE,
     PCS_SEX_CONFLICT,
     PCS_NONCOVERED,
+    MUE_EXCEEDED,
 ];
 
 #[cfg(test)]

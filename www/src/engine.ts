@@ -3,11 +3,11 @@
 // The types are generated from the Rust types (types/engine-api.d.ts).
 
 import type { Engine as GeneratedEngine } from '../../types/engine-api';
-import type { PcsCalls } from '../../types/pcs-api';
+import type { PcsCalls } from '../../types/extra-api';
 
-/** The engine: generated calls plus the ICD-10-PCS calls (types/pcs-api.d.ts). */
+/** The engine: generated calls plus the ICD-10-PCS calls (types/extra-api.d.ts). */
 export type Engine = GeneratedEngine & PcsCalls;
-export type { PcsHit } from '../../types/pcs-api';
+export type { PcsHit } from '../../types/extra-api';
 
 export type {
   ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, NodeKind, Note,

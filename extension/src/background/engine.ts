@@ -6,11 +6,13 @@
 import init, { MedcodeEngine } from "medcode-wasm";
 import type { Engine } from "../shared/engine-api";
 import type { EngineStatus } from "../shared/protocol";
+import { attachStored, usePackagedData } from "./userdata";
 
 let loading: Promise<Engine> | null = null;
 let lastLoadMs = 0;
 /** where the last load's time went: wasm compile+init, index fetch, engine construction, NCCI */
-let breakdown = { wasmMs: 0, fetchMs: 0, engineMs: 0, ncciMs: 0 };
+let breakdown = { wasmMs: 0, fetchMs: 0, engineMs: 0, ncciMs: 0, userDataMs: 0 };
+let userDataSets = 0;
 
 export interface EngineAssets {
   wasmUrl: string;
@@ -85,7 +87,12 @@ async function load(assets: EngineAssets): Promise<Engine> {
   ]);
   const t1 = performance.now();
   const engine = new MedcodeEngine(new Uint8Array(bytes)) as unknown as Engine;
-  breakdown = { wasmMs, fetchMs, engineMs: since(t1), ncciMs: 0 };
+  breakdown = { wasmMs, fetchMs, engineMs: since(t1), ncciMs: 0, userDataMs: 0 };
+  // the user's own data (IndexedDB): used from the first request on
+  const t2 = performance.now();
+  usePackagedData(assets.indexUrl);
+  userDataSets = await attachStored(engine).catch(() => 0);
+  breakdown.userDataMs = since(t2);
   ncciUrl = assets.ncciUrl;
   lastLoadMs = performance.now() - t0;
   return engine;
@@ -99,5 +106,6 @@ export function status(engine: Engine, cold: boolean): EngineStatus {
     validateClaim: typeof engine.validateClaim === "function",
     ncci: ncciAttached,
     breakdown,
+    userData: userDataSets,
   };
 }

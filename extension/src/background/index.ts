@@ -7,6 +7,7 @@ import { ensureNcci, ensurePcs, getEngine, status } from "./engine";
 import { createMenus, onMenuClick } from "./menus";
 import { handle, type ServiceDeps } from "./service";
 import { syncSites } from "./sites";
+import { handleUserData } from "./userdata";
 
 const p = backgroundPlatform();
 const assets = { wasmUrl: p.getURL("medcode_bg.wasm"), indexUrl: p.getURL("medcode.idx"), ncciUrl: p.getURL("ncci.idx") };
@@ -17,6 +18,7 @@ const deps: ServiceDeps = {
   prepareClaims: ensureNcci,
   preparePcs: (engine) => ensurePcs(engine, p.getURL("pcs.idx")),
   syncSites: () => syncSites(p),
+  userData: handleUserData,
 };
 
 p.onRequest((msg) => (isToBackground(msg) ? handle(deps, msg) : undefined));

@@ -2,7 +2,7 @@
 // unit-tested with a fake engine.
 
 import type { Engine, Issue } from "../shared/engine-api";
-import type { EngineStatus, Replies, Reply, ToBackground } from "../shared/protocol";
+import type { EngineStatus, Replies, Reply, ToBackground, UserDataRequest } from "../shared/protocol";
 
 export interface ServiceDeps {
   engine(): Promise<{ engine: Engine; cold: boolean }>;
@@ -12,6 +12,8 @@ export interface ServiceDeps {
   /** attach ICD-10-PCS before the first PCS search or field */
   preparePcs?(engine: Engine): Promise<void>;
   syncSites(): Promise<string[]>;
+  /** the user's own data: list, add (parse, check, store, attach), remove */
+  userData?(engine: Engine, msg: UserDataRequest): Promise<Replies["userData"]>;
 }
 
 export async function handle<T extends ToBackground>(deps: ServiceDeps, msg: T): Promise<Reply<T["type"]>> {
@@ -60,6 +62,9 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
           return [{ rule: "engine.error", severity: "warning", field: "", message: e instanceof Error ? e.message : String(e) }];
         }
       }) satisfies Replies["validateFields"];
+    case "userData":
+      if (!deps.userData) return { sets: [], error: "this engine cannot take added data" } satisfies Replies["userData"];
+      return deps.userData(engine, msg);
     case "validateClaim": {
       await deps.prepareClaims?.(engine);
       const r = engine.validateClaim(msg.claim, msg.today, { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });

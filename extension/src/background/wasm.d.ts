@@ -8,4 +8,6 @@ declare module "medcode-wasm" {
     search(query: string, system?: string, limit?: number): unknown;
     free(): void;
   }
+  /** parses and checks a user's data file; throws "file:line:column: what is wrong" */
+  export function parseUserData(kind: string, name: string, bytes: Uint8Array, added?: string): { summary: import("../shared/engine-api").UserDataSummary; bytes: Uint8Array };
 }

@@ -93,7 +93,7 @@ export class Suggest {
     if (this.pageCombo && !this.keysOurs && this.d.pageAutocomplete() === "hotkey") return;
     let hits: SearchHit[];
     try {
-      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : this.kind === "pcs" ? "icd10pcs" : "hcpcs", limit: 8 });
+      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : this.kind === "pcs" ? "icd10pcs" : "proc", limit: 8 });
     } catch {
       return; // background unavailable (extension updated or reloading): stay quiet
     }

@@ -3,19 +3,19 @@
 // a changed field fails the type-check here and in www/ alike.
 
 import type { Engine as GeneratedEngine, FieldKind, SystemFilter as GeneratedSystemFilter } from "../../../types/engine-api";
-import type { PcsCalls } from "../../../types/pcs-api";
+import type { PcsCalls, UserDataCalls } from "../../../types/extra-api";
 
 export type {
   ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Note, PathEntry,
   Report, SearchHit, ServiceLine, SeventhCharacter, Severity, System as CodeSystem,
   ValidationOptions, ValiditySpan,
 } from "../../../types/engine-api";
-export type { PcsHit } from "../../../types/pcs-api";
+export type { PcsHit, UserDataKind, UserDataSummary } from "../../../types/extra-api";
 
-/** The engine: generated calls plus the ICD-10-PCS calls (types/pcs-api.d.ts). */
-export type Engine = GeneratedEngine & PcsCalls;
-/** Search systems: the engine's, plus ICD-10-PCS (searched in pcs.idx). */
-export type SystemFilter = GeneratedSystemFilter | "icd10pcs";
+/** The engine: generated calls plus the ICD-10-PCS and user-data calls (types/extra-api.d.ts). */
+export type Engine = GeneratedEngine & PcsCalls & UserDataCalls;
+/** Search systems: the engine's, ICD-10-PCS (searched in pcs.idx), "proc" (HCPCS + the user's CPT). */
+export type SystemFilter = GeneratedSystemFilter | "icd10pcs" | "proc";
 
 /** Every kind `validateField` accepts, for settings and menus. */
 export const FIELD_KINDS: readonly FieldKind[] = [

@@ -4,7 +4,7 @@
 // Every request to the background is answered with an Envelope of Replies[type].
 
 import type {
-  Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Report, SearchHit, SystemFilter,
+  Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Report, SearchHit, SystemFilter, UserDataSummary,
 } from "./engine-api";
 import type { PayerProfile } from "./settings";
 
@@ -23,7 +23,19 @@ export type ToBackground =
   | { type: "lookup"; code: string }
   | { type: "validateFields"; fields: FieldCheck[]; today?: string }
   | { type: "validateClaim"; claim: Claim; profile: PayerProfile; today?: string }
-  | { type: "sitesChanged" };
+  | { type: "sitesChanged" }
+  | UserDataRequest;
+
+/**
+ * The user's own data (options page → background). A file's bytes travel
+ * through IndexedDB (`pending`), not the message: files can be tens of MB.
+ */
+export type UserDataRequest =
+  | { type: "userData"; op: "list" }
+  | { type: "userData"; op: "add"; kind: string; name: string; pending: string }
+  | { type: "userData"; op: "remove"; id: string };
+
+export interface StoredUserData { id: string; summary: UserDataSummary }
 
 export interface EngineStatus {
   /** true when this request had to load the engine (worker was cold) */
@@ -36,7 +48,9 @@ export interface EngineStatus {
   /** NCCI procedure-to-procedure edits attached (ncci.ptp runs) */
   ncci: boolean;
   /** where the last load's time went (ms since the load started for wasm/fetch; durations for engine/ncci) */
-  breakdown?: { wasmMs: number; fetchMs: number; engineMs: number; ncciMs: number };
+  breakdown?: { wasmMs: number; fetchMs: number; engineMs: number; ncciMs: number; userDataMs?: number };
+  /** data sets the user added, attached to the engine */
+  userData?: number;
 }
 
 export interface Replies {
@@ -49,6 +63,8 @@ export interface Replies {
   validateFields: Issue[][];
   validateClaim: Report;
   sitesChanged: { origins: string[] };
+  /** every stored set after the request; `error`: the file was refused (file:line:column) and nothing changed */
+  userData: { sets: StoredUserData[]; added?: StoredUserData; error?: string };
 }
 
 export type Reply<T extends ToBackground["type"]> = Replies[T];
@@ -65,7 +81,7 @@ export function isToBackground(m: unknown): m is ToBackground {
     && BACKGROUND_TYPES.has((m as { type: string }).type);
 }
 const BACKGROUND_TYPES = new Set<string>([
-  "ping", "warm", "info", "search", "lookup", "validateFields", "validateClaim", "sitesChanged",
+  "ping", "warm", "info", "search", "lookup", "validateFields", "validateClaim", "sitesChanged", "userData",
 ]);
 
 export function isToContent(m: unknown): m is ToContent {

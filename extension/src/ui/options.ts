@@ -5,6 +5,8 @@ import { FIELD_KINDS, type FieldKind } from "../shared/engine-api";
 import { FIELD_LABELS } from "../shared/fields";
 import { uiPlatform } from "../shared/platform";
 import { loadSettings, originPattern, saveSettings, type InsertFormat, type PayerProfile, type Settings } from "../shared/settings";
+import type { StoredUserData } from "../shared/protocol";
+import { putPending } from "../shared/userdata-store";
 import { $, h } from "./dom";
 
 const p = uiPlatform();
@@ -157,10 +159,71 @@ async function renderVersions(): Promise<void> {
     h("div", {}, info.icd10cm_release, ` — ${info.icd10cm_billable} billable codes`),
     h("div", {}, `${info.hcpcs_release}, quarter ${info.hcpcs_quarter} — ${info.hcpcs_active} active codes`),
     h("div", {}, `Validity by date: ${info.icd10cm_validity_source}, through ${info.icd10cm_validity_through}`),
-    h("div", { class: "muted" }, `Index format v${info.format_version}`));
+    h("div", { class: "muted" }, `Index format v${info.format_version}`),
+    ...(info.cpt_codes ? [h("div", {}, `CPT descriptors: ${info.cpt_codes} codes (licensed data you added)`)] : []));
+}
+
+// ---- the user's own data -------------------------------------------------
+
+function dataRow(d: StoredUserData): HTMLElement {
+  const s = d.summary;
+  const dates = s.date_from ? (s.date_to && s.date_to !== s.date_from ? `, ${s.date_from} to ${s.date_to}` : `, from ${s.date_from}`) : "";
+  return h("li", { "data-id": d.id, "data-kind": s.kind },
+    h("span", {}, `${s.label} — ${s.rows.toLocaleString("en-US")} rows${dates}`),
+    h("span", { class: "muted" }, ` ${s.source}, added ${s.added}`),
+    h("button", { type: "button", onclick: () => void removeData(d.id) }, "Remove"));
+}
+
+function renderData(sets: StoredUserData[]): void {
+  $("#data-sets").replaceChildren(...(sets.length ? sets.map(dataRow) : [h("li", { class: "muted" }, "No data added.")]));
+}
+
+async function removeData(id: string): Promise<void> {
+  const r = await p.request({ type: "userData", op: "remove", id });
+  $("#data-msg").textContent = `Removed ${id}.`;
+  delete $("#data-msg").dataset.state;
+  renderData(r.sets);
+  await renderVersions();
+}
+
+$("#add-data").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const input = $("#data-file") as HTMLInputElement;
+  const file = input.files?.[0];
+  const msg = $("#data-msg");
+  if (!file) return;
+  const kind = ($("#data-kind") as HTMLSelectElement).value;
+  msg.textContent = `Checking ${file.name}…`;
+  msg.dataset.state = "busy";
+  try {
+    // the bytes go through IndexedDB (files can be tens of MB); the engine parses them
+    const pending = await putPending(new Uint8Array(await file.arrayBuffer()));
+    const r = await p.request({ type: "userData", op: "add", kind, name: file.name, pending });
+    renderData(r.sets);
+    if (r.error || !r.added) {
+      msg.textContent = `Not added — ${r.error ?? "unknown error"}. Nothing you had stored has changed.`;
+      msg.dataset.state = "error";
+      return;
+    }
+    const s = r.added.summary;
+    const dates = s.date_from ? `, effective ${s.date_from}${s.date_to && s.date_to !== s.date_from ? ` to ${s.date_to}` : ""}` : "";
+    msg.textContent = `Added ${s.label}: ${s.rows.toLocaleString("en-US")} rows from ${s.source}${dates}.${s.kind === "cpt" ? " CPT descriptors are the AMA’s: for your licensed use only." : ""}`;
+    msg.dataset.state = "ok";
+    input.value = "";
+    await renderVersions();
+  } catch (err) {
+    msg.textContent = `Not added — ${err instanceof Error ? err.message : String(err)}. Nothing you had stored has changed.`;
+    msg.dataset.state = "error";
+  }
+});
+
+async function loadData(): Promise<void> {
+  const r = await p.request({ type: "userData", op: "list" });
+  renderData(r.sets);
 }
 
 void render();
 void renderHotkey();
+void loadData();
 void renderVersions();
 document.body.dataset.ready = "1";

@@ -1,6 +1,7 @@
 //! The `medcode` command-line tool. Each subcommand lives in its own file.
 
 mod build_index;
+mod data;
 mod eval;
 mod limits;
 mod output;
@@ -85,6 +86,9 @@ enum Command {
     Severity(severity::Args),
     /// Build severity.idx (MS-DRG CC/MCC, CC exclusions, HCCs) from extracted data
     BuildSeverity(severity::BuildArgs),
+    /// Your own data: licensed CPT descriptors, NCCI practitioner and MUE tables
+    #[command(subcommand)]
+    Data(data::Command),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -93,6 +97,8 @@ enum SystemArg {
     Hcpcs,
     /// ICD-10-PCS (pcs.idx beside the index)
     Icd10pcs,
+    /// CPT descriptors you added (medcode data add cpt FILE)
+    Cpt,
     All,
 }
 
@@ -103,6 +109,7 @@ impl SystemArg {
             SystemArg::Hcpcs => Some(System::Hcpcs),
             // PCS is searched in its own table (pcs::search); the index has none.
             SystemArg::Icd10pcs => Some(System::Icd10cm),
+            SystemArg::Cpt => Some(System::Cpt),
             SystemArg::All => None,
         }
     }
@@ -159,7 +166,11 @@ pub(crate) fn index_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
 pub(crate) fn load_engine(explicit: Option<PathBuf>) -> Result<Engine, String> {
     let path = find_index(explicit)?;
     let bytes = limits::read_file(&path, limits::INDEX_MAX, "an index")?;
-    Engine::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    let mut engine = Engine::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    // The user's own data (and a licensee's build-time data beside the index).
+    let sets = data::load_sets(&path);
+    engine.attach_user_data(&sets)?;
+    Ok(engine)
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
@@ -303,6 +314,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Validate(args) => validate::run(cli.index, args, &mut out),
         Command::Severity(args) => severity::run(cli.index, args, &mut out),
         Command::BuildSeverity(args) => severity::build(args),
+        Command::Data(cmd) => data::run(cmd, &mut out),
         Command::Eval {
             file,
             system,

@@ -54,6 +54,28 @@ pub fn print_info(out: &mut impl Write, i: &Info) -> Result<(), String> {
     )?;
     w(out, format!("modifiers         {}", i.modifiers))?;
     w(out, format!("search terms      {}", i.search_terms))?;
+    for d in &i.user_data {
+        w(
+            out,
+            format!(
+                "added data        {} — {} rows, {} (from {}, added {})",
+                d.label,
+                d.rows,
+                d.kind.as_str(),
+                d.source,
+                d.added
+            ),
+        )?;
+    }
+    if i.cpt_codes > 0 {
+        w(
+            out,
+            format!(
+                "CPT descriptors   {} codes — LICENSED DATA: for the licensee only, do not redistribute",
+                i.cpt_codes
+            ),
+        )?;
+    }
     Ok(())
 }
 

@@ -87,7 +87,13 @@ pub fn run(index: Option<PathBuf>, a: Args, out: &mut impl Write) -> Result<Exit
     if a.json {
         crate::output::json_line(out, &report)?;
     } else {
-        print_report(out, &name, &report, ncci.as_ref().map(|(t, p)| (t, p)))?;
+        // The practitioner table the user added replaces the bundled one.
+        let added = PathBuf::from("added with `medcode data add`");
+        let shown = match engine.user_data().and_then(|u| u.ncci.as_ref()) {
+            Some(t) => Some((t, &added)),
+            None => ncci.as_ref().map(|(t, p)| (t, p)),
+        };
+        print_report(out, &name, &report, shown)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,65 @@
+// The user's own data in IndexedDB, in the extension's origin (or the
+// offline page's): never sent anywhere, never synced. Two stores:
+//   sets    {id, summary, bytes}  parsed and checked data sets (src/userdata)
+//   pending {id, bytes}           a chosen file on its way to the engine
+
+import type { UserDataSummary } from "./engine-api";
+
+const DB = "medcode-user-data";
+const VERSION = 1;
+
+export interface StoredSet { id: string; summary: UserDataSummary; bytes: Uint8Array }
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains("sets")) db.createObjectStore("sets", { keyPath: "id" });
+      if (!db.objectStoreNames.contains("pending")) db.createObjectStore("pending", { keyPath: "id" });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error("IndexedDB unavailable"));
+  });
+}
+
+async function run<T>(store: string, mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
+  const db = await open();
+  try {
+    return await new Promise<T | undefined>((resolve, reject) => {
+      const tx = db.transaction(store, mode);
+      const req = fn(tx.objectStore(store));
+      tx.oncomplete = () => resolve(req ? req.result : undefined);
+      tx.onerror = () => reject(tx.error ?? new Error("IndexedDB transaction failed"));
+      tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export async function listSets(): Promise<StoredSet[]> {
+  const all = (await run<StoredSet[]>("sets", "readonly", (s) => s.getAll() as IDBRequest<StoredSet[]>)) ?? [];
+  return all.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
+}
+export async function putSet(set: StoredSet): Promise<void> {
+  await run("sets", "readwrite", (s) => { s.put(set); });
+}
+export async function deleteSet(id: string): Promise<void> {
+  await run("sets", "readwrite", (s) => { s.delete(id); });
+}
+export async function putPending(bytes: Uint8Array): Promise<string> {
+  const id = `p${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  await run("pending", "readwrite", (s) => { s.put({ id, bytes }); });
+  return id;
+}
+export async function takePending(id: string): Promise<Uint8Array | null> {
+  const rec = await run<{ bytes: Uint8Array } | undefined>("pending", "readonly", (s) => s.get(id) as IDBRequest<{ bytes: Uint8Array } | undefined>);
+  await run("pending", "readwrite", (s) => { s.delete(id); });
+  return rec ? rec.bytes : null;
+}
+/** A new id for a set of `kind`: kind-N, N one more than any stored. */
+export function nextId(kind: string, existing: StoredSet[]): string {
+  const n = existing.map((s) => s.id.match(new RegExp(`^${kind}-(\\d+)$`))?.[1]).filter(Boolean).map(Number);
+  return `${kind}-${(n.length ? Math.max(...n) : 0) + 1}`;
+}

@@ -1,0 +1,212 @@
+//! `medcode data add|list|remove`: the user's own data files (licensed CPT
+//! descriptors, CMS practitioner NCCI PTP edits, MUE tables), parsed and
+//! checked once, stored as user data sets in the user's data directory
+//! (`$MEDCODE_DATA_DIR`, else `$XDG_DATA_HOME/medcode`, else
+//! `~/.local/share/medcode`) and attached by every command.
+
+use medcode::userdata::{DataKind, DataSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Parse, check and store a file: KIND is cpt, ncci-practitioner or mue
+    Add {
+        kind: String,
+        file: PathBuf,
+        /// Store into this directory instead of the user's (what build.sh uses)
+        #[arg(long)]
+        to: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The stored data sets, with their source and dates
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a stored data set by its id (see `medcode data list`)
+    Remove { id: String },
+}
+
+/// Where the user's data sets live.
+pub fn user_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("MEDCODE_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d).join("medcode"));
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/medcode"))
+}
+
+const EXT: &str = "mcdata";
+/// A stored set is at most the largest source file plus its index.
+const STORED_CAP: u64 = 512 << 20;
+
+/// Reads at most `cap` bytes (the CLI's one capped reader, `limits`).
+fn read_capped(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>, String> {
+    crate::limits::read_file(path, cap, what)
+}
+
+/// Stored sets in a directory, sorted by id: (id, path).
+fn stored(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == EXT))
+                .filter_map(|p| Some((p.file_stem()?.to_str()?.to_string(), p)))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Every set to attach: build-time data beside the index (`data/`), then
+/// the user's. A damaged stored set is reported and left out.
+pub fn load_sets(index_path: &Path) -> Vec<DataSet> {
+    let mut dirs = Vec::new();
+    if let Some(d) = index_path.parent() {
+        dirs.push(d.join("data"));
+    }
+    if std::env::var_os("MEDCODE_NO_USER_DATA").is_none() {
+        dirs.extend(user_dir());
+    }
+    let mut sets = Vec::new();
+    for dir in dirs {
+        for (_, p) in stored(&dir) {
+            match read_capped(&p, STORED_CAP, "stored data").and_then(|b| DataSet::from_bytes(&b)) {
+                Ok(s) => sets.push(s),
+                Err(e) => eprintln!("medcode: skipping {}: {e}", p.display()),
+            }
+        }
+    }
+    sets
+}
+
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    medcode::model::format_ymd(medcode::validate::dates::civil_from_days(
+        (secs / 86_400) as i64,
+    ))
+}
+
+fn describe(id: &str, s: &DataSet) -> String {
+    let sum = s.summary();
+    let dates = match (&sum.date_from, &sum.date_to) {
+        (Some(a), Some(b)) if a != b => format!(", {a} to {b}"),
+        (Some(a), _) => format!(", from {a}"),
+        _ => String::new(),
+    };
+    format!(
+        "{id:<22} {:<18} {} rows — {}{dates} (from {}, added {})",
+        s.kind.as_str(),
+        s.rows,
+        s.label,
+        s.source,
+        s.added
+    )
+}
+
+pub fn run(cmd: Command, out: &mut impl Write) -> Result<ExitCode, String> {
+    let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
+    match cmd {
+        Command::Add {
+            kind,
+            file,
+            to,
+            json,
+        } => {
+            let k = DataKind::parse(&kind).ok_or_else(|| {
+                format!("unknown data kind {kind:?}: use cpt, ncci-practitioner or mue")
+            })?;
+            let bytes = read_capped(&file, k.cap() as u64, k.as_str())?;
+            let name = file.to_string_lossy();
+            // Parse and check everything before touching the store.
+            let set = DataSet::parse(k, &name, &bytes, &today()).map_err(|e| e.to_string())?;
+            let dir = match to.or_else(user_dir) {
+                Some(d) => d,
+                None => return Err("no data directory: set MEDCODE_DATA_DIR or HOME".into()),
+            };
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            let n = stored(&dir)
+                .iter()
+                .filter_map(|(id, _)| {
+                    id.strip_prefix(k.as_str())?
+                        .strip_prefix('-')?
+                        .parse::<u32>()
+                        .ok()
+                })
+                .max()
+                .unwrap_or(0)
+                + 1;
+            let id = format!("{}-{n}", k.as_str());
+            let path = dir.join(format!("{id}.{EXT}"));
+            let tmp = dir.join(format!(".{id}.{EXT}.tmp"));
+            std::fs::write(&tmp, set.to_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+            std::fs::rename(&tmp, &path)
+                .map_err(|e| format!("cannot store {}: {e}", path.display()))?;
+            if json {
+                crate::output::json_line(
+                    out,
+                    &serde_json::json!({"id": id, "set": set.summary()}),
+                )?;
+            } else {
+                w(out, format!("added {}", describe(&id, &set)))?;
+                if k == DataKind::Cpt {
+                    w(
+                        out,
+                        "CPT descriptors are the AMA's: this copy is for your licensed use only."
+                            .into(),
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List { json } => {
+            let dir = user_dir().ok_or("no data directory: set MEDCODE_DATA_DIR or HOME")?;
+            let mut rows = Vec::new();
+            for (id, p) in stored(&dir) {
+                match read_capped(&p, STORED_CAP, "stored data")
+                    .and_then(|b| DataSet::from_bytes(&b))
+                {
+                    Ok(s) => rows.push((id, s)),
+                    Err(e) => eprintln!("medcode: {id}: {e}"),
+                }
+            }
+            if json {
+                let v: Vec<_> = rows
+                    .iter()
+                    .map(|(id, s)| serde_json::json!({"id": id, "set": s.summary()}))
+                    .collect();
+                crate::output::json_line(out, &v)?;
+            } else if rows.is_empty() {
+                w(out, format!("no data added ({})", dir.display()))?;
+            } else {
+                for (id, s) in &rows {
+                    w(out, describe(id, s))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Remove { id } => {
+            let dir = user_dir().ok_or("no data directory: set MEDCODE_DATA_DIR or HOME")?;
+            let found = stored(&dir).into_iter().find(|(i, _)| *i == id);
+            let Some((_, p)) = found else {
+                return Err(format!(
+                    "no data set {id:?}; `medcode data list` shows the ids"
+                ));
+            };
+            std::fs::remove_file(&p).map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
+            w(out, format!("removed {id}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! The user's own data: files an organisation or a user holds under licence
+//! or downloads themselves (CPT descriptors, CMS practitioner NCCI PTP edits,
+//! MUE tables), parsed and checked here, stored locally, and attached to an
+//! [`Engine`](crate::Engine) as an overlay. Nothing here is shipped: the
+//! repository and the default build hold no CPT descriptor.
+//!
+//! One added file is one [`DataSet`]. A set is stored as its own file (CLI:
+//! the user's data directory; browser: one IndexedDB record), in this
+//! framed, versioned byte format:
+//!
+//! ```text
+//! user data set, version 1
+//! offset  size  field
+//! 0       8     magic  b"MCUSER\x1a\0"
+//! 8       4     format version, u32 little-endian (USERDATA_FORMAT_VERSION)
+//! 12      4     CRC-32 (IEEE) of the payload, u32 little-endian
+//! 16      8     payload length in bytes, u64 little-endian
+//! 24      n     payload: `DataSet`, postcard-encoded:
+//!               kind u8 (0 CPT, 1 NCCI practitioner, 2 MUE), source file
+//!               name, added (YYYY-MM-DD), table label, rows u32, date range
+//!               (yyyymmdd u32, 0 = not stated) ×2, then the content:
+//!               CPT: (code, descriptor) pairs sorted by code;
+//!               NCCI: the bytes of an ncci.idx file (`validate::ncci`);
+//!               MUE: (code 5 bytes, value u32, indicator u8) sorted by code.
+//! ```
+//!
+//! Every parser caps the file size and line length, refuses UTF-16 and
+//! Latin-1 files with a message saying how to save them, and reports a bad
+//! row as `file:line:column: what is wrong`.
+
+pub mod cpt;
+pub mod mue;
+pub mod ncci;
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+pub const USERDATA_MAGIC: [u8; 8] = *b"MCUSER\x1a\0";
+pub const USERDATA_FORMAT_VERSION: u32 = 1;
+
+/// What went wrong with a user's file, and where (line/column 0 = the
+/// whole file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl DataError {
+    pub fn file(file: &str, message: String) -> DataError {
+        DataError {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            message,
+        }
+    }
+    pub fn at(file: &str, line: usize, column: usize, message: String) -> DataError {
+        DataError {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+impl std::fmt::Display for DataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}: {}", self.file, self.message),
+            (l, 0) => write!(f, "{}:{l}: {}", self.file, self.message),
+            (l, c) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+/// The kinds of file a user can add.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataKind {
+    /// CPT descriptors (AMA data files, or `code<TAB>descriptor`).
+    Cpt,
+    /// CMS NCCI practitioner PTP edits (tab-delimited text).
+    NcciPractitioner,
+    /// CMS MUE table (practitioner, outpatient hospital or DME).
+    Mue,
+}
+
+impl DataKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataKind::Cpt => "cpt",
+            DataKind::NcciPractitioner => "ncci-practitioner",
+            DataKind::Mue => "mue",
+        }
+    }
+    /// What a user types: `cpt`, `ncci`, `ncci-practitioner`, `mue`.
+    pub fn parse(s: &str) -> Option<DataKind> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "cpt" => Some(DataKind::Cpt),
+            "ncci" | "ncci-practitioner" | "ptp" => Some(DataKind::NcciPractitioner),
+            "mue" => Some(DataKind::Mue),
+            _ => None,
+        }
+    }
+    /// The largest file of this kind medcode reads.
+    pub fn cap(self) -> usize {
+        match self {
+            DataKind::Cpt => 32 << 20,
+            DataKind::NcciPractitioner => 256 << 20,
+            DataKind::Mue => 16 << 20,
+        }
+    }
+    pub const ALL: [DataKind; 3] = [DataKind::Cpt, DataKind::NcciPractitioner, DataKind::Mue];
+}
+
+/// What one added file holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Content {
+    Cpt(Vec<(String, String)>),
+    Ncci(#[serde(with = "serde_bytes")] Vec<u8>),
+    Mue(Vec<mue::MueRow>),
+}
+
+/// One added file, parsed and checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataSet {
+    pub kind: DataKind,
+    /// The file name it came from.
+    pub source: String,
+    /// When it was added (YYYY-MM-DD), given by the caller.
+    pub added: String,
+    /// What the data calls itself: MUE table kind, NCCI table, CPT year.
+    pub label: String,
+    pub rows: u32,
+    /// Dates the data states (yyyymmdd; 0 = not stated).
+    pub date_from: u32,
+    pub date_to: u32,
+    pub content: Content,
+}
+
+/// A set's description without its content (what lists show).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub kind: DataKind,
+    pub source: String,
+    pub added: String,
+    pub label: String,
+    pub rows: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<String>,
+}
+
+impl DataSet {
+    /// Parses a user's file of `kind`. `added` is today's date as the caller
+    /// knows it (YYYY-MM-DD).
+    pub fn parse(
+        kind: DataKind,
+        file: &str,
+        bytes: &[u8],
+        added: &str,
+    ) -> Result<DataSet, DataError> {
+        let file = file.rsplit(['/', '\\']).next().unwrap_or(file);
+        let mut set = match kind {
+            DataKind::Cpt => cpt::parse(file, bytes)?,
+            DataKind::NcciPractitioner => ncci::parse(file, bytes)?,
+            DataKind::Mue => mue::parse(file, bytes)?,
+        };
+        set.added = added.to_string();
+        Ok(set)
+    }
+
+    pub fn summary(&self) -> Summary {
+        let d = |v: u32| (v != 0 && v != u32::MAX).then(|| crate::model::format_ymd(v));
+        Summary {
+            kind: self.kind,
+            source: self.source.clone(),
+            added: self.added.clone(),
+            label: self.label.clone(),
+            rows: self.rows,
+            date_from: d(self.date_from),
+            date_to: d(self.date_to),
+        }
+    }
+
+    /// The stored form (see the module docs).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let body = postcard::to_allocvec(self).unwrap_or_default();
+        crate::index::frame::wrap(&USERDATA_MAGIC, USERDATA_FORMAT_VERSION, &body)
+    }
+
+    /// Reads a stored set back, checking it as strictly as a new file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<DataSet, String> {
+        use crate::index::frame::FrameError as F;
+        let payload = crate::index::frame::unwrap(bytes, &USERDATA_MAGIC, USERDATA_FORMAT_VERSION)
+            .map_err(|e| match e {
+                F::TooShort(_) | F::BadMagic => "not a medcode user data file".to_string(),
+                F::UnsupportedVersion { found, expected } => format!(
+                    "stored user data has format version {found}, this medcode reads {expected}; add the original file again"
+                ),
+                F::LengthMismatch { .. } | F::Checksum { .. } => {
+                    "stored user data is damaged; remove it and add the original file again".to_string()
+                }
+            })?;
+        let set: DataSet = postcard::from_bytes(payload).map_err(|e| {
+            format!("stored user data does not decode ({e}); add the original file again")
+        })?;
+        if let Content::Ncci(b) = &set.content {
+            crate::validate::NcciTable::from_bytes(b).map_err(|e| e.to_string())?;
+        }
+        Ok(set)
+    }
+}
+
+/// The overlay attached to an engine: every set merged by kind.
+pub struct Attached {
+    pub sets: Vec<Summary>,
+    /// CPT descriptors as a small engine of their own (search reuses the
+    /// index layout and scoring).
+    pub cpt: Option<Box<crate::Engine>>,
+    pub cpt_codes: usize,
+    pub ncci: Option<crate::validate::NcciTable>,
+    /// MUE tables in the order they are consulted (practitioner first).
+    pub mue: Vec<mue::MueTable>,
+}
+
+impl Attached {
+    pub fn build(sets: &[DataSet], base: &crate::index::IndexData) -> Result<Attached, String> {
+        let mut cpt: std::collections::BTreeMap<&str, &str> = Default::default();
+        let mut ncci_sets: Vec<&[u8]> = Vec::new();
+        let mut mue_tables = Vec::new();
+        for s in sets {
+            match &s.content {
+                Content::Cpt(rows) => {
+                    cpt.extend(rows.iter().map(|(c, d)| (c.as_str(), d.as_str())))
+                }
+                Content::Ncci(b) => ncci_sets.push(b),
+                Content::Mue(rows) => {
+                    mue_tables.push(mue::MueTable::new(&s.label, &s.source, rows.clone()))
+                }
+            }
+        }
+        mue_tables.sort_by_key(|t| t.priority());
+        let cpt_codes = cpt.len();
+        let cpt = if cpt.is_empty() {
+            None
+        } else {
+            Some(Box::new(cpt::engine(&cpt, base)?))
+        };
+        let ncci = ncci::merge(&ncci_sets).map_err(|e| e.to_string())?;
+        Ok(Attached {
+            sets: sets.iter().map(DataSet::summary).collect(),
+            cpt,
+            cpt_codes,
+            ncci,
+            mue: mue_tables,
+        })
+    }
+}

@@ -1,0 +1,270 @@
+//! Reading a user's file as text: size cap, encoding check, and lines with
+//! their numbers. Every error names the file, and where it can the line and
+//! column, so the user can open the file and fix it.
+
+use super::DataError;
+
+/// Checks size and encoding and returns the text (a UTF-8 byte-order mark
+/// dropped). UTF-16 and Latin-1/Windows-1252 files are refused with a
+/// message saying how to save them, rather than read as garbage.
+pub fn decode<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    cap: usize,
+    what: &str,
+) -> Result<&'a str, DataError> {
+    if bytes.len() > cap {
+        return Err(DataError::file(
+            file,
+            format!(
+                "the file is {:.1} MB; the largest {what} file medcode reads is {} MB — check that this is the right file",
+                bytes.len() as f64 / 1_048_576.0,
+                cap / 1_048_576
+            ),
+        ));
+    }
+    if bytes.is_empty() {
+        return Err(DataError::file(
+            file,
+            format!("the file is empty; expected {what}"),
+        ));
+    }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) || looks_utf16(bytes) {
+        return Err(DataError::file(
+            file,
+            "the file is UTF-16 text; save it as UTF-8 (or plain text / CSV UTF-8) and add it again".to_string(),
+        ));
+    }
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(t) => {
+            if let Some(at) = t.find('\0') {
+                let (line, column) = position(t, at);
+                return Err(DataError::at(
+                    file,
+                    line,
+                    column,
+                    format!("a NUL byte: this is not a text file; expected {what}"),
+                ));
+            }
+            Ok(t)
+        }
+        Err(e) => {
+            let at = e.valid_up_to();
+            // The valid prefix is text: count lines in it.
+            let prefix = std::str::from_utf8(&body[..at]).unwrap_or("");
+            let (line, column) = position(prefix, at);
+            let byte = body[at];
+            Err(DataError::at(
+                file,
+                line,
+                column,
+                format!(
+                    "byte 0x{byte:02X} is not UTF-8; the file looks like Latin-1 / Windows-1252 text — save it as UTF-8 and add it again"
+                ),
+            ))
+        }
+    }
+}
+
+/// Every other byte zero in the first few hundred bytes: UTF-16 without a mark.
+fn looks_utf16(b: &[u8]) -> bool {
+    let head = &b[..b.len().min(512)];
+    if head.len() < 8 {
+        return false;
+    }
+    let zeros_even = head.iter().step_by(2).filter(|&&x| x == 0).count();
+    let zeros_odd = head.iter().skip(1).step_by(2).filter(|&&x| x == 0).count();
+    let half = head.len() / 2;
+    zeros_even * 10 >= half * 9 || zeros_odd * 10 >= half * 9
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+fn position(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// Lines with 1-based numbers, `\r\n` or `\n`, each at most `max_len` bytes.
+pub fn lines<'a>(
+    file: &'a str,
+    text: &'a str,
+    max_len: usize,
+) -> impl Iterator<Item = Result<(usize, &'a str), DataError>> + 'a {
+    text.split('\n').enumerate().filter_map(move |(i, l)| {
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        if l.trim().is_empty() {
+            return None;
+        }
+        if l.len() > max_len {
+            return Some(Err(DataError::at(
+                file,
+                i + 1,
+                1,
+                format!(
+                    "the line is {} bytes long (at most {max_len}); is this the right file?",
+                    l.len()
+                ),
+            )));
+        }
+        Some(Ok((i + 1, l)))
+    })
+}
+
+/// A field of a delimited line and the 1-based column where it starts.
+#[derive(Clone, Copy, Debug)]
+pub struct Field<'a> {
+    pub text: &'a str,
+    pub column: usize,
+}
+
+/// Splits on `sep`, honouring double quotes (`"a, b"`, `""` inside quotes)
+/// when `quoted`; fields are trimmed. Columns count characters.
+pub fn split(line: &str, sep: char, quoted: bool) -> Vec<Field<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_quotes = false;
+    for (i, c) in line.char_indices() {
+        if quoted && c == '"' {
+            in_quotes = !in_quotes;
+        } else if c == sep && !in_quotes {
+            out.push(field(line, start, i));
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(field(line, start, line.len()));
+    out
+}
+
+fn field(line: &str, start: usize, end: usize) -> Field<'_> {
+    let raw = &line[start..end];
+    let lead = raw.len() - raw.trim_start().len();
+    let t = raw.trim();
+    let t = if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
+        &t[1..t.len() - 1]
+    } else {
+        t
+    };
+    Field {
+        text: t,
+        column: line[..start + lead].chars().count() + 1,
+    }
+}
+
+/// Five letters or digits with a digit among them: a row's code, right or
+/// wrong (a title word like "Codes" is not one).
+pub fn code_shaped(s: &str) -> bool {
+    s.len() == 5
+        && s.bytes().all(|b| b.is_ascii_alphanumeric())
+        && s.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// A 5-character procedure code (CPT or HCPCS Level II), upper-cased.
+pub fn code5(s: &str) -> Option<[u8; 5]> {
+    let b = s.as_bytes();
+    if b.len() != 5 || !b.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let mut c = [0u8; 5];
+    for (d, s) in c.iter_mut().zip(b) {
+        *d = s.to_ascii_uppercase();
+    }
+    let t = std::str::from_utf8(&c).ok()?;
+    (crate::cpt::form(t).is_some() || crate::hcpcs::is_level2(t)).then_some(c)
+}
+
+/// A date written in a title line or a file name (`Eff_01-01-2026`,
+/// `01/01/2026`, `2026-01-01`, `20260101` after "eff"), as yyyymmdd.
+pub fn find_date(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    let digits = |i: usize, n: usize| -> Option<u32> {
+        let part = b.get(i..i + n)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0u32, |v, d| v * 10 + (d - b'0') as u32))
+    };
+    for i in 0..b.len() {
+        if i > 0 && b[i - 1].is_ascii_digit() {
+            continue;
+        }
+        // MM?DD?YYYY
+        if let (Some(m), Some(d), Some(y)) = (digits(i, 2), digits(i + 3, 2), digits(i + 6, 4)) {
+            if matches!(b[i + 2], b'-' | b'/' | b'_') && b[i + 5] == b[i + 2] {
+                if let Ok(v) = crate::validate::dates::ymd(y, m, d) {
+                    return Some(v);
+                }
+            }
+        }
+        // YYYY-MM-DD
+        if let (Some(y), Some(m), Some(d)) = (digits(i, 4), digits(i + 5, 2), digits(i + 8, 2)) {
+            if b[i + 4] == b'-' && b[i + 7] == b'-' {
+                if let Ok(v) = crate::validate::dates::ymd(y, m, d) {
+                    return Some(v);
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings() {
+        let e = decode("a.txt", b"\xff\xfe9\x009\x00", 100, "CPT").unwrap_err();
+        assert!(e.to_string().contains("UTF-16"), "{e}");
+        let utf16_no_bom: Vec<u8> = "99213\tsynthetic descriptor\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert!(decode("a.txt", &utf16_no_bom, 1000, "CPT")
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-16"));
+        let e = decode("a.txt", b"99213\tok\n99214\tcaf\xe9 visit\n", 100, "CPT").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 10));
+        assert!(e.to_string().contains("Latin-1"), "{e}");
+        assert!(e.to_string().starts_with("a.txt:2:10: "), "{e}");
+        assert_eq!(
+            decode("a.txt", b"\xef\xbb\xbfabc", 100, "CPT").unwrap(),
+            "abc"
+        );
+        assert!(decode("a.txt", b"", 100, "CPT").is_err());
+        assert!(decode("a.txt", &[b'a'; 101], 100, "CPT")
+            .unwrap_err()
+            .to_string()
+            .contains("largest"));
+        assert!(decode("a.txt", b"ab\0cd", 100, "CPT")
+            .unwrap_err()
+            .to_string()
+            .contains("NUL"));
+    }
+
+    #[test]
+    fn csv_split() {
+        let f = split(
+            r#"0001U,1,"2 Date of Service Edit: Policy","a, b""c""""#,
+            ',',
+            true,
+        );
+        assert_eq!(f.len(), 4);
+        assert_eq!(f[2].text, "2 Date of Service Edit: Policy");
+        assert_eq!(f[1].column, 7);
+        assert_eq!(f[3].column, 42);
+    }
+
+    #[test]
+    fn dates_in_names() {
+        assert_eq!(
+            find_date("MCR_MUE_PractitionerServices_Eff_01-01-2026.csv"),
+            Some(20260101)
+        );
+        assert_eq!(find_date("effective 04/01/2026"), Some(20260401));
+        assert_eq!(find_date("x 2026-07-01"), Some(20260701));
+        assert_eq!(find_date("13-45-2026"), None);
+    }
+}

@@ -1,0 +1,201 @@
+//! The user's own data end to end: synthetic CPT / NCCI practitioner / MUE
+//! files (tests/fixtures/userdata/, invented content) through the engine and
+//! the `medcode data` commands. Parser edge cases live beside the parsers
+//! (src/userdata/*.rs).
+
+mod common;
+
+use medcode::userdata::{DataKind, DataSet};
+use medcode::{SearchOptions, System};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    common::root().join("tests/fixtures/userdata").join(name)
+}
+
+fn set(kind: DataKind, name: &str) -> DataSet {
+    let bytes = std::fs::read(fixture(name)).unwrap();
+    DataSet::parse(kind, name, &bytes, "2026-05-01").unwrap()
+}
+
+#[test]
+fn cpt_descriptors_in_lookup_and_search() {
+    let mut e = common::engine();
+    assert!(e
+        .lookup("99213")
+        .unwrap_err()
+        .to_string()
+        .contains("licensed CPT file"));
+    assert!(e
+        .search(
+            "knee",
+            &SearchOptions {
+                system: Some(System::Cpt),
+                limit: 5
+            }
+        )
+        .is_empty());
+    e.attach_user_data(&[set(DataKind::Cpt, "cpt_synthetic.txt")])
+        .unwrap();
+    let r = e.lookup("99213").unwrap();
+    assert_eq!(r.system, System::Cpt);
+    assert_eq!(
+        r.title.as_deref(),
+        Some("Synthetic established outpatient encounter, low complexity")
+    );
+    assert!(e
+        .lookup("99299")
+        .unwrap_err()
+        .to_string()
+        .contains("not in"));
+    let hits = e.search(
+        "knee arthroscopy",
+        &SearchOptions {
+            system: Some(System::Cpt),
+            limit: 5,
+        },
+    );
+    assert_eq!(hits.first().map(|h| h.code.as_str()), Some("29881"));
+    // cut-short words and typos work as in ICD-10-CM search
+    let hits = e.search(
+        "arthrosc menisectomy",
+        &SearchOptions {
+            system: Some(System::Cpt),
+            limit: 5,
+        },
+    );
+    assert_eq!(hits.first().map(|h| h.code.as_str()), Some("29881"));
+    let hits = e.search(
+        "992",
+        &SearchOptions {
+            system: Some(System::Cpt),
+            limit: 5,
+        },
+    );
+    assert_eq!(
+        hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
+        ["99213", "99214"]
+    );
+    // "all" merges CPT in; the procedure field gets HCPCS and CPT
+    let all = e.search(
+        "joint injection",
+        &SearchOptions {
+            system: None,
+            limit: 20,
+        },
+    );
+    assert!(all.iter().any(|h| h.code == "20610"), "{all:?}");
+    // the CPT code matching both words comes before codes matching one
+    let all = e.search(
+        "knee arthroscopy",
+        &SearchOptions {
+            system: None,
+            limit: 10,
+        },
+    );
+    assert_eq!(
+        all.first().map(|h| h.code.as_str()),
+        Some("29881"),
+        "{all:?}"
+    );
+    let procs = e.search_procedures("joint injection", 20);
+    assert!(procs.iter().any(|h| h.code == "20610"));
+    assert!(procs
+        .iter()
+        .all(|h| matches!(h.system, System::Cpt | System::Hcpcs)));
+    assert_eq!(e.info().cpt_codes, 5);
+    // detaching removes them
+    e.attach_user_data(&[]).unwrap();
+    assert!(e.lookup("99213").is_err());
+    assert_eq!(e.info().cpt_codes, 0);
+}
+
+#[test]
+fn stored_form_round_trips_and_is_checked() {
+    for (k, f) in [
+        (DataKind::Cpt, "cpt_synthetic.txt"),
+        (
+            DataKind::Mue,
+            "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv",
+        ),
+        (DataKind::NcciPractitioner, "ccipra_synthetic.txt"),
+    ] {
+        let s = set(k, f);
+        let b = s.to_bytes();
+        assert_eq!(DataSet::from_bytes(&b).unwrap(), s);
+        let mut bad = b.clone();
+        *bad.last_mut().unwrap() ^= 1;
+        assert!(DataSet::from_bytes(&bad).unwrap_err().contains("damaged"));
+        assert!(DataSet::from_bytes(&b[..10]).is_err());
+    }
+}
+
+/// The stored format is frozen: a set written by version 1 keeps loading.
+#[test]
+fn frozen_v1_set_loads() {
+    let path = common::root().join("tests/fixtures/userdata-v1.mcdata");
+    let fresh = set(
+        DataKind::Mue,
+        "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv",
+    );
+    if std::env::var_os("MEDCODE_REFREEZE").is_some() {
+        std::fs::write(&path, fresh.to_bytes()).unwrap();
+    }
+    let stored = DataSet::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(stored, fresh);
+}
+
+fn medcode(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_medcode"))
+        .args(args)
+        .env("MEDCODE_DATA_DIR", dir)
+        .env("MEDCODE_INDEX", common::root().join("dist/medcode.idx"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_data_add_list_remove() {
+    let dir = std::env::temp_dir().join(format!("medcode-userdata-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cpt = fixture("cpt_synthetic.txt");
+    let out = medcode(&dir, &["data", "add", "cpt", cpt.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cpt-1"));
+    // every command uses it
+    let out = medcode(&dir, &["search", "--system", "cpt", "knee"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("29881"));
+    let out = medcode(&dir, &["info"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("do not redistribute"));
+    // a bad file changes nothing and says where it is wrong
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "HCPCS/CPT Code,MUE,Indicator\n97110,four,2\n").unwrap();
+    let before = std::fs::read_dir(&dir).unwrap().count();
+    let out = medcode(&dir, &["data", "add", "mue", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bad.csv:2:7:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), before);
+    let out = medcode(&dir, &["data", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        listed.contains("cpt-1")
+            && listed.contains("cpt_synthetic.txt")
+            && listed.contains("5 rows"),
+        "{listed}"
+    );
+    let out = medcode(&dir, &["data", "remove", "cpt-1"]);
+    assert!(out.status.success());
+    let out = medcode(&dir, &["lookup", "99213"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("licensed CPT file"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
