@@ -62,8 +62,7 @@ impl NodeKind {
             _ => NodeKind::Code,
         }
     }
-    /// Only the index builder writes kinds.
-    #[cfg(feature = "ingest")]
+    /// Only the index builders write kinds (the main index; a user's CPT index).
     pub(crate) fn to_u8(self) -> u8 {
         match self {
             NodeKind::Chapter => 0,
@@ -109,8 +108,7 @@ impl NoteKind {
     pub(crate) fn from_u8(v: u8) -> NoteKind {
         *Self::ALL.get(v as usize).unwrap_or(&NoteKind::Note)
     }
-    /// Only the index builder writes kinds.
-    #[cfg(feature = "ingest")]
+    /// Only the index builders write kinds (the main index; a user's CPT index).
     pub(crate) fn to_u8(self) -> u8 {
         Self::ALL.iter().position(|k| *k == self).unwrap_or(8) as u8
     }

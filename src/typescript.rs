@@ -26,7 +26,7 @@ const ENGINE: &str = "\
 export interface Engine {
   info(): Info;
   /** Every record for a typed code; throws when it is malformed or unknown. */
-  lookup(code: string): CodeRecord[];
+  lookup(code: string, options?: { date?: string; version?: string; hcc_year?: number; principal?: string }): CodeRecord[];
   /** Ranked results; `system` defaults to \"icd10cm\", `limit` to 10 (1-200). */
   search(query: string, system?: SystemFilter, limit?: number): SearchHit[];
   /** `today`: YYYY-MM-DD (default: the local date). */
@@ -34,6 +34,10 @@ export interface Engine {
   validateField(kind: FieldKind, value: string | number, context?: FieldContext): Issue[];
   /** Enables the ncci.ptp rule with the bytes of ncci.idx. */
   attachNcci(bytes: Uint8Array): void;
+  /** Enables MS-DRG CC/MCC and HCC annotations with the bytes of severity.idx. */
+  attachSeverity(bytes: Uint8Array): void;
+  /** A stay: each secondary's level, CC exclusions, HCCs after hierarchies (needs attachSeverity). */
+  severity(pdx: string, secondaries: string[], options?: { date?: string; version?: string; died?: boolean; hcc_year?: number }): unknown;
 }
 ";
 
@@ -63,6 +67,11 @@ pub fn declarations() -> String {
         ServiceLine::decl(),
         Claim::decl(),
         crate::validate::ValidationOptionsInput::decl(),
+        crate::severity::Level::decl(),
+        crate::severity::MsdrgLevel::decl(),
+        crate::severity::HccCategory::decl(),
+        crate::userdata::DataKind::decl(),
+        crate::userdata::Summary::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src/typescript.rs (target/release/engine-types);\n\

@@ -106,6 +106,7 @@ impl From<crate::index::frame::FrameError> for SeverityFileError {
 
 /// MS-DRG severity of a secondary diagnosis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum Level {
     #[serde(rename = "MCC")]
     Mcc,
@@ -227,6 +228,7 @@ pub(crate) fn read_varint(b: &[u8], at: &mut usize) -> Result<u64, SeverityFileE
     ))
 }
 
+#[cfg(feature = "ingest")]
 pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let b = (v & 0x7f) as u8;
@@ -1021,20 +1023,24 @@ pub struct AnnotateOptions {
 
 /// `"msdrg"` in a code record.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct MsdrgLevel {
     pub version: String,
     /// `null` for a non-CC (or a code the version does not know: see `note`).
     pub level: Option<Level>,
     pub alive_only: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub note: Option<String>,
     /// The principal (when one was given) that makes this CC/MCC a non-CC.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub excluded_by: Option<String>,
 }
 
 /// One HCC category of a code.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct HccCategory {
     pub model: String,
     pub year: u16,

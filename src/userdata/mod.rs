@@ -81,6 +81,7 @@ impl std::error::Error for DataError {}
 
 /// The kinds of file a user can add.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum DataKind {
     /// CPT descriptors (AMA data files, or `code<TAB>descriptor`).
@@ -146,6 +147,7 @@ pub struct DataSet {
 
 /// A set's description without its content (what lists show).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Summary {
     pub kind: DataKind,
     pub source: String,
@@ -153,8 +155,10 @@ pub struct Summary {
     pub label: String,
     pub rows: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub date_from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub date_to: Option<String>,
 }
 

@@ -56,7 +56,7 @@ mod proc;
 mod provider;
 pub mod rules;
 
-pub use field::{validate_field, FieldContext, FieldKind};
+pub use field::{validate_field, validate_field_with, FieldContext, FieldKind};
 pub use model::{Claim, Patient, Provider, ServiceLine, Value};
 pub use ncci::{NcciError, NcciTable};
 pub use rules::{Rule, Severity};

@@ -5,8 +5,8 @@ mod data;
 mod eval;
 mod limits;
 mod output;
-mod severity;
 mod pcs;
+mod severity;
 mod validate;
 
 use clap::{Parser, Subcommand};
