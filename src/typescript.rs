@@ -76,7 +76,7 @@ pub fn declarations() -> String {
     let mut out = String::from(
         "// Generated from the Rust types by src/typescript.rs (target/release/engine-types);\n\
          // do not edit: change the Rust type and rebuild.\n\n\
-         export type SystemFilter = System | \"all\";\n\n",
+         export type SystemFilter = System | \"all\" | \"proc\";\n\n",
     );
     for d in decls {
         out.push_str("export ");

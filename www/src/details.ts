@@ -2,7 +2,7 @@
 // validity on a date of service, the 7th-character builder, children and
 // notes (with codes linked). ICD-10-CM and HCPCS Level II records share it.
 
-import type { CodeRecord, Engine, Info, ValiditySpan } from './engine';
+import type { CodeRecord, Engine, Info, System, ValiditySpan } from './engine';
 import { errorMessage } from './engine';
 import { h, nextId, todayIso } from './dom';
 import { copyButton } from './clipboard';
@@ -14,10 +14,10 @@ export interface DetailsContext {
   info: Info;
   linker: CodeLinker;
   /** Adds a code to the claim form; returns what happened, for the live region. */
-  addToClaim: (code: string, system: 'icd10cm' | 'hcpcs') => void;
+  addToClaim: (code: string, system: System) => void;
 }
 
-const SYSTEM_NAME = { icd10cm: 'ICD-10-CM', hcpcs: 'HCPCS Level II' } as const;
+const SYSTEM_NAME = { icd10cm: 'ICD-10-CM', hcpcs: 'HCPCS Level II', cpt: 'CPT (your licensed file)' } as const;
 const KIND_NAME = { chapter: 'Chapter', section: 'Section', category: 'Category', code: 'Code' } as const;
 
 // The date of service is shared by every details view until the page closes.

@@ -15,7 +15,7 @@ export type { PcsHit, UserDataKind, UserDataSummary } from "../../../types/extra
 /** The engine: generated calls plus the ICD-10-PCS and user-data calls (types/extra-api.d.ts). */
 export type Engine = GeneratedEngine & PcsCalls & UserDataCalls;
 /** Search systems: the engine's, ICD-10-PCS (searched in pcs.idx), "proc" (HCPCS + the user's CPT). */
-export type SystemFilter = GeneratedSystemFilter | "icd10pcs" | "proc";
+export type SystemFilter = GeneratedSystemFilter | "icd10pcs";
 
 /** Every kind `validateField` accepts, for settings and menus. */
 export const FIELD_KINDS: readonly FieldKind[] = [

@@ -441,7 +441,7 @@ export class ClaimForm {
   }
 
   /** "Add to claim" from the details view. */
-  addCode(code: string, system: 'icd10cm' | 'hcpcs'): string {
+  addCode(code: string, system: 'icd10cm' | 'hcpcs' | 'cpt'): string {
     if (system === 'icd10cm') {
       const existing = this.dx.findIndex((d) => d.value.trim().toUpperCase() === code);
       if (existing >= 0) return `${code} is already diagnosis ${DX_LETTERS[existing]}.`;
