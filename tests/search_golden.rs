@@ -141,8 +141,8 @@ fn evaluation_sets_stay_above_their_floors() {
         ("icd9-description", 0.945),
         ("typo", 0.985),
         ("code-form", 1.0),
-        // 0.910 measured at 0d2181d (before issue 9) and after it: 0.92 failed at the base.
-        ("shorthand", 0.905),
+        // 0.910 at 0d2181d (before issue 9); 0.940 with both everyday layers.
+        ("shorthand", 0.93),
     ];
     for (set, floor) in floors {
         if let Some(rate) = rates.get(set) {
@@ -205,7 +205,7 @@ fn coder_sets_stay_above_their_floors() {
     }
     let engine = common::engine();
     let rates = coder_rates(&engine, &dev);
-    for (set, floor1, floork) in [("coder-icd10cm", 0.93, 0.98), ("coder-hcpcs", 0.25, 0.40)] {
+    for (set, floor1, floork) in [("coder-icd10cm", 0.93, 0.965), ("coder-hcpcs", 0.95, 0.98)] {
         let (one, any) = rates[set];
         assert!(one >= floor1, "{set}: hit@1 {one:.3} fell below {floor1}");
         assert!(any >= floork, "{set}: hit@k {any:.3} fell below {floork}");
