@@ -234,7 +234,7 @@ pub enum Found {
     Record(Box<PcsRecord>),
     Step(BuilderStep),
     /// An ICD-10-CM/HCPCS record for a form both systems share (H401131).
-    Other(medcode::CodeRecord),
+    Other(Box<medcode::CodeRecord>),
 }
 
 impl Found {
@@ -278,7 +278,7 @@ pub fn lookup_one(
         CodeForm::PcsOrCm(code) => {
             let mut found: Vec<Found> = engine
                 .lookup_all(&code)
-                .map(|v| v.into_iter().map(Found::Other).collect())
+                .map(|v| v.into_iter().map(|r| Found::Other(Box::new(r))).collect())
                 .unwrap_or_default();
             if let Some(r) = table.and_then(|t| t.record(&code, date)) {
                 found.push(Found::Record(Box::new(r)));
