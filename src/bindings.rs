@@ -400,6 +400,9 @@ impl MedcodeEngine {
     }
 }
 
+/// Largest stored user data set accepted (the largest input file is 256 MB).
+const USER_SET_MAX: u32 = 512 << 20;
+
 /// What `parseUserData` returns: the summary to show and the bytes to store.
 #[derive(Serialize)]
 struct ParsedUserData {
@@ -414,31 +417,37 @@ struct ParsedUserData {
 /// wrong` when the file is not right. Nothing is attached or stored here.
 #[wasm_bindgen(js_name = parseUserData)]
 pub fn parse_user_data(
-    kind: &str,
-    file_name: &str,
-    bytes: &js_sys::Uint8Array,
-    added: Option<String>,
+    kind: JsValue,
+    file_name: JsValue,
+    bytes: JsValue,
+    added: JsValue,
 ) -> Result<JsValue, JsValue> {
     use crate::userdata::{DataKind, DataSet};
-    let k = DataKind::parse(kind).ok_or_else(|| {
-        js_error(format!(
+    let kind = text_arg(&kind, "kind", 64)?;
+    let file_name = text_arg(&file_name, "fileName", 1024)?;
+    let k = DataKind::parse(&kind).ok_or_else(|| {
+        type_error(format!(
             "unknown data kind {kind:?}: use \"cpt\", \"ncci-practitioner\" or \"mue\""
         ))
     })?;
-    // Refuse an oversized file before copying it out of JS memory.
-    if bytes.length() as usize > k.cap() {
-        return Err(js_error(format!(
-            "{file_name}: the file is {:.1} MB; the largest {} file medcode reads is {} MB",
-            bytes.length() as f64 / 1_048_576.0,
-            k.as_str(),
-            k.cap() >> 20
-        )));
-    }
-    let added = match added {
+    // Refuse an oversized file before copying it into WebAssembly memory.
+    let cap = u32::try_from(k.cap()).unwrap_or(u32::MAX);
+    let bytes = bytes_arg(&bytes, "fileBytes", cap).map_err(|e| {
+        if e.is_instance_of::<js_sys::RangeError>() {
+            js_read::range_error(format!(
+                "{file_name}: the file is larger than {} MB, the largest {} file medcode reads",
+                k.cap() >> 20,
+                k.as_str()
+            ))
+        } else {
+            e
+        }
+    })?;
+    let added = match opt_text_arg(&added, "added", 32)? {
         Some(a) => a,
         None => crate::model::format_ymd(js_today()?),
     };
-    let set = DataSet::parse(k, file_name, &bytes.to_vec(), &added).map_err(js_error)?;
+    let set = DataSet::parse(k, &file_name, &bytes, &added).map_err(js_error)?;
     let parsed = ParsedUserData {
         summary: set.summary(),
         bytes: set.to_bytes(),
@@ -459,14 +468,13 @@ impl MedcodeEngine {
     /// `parseUserData` returned), replacing what was attached. Returns the
     /// summaries. A damaged set throws and leaves the attached data as it was.
     #[wasm_bindgen(js_name = attachUserData)]
-    pub fn attach_user_data(&mut self, sets: &js_sys::Array) -> Result<JsValue, JsValue> {
-        let mut parsed = Vec::with_capacity(sets.length() as usize);
+    pub fn attach_user_data(&mut self, sets: JsValue) -> Result<JsValue, JsValue> {
+        let sets = js_read::list_arg(&sets, "sets", js_read::MAX_ARRAY)?;
+        let mut parsed = Vec::with_capacity(sets.len());
         for (i, v) in sets.iter().enumerate() {
-            let bytes = v
-                .dyn_into::<js_sys::Uint8Array>()
-                .map_err(|_| js_error(format!("data set {i} is not a Uint8Array")))?;
+            let bytes = bytes_arg(v, &format!("data set {i}"), USER_SET_MAX)?;
             parsed.push(
-                crate::userdata::DataSet::from_bytes(&bytes.to_vec())
+                crate::userdata::DataSet::from_bytes(&bytes)
                     .map_err(|e| js_error(format!("data set {i}: {e}")))?,
             );
         }

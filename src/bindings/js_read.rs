@@ -519,3 +519,31 @@ impl<'de, 'a, 'r> MapAccess<'de> for Map<'a, 'r> {
         seed.deserialize(self.de.child(&self.obj, k, path)?)
     }
 }
+
+/// The entries of a JS list argument (at most `max`), every read through a
+/// catching import: a Proxy or a throwing getter is a `TypeError`, not an
+/// unwind. Anything but a list is a `TypeError` naming the argument.
+pub fn list_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<JsValue>, JsValue> {
+    if array_is_array(v).ok().and_then(|b| b.as_bool()) != Some(true) {
+        return Err(type_error(format!(
+            "{name} must be a list, not {}",
+            kind_of(v)
+        )));
+    }
+    let len = reflect_get(v, &JsValue::from_str("length"))
+        .ok()
+        .and_then(|l| l.as_f64())
+        .filter(|l| l.is_finite() && *l >= 0.0 && l.fract() == 0.0)
+        .ok_or_else(|| type_error(format!("{name} is a list without a valid length")))?;
+    if len > max as f64 {
+        return Err(range_error(format!(
+            "{name} has {len} entries; the most medcode reads is {max}"
+        )));
+    }
+    (0..len as u32)
+        .map(|i| {
+            reflect_get(v, &JsValue::from(i))
+                .map_err(|_| type_error(format!("{name}[{i}] could not be read")))
+        })
+        .collect()
+}

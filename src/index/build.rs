@@ -274,7 +274,17 @@ impl IndexBuilder {
         };
         let mut units = Vec::new();
         let mut own: Vec<(String, u8)> = Vec::new();
-        for t in text::terms(title) {
+        let title_terms = text::terms(title);
+        // Without brackets the core is the whole title: count its terms
+        // without splitting it again.
+        let plain_len = (!title.contains(['(', '['])).then(|| {
+            title_terms
+                .iter()
+                .filter(|t| !text::is_generic(t))
+                .count()
+                .clamp(1, 255) as u8
+        });
+        for t in title_terms {
             add(&mut own, t, 0);
         }
         if let Some(c) = node.seventh_of_parent {
@@ -282,7 +292,9 @@ impl IndexBuilder {
             add(&mut own, format!("7th{}", c.to_ascii_lowercase()), 0);
         }
         // The "7th<char>" term counts as one more word of the title.
-        let len = core_len(title).saturating_add(u8::from(node.seventh_of_parent.is_some()));
+        let len = plain_len
+            .unwrap_or_else(|| core_len(title))
+            .saturating_add(u8::from(node.seventh_of_parent.is_some()));
         // HCPCS has no nonessential-modifier convention: "(fresenius)" counts.
         let len = if node.system == System::Hcpcs {
             core_len(&title.replace(['(', ')', '[', ']'], " "))
