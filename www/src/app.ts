@@ -13,6 +13,7 @@ import { CodeLinker, codeHref } from './notes';
 import { ClaimForm } from './claim/form';
 import { PcsBuilder, type PcsEngine } from './pcs-builder';
 import { copyText } from './clipboard';
+import { UserDataView } from './userdata';
 
 declare global {
   interface Window {
@@ -21,13 +22,14 @@ declare global {
   }
 }
 
-type Route = { view: 'lookup'; code: string | null; system: string | null } | { view: 'claim' } | { view: 'pcs' };
+type Route = { view: 'lookup'; code: string | null; system: string | null } | { view: 'claim' } | { view: 'pcs' } | { view: 'data' };
 
 function parseRoute(hash: string): Route {
-  const m = /^#\/code\/([^/?]+)(?:\?system=(icd10cm|hcpcs))?$/.exec(hash);
+  const m = /^#\/code\/([^/?]+)(?:\?system=(icd10cm|hcpcs|cpt))?$/.exec(hash);
   if (m) return { view: 'lookup', code: decodeURIComponent(m[1]), system: m[2] ?? null };
   if (hash === '#/claim') return { view: 'claim' };
   if (hash === '#/pcs') return { view: 'pcs' };
+  if (hash === '#/data') return { view: 'data' };
   return { view: 'lookup', code: null, system: null };
 }
 
@@ -36,7 +38,7 @@ export function startApp(load: () => Promise<Loaded>): void {
   root.dataset.state = 'loading';
   initTheme(byId<HTMLButtonElement>('theme-toggle'));
 
-  const views = { lookup: byId('view-lookup'), claim: byId('view-claim'), pcs: byId('view-pcs') };
+  const views = { lookup: byId('view-lookup'), claim: byId('view-claim'), pcs: byId('view-pcs'), data: byId('view-data') };
   const navLinks = [...document.querySelectorAll<HTMLAnchorElement>('.site-nav a')];
   const input = byId<HTMLInputElement>('search-input');
   const claim = new ClaimForm(byId('claim-root'));
@@ -67,6 +69,10 @@ export function startApp(load: () => Promise<Loaded>): void {
     }
     if (r.view === 'claim') {
       document.title = 'Check a claim · medcode';
+      return;
+    }
+    if (r.view === 'data') {
+      document.title = 'Your data · medcode';
       return;
     }
     if (r.view === 'pcs') {
@@ -121,6 +127,13 @@ export function startApp(load: () => Promise<Loaded>): void {
     (code) => void copyText(code),
     iso,
   );
+  // The user's own data: after a change, search, the open code and the claim run again.
+  const userData = new UserDataView(() => {
+    const l = window.medcode?.loaded;
+    search.refresh(Boolean(l && l.engine.info().cpt_codes));
+    claim.validate();
+    if (details) route();
+  });
   route();
 
   load().then(
@@ -143,6 +156,7 @@ export function startApp(load: () => Promise<Loaded>): void {
         `Ready in ${Math.round(timings.ready)} ms (data ${Math.round(timings.fetch)} ms, engine compile ${Math.round(timings.instantiate)} ms, index ${Math.round(timings.engine)} ms) · ${loaded.form === 'site' ? 'site' : 'single file'}`;
       window.medcode = { loaded, claim };
       pcsLoaded = loaded;
+      void userData.attach(loaded);
       route();
       root.dataset.state = 'ready';
       if (!location.hash.startsWith('#/claim') && !location.hash.startsWith('#/code/') && location.hash !== '#/pcs') input.focus();

@@ -3,10 +3,11 @@
 // The types are generated from the Rust types (types/engine-api.d.ts).
 
 import type { Engine as GeneratedEngine } from '../../types/engine-api';
-import type { PcsCalls } from '../../types/extra-api';
+import type { PcsCalls, UserDataCalls } from '../../types/extra-api';
+import type { ParseUserData } from '../../webshared/userdata-sets';
 
-/** The engine: generated calls plus the ICD-10-PCS calls (types/extra-api.d.ts). */
-export type Engine = GeneratedEngine & PcsCalls;
+/** The engine: generated calls plus the ICD-10-PCS and user-data calls (types/extra-api.d.ts). */
+export type Engine = GeneratedEngine & PcsCalls & UserDataCalls;
 export type { PcsHit } from '../../types/extra-api';
 
 export type {
@@ -43,6 +44,8 @@ export interface Loaded {
   form: 'site' | 'single-file';
   /** The bytes of pcs.idx, fetched or decoded only when first asked for (null: not in this build). */
   pcsBytes?: () => Promise<Uint8Array | null>;
+  /** The engine's parser for the user's own files (src/bindings.rs parseUserData). */
+  parseUserData?: ParseUserData;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];

@@ -10,6 +10,7 @@ import { startApp } from './app';
 interface NoModulesGlue {
   (options: { module_or_path: WebAssembly.Module | BufferSource }): Promise<unknown>;
   MedcodeEngine: new (index: Uint8Array) => Engine;
+  parseUserData: NonNullable<Loaded['parseUserData']>;
 }
 declare const wasm_bindgen: NoModulesGlue;
 
@@ -43,6 +44,7 @@ async function load(): Promise<Loaded> {
     engine,
     ncci,
     form: 'single-file',
+    parseUserData: wasm_bindgen.parseUserData,
     pcsBytes: () => optional('medcode-pcs'),
     timings: { fetch: fetchDone, instantiate: instantiateDone, engine: t2 - t1, ready: t2 },
   };

@@ -2,7 +2,7 @@
 // compiles the wasm while the index downloads, and registers the service
 // worker that keeps every file of this version for offline use.
 
-import init, { MedcodeEngine } from 'medcode-glue-web';
+import init, { MedcodeEngine, parseUserData } from 'medcode-glue-web';
 import type { Engine, Loaded } from './engine';
 import { attachNcci, responseBytes } from './engine';
 import { startApp } from './app';
@@ -33,6 +33,7 @@ async function load(): Promise<Loaded> {
     engine,
     ncci,
     form: 'site',
+    parseUserData,
     pcsBytes: () => (MEDCODE_ASSETS.pcs ? fetchBytes(MEDCODE_ASSETS.pcs) : Promise.resolve(null)),
     timings: { fetch: fetchDone, instantiate: instantiateDone, engine: t2 - t1, ready: t2 },
   };

@@ -5,5 +5,6 @@ declare module 'medcode-glue-web' {
     constructor(index: Uint8Array);
     free(): void;
   }
+  export function parseUserData(kind: string, name: string, bytes: Uint8Array, added?: string): { summary: import('../../types/extra-api').UserDataSummary; bytes: Uint8Array };
   export default function init(options?: { module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module | Promise<Response> }): Promise<unknown>;
 }

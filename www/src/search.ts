@@ -19,7 +19,7 @@ export interface SearchOptions {
   open: (code: string, system: string | null) => void;
 }
 
-const SYSTEM_LABEL: Record<string, string> = { icd10cm: 'ICD-10-CM', hcpcs: 'HCPCS' };
+const SYSTEM_LABEL: Record<string, string> = { icd10cm: 'ICD-10-CM', hcpcs: 'HCPCS', cpt: 'CPT' };
 
 export class SearchBox {
   private hits: SearchHit[] = [];
@@ -59,6 +59,18 @@ export class SearchBox {
     this.o.input.disabled = false;
     this.setStatus('Ready. Type a code or words.', true);
     if (this.o.input.value.trim()) this.run();
+  }
+
+  /** After the user's data changed: offer CPT when a CPT file is attached, and search again. */
+  refresh(cpt: boolean): void {
+    const sel = this.o.system;
+    const opt = sel.querySelector<HTMLOptionElement>('option[value="cpt"]');
+    if (cpt && !opt) sel.append(h('option', { attrs: { value: 'cpt' }, text: 'CPT (your data)' }));
+    if (!cpt && opt) {
+      if (sel.value === 'cpt') sel.value = 'all';
+      opt.remove();
+    }
+    if (this.engine && this.o.input.value.trim()) this.run();
   }
 
   focus(): void {

@@ -1,15 +1,13 @@
-// The user's own data in the background: the engine (WASM) parses and
-// checks a chosen file, the checked set is kept in IndexedDB, and every
-// stored set is attached to the engine at load and after each change.
-// A refused file changes nothing: it is checked before anything is stored.
+// The user's own data in the background: the shared steps (webshared/
+// userdata-sets.ts) with this engine's parser, the organisation's packaged
+// sets first, and the file's bytes taken from the pending store where the
+// options page left them.
 
 import { parseUserData } from "medcode-wasm";
 import type { Engine } from "../shared/engine-api";
-import type { Replies, StoredUserData, UserDataRequest } from "../shared/protocol";
-import { deleteSet, listSets, nextId, putSet, takePending, type StoredSet } from "../shared/userdata-store";
-
-const brief = (s: StoredSet): StoredUserData => ({ id: s.id, summary: s.summary });
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+import type { Replies, UserDataRequest } from "../shared/protocol";
+import { takePending } from "../../../webshared/userdata-store";
+import { addUserData, attachStored as attachAll, listUserData, removeUserData } from "../../../webshared/userdata-sets";
 
 let packagedBase = "";
 let packaged: Promise<Uint8Array[]> | null = null;
@@ -29,44 +27,17 @@ function packagedSets(): Promise<Uint8Array[]> {
   return packaged;
 }
 
-/** Packaged sets first, then the user's. */
-async function attach(engine: Engine, user: StoredSet[]): Promise<void> {
-  engine.attachUserData!([...(await packagedSets()), ...user.map((s) => s.bytes)]);
-}
-
 /** Attaches every packaged and stored set; returns how many. */
 export async function attachStored(engine: Engine): Promise<number> {
   if (typeof engine.attachUserData !== "function") return 0;
-  const [sets, pkg] = await Promise.all([listSets(), packagedSets()]);
-  if (sets.length || pkg.length) await attach(engine, sets);
-  return sets.length + pkg.length;
+  const pkg = await packagedSets();
+  return pkg.length + (await attachAll(engine, pkg));
 }
 
 export async function handleUserData(engine: Engine, msg: UserDataRequest): Promise<Replies["userData"]> {
-  const stored = await listSets();
-  if (msg.op === "list") return { sets: stored.map(brief) };
-  if (typeof engine.attachUserData !== "function") return { sets: stored.map(brief), error: "this engine cannot take added data" };
-  if (msg.op === "remove") {
-    const rest = stored.filter((s) => s.id !== msg.id);
-    await attach(engine, rest);
-    await deleteSet(msg.id);
-    return { sets: rest.map(brief) };
-  }
+  if (msg.op === "list") return listUserData();
+  if (msg.op === "remove") return removeUserData(engine, msg.id, await packagedSets());
   const bytes = await takePending(msg.pending);
-  if (!bytes) return { sets: stored.map(brief), error: `${msg.name}: the file did not reach the engine; choose it again` };
-  let parsed: { summary: StoredSet["summary"]; bytes: Uint8Array };
-  try {
-    parsed = parseUserData(msg.kind, msg.name, bytes);
-  } catch (e) {
-    return { sets: stored.map(brief), error: message(e) };
-  }
-  const set: StoredSet = { id: nextId(parsed.summary.kind.replace("_", "-"), stored), summary: parsed.summary, bytes: parsed.bytes };
-  try {
-    await attach(engine, [...stored, set]);
-  } catch (e) {
-    await attach(engine, stored); // as it was
-    return { sets: stored.map(brief), error: `${msg.name}: ${message(e)}` };
-  }
-  await putSet(set);
-  return { sets: [...stored, set].map(brief), added: brief(set) };
+  if (!bytes) return { ...(await listUserData()), error: `${msg.name}: the file did not reach the engine; choose it again` };
+  return addUserData(engine, parseUserData, msg.kind, msg.name, bytes, await packagedSets());
 }

@@ -6,7 +6,7 @@ import { FIELD_LABELS } from "../shared/fields";
 import { uiPlatform } from "../shared/platform";
 import { loadSettings, originPattern, saveSettings, type InsertFormat, type PayerProfile, type Settings } from "../shared/settings";
 import type { StoredUserData } from "../shared/protocol";
-import { putPending } from "../shared/userdata-store";
+import { putPending } from "../../../webshared/userdata-store";
 import { $, h } from "./dom";
 
 const p = uiPlatform();

@@ -1,9 +1,10 @@
-// The user's own data in IndexedDB, in the extension's origin (or the
-// offline page's): never sent anywhere, never synced. Two stores:
+// The user's own data in IndexedDB, in the extension's origin or the
+// offline page's (this file is shared by extension/ and www/): never sent
+// anywhere, never synced. Two stores:
 //   sets    {id, summary, bytes}  parsed and checked data sets (src/userdata)
 //   pending {id, bytes}           a chosen file on its way to the engine
 
-import type { UserDataSummary } from "./engine-api";
+import type { UserDataSummary } from "../types/extra-api";
 
 const DB = "medcode-user-data";
 const VERSION = 1;

@@ -1,0 +1,90 @@
+// Adding, removing and attaching the user's own data sets: the same steps
+// for the extension's background and the offline page. The engine (WASM)
+// parses and checks a file; only a set the engine accepted is stored, and
+// a refused file or a failed attach leaves what was stored and attached as
+// it was. `extra` are sets that come first and are never stored here (an
+// organisation's packaged data, dist/data/).
+
+import type { UserDataSummary } from "../types/extra-api";
+import { deleteSet, listSets, nextId, putSet, type StoredSet } from "./userdata-store";
+
+/** The engine calls these steps need (src/bindings.rs). */
+export interface UserDataEngine {
+  attachUserData?(sets: Uint8Array[]): UserDataSummary[];
+}
+/** src/bindings.rs parseUserData: throws "file:line:column: what is wrong". */
+export type ParseUserData = (kind: string, name: string, bytes: Uint8Array) => { summary: UserDataSummary; bytes: Uint8Array };
+
+/** A stored set as lists show it (no bytes). */
+export interface UserDataEntry { id: string; summary: UserDataSummary }
+export interface UserDataResult { sets: UserDataEntry[]; added?: UserDataEntry; error?: string }
+
+const brief = (s: StoredSet): UserDataEntry => ({ id: s.id, summary: s.summary });
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const NO_ENGINE = "this engine cannot take added data";
+
+function attach(engine: UserDataEngine, extra: Uint8Array[], user: StoredSet[]): void {
+  engine.attachUserData!([...extra, ...user.map((s) => s.bytes)]);
+}
+
+/** Attaches `extra` and every stored set; returns how many stored sets. */
+export async function attachStored(engine: UserDataEngine, extra: Uint8Array[] = []): Promise<number> {
+  if (typeof engine.attachUserData !== "function") return 0;
+  const sets = await listSets();
+  if (sets.length || extra.length) attach(engine, extra, sets);
+  return sets.length;
+}
+
+export async function listUserData(): Promise<UserDataResult> {
+  return { sets: (await listSets()).map(brief) };
+}
+
+/** Parses, checks and attaches a file, then stores it; nothing changes when any step fails. */
+export async function addUserData(
+  engine: UserDataEngine, parse: ParseUserData, kind: string, name: string, bytes: Uint8Array, extra: Uint8Array[] = [],
+): Promise<UserDataResult> {
+  const stored = await listSets();
+  if (typeof engine.attachUserData !== "function") return { sets: stored.map(brief), error: NO_ENGINE };
+  let parsed: ReturnType<ParseUserData>;
+  try {
+    parsed = parse(kind, name, bytes);
+  } catch (e) {
+    return { sets: stored.map(brief), error: message(e) };
+  }
+  const set: StoredSet = { id: nextId(parsed.summary.kind.replace("_", "-"), stored), summary: parsed.summary, bytes: parsed.bytes };
+  try {
+    attach(engine, extra, [...stored, set]);
+  } catch (e) {
+    attach(engine, extra, stored); // as it was
+    return { sets: stored.map(brief), error: `${name}: ${message(e)}` };
+  }
+  try {
+    await putSet(set);
+  } catch (e) {
+    attach(engine, extra, stored);
+    return { sets: stored.map(brief), error: `${name}: could not be kept in this browser's storage (${message(e)})` };
+  }
+  return { sets: [...stored, set].map(brief), added: brief(set) };
+}
+
+/** Detaches and deletes one stored set. */
+export async function removeUserData(engine: UserDataEngine, id: string, extra: Uint8Array[] = []): Promise<UserDataResult> {
+  const stored = await listSets();
+  if (typeof engine.attachUserData !== "function") return { sets: stored.map(brief), error: NO_ENGINE };
+  const rest = stored.filter((s) => s.id !== id);
+  attach(engine, extra, rest);
+  await deleteSet(id);
+  return { sets: rest.map(brief) };
+}
+
+/** "Label — 1,234 rows, 2026-01-01 to 2026-03-31": what a list shows of a set. */
+export function describeSet(s: UserDataSummary): string {
+  const dates = s.date_from ? (s.date_to && s.date_to !== s.date_from ? `, ${s.date_from} to ${s.date_to}` : `, from ${s.date_from}`) : "";
+  return `${s.label} — ${s.rows.toLocaleString("en-US")} rows${dates}`;
+}
+
+/** The message after a set was added: kind, rows, source, dates. */
+export function describeAdded(s: UserDataSummary): string {
+  const dates = s.date_from ? `, effective ${s.date_from}${s.date_to && s.date_to !== s.date_from ? ` to ${s.date_to}` : ""}` : "";
+  return `Added ${s.label}: ${s.rows.toLocaleString("en-US")} rows from ${s.source}${dates}.${s.kind === "cpt" ? " CPT descriptors are the AMA’s: for your licensed use only." : ""}`;
+}
