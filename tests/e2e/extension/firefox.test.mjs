@@ -1,7 +1,8 @@
 // End-to-end tests of the built extension in Firefox ESR (puppeteer-core over
 // WebDriver BiDi, headless, offline). The test build declares the content
-// script for 127.0.0.1 (manifest/test-firefox.json): BiDi cannot open
-// moz-extension:// pages, so the options-page flow is covered in Chromium.
+// script for 127.0.0.1 (manifest/test-firefox.json). BiDi opens
+// moz-extension:// pages only with -remote-allow-system-access: the options
+// page's Add data runs in firefox-userdata.test.mjs.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { startServers } from "./server.mjs";

@@ -94,7 +94,13 @@ export const FIREFOX_EXT_ID = "medcode@medcode";
 /** A fixed moz-extension:// UUID so the tests can open the options page. */
 export const FIREFOX_EXT_UUID = "6d0c1a52-6c1f-4d3e-9a55-2f3f0b1e5c11";
 
-export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT) {
+/**
+ * Firefox ESR with the test build installed. `systemAccess` starts it with
+ * -remote-allow-system-access: without it WebDriver BiDi refuses to navigate
+ * to moz-extension:// ("not allowed in this context"), so the options page
+ * cannot be opened (tests/e2e/extension/firefox-userdata.test.mjs).
+ */
+export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT, { systemAccess = false } = {}) {
   const puppeteer = (await import("puppeteer-core")).default;
   const proxy = new URL(server.proxy);
   const browser = await puppeteer.launch({
@@ -102,6 +108,7 @@ export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT) {
     executablePath: FIREFOX,
     headless: true,
     protocol: "webDriverBiDi",
+    args: systemAccess ? ["-remote-allow-system-access"] : [],
     // release builds ignore services.settings.server unless this is set
     env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: "1" },
     extraPrefsFirefox: {
