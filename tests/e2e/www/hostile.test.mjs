@@ -219,3 +219,68 @@ test('hostile values get clear errors and leave the engine fully usable, attachN
     JSON.stringify(r['after: NCCI runs'].value));
   assert.deepEqual(browser.errors, []);
 });
+
+test('user-data calls (parseUserData, attachUserData): wrong types are TypeErrors naming the argument; the engine stays usable', { timeout: 120_000 }, async () => {
+  const r = await page.evaluate(async () => {
+    const m = await import('/medcode.js');
+    await m.default({ module_or_path: '/medcode_bg.wasm' });
+    const engine = new m.MedcodeEngine(new Uint8Array(await (await fetch('/medcode.idx')).arrayBuffer()));
+    const cpt = new TextEncoder().encode('SYNTHETIC TEST FILE, NOT AMA CONTENT\n29881\tSynthetic knee arthroscopy\n');
+    const out = {};
+    const attempt = (name, f) => {
+      try {
+        const v = f();
+        out[name] = { ok: true, value: v === undefined ? 'undefined' : JSON.parse(JSON.stringify(v, (k, x) => (x instanceof Uint8Array ? x.length : x))) };
+      } catch (e) {
+        out[name] = { ok: false, type: e?.constructor?.name ?? typeof e, message: String(e?.message ?? e) };
+      }
+    };
+    const trap = () => { throw new Error('trap'); };
+    const evil = new Proxy([], { get: trap, ownKeys: trap, has: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap });
+    attempt('parse kind 5', () => m.parseUserData(5, 'a.txt', cpt));
+    attempt('parse kind unknown', () => m.parseUserData('icd9', 'a.txt', cpt));
+    attempt('parse name {}', () => m.parseUserData('cpt', {}, cpt));
+    attempt('parse bytes "x"', () => m.parseUserData('cpt', 'a.txt', 'x'));
+    attempt('parse bytes array', () => m.parseUserData('cpt', 'a.txt', [1, 2]));
+    attempt('parse added 20261130', () => m.parseUserData('cpt', 'a.txt', cpt, 20261130));
+    attempt('parse too large', () => m.parseUserData('mue', 'big.csv', new Uint8Array((16 << 20) + 1)));
+    attempt('attach "x"', () => engine.attachUserData('x'));
+    attempt('attach [1]', () => engine.attachUserData([1]));
+    attempt('attach Proxy', () => engine.attachUserData(evil));
+    const sparse = [];
+    sparse.length = 1e7;
+    attempt('attach sparse 1e7', () => engine.attachUserData(sparse));
+    const getter = [];
+    Object.defineProperty(getter, 0, { get: trap, enumerable: true });
+    attempt('attach throwing element', () => engine.attachUserData(getter));
+    attempt('attach junk bytes', () => engine.attachUserData([new Uint8Array([1, 2, 3])]));
+    attempt('after: parse', () => m.parseUserData('cpt', 'a.txt', cpt, '2026-11-30').summary.rows);
+    const set = m.parseUserData('cpt', 'a.txt', cpt, '2026-11-30').bytes;
+    attempt('after: attach', () => engine.attachUserData([set]).length);
+    attempt('after: CPT search', () => engine.search('knee arthroscopy', 'cpt', 5).map((h) => h.code));
+    attempt('after: free', () => engine.free());
+    return out;
+  });
+  const error = (name, type, pattern) => {
+    assert.equal(r[name].ok, false, `${name} should throw: ${JSON.stringify(r[name])}`);
+    assert.equal(r[name].type, type, `${name}: ${JSON.stringify(r[name])}`);
+    assert.match(r[name].message, pattern, name);
+  };
+  error('parse kind 5', 'TypeError', /kind must be a string, not a number/);
+  error('parse kind unknown', 'TypeError', /unknown data kind "icd9"/);
+  error('parse name {}', 'TypeError', /fileName must be a string, not an object/);
+  error('parse bytes "x"', 'TypeError', /fileBytes must be a Uint8Array/);
+  error('parse bytes array', 'TypeError', /fileBytes must be a Uint8Array .*not a list/);
+  error('parse added 20261130', 'TypeError', /added must be a string, not a number/);
+  error('parse too large', 'RangeError', /big\.csv: the file is larger than 16 MB, the largest mue file medcode reads/);
+  error('attach "x"', 'TypeError', /sets must be a list, not a string/);
+  error('attach [1]', 'TypeError', /data set 0 must be a Uint8Array/);
+  error('attach Proxy', 'TypeError', /sets/);
+  error('attach sparse 1e7', 'RangeError', /sets has 10000000 entries/);
+  error('attach throwing element', 'TypeError', /sets\[0\] could not be read/);
+  error('attach junk bytes', 'Error', /data set 0: not a medcode user data file/);
+  for (const name of Object.keys(r).filter((k) => k.startsWith('after: '))) assert.ok(r[name].ok, `${name}: ${JSON.stringify(r[name])}`);
+  assert.equal(r['after: parse'].value, 1);
+  assert.deepEqual(r['after: CPT search'].value, ['29881']);
+  assert.deepEqual(browser.errors, []);
+});
