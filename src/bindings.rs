@@ -19,7 +19,7 @@
 //! engine.pcsNext("0DT", "2026-10-01" | undefined)         // BuilderStep (valid next characters)
 //! engine.pcsSearch("lap appendectomy", 10, "2026-10-01" | undefined) // PcsHit[]
 //! engine.validateField("pcs", "0DTJ4ZZ", {date_of_service, sex}) // pcs.* rules
-//! parseUserData("cpt" | "ncci-practitioner" | "mue", fileName, fileBytes, "2026-11-30")
+//! parseUserData("cpt" | "ncci-practitioner" | "mue" | "icd10cm", fileName, fileBytes, "2026-11-30")
 //!   // {summary, bytes}: checked and ready to store; throws "file:line:column: what is wrong"
 //! engine.attachUserData([storedBytes, …])         // Summary[]; replaces what was attached
 //! engine.search("knee", "cpt" | "proc", 10)       // CPT only / HCPCS + CPT for procedure fields
@@ -411,8 +411,8 @@ struct ParsedUserData {
     bytes: Vec<u8>,
 }
 
-/// Parses and checks a user's data file (`kind`: "cpt", "ncci-practitioner"
-/// or "mue"). Returns `{summary, bytes}` (bytes: the stored form, for
+/// Parses and checks a user's data file (`kind`: "cpt", "ncci-practitioner",
+/// "mue" or "icd10cm", the CDC tabular XML). Returns `{summary, bytes}` (bytes: the stored form, for
 /// IndexedDB); throws an Error whose message is `file:line:column: what is
 /// wrong` when the file is not right. Nothing is attached or stored here.
 #[wasm_bindgen(js_name = parseUserData)]
@@ -427,7 +427,7 @@ pub fn parse_user_data(
     let file_name = text_arg(&file_name, "fileName", 1024)?;
     let k = DataKind::parse(&kind).ok_or_else(|| {
         type_error(format!(
-            "unknown data kind {kind:?}: use \"cpt\", \"ncci-practitioner\" or \"mue\""
+            "unknown data kind {kind:?}: use \"cpt\", \"ncci-practitioner\", \"mue\" or \"icd10cm\""
         ))
     })?;
     // Refuse an oversized file before copying it into WebAssembly memory.

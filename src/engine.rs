@@ -186,7 +186,8 @@ impl Engine {
         let n = self.node(id)?;
         let own = self.data.text(n.title);
         if own.is_empty() {
-            return None;
+            // A newer fiscal year's title from the user's tabular XML.
+            return self.user_icd10cm_title(id).map(Cow::Borrowed);
         }
         if n.seventh != 0 {
             if let Some(parent) = self.parent(id).and_then(|p| self.node_title(p)) {
@@ -194,6 +195,21 @@ impl Engine {
             }
         }
         Some(Cow::Borrowed(own))
+    }
+    /// The title the user's ICD-10-CM tabular XML gives a node, if any.
+    fn user_icd10cm_title(&self, id: u32) -> Option<&str> {
+        let titles = self.user.as_ref()?.icd10cm.as_ref()?;
+        let n = self.node(id)?;
+        if System::from_u8(n.system) != System::Icd10cm {
+            return None;
+        }
+        let undotted: String = self
+            .data
+            .text(n.code)
+            .chars()
+            .filter(|&c| c != '.')
+            .collect();
+        titles.title(&undotted)
     }
     pub fn is_billable(&self, id: u32) -> bool {
         self.node(id).is_some_and(|n| n.flags & FLAG_BILLABLE != 0)

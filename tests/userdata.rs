@@ -199,3 +199,57 @@ fn cli_data_add_list_remove() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("licensed CPT file"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A newer tabular XML (synthetic, in the CDC layout) gives the titles the
+/// bundled release lacks: I42.00 is known only from CMS validity data here.
+#[test]
+fn icd10cm_xml_titles_fill_no_title() {
+    let mut e = common::engine();
+    let before = e.lookup("I42.00").unwrap();
+    assert_eq!(before.title, None);
+    assert!(before.title_missing_reason.is_some());
+    let bundled_e119 = e.lookup("E11.9").unwrap().title;
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<ICD10CM.tabular><version>2027</version>
+<chapter><name>9</name><desc>Synthetic circulatory chapter</desc>
+<section id="I30-I5A"><desc>Synthetic section</desc>
+<diag><name>I42</name><desc>Synthetic category title</desc>
+<diag><name>I42.0</name><desc>Synthetic subcategory title</desc>
+<diag><name>I42.00</name><desc>Synthetic FY2027 title for a new code</desc></diag>
+</diag></diag></section></chapter>
+<chapter><name>4</name><desc>Synthetic</desc><section id="E08-E13"><desc>Synthetic</desc>
+<diag><name>E11</name><desc>Synthetic</desc><diag><name>E11.9</name><desc>Synthetic title that must not replace a bundled one</desc></diag></diag>
+</section></chapter></ICD10CM.tabular>"#;
+    let set = DataSet::parse(
+        DataKind::Icd10cm,
+        "icd10cm-tabular-2027-synthetic.xml",
+        xml.as_bytes(),
+        "2026-11-30",
+    )
+    .unwrap();
+    assert_eq!(set.summary().date_from.as_deref(), Some("2026-10-01"));
+    let set = DataSet::from_bytes(&set.to_bytes()).unwrap();
+    e.attach_user_data(&[set]).unwrap();
+    let after = e.lookup("I42.00").unwrap();
+    assert_eq!(
+        after.title.as_deref(),
+        Some("Synthetic FY2027 title for a new code")
+    );
+    assert_eq!(after.title_missing_reason, None);
+    assert_eq!(e.lookup("E11.9").unwrap().title, bundled_e119);
+    e.attach_user_data(&[]).unwrap();
+    assert_eq!(e.lookup("I42.00").unwrap().title, None);
+}
+
+/// Version 2 (the ICD-10-CM kind) is frozen too.
+#[test]
+fn frozen_v2_set_loads() {
+    let path = common::root().join("tests/fixtures/userdata-v2.mcdata");
+    let fresh = set(DataKind::Icd10cm, "icd10cm_synthetic.xml");
+    if std::env::var_os("MEDCODE_REFREEZE").is_some() {
+        std::fs::write(&path, fresh.to_bytes()).unwrap();
+    }
+    let stored = DataSet::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(stored, fresh);
+    assert_eq!(stored.rows, 5);
+}

@@ -182,7 +182,7 @@ export type HccCategory = { model: string, year: number, category: string,
  */
 label: string | null, };
 
-export type DataKind = "cpt" | "ncci_practitioner" | "mue";
+export type DataKind = "cpt" | "ncci_practitioner" | "mue" | "icd10cm";
 
 export type Summary = { kind: DataKind, source: string, added: string, label: string, rows: number, date_from?: string, date_to?: string, };
 

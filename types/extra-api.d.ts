@@ -15,7 +15,7 @@ export interface PcsCalls {
 }
 
 /** One data set the user added (src/userdata/mod.rs Summary). Hand-written like the PCS calls above. */
-export type UserDataKind = "cpt" | "ncci_practitioner" | "mue";
+export type UserDataKind = "cpt" | "ncci_practitioner" | "mue" | "icd10cm";
 export interface UserDataSummary {
   kind: UserDataKind;
   source: string;

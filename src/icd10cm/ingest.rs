@@ -159,7 +159,16 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
                     _ => {}
                 }
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(open) = elements.last() {
+                    return Err(BuildError::Data(format!(
+                        "ICD-10-CM XML is malformed near byte {}: it ends inside <{}> (the file is cut short)",
+                        reader.buffer_position(),
+                        String::from_utf8_lossy(open)
+                    )));
+                }
+                break;
+            }
             _ => {}
         }
         buf.clear();
@@ -171,6 +180,14 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
         ));
     }
     Ok(version)
+}
+
+/// The byte offset a "malformed near byte N" error names (for line:column).
+pub fn error_offset(message: &str) -> Option<usize> {
+    let rest = message.split_once("near byte ")?.1;
+    rest[..rest.find(|c: char| !c.is_ascii_digit())?]
+        .parse()
+        .ok()
 }
 
 /// The tabular prints some notes as the continuation of their heading

@@ -3,7 +3,7 @@
 //! Codes are kept undotted and upper case inside the engine (`E119`) and shown
 //! dotted (`E11.9`). Input is accepted dotted or not, any case, stray spaces.
 
-#[cfg(feature = "ingest")]
+#[cfg(feature = "tabular-xml")]
 pub mod ingest;
 #[cfg(feature = "ingest")]
 pub mod mce;

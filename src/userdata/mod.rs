@@ -9,19 +9,20 @@
 //! framed, versioned byte format:
 //!
 //! ```text
-//! user data set, version 1
+//! user data set, version 2 (version 1: the same without the ICD-10-CM kind)
 //! offset  size  field
 //! 0       8     magic  b"MCUSER\x1a\0"
 //! 8       4     format version, u32 little-endian (USERDATA_FORMAT_VERSION)
 //! 12      4     CRC-32 (IEEE) of the payload, u32 little-endian
 //! 16      8     payload length in bytes, u64 little-endian
 //! 24      n     payload: `DataSet`, postcard-encoded:
-//!               kind u8 (0 CPT, 1 NCCI practitioner, 2 MUE), source file
+//!               kind u8 (0 CPT, 1 NCCI practitioner, 2 MUE, 3 ICD-10-CM), source file
 //!               name, added (YYYY-MM-DD), table label, rows u32, date range
 //!               (yyyymmdd u32, 0 = not stated) ×2, then the content:
 //!               CPT: (code, descriptor) pairs sorted by code;
 //!               NCCI: the bytes of an ncci.idx file (`validate::ncci`);
-//!               MUE: (code 5 bytes, value u32, indicator u8) sorted by code.
+//!               MUE: (code 5 bytes, value u32, indicator u8) sorted by code;
+//!               ICD-10-CM: (undotted code, title) pairs sorted by code.
 //! ```
 //!
 //! Every parser caps the file size and line length, refuses UTF-16 and
@@ -29,6 +30,7 @@
 //! row as `file:line:column: what is wrong`.
 
 pub mod cpt;
+pub mod icd10cm;
 pub mod mue;
 pub mod ncci;
 pub mod text;
@@ -36,7 +38,9 @@ pub mod text;
 use serde::{Deserialize, Serialize};
 
 pub const USERDATA_MAGIC: [u8; 8] = *b"MCUSER\x1a\0";
-pub const USERDATA_FORMAT_VERSION: u32 = 1;
+/// Version 2 added the ICD-10-CM kind (kind 3, content 3); version 1 sets
+/// read unchanged.
+pub const USERDATA_FORMAT_VERSION: u32 = 2;
 
 /// What went wrong with a user's file, and where (line/column 0 = the
 /// whole file).
@@ -90,6 +94,8 @@ pub enum DataKind {
     NcciPractitioner,
     /// CMS MUE table (practitioner, outpatient hospital or DME).
     Mue,
+    /// CDC ICD-10-CM tabular XML (a newer fiscal year's titles).
+    Icd10cm,
 }
 
 impl DataKind {
@@ -98,14 +104,16 @@ impl DataKind {
             DataKind::Cpt => "cpt",
             DataKind::NcciPractitioner => "ncci-practitioner",
             DataKind::Mue => "mue",
+            DataKind::Icd10cm => "icd10cm",
         }
     }
-    /// What a user types: `cpt`, `ncci`, `ncci-practitioner`, `mue`.
+    /// What a user types: `cpt`, `ncci`, `ncci-practitioner`, `mue`, `icd10cm`.
     pub fn parse(s: &str) -> Option<DataKind> {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "cpt" => Some(DataKind::Cpt),
             "ncci" | "ncci-practitioner" | "ptp" => Some(DataKind::NcciPractitioner),
             "mue" => Some(DataKind::Mue),
+            "icd10cm" | "icd-10-cm" => Some(DataKind::Icd10cm),
             _ => None,
         }
     }
@@ -115,9 +123,15 @@ impl DataKind {
             DataKind::Cpt => 32 << 20,
             DataKind::NcciPractitioner => 256 << 20,
             DataKind::Mue => 16 << 20,
+            DataKind::Icd10cm => 64 << 20,
         }
     }
-    pub const ALL: [DataKind; 3] = [DataKind::Cpt, DataKind::NcciPractitioner, DataKind::Mue];
+    pub const ALL: [DataKind; 4] = [
+        DataKind::Cpt,
+        DataKind::NcciPractitioner,
+        DataKind::Mue,
+        DataKind::Icd10cm,
+    ];
 }
 
 /// What one added file holds.
@@ -126,6 +140,7 @@ pub enum Content {
     Cpt(Vec<(String, String)>),
     Ncci(#[serde(with = "serde_bytes")] Vec<u8>),
     Mue(Vec<mue::MueRow>),
+    Icd10cm(Vec<(String, String)>),
 }
 
 /// One added file, parsed and checked.
@@ -176,6 +191,7 @@ impl DataSet {
             DataKind::Cpt => cpt::parse(file, bytes)?,
             DataKind::NcciPractitioner => ncci::parse(file, bytes)?,
             DataKind::Mue => mue::parse(file, bytes)?,
+            DataKind::Icd10cm => icd10cm::parse(file, bytes)?,
         };
         set.added = added.to_string();
         Ok(set)
@@ -204,6 +220,13 @@ impl DataSet {
     pub fn from_bytes(bytes: &[u8]) -> Result<DataSet, String> {
         use crate::index::frame::FrameError as F;
         let payload = crate::index::frame::unwrap(bytes, &USERDATA_MAGIC, USERDATA_FORMAT_VERSION)
+            .or_else(|e| match e {
+                // version 1 is version 2 without the ICD-10-CM kind
+                F::UnsupportedVersion { found: 1, .. } => {
+                    crate::index::frame::unwrap(bytes, &USERDATA_MAGIC, 1)
+                }
+                e => Err(e),
+            })
             .map_err(|e| match e {
                 F::TooShort(_) | F::BadMagic => "not a medcode user data file".to_string(),
                 F::UnsupportedVersion { found, expected } => format!(
@@ -233,6 +256,8 @@ pub struct Attached {
     pub ncci: Option<crate::validate::NcciTable>,
     /// MUE tables in the order they are consulted (practitioner first).
     pub mue: Vec<mue::MueTable>,
+    /// ICD-10-CM titles from the user's tabular XML (titles the bundled release lacks).
+    pub icd10cm: Option<icd10cm::TitleTable>,
 }
 
 impl Attached {
@@ -240,6 +265,7 @@ impl Attached {
         let mut cpt: std::collections::BTreeMap<&str, &str> = Default::default();
         let mut ncci_sets: Vec<&[u8]> = Vec::new();
         let mut mue_tables = Vec::new();
+        let mut titles: Vec<&[(String, String)]> = Vec::new();
         for s in sets {
             match &s.content {
                 Content::Cpt(rows) => {
@@ -249,6 +275,7 @@ impl Attached {
                 Content::Mue(rows) => {
                     mue_tables.push(mue::MueTable::new(&s.label, &s.source, rows.clone()))
                 }
+                Content::Icd10cm(rows) => titles.push(rows),
             }
         }
         mue_tables.sort_by_key(|t| t.priority());
@@ -265,6 +292,7 @@ impl Attached {
             cpt_codes,
             ncci,
             mue: mue_tables,
+            icd10cm: (!titles.is_empty()).then(|| icd10cm::TitleTable::new(&titles)),
         })
     }
 }

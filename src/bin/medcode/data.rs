@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Parse, check and store a file: KIND is cpt, ncci-practitioner or mue
+    /// Parse, check and store a file: KIND is cpt, ncci-practitioner, mue or icd10cm
     Add {
         kind: String,
         file: PathBuf,
@@ -123,7 +123,7 @@ pub fn run(cmd: Command, out: &mut impl Write) -> Result<ExitCode, String> {
             json,
         } => {
             let k = DataKind::parse(&kind).ok_or_else(|| {
-                format!("unknown data kind {kind:?}: use cpt, ncci-practitioner or mue")
+                format!("unknown data kind {kind:?}: use cpt, ncci-practitioner, mue or icd10cm")
             })?;
             let bytes = read_capped(&file, k.cap() as u64, k.as_str())?;
             let name = file.to_string_lossy();

@@ -1,0 +1,210 @@
+//! The CDC ICD-10-CM tabular XML (`icd10cm-tabular-*.xml`) as a user's own
+//! file: read by the same reader as the build (`icd10cm::ingest`, feature
+//! `tabular-xml`, which the browser build has too), kept as (code, title)
+//! pairs, and used for the titles the bundled release does not have — the
+//! codes a newer fiscal year added that medcode knows only from CMS
+//! validity data ("no title in the bundled release").
+
+use super::{DataError, DataSet};
+
+#[cfg(feature = "tabular-xml")]
+pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
+    use super::{text, Content, DataKind};
+    use crate::index::build::IndexBuilder;
+    /// The most codes kept from one file (a release has about 98,000 with titles).
+    const MAX_CODES: usize = 400_000;
+    use crate::model::{NodeKind, System};
+    let xml = text::decode(
+        file,
+        bytes,
+        DataKind::Icd10cm.cap(),
+        "ICD-10-CM tabular XML",
+    )?;
+    let mut b = IndexBuilder::new();
+    let version = crate::icd10cm::ingest::read_tabular(xml.as_bytes(), &mut b).map_err(|e| {
+        let msg = e.to_string();
+        match crate::icd10cm::ingest::error_offset(&msg) {
+            Some(at) => {
+                let (line, column) = line_column(xml, at);
+                let what = msg.split_once(": ").map_or(msg.as_str(), |(_, m)| m);
+                DataError::at(file, line, column, format!("not well-formed XML: {what}"))
+            }
+            None => DataError::file(file, msg),
+        }
+    })?;
+    let mut rows: Vec<(String, String)> = b
+        .nodes()
+        .iter()
+        .filter(|n| {
+            n.system == System::Icd10cm && matches!(n.kind, NodeKind::Category | NodeKind::Code)
+        })
+        .filter_map(|n| Some((n.code.clone(), n.title.clone()?)))
+        .filter(|(c, t)| !c.is_empty() && !t.trim().is_empty())
+        .collect();
+    if rows.is_empty() {
+        return Err(DataError::file(
+            file,
+            "no ICD-10-CM code with a title in this XML: is it the CDC tabular file (icd10cm-tabular-*.xml)?".into(),
+        ));
+    }
+    if rows.len() > MAX_CODES {
+        return Err(DataError::file(
+            file,
+            format!(
+                "{} codes; the most medcode reads is {MAX_CODES}",
+                rows.len()
+            ),
+        ));
+    }
+    rows.sort();
+    rows.dedup_by(|a, b| a.0 == b.0);
+    // `<version>2027</version>`: fiscal year 2027 starts 2026-10-01.
+    let year: Option<u32> = version
+        .trim()
+        .parse()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y));
+    Ok(DataSet {
+        kind: DataKind::Icd10cm,
+        source: file.to_string(),
+        added: String::new(),
+        label: match year {
+            Some(y) => format!("ICD-10-CM FY{y} tabular (CDC XML)"),
+            None => "ICD-10-CM tabular (CDC XML)".to_string(),
+        },
+        rows: rows.len() as u32,
+        date_from: year.map_or(0, |y| (y - 1) * 10000 + 1001),
+        date_to: year.map_or(0, |y| y * 10000 + 930),
+        content: Content::Icd10cm(rows),
+    })
+}
+
+#[cfg(not(feature = "tabular-xml"))]
+pub(super) fn parse(file: &str, _bytes: &[u8]) -> Result<DataSet, DataError> {
+    Err(DataError::file(
+        file,
+        "this build of medcode has no ICD-10-CM XML reader (feature tabular-xml)".into(),
+    ))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+#[cfg_attr(not(feature = "tabular-xml"), allow(dead_code))]
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// Titles by undotted code, for the engine's lookups.
+pub struct TitleTable(Vec<(String, String)>);
+
+impl TitleTable {
+    /// Later sets win for a code both have.
+    pub fn new(sets: &[&[(String, String)]]) -> TitleTable {
+        let mut all: std::collections::BTreeMap<&str, &str> = Default::default();
+        for rows in sets {
+            all.extend(rows.iter().map(|(c, t)| (c.as_str(), t.as_str())));
+        }
+        TitleTable(
+            all.into_iter()
+                .map(|(c, t)| (c.to_string(), t.to_string()))
+                .collect(),
+        )
+    }
+    pub fn title(&self, undotted: &str) -> Option<&str> {
+        let i = self
+            .0
+            .binary_search_by(|(c, _)| c.as_str().cmp(undotted))
+            .ok()?;
+        Some(&self.0[i].1)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(all(test, feature = "tabular-xml"))]
+mod tests {
+    use super::super::{Content, DataKind};
+    use super::*;
+
+    /// Synthetic: invented codes and titles in the CDC layout.
+    const XML: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<ICD10CM.tabular><version>2027</version>
+<chapter><name>22</name><desc>Synthetic chapter</desc>
+<section id="U00-U01"><desc>Synthetic section (U00-U01)</desc>
+<diag><name>U0A</name><desc>Synthetic category</desc>
+<diag><name>U0A.1</name><desc>Synthetic subcategory</desc>
+<sevenChrDef><extension char="A">initial encounter</extension><extension char="D">subsequent encounter</extension></sevenChrDef>
+<diag><name>U0A.111</name><desc>Synthetic leaf</desc></diag>
+</diag></diag></section></chapter></ICD10CM.tabular>"#;
+
+    #[test]
+    fn reads_titles_and_the_fiscal_year() {
+        let set = DataSet::parse(
+            DataKind::Icd10cm,
+            "dir/icd10cm-tabular-2027.xml",
+            XML.as_bytes(),
+            "2026-11-30",
+        )
+        .unwrap();
+        assert_eq!(set.label, "ICD-10-CM FY2027 tabular (CDC XML)");
+        assert_eq!((set.date_from, set.date_to), (20261001, 20270930));
+        let Content::Icd10cm(rows) = &set.content else {
+            panic!("not ICD-10-CM")
+        };
+        let t = TitleTable::new(&[rows]);
+        assert_eq!(t.title("U0A"), Some("Synthetic category"));
+        assert_eq!(
+            t.title("U0A111A"),
+            Some("Synthetic leaf, initial encounter")
+        );
+        assert_eq!(
+            t.title("U0A111D"),
+            Some("Synthetic leaf, subsequent encounter")
+        );
+        assert_eq!(t.title("U0A112"), None);
+        assert_eq!(set.rows as usize, t.len());
+        assert_eq!(DataSet::from_bytes(&set.to_bytes()).unwrap(), set);
+    }
+
+    #[test]
+    fn bad_files_say_where() {
+        let cut = &XML[..XML.find("</diag></diag>").unwrap()];
+        let e = parse("cut.xml", cut.as_bytes()).unwrap_err().to_string();
+        assert!(e.starts_with("cut.xml:") && e.contains("cut short"), "{e}");
+        let bad = XML.replace("<diag><name>U0A.111</name>", "<diag><name>U0A.111</nam>");
+        let e = parse("bad.xml", bad.as_bytes()).unwrap_err();
+        assert_eq!(e.line, 8, "{e}");
+        assert!(e.column > 1, "{e}");
+        let e = parse("x.xml", b"<html><body>hello</body></html>")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("no ICD-10-CM code") || e.contains("no chapters"),
+            "{e}"
+        );
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(XML.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert!(parse("w.xml", &utf16)
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-16"));
+        let latin1 = XML.replace("Synthetic leaf", "Synth\u{e9}tic leaf");
+        let latin1: Vec<u8> = latin1.chars().map(|c| c as u32 as u8).collect();
+        assert!(parse("l.xml", &latin1).is_err());
+        let big = vec![b' '; DataKind::Icd10cm.cap() + 1];
+        assert!(parse("big.xml", &big)
+            .unwrap_err()
+            .to_string()
+            .contains("MB"));
+    }
+}
