@@ -27,6 +27,11 @@ before(async () => {
   fs.writeFileSync(files.cpt, 'SYNTHETIC TEST FILE, NOT AMA CONTENT\n99213\tSynthetic established outpatient encounter\n29881\tSynthetic knee arthroscopy with meniscus trimming\n20610\tSynthetic large joint injection\n');
   files.mue = path.join(dir, 'MCR_MUE_PractitionerServices_Eff_01-01-2026.csv');
   fs.writeFileSync(files.mue, '"SYNTHETIC TEST TABLE, invented values"\nHCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n99213,1,2 Date of Service Edit: Policy,Synthetic\nJ1100,30,3 Date of Service Edit: Clinical,Synthetic\n');
+  // A newer tabular in the CDC layout: I42.00 has no title in the bundled release.
+  files.icd = path.join(dir, 'icd10cm-tabular-2027-synthetic.xml');
+  fs.writeFileSync(files.icd, '<?xml version="1.0" encoding="utf-8"?>\n<ICD10CM.tabular><version>2027</version>\n<chapter><name>9</name><desc>Synthetic</desc><section id="I30-I5A"><desc>Synthetic</desc>\n<diag><name>I42</name><desc>Synthetic</desc><diag><name>I42.0</name><desc>Synthetic</desc>\n<diag><name>I42.00</name><desc>Synthetic FY2027 title for a new code</desc></diag>\n</diag></diag></section></chapter></ICD10CM.tabular>\n');
+  files.badXml = path.join(dir, 'cut.xml');
+  fs.writeFileSync(files.badXml, '<?xml version="1.0"?>\n<ICD10CM.tabular><version>2027</version>\n<chapter><name>9</name>\n');
   files.bad = path.join(dir, 'bad.csv');
   fs.writeFileSync(files.bad, 'HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator\n99213,four,2 Date of Service Edit: Policy\n');
   server = await startServer();
@@ -140,6 +145,26 @@ describe('Your data (offline page, Chromium)', () => {
     await openReady(page, server.url + '#/data');
     await openData(page);
     assert.deepEqual(await stored(page), []);
+  });
+
+  test('an ICD-10-CM tabular XML: a newer year\'s title in place of "no title"; removable', T, async () => {
+    await page.evaluate(() => { location.hash = '#/code/I42.00'; });
+    await page.waitForFunction(() => document.getElementById('details').textContent.includes('I42.00'));
+    assert.doesNotMatch(await page.locator('#details').textContent(), /Synthetic FY2027 title/);
+    const bad = await addFile(page, 'icd10cm', files.badXml);
+    assert.equal(bad.state, 'error');
+    assert.match(bad.text, /cut\.xml:\d+:\d+: .*cut short/);
+    const r = await addFile(page, 'icd10cm', files.icd);
+    assert.equal(r.state, 'ok', r.text);
+    assert.match(r.text, /ICD-10-CM FY2027 tabular \(CDC XML\): 3 rows from icd10cm-tabular-2027-synthetic\.xml, effective 2026-10-01 to 2027-09-30/);
+    await page.evaluate(() => { location.hash = '#/code/I42.00'; });
+    await page.waitForFunction(() => /Synthetic FY2027 title for a new code/.test(document.getElementById('details').textContent));
+    await openData(page);
+    await page.click('#data-sets li[data-kind="icd10cm"] button');
+    await page.waitForSelector('#data-sets li[data-kind="icd10cm"]', { state: 'detached' });
+    await page.evaluate(() => { location.hash = '#/code/I42.00'; });
+    await page.waitForFunction(() => document.getElementById('details').textContent.includes('I42.00'));
+    assert.doesNotMatch(await page.locator('#details').textContent(), /Synthetic FY2027 title/);
   });
 
   test('no page error', () => {
