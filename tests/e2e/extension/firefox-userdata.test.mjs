@@ -38,7 +38,17 @@ async function options() {
   const page = await ff.browser.newPage();
   // BiDi reports no load event for an extension page (goto would time out): wait for the page's own flag
   void page.goto(`${ff.base}/options.html`, { timeout: 20000 }).catch(() => undefined);
-  await page.waitForSelector("body[data-ready]", { timeout: 15000 });
+  // until the navigation commits, a wait can land in the outgoing about:blank and fail: try again
+  const end = Date.now() + 20000;
+  for (;;) {
+    try {
+      await page.waitForSelector("body[data-ready]", { timeout: 5000 });
+      if (await page.evaluate(() => location.protocol === "moz-extension:")) break;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await sleep(200);
+    }
+  }
   await page.waitForSelector("#data-sets li", { timeout: 15000 });
   return page;
 }
