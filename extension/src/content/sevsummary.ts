@@ -17,7 +17,7 @@ export interface SummaryDeps {
 
 const ICD_SHAPE = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/i;
 
-/** The diagnoses of a page in claim order: principal first. */
+/** The diagnoses of a page in claim order, principal first, and every diagnosis field (where the line goes). */
 export function diagnosesOf(known: Field[], info: (f: Field) => FieldInfo): { codes: string[]; fields: Field[] } {
   const dx = known.filter((f) => info(f).kind === "dx" && f.isConnected);
   const rank = (f: Field) => {
@@ -28,17 +28,13 @@ export function diagnosesOf(known: Field[], info: (f: Field) => FieldInfo): { co
   const ordered = dx.slice().sort((a, b) => rank(a) - rank(b)
     || (a === b ? 0 : a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   const codes: string[] = [];
-  const fields: Field[] = [];
   for (const f of ordered) {
     // one field may hold several codes ("I50.21, J96.01")
     for (const v of f.value.split(/[\s,;]+/)) {
-      if (ICD_SHAPE.test(v) && codes.length < 25) {
-        codes.push(v.toUpperCase());
-        if (!fields.includes(f)) fields.push(f);
-      }
+      if (ICD_SHAPE.test(v) && codes.length < 25) codes.push(v.toUpperCase());
     }
   }
-  return { codes, fields };
+  return { codes, fields: dx };
 }
 
 export class SeveritySummary {
@@ -97,7 +93,7 @@ export class SeveritySummary {
       return;
     }
     this.text.textContent = staySummary(r.report, prefs.hccModel);
-    this.meta.textContent = ` (principal ${r.report.principal}; MS-DRG ${r.report.version}, HCC payment year ${r.report.hcc_year})`;
+    this.meta.textContent = ` (principal ${r.report.principal}; MS-DRG ${r.report.version}, HCC year ${r.report.hcc_year})`;
     this.el.dataset.version = r.report.version;
     this.el.hidden = false;
     this.d.overlay.ensure();
@@ -110,25 +106,22 @@ export class SeveritySummary {
     this.el.hidden = true;
   }
 
-  /** Above the diagnosis fields (below them when the page has no room), aligned with the first. */
+  /** Under the page's diagnosis fields (the whole block, empty ones too), aligned with the leftmost. */
   position(): void {
     if (this.el.hidden) return;
     const live = this.fields.filter((f) => f.isConnected);
     if (!live.length) return this.hide();
     const origin = this.d.overlay.host.getBoundingClientRect();
-    let left = Infinity, top = Infinity, bottom = -Infinity;
+    let left = Infinity, bottom = -Infinity;
     for (const f of live) {
       const r = f.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       const p = this.d.overlay.toPage(r, origin);
       left = Math.min(left, p.left);
-      top = Math.min(top, p.top);
       bottom = Math.max(bottom, p.bottom);
     }
     if (!Number.isFinite(left)) return;
     this.el.style.left = `${Math.max(0, left)}px`;
-    const h = this.el.offsetHeight || 24;
-    const above = top - h - 4;
-    this.el.style.top = `${above >= 0 ? above : bottom + 6}px`;
+    this.el.style.top = `${bottom + 4}px`;
   }
 }

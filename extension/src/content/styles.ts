@@ -38,7 +38,7 @@ code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu San
 .chip.mcc { color: #8c1d18; border-color: #cf222e; background: #ffebe9; }
 .chip.cc { color: #6b4b00; border-color: #d4a72c; background: #fff8c5; }
 .chip.hcc { color: #0a3069; border-color: #54aeff; background: #ddf4ff; }
-.sevsum { position: absolute; pointer-events: auto; z-index: 1; max-width: 560px; background: var(--bg); border: 1px solid var(--line);
+.sevsum { position: absolute; pointer-events: auto; z-index: 1; width: max-content; max-width: min(720px, calc(100vw - 16px)); background: var(--bg); border: 1px solid var(--line);
   border-left: 3px solid var(--accent); border-radius: 6px; padding: 3px 8px; font-size: 12px; box-shadow: 0 2px 8px rgba(31,35,40,.12); }
 .sevsum[hidden] { display: none; }
 .sevsum .meta { color: var(--muted); font-size: 11px; }

@@ -100,7 +100,7 @@ describe("CC / MCC / HCC (Chromium)", () => {
     await page.waitForFunction((w) => document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum .txt")?.textContent === w, want, { timeout: 15000 })
       .catch(() => undefined);
     assert.equal(await line.textContent(), "HCC V28: 38, 213, 224 · MCC: J96.01 · CC: N17.9 · I50.23 is excluded by the principal");
-    assert.match(await page.locator("medcode-overlay .sevsum .meta").textContent(), /principal I50\.21; MS-DRG v44, HCC payment year 2027/);
+    assert.match(await page.locator("medcode-overlay .sevsum .meta").textContent(), /principal I50\.21; MS-DRG v44, HCC year 2027/);
     // updated as the diagnoses change
     await page.fill('input[name="item21D"]', "");
     await page.waitForFunction(() => !document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum .txt")?.textContent.includes("J96.01"), null, { timeout: 15000 });
