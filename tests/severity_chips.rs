@@ -48,7 +48,12 @@ fn chips_equal_the_record_for_every_code_and_version() {
                     },
                 )
                 .unwrap();
-            let hcc: Vec<_> = rec.hcc.iter().filter(|c| c.model == model).cloned().collect();
+            let hcc: Vec<_> = rec
+                .hcc
+                .iter()
+                .filter(|c| c.model == model)
+                .cloned()
+                .collect();
             let chip = t.hit_severity(&code, &cx);
             match chip {
                 None => assert!(
@@ -86,7 +91,11 @@ fn chip_options() {
     assert_eq!(t.hit_severity("J9601", &cx), Some(j));
     let e = t.hit_severity("E11.9", &cx).unwrap();
     assert_eq!(e.level, None);
-    let cats: Vec<_> = e.hcc.iter().map(|c| (c.model.as_str(), c.category.as_str())).collect();
+    let cats: Vec<_> = e
+        .hcc
+        .iter()
+        .map(|c| (c.model.as_str(), c.category.as_str()))
+        .collect();
     assert_eq!(cats, [("CMS-HCC V28", "38")]);
     // Every model when none is chosen; "none" drops HCC chips (E11.9 then shows nothing).
     let all = t.hit_context(&opts("v44", None)).unwrap();

@@ -8,7 +8,7 @@ import { byId } from './dom';
 import { announce } from './announce';
 import { initTheme } from './theme';
 import { SearchBox } from './search';
-import { DetailsView } from './details';
+import { DetailsView, currentDateOfService } from './details';
 import { CodeLinker, codeHref } from './notes';
 import { ClaimForm } from './claim/form';
 import { PcsBuilder, type PcsEngine } from './pcs-builder';
@@ -55,6 +55,7 @@ export function startApp(load: () => Promise<Loaded>): void {
     status: byId('search-status'),
     form: byId<HTMLFormElement>('search-form'),
     severity,
+    date: currentDateOfService,
     open: (code, system) => {
       focusDetails = true;
       const target = `${codeHref(code)}${system ? `?system=${system}` : ''}`;

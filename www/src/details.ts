@@ -29,6 +29,11 @@ const KIND_NAME = { chapter: 'Chapter', section: 'Section', category: 'Category'
 // The date of service is shared by every details view until the page closes.
 let dateOfService = todayIso();
 
+/** The date of service last chosen in the details (search chips use its MS-DRG version). */
+export function currentDateOfService(): string {
+  return dateOfService;
+}
+
 export class DetailsView {
   /** Redraws the CC/MCC/HCC section (the tables arrived, a setting or the claim's principal changed). */
   refreshSeverity: () => void = () => undefined;

@@ -20,6 +20,8 @@ export interface SearchOptions {
   open: (code: string, system: string | null) => void;
   /** MS-DRG / HCC chips (severity.idx, attached on first use) */
   severity?: Severity;
+  /** The date of service the chips' MS-DRG version and HCC year follow (default today). */
+  date?: () => string;
 }
 
 const SYSTEM_LABEL: Record<string, string> = { icd10cm: 'ICD-10-CM', hcpcs: 'HCPCS' };
@@ -96,7 +98,7 @@ export class SearchBox {
     try {
       // The select's values are the engine's filters (icd10cm, hcpcs, all).
       const system = this.o.system.value as SystemFilter;
-      const chips = system === 'hcpcs' ? undefined : this.o.severity?.searchOptions();
+      const chips = system === 'hcpcs' ? undefined : this.o.severity?.searchOptions(this.o.date?.());
       try {
         this.hits = chips ? this.engine.search(query, system, LIMIT, chips) : this.engine.search(query, system, LIMIT);
       } catch (e) {
