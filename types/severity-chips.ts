@@ -87,5 +87,8 @@ export function staySummary(r: StayReport, model: string): string {
   if (!r.mcc.length && !r.cc.length) parts.push("no CC or MCC");
   const excluded = r.secondaries.filter((s) => s.excluded_by).map((s) => s.code);
   if (excluded.length) parts.push(`${excluded.join(", ")} ${excluded.length === 1 ? "is" : "are"} excluded by the principal`);
+  // alive-only CC/MCCs (CMS Table 6K part 2) when the patient died
+  const died = r.died ? r.secondaries.filter((s) => s.level && s.alive_only && !s.excluded_by && !s.counts).map((s) => s.code) : [];
+  if (died.length) parts.push(`${died.join(", ")} ${died.length === 1 ? "does" : "do"} not count (the patient died)`);
   return parts.join(" · ");
 }

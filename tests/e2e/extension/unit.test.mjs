@@ -229,6 +229,14 @@ test("background: severity tables attached on first use; chips ride on the searc
     { report: null, error: "no MS-DRG/HCC tables in this build" });
 });
 
+test("an inpatient form's principal diagnosis field is marked (CC exclusions depend on it)", () => {
+  assert.deepEqual(m.roleFor("dx", "principal dx", false), { k: "dx", principal: true });
+  assert.deepEqual(m.roleFor("dx", "prin dx", false), { k: "dx", principal: true });
+  assert.deepEqual(m.roleFor("dx", "other dx", false), { k: "dx" });
+  assert.deepEqual(m.roleFor("dx", "admitting diagnosis", false), { k: "dx" });
+  assert.deepEqual(m.roleFor("dx", "21 b diagnosis", false), { k: "dx", letter: 1 });
+});
+
 test("chip and summary words: text plus a label, never colour only", () => {
   const hcc = (model, category, label) => ({ model, year: 2027, category, label });
   const chips = m.severityChips({ version: "v44", level: "MCC", alive_only: true, hcc: [hcc("CMS-HCC V28", "213", "Cardio-Respiratory Failure and Shock"), hcc("RxHCC V08", "31", null)] });
@@ -246,6 +254,8 @@ test("chip and summary words: text plus a label, never colour only", () => {
   };
   assert.equal(m.staySummary(report, "CMS-HCC V28"), "HCC V28: 38, 226 · MCC: J96.01 · I50.23 is excluded by the principal");
   assert.equal(m.staySummary({ ...report, mcc: [], secondaries: [] }, "none"), "no CC or MCC");
+  const died = { ...report, died: true, secondaries: [...report.secondaries, { code: "I46.9", level: "MCC", alive_only: true, counts: false }] };
+  assert.equal(m.staySummary(died, "CMS-HCC V28"), "HCC V28: 38, 226 · MCC: J96.01 · I50.23 is excluded by the principal · I46.9 does not count (the patient died)");
   assert.deepEqual(m.severityOptions({ chips: true, summary: true, msdrgVersion: "auto", hccModel: "CMS-HCC V28", hccYear: "auto" }, "2026-11-01"),
     { hcc_model: "CMS-HCC V28", date: "2026-11-01" });
   assert.deepEqual(m.severityOptions({ chips: true, summary: true, msdrgVersion: "v43", hccModel: "RxHCC V08", hccYear: 2026 }, "11/01/2026"),

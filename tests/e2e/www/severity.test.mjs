@@ -98,6 +98,16 @@ test('claim form: the CC/MCC/HCC line of a known stay, with the CC exclusion', {
   await page.waitForFunction(() => !document.querySelector('.claim-severity-text')?.textContent.includes('J96.01'));
   assert.equal((await page.locator('.claim-severity-text').textContent()).trim(),
     'HCC V28: 38, 224 · CC: N17.9 · I50.23 is excluded by the principal');
+  // an alive-only MCC (CMS Table 6K part 2) stops counting when the patient died
+  await d.fill('I46.9');
+  await page.waitForFunction(() => document.querySelector('.claim-severity-text')?.textContent.includes('MCC: I46.9'));
+  await page.check('#claim-died');
+  await page.waitForFunction(() => document.querySelector('.claim-severity-text')?.textContent.includes('I46.9 does not count (the patient died)'));
+  assert.equal((await page.locator('.claim-severity-text').textContent()).trim(),
+    'HCC V28: 38, 213, 224 · CC: N17.9 · I50.23 is excluded by the principal · I46.9 does not count (the patient died)');
+  await page.uncheck('#claim-died');
+  await d.fill('J96.01');
+  await page.waitForFunction(() => document.querySelector('.claim-severity-text')?.textContent.includes('MCC: J96.01'));
 });
 
 test('details: the principal from the claim excludes the code, and why', { timeout: 60_000 }, async () => {

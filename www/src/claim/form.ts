@@ -71,6 +71,8 @@ export class ClaimForm {
   private readonly profile: HTMLSelectElement;
   /** The CC/MCC/HCC line under the diagnoses (issue 15). */
   private readonly sevLine = h('p', { class: 'claim-severity', attrs: { 'aria-live': 'polite' }, data: { state: 'off' } });
+  /** The patient died in the stay: alive-only CC/MCCs do not count (never stored). */
+  private readonly died = h('input', { id: 'claim-died', attrs: { type: 'checkbox' } });
   private severity: Severity | null = null;
 
   constructor(root: HTMLElement) {
@@ -127,6 +129,9 @@ export class ClaimForm {
     }
     this.groups.diagnoses.appendChild(dxGrid);
     this.groups.diagnoses.appendChild(this.sevLine);
+    this.died.addEventListener('change', () => this.updateSeverity());
+    this.groups.diagnoses.appendChild(h('label', { class: 'check claim-died no-print', attrs: { for: 'claim-died' } }, this.died,
+      ' Inpatient stay: the patient died (CC/MCCs that count only when discharged alive do not count)'));
     this.groups.diagnoses.appendChild(this.slot(this.groups.diagnoses));
 
     this.linesBox = h('div', { class: 'lines' });
@@ -529,7 +534,7 @@ export class ClaimForm {
     }
     const from = this.lines.map((l) => normalizeDate(l.from.value)).find((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
     try {
-      const r = engine.severity(pdx, codes.slice(1), sev.options(from));
+      const r = engine.severity(pdx, codes.slice(1), { ...sev.options(from), died: this.died.checked });
       line.replaceChildren(
         h('span', { class: 'claim-severity-label', text: 'CC / MCC and HCC: ' }),
         h('span', { class: 'claim-severity-text', text: staySummary(r, sev.prefs.hccModel) }),
