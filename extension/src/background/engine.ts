@@ -6,7 +6,7 @@
 import init, { MedcodeEngine } from "medcode-wasm";
 import type { Engine } from "../shared/engine-api";
 import type { EngineStatus } from "../shared/protocol";
-import { attachStored, usePackagedData } from "./userdata";
+import { attachRead, readStored, usePackagedData } from "./userdata";
 
 let loading: Promise<Engine> | null = null;
 let lastLoadMs = 0;
@@ -77,6 +77,13 @@ export async function getEngine(assets: EngineAssets): Promise<{ engine: Engine;
 async function load(assets: EngineAssets): Promise<Engine> {
   const t0 = performance.now();
   const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
+  // the user's sets are read (IndexedDB, package) while the wasm compiles and
+  // the index arrives; only attaching them waits for the engine
+  usePackagedData(assets.indexUrl);
+  const stored = readStored();
+  stored.catch(() => undefined); // attached (or given up) below
+  // init() with a URL fetches and compiles with instantiateStreaming: the
+  // compile runs while the bytes (and the index, in parallel) arrive
   const [wasmMs, [bytes, fetchMs]] = await Promise.all([
     init({ module_or_path: assets.wasmUrl }).then(() => since(t0)),
     fetch(assets.indexUrl).then(async (r) => {
@@ -90,8 +97,7 @@ async function load(assets: EngineAssets): Promise<Engine> {
   breakdown = { wasmMs, fetchMs, engineMs: since(t1), ncciMs: 0, userDataMs: 0 };
   // the user's own data (IndexedDB): used from the first request on
   const t2 = performance.now();
-  usePackagedData(assets.indexUrl);
-  userDataSets = await attachStored(engine).catch(() => 0);
+  userDataSets = await attachRead(engine, stored).catch(() => 0);
   breakdown.userDataMs = since(t2);
   ncciUrl = assets.ncciUrl;
   lastLoadMs = performance.now() - t0;
