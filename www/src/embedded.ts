@@ -14,6 +14,8 @@ export interface EmbeddedBlocks {
   module(id: string): Promise<WebAssembly.Module> | null;
   /** performance.now() when each block was started and finished (for the timings) */
   marks: Record<string, number>;
+  /** bytes, for the benchmark (the engine's wasm memory once it is ready) */
+  sizes: Record<string, number>;
 }
 
 const GZIP = [0x1f, 0x8b];
@@ -52,6 +54,7 @@ function createBlocks(): EmbeddedBlocks {
   };
   return {
     marks,
+    sizes: {},
     take(id) {
       if (bytes.has(id) || modules.has(id)) return;
       marks[`${id}:start`] = performance.now();

@@ -54,14 +54,19 @@ async function load(): Promise<Loaded> {
   if (typeof wasm_bindgen !== 'function') throw new Error('the engine script is missing from this page: get a fresh copy of medcode.html');
   let fetchDone = 0;
   let instantiateDone = 0;
+  let memory: WebAssembly.Memory | undefined;
   const wasm = wasmModule()
     .then((module) => wasm_bindgen({ module_or_path: module }))
-    .then(() => { instantiateDone = performance.now(); });
+    .then((exports) => {
+      instantiateDone = performance.now();
+      memory = (exports as { memory?: WebAssembly.Memory }).memory;
+    });
   const index = embedded('medcode-index').then((b) => { fetchDone = performance.now(); return b; });
   const [bytes] = await Promise.all([index, wasm]);
   const t1 = performance.now();
   const engine = new wasm_bindgen.MedcodeEngine(bytes);
   const t2 = performance.now();
+  blocks.sizes['wasm-memory'] = memory?.buffer.byteLength ?? 0; // for bench/single-file.mjs
   const ncci = attachNcci(engine, await optional('medcode-ncci'));
   return {
     engine,
