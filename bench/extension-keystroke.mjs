@@ -69,17 +69,24 @@ try {
   for (const k of ["_ping", "_search", "_portPing", "_portSearch"]) delete result[k];
   result.cold_start.first_reply_ms = round(result.cold_start.first_reply_ms);
   // killed worker → first search answer, from an extension page (median of 3)
-  const firstSearch = [];
-  for (let i = 0; i < 3; i++) {
+  const firstSearch = [], loads = [];
+  for (let i = 0; i < 5; i++) {
     await cdp.send("ServiceWorker.stopAllWorkers");
     await ext.waitForTimeout(500);
-    firstSearch.push(await ext.evaluate(async () => {
+    const r = await ext.evaluate(async () => {
       const t = performance.now();
       await chrome.runtime.sendMessage({ type: "search", query: "chf", system: "icd10cm", limit: 8 });
-      return performance.now() - t;
-    }));
+      const ms = performance.now() - t;
+      const status = (await chrome.runtime.sendMessage({ type: "warm" })).value; // that load's breakdown
+      return { ms, loadMs: status.loadMs, ...status.breakdown };
+    });
+    firstSearch.push(r.ms);
+    loads.push(r);
   }
   result.cold_start.first_search_ms = stats(firstSearch);
+  // where those loads went (medians): worker start ≈ first search − load
+  const med = (k) => round(percentile(loads.map((l) => l[k]), 50));
+  result.cold_start.first_search_breakdown = { load_ms: med("loadMs"), wasm_ms: med("wasmMs"), index_fetch_ms: med("fetchMs"), engine_ms: med("engineMs"), user_data_ms: med("userDataMs") };
   // killed worker → first suggestions painted in a page: focus a code field (warms the engine), type "chf"
   const coldPaint = { from_focus: [], from_first_key: [] };
   for (let i = 0; i < 3; i++) {

@@ -106,7 +106,9 @@ export function pageGoals(keystroke, single) {
       'extension cold start ≤ 150 ms (service worker killed → first search answer)',
       cold.first_search_ms.p50 <= 150,
       `${f(cold.first_search_ms.p50, 1)} ms median of ${cold.first_search_ms.n}` +
-        (cold.breakdown ? ` (wasm ${f(cold.breakdown.wasmMs, 1)}, index fetch ${f(cold.breakdown.fetchMs, 1)}, engine ${f(cold.breakdown.engineMs, 1)}, user data ${f(cold.breakdown.userDataMs, 1)} ms)` : '') +
+        (cold.first_search_breakdown
+          ? ` (load ${f(cold.first_search_breakdown.load_ms, 1)}: wasm compiled at ${f(cold.first_search_breakdown.wasm_ms, 1)}, index fetched at ${f(cold.first_search_breakdown.index_fetch_ms, 1)}, engine ${f(cold.first_search_breakdown.engine_ms, 1)}, user data ${f(cold.first_search_breakdown.user_data_ms, 1)} ms; the rest is the worker's start and the message)`
+          : '') +
         (page?.from_first_key?.n ? `; in a page, first key → suggestions painted ${f(page.from_first_key.p50, 1)} ms` : ''),
     );
   }
