@@ -36,7 +36,7 @@ try {
         state: document.documentElement.dataset.state,
         file_read_ms: n.responseEnd,
         parsed_ms: n.domInteractive,
-        index_decoded_ms: m['medcode-index:done'] ?? t.fetch,
+        index_decoded_ms: m['medcode-index:done'] ?? null,
         wasm_compiled_ms: m['medcode-wasm:done'] ?? null,
         wasm_instantiated_ms: t.instantiate,
         engine_construct_ms: t.engine,
