@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark: keystroke → suggestions visible in Chromium, with the built
 // extension on the demo pages. Prints JSON (and writes it to --out FILE).
-//   node bench/extension-keystroke.mjs [--out bench/extension-keystroke.json] [--rounds 3]
+//   node bench/extension-keystroke.mjs [--out bench/extension-keystroke.json] [--rounds 3] [--ext BUILT_TEST_EXTENSION_DIR]
 // Builds the Chromium test flavour (build/extension-test-chrome) from build/wasm
 // and dist/medcode.idx first, so run ./build.sh before.
 import { execFileSync } from "node:child_process";
@@ -13,13 +13,15 @@ import { CHROME_TEST_EXT, enableSiteChromium, foreignRequests, launchChromium, m
 const arg = (k, d) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
 const rounds = Number(arg("rounds", 3));
 const out = arg("out", null);
-execFileSync(process.execPath, [new URL("../extension/build.mjs", import.meta.url).pathname, "--browser", "chrome", "--test", "--out", CHROME_TEST_EXT], { stdio: ["ignore", "ignore", "inherit"] });
+// --ext DIR: a test flavour built elsewhere (an A/B comparison against another commit's extension)
+const extDir = arg("ext", null);
+if (!extDir) execFileSync(process.execPath, [new URL("../extension/build.mjs", import.meta.url).pathname, "--browser", "chrome", "--test", "--out", CHROME_TEST_EXT], { stdio: ["ignore", "ignore", "inherit"] });
 const QUERIES = ["chf", "copd exac", "asthma", "type 2 diabetes", "e11.6", "hypertension", "fracture radius", "uti"];
 const stats = (xs) => ({ p50: round(percentile(xs, 50)), p95: round(percentile(xs, 95)), n: xs.length });
 const round = (x) => Math.round(x * 100) / 100;
 
 const server = await startServers();
-const b = await launchChromium(server);
+const b = await launchChromium(server, extDir ?? CHROME_TEST_EXT);
 const result = { browser: b.ctx.browser()?.version() ?? "chromium", machine: { cores: availableParallelism(), loadavg_before: loadavg().map(round) } };
 try {
   // typing cost without the extension on the big page (site not enabled yet)
@@ -53,13 +55,15 @@ try {
     let id = 0;
     const waiting = new Map();
     port.onMessage.addListener((m) => { waiting.get(m.id)?.(m.env); waiting.delete(m.id); });
-    const viaPort = (msg) => new Promise((resolve) => { const i = ++id; waiting.set(i, resolve); port.postMessage({ id: i, msg }); });
+    let closed = false; // an extension without the port (an older build): no port figures
+    port.onDisconnect.addListener(() => { closed = true; for (const w of waiting.values()) w(null); waiting.clear(); });
+    const viaPort = (msg) => new Promise((resolve) => { if (closed) return resolve(null); const i = ++id; waiting.set(i, resolve); port.postMessage({ id: i, msg }); });
     const portPing = [], portSearch = [];
-    for (let i = 0; i < 300; i++) { const t = performance.now(); await viaPort({ type: "ping" }); portPing.push(performance.now() - t); }
-    for (let r = 0; r < 5; r++) for (const q of queries) for (let i = 2; i <= q.length; i++) {
+    for (let i = 0; i < 300 && !closed; i++) { const t = performance.now(); if (await viaPort({ type: "ping" })) portPing.push(performance.now() - t); }
+    if (!closed) for (let r = 0; r < 5; r++) for (const q of queries) for (let i = 2; i <= q.length; i++) {
       const t = performance.now(); await viaPort({ type: "search", query: q.slice(0, i), system: "icd10cm", limit: 8 }); portSearch.push(performance.now() - t);
     }
-    port.disconnect();
+    if (!closed) port.disconnect();
     return { _portPing: portPing, _portSearch: portSearch, cold_start: { first_reply_ms: cold, engine_load_ms: warm.value.loadMs, breakdown: warm.value.breakdown, validators: warm.value.validateClaim && warm.value.validateField, ncci: warm.value.ncci }, _ping: ping, _search: search };
   }, QUERIES));
   result.roundtrip_ms = stats(result._ping);
