@@ -2,7 +2,8 @@
 // Benchmark: dist/medcode.html opened from file:// in headless Chromium, from
 // navigation to engine ready (median of N loads after one first load), with
 // where the time goes: the file read, the parse, each embedded block's decode
-// (www/src/embedded.ts marks), the wasm instantiated, the engine constructed.
+// (www/src/embedded.ts marks), the wasm instantiated, the engine constructed;
+// usable = the page marked itself ready (search attached, NCCI attached).
 // Also the page's memory when ready: JS heap (after GC) + wasm memory.
 //   node bench/single-file.mjs [--runs 7] [--out bench/tmp/single-file.json]
 import fs from 'node:fs';
@@ -23,6 +24,12 @@ const browser = await launchChromium();
 const result = { file: path.relative(process.cwd(), file), bytes: fs.statSync(file).size, runs, loadavg_before: loadavg().map(round) };
 try {
   const page = await browser.page();
+  // when the page said it is ready (search attached; after the NCCI table is attached too)
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      if (document.documentElement.dataset.state === 'ready') window.__usableAt ??= performance.now();
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ['data-state'] });
+  });
   const url = pathToFileURL(file).href;
   const all = [];
   for (let i = 0; i <= runs; i++) {
@@ -41,6 +48,7 @@ try {
         wasm_instantiated_ms: t.instantiate,
         engine_construct_ms: t.engine,
         ready_ms: t.ready,
+        usable_ms: window.__usableAt ?? null,
       };
     });
     if (r.state !== 'ready') throw new Error(`medcode.html did not start (${r.state})`);
