@@ -34,19 +34,10 @@ async function attach(engine: Engine, user: StoredSet[]): Promise<void> {
   engine.attachUserData!([...(await packagedSets()), ...user.map((s) => s.bytes)]);
 }
 
-/**
- * Starts reading the stored and packaged sets (IndexedDB, package fetch) so
- * the reads overlap the wasm compile and index fetch of a cold start instead
- * of following them; `attachRead` then only attaches.
- */
-export function readStored(): Promise<[StoredSet[], Uint8Array[]]> {
-  return Promise.all([listSets(), packagedSets()]);
-}
-
-/** Attaches what `readStored` read; returns how many sets. */
-export async function attachRead(engine: Engine, read: Promise<[StoredSet[], Uint8Array[]]>): Promise<number> {
+/** Attaches every packaged and stored set; returns how many. */
+export async function attachStored(engine: Engine): Promise<number> {
   if (typeof engine.attachUserData !== "function") return 0;
-  const [sets, pkg] = await read;
+  const [sets, pkg] = await Promise.all([listSets(), packagedSets()]);
   if (sets.length || pkg.length) await attach(engine, sets);
   return sets.length + pkg.length;
 }
