@@ -27,8 +27,8 @@ try {
   // when the page said it is ready (search attached; after the NCCI table is attached too)
   await page.addInitScript(() => {
     new MutationObserver(() => {
-      if (document.documentElement.dataset.state === 'ready') window.__usableAt ??= performance.now();
-    }).observe(document.documentElement, { attributes: true, attributeFilter: ['data-state'] });
+      if (document.documentElement?.dataset.state === 'ready') window.__usableAt ??= performance.now();
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
   });
   const url = pathToFileURL(file).href;
   const all = [];
