@@ -107,7 +107,7 @@ export function pageGoals(keystroke, single) {
       cold.first_search_ms.p50 <= 150,
       `${f(cold.first_search_ms.p50, 1)} ms median of ${cold.first_search_ms.n}` +
         (cold.first_search_breakdown
-          ? ` (load ${f(cold.first_search_breakdown.load_ms, 1)}: wasm compiled at ${f(cold.first_search_breakdown.wasm_ms, 1)}, index fetched at ${f(cold.first_search_breakdown.index_fetch_ms, 1)}, engine ${f(cold.first_search_breakdown.engine_ms, 1)}, user data ${f(cold.first_search_breakdown.user_data_ms, 1)} ms; the rest is the worker's start and the message)`
+          ? ` (load ${f(cold.first_search_breakdown.load_ms, 1)}: wasm compiled at ${f(cold.first_search_breakdown.wasm_ms, 1)}, index fetched at ${f(cold.first_search_breakdown.index_fetch_ms, 1)}, engine ${f(cold.first_search_breakdown.engine_ms, 1)}; the user's data is attached after the answer; the rest is the worker's start and the message)`
           : '') +
         (page?.from_first_key?.n ? `; in a page, first key → suggestions painted ${f(page.from_first_key.p50, 1)} ms` : ''),
     );
