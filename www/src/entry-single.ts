@@ -2,7 +2,8 @@
 // base64 of their gzip; each is decoded (and the wasm compiled, streaming)
 // from the moment the parser has read it (embedded.ts), while the rest of the
 // file is parsed. The no-modules glue (global wasm_bindgen) is inlined before
-// this script; NCCI and PCS come after it and are decoded when first needed.
+// this script; NCCI (attached once the engine is up) and PCS (decoded on
+// first use) come after it.
 
 import type { Engine, Loaded } from './engine';
 import { attachNcci } from './engine';

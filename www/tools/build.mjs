@@ -248,7 +248,7 @@ async function buildSingle() {
     head: `<script>${THEME_BOOT}</script>\n<link rel="icon" href="${icon}" type="image/svg+xml">\n<style>${style}</style>`,
     body: [
       '<!-- The engine (WebAssembly) and the code index, gzip then base64; each is',
-      '     decoded from the moment it is parsed. NCCI and PCS follow the app: used later. -->',
+      '     decoded from the moment it is parsed. NCCI and PCS follow the app: needed later. -->',
       `<script>${boot}</script>`,
       // the index first: gunzipping it is the longest step; the wasm compiles meanwhile
       `<script type="application/octet-stream" id="medcode-index">\n${base64Block(indexGz)}\n</script>`,
