@@ -1,5 +1,6 @@
 // The engine as the page sees it: the shapes src/bindings.rs returns, and
-// the byte plumbing both page forms share (gunzip, base64, timings).
+// the byte plumbing both page forms share (gunzip, timings; the single
+// file's base64 blocks: embedded.ts).
 // The types are generated from the Rust types (types/engine-api.d.ts).
 
 import type { Engine as GeneratedEngine } from '../../types/engine-api';
@@ -98,16 +99,6 @@ export async function responseBytes(res: Response): Promise<Uint8Array> {
   });
   const stream = gzip ? whole.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>) : whole;
   return new Uint8Array(await new Response(stream as ReadableStream<BufferSource>).arrayBuffer());
-}
-
-export function base64ToBytes(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  const from = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
-  if (typeof from === 'function') return from(clean);
-  const bin = atob(clean);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 export function errorMessage(e: unknown): string {

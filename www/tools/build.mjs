@@ -232,12 +232,15 @@ function base64Block(buf) {
 async function buildSingle() {
   const glue = fs.readFileSync(IN.nmGlue, 'utf8').trim();
   const app = (await bundle('entry-single.ts', 'iife', {})).toString('utf8').trim();
+  const boot = (await bundle('entry-embedded.ts', 'iife', {})).toString('utf8').trim();
+  // after each block: start decoding it while the parser reads on (www/src/embedded.ts)
+  const take = (id) => `medcodeEmbedded.take(${JSON.stringify(id)})`;
   const style = css.toString('utf8');
-  for (const [name, text] of [['glue', glue], ['app', app], ['css', style]]) {
+  for (const [name, text] of [['glue', glue], ['app', app], ['boot', boot], ['css', style]]) {
     if (/<\/(script|style)/i.test(text)) die(`${name} contains a closing tag and cannot be inlined`);
   }
   const version = short(Buffer.from([template, style, app, glue, sha256(nmWasm), sha256(indexRaw), ncciRaw ? sha256(ncciRaw) : '', pcsRaw ? sha256(pcsRaw) : '', sevRaw ? sha256(sevRaw) : ''].join('\n')));
-  const scripts = [THEME_BOOT, glue, app];
+  const scripts = [THEME_BOOT, boot, take('medcode-index'), take('medcode-wasm'), glue, app];
   const csp = [
     "default-src 'none'",
     `script-src ${scripts.map(cspHash).join(' ')} 'wasm-unsafe-eval'`,
@@ -250,14 +253,19 @@ async function buildSingle() {
     version,
     head: `<script>${THEME_BOOT}</script>\n<link rel="icon" href="${icon}" type="image/svg+xml">\n<style>${style}</style>`,
     body: [
-      '<!-- The engine (WebAssembly) and the code index, gzip then base64. -->',
-      `<script type="application/octet-stream" id="medcode-wasm">\n${base64Block(gzipCached(nmWasm, 'medcode_bg.wasm'))}\n</script>`,
+      '<!-- The engine (WebAssembly) and the code index, gzip then base64; each is',
+      '     decoded from the moment it is parsed. NCCI and PCS follow the app: needed later. -->',
+      `<script>${boot}</script>`,
+      // the index first: gunzipping it is the longest step; the wasm compiles meanwhile
       `<script type="application/octet-stream" id="medcode-index">\n${base64Block(indexGz)}\n</script>`,
+      `<script>${take('medcode-index')}</script>`,
+      `<script type="application/octet-stream" id="medcode-wasm">\n${base64Block(gzipCached(nmWasm, 'medcode_bg.wasm'))}\n</script>`,
+      `<script>${take('medcode-wasm')}</script>`,
+      `<script>${glue}</script>`,
+      `<script>${app}</script>`,
       ncciGz ? `<script type="application/octet-stream" id="medcode-ncci">\n${base64Block(ncciGz)}\n</script>` : '',
       pcsGz ? `<script type="application/octet-stream" id="medcode-pcs">\n${base64Block(pcsGz)}\n</script>` : '',
       sevGz ? `<script type="application/octet-stream" id="medcode-severity">\n${base64Block(sevGz)}\n</script>` : '',
-      `<script>${glue}</script>`,
-      `<script>${app}</script>`,
     ].filter(Boolean).join('\n'),
   });
   const bytes = Buffer.byteLength(html);

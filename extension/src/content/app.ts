@@ -62,16 +62,14 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     void pushRecent(p, code).catch(() => undefined);
     checker.touch([field], 0);
   };
-  // layout may move fields when the page changes: re-place badges, at most 4 times a second
+  // layout may move fields when the page changes: re-place badges, at most 4 times a second,
+  // at the start of a frame (their layout reads then cost no extra layout)
   let churnTimer: ReturnType<typeof setTimeout> | null = null;
   const onChurn = () => {
     if (churnTimer) return;
     churnTimer = setTimeout(() => {
       churnTimer = null;
-      badges.reposition();
-      suggest.position();
-      notes.position();
-      summary.position();
+      onLayout();
     }, 250);
   };
   const onFound = (found: Field[]) => {

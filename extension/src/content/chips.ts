@@ -10,6 +10,10 @@ import { severityChips } from "../../../types/severity-chips";
 export function renderChips(box: HTMLElement, sev: HitSeverity | null | undefined): void {
   const doc = box.ownerDocument;
   const chips = severityChips(sev);
+  // rows are reused per keystroke: leave the nodes alone when nothing changed
+  const key = chips.map((c) => c.text).join(" ");
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
   if (!chips.length) {
     if (box.firstChild) box.replaceChildren();
     return;
