@@ -83,6 +83,12 @@ impl Engine {
         })
     }
 
+    /// [`Engine::from_bytes`] keeping the buffer: the index is read where
+    /// it lies (no copy when the buffer is 8-byte aligned, as large ones are).
+    pub fn from_vec(bytes: Vec<u8>) -> Result<Engine, IndexError> {
+        Ok(Engine::from_data(IndexData::from_vec(bytes)?))
+    }
+
     pub fn from_data(data: IndexData) -> Engine {
         Engine {
             data,

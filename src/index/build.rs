@@ -185,6 +185,7 @@ impl IndexBuilder {
             for (k, t) in &node.notes {
                 out.notes.push(NoteRec {
                     kind: k.to_u8(),
+                    pad: [0; 3],
                     text: arena.add(t),
                 });
             }
@@ -192,6 +193,7 @@ impl IndexBuilder {
             for (c, t) in &node.seventh {
                 out.seventh_defs.push(SeventhRec {
                     character: *c as u8,
+                    pad: [0; 3],
                     meaning: arena.add(t),
                 });
             }
@@ -237,9 +239,9 @@ impl IndexBuilder {
                 .cmp(&nb.code)
                 .then(na.system.to_u8().cmp(&nb.system.to_u8()))
         });
-        out.code_order = order;
+        out.code_order = order.into();
         out.search = self.build_search();
-        out.text = arena.bytes;
+        out.text = arena.bytes.into();
         out.text_checked = std::str::from_utf8(&out.text).is_ok();
         Ok(out)
     }
@@ -362,7 +364,7 @@ impl IndexBuilder {
             let mut prev = 0u32;
             for &(unit, field) in list {
                 write_varint(
-                    &mut s.postings,
+                    s.postings.to_mut(),
                     (((unit - prev) as u64) << 2) | field as u64,
                 );
                 prev = unit;
@@ -376,7 +378,7 @@ impl IndexBuilder {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         s.defaults = self.defaults.clone();
-        s.node_context = self.node_context.clone();
+        s.node_context = self.node_context.clone().into();
         s.context_words = self.context_words.clone();
         s
     }
@@ -416,17 +418,7 @@ fn is_generic_text(s: &str) -> bool {
         || ws.windows(2).any(|p| p[0] == "not" && p[1] == "specified")
 }
 
-pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
+pub(crate) use super::frame::write_varint;
 
 /// Deduplicating string arena.
 #[derive(Default)]

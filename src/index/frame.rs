@@ -68,3 +68,17 @@ pub fn unwrap<'a>(bytes: &'a [u8], magic: &[u8; 8], version: u32) -> Result<&'a 
     }
     Ok(payload)
 }
+
+/// Appends `v` as a LEB128 varint (7 bits a byte, low first, high bit =
+/// more follows): the one writer for every varint in medcode's files.
+pub fn write_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
