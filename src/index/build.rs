@@ -177,11 +177,22 @@ impl IndexBuilder {
             if matches!(node.kind, NodeKind::Category | NodeKind::Code) && node.title.is_some() {
                 flags |= FLAG_SEARCHABLE;
             }
-            let spans_start = out.spans.len() as u32;
+            let count = |what: &str, n: usize| {
+                u8::try_from(n).map_err(|_| {
+                    BuildError::Data(format!(
+                        "{} has {n} {what}; the index holds at most 255 per code",
+                        node.code
+                    ))
+                })
+            };
+            out.span_count
+                .push(count("validity spans", node.spans.len())?);
+            out.note_count.push(count("notes", node.notes.len())?);
+            out.seventh_count
+                .push(count("7th-character definitions", node.seventh.len())?);
             for &(start, end, mce) in &node.spans {
                 out.spans.push(SpanRec { start, end, mce });
             }
-            let notes_start = out.notes.len() as u32;
             for (k, t) in &node.notes {
                 out.notes.push(NoteRec {
                     kind: k.to_u8(),
@@ -189,7 +200,6 @@ impl IndexBuilder {
                     text: arena.add(t),
                 });
             }
-            let sev_start = out.seventh_defs.len() as u32;
             for (c, t) in &node.seventh {
                 out.seventh_defs.push(SeventhRec {
                     character: *c as u8,
@@ -219,9 +229,6 @@ impl IndexBuilder {
                 system: node.system.to_u8(),
                 flags,
                 seventh: node.seventh_of_parent.map(|c| c as u8).unwrap_or(0),
-                spans: (spans_start, node.spans.len() as u32),
-                notes: (notes_start, node.notes.len() as u32),
-                seventh_defs: (sev_start, node.seventh.len() as u32),
                 children: (child_start, children[i].len() as u32),
             });
         }

@@ -7,7 +7,9 @@
 //! offset  size  field
 //! 0       8     magic  b"MEDCODE\x1a"
 //! 8       4     format version, u32 little-endian (FORMAT_VERSION)
-//! 12      4     CRC-32 (IEEE) of the payload, u32 little-endian
+//! 12      4     checksum of the payload: low 32 bits of XXH64 (seed 0),
+//!               u32 little-endian (v3 and the other files: CRC-32; see
+//!               `frame::xxh64_low32`)
 //! 16      8     payload length in bytes, u64 little-endian
 //! 24      4     section count N, u32 little-endian
 //! 28      4     0
@@ -19,7 +21,7 @@
 //!
 //! Every section but `META` is a little-endian array of fixed-width records
 //! (`u8`, `u32`, or the `repr(C)` records below, whose layout is the
-//! section's schema: field by field, no padding). Loading checks the CRC,
+//! section's schema: field by field, no padding). Loading checks the checksum,
 //! copies the file once into aligned memory, and views each array where it
 //! lies ([`super::table::Table`]); nothing is decoded or allocated per
 //! record. `META` (versions, modifiers, age limits, abbreviations, defaults,
@@ -74,7 +76,10 @@ pub struct DataVersions {
 
 /// One chapter, section, category or code. Ids are positions in `nodes`,
 /// in tabular order; codes known only from validity data come last.
-/// Section `NODES`: 56 bytes each, in field order.
+/// Section `NODES`: 32 bytes each, in field order. A node's spans, notes
+/// and 7th-character definitions are found through the count sections
+/// (`SPAN_COUNT`…, one byte per node), not here: validation reads them, a
+/// keystroke does not, and counts compress far better than offsets.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeRec {
@@ -90,10 +95,7 @@ pub struct NodeRec {
     pub flags: u8,
     /// The 7th character this code was expanded with, or 0.
     pub seventh: u8,
-    /// (start, count) in `spans`, `notes`, `seventh_defs`, `child_ids`.
-    pub spans: (u32, u32),
-    pub notes: (u32, u32),
-    pub seventh_defs: (u32, u32),
+    /// (start, count) in `child_ids`.
     pub children: (u32, u32),
 }
 
@@ -146,8 +148,7 @@ const _: () = {
     use std::mem::{offset_of, size_of};
     assert!(size_of::<TextRef>() == 8);
     assert!(size_of::<(u32, u32)>() == 8 && offset_of!((u32, u32), 0) == 0);
-    assert!(size_of::<NodeRec>() == 56 && offset_of!(NodeRec, spans) == 24);
-    assert!(offset_of!(NodeRec, children) == 48);
+    assert!(size_of::<NodeRec>() == 32 && offset_of!(NodeRec, children) == 24);
     assert!(size_of::<SpanRec>() == 12);
     assert!(size_of::<NoteRec>() == 12 && offset_of!(NoteRec, text) == 4);
     assert!(size_of::<SeventhRec>() == 12 && offset_of!(SeventhRec, meaning) == 4);
@@ -242,11 +243,28 @@ pub struct IndexData {
     pub spans: Table<SpanRec>,
     pub notes: Table<NoteRec>,
     pub seventh_defs: Table<SeventhRec>,
+    /// Per node: how many of `spans`, `notes`, `seventh_defs` are its own
+    /// (they follow in node order). Empty, or one per node.
+    pub span_count: Table<u8>,
+    pub note_count: Table<u8>,
+    pub seventh_count: Table<u8>,
+    /// Where each node's spans, notes and definitions start: prefix sums of
+    /// the counts, computed on first use (not stored).
+    pub starts: std::sync::OnceLock<Starts>,
     pub age_ranges: Vec<AgeRangeRec>,
     pub modifiers: Vec<ModifierRec>,
     pub search: SearchData,
     /// Rule tables for validation (see `validate`).
     pub rules: crate::validate::data::RuleData,
+}
+
+/// Prefix sums of the count sections (`starts[i]..starts[i + 1]` are node
+/// i's), one more entry than nodes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Starts {
+    pub spans: Vec<u32>,
+    pub notes: Vec<u32>,
+    pub sevenths: Vec<u32>,
 }
 
 /// Section `META`: the small tables of strings, postcard-encoded.
@@ -283,6 +301,9 @@ pub mod section {
     pub const EXCLUDES1_NODES: u32 = 20;
     pub const EXCLUDES1_ENDS: u32 = 21;
     pub const EXCLUDES1_RANGES: u32 = 22;
+    pub const SPAN_COUNT: u32 = 23;
+    pub const NOTE_COUNT: u32 = 24;
+    pub const SEVENTH_COUNT: u32 = 25;
     /// Names for size reports.
     pub const NAMES: &[(u32, &str)] = &[
         (META, "meta"),
@@ -293,6 +314,9 @@ pub mod section {
         (SPANS, "spans"),
         (NOTES, "notes"),
         (SEVENTH_DEFS, "seventh_defs"),
+        (SPAN_COUNT, "span_count"),
+        (NOTE_COUNT, "note_count"),
+        (SEVENTH_COUNT, "seventh_count"),
         (TERM_TEXT, "term_text"),
         (TERM_ENDS, "term_ends"),
         (POSTINGS, "postings"),
@@ -399,15 +423,18 @@ impl IndexData {
         let meta = postcard::to_allocvec(&meta).map_err(|e| IndexError::Encode(e.to_string()))?;
         let s = &self.search;
         let r = &self.rules;
-        let sections: [(u32, u32, &[u8]); 20] = [
+        let sections: [(u32, u32, &[u8]); 23] = [
             (META, 1, &meta),
             (TEXT, 1, self.text.as_bytes()),
-            (NODES, 56, self.nodes.as_bytes()),
+            (NODES, 32, self.nodes.as_bytes()),
             (CODE_ORDER, 4, self.code_order.as_bytes()),
             (CHILD_IDS, 4, self.child_ids.as_bytes()),
             (SPANS, 12, self.spans.as_bytes()),
             (NOTES, 12, self.notes.as_bytes()),
             (SEVENTH_DEFS, 12, self.seventh_defs.as_bytes()),
+            (SPAN_COUNT, 1, self.span_count.as_bytes()),
+            (NOTE_COUNT, 1, self.note_count.as_bytes()),
+            (SEVENTH_COUNT, 1, self.seventh_count.as_bytes()),
             (TERM_TEXT, 1, s.term_text.as_bytes()),
             (TERM_ENDS, 4, s.term_ends.as_bytes()),
             (POSTINGS, 1, s.postings.as_bytes()),
@@ -441,12 +468,18 @@ impl IndexData {
             );
             payload.extend_from_slice(bytes);
         }
-        Ok(super::frame::wrap(&MAGIC, FORMAT_VERSION, &payload))
+        Ok(super::frame::wrap_with(
+            &MAGIC,
+            FORMAT_VERSION,
+            &payload,
+            super::frame::xxh64_low32,
+        ))
     }
 
     /// Checks the header and checksum; returns the payload.
     pub fn check_header(bytes: &[u8]) -> Result<&[u8], IndexError> {
-        super::frame::unwrap(bytes, &MAGIC, FORMAT_VERSION).map_err(IndexError::from)
+        super::frame::unwrap_with(bytes, &MAGIC, FORMAT_VERSION, super::frame::xxh64_low32)
+            .map_err(IndexError::from)
     }
 
     /// The section directory of a file whose header was checked.
@@ -541,12 +574,16 @@ impl IndexData {
             versions: meta.versions,
             text: table(shared, find(TEXT, 1))?,
             text_checked: false,
-            nodes: table(shared, find(NODES, 56))?,
+            nodes: table(shared, find(NODES, 32))?,
             code_order: table(shared, find(CODE_ORDER, 4))?,
             child_ids: table(shared, find(CHILD_IDS, 4))?,
             spans: table(shared, find(SPANS, 12))?,
             notes: table(shared, find(NOTES, 12))?,
             seventh_defs: table(shared, find(SEVENTH_DEFS, 12))?,
+            span_count: table(shared, find(SPAN_COUNT, 1))?,
+            note_count: table(shared, find(NOTE_COUNT, 1))?,
+            seventh_count: table(shared, find(SEVENTH_COUNT, 1))?,
+            starts: Default::default(),
             age_ranges: meta.age_ranges,
             modifiers: meta.modifiers,
             search: SearchData {
@@ -589,11 +626,7 @@ impl IndexData {
             if node.parent != u32::MAX && node.parent >= n {
                 return bad("node parent");
             }
-            if !range_ok(node.spans, self.spans.len())
-                || !range_ok(node.notes, self.notes.len())
-                || !range_ok(node.seventh_defs, self.seventh_defs.len())
-                || !range_ok(node.children, self.child_ids.len())
-            {
+            if !range_ok(node.children, self.child_ids.len()) {
                 return bad("node table reference");
             }
         }
@@ -604,6 +637,18 @@ impl IndexData {
             .any(|&i| i >= n)
         {
             return bad("node id");
+        }
+        // Each count table covers every node and adds up to its table.
+        let counts_ok = |counts: &[u8], len: usize| {
+            (counts.is_empty() && len == 0)
+                || (counts.len() == self.nodes.len()
+                    && counts.iter().map(|&c| c as usize).sum::<usize>() == len)
+        };
+        if !counts_ok(&self.span_count, self.spans.len())
+            || !counts_ok(&self.note_count, self.notes.len())
+            || !counts_ok(&self.seventh_count, self.seventh_defs.len())
+        {
+            return bad("node table reference");
         }
         self.check_tree()?;
         if self.notes.iter().any(|x| !text_ok(&x.text))
@@ -790,6 +835,39 @@ impl IndexData {
         Ok(())
     }
 
+    fn starts(&self) -> &Starts {
+        self.starts.get_or_init(|| {
+            let prefix = |counts: &[u8]| {
+                let mut at = 0u32;
+                let mut out = Vec::with_capacity(counts.len() + 1);
+                out.push(0);
+                for &c in counts {
+                    at += c as u32;
+                    out.push(at);
+                }
+                out
+            };
+            Starts {
+                spans: prefix(&self.span_count),
+                notes: prefix(&self.note_count),
+                sevenths: prefix(&self.seventh_count),
+            }
+        })
+    }
+
+    /// A node's own validity spans (empty for an unknown id).
+    pub fn spans_of(&self, id: u32) -> &[SpanRec] {
+        own(&self.starts().spans, &self.spans, id)
+    }
+    /// A node's own notes.
+    pub fn notes_of(&self, id: u32) -> &[NoteRec] {
+        own(&self.starts().notes, &self.notes, id)
+    }
+    /// A node's own 7th-character definitions.
+    pub fn seventh_defs_of(&self, id: u32) -> &[SeventhRec] {
+        own(&self.starts().sevenths, &self.seventh_defs, id)
+    }
+
     pub fn text(&self, t: TextRef) -> &str {
         let (start, end) = (t.off as usize, t.off as usize + t.len as usize);
         let Some(bytes) = self.text.get(start..end) else {
@@ -806,5 +884,14 @@ impl IndexData {
         } else {
             std::str::from_utf8(bytes).unwrap_or("")
         }
+    }
+}
+
+/// `table[starts[id]..starts[id + 1]]`, or empty when out of range.
+fn own<'a, T: Pod>(starts: &[u32], table: &'a [T], id: u32) -> &'a [T] {
+    let id = id as usize;
+    match (starts.get(id), starts.get(id + 1)) {
+        (Some(&s), Some(&e)) => table.get(s as usize..e as usize).unwrap_or(&[]),
+        _ => &[],
     }
 }
