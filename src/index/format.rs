@@ -751,9 +751,40 @@ impl IndexData {
                 n.system,
             )
         };
-        let codes_sorted = self.code_order.windows(2).all(|w| {
-            let ((a, sa), (b, sb)) = (undotted(w[0]), undotted(w[1]));
-            a.cmp(b).then(sa.cmp(&sb)).is_le()
+        // Each code once, packed (undotted, big-endian, zero-filled) into a
+        // u64 that sorts as the string does; longer codes (none in
+        // ICD-10-CM or HCPCS) compare byte by byte.
+        let packed = |id: u32| {
+            let n = &self.nodes[id as usize];
+            let (a, b) = (
+                n.code.off as usize,
+                n.code.off as usize + n.code.len as usize,
+            );
+            let mut key = [0u8; 8];
+            let mut len = 0;
+            for &c in self.text[a..b].iter().filter(|&&c| c != b'.') {
+                if len == 8 {
+                    return None;
+                }
+                key[len] = c;
+                len += 1;
+            }
+            Some((u64::from_be_bytes(key), n.system))
+        };
+        let mut prev = None;
+        let codes_sorted = self.code_order.iter().enumerate().all(|(i, &id)| {
+            let key = packed(id);
+            let ok = match (i, prev, key) {
+                (0, ..) => true,
+                (_, Some(p), Some(k)) => p <= k,
+                _ => {
+                    let (x, sx) = undotted(self.code_order[i - 1]);
+                    let (y, sy) = undotted(id);
+                    x.cmp(y).then(sx.cmp(&sy)).is_le()
+                }
+            };
+            prev = key;
+            ok
         });
         if !codes_sorted {
             return Err(IndexError::Decode(
