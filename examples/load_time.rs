@@ -20,10 +20,11 @@ fn main() {
         "checks",
         "Engine::from_bytes",
         "Engine::from_vec",
+        "first spans() (builds the count prefix sums)",
     ];
-    let mut rows: Vec<[f64; 6]> = Vec::new();
+    let mut rows: Vec<[f64; 7]> = Vec::new();
     for _ in 0..runs {
-        let mut row = [0.0; 6];
+        let mut row = [0.0; 7];
         let t = Instant::now();
         IndexData::check_header(&bytes).unwrap();
         row[0] = ms(t);
@@ -46,6 +47,9 @@ fn main() {
         let t = Instant::now();
         let engine = medcode::Engine::from_vec(owned).unwrap();
         row[5] = ms(t);
+        let t = Instant::now();
+        std::hint::black_box(engine.spans(0));
+        row[6] = ms(t);
         std::hint::black_box(&engine);
         rows.push(row);
     }

@@ -761,13 +761,8 @@ impl IndexData {
                 n.code.off as usize + n.code.len as usize,
             );
             let mut key = [0u8; 8];
-            let mut len = 0;
-            for &c in self.text[a..b].iter().filter(|&&c| c != b'.') {
-                if len == 8 {
-                    return None;
-                }
-                key[len] = c;
-                len += 1;
+            for (k, &c) in self.text[a..b].iter().filter(|&&c| c != b'.').enumerate() {
+                *key.get_mut(k)? = c;
             }
             Some((u64::from_be_bytes(key), n.system))
         };
