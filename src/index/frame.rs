@@ -5,7 +5,8 @@
 //! offset  size  field
 //! 0       8     magic (names the kind of file)
 //! 8       4     format version, u32 little-endian
-//! 12      4     CRC-32 (IEEE) of the payload, u32 little-endian
+//! 12      4     checksum of the payload, u32 little-endian: CRC-32 (IEEE),
+//!               or the file's own ([`Checksum`]; `medcode.idx`: XXH64's low 32 bits)
 //! 16      8     payload length in bytes, u64 little-endian
 //! 24      n     payload
 //! ```
