@@ -583,6 +583,7 @@ impl Engine {
             matched,
             score,
             why: None,
+            severity: None,
         }
     }
 

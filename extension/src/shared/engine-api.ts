@@ -8,7 +8,7 @@ import type { PcsCalls, UserDataCalls } from "../../../types/extra-api";
 export type {
   ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Note, PathEntry,
   Report, SearchHit, ServiceLine, SeventhCharacter, Severity, System as CodeSystem,
-  ValidationOptions, ValiditySpan,
+  ValidationOptions, ValiditySpan, HitSeverity, HccCategory, MsdrgLevel, StayReport, SecondaryResult,
 } from "../../../types/engine-api";
 export type { PcsHit, UserDataKind, UserDataSummary } from "../../../types/extra-api";
 
