@@ -108,7 +108,7 @@ impl MedcodeEngine {
     #[wasm_bindgen(constructor)]
     pub fn new(index: JsValue) -> Result<MedcodeEngine, JsValue> {
         let bytes = bytes_arg(&index, "the index", FILE_MAX)?;
-        let engine = Engine::from_bytes(&bytes).map_err(js_error)?;
+        let engine = Engine::from_vec(bytes).map_err(js_error)?;
         Ok(MedcodeEngine {
             engine,
             ncci: None,

@@ -229,17 +229,7 @@ pub(crate) fn read_varint(b: &[u8], at: &mut usize) -> Result<u64, SeverityFileE
 }
 
 #[cfg(feature = "ingest")]
-pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
+pub(crate) use crate::index::frame::write_varint;
 
 fn bad<T>(m: &str) -> Result<T, SeverityFileError> {
     Err(SeverityFileError(format!("does not decode ({m})")))

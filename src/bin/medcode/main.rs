@@ -166,7 +166,7 @@ pub(crate) fn index_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
 pub(crate) fn load_engine(explicit: Option<PathBuf>) -> Result<Engine, String> {
     let path = find_index(explicit)?;
     let bytes = limits::read_file(&path, limits::INDEX_MAX, "an index")?;
-    let mut engine = Engine::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut engine = Engine::from_vec(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     // The user's own data (and a licensee's build-time data beside the index).
     let sets = data::load_sets(&path);
     engine.attach_user_data(&sets)?;
