@@ -3,8 +3,10 @@
 // character to pick it, or type words to filter; Backspace goes back a step.
 // The code so far is always visible; a complete code is handed to `onComplete`
 // (the page copies it; the extension inserts it into the focused field).
-// Depends only on the DOM and the engine calls below, so both the page and
-// the extension's panel can use it.
+// Depends only on the DOM and the engine call below, so the offline page
+// (www/src/app.ts, engine in the page) and the extension's popup/side panel
+// (extension/src/ui/pcs.ts, engine in the background: an async message) both
+// use this one copy. Characters typed while a step loads are applied in order.
 
 export interface PcsNextChar {
   value: string;
@@ -25,8 +27,9 @@ export interface PcsBuilderStep {
   choices: PcsNextChar[];
 }
 
+/** The engine call the builder needs: the page answers at once, the extension through a message. */
 export interface PcsEngine {
-  pcsNext(prefix: string, date?: string): PcsBuilderStep;
+  pcsNext(prefix: string, date?: string): PcsBuilderStep | Promise<PcsBuilderStep>;
 }
 
 const AXIS_TITLES: Record<string, string> = {
@@ -52,6 +55,8 @@ export class PcsBuilder {
   private prefix = '';
   private step: PcsBuilderStep | null = null;
   private active = 0;
+  /** a step is loading: typed characters wait in the filter */
+  private busy = false;
   readonly root: HTMLElement;
   private readonly codeOut: HTMLElement;
   private readonly stepTitle: HTMLElement;
@@ -112,18 +117,29 @@ export class PcsBuilder {
 
   /** Shows the step after `prefix` (0-6 characters). */
   async go(prefix: string): Promise<void> {
-    const engine = await this.engine();
+    this.busy = true;
     let step: PcsBuilderStep;
     try {
-      step = engine.pcsNext(prefix, this.dateInput.value || undefined);
+      const engine = await this.engine();
+      step = await engine.pcsNext(prefix, this.dateInput.value || undefined);
     } catch (e) {
+      this.busy = false;
       this.status.textContent = e instanceof Error ? e.message : String(e);
       return;
     }
+    this.busy = false;
     this.prefix = step.prefix;
     this.step = step;
     this.active = 0;
-    this.filter.value = '';
+    // Characters typed while this step loaded: the first picks its value, the rest wait for the next step.
+    const ahead = this.filter.value;
+    const hit = /^[0-9A-Z]/.test(ahead) ? step.choices.find((c) => c.value === ahead[0]) : undefined;
+    if (hit) {
+      this.filter.value = ahead.slice(1);
+      await this.choose(hit);
+      return;
+    }
+    if (/^[0-9A-Z]$/.test(ahead)) this.filter.value = '';
     this.render();
   }
 
@@ -191,6 +207,7 @@ export class PcsBuilder {
     if (c.code) {
       this.prefix = c.code;
       this.codeOut.textContent = c.code;
+      this.filter.value = '';
       this.onComplete(c.code, c.title ?? null);
       await this.go(c.code);
       return;
@@ -199,12 +216,14 @@ export class PcsBuilder {
   }
 
   private onInput(): void {
+    if (this.busy) return; // applied when the step arrives (go)
     const q = this.filter.value;
     // Typing one digit or capital letter that is a value picks it at once;
     // lower-case letters filter by words.
     if (q.length === 1 && /[0-9A-Z]/.test(q)) {
       const hit = this.step?.choices.find((c) => c.value === q.toUpperCase());
       if (hit) {
+        this.filter.value = '';
         void this.choose(hit);
         return;
       }
@@ -225,9 +244,10 @@ export class PcsBuilder {
       this.render();
     } else if (e.key === 'Enter') {
       e.preventDefault();
+      if (this.busy) return;
       const c = items[this.active];
       if (c) void this.choose(c);
-    } else if (e.key === 'Backspace' && this.filter.value === '' && this.prefix.length > 0) {
+    } else if (e.key === 'Backspace' && !this.busy && this.filter.value === '' && this.prefix.length > 0) {
       e.preventDefault();
       void this.go(this.prefix.slice(0, -1));
     }
