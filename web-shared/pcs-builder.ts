@@ -8,24 +8,12 @@
 // (extension/src/ui/pcs.ts, engine in the background: an async message) both
 // use this one copy. Characters typed while a step loads are applied in order.
 
-export interface PcsNextChar {
-  value: string;
-  label: string | null;
-  label_source?: string | null;
-  definition?: string;
-  codes: number;
-  code?: string;
-  title?: string | null;
-}
+import type { BuilderStep, NextChar } from '../types/engine-api';
 
-export interface PcsBuilderStep {
-  prefix: string;
-  date: string;
-  position: number;
-  axis: string | null;
-  so_far: { position: number; axis: string; value: string; label: string | null }[];
-  choices: PcsNextChar[];
-}
+/** One choice of a step (generated from src/icd10pcs NextChar). */
+export type PcsNextChar = NextChar;
+/** The builder's step (generated from src/icd10pcs BuilderStep). */
+export type PcsBuilderStep = BuilderStep;
 
 /** The engine call the builder needs: the page answers at once, the extension through a message. */
 export interface PcsEngine {

@@ -13,12 +13,14 @@
 
 use super::PcsTable;
 use crate::search::text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// One search result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PcsHit {
+    #[cfg_attr(feature = "typescript", ts(type = "\"icd10pcs\""))]
     pub system: &'static str,
     pub code: String,
     /// `None`: valid code whose title is not in the bundled data.
@@ -32,21 +34,6 @@ fn is_filler(t: &str) -> bool {
         t,
         "approach" | "with" | "without" | "using" | "into" | "from" | "via" | "no"
     )
-}
-
-/// The term index over titles, built on first search.
-pub struct PcsSearchIndex {
-    /// term → code indexes (ascending).
-    postings: HashMap<String, Vec<u32>>,
-    /// Per code: its content terms (for coverage).
-    title_terms: Vec<Vec<u32>>,
-    term_ids: HashMap<String, u32>,
-    /// phrase (terms joined by ' ') → expansions (each a list of terms).
-    synonyms: HashMap<String, Vec<Vec<String>>>,
-    longest_synonym: usize,
-    /// PCS Index: term (stems joined by ' ') → (code prefixes, phrase alternatives).
-    index_terms: HashMap<String, (Vec<String>, Vec<Vec<String>>)>,
-    longest_index_term: usize,
 }
 
 fn join(ts: &[String]) -> String {
@@ -101,14 +88,40 @@ fn see_phrases(content: &str) -> Vec<String> {
     out
 }
 
+/// The term index over titles, built when `pcs.idx` is built and stored in
+/// it (`Payload::search`), so the first search does no stemming. Flat arrays
+/// a reader checks once at load (`check`) and then only slices: `terms`
+/// sorted (a term's id is its position); `postings[post_at[t]..post_at[t+1]]`
+/// the codes whose title has term t (ascending);
+/// `title_terms[title_at[i]..title_at[i+1]]` the term ids of code i's title;
+/// `synonyms` and `index_terms` sorted by key (terms joined by ' ').
+#[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq)]
+pub struct PcsSearchIndex {
+    terms: Vec<String>,
+    post_at: Vec<u32>,
+    postings: Vec<u32>,
+    title_at: Vec<u32>,
+    title_terms: Vec<u32>,
+    /// phrase → expansions (each a list of terms).
+    synonyms: Vec<(String, Vec<Vec<String>>)>,
+    longest_synonym: u32,
+    /// PCS Index: term → (code prefixes, phrase alternatives).
+    index_terms: Vec<IndexTerm>,
+    longest_index_term: u32,
+}
+
+/// One PCS Index term: (key, code prefixes, phrase alternatives).
+type IndexTerm = (String, Vec<String>, Vec<Vec<String>>);
+
 impl PcsSearchIndex {
+    /// Builds the index from the table's titles, synonyms and PCS Index
+    /// (`medcode build-pcs`; readers load the stored copy).
     pub fn build(t: &PcsTable) -> PcsSearchIndex {
         let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut term_ids: HashMap<String, u32> = HashMap::new();
         let mut stem_cache: HashMap<String, String> = HashMap::new();
-        let mut title_terms = Vec::with_capacity(t.len());
+        let mut per_code: Vec<Vec<String>> = Vec::with_capacity(t.len());
         for i in 0..t.len() {
-            let mut mine: Vec<u32> = Vec::new();
+            let mut mine: Vec<String> = Vec::new();
             if let Some(title) = t.title(i) {
                 for w in text::words(title) {
                     if text::is_stopword(&w) {
@@ -118,16 +131,33 @@ impl PcsSearchIndex {
                         .entry(w.clone())
                         .or_insert_with(|| text::term(&w))
                         .clone();
-                    let next = term_ids.len() as u32;
-                    let id = *term_ids.entry(term.clone()).or_insert(next);
-                    if mine.contains(&id) {
+                    if mine.contains(&term) {
                         continue;
                     }
-                    mine.push(id);
-                    postings.entry(term).or_default().push(i as u32);
+                    postings.entry(term.clone()).or_default().push(i as u32);
+                    mine.push(term);
                 }
             }
-            title_terms.push(mine);
+            per_code.push(mine);
+        }
+        let mut terms: Vec<String> = postings.keys().cloned().collect();
+        terms.sort();
+        let id_of: HashMap<&str, u32> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i as u32))
+            .collect();
+        let mut post_at = vec![0u32];
+        let mut flat_postings = Vec::new();
+        for term in &terms {
+            flat_postings.extend_from_slice(&postings[term]);
+            post_at.push(flat_postings.len() as u32);
+        }
+        let mut title_at = vec![0u32];
+        let mut title_terms = Vec::new();
+        for mine in &per_code {
+            title_terms.extend(mine.iter().map(|m| id_of[m.as_str()]));
+            title_at.push(title_terms.len() as u32);
         }
         let mut synonyms: HashMap<String, Vec<Vec<String>>> = HashMap::new();
         let mut longest_synonym = 1;
@@ -160,19 +190,103 @@ impl PcsSearchIndex {
                 }
             }
         }
+        let mut synonyms: Vec<(String, Vec<Vec<String>>)> = synonyms.into_iter().collect();
+        synonyms.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut index_terms: Vec<IndexTerm> = index_terms
+            .into_iter()
+            .map(|(k, (r, p))| (k, r, p))
+            .collect();
+        index_terms.sort_by(|a, b| a.0.cmp(&b.0));
         PcsSearchIndex {
-            postings,
+            terms,
+            post_at,
+            postings: flat_postings,
+            title_at,
             title_terms,
-            term_ids,
             synonyms,
-            longest_synonym,
+            longest_synonym: longest_synonym as u32,
             index_terms,
-            longest_index_term,
+            longest_index_term: longest_index_term as u32,
         }
     }
 
+    /// Checks a loaded index against a table of `codes` codes: every offset
+    /// and id in range, keys sorted. A damaged file is refused here, so the
+    /// scorer's slices stay in bounds.
+    pub(crate) fn check(&self, codes: usize) -> Result<(), String> {
+        let offsets_ok = |at: &[u32], n: usize, len: usize| {
+            at.len() == n + 1
+                && at.first() == Some(&0)
+                && at.last().map(|&l| l as usize) == Some(len)
+                && at.windows(2).all(|w| w[0] <= w[1])
+        };
+        if self.terms.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("search terms are not sorted".into());
+        }
+        if !offsets_ok(&self.post_at, self.terms.len(), self.postings.len())
+            || self.postings.iter().any(|&i| i as usize >= codes)
+        {
+            return Err("search postings are inconsistent".into());
+        }
+        if !offsets_ok(&self.title_at, codes, self.title_terms.len())
+            || self
+                .title_terms
+                .iter()
+                .any(|&t| t as usize >= self.terms.len())
+        {
+            return Err("search title terms are inconsistent".into());
+        }
+        if self.synonyms.windows(2).any(|w| w[0].0 >= w[1].0)
+            || self.index_terms.windows(2).any(|w| w[0].0 >= w[1].0)
+        {
+            return Err("search phrases are not sorted".into());
+        }
+        if self.longest_synonym > 64 || self.longest_index_term > 64 {
+            return Err("a search phrase is too long".into());
+        }
+        Ok(())
+    }
+
+    fn term_id(&self, term: &str) -> Option<u32> {
+        self.terms
+            .binary_search_by(|t| t.as_str().cmp(term))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    fn postings_of(&self, term: &str) -> &[u32] {
+        match self.term_id(term) {
+            Some(t) => {
+                let t = t as usize;
+                &self.postings[self.post_at[t] as usize..self.post_at[t + 1] as usize]
+            }
+            None => &[],
+        }
+    }
+
+    fn title_terms_of(&self, i: usize) -> &[u32] {
+        match (self.title_at.get(i), self.title_at.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.title_terms[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn synonym(&self, key: &str) -> Option<&Vec<Vec<String>>> {
+        self.synonyms
+            .binary_search_by(|s| s.0.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.synonyms[i].1)
+    }
+
+    fn index_term(&self, key: &str) -> Option<(&Vec<String>, &Vec<Vec<String>>)> {
+        self.index_terms
+            .binary_search_by(|s| s.0.as_str().cmp(key))
+            .ok()
+            .map(|i| (&self.index_terms[i].1, &self.index_terms[i].2))
+    }
+
     fn df(&self, term: &str) -> usize {
-        self.postings.get(term).map_or(0, |p| p.len())
+        self.postings_of(term).len()
     }
 }
 
@@ -242,11 +356,11 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
         // Longest phrase first: synonyms and PCS Index terms.
         let mut used = 0;
         let mut g = Group::default();
-        let longest = ix.longest_synonym.max(ix.longest_index_term);
+        let longest = ix.longest_synonym.max(ix.longest_index_term) as usize;
         for len in (1..=longest.min(words.len() - i)).rev() {
             let key = join(&terms[i..i + len]);
             let mut found = false;
-            if let Some(exps) = ix.synonyms.get(&key) {
+            if let Some(exps) = ix.synonym(&key) {
                 for e in exps {
                     g.alts.push(Alt {
                         terms: e.clone(),
@@ -256,7 +370,7 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
                 }
                 found = true;
             }
-            if let Some((refs, phrases)) = ix.index_terms.get(&key) {
+            if let Some((refs, phrases)) = ix.index_term(&key) {
                 // Resection (all of a body part) over Excision (a portion),
                 // unless the words say partial (PCS guideline B3.8).
                 let pick = |r: &String| {
@@ -312,7 +426,7 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
             let max = crate::search::fuzzy::allowed_edits(w.len());
             if max > 0 {
                 let mut best: Option<(usize, usize, &String)> = None;
-                for t in ix.term_ids.keys() {
+                for t in &ix.terms {
                     if let Some(d) = crate::search::fuzzy::osa_within(w, t.as_bytes(), max) {
                         let df = ix.df(t);
                         if best.map_or(true, |b| (d, usize::MAX - df) < (b.0, usize::MAX - b.1)) {
@@ -385,8 +499,8 @@ impl PcsTable {
                 ts.dedup();
                 let len = ts.len().max(1) as f32;
                 for t in &ts {
-                    if let Some(post) = ix.postings.get(*t) {
-                        for &i in post {
+                    {
+                        for &i in ix.postings_of(t) {
                             let i = i as usize;
                             if count[i] == 0 {
                                 touched.push(i as u32);
@@ -417,7 +531,7 @@ impl PcsTable {
         for g in &groups {
             for a in &g.alts {
                 for t in &a.terms {
-                    if let Some(&id) = ix.term_ids.get(t) {
+                    if let Some(id) = ix.term_id(t) {
                         qterms.push(id);
                     }
                 }
@@ -430,7 +544,7 @@ impl PcsTable {
         let mut cands: Vec<(f32, usize)> = Vec::new();
         for (i, &s) in score.iter().enumerate() {
             if s >= top - 1.0 && s > 0.0 && self.valid_on(i, date) {
-                let own = &ix.title_terms[i];
+                let own = ix.title_terms_of(i);
                 let content = own.len().max(1) as f32;
                 let covered = own.iter().filter(|t| qterms.contains(t)).count() as f32;
                 let coverage = covered / content;
