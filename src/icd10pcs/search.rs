@@ -88,6 +88,14 @@ fn see_phrases(content: &str) -> Vec<String> {
     out
 }
 
+/// Action words whose root operation depends on what is acted on.
+fn is_generic_action(w: &str) -> bool {
+    matches!(
+        w,
+        "placement" | "place" | "placed" | "insertion" | "insert" | "inserted" | "removal" | "remove" | "removed"
+    )
+}
+
 /// The term index over titles, built when `pcs.idx` is built and stored in
 /// it (`Payload::search`), so the first search does no stemming. Flat arrays
 /// a reader checks once at load (`check`) and then only slices: `terms`
@@ -443,6 +451,14 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
                 }
             }
         }
+        if used == 1 && is_generic_action(&words[i]) {
+            // "placement", "insertion", "removal": coders say them of chest tubes
+            // (Drainage), stents (Dilation), stones (Extirpation); the other
+            // words decide the root operation, these only tip a tie.
+            for a in &mut g.alts {
+                a.worth *= 0.5;
+            }
+        }
         if !g.alts.is_empty() {
             groups.push(g);
         }
@@ -526,31 +542,74 @@ impl PcsTable {
             }
             group_touched.clear();
         }
-        // Query terms, for coverage.
-        let mut qterms: Vec<u32> = Vec::new();
-        for g in &groups {
-            for a in &g.alts {
-                for t in &a.terms {
-                    if let Some(id) = ix.term_id(t) {
-                        qterms.push(id);
-                    }
-                }
-            }
-        }
         let top = score.iter().cloned().fold(0f32, f32::max);
         if top <= 0.0 {
             return Vec::new();
         }
-        let mut cands: Vec<(f32, usize)> = Vec::new();
-        for (i, &s) in score.iter().enumerate() {
-            if s >= top - 1.0 && s > 0.0 && self.valid_on(i, date) {
-                let own = ix.title_terms_of(i);
-                let content = own.len().max(1) as f32;
-                let covered = own.iter().filter(|t| qterms.contains(t)).count() as f32;
-                let coverage = covered / content;
-                let titled = if self.title(i).is_some() { 0.05 } else { 0.0 };
-                cands.push((s + 0.6 * coverage + titled, i));
+        // Each alternative's terms as ids, for coverage below.
+        let alt_ids: Vec<Vec<(Vec<u32>, &Alt)>> = groups
+            .iter()
+            .map(|g| {
+                g.alts
+                    .iter()
+                    .map(|a| (a.terms.iter().filter_map(|t| ix.term_id(t)).collect(), a))
+                    .collect()
+            })
+            .collect();
+        let mut valid: Vec<(f32, usize)> = score
+            .iter()
+            .enumerate()
+            .filter(|&(i, &s)| s >= top - 1.0 && s > 0.0 && self.valid_on(i, date))
+            .map(|(i, &s)| (s, i))
+            .collect();
+        // Coverage and the title bonus add at most 0.65: a code further than
+        // that below the limit-th score cannot reach the list.
+        if valid.len() > limit {
+            let mut ss: Vec<f32> = valid.iter().map(|v| v.0).collect();
+            let (_, kth, _) = ss.select_nth_unstable_by(limit - 1, |a, b| b.total_cmp(a));
+            let floor = *kth - 0.66;
+            valid.retain(|v| v.0 >= floor);
+        }
+        let mut cands: Vec<(f32, usize)> = Vec::with_capacity(valid.len());
+        let mut covered: Vec<u32> = Vec::new();
+        for (s, i) in valid {
+            // The share of the code's own title terms the typed words name,
+            // counting for each group only the reading that fits this code
+            // best: "egd" (upper intestinal tract | esophagus | stomach) says
+            // nothing against an esophagus code.
+            let own = ix.title_terms_of(i);
+            let code = self.code(i);
+            covered.clear();
+            for g in &alt_ids {
+                let mut best: Option<(f32, &Vec<u32>)> = None;
+                for (ids, a) in g {
+                    let fit = if !a.prefixes.is_empty() {
+                        if a.prefixes.iter().any(|p| code.starts_with(p.as_str())) {
+                            a.worth
+                        } else {
+                            0.0
+                        }
+                    } else if ids.is_empty() {
+                        0.0
+                    } else {
+                        ids.iter().filter(|t| own.contains(t)).count() as f32 / ids.len() as f32
+                            * a.worth
+                    };
+                    if fit > 0.0 && best.is_none_or(|b| fit > b.0) {
+                        best = Some((fit, ids));
+                    }
+                }
+                if let Some((_, ids)) = best {
+                    for t in ids {
+                        if own.contains(t) && !covered.contains(t) {
+                            covered.push(*t);
+                        }
+                    }
+                }
             }
+            let coverage = covered.len() as f32 / own.len().max(1) as f32;
+            let titled = if self.title(i).is_some() { 0.05 } else { 0.0 };
+            cands.push((s + 0.6 * coverage + titled, i));
         }
         cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         cands.truncate(limit);
