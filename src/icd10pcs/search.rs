@@ -369,10 +369,12 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
             let key = join(&terms[i..i + len]);
             let mut found = false;
             if let Some(exps) = ix.synonym(&key) {
-                for e in exps {
+                // terms.tsv lists the usual reading first: the others are
+                // worth a little less, so a tie between readings goes to it.
+                for (n, e) in exps.iter().enumerate() {
                     g.alts.push(Alt {
                         terms: e.clone(),
-                        worth: 1.0,
+                        worth: if n == 0 { 1.0 } else { 0.9 },
                         ..Default::default()
                     });
                 }
@@ -456,7 +458,7 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
             // (Drainage), stents (Dilation), stones (Extirpation); the other
             // words decide the root operation, these only tip a tie.
             for a in &mut g.alts {
-                a.worth *= 0.5;
+                a.worth *= 0.3;
             }
         }
         if !g.alts.is_empty() {
