@@ -333,6 +333,7 @@ pub struct Definition {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PcsRecord {
+    #[cfg_attr(feature = "typescript", ts(type = "\"icd10pcs\""))]
     pub system: &'static str,
     pub code: String,
     /// `None` when the code is valid but no bundled source has its title.
@@ -437,8 +438,9 @@ impl PcsTable {
     }
 
     pub(crate) fn from_payload(p: Payload) -> Result<PcsTable, PcsError> {
-        let t = Self::from_payload_without_search(p)?;
-        t.p.search.check(t.len()).map_err(PcsError::Decode)?;
+        let mut t = Self::from_payload_without_search(p)?;
+        let n = t.len();
+        t.p.search.prepare(n).map_err(PcsError::Decode)?;
         Ok(t)
     }
 

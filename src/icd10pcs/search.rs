@@ -97,13 +97,16 @@ fn is_generic_action(w: &str) -> bool {
 }
 
 /// The term index over titles, built when `pcs.idx` is built and stored in
-/// it (`Payload::search`), so the first search does no stemming. Flat arrays
-/// a reader checks once at load (`check`) and then only slices: `terms`
-/// sorted (a term's id is its position); `postings[post_at[t]..post_at[t+1]]`
-/// the codes whose title has term t (ascending);
-/// `title_terms[title_at[i]..title_at[i+1]]` the term ids of code i's title;
-/// `synonyms` and `index_terms` sorted by key (terms joined by ' ').
+/// it (`Payload::search`), so the first search does no stemming or parsing.
+/// In memory: `terms` sorted (a term's id is its position);
+/// `postings[post_at[t]..post_at[t+1]]` the codes whose title has term t
+/// (ascending); `title_terms[title_at[i]..title_at[i+1]]` the term ids of
+/// code i's title; `synonyms` and `index_terms` sorted by key (terms joined
+/// by ' '). Stored (`StoredSearch`): the terms, each term's posting count,
+/// and the postings as LEB128 deltas (small numbers, so the file gzips
+/// well); the per-code lists are the postings inverted at load (`prepare`).
 #[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq)]
+#[serde(into = "StoredSearch", from = "StoredSearch")]
 pub struct PcsSearchIndex {
     terms: Vec<String>,
     post_at: Vec<u32>,
@@ -116,6 +119,76 @@ pub struct PcsSearchIndex {
     /// PCS Index: term → (code prefixes, phrase alternatives).
     index_terms: Vec<IndexTerm>,
     longest_index_term: u32,
+    /// Set by `prepare` (or `build`): the stored form is checked and expanded.
+    ready: bool,
+}
+
+/// The stored form of `PcsSearchIndex` (postcard, inside `pcs.idx`).
+#[derive(Serialize, Deserialize, Default, Clone)]
+struct StoredSearch {
+    terms: Vec<String>,
+    /// Postings per term.
+    counts: Vec<u32>,
+    /// Per term: first code index, then the gaps to the next, LEB128.
+    #[serde(with = "serde_bytes")]
+    deltas: Vec<u8>,
+    synonyms: Vec<(String, Vec<Vec<String>>)>,
+    longest_synonym: u32,
+    index_terms: Vec<IndexTerm>,
+    longest_index_term: u32,
+}
+
+impl From<PcsSearchIndex> for StoredSearch {
+    fn from(ix: PcsSearchIndex) -> StoredSearch {
+        let mut deltas = Vec::with_capacity(ix.postings.len() * 2);
+        let mut counts = Vec::with_capacity(ix.terms.len());
+        for t in 0..ix.terms.len() {
+            let list = &ix.postings[ix.post_at[t] as usize..ix.post_at[t + 1] as usize];
+            counts.push(list.len() as u32);
+            let mut prev = 0u32;
+            for (k, &c) in list.iter().enumerate() {
+                let mut v = if k == 0 { c } else { c - prev };
+                prev = c;
+                loop {
+                    let b = (v & 0x7f) as u8;
+                    v >>= 7;
+                    if v == 0 {
+                        deltas.push(b);
+                        break;
+                    }
+                    deltas.push(b | 0x80);
+                }
+            }
+        }
+        StoredSearch {
+            terms: ix.terms,
+            counts,
+            deltas,
+            synonyms: ix.synonyms,
+            longest_synonym: ix.longest_synonym,
+            index_terms: ix.index_terms,
+            longest_index_term: ix.longest_index_term,
+        }
+    }
+}
+
+impl From<StoredSearch> for PcsSearchIndex {
+    /// Keeps the stored parts; `prepare` decodes and checks the postings.
+    fn from(s: StoredSearch) -> PcsSearchIndex {
+        PcsSearchIndex {
+            terms: s.terms,
+            // Stashed until prepare: counts in post_at, raw bytes in title_terms' place.
+            post_at: s.counts,
+            postings: s.deltas.into_iter().map(u32::from).collect(),
+            title_at: Vec::new(),
+            title_terms: Vec::new(),
+            synonyms: s.synonyms,
+            longest_synonym: s.longest_synonym,
+            index_terms: s.index_terms,
+            longest_index_term: s.longest_index_term,
+            ready: false,
+        }
+    }
 }
 
 /// One PCS Index term: (key, code prefixes, phrase alternatives).
@@ -164,7 +237,10 @@ impl PcsSearchIndex {
         let mut title_at = vec![0u32];
         let mut title_terms = Vec::new();
         for mine in &per_code {
-            title_terms.extend(mine.iter().map(|m| id_of[m.as_str()]));
+            // In term order, as the loaded index inverts them.
+            let mut ids: Vec<u32> = mine.iter().map(|m| id_of[m.as_str()]).collect();
+            ids.sort_unstable();
+            title_terms.extend(ids);
             title_at.push(title_terms.len() as u32);
         }
         let mut synonyms: HashMap<String, Vec<Vec<String>>> = HashMap::new();
@@ -215,34 +291,82 @@ impl PcsSearchIndex {
             longest_synonym: longest_synonym as u32,
             index_terms,
             longest_index_term: longest_index_term as u32,
+            ready: true,
         }
     }
 
-    /// Checks a loaded index against a table of `codes` codes: every offset
-    /// and id in range, keys sorted. A damaged file is refused here, so the
-    /// scorer's slices stay in bounds.
-    pub(crate) fn check(&self, codes: usize) -> Result<(), String> {
-        let offsets_ok = |at: &[u32], n: usize, len: usize| {
-            at.len() == n + 1
-                && at.first() == Some(&0)
-                && at.last().map(|&l| l as usize) == Some(len)
-                && at.windows(2).all(|w| w[0] <= w[1])
-        };
+    /// Decodes a loaded index's postings and checks them against a table of
+    /// `codes` codes (every id in range, lists ascending, keys sorted), then
+    /// inverts them into the per-code term lists. A damaged file is refused
+    /// here, so the scorer's slices stay in bounds.
+    pub(crate) fn prepare(&mut self, codes: usize) -> Result<(), String> {
+        if self.ready {
+            return Ok(());
+        }
         if self.terms.windows(2).any(|w| w[0] >= w[1]) {
             return Err("search terms are not sorted".into());
         }
-        if !offsets_ok(&self.post_at, self.terms.len(), self.postings.len())
-            || self.postings.iter().any(|&i| i as usize >= codes)
-        {
-            return Err("search postings are inconsistent".into());
+        let counts = std::mem::take(&mut self.post_at);
+        let bytes = std::mem::take(&mut self.postings);
+        if counts.len() != self.terms.len() {
+            return Err("search posting counts do not match the terms".into());
         }
-        if !offsets_ok(&self.title_at, codes, self.title_terms.len())
-            || self
-                .title_terms
-                .iter()
-                .any(|&t| t as usize >= self.terms.len())
-        {
-            return Err("search title terms are inconsistent".into());
+        let total: u64 = counts.iter().map(|&c| c as u64).sum();
+        if total > bytes.len() as u64 {
+            return Err("search postings are truncated".into());
+        }
+        let mut post_at = Vec::with_capacity(counts.len() + 1);
+        let mut postings = Vec::with_capacity(total as usize);
+        let mut at = 0usize;
+        post_at.push(0u32);
+        for &n in &counts {
+            let mut prev: Option<u32> = None;
+            for _ in 0..n {
+                let mut v: u64 = 0;
+                let mut shift = 0;
+                loop {
+                    let b = *bytes.get(at).ok_or("search postings are truncated")?;
+                    at += 1;
+                    v |= ((b & 0x7f) as u64) << shift;
+                    if b & 0x80 == 0 {
+                        break;
+                    }
+                    shift += 7;
+                    if shift > 28 {
+                        return Err("a search posting is malformed".into());
+                    }
+                }
+                let c = match prev {
+                    None => v,
+                    Some(_) if v == 0 => return Err("search postings are not ascending".into()),
+                    Some(p) => p as u64 + v,
+                };
+                if c >= codes as u64 {
+                    return Err("a search posting points past the codes".into());
+                }
+                prev = Some(c as u32);
+                postings.push(c as u32);
+            }
+            post_at.push(postings.len() as u32);
+        }
+        if at != bytes.len() {
+            return Err("search postings have trailing bytes".into());
+        }
+        // Invert: per code, its title's terms (in term order).
+        let mut per = vec![0u32; codes + 1];
+        for &c in &postings {
+            per[c as usize + 1] += 1;
+        }
+        for i in 0..codes {
+            per[i + 1] += per[i];
+        }
+        let mut fill = per.clone();
+        let mut title_terms = vec![0u32; postings.len()];
+        for t in 0..self.terms.len() {
+            for &c in &postings[post_at[t] as usize..post_at[t + 1] as usize] {
+                title_terms[fill[c as usize] as usize] = t as u32;
+                fill[c as usize] += 1;
+            }
         }
         if self.synonyms.windows(2).any(|w| w[0].0 >= w[1].0)
             || self.index_terms.windows(2).any(|w| w[0].0 >= w[1].0)
@@ -252,6 +376,11 @@ impl PcsSearchIndex {
         if self.longest_synonym > 64 || self.longest_index_term > 64 {
             return Err("a search phrase is too long".into());
         }
+        self.post_at = post_at;
+        self.postings = postings;
+        self.title_at = per;
+        self.title_terms = title_terms;
+        self.ready = true;
         Ok(())
     }
 
