@@ -206,7 +206,7 @@ export type OrStatus = { from_version: number, to_version: number,
  */
 versions: string, operating_room: boolean, };
 
-export type PcsRecord = { system: string, code: string, 
+export type PcsRecord = { system: "icd10pcs", code: string, 
 /**
  * `None` when the code is valid but no bundled source has its title.
  */

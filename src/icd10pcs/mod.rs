@@ -409,17 +409,19 @@ pub struct PcsDateCount {
     pub valid: usize,
     pub titled: usize,
     pub untitled: usize,
-    /// Untitled valid codes grouped by section group and the date they
-    /// first became valid: the title sources end at FY2024 April (every
-    /// section) and FY2025 (section 0), so these are codes added later.
-    pub untitled_first_valid: Vec<UntitledGroup>,
+    /// Untitled valid codes grouped by section group and why: the title
+    /// sources list the codes valid on 2024-04-01 (every section) and in
+    /// FY2025 (section 0), so a code added later, or gone before then, has
+    /// no title here.
+    pub untitled_why: Vec<UntitledGroup>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct UntitledGroup {
     /// "section 0" or "other sections".
     pub sections: String,
-    pub first_valid: String,
+    /// "added YYYY-MM-DD" (first valid then) or "ended before 2024-04-01".
+    pub reason: String,
     pub codes: usize,
 }
 
@@ -522,7 +524,8 @@ impl PcsTable {
         &self.p.search
     }
 
-    /// Gives the table its search index (the build, once laid out).
+    /// The payload back, to add the search index laid out from it (the build).
+    #[cfg(feature = "ingest")]
     pub(crate) fn into_payload(self) -> Payload {
         self.p
     }
@@ -836,6 +839,7 @@ impl PcsTable {
     /// section group and first valid date (why they have no title).
     pub fn date_count(&self, date: YmdDate) -> PcsDateCount {
         let (mut valid, mut titled) = (0, 0);
+        // (other sections?, first valid date, or 0: ended before 2024-04-01)
         let mut groups: std::collections::BTreeMap<(bool, u32), usize> = Default::default();
         for i in 0..self.len() {
             if !self.valid_on(i, date) {
@@ -847,7 +851,8 @@ impl PcsTable {
             } else {
                 let first = self.spans(i).iter().map(|s| s.0).min().unwrap_or(0);
                 let other = !self.code(i).starts_with('0');
-                *groups.entry((other, first)).or_default() += 1;
+                let key = if first > 20240401 { first } else { 0 };
+                *groups.entry((other, key)).or_default() += 1;
             }
         }
         PcsDateCount {
@@ -855,11 +860,15 @@ impl PcsTable {
             valid,
             titled,
             untitled: valid - titled,
-            untitled_first_valid: groups
+            untitled_why: groups
                 .into_iter()
                 .map(|((other, first), codes)| UntitledGroup {
                     sections: if other { "other sections" } else { "section 0" }.into(),
-                    first_valid: format_ymd(first),
+                    reason: if first == 0 {
+                        "ended before 2024-04-01".into()
+                    } else {
+                        format!("added {}", format_ymd(first))
+                    },
                     codes,
                 })
                 .collect(),

@@ -772,6 +772,46 @@ mod tests {
         assert_eq!(references("**0DT"), Vec::<String>::new());
     }
 
+    fn stored(terms: &[&str], counts: &[u32], deltas: &[u8]) -> PcsSearchIndex {
+        PcsSearchIndex::from(StoredSearch {
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+            counts: counts.to_vec(),
+            deltas: deltas.to_vec(),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn stored_postings_round_trip_and_invert() {
+        // "append": codes 1 and 300; "resect": code 300.
+        let mut ix = stored(&["append", "resect"], &[2, 1], &[1, 0xab, 0x02, 0xac, 0x02]);
+        ix.prepare(301).unwrap();
+        assert_eq!(ix.postings_of("append"), &[1, 300]);
+        assert_eq!(ix.postings_of("resect"), &[300]);
+        assert_eq!(ix.title_terms_of(300), &[0, 1]);
+        assert_eq!(ix.title_terms_of(1), &[0]);
+        assert!(ix.title_terms_of(0).is_empty());
+        // Stored again, it is the same bytes.
+        let back = StoredSearch::from(ix);
+        assert_eq!(back.deltas, vec![1, 0xab, 0x02, 0xac, 0x02]);
+    }
+
+    #[test]
+    fn damaged_stored_postings_are_refused() {
+        let bad = [
+            stored(&["a", "b"], &[2, 1], &[1, 5]),          // truncated
+            stored(&["a"], &[1], &[9]),                     // past the codes
+            stored(&["a"], &[2], &[1, 0]),                  // not ascending
+            stored(&["a"], &[1], &[1, 1]),                  // trailing bytes
+            stored(&["b", "a"], &[1, 1], &[1, 1]),          // terms not sorted
+            stored(&["a"], &[1], &[0xff, 0xff, 0xff, 0xff, 0xff, 1]), // overlong number
+            stored(&["a"], &[1, 1], &[1, 1]),               // counts without terms
+        ];
+        for mut ix in bad {
+            assert!(ix.prepare(8).is_err(), "{ix:?}");
+        }
+    }
+
     #[test]
     fn durations_map_to_pcs_hours() {
         assert_eq!(

@@ -113,12 +113,12 @@ pub fn print_info(out: &mut impl Write, i: &medcode::icd10pcs::PcsInfo) -> Resul
         "  PCS Index       {} terms; {} axis labels",
         i.index_terms, i.labels
     ))?;
-    w("  valid on        date        codes   titled  untitled (first valid: codes)".into())?;
+    w("  valid on        date        codes   titled  untitled (why: codes)".into())?;
     for d in &i.valid_by_date {
         let why: Vec<String> = d
-            .untitled_first_valid
+            .untitled_why
             .iter()
-            .map(|g| format!("{} {}: {}", g.sections, g.first_valid, g.codes))
+            .map(|g| format!("{} {}: {}", g.sections, g.reason, g.codes))
             .collect();
         w(format!(
             "                  {}  {:>6}  {:>6}  {:>6}{}",
@@ -133,7 +133,7 @@ pub fn print_info(out: &mut impl Write, i: &medcode::icd10pcs::PcsInfo) -> Resul
             }
         ))?;
     }
-    w("  untitled: added after the bundled titles (FY2024 April, every section; FY2025, section 0); shown as valid codes whose title is not in the bundled data".into())
+    w("  untitled: the bundled titles are the codes valid on 2024-04-01 (every section) and in FY2025 (section 0); codes added later or ended before are shown as valid codes whose title is not in the bundled data".into())
 }
 
 /// `pcs.idx` beside the index (or $MEDCODE_PCS); `None` when there is none.
