@@ -390,7 +390,12 @@ impl MedcodeEngine {
     ) -> Result<JsValue, JsValue> {
         let t = self.pcs_table()?;
         let d = self.pcs_date(date)?;
-        to_js(&t.search(t.search_index(), query, d, limit.unwrap_or(10).clamp(1, 200) as usize))
+        to_js(&t.search(
+            t.search_index(),
+            query,
+            d,
+            limit.unwrap_or(10).clamp(1, 200) as usize,
+        ))
     }
 }
 

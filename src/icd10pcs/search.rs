@@ -92,7 +92,15 @@ fn see_phrases(content: &str) -> Vec<String> {
 fn is_generic_action(w: &str) -> bool {
     matches!(
         w,
-        "placement" | "place" | "placed" | "insertion" | "insert" | "inserted" | "removal" | "remove" | "removed"
+        "placement"
+            | "place"
+            | "placed"
+            | "insertion"
+            | "insert"
+            | "inserted"
+            | "removal"
+            | "remove"
+            | "removed"
     )
 }
 
@@ -799,13 +807,13 @@ mod tests {
     #[test]
     fn damaged_stored_postings_are_refused() {
         let bad = [
-            stored(&["a", "b"], &[2, 1], &[1, 5]),          // truncated
-            stored(&["a"], &[1], &[9]),                     // past the codes
-            stored(&["a"], &[2], &[1, 0]),                  // not ascending
-            stored(&["a"], &[1], &[1, 1]),                  // trailing bytes
-            stored(&["b", "a"], &[1, 1], &[1, 1]),          // terms not sorted
+            stored(&["a", "b"], &[2, 1], &[1, 5]), // truncated
+            stored(&["a"], &[1], &[9]),            // past the codes
+            stored(&["a"], &[2], &[1, 0]),         // not ascending
+            stored(&["a"], &[1], &[1, 1]),         // trailing bytes
+            stored(&["b", "a"], &[1, 1], &[1, 1]), // terms not sorted
             stored(&["a"], &[1], &[0xff, 0xff, 0xff, 0xff, 0xff, 1]), // overlong number
-            stored(&["a"], &[1, 1], &[1, 1]),               // counts without terms
+            stored(&["a"], &[1, 1], &[1, 1]),      // counts without terms
         ];
         for mut ix in bad {
             assert!(ix.prepare(8).is_err(), "{ix:?}");
