@@ -29,11 +29,12 @@ pub struct PcsHit {
 }
 
 /// Title terms that say nothing about which code: every title has them.
+const FILLERS: [&str; 8] = [
+    "approach", "with", "without", "using", "into", "from", "via", "no",
+];
+
 fn is_filler(t: &str) -> bool {
-    matches!(
-        t,
-        "approach" | "with" | "without" | "using" | "into" | "from" | "via" | "no"
-    )
+    FILLERS.contains(&t)
 }
 
 fn join(ts: &[String]) -> String {
@@ -534,12 +535,38 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
                         ..Default::default()
                     });
                 }
+                // A word inside the Index term that names a device or approach
+                // ("banding" esophageal varices: an extraluminal device) keeps
+                // saying it: its usual reading joins each "see" phrase.
+                let inner: Vec<&Vec<String>> = if len > 1 {
+                    terms[i..i + len]
+                        .iter()
+                        .filter_map(|t| ix.synonym(t).and_then(|e| e.first()))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 for p in phrases {
                     g.alts.push(Alt {
                         terms: p.clone(),
                         worth: 0.9,
                         ..Default::default()
                     });
+                    for extra in &inner {
+                        let mut joined = p.clone();
+                        for t in extra.iter() {
+                            if !joined.contains(t) {
+                                joined.push(t.clone());
+                            }
+                        }
+                        if joined.len() > p.len() {
+                            g.alts.push(Alt {
+                                terms: joined,
+                                worth: 0.9,
+                                ..Default::default()
+                            });
+                        }
+                    }
                 }
                 found = true;
             }
@@ -709,6 +736,10 @@ impl PcsTable {
             let floor = *kth - 0.66;
             valid.retain(|v| v.0 >= floor);
         }
+        let fillers: Vec<u32> = FILLERS
+            .iter()
+            .filter_map(|w| ix.term_id(&text::term(w)))
+            .collect();
         let mut cands: Vec<(f32, usize)> = Vec::with_capacity(valid.len());
         let mut covered: Vec<u32> = Vec::new();
         for (s, i) in valid {
@@ -734,7 +765,10 @@ impl PcsTable {
                         ids.iter().filter(|t| own.contains(t)).count() as f32 / ids.len() as f32
                             * a.worth
                     };
-                    if fit > 0.0 && best.is_none_or(|b| fit > b.0) {
+                    // Equal fits: the reading that names more of the title.
+                    if fit > 0.0
+                        && best.is_none_or(|b| fit > b.0 || (fit == b.0 && ids.len() > b.1.len()))
+                    {
                         best = Some((fit, ids));
                     }
                 }
@@ -746,7 +780,12 @@ impl PcsTable {
                     }
                 }
             }
-            let coverage = covered.len() as f32 / own.len().max(1) as f32;
+            // Filler words ("with", "approach", "via") are in every title: they
+            // count neither way, so a device code ("… with Extraluminal
+            // Device") is not marked down for its "with".
+            let content = own.iter().filter(|&&t| !fillers.contains(&t)).count();
+            let hit = covered.iter().filter(|t| !fillers.contains(t)).count();
+            let coverage = hit as f32 / content.max(1) as f32;
             let titled = if self.title(i).is_some() { 0.05 } else { 0.0 };
             cands.push((s + 0.6 * coverage + titled, i));
         }
