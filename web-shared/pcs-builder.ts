@@ -123,8 +123,7 @@ export class PcsBuilder {
     const ahead = this.filter.value;
     const hit = /^[0-9A-Z]/.test(ahead) ? step.choices.find((c) => c.value === ahead[0]) : undefined;
     if (hit) {
-      this.filter.value = ahead.slice(1);
-      await this.choose(hit);
+      await this.choose(hit, ahead.slice(1));
       return;
     }
     if (/^[0-9A-Z]$/.test(ahead)) this.filter.value = '';
@@ -191,7 +190,9 @@ export class PcsBuilder {
       : `${items.length} of ${s.choices.length} values valid on ${s.date}.`;
   }
 
-  private async choose(c: PcsNextChar): Promise<void> {
+  /** `rest`: characters typed ahead of this choice, applied to the next steps. */
+  private async choose(c: PcsNextChar, rest = ''): Promise<void> {
+    this.filter.value = rest;
     if (c.code) {
       this.prefix = c.code;
       this.codeOut.textContent = c.code;
@@ -211,7 +212,6 @@ export class PcsBuilder {
     if (q.length === 1 && /[0-9A-Z]/.test(q)) {
       const hit = this.step?.choices.find((c) => c.value === q.toUpperCase());
       if (hit) {
-        this.filter.value = '';
         void this.choose(hit);
         return;
       }
