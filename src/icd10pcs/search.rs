@@ -767,7 +767,7 @@ impl PcsTable {
                     };
                     // Equal fits: the reading that names more of the title.
                     if fit > 0.0
-                        && best.is_none_or(|b| fit > b.0 || (fit == b.0 && ids.len() > b.1.len()))
+                        && best.map_or(true, |b| fit > b.0 || (fit == b.0 && ids.len() > b.1.len()))
                     {
                         best = Some((fit, ids));
                     }
