@@ -594,6 +594,7 @@ impl Engine {
             matched,
             score,
             why: None,
+            severity: None,
         }
     }
 

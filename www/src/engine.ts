@@ -11,7 +11,7 @@ export type { PcsHit, PcsRecord, BuilderStep, NextChar } from '../../types/engin
 export type {
   ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, NodeKind, Note,
   NoteKind, PathEntry, Report, SearchHit, ServiceLine, SeventhCharacter, System, SystemFilter,
-  ValidationOptions, ValiditySpan,
+  ValidationOptions, ValiditySpan, HitSeverity, HccCategory, MsdrgLevel, StayReport,
 } from '../../types/engine-api';
 
 /** Attaches the NCCI table when the page has one; says whether it did. */
@@ -42,6 +42,8 @@ export interface Loaded {
   form: 'site' | 'single-file';
   /** The bytes of pcs.idx, fetched or decoded only when first asked for (null: not in this build). */
   pcsBytes?: () => Promise<Uint8Array | null>;
+  /** The bytes of severity.idx (MS-DRG CC/MCC, HCCs), read only when first asked for (null: not in this build). */
+  severityBytes?: () => Promise<Uint8Array | null>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];

@@ -44,6 +44,7 @@ async function load(): Promise<Loaded> {
     ncci,
     form: 'single-file',
     pcsBytes: () => optional('medcode-pcs'),
+    severityBytes: () => optional('medcode-severity'),
     timings: { fetch: fetchDone, instantiate: instantiateDone, engine: t2 - t1, ready: t2 },
   };
 }

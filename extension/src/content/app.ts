@@ -4,9 +4,13 @@
 import type { FieldKind, Issue } from "../shared/engine-api";
 import { platform, type Platform } from "../shared/platform";
 import type { ToContent } from "../shared/protocol";
-import { DEFAULT_SETTINGS, KEYS, loadSettings, pushRecent, saveSettings, type Settings, siteKey } from "../shared/settings";
+import { DEFAULT_SETTINGS, KEYS, loadSettings, pushRecent, saveSettings, type Settings, severityPrefs, siteKey } from "../shared/settings";
+import { severityOptions } from "../../../types/severity-chips";
+import { isoDate } from "./claim";
+import { SeveritySummary } from "./sevsummary";
 import { Badges } from "./badges";
 import { Checker } from "./checker";
+import type { FieldInfo } from "./detect";
 import { deepActiveElement, type Field, isTextField, isWritable, realTarget, selectorFor } from "./dom";
 import { insertCode } from "./insert";
 import { Notes } from "./notes";
@@ -68,6 +72,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       badges.reposition();
       suggest.position();
       notes.position();
+      summary.position();
     }, 250);
   };
   const onFound = (found: Field[]) => {
@@ -96,11 +101,24 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       checker.touch([field], 0);
     },
   });
-  const checker = new Checker({ registry, badges, request, settings: () => settings });
-  const suggest = new Suggest({ overlay, request, insertFormat, onInserted, note, pageAutocomplete });
+  // MS-DRG/HCC: the page's date of service (line 24A from) picks the version; read after each check
+  let pageDate: string | undefined;
+  const summary = new SeveritySummary({ overlay, request, prefs: () => severityPrefs(settings) });
+  const onChecked = (known: Field[], info: (f: Field) => FieldInfo) => {
+    const dos = known.find((k) => { const r = info(k).role; return r?.k === "line" && r.part === "from" && k.value.trim(); });
+    pageDate = dos ? isoDate(dos.value) : undefined;
+    void summary.update(known, info, pageDate);
+  };
+  const chipOptions = () => {
+    const prefs = severityPrefs(settings);
+    return prefs.chips ? severityOptions(prefs, pageDate) : undefined;
+  };
+  const checker = new Checker({ registry, badges, request, settings: () => settings, onChecked });
+  const suggest = new Suggest({ overlay, request, insertFormat, onInserted, note, pageAutocomplete, severity: chipOptions });
   const palette = new Palette({
     overlay, request, insertFormat, onInserted, note,
     isCodeField: (f) => suggestsFor(registry.info(f).kind),
+    severity: chipOptions,
     onOpen: () => {
       badges.closePop();
       suggest.close();
@@ -210,6 +228,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       suggest.position();
       badges.reposition();
       notes.position();
+      summary.position();
     });
   };
   const onScroll = () => {

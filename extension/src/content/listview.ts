@@ -3,6 +3,7 @@
 
 import type { SearchHit } from "../shared/engine-api";
 import type { Overlay } from "./overlay";
+import { chipWords, renderChips } from "./chips";
 
 let uid = 0;
 
@@ -37,13 +38,13 @@ export class ListView {
       const li = this.o.el("li", "opt");
       li.setAttribute("role", "option");
       li.id = `${this.el.id}-${this.opts.length}`;
-      li.append(this.o.el("span", "code"), this.o.el("span", "title"), this.o.el("span", "tag"), this.o.el("span", "why"));
+      li.append(this.o.el("span", "code"), this.o.el("span", "title"), this.o.el("span", "tag"), this.o.el("span", "chips"), this.o.el("span", "why"));
       this.opts.push(li);
     }
     const frag = this.o.el("div").ownerDocument.createDocumentFragment();
     hits.forEach((h, i) => {
       const li = this.opts[i]!;
-      const [c, t, tag, why] = li.children as unknown as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
+      const [c, t, tag, chips, why] = li.children as unknown as [HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement];
       c.textContent = h.code;
       t.textContent = h.title;
       t.title = h.title;
@@ -52,6 +53,7 @@ export class ListView {
       // Why a synonym or default matched, as text (never HTML).
       why.textContent = h.why ?? "";
       why.hidden = !h.why;
+      renderChips(chips, h.severity);
       li.setAttribute("aria-selected", "false");
       li.dataset.code = h.code;
       frag.append(li);
@@ -88,6 +90,7 @@ export class ListView {
   describe(i: number): string {
     const h = this.hits[i];
     if (!h) return "";
-    return `${h.code}, ${h.title}, ${h.billable ? "billable" : "header, not billable"}, ${i + 1} of ${this.hits.length}`;
+    const chips = chipWords(h.severity);
+    return `${h.code}, ${h.title}, ${h.billable ? "billable" : "header, not billable"}${chips ? `, ${chips}` : ""}, ${i + 1} of ${this.hits.length}`;
   }
 }

@@ -7,6 +7,7 @@
 
 import type { FieldKind, SearchHit } from "../shared/engine-api";
 import type { Platform } from "../shared/platform";
+import type { HitOptions } from "../shared/protocol";
 import type { InsertFormat } from "../shared/settings";
 import { currentSegment, type Field } from "./dom";
 import { insertCode } from "./insert";
@@ -23,6 +24,8 @@ export interface SuggestDeps {
   note(field: Field, text: string): void;
   /** fields with the page's own autocomplete: ours beside it, or only on Alt+↓ */
   pageAutocomplete(): "beside" | "hotkey";
+  /** chip options for diagnosis suggestions (undefined: chips off) */
+  severity?(): HitOptions | undefined;
 }
 
 /** fields a page list was seen anchored to (remembered across focus) */
@@ -93,7 +96,8 @@ export class Suggest {
     if (this.pageCombo && !this.keysOurs && this.d.pageAutocomplete() === "hotkey") return;
     let hits: SearchHit[];
     try {
-      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : this.kind === "pcs" ? "icd10pcs" : "proc", limit: 8 });
+      const severity = this.kind === "dx" ? this.d.severity?.() : undefined;
+      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : this.kind === "pcs" ? "icd10pcs" : "proc", limit: 8, ...(severity ? { severity } : {}) });
     } catch {
       return; // background unavailable (extension updated or reloading): stay quiet
     }

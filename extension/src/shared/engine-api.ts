@@ -8,7 +8,7 @@ import type { UserDataCalls } from "../../../types/extra-api";
 export type {
   ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Note, PathEntry,
   Report, SearchHit, ServiceLine, SeventhCharacter, Severity, System as CodeSystem,
-  ValidationOptions, ValiditySpan, PcsHit, PcsRecord, BuilderStep, NextChar,
+  ValidationOptions, ValiditySpan, PcsHit, PcsRecord, BuilderStep, NextChar, HitSeverity, HccCategory, MsdrgLevel, StayReport, SecondaryResult,
 } from "../../../types/engine-api";
 export type { UserDataKind, UserDataSummary } from "../../../types/extra-api";
 

@@ -4,10 +4,15 @@
 // Every request to the background is answered with an Envelope of Replies[type].
 
 import type {
-  Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Report, SearchHit, SystemFilter, UserDataSummary,
+  Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Report, SearchHit, StayReport, SystemFilter, UserDataSummary,
 } from "./engine-api";
 import type { PayerProfile } from "./settings";
 import type { PcsBuilderStep } from "../../../web-shared/pcs-builder";
+
+/** MS-DRG / HCC options of a search (its hits carry their chips) or a stay. */
+export type HitOptions = { date?: string; version?: string; hcc_year?: number; hcc_model?: string };
+/** A lookup's severity options: the record gains msdrg/hcc (and, with a principal, its exclusion). */
+export type LookupSeverity = { date?: string; version?: string; hcc_year?: number; principal?: string };
 
 export interface FieldCheck {
   kind: FieldKind;
@@ -20,8 +25,9 @@ export type ToBackground =
   | { type: "ping" }
   | { type: "warm" }
   | { type: "info" }
-  | { type: "search"; query: string; system: SystemFilter; limit: number }
-  | { type: "lookup"; code: string }
+  | { type: "search"; query: string; system: SystemFilter; limit: number; severity?: HitOptions }
+  | { type: "lookup"; code: string; severity?: LookupSeverity }
+  | { type: "severity"; pdx: string; secondaries: string[]; options: HitOptions }
   | { type: "validateFields"; fields: FieldCheck[]; today?: string }
   | { type: "validateClaim"; claim: Claim; profile: PayerProfile; today?: string }
   | { type: "sitesChanged" }
@@ -51,7 +57,7 @@ export interface EngineStatus {
   /** NCCI procedure-to-procedure edits attached (ncci.ptp runs) */
   ncci: boolean;
   /** where the last load's time went (ms since the load started for wasm/fetch; durations for engine/ncci) */
-  breakdown?: { wasmMs: number; fetchMs: number; engineMs: number; ncciMs: number; userDataMs?: number };
+  breakdown?: { wasmMs: number; fetchMs: number; engineMs: number; ncciMs: number; userDataMs?: number; severityMs?: number };
   /** data sets the user added, attached to the engine */
   userData?: number;
 }
@@ -63,6 +69,8 @@ export interface Replies {
   search: SearchHit[];
   /** empty when the text is not a code or not in the data */
   lookup: { records: CodeRecord[]; error?: string };
+  /** `report` null with `error` when the codes or options were refused, or no severity table */
+  severity: { report: StayReport | null; error?: string };
   validateFields: Issue[][];
   validateClaim: Report;
   sitesChanged: { origins: string[] };
@@ -91,7 +99,7 @@ export function isToBackground(m: unknown): m is ToBackground {
 }
 const BACKGROUND_TYPES = new Set<string>([
   "ping", "warm", "info", "search", "lookup", "validateFields", "validateClaim", "sitesChanged", "userData",
-  "pcsNext",
+  "pcsNext", "severity",
 ]);
 
 export function isToContent(m: unknown): m is ToContent {
