@@ -208,6 +208,14 @@ export function report() {
         '.',
     );
   } else if (native?.validate_claim_note) notes.push(native.validate_claim_note);
+  const pcs = browser?.pcs;
+  if (pcs) {
+    notes.push(
+      `ICD-10-PCS in Chromium (pcs.idx ${f(pcs.bytes / MB, 2)} MB, ${f(pcs.gzip_bytes / MB, 2)} MB gzip, attached on first use): ` +
+        `load ${f(pcs.load_ms_median, 1)} ms median (fetch ${f(pcs.fetch_ms_median, 1)} + attach ${f(pcs.attach_ms_median, 1)}), ` +
+        `first search ${f(pcs.first_search_ms_median, 1)} ms, first builder step ${f(pcs.first_next_ms_median, 1)} ms.`,
+    );
+  }
   if (keystroke) {
     const parts = Object.entries(keystroke)
       .filter(([k, x]) => /^keystroke_to_suggestions_.+_ms$/.test(k) && x?.painted_frame)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (./build.sh bench runs this with ROOT, BUILD and DIST set):
 #   1. native: medcode vs SQLite FTS5      -> bench/results-native.json, bench/tmp/docs.json
-#   2. Chromium: medcode (wasm) vs MiniSearch and FlexSearch -> bench/tmp/results-browser.json
+#   2. Chromium: medcode (wasm) vs MiniSearch and FlexSearch, and pcs.idx (bytes, load, first
+#      search, first builder step) -> bench/tmp/results-browser.json
 #   3. merge into bench/results.json, print one table, refresh bench/README.md
 #   4. bench/extension-keystroke.mjs, when it exists
 #   5. bench/single-file.mjs: dist/medcode.html from file:// (ready, where the time goes, memory)

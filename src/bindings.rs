@@ -55,9 +55,8 @@ pub struct MedcodeEngine {
     ncci: Option<NcciTable>,
     /// MS-DRG severity and HCC tables, when the page attached `severity.idx`.
     severity: Option<crate::severity::SeverityTable>,
-    /// ICD-10-PCS, when the page attached `pcs.idx`; its search index is built on first search.
+    /// ICD-10-PCS, when the page attached `pcs.idx` (its search index comes with it).
     pcs: Option<crate::icd10pcs::PcsTable>,
-    pcs_search: std::cell::OnceCell<crate::icd10pcs::search::PcsSearchIndex>,
 }
 
 /// Options of `lookup` and `severity` from JS (all optional).
@@ -114,7 +113,6 @@ impl MedcodeEngine {
             ncci: None,
             severity: None,
             pcs: None,
-            pcs_search: std::cell::OnceCell::new(),
         })
     }
 
@@ -359,7 +357,6 @@ impl MedcodeEngine {
     #[wasm_bindgen(js_name = attachPcs)]
     pub fn attach_pcs(&mut self, bytes: &js_sys::Uint8Array) -> Result<(), JsValue> {
         self.pcs = Some(crate::icd10pcs::PcsTable::from_bytes(&bytes.to_vec()).map_err(js_error)?);
-        self.pcs_search = std::cell::OnceCell::new();
         Ok(())
     }
 
@@ -423,10 +420,12 @@ impl MedcodeEngine {
     ) -> Result<JsValue, JsValue> {
         let t = self.pcs_table()?;
         let d = self.pcs_date(date)?;
-        let ix = self
-            .pcs_search
-            .get_or_init(|| crate::icd10pcs::search::PcsSearchIndex::build(t));
-        to_js(&t.search(ix, query, d, limit.unwrap_or(10).clamp(1, 200) as usize))
+        to_js(&t.search(
+            t.search_index(),
+            query,
+            d,
+            limit.unwrap_or(10).clamp(1, 200) as usize,
+        ))
     }
 }
 

@@ -41,6 +41,14 @@ export interface Engine {
   severity(pdx: string, secondaries: string[], options?: { date?: string; version?: string; died?: boolean; hcc_year?: number }): StayReport;
   /** Whether severity.idx is attached. */
   hasSeverity(): boolean;
+  /** Enables ICD-10-PCS with the bytes of pcs.idx (its search index comes with it). */
+  attachPcs(bytes: Uint8Array): void;
+  /** The record of a seven-character PCS code on `date` (YYYY-MM-DD, default today); throws when unknown. */
+  pcsLookup(code: string, date?: string): PcsRecord;
+  /** The builder: valid next characters after `prefix` (0-6 characters) on `date`. */
+  pcsNext(prefix: string, date?: string): BuilderStep;
+  /** Ranked PCS codes for procedure words or a code prefix, valid on `date`. */
+  pcsSearch(query: string, limit?: number, date?: string): PcsHit[];
 }
 
 /** Chip options of `search` (all optional; `date` YYYY-MM-DD picks the MS-DRG version in force). */
@@ -84,6 +92,16 @@ pub fn declarations() -> String {
         crate::severity::StayReport::decl(),
         crate::userdata::DataKind::decl(),
         crate::userdata::Summary::decl(),
+        crate::icd10pcs::TitleSource::decl(),
+        crate::icd10pcs::LabelSource::decl(),
+        crate::icd10pcs::AxisValue::decl(),
+        crate::icd10pcs::Definition::decl(),
+        crate::icd10pcs::PcsSpan::decl(),
+        crate::icd10pcs::OrStatus::decl(),
+        crate::icd10pcs::PcsRecord::decl(),
+        crate::icd10pcs::NextChar::decl(),
+        crate::icd10pcs::BuilderStep::decl(),
+        crate::icd10pcs::search::PcsHit::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src/typescript.rs (target/release/engine-types);\n\

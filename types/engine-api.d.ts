@@ -259,6 +259,66 @@ export type DataKind = "cpt" | "ncci_practitioner" | "mue";
 
 export type Summary = { kind: DataKind, source: string, added: string, label: string, rows: number, date_from?: string, date_to?: string, };
 
+export type TitleSource = "none" | "fy2024" | "fy2025" | "cms_files";
+
+export type LabelSource = "tables" | "body_part_list" | "derived_from_titles";
+
+export type AxisValue = { position: number, axis: string, value: string, 
+/**
+ * `None`: the label is not in the bundled data.
+ */
+label: string | null, label_source: LabelSource | null, };
+
+export type Definition = { name: string, definition: string, explanation?: string, examples?: string, };
+
+export type PcsSpan = { from: string, until: string | null, mce_flags: Array<string>, };
+
+export type OrStatus = { from_version: number, to_version: number, 
+/**
+ * The fiscal-year versions as CMS names them ("v40.0" … "v44.0").
+ */
+versions: string, operating_room: boolean, };
+
+export type PcsRecord = { system: "icd10pcs", code: string, 
+/**
+ * `None` when the code is valid but no bundled source has its title.
+ */
+title: string | null, title_source: TitleSource, axes: Array<AxisValue>, root_operation: Definition | null, approach: Definition | null, validity: Array<PcsSpan>, operating_room: Array<OrStatus>, 
+/**
+ * Valid on the date asked (or the newest date of the data).
+ */
+valid_on_date: boolean, date: string, };
+
+export type NextChar = { value: string, label: string | null, label_source: LabelSource | null, 
+/**
+ * Root operation / approach definition when the axis has one.
+ */
+definition?: string, 
+/**
+ * Valid codes on the date below this choice.
+ */
+codes: number, 
+/**
+ * When the choice completes a code: that code.
+ */
+code?: string, title?: string, };
+
+export type BuilderStep = { prefix: string, date: string, 
+/**
+ * Position (0-based) of the character being chosen; 7 = complete.
+ */
+position: number, axis: string | null, 
+/**
+ * The characters so far with their labels.
+ */
+so_far: Array<AxisValue>, choices: Array<NextChar>, };
+
+export type PcsHit = { system: "icd10pcs", code: string, 
+/**
+ * `None`: valid code whose title is not in the bundled data.
+ */
+title: string | null, score: number, };
+
 /** What the wasm-bindgen class MedcodeEngine offers (src/bindings.rs). */
 export interface Engine {
   info(): Info;
@@ -278,6 +338,14 @@ export interface Engine {
   severity(pdx: string, secondaries: string[], options?: { date?: string; version?: string; died?: boolean; hcc_year?: number }): StayReport;
   /** Whether severity.idx is attached. */
   hasSeverity(): boolean;
+  /** Enables ICD-10-PCS with the bytes of pcs.idx (its search index comes with it). */
+  attachPcs(bytes: Uint8Array): void;
+  /** The record of a seven-character PCS code on `date` (YYYY-MM-DD, default today); throws when unknown. */
+  pcsLookup(code: string, date?: string): PcsRecord;
+  /** The builder: valid next characters after `prefix` (0-6 characters) on `date`. */
+  pcsNext(prefix: string, date?: string): BuilderStep;
+  /** Ranked PCS codes for procedure words or a code prefix, valid on `date`. */
+  pcsSearch(query: string, limit?: number, date?: string): PcsHit[];
 }
 
 /** Chip options of `search` (all optional; `date` YYYY-MM-DD picks the MS-DRG version in force). */

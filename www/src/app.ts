@@ -11,7 +11,7 @@ import { SearchBox } from './search';
 import { DetailsView, currentDateOfService } from './details';
 import { CodeLinker, codeHref } from './notes';
 import { ClaimForm } from './claim/form';
-import { PcsBuilder, type PcsEngine } from './pcs-builder';
+import { PcsBuilder, type PcsEngine } from '../../web-shared/pcs-builder';
 import { copyText } from './clipboard';
 import { Severity } from './severity';
 

@@ -4,11 +4,10 @@
 // The types are generated from the Rust types (types/engine-api.d.ts).
 
 import type { Engine as GeneratedEngine } from '../../types/engine-api';
-import type { PcsCalls } from '../../types/extra-api';
 
-/** The engine: generated calls plus the ICD-10-PCS calls (types/extra-api.d.ts). */
-export type Engine = GeneratedEngine & PcsCalls;
-export type { PcsHit } from '../../types/extra-api';
+/** The engine: the generated calls (ICD-10-PCS included: pcsLookup, pcsNext, pcsSearch). */
+export type Engine = GeneratedEngine;
+export type { PcsHit, PcsRecord, BuilderStep, NextChar } from '../../types/engine-api';
 
 export type {
   ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, NodeKind, Note,

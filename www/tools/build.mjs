@@ -67,7 +67,7 @@ for (const [name, file] of Object.entries(IN)) {
 
 // ---- up to date? ------------------------------------------------------------
 fs.mkdirSync(WORK, { recursive: true });
-const inputs = [...Object.values(IN), ...(fs.existsSync(NCCI) ? [NCCI] : []), ...(fs.existsSync(PCS) ? [PCS] : []), ...(fs.existsSync(SEVERITY) ? [SEVERITY] : []), ...listFiles(WWW), ...listFiles(path.join(ROOT, 'types'))];
+const inputs = [...Object.values(IN), ...(fs.existsSync(NCCI) ? [NCCI] : []), ...(fs.existsSync(PCS) ? [PCS] : []), ...(fs.existsSync(SEVERITY) ? [SEVERITY] : []), ...listFiles(WWW), ...listFiles(path.join(ROOT, 'types')), ...listFiles(path.join(ROOT, 'web-shared'))];
 const stampHash = createHash('sha256');
 for (const f of inputs) stampHash.update(f).update(fs.readFileSync(f));
 const stamp = stampHash.digest('hex');

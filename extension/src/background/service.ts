@@ -90,6 +90,11 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
           return [{ rule: "engine.error", severity: "warning", field: "", message: e instanceof Error ? e.message : String(e) }];
         }
       }) satisfies Replies["validateFields"];
+    case "pcsNext": {
+      await deps.preparePcs?.(engine);
+      if (typeof engine.pcsNext !== "function") throw new Error("this engine has no ICD-10-PCS data");
+      return engine.pcsNext(msg.prefix.slice(0, 7), msg.date) as Replies["pcsNext"];
+    }
     case "severity": {
       await deps.prepareSeverity?.(engine);
       if (!engine.hasSeverity?.()) return { report: null, error: "no MS-DRG/HCC tables in this build" } satisfies Replies["severity"];

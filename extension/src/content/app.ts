@@ -16,6 +16,7 @@ import { insertCode } from "./insert";
 import { Notes } from "./notes";
 import { Overlay } from "./overlay";
 import { Palette } from "./palette";
+import { insertFromPanel, panelTarget } from "./panel-insert";
 import { Registry } from "./registry";
 import { Suggest, suggestsFor } from "./suggest";
 import { TextLookup } from "./textlookup";
@@ -235,8 +236,15 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const onContextMenu = (e: MouseEvent) => {
     lastContext = realTarget(e);
   };
+  // the field a code chosen in the popup/side panel goes into (the popup takes the page's focus)
+  let panelField: Field | null = null;
+  const onFocusForPanel = (e: FocusEvent) => {
+    const el = inOverlay(e) ? null : realTarget(e);
+    if (isTextField(el)) panelField = el;
+  };
 
   win.addEventListener("focusin", onFocusIn, true);
+  win.addEventListener("focusin", onFocusForPanel, true);
   win.addEventListener("focusout", onFocusOut, true);
   win.addEventListener("input", onInput, true);
   win.addEventListener("change", onChange, true);
@@ -255,6 +263,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     alive = false;
     registry.disconnect();
     win.removeEventListener("focusin", onFocusIn, true);
+    win.removeEventListener("focusin", onFocusForPanel, true);
     win.removeEventListener("focusout", onFocusOut, true);
     win.removeEventListener("input", onInput, true);
     win.removeEventListener("change", onChange, true);
@@ -292,6 +301,15 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
         list.push({ selector, kind: msg.kind });
         void saveSettings(p, { mappings: { ...settings.mappings, [site]: list } });
         return undefined;
+      }
+      case "insertCode": {
+        const field = panelTarget(doc, panelField);
+        if (!field) return undefined;
+        return insertFromPanel(field, msg.code, (n) => note(field, n)).then((r) => {
+          if (r.ok && r.inserted) onInserted(field, r.inserted);
+          else checker.touch([field], 0);
+          return r;
+        });
       }
     }
   });

@@ -64,6 +64,11 @@ export function platform(): Platform {
     onContentMessage(handler) {
       a.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
         const r = handler(msg as ToContent);
+        if (r instanceof Promise) {
+          // an answer that needs the page's scripts to run first (insertCode): keep the channel open
+          r.then((v) => sendResponse(v), () => sendResponse(undefined));
+          return true;
+        }
         if (r !== undefined) sendResponse(r);
         return false;
       });
@@ -326,6 +331,8 @@ export interface UiPlatform extends Platform {
   setShortcut(name: string, shortcut: string): Promise<boolean>;
   openShortcutSettings(): Promise<void>;
   openOptions(): Promise<void>;
+  /** popup/side panel -> the content script of the active tab (or `tabId`); undefined when no frame answered */
+  sendToPage(msg: ToContent, tabId?: number): Promise<unknown>;
   isFirefox: boolean;
 }
 
@@ -358,6 +365,15 @@ export function uiPlatform(): UiPlatform {
     },
     async openOptions() {
       await a.runtime.openOptionsPage();
+    },
+    async sendToPage(msg, tabId) {
+      const id = tabId ?? (await a.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id;
+      if (id === undefined) return undefined;
+      try {
+        return await a.tabs.sendMessage(id, msg);
+      } catch {
+        return undefined; // no content script there, or no frame answered
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ import type {
   Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Report, SearchHit, StayReport, SystemFilter, UserDataSummary,
 } from "./engine-api";
 import type { PayerProfile } from "./settings";
+import type { PcsBuilderStep } from "../../../web-shared/pcs-builder";
 
 /** MS-DRG / HCC options of a search (its hits carry their chips) or a stay. */
 export type HitOptions = { date?: string; version?: string; hcc_year?: number; hcc_model?: string };
@@ -30,6 +31,8 @@ export type ToBackground =
   | { type: "validateFields"; fields: FieldCheck[]; today?: string }
   | { type: "validateClaim"; claim: Claim; profile: PayerProfile; today?: string }
   | { type: "sitesChanged" }
+  /** the ICD-10-PCS builder: values valid after `prefix` on `date` (default: the data's horizon) */
+  | { type: "pcsNext"; prefix: string; date?: string }
   | UserDataRequest;
 
 /**
@@ -73,6 +76,7 @@ export interface Replies {
   sitesChanged: { origins: string[] };
   /** every stored set after the request; `error`: the file was refused (file:line:column) and nothing changed */
   userData: { sets: StoredUserData[]; added?: StoredUserData; error?: string };
+  pcsNext: PcsBuilderStep;
 }
 
 export type Reply<T extends ToBackground["type"]> = Replies[T];
@@ -81,7 +85,12 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
 export type ToContent =
   | { type: "openPalette" }
   | { type: "mapField"; kind: FieldKind | "none" }
+  /** a code chosen in the popup/side panel: insert it into the field that had focus (the frame holding it answers) */
+  | { type: "insertCode"; code: string }
   | { type: "ping" };
+
+/** The content script's answer to insertCode: what the field holds now, or why nothing was inserted. */
+export interface InsertReply { ok: boolean; inserted?: string; field?: string; note?: string }
 
 /** Type guard used by receivers: anything else on the channel is ignored. */
 export function isToBackground(m: unknown): m is ToBackground {
@@ -90,10 +99,10 @@ export function isToBackground(m: unknown): m is ToBackground {
 }
 const BACKGROUND_TYPES = new Set<string>([
   "ping", "warm", "info", "search", "lookup", "validateFields", "validateClaim", "sitesChanged", "userData",
-  "severity",
+  "pcsNext", "severity",
 ]);
 
 export function isToContent(m: unknown): m is ToContent {
   const t = typeof m === "object" && m !== null ? (m as { type?: unknown }).type : undefined;
-  return t === "openPalette" || t === "mapField" || t === "ping";
+  return t === "openPalette" || t === "mapField" || t === "ping" || t === "insertCode";
 }

@@ -8,6 +8,7 @@ import { severityOptions } from "../../../types/severity-chips";
 import { renderChips } from "../content/chips";
 import { renderDetails } from "./details";
 import { $, h } from "./dom";
+import { mountPcsBuilder } from "./pcs";
 
 const p = uiPlatform();
 let system: SystemFilter = "all";
@@ -181,6 +182,33 @@ for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>("#system
   });
 }
 $("#options").addEventListener("click", (e) => { e.preventDefault(); void p.openOptions(); });
+
+// The ICD-10-PCS builder: a complete code goes into the field that had focus
+// on the page (`?tab=ID` names the tab; otherwise the active one).
+const pcsBox = $("#pcs");
+const pcsOpen = $("#pcs-open");
+const tabParam = Number(new URLSearchParams(location.search).get("tab"));
+const pcs = mountPcsBuilder(pcsBox, p, Number.isInteger(tabParam) && tabParam > 0 ? tabParam : undefined, (t) => { status.textContent = t; });
+function showPcs(on: boolean): void {
+  pcsBox.hidden = !on;
+  pcsOpen.setAttribute("aria-expanded", String(on));
+  for (const el of [results, home, details]) if (on) el.hidden = true;
+  if (on) void pcs.open();
+  else {
+    home.hidden = false;
+    input.focus();
+  }
+}
+pcsOpen.addEventListener("click", () => showPcs(pcsBox.hidden));
+document.addEventListener("keydown", (e) => {
+  if (e.altKey && (e.key === "p" || e.key === "P")) {
+    e.preventDefault();
+    showPcs(pcsBox.hidden);
+  } else if (e.key === "Escape" && !pcsBox.hidden) {
+    e.preventDefault();
+    showPcs(false);
+  }
+});
 if (new URLSearchParams(location.search).get("mode") === "panel") document.body.classList.add("panel");
 
 void renderHome();
@@ -189,3 +217,4 @@ void renderVersions().catch((e: unknown) => { status.textContent = String(e); })
 input.focus();
 const initial = new URLSearchParams(location.search).get("code");
 if (initial) void openCode(initial);
+if (new URLSearchParams(location.search).get("view") === "pcs") showPcs(true);

@@ -136,6 +136,23 @@ test("PCS search goes to the PCS table, attached on first use", async () => {
   assert.deepEqual(hits.map((h) => [h.code, h.system]), [["0DTJ4ZZ", "icd10pcs"]]);
 });
 
+test("PCS builder steps come from the engine's pcsNext after pcs.idx is attached; insertCode is a content message", async () => {
+  let prepared = 0;
+  const asked = [];
+  const engine = {
+    info: () => ({}), lookup: () => [], search: () => [],
+    pcsNext: (prefix, date) => { asked.push([prefix, date]); return { prefix, date: date ?? "2027-03-31", position: prefix.length, axis: "body_part", so_far: [], choices: [] }; },
+  };
+  const deps = { engine: async () => ({ engine, cold: false }), status: () => ({}), preparePcs: async () => { prepared++; }, syncSites: async () => [] };
+  const step = await m.handle(deps, { type: "pcsNext", prefix: "0DT" + "J".repeat(20), date: "2026-10-01" });
+  assert.equal(prepared, 1);
+  assert.deepEqual(asked, [["0DTJJJJ", "2026-10-01"]]); // capped at seven characters
+  assert.equal(step.axis, "body_part");
+  assert.ok(m.isToBackground({ type: "pcsNext", prefix: "" }));
+  assert.ok(m.isToContent({ type: "insertCode", code: "0DTJ4ZZ" }));
+  await assert.rejects(m.handle({ ...deps, engine: async () => ({ engine: { ...engine, pcsNext: undefined }, cold: false }) }, { type: "pcsNext", prefix: "" }), /no ICD-10-PCS/);
+});
+
 test("form dates become ISO dates for the claim", () => {
   assert.equal(m.isoDate("03/10/2026"), "2026-03-10");
   assert.equal(m.isoDate("3/1/26"), "2026-03-01");
