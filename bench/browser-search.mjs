@@ -145,12 +145,16 @@ async function main() {
 
     // Cold loads of medcode in fresh pages (no HTTP cache: no-store).
     const coldLoads = [];
+    const pcsLoads = []; // ICD-10-PCS attached on first use in the same fresh pages
     for (let i = 0; i < 5; i++) {
       const p = await context.newPage();
       await open(p);
       coldLoads.push(await p.evaluate(() => window.bench.loadMedcode()));
+      const pcs = await p.evaluate(() => window.bench.loadPcs());
+      if (pcs) pcsLoads.push(pcs);
       await p.close();
     }
+    if (pcsLoads.length) log(`pcs.idx loaded in ${median(pcsLoads.map((l) => l.load_ms)).toFixed(1)} ms (median of ${pcsLoads.length})`);
 
     // Queries.
     const runs = {};
@@ -209,6 +213,19 @@ async function main() {
       minisearch_budget_s: MINI_BUDGET_MS / 1000,
       loadavg_after: os.loadavg(),
       engines,
+      pcs: pcsLoads.length
+        ? {
+            file: 'pcs.idx',
+            bytes: fs.statSync(path.join(DIST, 'pcs.idx')).size,
+            gzip_bytes: zlib.gzipSync(fs.readFileSync(path.join(DIST, 'pcs.idx')), { level: 9 }).length,
+            load_ms_median: median(pcsLoads.map((l) => l.load_ms)),
+            fetch_ms_median: median(pcsLoads.map((l) => l.fetch_ms)),
+            attach_ms_median: median(pcsLoads.map((l) => l.attach_ms)),
+            first_search_ms_median: median(pcsLoads.map((l) => l.first_search_ms)),
+            first_next_ms_median: median(pcsLoads.map((l) => l.first_next_ms)),
+            loads: pcsLoads,
+          }
+        : null,
     };
     fs.writeFileSync(path.join(TMP, 'results-browser.json'), JSON.stringify(result, null, 2));
   } finally {

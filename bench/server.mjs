@@ -9,6 +9,7 @@
 //   /tmp/*         bench/tmp/           (docs.json, the peer bundles)
 //   /wasm/*        $BUILD/wasm/         (medcode.js, medcode_bg.wasm)
 //   /medcode.idx   $DIST/medcode.idx
+//   /pcs.idx       $DIST/pcs.idx (ICD-10-PCS, attached on first use)
 //   /dev.jsonl     the dev set
 //
 // Standalone: `node bench/server.mjs [port]` (prints the URL).
@@ -42,6 +43,7 @@ const MOUNTS = [
 
 function resolve(urlPath) {
   if (urlPath === '/medcode.idx') return path.join(DIST, 'medcode.idx');
+  if (urlPath === '/pcs.idx') return path.join(DIST, 'pcs.idx');
   if (urlPath === '/dev.jsonl') return DEV_SET;
   for (const [prefix, dir] of MOUNTS) {
     if (urlPath.startsWith(prefix)) {

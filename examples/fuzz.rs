@@ -540,7 +540,7 @@ enum IndexMutation {
     Children(prop::sample::Index, u32, u32),
     ChildId(prop::sample::Index, u32),
     NodeText(prop::sample::Index, u32, u32),
-    NodeRanges(prop::sample::Index, u8, u32, u32),
+    NodeRanges(prop::sample::Index, u8, u8),
     Seventh(prop::sample::Index, u8),
     CodeOrderSwap(prop::sample::Index, prop::sample::Index),
     TermEnd(prop::sample::Index, u32),
@@ -565,8 +565,7 @@ fn index_mutation() -> impl Strategy<Value = IndexMutation> {
         (i(), small_or_any(), small_or_any()).prop_map(|(a, s, c)| M::Children(a, s, c)),
         (i(), small_or_any()).prop_map(|(a, v)| M::ChildId(a, v)),
         (i(), small_or_any(), small_or_any()).prop_map(|(a, o, l)| M::NodeText(a, o, l)),
-        (i(), 0u8..3, small_or_any(), small_or_any())
-            .prop_map(|(a, w, s, c)| M::NodeRanges(a, w, s, c)),
+        (i(), 0u8..3, any::<u8>()).prop_map(|(a, w, c)| M::NodeRanges(a, w, c)),
         (i(), any::<u8>()).prop_map(|(a, v)| M::Seventh(a, v)),
         (i(), i()).prop_map(|(a, b)| M::CodeOrderSwap(a, b)),
         (i(), small_or_any()).prop_map(|(a, v)| M::TermEnd(a, v)),
@@ -610,12 +609,16 @@ impl IndexMutation {
                 d.nodes[k].title.off = *o;
                 d.nodes[k].title.len = *l;
             }
-            M::NodeRanges(a, which, s, c) => {
-                let node = &mut d.nodes[a.index(n)];
-                match which {
-                    0 => node.spans = (*s, *c),
-                    1 => node.notes = (*s, *c),
-                    _ => node.seventh_defs = (*s, *c),
+            M::NodeRanges(a, which, c) => {
+                // v4: a node's ranges are counts (one byte per node).
+                let k = a.index(n);
+                let counts = match which {
+                    0 => &mut d.span_count,
+                    1 => &mut d.note_count,
+                    _ => &mut d.seventh_count,
+                };
+                if k < counts.len() {
+                    counts[k] = *c;
                 }
             }
             M::Seventh(a, v) => d.nodes[a.index(n)].seventh = *v,

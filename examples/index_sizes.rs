@@ -1,41 +1,25 @@
-//! Bytes per part of the index, raw and gzip-free estimate. Development aid.
+//! Bytes per section of the index, raw and gzip -9 alone (each section
+//! written to a temporary file and gzipped), for size work. Development aid.
 fn main() {
-    let bytes =
-        std::fs::read(std::env::var("MEDCODE_INDEX").unwrap_or("dist/medcode.idx".into())).unwrap();
-    let d = medcode::index::IndexData::from_bytes(&bytes).unwrap();
-    let size = |v: &dyn Erased| v.len();
-    trait Erased {
-        fn len(&self) -> usize;
+    let path = std::env::var("MEDCODE_INDEX").unwrap_or("dist/medcode.idx".into());
+    let bytes = std::fs::read(&path).unwrap();
+    medcode::index::IndexData::check_header(&bytes).unwrap();
+    let dir = medcode::index::IndexData::directory(&bytes).unwrap();
+    println!("total {} bytes", bytes.len());
+    let tmp = std::env::temp_dir().join("medcode-section.bin");
+    for e in dir {
+        let name = medcode::index::format::section::NAMES
+            .iter()
+            .find(|n| n.0 == e.id)
+            .map_or("?", |n| n.1);
+        let part = &bytes[e.offset as usize..(e.offset + e.len) as usize];
+        std::fs::write(&tmp, part).unwrap();
+        let gz = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("gzip -9 < {} | wc -c", tmp.display()))
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        println!("{name:<18} {:>9} bytes  gzip {gz:>8}", e.len);
     }
-    impl<T: serde::Serialize> Erased for T {
-        fn len(&self) -> usize {
-            postcard::to_allocvec(self).unwrap().len()
-        }
-    }
-    println!("total      {}", bytes.len());
-    println!("text       {}", size(&serde_bytes::Bytes::new(&d.text)));
-    println!("nodes      {} ({} nodes)", size(&d.nodes), d.nodes.len());
-    println!("code_order {}", size(&d.code_order));
-    println!("child_ids  {}", size(&d.child_ids));
-    println!("spans      {}", size(&d.spans));
-    println!("notes      {}", size(&d.notes));
-    println!("sevenths   {}", size(&d.seventh_defs));
-    println!("modifiers  {}", size(&d.modifiers));
-    println!("rules      {}", size(&d.rules));
-    let s = &d.search;
-    println!(
-        "terms      {}",
-        size(&serde_bytes::Bytes::new(&s.term_text)) + size(&s.term_ends)
-    );
-    println!(
-        "postings   {}",
-        size(&serde_bytes::Bytes::new(&s.postings)) + size(&s.posting_ends)
-    );
-    println!("term_df    {}", size(&s.term_df));
-    println!(
-        "units      {} ({} units)",
-        size(&s.unit_node) + s.unit_len.len() * 2,
-        s.unit_node.len()
-    );
-    println!("abbrev     {}", size(&s.abbreviations));
 }

@@ -81,6 +81,8 @@ copyFileSync(index, join(out, "medcode.idx"));
 if (existsSync(ncci)) copyFileSync(ncci, join(out, "ncci.idx")); // NCCI PTP edits (ncci.ptp rule)
 const pcsIdx = join(dirname(index), "pcs.idx");
 if (existsSync(pcsIdx)) copyFileSync(pcsIdx, join(out, "pcs.idx")); // ICD-10-PCS, attached on first use
+const severityIdx = join(dirname(index), "severity.idx");
+if (existsSync(severityIdx)) copyFileSync(severityIdx, join(out, "severity.idx")); // MS-DRG CC/MCC + HCCs, attached on first use
 // An organisation's own data from ./build.sh --cpt-file/--mue (dist/data): packaged beside the index.
 const userData = join(dirname(index), "data");
 rmSync(join(out, "data"), { recursive: true, force: true });

@@ -17,7 +17,7 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 # Type-check, bundle and lint only when an input changed (CI=true: always).
 . scripts/stamp.sh
 outputs=("$DIST/extension/manifest.json" "$DIST/medcode-chrome.zip" "$DIST/medcode-firefox.zip")
-inputs=(extension webshared types "$BUILD/wasm" "$DIST/medcode.idx" "$DIST/ncci.idx" Cargo.toml package-lock.json scripts/build-extension.sh scripts/stamp.sh "${outputs[@]}")
+inputs=(extension types web-shared "$BUILD/wasm" "$DIST/medcode.idx" "$DIST/ncci.idx" "$DIST/pcs.idx" "$DIST/severity.idx" Cargo.toml package-lock.json scripts/build-extension.sh scripts/stamp.sh "${outputs[@]}")
 all_out=1; for f in "${outputs[@]}"; do [ -f "$f" ] || all_out=0; done
 if [ $all_out = 1 ] && stamp_fresh extension "${inputs[@]}"; then
   log "extension: up to date"

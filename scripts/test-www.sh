@@ -11,7 +11,7 @@ cd "$ROOT"
 
 # The type check runs only when its inputs changed (CI=true: always).
 . scripts/stamp.sh
-if stamp_fresh www-typecheck www/src webshared www/tsconfig.json www/tsconfig.sw.json types package-lock.json; then
+if stamp_fresh www-typecheck www/src web-shared www/tsconfig.json www/tsconfig.sw.json types package-lock.json; then
   echo "www: type check up to date" >&2
 else
   echo "www: type check" >&2

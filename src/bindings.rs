@@ -7,6 +7,7 @@
 //! engine.info()                                   // Info
 //! engine.lookup("e11.9")                          // CodeRecord[] (ICD-10-CM and/or HCPCS)
 //! engine.search("chf", "icd10cm" | "hcpcs" | "all", 10)  // SearchHit[]
+//! engine.search("resp failure", "icd10cm", 10, {date, version, hcc_year, hcc_model}) // + severity chips
 //! engine.validateClaim(claimObject, "2026-11-22" | undefined) // Report
 //! engine.validateField("npi", "1234567893", contextObject | undefined) // Issue[]
 //! engine.validateClaim(claim, today, { profile: "medicare" })  // payer options
@@ -54,9 +55,8 @@ pub struct MedcodeEngine {
     ncci: Option<NcciTable>,
     /// MS-DRG severity and HCC tables, when the page attached `severity.idx`.
     severity: Option<crate::severity::SeverityTable>,
-    /// ICD-10-PCS, when the page attached `pcs.idx`; its search index is built on first search.
+    /// ICD-10-PCS, when the page attached `pcs.idx` (its search index comes with it).
     pcs: Option<crate::icd10pcs::PcsTable>,
-    pcs_search: std::cell::OnceCell<crate::icd10pcs::search::PcsSearchIndex>,
 }
 
 /// Options of `lookup` and `severity` from JS (all optional).
@@ -69,6 +69,8 @@ struct JsSeverityOptions {
     hcc_year: Option<u16>,
     died: bool,
     principal: Option<String>,
+    /// Search chips: one HCC model ("CMS-HCC V28"), "none", or every model.
+    hcc_model: Option<String>,
 }
 
 impl JsSeverityOptions {
@@ -105,13 +107,12 @@ impl MedcodeEngine {
     #[wasm_bindgen(constructor)]
     pub fn new(index: JsValue) -> Result<MedcodeEngine, JsValue> {
         let bytes = bytes_arg(&index, "the index", FILE_MAX)?;
-        let engine = Engine::from_bytes(&bytes).map_err(js_error)?;
+        let engine = Engine::from_vec(bytes).map_err(js_error)?;
         Ok(MedcodeEngine {
             engine,
             ncci: None,
             severity: None,
             pcs: None,
-            pcs_search: std::cell::OnceCell::new(),
         })
     }
 
@@ -198,11 +199,14 @@ impl MedcodeEngine {
     }
 
     /// Ranked results for a query. `system`: "icd10cm" (default), "hcpcs" or "all".
+    /// `severity` (`{date, version, hcc_year, hcc_model}`, severity.idx attached):
+    /// ICD-10-CM hits carry their chips, so a keystroke is one call.
     pub fn search(
         &self,
         query: JsValue,
         system: JsValue,
         limit: JsValue,
+        severity: JsValue,
     ) -> Result<JsValue, JsValue> {
         // Search reads the first 512 bytes; more is never copied in.
         let query = text_arg(&query, "the query", 1024)?;
@@ -234,7 +238,31 @@ impl MedcodeEngine {
             system,
             limit: limit.unwrap_or(10).clamp(1, 200) as usize,
         };
-        to_js(&self.engine.search(&query, &opts))
+        let mut hits = self.engine.search(&query, &opts);
+        if let (Some(t), false) = (
+            &self.severity,
+            severity.is_undefined() || severity.is_null(),
+        ) {
+            let cx = Self::hit_context(t, severity)?;
+            for h in hits.iter_mut().filter(|h| h.system == System::Icd10cm) {
+                h.severity = t.hit_severity(&h.code, &cx);
+            }
+        }
+        to_js(&hits)
+    }
+
+    fn hit_context(
+        t: &crate::severity::SeverityTable,
+        v: JsValue,
+    ) -> Result<crate::severity::HitContext, JsValue> {
+        let (o, date) = JsSeverityOptions::from_js(v)?;
+        let o = crate::severity::HitOptions {
+            date,
+            version: o.version,
+            hcc_year: o.hcc_year,
+            hcc_model: o.hcc_model,
+        };
+        t.hit_context(&o).map_err(js_error)
     }
 
     /// Validates a claim object. `today`: "YYYY-MM-DD" (default: the local
@@ -329,7 +357,6 @@ impl MedcodeEngine {
     #[wasm_bindgen(js_name = attachPcs)]
     pub fn attach_pcs(&mut self, bytes: &js_sys::Uint8Array) -> Result<(), JsValue> {
         self.pcs = Some(crate::icd10pcs::PcsTable::from_bytes(&bytes.to_vec()).map_err(js_error)?);
-        self.pcs_search = std::cell::OnceCell::new();
         Ok(())
     }
 
@@ -393,10 +420,12 @@ impl MedcodeEngine {
     ) -> Result<JsValue, JsValue> {
         let t = self.pcs_table()?;
         let d = self.pcs_date(date)?;
-        let ix = self
-            .pcs_search
-            .get_or_init(|| crate::icd10pcs::search::PcsSearchIndex::build(t));
-        to_js(&t.search(ix, query, d, limit.unwrap_or(10).clamp(1, 200) as usize))
+        to_js(&t.search(
+            t.search_index(),
+            query,
+            d,
+            limit.unwrap_or(10).clamp(1, 200) as usize,
+        ))
     }
 }
 

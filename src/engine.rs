@@ -83,6 +83,12 @@ impl Engine {
         })
     }
 
+    /// [`Engine::from_bytes`] keeping the buffer: the index is read where
+    /// it lies (no copy when the buffer is 8-byte aligned, as large ones are).
+    pub fn from_vec(bytes: Vec<u8>) -> Result<Engine, IndexError> {
+        Ok(Engine::from_data(IndexData::from_vec(bytes)?))
+    }
+
     pub fn from_data(data: IndexData) -> Engine {
         Engine {
             data,
@@ -236,13 +242,7 @@ impl Engine {
         }
     }
     pub fn spans(&self, id: u32) -> &[SpanRec] {
-        match self.node(id) {
-            Some(n) => {
-                let (s, c) = (n.spans.0 as usize, n.spans.1 as usize);
-                self.data.spans.get(s..s + c).unwrap_or(&[])
-            }
-            None => &[],
-        }
+        self.data.spans_of(id)
     }
     /// The span in force on `date` (yyyymmdd), if the code is valid then.
     pub fn span_on(&self, id: u32, date: YmdDate) -> Option<&SpanRec> {
@@ -252,14 +252,8 @@ impl Engine {
     }
     /// Own notes of a node: (kind, text).
     pub fn own_notes(&self, id: u32) -> impl Iterator<Item = (NoteKind, &str)> + '_ {
-        let range = self
-            .node(id)
-            .map(|n| n.notes.0 as usize..(n.notes.0 + n.notes.1) as usize)
-            .unwrap_or(0..0);
         self.data
-            .notes
-            .get(range)
-            .unwrap_or(&[])
+            .notes_of(id)
             .iter()
             .map(move |r| (NoteKind::from_u8(r.kind), self.data.text(r.text)))
     }
@@ -278,14 +272,9 @@ impl Engine {
     pub fn seventh_defs(&self, id: u32) -> Vec<(char, &str)> {
         let mut cur = Some(id);
         while let Some(i) = cur {
-            let Some(n) = self.node(i) else { break };
-            if n.seventh_defs.1 > 0 {
-                let (s, c) = (n.seventh_defs.0 as usize, n.seventh_defs.1 as usize);
-                return self
-                    .data
-                    .seventh_defs
-                    .get(s..s + c)
-                    .unwrap_or(&[])
+            let own = self.data.seventh_defs_of(i);
+            if !own.is_empty() {
+                return own
                     .iter()
                     .map(|d| (d.character as char, self.data.text(d.meaning)))
                     .collect();
@@ -610,6 +599,7 @@ impl Engine {
             matched,
             score,
             why: None,
+            severity: None,
         }
     }
 

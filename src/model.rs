@@ -295,4 +295,9 @@ pub struct SearchHit {
     /// 12th ignored". `None` when the typed words matched as they are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
+    /// MS-DRG level and HCCs for the chips (ICD-10-CM hits, when the caller
+    /// asked and severity.idx is attached; absent when there is nothing to show).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub severity: Option<crate::severity::HitSeverity>,
 }

@@ -28,7 +28,8 @@ export interface Engine {
   /** Every record for a typed code; throws when it is malformed or unknown. */
   lookup(code: string, options?: { date?: string; version?: string; hcc_year?: number; principal?: string }): CodeRecord[];
   /** Ranked results; `system` defaults to \"icd10cm\", `limit` to 10 (1-200). */
-  search(query: string, system?: SystemFilter, limit?: number): SearchHit[];
+  /** `severity` (with severity.idx attached): ICD-10-CM hits carry `severity` for chips; `hcc_model` one model or \"none\". */
+  search(query: string, system?: SystemFilter, limit?: number, severity?: HitOptions): SearchHit[];
   /** `today`: YYYY-MM-DD (default: the local date). */
   validateClaim(claim: Claim, today?: string, options?: ValidationOptions): Report;
   validateField(kind: FieldKind, value: string | number, context?: FieldContext): Issue[];
@@ -37,8 +38,21 @@ export interface Engine {
   /** Enables MS-DRG CC/MCC and HCC annotations with the bytes of severity.idx. */
   attachSeverity(bytes: Uint8Array): void;
   /** A stay: each secondary's level, CC exclusions, HCCs after hierarchies (needs attachSeverity). */
-  severity(pdx: string, secondaries: string[], options?: { date?: string; version?: string; died?: boolean; hcc_year?: number }): unknown;
+  severity(pdx: string, secondaries: string[], options?: { date?: string; version?: string; died?: boolean; hcc_year?: number }): StayReport;
+  /** Whether severity.idx is attached. */
+  hasSeverity(): boolean;
+  /** Enables ICD-10-PCS with the bytes of pcs.idx (its search index comes with it). */
+  attachPcs(bytes: Uint8Array): void;
+  /** The record of a seven-character PCS code on `date` (YYYY-MM-DD, default today); throws when unknown. */
+  pcsLookup(code: string, date?: string): PcsRecord;
+  /** The builder: valid next characters after `prefix` (0-6 characters) on `date`. */
+  pcsNext(prefix: string, date?: string): BuilderStep;
+  /** Ranked PCS codes for procedure words or a code prefix, valid on `date`. */
+  pcsSearch(query: string, limit?: number, date?: string): PcsHit[];
 }
+
+/** Chip options of `search` (all optional; `date` YYYY-MM-DD picks the MS-DRG version in force). */
+export interface HitOptions { date?: string; version?: string; hcc_year?: number; hcc_model?: string }
 ";
 
 /// The whole declaration file.
@@ -70,8 +84,24 @@ pub fn declarations() -> String {
         crate::severity::Level::decl(),
         crate::severity::MsdrgLevel::decl(),
         crate::severity::HccCategory::decl(),
+        crate::severity::HitSeverity::decl(),
+        crate::severity::SecondaryResult::decl(),
+        crate::severity::StayHcc::decl(),
+        crate::severity::DroppedHcc::decl(),
+        crate::severity::StayModel::decl(),
+        crate::severity::StayReport::decl(),
         crate::userdata::DataKind::decl(),
         crate::userdata::Summary::decl(),
+        crate::icd10pcs::TitleSource::decl(),
+        crate::icd10pcs::LabelSource::decl(),
+        crate::icd10pcs::AxisValue::decl(),
+        crate::icd10pcs::Definition::decl(),
+        crate::icd10pcs::PcsSpan::decl(),
+        crate::icd10pcs::OrStatus::decl(),
+        crate::icd10pcs::PcsRecord::decl(),
+        crate::icd10pcs::NextChar::decl(),
+        crate::icd10pcs::BuilderStep::decl(),
+        crate::icd10pcs::search::PcsHit::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src/typescript.rs (target/release/engine-types);\n\

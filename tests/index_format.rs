@@ -79,3 +79,61 @@ fn frozen_v1_fixture_still_loads() {
     assert_eq!(r.code, "W19.XXXA");
     assert!(r.billable);
 }
+
+/// v4 reads sections in place: a directory entry pointing past the file,
+/// off its alignment, with the wrong record width, or a section missing is
+/// refused with a checksum that matches (never a misaligned or
+/// out-of-bounds view, never a panic).
+#[test]
+fn damaged_section_directory_is_refused() {
+    use medcode::index::format::section;
+    use medcode::index::frame::xxh64_low32;
+    let bytes = common::slice_index().to_bytes().unwrap();
+    let reframe = |mut b: Vec<u8>| {
+        let sum = xxh64_low32(&b[24..]);
+        b[12..16].copy_from_slice(&sum.to_le_bytes());
+        b
+    };
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
+    let count = u32_at(&bytes, 24) as usize;
+    let entry = (0..count)
+        .map(|k| 32 + 24 * k)
+        .find(|&at| u32_at(&bytes, at) == section::NODES)
+        .expect("a NODES section");
+    let damage = |at: usize, value: u64| {
+        let mut b = bytes.clone();
+        b[entry + at..entry + at + 8].copy_from_slice(&value.to_le_bytes());
+        reframe(b)
+    };
+    let offset = u64::from_le_bytes(bytes[entry + 8..entry + 16].try_into().unwrap());
+    let cases = [
+        ("misaligned", damage(8, offset + 1)),
+        ("past the end", damage(16, bytes.len() as u64)),
+        ("huge length", damage(16, u64::MAX - 7)),
+        ("wrong width", {
+            let mut b = bytes.clone();
+            b[entry + 4..entry + 8].copy_from_slice(&8u32.to_le_bytes());
+            reframe(b)
+        }),
+        ("missing", {
+            let mut b = bytes.clone();
+            b[entry..entry + 4].copy_from_slice(&99u32.to_le_bytes());
+            reframe(b)
+        }),
+        ("section count", {
+            let mut b = bytes.clone();
+            b[24..28].copy_from_slice(&u32::MAX.to_le_bytes());
+            reframe(b)
+        }),
+    ];
+    for (what, bad) in cases {
+        assert!(
+            matches!(IndexData::from_bytes(&bad), Err(IndexError::Decode(_))),
+            "{what}"
+        );
+        assert!(Engine::from_vec(bad).is_err(), "{what}");
+    }
+    // The undamaged file loads the same way through both entry points.
+    let owned = IndexData::from_vec(bytes.clone()).unwrap();
+    assert_eq!(owned, IndexData::from_bytes(&bytes).unwrap());
+}

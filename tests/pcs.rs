@@ -28,8 +28,14 @@ fn table() -> &'static PcsTable {
 }
 
 fn search_index() -> &'static PcsSearchIndex {
-    static S: OnceLock<PcsSearchIndex> = OnceLock::new();
-    S.get_or_init(|| PcsSearchIndex::build(table()))
+    table().search_index()
+}
+
+/// The search index stored in pcs.idx (version 2) is the one the titles,
+/// synonyms and PCS Index give: a stale or hand-edited index would differ.
+#[test]
+fn stored_search_index_matches_a_fresh_build() {
+    assert!(*table().search_index() == PcsSearchIndex::build(table()));
 }
 
 #[test]

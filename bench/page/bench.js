@@ -47,6 +47,7 @@ export async function loadMedcode() {
   const engine = new mod.MedcodeEngine(new Uint8Array(idx));
   const t3 = now();
   engines.medcode = {
+    engine,
     search: (q) => engine.search(q, 'icd10cm', 10),
     codes: (r) => r.map((h) => h.code),
   };
@@ -57,6 +58,37 @@ export async function loadMedcode() {
     idx_fetch_ms: tIdx - tGlue,
     construct_ms: t3 - t2,
     wasm_memory_bytes: wasm.memory.buffer.byteLength,
+  };
+}
+
+/**
+ * ICD-10-PCS on first use, as the extension and the page do it: fetch
+ * pcs.idx, attach it (the search index is stored in the file), then the
+ * first search and the first builder step. Needs loadMedcode first.
+ */
+export async function loadPcs() {
+  const engine = engines.medcode?.engine;
+  if (!engine || typeof engine.attachPcs !== 'function') return null;
+  const t0 = now();
+  const res = await fetch('/pcs.idx');
+  if (!res.ok) return null;
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const t1 = now();
+  engine.attachPcs(bytes);
+  const t2 = now();
+  const hits = engine.pcsSearch('lap appendectomy', 10);
+  const t3 = now();
+  engine.pcsNext('0DT');
+  const t4 = now();
+  sink += hits.length;
+  return {
+    bytes: bytes.length,
+    fetch_ms: t1 - t0,
+    attach_ms: t2 - t1,
+    load_ms: t2 - t0,
+    first_search_ms: t3 - t2,
+    first_next_ms: t4 - t3,
+    first_hit: hits[0]?.code ?? null,
   };
 }
 

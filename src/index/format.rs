@@ -1,26 +1,55 @@
-//! Index file format, version 3 (v2: validation rule tables in `rules`;
-//! v3: the everyday-language layer: `defaults`, `node_context`, `context_words`).
+//! Index file format, version 4 (v2: validation rule tables in `rules`;
+//! v3: the everyday-language layer: `defaults`, `node_context`,
+//! `context_words`; v4: sections read in place instead of one postcard
+//! payload decoded at load).
 //!
 //! ```text
 //! offset  size  field
 //! 0       8     magic  b"MEDCODE\x1a"
 //! 8       4     format version, u32 little-endian (FORMAT_VERSION)
-//! 12      4     CRC-32 (IEEE) of the payload, u32 little-endian
+//! 12      4     checksum of the payload: low 32 bits of XXH64 (seed 0),
+//!               u32 little-endian (v3 and the other files: CRC-32; see
+//!               `frame::xxh64_low32`)
 //! 16      8     payload length in bytes, u64 little-endian
-//! 24      n     payload: `IndexData`, postcard-encoded
+//! 24      4     section count N, u32 little-endian
+//! 28      4     0
+//! 32      24*N  directory: per section `id` u32, `width` u32 (bytes per
+//!               element), `offset` u64 (from the start of the file, a
+//!               multiple of 8), `len` u64 (bytes, a multiple of `width`)
+//! …             the sections, each 8-byte aligned, zero bytes between
 //! ```
 //!
-//! `IndexData` keeps every string in one UTF-8 arena (`text`) and refers to it
-//! by `TextRef`, so loading is a few bulk copies rather than one allocation
-//! per title. Any change to the structs below changes the encoding: bump
-//! `FORMAT_VERSION` and refreeze `tests/fixtures/frozen-v*.idx` on purpose.
+//! Every section but `META` is a little-endian array of fixed-width records
+//! (`u8`, `u32`, or the `repr(C)` records below, whose layout is the
+//! section's schema: field by field, no padding). Loading checks the checksum,
+//! copies the file once into aligned memory, and views each array where it
+//! lies ([`super::table::Table`]); nothing is decoded or allocated per
+//! record. `META` (versions, modifiers, age limits, abbreviations, defaults,
+//! context words: a few thousand small records) is postcard-encoded
+//! [`Meta`] and decoded at load.
+//!
+//! Why a hand-laid format and not a zero-copy crate (rkyv + bytecheck):
+//! every big table here is already a flat array of integers or of a
+//! `repr(C)` record of integers, so an in-place view needs only a bounds and
+//! alignment check per section (`Table::view`); what must be checked is the
+//! structure (parent links form a forest, ranges in bounds, tables sorted,
+//! posting lists decode), which no serialization crate checks for us and we
+//! check once at load either way. A crate would add a dependency, its own
+//! archived types at every call site, and its validation pass on top.
+//!
+//! Strings live in one UTF-8 arena (`TEXT`) referred to by `TextRef`. Any
+//! change to a record or section changes the format: bump `FORMAT_VERSION`
+//! and refreeze `tests/fixtures/frozen-v*.idx` on purpose.
 
+use super::table::{Bytes, Pod, Table};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 pub const MAGIC: [u8; 8] = *b"MEDCODE\x1a";
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A slice of the text arena.
+#[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextRef {
     pub off: u32,
@@ -47,6 +76,11 @@ pub struct DataVersions {
 
 /// One chapter, section, category or code. Ids are positions in `nodes`,
 /// in tabular order; codes known only from validity data come last.
+/// Section `NODES`: 32 bytes each, in field order. A node's spans, notes
+/// and 7th-character definitions are found through the count sections
+/// (`SPAN_COUNT`…, one byte per node), not here: validation reads them, a
+/// keystroke does not, and counts compress far better than offsets.
+#[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeRec {
     /// Display form: `E11.9`, `A00-A09` for a section, `1` for a chapter.
@@ -61,9 +95,7 @@ pub struct NodeRec {
     pub flags: u8,
     /// The 7th character this code was expanded with, or 0.
     pub seventh: u8,
-    pub spans: (u32, u32),
-    pub notes: (u32, u32),
-    pub seventh_defs: (u32, u32),
+    /// (start, count) in `child_ids`.
     pub children: (u32, u32),
 }
 
@@ -76,6 +108,8 @@ pub const FLAG_IN_RELEASE: u8 = 2;
 pub const FLAG_SEARCHABLE: u8 = 4;
 
 /// Validity of a code on a span of dates, with the MCE flags in force then.
+/// Section `SPANS`: 12 bytes each.
+#[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpanRec {
     pub start: u32,
@@ -84,17 +118,41 @@ pub struct SpanRec {
     pub mce: u32,
 }
 
+/// Section `NOTES`: 12 bytes each.
+#[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteRec {
     pub kind: u8,
+    /// Zero (explicit so the record has no padding).
+    pub pad: [u8; 3],
     pub text: TextRef,
 }
 
+/// Section `SEVENTH_DEFS`: 12 bytes each.
+#[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeventhRec {
     pub character: u8,
+    /// Zero (explicit so the record has no padding).
+    pub pad: [u8; 3],
     pub meaning: TextRef,
 }
+
+// SAFETY: repr(C), integer fields only, no padding (the sizes below are the
+// sums of the fields; tuples of two u32 are 8 bytes with `.0` first).
+unsafe impl Pod for NodeRec {}
+unsafe impl Pod for SpanRec {}
+unsafe impl Pod for NoteRec {}
+unsafe impl Pod for SeventhRec {}
+const _: () = {
+    use std::mem::{offset_of, size_of};
+    assert!(size_of::<TextRef>() == 8);
+    assert!(size_of::<(u32, u32)>() == 8 && offset_of!((u32, u32), 0) == 0);
+    assert!(size_of::<NodeRec>() == 32 && offset_of!(NodeRec, children) == 24);
+    assert!(size_of::<SpanRec>() == 12);
+    assert!(size_of::<NoteRec>() == 12 && offset_of!(NoteRec, text) == 4);
+    assert!(size_of::<SeventhRec>() == 12 && offset_of!(SeventhRec, meaning) == 4);
+};
 
 /// MCE age category limits (`mce_age_ranges`), in years, inclusive.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,30 +178,26 @@ pub struct ModifierRec {
 ///
 /// A *unit* is one searchable text of a code: its title, or one of its
 /// inclusion terms. Ranking happens per unit; a code takes its best unit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchData {
     /// Sorted, distinct index terms, back to back; `term_ends[i]` ends term i.
-    #[serde(with = "serde_bytes")]
-    pub term_text: Vec<u8>,
-    pub term_ends: Vec<u32>,
+    pub term_text: Table<u8>,
+    pub term_ends: Table<u32>,
     /// Posting lists, back to back; `posting_ends[i]` ends term i's list.
     /// Each entry is a LEB128 varint of `(unit_delta << 2) | field`, where
     /// field 0 = the unit's own title, 1 = its own inclusion-term text,
     /// 2 = context (the code's title under an inclusion term, ancestors' titles).
-    #[serde(with = "serde_bytes")]
-    pub postings: Vec<u8>,
-    pub posting_ends: Vec<u32>,
+    pub postings: Table<u8>,
+    pub posting_ends: Table<u32>,
     /// Number of postings of each term (its document frequency).
-    pub term_df: Vec<u32>,
+    pub term_df: Table<u32>,
     /// Node id of each unit.
-    pub unit_node: Vec<u32>,
+    pub unit_node: Table<u32>,
     /// Distinct terms of each unit's own text, not counting generic words
     /// ("unspecified", "without", "nos"), at least 1.
-    #[serde(with = "serde_bytes")]
-    pub unit_len: Vec<u8>,
+    pub unit_len: Table<u8>,
     /// `UNIT_*` bits.
-    #[serde(with = "serde_bytes")]
-    pub unit_flags: Vec<u8>,
+    pub unit_flags: Table<u8>,
     /// Query expansions: lower-case abbreviation (may contain spaces or
     /// punctuation, e.g. "w/o", "ckd 3") → expansion phrases. Sorted by key.
     pub abbreviations: Vec<(String, Vec<String>)>,
@@ -154,8 +208,7 @@ pub struct SearchData {
     /// `CONTEXT_*`-style bits per node (bit i = context i of the context
     /// file): codes for a context the query must name (maternal, newborn,
     /// history, sequela, subsequent encounter…). Empty or one per node.
-    #[serde(with = "serde_bytes")]
-    pub node_context: Vec<u8>,
+    pub node_context: Table<u8>,
     /// Query word or phrase (words joined by `_`) → the context bits it names. Sorted by key.
     pub context_words: Vec<(String, u8)>,
 }
@@ -177,27 +230,119 @@ pub const UNIT_INCLUSION: u8 = 1;
 pub const UNIT_GENERIC: u8 = 2;
 
 /// Everything in an index file.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexData {
     pub versions: DataVersions,
-    #[serde(with = "serde_bytes")]
-    pub text: Vec<u8>,
+    pub text: Table<u8>,
     /// Set once `text` has been checked to be UTF-8 (not stored).
-    #[serde(skip)]
     pub text_checked: bool,
-    pub nodes: Vec<NodeRec>,
+    pub nodes: Table<NodeRec>,
     /// Node ids of codes (categories and below, HCPCS), sorted by undotted code.
-    pub code_order: Vec<u32>,
-    pub child_ids: Vec<u32>,
-    pub spans: Vec<SpanRec>,
-    pub notes: Vec<NoteRec>,
-    pub seventh_defs: Vec<SeventhRec>,
+    pub code_order: Table<u32>,
+    pub child_ids: Table<u32>,
+    pub spans: Table<SpanRec>,
+    pub notes: Table<NoteRec>,
+    pub seventh_defs: Table<SeventhRec>,
+    /// Per node: how many of `spans`, `notes`, `seventh_defs` are its own
+    /// (they follow in node order). Empty, or one per node.
+    pub span_count: Table<u8>,
+    pub note_count: Table<u8>,
+    pub seventh_count: Table<u8>,
+    /// Where each node's spans, notes and definitions start: prefix sums of
+    /// the counts, computed on first use (not stored).
+    pub starts: std::sync::OnceLock<Starts>,
     pub age_ranges: Vec<AgeRangeRec>,
     pub modifiers: Vec<ModifierRec>,
     pub search: SearchData,
     /// Rule tables for validation (see `validate`).
     pub rules: crate::validate::data::RuleData,
 }
+
+/// Prefix sums of the count sections (`starts[i]..starts[i + 1]` are node
+/// i's), one more entry than nodes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Starts {
+    pub spans: Vec<u32>,
+    pub notes: Vec<u32>,
+    pub sevenths: Vec<u32>,
+}
+
+/// Section `META`: the small tables of strings, postcard-encoded.
+#[derive(Default, Serialize, Deserialize)]
+pub struct Meta {
+    pub versions: DataVersions,
+    pub age_ranges: Vec<AgeRangeRec>,
+    pub modifiers: Vec<ModifierRec>,
+    pub abbreviations: Vec<(String, Vec<String>)>,
+    pub defaults: Vec<DefaultRec>,
+    pub context_words: Vec<(String, u8)>,
+    pub hcpcs_from: u32,
+}
+
+/// Section ids (the directory's `id`).
+pub mod section {
+    pub const META: u32 = 1;
+    pub const TEXT: u32 = 2;
+    pub const NODES: u32 = 3;
+    pub const CODE_ORDER: u32 = 4;
+    pub const CHILD_IDS: u32 = 5;
+    pub const SPANS: u32 = 6;
+    pub const NOTES: u32 = 7;
+    pub const SEVENTH_DEFS: u32 = 8;
+    pub const TERM_TEXT: u32 = 10;
+    pub const TERM_ENDS: u32 = 11;
+    pub const POSTINGS: u32 = 12;
+    pub const POSTING_ENDS: u32 = 13;
+    pub const TERM_DF: u32 = 14;
+    pub const UNIT_NODE: u32 = 15;
+    pub const UNIT_LEN: u32 = 16;
+    pub const UNIT_FLAGS: u32 = 17;
+    pub const NODE_CONTEXT: u32 = 18;
+    pub const EXCLUDES1_NODES: u32 = 20;
+    pub const EXCLUDES1_ENDS: u32 = 21;
+    pub const EXCLUDES1_RANGES: u32 = 22;
+    pub const SPAN_COUNT: u32 = 23;
+    pub const NOTE_COUNT: u32 = 24;
+    pub const SEVENTH_COUNT: u32 = 25;
+    /// Names for size reports.
+    pub const NAMES: &[(u32, &str)] = &[
+        (META, "meta"),
+        (TEXT, "text"),
+        (NODES, "nodes"),
+        (CODE_ORDER, "code_order"),
+        (CHILD_IDS, "child_ids"),
+        (SPANS, "spans"),
+        (NOTES, "notes"),
+        (SEVENTH_DEFS, "seventh_defs"),
+        (SPAN_COUNT, "span_count"),
+        (NOTE_COUNT, "note_count"),
+        (SEVENTH_COUNT, "seventh_count"),
+        (TERM_TEXT, "term_text"),
+        (TERM_ENDS, "term_ends"),
+        (POSTINGS, "postings"),
+        (POSTING_ENDS, "posting_ends"),
+        (TERM_DF, "term_df"),
+        (UNIT_NODE, "unit_node"),
+        (UNIT_LEN, "unit_len"),
+        (UNIT_FLAGS, "unit_flags"),
+        (NODE_CONTEXT, "node_context"),
+        (EXCLUDES1_NODES, "excludes1_nodes"),
+        (EXCLUDES1_ENDS, "excludes1_ends"),
+        (EXCLUDES1_RANGES, "excludes1_ranges"),
+    ];
+}
+
+/// One directory entry: where a section lies in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SectionEntry {
+    pub id: u32,
+    pub width: u32,
+    pub offset: u64,
+    pub len: u64,
+}
+
+const DIR_START: usize = super::frame::HEADER_LEN;
+const DIR_ENTRY: usize = 24;
 
 /// Why an index could not be loaded. Each message says what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,29 +410,208 @@ impl From<super::frame::FrameError> for IndexError {
 impl IndexData {
     /// Serializes to the file format above.
     pub fn to_bytes(&self) -> Result<Vec<u8>, IndexError> {
-        let payload = postcard::to_allocvec(self).map_err(|e| IndexError::Encode(e.to_string()))?;
-        Ok(super::frame::wrap(&MAGIC, FORMAT_VERSION, &payload))
+        use section::*;
+        let meta = Meta {
+            versions: self.versions.clone(),
+            age_ranges: self.age_ranges.clone(),
+            modifiers: self.modifiers.clone(),
+            abbreviations: self.search.abbreviations.clone(),
+            defaults: self.search.defaults.clone(),
+            context_words: self.search.context_words.clone(),
+            hcpcs_from: self.rules.hcpcs_from,
+        };
+        let meta = postcard::to_allocvec(&meta).map_err(|e| IndexError::Encode(e.to_string()))?;
+        let s = &self.search;
+        let r = &self.rules;
+        let sections: [(u32, u32, &[u8]); 23] = [
+            (META, 1, &meta),
+            (TEXT, 1, self.text.as_bytes()),
+            (NODES, 32, self.nodes.as_bytes()),
+            (CODE_ORDER, 4, self.code_order.as_bytes()),
+            (CHILD_IDS, 4, self.child_ids.as_bytes()),
+            (SPANS, 12, self.spans.as_bytes()),
+            (NOTES, 12, self.notes.as_bytes()),
+            (SEVENTH_DEFS, 12, self.seventh_defs.as_bytes()),
+            (SPAN_COUNT, 1, self.span_count.as_bytes()),
+            (NOTE_COUNT, 1, self.note_count.as_bytes()),
+            (SEVENTH_COUNT, 1, self.seventh_count.as_bytes()),
+            (TERM_TEXT, 1, s.term_text.as_bytes()),
+            (TERM_ENDS, 4, s.term_ends.as_bytes()),
+            (POSTINGS, 1, s.postings.as_bytes()),
+            (POSTING_ENDS, 4, s.posting_ends.as_bytes()),
+            (TERM_DF, 4, s.term_df.as_bytes()),
+            (UNIT_NODE, 4, s.unit_node.as_bytes()),
+            (UNIT_LEN, 1, s.unit_len.as_bytes()),
+            (UNIT_FLAGS, 1, s.unit_flags.as_bytes()),
+            (NODE_CONTEXT, 1, s.node_context.as_bytes()),
+            (EXCLUDES1_NODES, 4, r.excludes1_nodes.as_bytes()),
+            (EXCLUDES1_ENDS, 4, r.excludes1_ends.as_bytes()),
+            (EXCLUDES1_RANGES, 1, r.excludes1_ranges.as_bytes()),
+        ];
+        // Payload, laid out with file offsets (the header comes first).
+        let mut payload = Vec::new();
+        payload.extend_from_slice(&(sections.len() as u32).to_le_bytes());
+        payload.extend_from_slice(&0u32.to_le_bytes());
+        let mut at = DIR_START + 8 + DIR_ENTRY * sections.len();
+        for &(id, width, bytes) in &sections {
+            at = at.next_multiple_of(8);
+            payload.extend_from_slice(&id.to_le_bytes());
+            payload.extend_from_slice(&width.to_le_bytes());
+            payload.extend_from_slice(&(at as u64).to_le_bytes());
+            payload.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            at += bytes.len();
+        }
+        for &(_, _, bytes) in &sections {
+            payload.resize(
+                (DIR_START + payload.len()).next_multiple_of(8) - DIR_START,
+                0,
+            );
+            payload.extend_from_slice(bytes);
+        }
+        Ok(super::frame::wrap_with(
+            &MAGIC,
+            FORMAT_VERSION,
+            &payload,
+            super::frame::xxh64_low32,
+        ))
     }
 
-    /// Reads the header only: the format version, or why it is not an index.
+    /// Checks the header and checksum; returns the payload.
     pub fn check_header(bytes: &[u8]) -> Result<&[u8], IndexError> {
-        super::frame::unwrap(bytes, &MAGIC, FORMAT_VERSION).map_err(IndexError::from)
+        super::frame::unwrap_with(bytes, &MAGIC, FORMAT_VERSION, super::frame::xxh64_low32)
+            .map_err(IndexError::from)
     }
 
-    /// Parses and checks an index file.
+    /// The section directory of a file whose header was checked.
+    pub fn directory(bytes: &[u8]) -> Result<Vec<SectionEntry>, IndexError> {
+        let bad = || IndexError::Decode("section directory out of range".into());
+        let u32_at = |i: usize| -> Result<u32, IndexError> {
+            let b = bytes.get(i..i + 4).ok_or_else(bad)?;
+            Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        let u64_at = |i: usize| -> Result<u64, IndexError> {
+            Ok(u32_at(i)? as u64 | (u32_at(i + 4)? as u64) << 32)
+        };
+        let count = u32_at(DIR_START)? as usize;
+        if count > 64 {
+            return Err(bad());
+        }
+        let mut out = Vec::with_capacity(count);
+        for k in 0..count {
+            let at = DIR_START + 8 + DIR_ENTRY * k;
+            let e = SectionEntry {
+                id: u32_at(at)?,
+                width: u32_at(at + 4)?,
+                offset: u64_at(at + 8)?,
+                len: u64_at(at + 16)?,
+            };
+            let end = e.offset.checked_add(e.len).ok_or_else(bad)?;
+            if end > bytes.len() as u64
+                || e.offset < (DIR_START + 8) as u64
+                || e.width == 0
+                || e.len % e.width as u64 != 0
+            {
+                return Err(bad());
+            }
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    /// Parses and checks an index file: the checksum, then each section is
+    /// viewed where it lies and the structure checked (`check_consistency`).
     pub fn from_bytes(bytes: &[u8]) -> Result<IndexData, IndexError> {
-        let payload = Self::check_header(bytes)?;
-        let data: IndexData =
-            postcard::from_bytes(payload).map_err(|e| IndexError::Decode(e.to_string()))?;
-        let mut data = data;
+        Self::check_header(bytes)?;
+        Self::from_shared(Bytes::copy_from(bytes))
+    }
+
+    /// [`IndexData::from_bytes`] keeping the caller's buffer (no copy when
+    /// it is 8-byte aligned).
+    pub fn from_vec(bytes: Vec<u8>) -> Result<IndexData, IndexError> {
+        Self::check_header(&bytes)?;
+        Self::from_shared(Bytes::from_vec(bytes))
+    }
+
+    fn from_shared(shared: Arc<Bytes>) -> Result<IndexData, IndexError> {
+        let mut data = Self::view(&shared)?;
         data.check_consistency()?;
         data.text_checked = true;
         Ok(data)
     }
 
+    /// Views the sections of a file whose header and checksum were checked.
+    pub fn view(shared: &Arc<Bytes>) -> Result<IndexData, IndexError> {
+        use section::*;
+        let bytes = shared.as_slice();
+        let dir = Self::directory(bytes)?;
+        let find = |id: u32, width: usize| -> Result<SectionEntry, IndexError> {
+            let name = NAMES.iter().find(|n| n.0 == id).map_or("?", |n| n.1);
+            match dir.iter().find(|e| e.id == id) {
+                Some(e) if e.width as usize == width => Ok(*e),
+                Some(_) => Err(IndexError::Decode(format!(
+                    "section {name} has the wrong record width"
+                ))),
+                None => Err(IndexError::Decode(format!("section {name} is missing"))),
+            }
+        };
+        fn table<T: Pod>(
+            shared: &Arc<Bytes>,
+            e: Result<SectionEntry, IndexError>,
+        ) -> Result<Table<T>, IndexError> {
+            let e = e?;
+            Table::view(
+                shared,
+                e.offset as usize,
+                e.len as usize / std::mem::size_of::<T>(),
+            )
+            .ok_or_else(|| IndexError::Decode("section misaligned or out of range".into()))
+        }
+        let m = find(META, 1)?;
+        let meta: Meta =
+            postcard::from_bytes(&bytes[m.offset as usize..(m.offset + m.len) as usize])
+                .map_err(|e| IndexError::Decode(e.to_string()))?;
+        Ok(IndexData {
+            versions: meta.versions,
+            text: table(shared, find(TEXT, 1))?,
+            text_checked: false,
+            nodes: table(shared, find(NODES, 32))?,
+            code_order: table(shared, find(CODE_ORDER, 4))?,
+            child_ids: table(shared, find(CHILD_IDS, 4))?,
+            spans: table(shared, find(SPANS, 12))?,
+            notes: table(shared, find(NOTES, 12))?,
+            seventh_defs: table(shared, find(SEVENTH_DEFS, 12))?,
+            span_count: table(shared, find(SPAN_COUNT, 1))?,
+            note_count: table(shared, find(NOTE_COUNT, 1))?,
+            seventh_count: table(shared, find(SEVENTH_COUNT, 1))?,
+            starts: Default::default(),
+            age_ranges: meta.age_ranges,
+            modifiers: meta.modifiers,
+            search: SearchData {
+                term_text: table(shared, find(TERM_TEXT, 1))?,
+                term_ends: table(shared, find(TERM_ENDS, 4))?,
+                postings: table(shared, find(POSTINGS, 1))?,
+                posting_ends: table(shared, find(POSTING_ENDS, 4))?,
+                term_df: table(shared, find(TERM_DF, 4))?,
+                unit_node: table(shared, find(UNIT_NODE, 4))?,
+                unit_len: table(shared, find(UNIT_LEN, 1))?,
+                unit_flags: table(shared, find(UNIT_FLAGS, 1))?,
+                abbreviations: meta.abbreviations,
+                defaults: meta.defaults,
+                node_context: table(shared, find(NODE_CONTEXT, 1))?,
+                context_words: meta.context_words,
+            },
+            rules: crate::validate::data::RuleData {
+                excludes1_nodes: table(shared, find(EXCLUDES1_NODES, 4))?,
+                excludes1_ends: table(shared, find(EXCLUDES1_ENDS, 4))?,
+                excludes1_ranges: table(shared, find(EXCLUDES1_RANGES, 1))?,
+                hcpcs_from: meta.hcpcs_from,
+            },
+        })
+    }
+
     /// Refuses an index whose references point outside its tables, so that
     /// lookups never index out of bounds (a panic in WASM kills the page's engine).
-    fn check_consistency(&self) -> Result<(), IndexError> {
+    pub fn check_consistency(&self) -> Result<(), IndexError> {
         let bad = |what: &str| Err(IndexError::Decode(format!("{what} out of range")));
         let text_ok = |t: &TextRef| (t.off as u64 + t.len as u64) <= self.text.len() as u64;
         if std::str::from_utf8(&self.text).is_err() {
@@ -302,11 +626,7 @@ impl IndexData {
             if node.parent != u32::MAX && node.parent >= n {
                 return bad("node parent");
             }
-            if !range_ok(node.spans, self.spans.len())
-                || !range_ok(node.notes, self.notes.len())
-                || !range_ok(node.seventh_defs, self.seventh_defs.len())
-                || !range_ok(node.children, self.child_ids.len())
-            {
+            if !range_ok(node.children, self.child_ids.len()) {
                 return bad("node table reference");
             }
         }
@@ -317,6 +637,18 @@ impl IndexData {
             .any(|&i| i >= n)
         {
             return bad("node id");
+        }
+        // Each count table covers every node and adds up to its table.
+        let counts_ok = |counts: &[u8], len: usize| {
+            (counts.is_empty() && len == 0)
+                || (counts.len() == self.nodes.len()
+                    && counts.iter().map(|&c| c as usize).sum::<usize>() == len)
+        };
+        if !counts_ok(&self.span_count, self.spans.len())
+            || !counts_ok(&self.note_count, self.notes.len())
+            || !counts_ok(&self.seventh_count, self.seventh_defs.len())
+        {
+            return bad("node table reference");
         }
         self.check_tree()?;
         if self.notes.iter().any(|x| !text_ok(&x.text))
@@ -419,9 +751,35 @@ impl IndexData {
                 n.system,
             )
         };
-        let codes_sorted = self.code_order.windows(2).all(|w| {
-            let ((a, sa), (b, sb)) = (undotted(w[0]), undotted(w[1]));
-            a.cmp(b).then(sa.cmp(&sb)).is_le()
+        // Each code once, packed (undotted, big-endian, zero-filled) into a
+        // u64 that sorts as the string does; longer codes (none in
+        // ICD-10-CM or HCPCS) compare byte by byte.
+        let packed = |id: u32| {
+            let n = &self.nodes[id as usize];
+            let (a, b) = (
+                n.code.off as usize,
+                n.code.off as usize + n.code.len as usize,
+            );
+            let mut key = [0u8; 8];
+            for (k, &c) in self.text[a..b].iter().filter(|&&c| c != b'.').enumerate() {
+                *key.get_mut(k)? = c;
+            }
+            Some((u64::from_be_bytes(key), n.system))
+        };
+        let mut prev = None;
+        let codes_sorted = self.code_order.iter().enumerate().all(|(i, &id)| {
+            let key = packed(id);
+            let ok = match (i, prev, key) {
+                (0, ..) => true,
+                (_, Some(p), Some(k)) => p <= k,
+                _ => {
+                    let (x, sx) = undotted(self.code_order[i - 1]);
+                    let (y, sy) = undotted(id);
+                    x.cmp(y).then(sx.cmp(&sy)).is_le()
+                }
+            };
+            prev = key;
+            ok
         });
         if !codes_sorted {
             return Err(IndexError::Decode(
@@ -503,6 +861,39 @@ impl IndexData {
         Ok(())
     }
 
+    fn starts(&self) -> &Starts {
+        self.starts.get_or_init(|| {
+            let prefix = |counts: &[u8]| {
+                let mut at = 0u32;
+                let mut out = Vec::with_capacity(counts.len() + 1);
+                out.push(0);
+                for &c in counts {
+                    at += c as u32;
+                    out.push(at);
+                }
+                out
+            };
+            Starts {
+                spans: prefix(&self.span_count),
+                notes: prefix(&self.note_count),
+                sevenths: prefix(&self.seventh_count),
+            }
+        })
+    }
+
+    /// A node's own validity spans (empty for an unknown id).
+    pub fn spans_of(&self, id: u32) -> &[SpanRec] {
+        own(&self.starts().spans, &self.spans, id)
+    }
+    /// A node's own notes.
+    pub fn notes_of(&self, id: u32) -> &[NoteRec] {
+        own(&self.starts().notes, &self.notes, id)
+    }
+    /// A node's own 7th-character definitions.
+    pub fn seventh_defs_of(&self, id: u32) -> &[SeventhRec] {
+        own(&self.starts().sevenths, &self.seventh_defs, id)
+    }
+
     pub fn text(&self, t: TextRef) -> &str {
         let (start, end) = (t.off as usize, t.off as usize + t.len as usize);
         let Some(bytes) = self.text.get(start..end) else {
@@ -519,5 +910,14 @@ impl IndexData {
         } else {
             std::str::from_utf8(bytes).unwrap_or("")
         }
+    }
+}
+
+/// `table[starts[id]..starts[id + 1]]`, or empty when out of range.
+fn own<'a, T: Pod>(starts: &[u32], table: &'a [T], id: u32) -> &'a [T] {
+    let id = id as usize;
+    match (starts.get(id), starts.get(id + 1)) {
+        (Some(&s), Some(&e)) => table.get(s as usize..e as usize).unwrap_or(&[]),
+        _ => &[],
     }
 }

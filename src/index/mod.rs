@@ -8,5 +8,6 @@ pub mod format;
 pub mod frame;
 #[cfg(feature = "ingest")]
 pub mod rule_data;
+pub mod table;
 
 pub use format::{IndexData, IndexError, FORMAT_VERSION};

@@ -229,17 +229,7 @@ pub(crate) fn read_varint(b: &[u8], at: &mut usize) -> Result<u64, SeverityFileE
 }
 
 #[cfg(feature = "ingest")]
-pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
+pub(crate) use crate::index::frame::write_varint;
 
 fn bad<T>(m: &str) -> Result<T, SeverityFileError> {
     Err(SeverityFileError(format!("does not decode ({m})")))
@@ -914,6 +904,72 @@ impl SeverityTable {
         })
     }
 
+    /// Resolves chip options once per search: (version position, year position).
+    pub fn hit_context(&self, opts: &HitOptions) -> Result<HitContext, SeverityError> {
+        let vi = self.resolve_version(opts.version.as_deref(), opts.date)?;
+        let year = match opts.hcc_year {
+            Some(y) if self.year_index(y).is_some() => y,
+            Some(y) => {
+                return Err(SeverityError(format!(
+                    "no HCC mappings for payment year {y}: the bundled years are {}",
+                    self.years
+                        .iter()
+                        .map(|y| y.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )))
+            }
+            None => self.default_year(opts.date),
+        };
+        let model = match opts.hcc_model.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("none") => Some(u8::MAX),
+            Some(m) => Some(
+                self.models
+                    .iter()
+                    .position(|x| x.eq_ignore_ascii_case(m))
+                    .ok_or_else(|| {
+                        SeverityError(format!(
+                            "unknown HCC model {:?}: use one of {}",
+                            m.chars().take(30).collect::<String>(),
+                            self.models.join(", ")
+                        ))
+                    })? as u8,
+            ),
+        };
+        Ok(HitContext {
+            vi,
+            yi: self.year_index(year).unwrap_or(0),
+            model,
+        })
+    }
+
+    /// The chips of one ICD-10-CM code (dotted or not): `None` when it has
+    /// no CC/MCC and no HCC in the chosen model (nothing to show).
+    pub fn hit_severity(&self, code: &str, cx: &HitContext) -> Option<HitSeverity> {
+        let undotted: String = code.chars().filter(|&c| c != '.').collect();
+        let lv = self.level(&undotted, cx.vi);
+        let level = lv.and_then(|(l, _)| (l != Level::NonCc).then_some(l));
+        let hcc: Vec<HccCategory> = match cx.model {
+            Some(u8::MAX) => Vec::new(),
+            m => self
+                .hcc(&undotted, cx.yi)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| m.map_or(true, |m| c.model_order == m))
+                .collect(),
+        };
+        if level.is_none() && hcc.is_empty() {
+            return None;
+        }
+        Some(HitSeverity {
+            version: self.versions[cx.vi].name.clone(),
+            level,
+            alive_only: lv.is_some_and(|(l, a)| a && l != Level::NonCc),
+            hcc,
+        })
+    }
+
     /// Fills a code record's `msdrg`, `hcc` and `hcc_note` (ICD-10-CM only).
     pub fn annotate_record(
         &self,
@@ -1062,6 +1118,41 @@ impl HccCategory {
     }
 }
 
+/// Options of the chips on search hits (all optional).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HitOptions {
+    #[serde(skip)]
+    pub date: YmdDate,
+    /// "v44", … (default: the version in force on `date`).
+    pub version: Option<String>,
+    pub hcc_year: Option<u16>,
+    /// One model ("CMS-HCC V28"), "none" for no HCC chips; default every model.
+    pub hcc_model: Option<String>,
+}
+
+/// Resolved [`HitOptions`].
+#[derive(Clone, Copy, Debug)]
+pub struct HitContext {
+    vi: usize,
+    yi: usize,
+    model: Option<u8>,
+}
+
+/// `"severity"` on an ICD-10-CM search hit: what its chips say.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct HitSeverity {
+    /// MS-DRG version the level is from ("v44").
+    pub version: String,
+    /// `null`: a non-CC.
+    pub level: Option<Level>,
+    /// A CC/MCC only when the patient is discharged alive.
+    pub alive_only: bool,
+    /// HCC categories in the chosen model(s) and payment year.
+    pub hcc: Vec<HccCategory>,
+}
+
 /// What a code record gains from the severity file.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Annotation {
@@ -1071,21 +1162,25 @@ pub struct Annotation {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SecondaryResult {
     pub code: String,
     pub level: Option<Level>,
     pub alive_only: bool,
     /// The principal that excludes it (CMS Table 6K).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub excluded_by: Option<String>,
     /// Why it does not count, when it is a CC/MCC that does not.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub why: Option<String>,
     /// Counts as a CC/MCC for this stay.
     pub counts: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct StayHcc {
     #[serde(flatten)]
     pub category: HccCategory,
@@ -1094,6 +1189,7 @@ pub struct StayHcc {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct DroppedHcc {
     pub category: String,
     pub codes: Vec<String>,
@@ -1102,16 +1198,19 @@ pub struct DroppedHcc {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct StayModel {
     pub model: String,
     pub year: u16,
     pub categories: Vec<StayHcc>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<DroppedHcc>>", optional))]
     pub dropped: Vec<DroppedHcc>,
 }
 
 /// The severity check of one stay.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct StayReport {
     pub version: String,
     pub version_from: String,
@@ -1124,11 +1223,13 @@ pub struct StayReport {
     /// CCs that count, in input order.
     pub cc: Vec<String>,
     /// "MCC", "CC" or null.
+    #[cfg_attr(feature = "typescript", ts(type = "\"MCC\" | \"CC\" | null"))]
     pub highest: Option<&'static str>,
     pub hcc_year: u16,
     /// Per model: categories present after hierarchies.
     pub hcc: Vec<StayModel>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub notes: Vec<String>,
 }
 

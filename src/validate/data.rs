@@ -2,20 +2,20 @@
 //! index build time (`index::rule_data`): Excludes1 notes are resolved there,
 //! once, into ranges of undotted codes, so the browser never parses note text.
 
-use serde::{Deserialize, Serialize};
+use crate::index::table::Table;
 
-/// Tables built at build time for the validation rules.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Tables built at build time for the validation rules (read in place from
+/// the index file; see `index::format`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RuleData {
     /// Node ids that carry Excludes1 notes, ascending.
-    pub excludes1_nodes: Vec<u32>,
+    pub excludes1_nodes: Table<u32>,
     /// `excludes1_ends[i]`: end (in ranges) of node i's ranges; starts at the previous end.
-    pub excludes1_ends: Vec<u32>,
+    pub excludes1_ends: Table<u32>,
     /// Code ranges, 16 bytes each: `lo` then `hi`, each an undotted code
     /// packed big-endian into 8 bytes (see [`pack`]); a code is in the range
     /// when `lo <= pack(code) <= hi`.
-    #[serde(with = "serde_bytes")]
-    pub excludes1_ranges: Vec<u8>,
+    pub excludes1_ranges: Table<u8>,
     /// First date of the HCPCS validity data (yyyymmdd): earlier dates of
     /// service are not judged, since the data cannot tell.
     pub hcpcs_from: u32,
@@ -74,8 +74,14 @@ impl RuleData {
         self.excludes1_ranges.len() / 16
     }
 
-    /// These tables as they sit in the index (postcard-encoded), for size reports.
+    /// These tables as they sit in the index (the three arrays back to
+    /// back, then `hcpcs_from`), for size reports.
     pub fn encoded(&self) -> Vec<u8> {
-        postcard::to_allocvec(self).unwrap_or_default()
+        let mut out = Vec::new();
+        out.extend_from_slice(self.excludes1_nodes.as_bytes());
+        out.extend_from_slice(self.excludes1_ends.as_bytes());
+        out.extend_from_slice(self.excludes1_ranges.as_bytes());
+        out.extend_from_slice(&self.hcpcs_from.to_le_bytes());
+        out
     }
 }

@@ -162,17 +162,7 @@ fn read_varint(b: &[u8], at: &mut usize) -> Result<u64, NcciError> {
     Err(NcciError::Decode("varint too long".into()))
 }
 
-fn write_varint(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
+use crate::index::frame::write_varint;
 
 impl NcciTable {
     /// Parses and checks an `ncci.idx` file.

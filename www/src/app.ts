@@ -8,12 +8,13 @@ import { byId } from './dom';
 import { announce } from './announce';
 import { initTheme } from './theme';
 import { SearchBox } from './search';
-import { DetailsView } from './details';
+import { DetailsView, currentDateOfService } from './details';
 import { CodeLinker, codeHref } from './notes';
 import { ClaimForm } from './claim/form';
-import { PcsBuilder, type PcsEngine } from './pcs-builder';
+import { PcsBuilder, type PcsEngine } from '../../web-shared/pcs-builder';
 import { copyText } from './clipboard';
 import { UserDataView } from './userdata';
+import { Severity } from './severity';
 
 declare global {
   interface Window {
@@ -45,6 +46,9 @@ export function startApp(load: () => Promise<Loaded>): void {
   window.medcode = { claim };
   let details: DetailsView | null = null;
   let focusDetails = false;
+  // MS-DRG CC/MCC and HCCs: severity.idx attached on first use; choices in their own settings section
+  const severity = new Severity();
+  severity.renderSettings(byId('severity-settings-body'));
 
   const search = new SearchBox({
     input,
@@ -52,6 +56,8 @@ export function startApp(load: () => Promise<Loaded>): void {
     system: byId<HTMLSelectElement>('search-system'),
     status: byId('search-status'),
     form: byId<HTMLFormElement>('search-form'),
+    severity,
+    date: currentDateOfService,
     open: (code, system) => {
       focusDetails = true;
       const target = `${codeHref(code)}${system ? `?system=${system}` : ''}`;
@@ -145,9 +151,12 @@ export function startApp(load: () => Promise<Loaded>): void {
         info,
         linker: new CodeLinker(engine),
         addToClaim: (code, system) => announce(claim.addCode(code, system)),
+        severity,
+        principal: () => claim.principal(),
       });
+      severity.attach(engine, loaded.severityBytes);
       search.attach(engine);
-      claim.attach(engine, loaded.ncci);
+      claim.attach(engine, loaded.ncci, severity);
       byId('data-info').textContent =
         `${info.icd10cm_release} · ${info.icd10cm_billable.toLocaleString('en-US')} billable codes · ` +
         `HCPCS Level II quarter ${info.hcpcs_quarter} (${info.hcpcs_active.toLocaleString('en-US')} active). ` +

@@ -8,6 +8,8 @@ import { h, nextId, todayIso } from './dom';
 import { copyButton } from './clipboard';
 import { CodeLinker, codeHref, renderNotes } from './notes';
 import { seventhBuilder } from './seventh';
+import { severitySection } from './details-severity';
+import type { Severity } from './severity';
 
 export interface DetailsContext {
   engine: Engine;
@@ -15,6 +17,10 @@ export interface DetailsContext {
   linker: CodeLinker;
   /** Adds a code to the claim form; returns what happened, for the live region. */
   addToClaim: (code: string, system: System) => void;
+  /** MS-DRG / HCC tables and choices (the section appears once they are attached) */
+  severity?: Severity;
+  /** The claim form's principal diagnosis (21A), for CC exclusions */
+  principal?: () => string | null;
 }
 
 const SYSTEM_NAME = { icd10cm: 'ICD-10-CM', hcpcs: 'HCPCS Level II', cpt: 'CPT (your licensed file)' } as const;
@@ -23,10 +29,21 @@ const KIND_NAME = { chapter: 'Chapter', section: 'Section', category: 'Category'
 // The date of service is shared by every details view until the page closes.
 let dateOfService = todayIso();
 
+/** The date of service last chosen in the details (search chips use its MS-DRG version). */
+export function currentDateOfService(): string {
+  return dateOfService;
+}
+
 export class DetailsView {
-  constructor(private readonly root: HTMLElement, private readonly ctx: DetailsContext) {}
+  /** Redraws the CC/MCC/HCC section (the tables arrived, a setting or the claim's principal changed). */
+  refreshSeverity: () => void = () => undefined;
+
+  constructor(private readonly root: HTMLElement, private readonly ctx: DetailsContext) {
+    ctx.severity?.onChange(() => this.refreshSeverity());
+  }
 
   clear(): void {
+    this.refreshSeverity = () => undefined;
     this.root.replaceChildren();
   }
 
@@ -46,10 +63,18 @@ export class DetailsView {
     const dateId = nextId('dos');
     const dateInput = h('input', { id: dateId, class: 'date-input', attrs: { type: 'date', value: dateOfService, required: true } });
     const validityOutputs: { rec: CodeRecord; el: HTMLElement }[] = [];
+    const sevBoxes: { rec: CodeRecord; el: HTMLElement }[] = [];
     const refresh = () => {
       if (dateInput.value) dateOfService = dateInput.value;
       for (const v of validityOutputs) v.el.replaceChildren(...validityText(v.rec, dateOfService, this.ctx.info));
+      const sev = this.ctx.severity;
+      if (sev) {
+        const pdx = this.ctx.principal?.() ?? null;
+        for (const b of sevBoxes) b.el.replaceChildren(...[severitySection(b.rec, this.ctx.engine, sev, dateOfService, pdx)].filter((x): x is HTMLElement => !!x));
+      }
     };
+    this.refreshSeverity = refresh;
+    if (this.ctx.severity && !this.ctx.severity.ready && records.some((r) => r.system === 'icd10cm')) void this.ctx.severity.ensure();
     dateInput.addEventListener('input', refresh);
 
     const toolbar = h('div', { class: 'details-toolbar' },
@@ -61,7 +86,13 @@ export class DetailsView {
     const articles = records.map((rec) => {
       const out = h('p', { class: 'validity-result', attrs: { 'aria-live': 'polite' } });
       validityOutputs.push({ rec, el: out });
-      return this.article(rec, out);
+      const art = this.article(rec, out);
+      if (rec.system === 'icd10cm') {
+        const box = h('div', { class: 'severity-box' });
+        sevBoxes.push({ rec, el: box });
+        art.querySelector('.validity')?.after(box);
+      }
+      return art;
     });
     refresh();
     this.root.replaceChildren(toolbar, ...articles);

@@ -1,19 +1,20 @@
 // The engine as the page sees it: the shapes src/bindings.rs returns, and
-// the byte plumbing both page forms share (gunzip, base64, timings).
+// the byte plumbing both page forms share (gunzip, timings; the single
+// file's base64 blocks: embedded.ts).
 // The types are generated from the Rust types (types/engine-api.d.ts).
 
 import type { Engine as GeneratedEngine } from '../../types/engine-api';
-import type { PcsCalls, UserDataCalls } from '../../types/extra-api';
-import type { ParseUserData } from '../../webshared/userdata-sets';
+import type { UserDataCalls } from '../../types/extra-api';
+import type { ParseUserData } from '../../web-shared/userdata-sets';
 
-/** The engine: generated calls plus the ICD-10-PCS and user-data calls (types/extra-api.d.ts). */
-export type Engine = GeneratedEngine & PcsCalls & UserDataCalls;
-export type { PcsHit } from '../../types/extra-api';
+/** The engine: the generated calls (ICD-10-PCS included: pcsLookup, pcsNext, pcsSearch) and the user-data call (types/extra-api.d.ts). */
+export type Engine = GeneratedEngine & UserDataCalls;
+export type { PcsHit, PcsRecord, BuilderStep, NextChar } from '../../types/engine-api';
 
 export type {
   ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, NodeKind, Note,
   NoteKind, PathEntry, Report, SearchHit, ServiceLine, SeventhCharacter, System, SystemFilter,
-  ValidationOptions, ValiditySpan,
+  ValidationOptions, ValiditySpan, HitSeverity, HccCategory, MsdrgLevel, StayReport,
 } from '../../types/engine-api';
 
 /** Attaches the NCCI table when the page has one; says whether it did. */
@@ -46,6 +47,8 @@ export interface Loaded {
   pcsBytes?: () => Promise<Uint8Array | null>;
   /** The engine's parser for the user's own files (src/bindings.rs parseUserData). */
   parseUserData?: ParseUserData;
+  /** The bytes of severity.idx (MS-DRG CC/MCC, HCCs), read only when first asked for (null: not in this build). */
+  severityBytes?: () => Promise<Uint8Array | null>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -99,16 +102,6 @@ export async function responseBytes(res: Response): Promise<Uint8Array> {
   });
   const stream = gzip ? whole.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>) : whole;
   return new Uint8Array(await new Response(stream as ReadableStream<BufferSource>).arrayBuffer());
-}
-
-export function base64ToBytes(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  const from = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
-  if (typeof from === 'function') return from(clean);
-  const bin = atob(clean);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 export function errorMessage(e: unknown): string {

@@ -9,7 +9,7 @@ import { startApp } from './app';
 import { watchServiceWorker } from './sw-client';
 
 // Filled in by www/tools/build.mjs with this build's hashed file names.
-declare const MEDCODE_ASSETS: { wasm: string; index: string; ncci: string | null; pcs: string | null };
+declare const MEDCODE_ASSETS: { wasm: string; index: string; ncci: string | null; pcs: string | null; severity: string | null };
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const res = await fetch(url);
@@ -35,6 +35,7 @@ async function load(): Promise<Loaded> {
     form: 'site',
     parseUserData,
     pcsBytes: () => (MEDCODE_ASSETS.pcs ? fetchBytes(MEDCODE_ASSETS.pcs) : Promise.resolve(null)),
+    severityBytes: () => (MEDCODE_ASSETS.severity ? fetchBytes(MEDCODE_ASSETS.severity) : Promise.resolve(null)),
     timings: { fetch: fetchDone, instantiate: instantiateDone, engine: t2 - t1, ready: t2 },
   };
 }

@@ -6,6 +6,7 @@
 import type { Engine, SearchHit, SystemFilter } from './engine';
 import { errorMessage } from './engine';
 import { h } from './dom';
+import { chipsFor, type Severity } from './severity';
 
 const LIMIT = 25;
 
@@ -17,6 +18,10 @@ export interface SearchOptions {
   form: HTMLFormElement;
   /** Open a code's details (from an option, or a code typed in full). */
   open: (code: string, system: string | null) => void;
+  /** MS-DRG / HCC chips (severity.idx, attached on first use) */
+  severity?: Severity;
+  /** The date of service the chips' MS-DRG version and HCC year follow (default today). */
+  date?: () => string;
 }
 
 const SYSTEM_LABEL: Record<string, string> = { icd10cm: 'ICD-10-CM', hcpcs: 'HCPCS', cpt: 'CPT' };
@@ -45,6 +50,10 @@ export class SearchBox {
       if (this.hits.length && o.input.value.trim()) this.show();
     });
     o.form.addEventListener('submit', (e) => e.preventDefault());
+    // the tables arrived or a choice changed: the open list gains (or loses) its chips
+    o.severity?.onChange(() => {
+      if (this.engine && this.isOpen()) this.run();
+    });
     // mousedown, not click: keep focus in the input while choosing.
     o.listbox.addEventListener('mousedown', (e) => {
       const li = (e.target as HTMLElement).closest<HTMLLIElement>('[role="option"]');
@@ -100,7 +109,14 @@ export class SearchBox {
     }
     try {
       // The select's values are the engine's filters (icd10cm, hcpcs, all).
-      this.hits = this.engine.search(query, this.o.system.value as SystemFilter, LIMIT);
+      const system = this.o.system.value as SystemFilter;
+      const chips = system === 'hcpcs' ? undefined : this.o.severity?.searchOptions(this.o.date?.());
+      try {
+        this.hits = chips ? this.engine.search(query, system, LIMIT, chips) : this.engine.search(query, system, LIMIT);
+      } catch (e) {
+        if (!chips) throw e;
+        this.hits = this.engine.search(query, system, LIMIT); // options the tables refuse: plain hits
+      }
     } catch (e) {
       this.hits = [];
       this.render();
@@ -136,6 +152,7 @@ export class SearchBox {
           h('span', { class: 'option-title' }, highlight(hit.title, hit.matched ?? [])),
           hit.why ? h('span', { class: 'option-why', text: hit.why }) : null,
           h('span', { class: 'option-tags' },
+            chipsFor(hit.severity),
             h('span', { class: `tag tag-${hit.system}`, text: SYSTEM_LABEL[hit.system] ?? hit.system }),
             hit.billable ? null : h('span', { class: 'tag tag-header', text: 'header' }),
           ),

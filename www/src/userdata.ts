@@ -3,14 +3,14 @@
 // this page parses and checks a chosen file; an accepted set is kept in this
 // page's IndexedDB (never sent, never synced) and attached at once, so
 // search, lookup and the claim form use it. The steps are the extension's
-// (webshared/userdata-sets.ts); a refused file changes nothing.
+// (web-shared/userdata-sets.ts); a refused file changes nothing.
 
 import type { Loaded } from './engine';
 import { errorMessage } from './engine';
 import { byId, h } from './dom';
 import {
   addUserData, attachStored, describeAdded, describeSet, listUserData, removeUserData, type UserDataEntry,
-} from '../../webshared/userdata-sets';
+} from '../../web-shared/userdata-sets';
 
 export class UserDataView {
   private loaded: Loaded | null = null;

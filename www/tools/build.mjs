@@ -33,6 +33,8 @@ const IN = {
 const NCCI = path.join(DIST, 'ncci.idx');
 // ICD-10-PCS (the builder), when the build produced it: optional, loaded on first use.
 const PCS = path.join(DIST, 'pcs.idx');
+// MS-DRG CC/MCC, CC exclusions and HCCs (chips, details, claim summary): optional, loaded on first use.
+const SEVERITY = path.join(DIST, 'severity.idx');
 const OUT_SITE = path.join(DIST, 'www');
 const OUT_SINGLE = path.join(DIST, 'medcode.html');
 const WORK = path.join(BUILD, 'www');
@@ -65,7 +67,7 @@ for (const [name, file] of Object.entries(IN)) {
 
 // ---- up to date? ------------------------------------------------------------
 fs.mkdirSync(WORK, { recursive: true });
-const inputs = [...Object.values(IN), ...(fs.existsSync(NCCI) ? [NCCI] : []), ...(fs.existsSync(PCS) ? [PCS] : []), ...listFiles(WWW), ...listFiles(path.join(ROOT, 'types'))];
+const inputs = [...Object.values(IN), ...(fs.existsSync(NCCI) ? [NCCI] : []), ...(fs.existsSync(PCS) ? [PCS] : []), ...(fs.existsSync(SEVERITY) ? [SEVERITY] : []), ...listFiles(WWW), ...listFiles(path.join(ROOT, 'types')), ...listFiles(path.join(ROOT, 'web-shared'))];
 const stampHash = createHash('sha256');
 for (const f of inputs) stampHash.update(f).update(fs.readFileSync(f));
 const stamp = stampHash.digest('hex');
@@ -101,6 +103,8 @@ const ncciRaw = fs.existsSync(NCCI) ? fs.readFileSync(NCCI) : null;
 const ncciGz = ncciRaw ? gzipCached(ncciRaw, 'ncci.idx') : null;
 const pcsRaw = fs.existsSync(PCS) ? fs.readFileSync(PCS) : null;
 const pcsGz = pcsRaw ? gzipCached(pcsRaw, 'pcs.idx') : null;
+const sevRaw = fs.existsSync(SEVERITY) ? fs.readFileSync(SEVERITY) : null;
+const sevGz = sevRaw ? gzipCached(sevRaw, 'severity.idx') : null;
 
 const cspHash = (text) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -148,7 +152,9 @@ async function buildSite() {
   if (ncciName) files.set(ncciName, ncciGz);
   const pcsName = pcsRaw ? `pcs.${short(pcsRaw)}.idx.gz` : null;
   if (pcsName) files.set(pcsName, pcsGz);
-  const app = await bundle('entry-site.ts', 'esm', { MEDCODE_ASSETS: { wasm: wasmName, index: indexName, ncci: ncciName, pcs: pcsName } });
+  const sevName = sevRaw ? `severity.${short(sevRaw)}.idx.gz` : null;
+  if (sevName) files.set(sevName, sevGz);
+  const app = await bundle('entry-site.ts', 'esm', { MEDCODE_ASSETS: { wasm: wasmName, index: indexName, ncci: ncciName, pcs: pcsName, severity: sevName } });
   const appName = `app.${short(app)}.js`;
   files.set(appName, app);
   const cssName = `styles.${short(css)}.css`;
@@ -210,7 +216,7 @@ async function buildSite() {
   fs.rmSync(OUT_SITE, { recursive: true, force: true });
   fs.renameSync(tmp, OUT_SITE);
   const total = [...files.values()].reduce((n, c) => n + c.length, 0);
-  log(`dist/www/ ${files.size} files, ${kb(total)} (version ${version}; index ${kb(indexGz.length)} gzip${ncciGz ? `, NCCI ${kb(ncciGz.length)}` : ', no NCCI table'})`);
+  log(`dist/www/ ${files.size} files, ${kb(total)} (version ${version}; index ${kb(indexGz.length)} gzip${ncciGz ? `, NCCI ${kb(ncciGz.length)}` : ', no NCCI table'}${sevGz ? `, severity ${kb(sevGz.length)}` : ''})`);
 }
 
 // ---- dist/medcode.html --------------------------------------------------------
@@ -226,12 +232,15 @@ function base64Block(buf) {
 async function buildSingle() {
   const glue = fs.readFileSync(IN.nmGlue, 'utf8').trim();
   const app = (await bundle('entry-single.ts', 'iife', {})).toString('utf8').trim();
+  const boot = (await bundle('entry-embedded.ts', 'iife', {})).toString('utf8').trim();
+  // after each block: start decoding it while the parser reads on (www/src/embedded.ts)
+  const take = (id) => `medcodeEmbedded.take(${JSON.stringify(id)})`;
   const style = css.toString('utf8');
-  for (const [name, text] of [['glue', glue], ['app', app], ['css', style]]) {
+  for (const [name, text] of [['glue', glue], ['app', app], ['boot', boot], ['css', style]]) {
     if (/<\/(script|style)/i.test(text)) die(`${name} contains a closing tag and cannot be inlined`);
   }
-  const version = short(Buffer.from([template, style, app, glue, sha256(nmWasm), sha256(indexRaw), ncciRaw ? sha256(ncciRaw) : '', pcsRaw ? sha256(pcsRaw) : ''].join('\n')));
-  const scripts = [THEME_BOOT, glue, app];
+  const version = short(Buffer.from([template, style, app, glue, sha256(nmWasm), sha256(indexRaw), ncciRaw ? sha256(ncciRaw) : '', pcsRaw ? sha256(pcsRaw) : '', sevRaw ? sha256(sevRaw) : ''].join('\n')));
+  const scripts = [THEME_BOOT, boot, take('medcode-index'), take('medcode-wasm'), glue, app];
   const csp = [
     "default-src 'none'",
     `script-src ${scripts.map(cspHash).join(' ')} 'wasm-unsafe-eval'`,
@@ -244,13 +253,19 @@ async function buildSingle() {
     version,
     head: `<script>${THEME_BOOT}</script>\n<link rel="icon" href="${icon}" type="image/svg+xml">\n<style>${style}</style>`,
     body: [
-      '<!-- The engine (WebAssembly) and the code index, gzip then base64. -->',
-      `<script type="application/octet-stream" id="medcode-wasm">\n${base64Block(gzipCached(nmWasm, 'medcode_bg.wasm'))}\n</script>`,
+      '<!-- The engine (WebAssembly) and the code index, gzip then base64; each is',
+      '     decoded from the moment it is parsed. NCCI and PCS follow the app: needed later. -->',
+      `<script>${boot}</script>`,
+      // the index first: gunzipping it is the longest step; the wasm compiles meanwhile
       `<script type="application/octet-stream" id="medcode-index">\n${base64Block(indexGz)}\n</script>`,
-      ncciGz ? `<script type="application/octet-stream" id="medcode-ncci">\n${base64Block(ncciGz)}\n</script>` : '',
-      pcsGz ? `<script type="application/octet-stream" id="medcode-pcs">\n${base64Block(pcsGz)}\n</script>` : '',
+      `<script>${take('medcode-index')}</script>`,
+      `<script type="application/octet-stream" id="medcode-wasm">\n${base64Block(gzipCached(nmWasm, 'medcode_bg.wasm'))}\n</script>`,
+      `<script>${take('medcode-wasm')}</script>`,
       `<script>${glue}</script>`,
       `<script>${app}</script>`,
+      ncciGz ? `<script type="application/octet-stream" id="medcode-ncci">\n${base64Block(ncciGz)}\n</script>` : '',
+      pcsGz ? `<script type="application/octet-stream" id="medcode-pcs">\n${base64Block(pcsGz)}\n</script>` : '',
+      sevGz ? `<script type="application/octet-stream" id="medcode-severity">\n${base64Block(sevGz)}\n</script>` : '',
     ].filter(Boolean).join('\n'),
   });
   const bytes = Buffer.byteLength(html);

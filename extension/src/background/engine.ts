@@ -11,7 +11,7 @@ import { attachStored, usePackagedData } from "./userdata";
 let loading: Promise<Engine> | null = null;
 let lastLoadMs = 0;
 /** where the last load's time went: wasm compile+init, index fetch, engine construction, NCCI */
-let breakdown = { wasmMs: 0, fetchMs: 0, engineMs: 0, ncciMs: 0, userDataMs: 0 };
+let breakdown = { wasmMs: 0, fetchMs: 0, engineMs: 0, ncciMs: 0, userDataMs: 0, severityMs: 0 };
 let userDataSets = 0;
 
 export interface EngineAssets {
@@ -62,6 +62,25 @@ export function ensurePcs(engine: Engine, url: string): Promise<void> {
   return pcsLoading;
 }
 
+let severityAttached = false;
+let severityLoading: Promise<void> | null = null;
+
+/** MS-DRG CC/MCC and HCC tables (severity.idx beside the index), attached the first time chips, details or a stay need them. */
+export function ensureSeverity(engine: Engine, url: string): Promise<void> {
+  if (severityAttached || typeof engine.attachSeverity !== "function" || !url) return Promise.resolve();
+  severityLoading ??= fetch(url)
+    .then((r) => (r.ok ? r.arrayBuffer() : null))
+    .then((b) => {
+      if (!b) return;
+      const t = performance.now();
+      engine.attachSeverity(new Uint8Array(b));
+      severityAttached = true;
+      breakdown.severityMs = Math.round((performance.now() - t) * 10) / 10;
+    })
+    .catch(() => { severityLoading = null; });
+  return severityLoading;
+}
+
 /** The engine, loading it on first use; `cold` says whether this call loaded it. */
 export async function getEngine(assets: EngineAssets): Promise<{ engine: Engine; cold: boolean }> {
   const cold = loading === null;
@@ -87,15 +106,27 @@ async function load(assets: EngineAssets): Promise<Engine> {
   ]);
   const t1 = performance.now();
   const engine = new MedcodeEngine(new Uint8Array(bytes)) as unknown as Engine;
-  breakdown = { wasmMs, fetchMs, engineMs: since(t1), ncciMs: 0, userDataMs: 0 };
-  // the user's own data (IndexedDB): used from the first request on
-  const t2 = performance.now();
-  usePackagedData(assets.indexUrl);
-  userDataSets = await attachStored(engine).catch(() => 0);
-  breakdown.userDataMs = since(t2);
+  breakdown = { wasmMs, fetchMs, engineMs: since(t1), ncciMs: 0, userDataMs: 0, severityMs: 0 };
   ncciUrl = assets.ncciUrl;
   lastLoadMs = performance.now() - t0;
+  // the user's own data (IndexedDB, packaged sets) is read and attached right
+  // after, not before the first answer: a diagnosis search never uses it, and
+  // every request that can waits for it (ensureUserData). Reading it while the
+  // index was fetched measured slower (the fetch lost more than the read saved).
+  const t2 = performance.now();
+  usePackagedData(assets.indexUrl);
+  userDataReady = attachStored(engine).then(
+    (n) => { userDataSets = n; breakdown.userDataMs = since(t2); },
+    () => undefined,
+  );
   return engine;
+}
+
+let userDataReady: Promise<void> = Promise.resolve();
+
+/** Resolves once the user's stored sets are attached to the loaded engine. */
+export function ensureUserData(): Promise<void> {
+  return userDataReady;
 }
 
 export function status(engine: Engine, cold: boolean): EngineStatus {

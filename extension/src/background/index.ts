@@ -3,7 +3,7 @@
 
 import { backgroundPlatform } from "../shared/platform";
 import { isToBackground } from "../shared/protocol";
-import { ensureNcci, ensurePcs, getEngine, status } from "./engine";
+import { ensureNcci, ensurePcs, ensureSeverity, ensureUserData, getEngine, status } from "./engine";
 import { createMenus, onMenuClick } from "./menus";
 import { handle, type ServiceDeps } from "./service";
 import { syncSites } from "./sites";
@@ -17,6 +17,8 @@ const deps: ServiceDeps = {
   status,
   prepareClaims: ensureNcci,
   preparePcs: (engine) => ensurePcs(engine, p.getURL("pcs.idx")),
+  prepareSeverity: (engine) => ensureSeverity(engine, p.getURL("severity.idx")),
+  prepareUserData: () => ensureUserData(),
   syncSites: () => syncSites(p),
   userData: handleUserData,
 };

@@ -11,6 +11,10 @@ export interface ServiceDeps {
   prepareClaims?(engine: Engine): Promise<void>;
   /** attach ICD-10-PCS before the first PCS search or field */
   preparePcs?(engine: Engine): Promise<void>;
+  /** attach severity.idx before the first chips, details or stay summary */
+  prepareSeverity?(engine: Engine): Promise<void>;
+  /** the user's stored sets attached (CPT descriptors, MUE, ...): awaited by every request that can use them */
+  prepareUserData?(engine: Engine): Promise<void>;
   syncSites(): Promise<string[]>;
   /** the user's own data: list, add (parse, check, store, attach), remove */
   userData?(engine: Engine, msg: UserDataRequest): Promise<Replies["userData"]>;
@@ -24,6 +28,9 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
   if (msg.type === "ping") return { now: Date.now() } satisfies Replies["ping"];
   if (msg.type === "sitesChanged") return { origins: await deps.syncSites() } satisfies Replies["sitesChanged"];
   const { engine, cold } = await deps.engine();
+  // only ICD-10-CM/PCS searches and warm-ups answer before the user's data is attached
+  const dxOnly = msg.type === "warm" || (msg.type === "search" && (msg.system === "icd10cm" || msg.system === "icd10pcs"));
+  if (!dxOnly) await deps.prepareUserData?.(engine);
   switch (msg.type) {
     case "warm":
       return deps.status(engine, cold) satisfies Replies["warm"];
@@ -44,10 +51,31 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
           score: h.score,
         })) as unknown as Replies["search"];
       }
-      return engine.search(q, msg.system, Math.min(Math.max(msg.limit, 1), 50)) satisfies Replies["search"];
+      const limit = Math.min(Math.max(msg.limit, 1), 50);
+      if (msg.severity && msg.system !== "hcpcs" && msg.system !== "cpt" && msg.system !== "proc") {
+        await deps.prepareSeverity?.(engine);
+        if (engine.hasSeverity?.()) {
+          try {
+            return engine.search(q, msg.system, limit, msg.severity) satisfies Replies["search"];
+          } catch {
+            /* options the tables refuse (a stale setting): plain hits */
+          }
+        }
+      }
+      return engine.search(q, msg.system, limit) satisfies Replies["search"];
     }
     case "lookup":
       try {
+        if (msg.severity) {
+          await deps.prepareSeverity?.(engine);
+          if (engine.hasSeverity?.()) {
+            try {
+              return { records: engine.lookup(msg.code.slice(0, 40), msg.severity) } satisfies Replies["lookup"];
+            } catch {
+              /* options the tables refuse: the plain record below */
+            }
+          }
+        }
         return { records: engine.lookup(msg.code.slice(0, 40)) } satisfies Replies["lookup"];
       } catch (e) {
         return { records: [], error: e instanceof Error ? e.message : String(e) } satisfies Replies["lookup"];
@@ -62,6 +90,21 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
           return [{ rule: "engine.error", severity: "warning", field: "", message: e instanceof Error ? e.message : String(e) }];
         }
       }) satisfies Replies["validateFields"];
+    case "pcsNext": {
+      await deps.preparePcs?.(engine);
+      if (typeof engine.pcsNext !== "function") throw new Error("this engine has no ICD-10-PCS data");
+      return engine.pcsNext(msg.prefix.slice(0, 7), msg.date) as Replies["pcsNext"];
+    }
+    case "severity": {
+      await deps.prepareSeverity?.(engine);
+      if (!engine.hasSeverity?.()) return { report: null, error: "no MS-DRG/HCC tables in this build" } satisfies Replies["severity"];
+      try {
+        const sdx = msg.secondaries.slice(0, 24).map((c) => String(c).slice(0, 40));
+        return { report: engine.severity(String(msg.pdx).slice(0, 40), sdx, msg.options) } satisfies Replies["severity"];
+      } catch (e) {
+        return { report: null, error: e instanceof Error ? e.message : String(e) } satisfies Replies["severity"];
+      }
+    }
     case "userData":
       if (!deps.userData) return { sets: [], error: "this engine cannot take added data" } satisfies Replies["userData"];
       return deps.userData(engine, msg);

@@ -1,4 +1,4 @@
-// The user's own data in the background: the shared steps (webshared/
+// The user's own data in the background: the shared steps (web-shared/
 // userdata-sets.ts) with this engine's parser, the organisation's packaged
 // sets first, and the file's bytes taken from the pending store where the
 // options page left them.
@@ -6,8 +6,8 @@
 import { parseUserData } from "medcode-wasm";
 import type { Engine } from "../shared/engine-api";
 import type { Replies, UserDataRequest } from "../shared/protocol";
-import { takePending } from "../../../webshared/userdata-store";
-import { addUserData, attachStored as attachAll, listUserData, removeUserData } from "../../../webshared/userdata-sets";
+import { takePending } from "../../../web-shared/userdata-store";
+import { addUserData, attachStored as attachAll, listUserData, removeUserData } from "../../../web-shared/userdata-sets";
 
 let packagedBase = "";
 let packaged: Promise<Uint8Array[]> | null = null;

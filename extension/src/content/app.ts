@@ -4,14 +4,19 @@
 import type { FieldKind, Issue } from "../shared/engine-api";
 import { platform, type Platform } from "../shared/platform";
 import type { ToContent } from "../shared/protocol";
-import { DEFAULT_SETTINGS, KEYS, loadSettings, pushRecent, saveSettings, type Settings, siteKey } from "../shared/settings";
+import { DEFAULT_SETTINGS, KEYS, loadSettings, pushRecent, saveSettings, type Settings, severityPrefs, siteKey } from "../shared/settings";
+import { severityOptions } from "../../../types/severity-chips";
+import { isoDate } from "./claim";
+import { SeveritySummary } from "./sevsummary";
 import { Badges } from "./badges";
 import { Checker } from "./checker";
+import type { FieldInfo } from "./detect";
 import { deepActiveElement, type Field, isTextField, isWritable, realTarget, selectorFor } from "./dom";
 import { insertCode } from "./insert";
 import { Notes } from "./notes";
 import { Overlay } from "./overlay";
 import { Palette } from "./palette";
+import { insertFromPanel, panelTarget } from "./panel-insert";
 import { Registry } from "./registry";
 import { Suggest, suggestsFor } from "./suggest";
 import { TextLookup } from "./textlookup";
@@ -58,15 +63,14 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     void pushRecent(p, code).catch(() => undefined);
     checker.touch([field], 0);
   };
-  // layout may move fields when the page changes: re-place badges, at most 4 times a second
+  // layout may move fields when the page changes: re-place badges, at most 4 times a second,
+  // at the start of a frame (their layout reads then cost no extra layout)
   let churnTimer: ReturnType<typeof setTimeout> | null = null;
   const onChurn = () => {
     if (churnTimer) return;
     churnTimer = setTimeout(() => {
       churnTimer = null;
-      badges.reposition();
-      suggest.position();
-      notes.position();
+      onLayout();
     }, 250);
   };
   const onFound = (found: Field[]) => {
@@ -95,11 +99,24 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       checker.touch([field], 0);
     },
   });
-  const checker = new Checker({ registry, badges, request, settings: () => settings });
-  const suggest = new Suggest({ overlay, request, insertFormat, onInserted, note, pageAutocomplete });
+  // MS-DRG/HCC: the page's date of service (line 24A from) picks the version; read after each check
+  let pageDate: string | undefined;
+  const summary = new SeveritySummary({ overlay, request, prefs: () => severityPrefs(settings) });
+  const onChecked = (known: Field[], info: (f: Field) => FieldInfo) => {
+    const dos = known.find((k) => { const r = info(k).role; return r?.k === "line" && r.part === "from" && k.value.trim(); });
+    pageDate = dos ? isoDate(dos.value) : undefined;
+    void summary.update(known, info, pageDate);
+  };
+  const chipOptions = () => {
+    const prefs = severityPrefs(settings);
+    return prefs.chips ? severityOptions(prefs, pageDate) : undefined;
+  };
+  const checker = new Checker({ registry, badges, request, settings: () => settings, onChecked });
+  const suggest = new Suggest({ overlay, request, insertFormat, onInserted, note, pageAutocomplete, severity: chipOptions });
   const palette = new Palette({
     overlay, request, insertFormat, onInserted, note,
     isCodeField: (f) => suggestsFor(registry.info(f).kind),
+    severity: chipOptions,
     onOpen: () => {
       badges.closePop();
       suggest.close();
@@ -209,6 +226,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       suggest.position();
       badges.reposition();
       notes.position();
+      summary.position();
     });
   };
   const onScroll = () => {
@@ -218,8 +236,15 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const onContextMenu = (e: MouseEvent) => {
     lastContext = realTarget(e);
   };
+  // the field a code chosen in the popup/side panel goes into (the popup takes the page's focus)
+  let panelField: Field | null = null;
+  const onFocusForPanel = (e: FocusEvent) => {
+    const el = inOverlay(e) ? null : realTarget(e);
+    if (isTextField(el)) panelField = el;
+  };
 
   win.addEventListener("focusin", onFocusIn, true);
+  win.addEventListener("focusin", onFocusForPanel, true);
   win.addEventListener("focusout", onFocusOut, true);
   win.addEventListener("input", onInput, true);
   win.addEventListener("change", onChange, true);
@@ -238,6 +263,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     alive = false;
     registry.disconnect();
     win.removeEventListener("focusin", onFocusIn, true);
+    win.removeEventListener("focusin", onFocusForPanel, true);
     win.removeEventListener("focusout", onFocusOut, true);
     win.removeEventListener("input", onInput, true);
     win.removeEventListener("change", onChange, true);
@@ -275,6 +301,15 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
         list.push({ selector, kind: msg.kind });
         void saveSettings(p, { mappings: { ...settings.mappings, [site]: list } });
         return undefined;
+      }
+      case "insertCode": {
+        const field = panelTarget(doc, panelField);
+        if (!field) return undefined;
+        return insertFromPanel(field, msg.code, (n) => note(field, n)).then((r) => {
+          if (r.ok && r.inserted) onInserted(field, r.inserted);
+          else checker.touch([field], 0);
+          return r;
+        });
       }
     }
   });

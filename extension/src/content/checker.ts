@@ -15,6 +15,8 @@ export interface CheckerDeps {
   badges: Badges;
   request: Platform["request"];
   settings(): Settings;
+  /** after each run, with the page's recognised fields (the CC/MCC/HCC summary reads them) */
+  onChecked?(known: Field[], info: (f: Field) => FieldInfo): void;
 }
 
 /** What validateField needs to judge one field: the page's date of service, a diagnosis's position, ... */
@@ -75,6 +77,7 @@ export class Checker {
     const known = registry.connectedKnown();
     const info = (f: Field) => registry.info(f);
     const view = buildClaim(known, info);
+    this.d.onChecked?.(known, info);
     const rest = new Set(dirty.filter((f) => f.isConnected && !view?.fields.has(f)));
     const host = this.d.badges;
 

@@ -13,7 +13,7 @@ import { type Field, textOf } from "./dom";
 
 /** Where a field sits in a claim (CMS-1500 / 837P). */
 export type ClaimRole =
-  | { k: "dx"; letter?: number }
+  | { k: "dx"; letter?: number; principal?: boolean }
   | { k: "line"; part: LinePart }
   | { k: "npi"; which: "billing" | "rendering" | "referring" }
   | { k: "tax_id" }
@@ -416,7 +416,9 @@ export function roleFor(kind: FieldKind, text: string, inRow: boolean, end?: "fr
   switch (kind) {
     case "dx": {
       const m = /\b21 ([a-l])\b/.exec(text) ?? /\b(?:diagnosis|dx|diag|icd)\s+([a-l])\b/.exec(text);
-      return m ? { k: "dx", letter: m[1]!.charCodeAt(0) - 97 } : { k: "dx" };
+      // an inpatient form's principal diagnosis (the CC exclusions depend on it)
+      const principal = /\b(principal|prin|pdx)\b/.test(text) ? { principal: true } : {};
+      return m ? { k: "dx", letter: m[1]!.charCodeAt(0) - 97, ...principal } : { k: "dx", ...principal };
     }
     case "proc": return { k: "line", part: "code" };
     case "modifier": return { k: "line", part: "modifier" };

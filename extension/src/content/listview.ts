@@ -3,12 +3,14 @@
 
 import type { SearchHit } from "../shared/engine-api";
 import type { Overlay } from "./overlay";
+import { chipWords, renderChips } from "./chips";
 
 let uid = 0;
 
 export class ListView {
   readonly el: HTMLUListElement;
   private readonly foot: HTMLLIElement;
+  private readonly empty: HTMLLIElement;
   private opts: HTMLLIElement[] = [];
   hits: SearchHit[] = [];
   active = -1;
@@ -20,6 +22,9 @@ export class ListView {
     this.el.id = `medcode-lb-${++uid}`;
     this.foot = o.el("li", "foot", footText);
     this.foot.setAttribute("role", "presentation");
+    this.empty = o.el("li", "empty");
+    this.empty.setAttribute("role", "presentation");
+    this.el.append(this.foot);
     // mousedown would move focus out of the page's field: keep it there
     this.el.addEventListener("mousedown", (e) => e.preventDefault());
     this.el.addEventListener("click", (e) => {
@@ -30,41 +35,52 @@ export class ListView {
     });
   }
 
+  /**
+   * Rows stay in the list between renders and only their text changes (set
+   * only when it differs): a keystroke's render inserts or removes rows only
+   * when the number of hits changes, and reads no layout.
+   */
   render(hits: SearchHit[], query: string): void {
     this.hits = hits;
+    if (this.active >= 0) this.opts[this.active]?.setAttribute("aria-selected", "false");
     this.active = -1;
     while (this.opts.length < hits.length) {
       const li = this.o.el("li", "opt");
       li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
       li.id = `${this.el.id}-${this.opts.length}`;
-      li.append(this.o.el("span", "code"), this.o.el("span", "title"), this.o.el("span", "tag"), this.o.el("span", "why"));
+      li.append(this.o.el("span", "code"), this.o.el("span", "title"), this.o.el("span", "tag"), this.o.el("span", "chips"), this.o.el("span", "why"));
       this.opts.push(li);
     }
-    const frag = this.o.el("div").ownerDocument.createDocumentFragment();
     hits.forEach((h, i) => {
       const li = this.opts[i]!;
-      const [c, t, tag, why] = li.children as unknown as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
-      c.textContent = h.code;
-      t.textContent = h.title;
-      t.title = h.title;
-      tag.textContent = h.billable ? (h.system === "hcpcs" ? "HCPCS" : "billable") : "header";
-      tag.className = h.billable ? "tag" : "tag header";
-      // Why a synonym or default matched, as text (never HTML).
-      why.textContent = h.why ?? "";
-      why.hidden = !h.why;
-      li.setAttribute("aria-selected", "false");
-      li.dataset.code = h.code;
-      frag.append(li);
+      this.fillRow(li, h);
+      if (li.parentNode !== this.el) this.el.insertBefore(li, this.empty.parentNode === this.el ? this.empty : this.foot);
     });
-    if (!hits.length) {
-      const e = this.o.el("li", "empty", `No code matches “${query}”`);
-      e.setAttribute("role", "presentation");
-      frag.append(e);
+    for (let i = hits.length; i < this.opts.length; i++) this.opts[i]!.remove();
+    if (hits.length) this.empty.remove();
+    else {
+      setText(this.empty, `No code matches “${query}”`);
+      this.el.insertBefore(this.empty, this.foot);
     }
-    frag.append(this.foot);
-    this.el.replaceChildren(frag);
+    if (this.foot.parentNode !== this.el) this.el.append(this.foot);
     this.el.dataset.query = query;
     this.el.dataset.count = String(hits.length);
+  }
+
+  /** One suggestion row: code, title, tag, why (more chips go after the tag). */
+  private fillRow(li: HTMLLIElement, h: SearchHit): void {
+    const [c, t, tag, chips, why] = li.children as unknown as [HTMLElement, HTMLElement, HTMLElement, HTMLElement, HTMLElement];
+    setText(c, h.code);
+    if (setText(t, h.title)) t.title = h.title;
+    setText(tag, h.billable ? (h.system === "hcpcs" ? "HCPCS" : "billable") : "header");
+    const tagClass = h.billable ? "tag" : "tag header";
+    if (tag.className !== tagClass) tag.className = tagClass;
+    // Why a synonym or default matched, as text (never HTML).
+    setText(why, h.why ?? "");
+    if (why.hidden !== !h.why) why.hidden = !h.why;
+    renderChips(chips, h.severity);
+    if (li.dataset.code !== h.code) li.dataset.code = h.code;
   }
 
   move(delta: number): SearchHit | undefined {
@@ -88,6 +104,14 @@ export class ListView {
   describe(i: number): string {
     const h = this.hits[i];
     if (!h) return "";
-    return `${h.code}, ${h.title}, ${h.billable ? "billable" : "header, not billable"}, ${i + 1} of ${this.hits.length}`;
+    const chips = chipWords(h.severity);
+    return `${h.code}, ${h.title}, ${h.billable ? "billable" : "header, not billable"}${chips ? `, ${chips}` : ""}, ${i + 1} of ${this.hits.length}`;
   }
+}
+
+/** Sets a node's text only when it differs (no mutation, no relayout otherwise); says whether it did. */
+function setText(el: HTMLElement, text: string): boolean {
+  if (el.textContent === text) return false;
+  el.textContent = text;
+  return true;
 }

@@ -4,6 +4,7 @@
 import { formatCode } from "../shared/codes";
 import type { SearchHit } from "../shared/engine-api";
 import type { Platform } from "../shared/platform";
+import type { HitOptions } from "../shared/protocol";
 import type { InsertFormat } from "../shared/settings";
 import { currentSegment, type Field, isWritable } from "./dom";
 import { insertCode } from "./insert";
@@ -19,6 +20,8 @@ export interface PaletteDeps {
   /** say something next to the field (a code that did not fit) */
   note(field: Field, text: string): void;
   onOpen?(): void;
+  /** chip options for ICD-10-CM results (undefined: chips off) */
+  severity?(): HitOptions | undefined;
 }
 
 export class Palette {
@@ -90,7 +93,8 @@ export class Palette {
     }
     let hits: SearchHit[];
     try {
-      hits = await this.d.request({ type: "search", query: q, system: "all", limit: 10 });
+      const severity = this.d.severity?.();
+      hits = await this.d.request({ type: "search", query: q, system: "all", limit: 10, ...(severity ? { severity } : {}) });
     } catch {
       return;
     }

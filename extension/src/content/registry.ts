@@ -109,8 +109,10 @@ export class Registry {
     this.stats.mutations += records.length;
     let tree = false;
     for (const r of records) {
-      if (r.type !== "attributes") tree = true;
-      else if (this.known.has(r.target as Field)) this.onValueAttr(r.target as Field);
+      if (r.type !== "attributes") {
+        // our own overlay (its live region is light DOM) changes on every keystroke: not page churn
+        if (!tree && !this.ignore(r.target) && !(r.target.parentNode && this.ignore(r.target.parentNode))) tree = true;
+      } else if (this.known.has(r.target as Field)) this.onValueAttr(r.target as Field);
     }
     if (!tree) return;
     this.labels.invalidate();

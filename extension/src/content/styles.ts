@@ -19,7 +19,7 @@ code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu San
   overflow-y: auto; background: var(--bg); border: 1px solid var(--line); border-radius: 8px; margin: 0; padding: 4px;
   list-style: none; box-shadow: 0 8px 24px rgba(31, 35, 40, .18); }
 .listbox[hidden], .card[hidden], .pop[hidden], .palette[hidden] { display: none; }
-.opt { display: grid; grid-template-columns: max-content minmax(0, 1fr) max-content; gap: 8px; align-items: baseline; padding: 5px 8px;
+.opt { display: grid; grid-template-columns: max-content minmax(0, 1fr) max-content max-content; gap: 8px; align-items: baseline; padding: 5px 8px;
   border-radius: 5px; cursor: pointer; }
 .opt:hover { background: var(--hover); }
 .opt[aria-selected="true"] { background: var(--accent); color: #fff; }
@@ -32,6 +32,18 @@ code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu San
 .opt .why { grid-column: 2 / -1; font-size: 11px; color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .opt .why[hidden] { display: none; }
 .opt[aria-selected="true"] .why { color: rgba(255,255,255,.85); }
+.chips { display: inline-flex; gap: 3px; white-space: nowrap; }
+.chips:empty { display: none; }
+.chip { font-size: 10.5px; font-weight: 700; padding: 0 5px; border-radius: 9px; border: 1px solid; line-height: 16px; }
+.chip.mcc { color: #8c1d18; border-color: #cf222e; background: #ffebe9; }
+.chip.cc { color: #6b4b00; border-color: #d4a72c; background: #fff8c5; }
+.chip.hcc { color: #0a3069; border-color: #54aeff; background: #ddf4ff; }
+.sevsum { position: absolute; pointer-events: auto; z-index: 1; width: max-content; max-width: min(720px, calc(100vw - 16px)); background: var(--bg); border: 1px solid var(--line);
+  border-left: 3px solid var(--accent); border-radius: 6px; padding: 3px 8px; font-size: 12px; box-shadow: 0 2px 8px rgba(31,35,40,.12); }
+.sevsum[hidden] { display: none; }
+.sevsum .meta { color: var(--muted); font-size: 11px; }
+.sevsum .x { all: unset; cursor: pointer; margin-left: 6px; padding: 0 4px; color: var(--muted); font-size: 13px; }
+.sevsum .x:focus-visible { outline: 2px solid var(--accent); }
 .foot { padding: 4px 8px 2px; font-size: 11px; color: var(--muted); border-top: 1px solid var(--line); margin-top: 4px; }
 .empty { padding: 6px 8px; color: var(--muted); }
 

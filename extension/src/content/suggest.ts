@@ -7,6 +7,7 @@
 
 import type { FieldKind, SearchHit } from "../shared/engine-api";
 import type { Platform } from "../shared/platform";
+import type { HitOptions } from "../shared/protocol";
 import type { InsertFormat } from "../shared/settings";
 import { currentSegment, type Field } from "./dom";
 import { insertCode } from "./insert";
@@ -23,10 +24,17 @@ export interface SuggestDeps {
   note(field: Field, text: string): void;
   /** fields with the page's own autocomplete: ours beside it, or only on Alt+↓ */
   pageAutocomplete(): "beside" | "hotkey";
+  /** chip options for diagnosis suggestions (undefined: chips off) */
+  severity?(): HitOptions | undefined;
 }
 
 /** fields a page list was seen anchored to (remembered across focus) */
 const anchored = new WeakSet<Field>();
+
+/** the listbox's CSS width is min(640px, 100vw - 16px) (styles.ts) */
+const LIST_MAX_WIDTH = 640;
+
+interface Geometry { field: DOMRect; origin: DOMRect; vw: number; vh: number }
 
 export type KeyResult = "ignored" | "handled" | "handled-default"; // handled-default: let the browser act too (Tab)
 
@@ -46,6 +54,15 @@ export class Suggest {
   private follow: ReturnType<typeof setInterval> | null = null;
   /** the page's list as last probed (hit-testing a big page is not for the keystroke path) */
   private theirs: PageList | null = null;
+  /** our list's size as last measured off the keystroke path */
+  private size = { w: 0, h: 200 };
+  /** a render ran in this animation frame; `queued` waits for the next one */
+  private frameBusy = false;
+  private queued: { hits: SearchHit[]; q: string } | null = null;
+  /** when the last shown answer was asked for and arrived */
+  private times: [number, number] = [0, 0];
+  /** the last announcement (a keystroke that changes nothing says nothing) */
+  private said = "";
   isOpen = false;
 
   constructor(private readonly d: SuggestDeps) {
@@ -92,8 +109,10 @@ export class Suggest {
     // the page has its own autocomplete and the user wants ours only on request
     if (this.pageCombo && !this.keysOurs && this.d.pageAutocomplete() === "hotkey") return;
     let hits: SearchHit[];
+    const asked = performance.now();
     try {
-      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : this.kind === "pcs" ? "icd10pcs" : "proc", limit: 8 });
+      const severity = this.kind === "dx" ? this.d.severity?.() : undefined;
+      hits = await this.d.request({ type: "search", query: q, system: this.kind === "dx" ? "icd10cm" : this.kind === "pcs" ? "icd10pcs" : "proc", limit: 8, ...(severity ? { severity } : {}) });
     } catch {
       return; // background unavailable (extension updated or reloading): stay quiet
     }
@@ -105,60 +124,126 @@ export class Suggest {
       this.close(); // CPT codes are not bundled (AMA licence): nothing to suggest
       return;
     }
+    this.times = [asked, performance.now()];
     this.show(hits, q);
   }
 
+  /**
+   * One render per animation frame: an answer that arrives while this frame
+   * already has a render waits for the next frame (and a newer one replaces it).
+   */
   private show(hits: SearchHit[], q: string): void {
+    const doc = this.d.overlay.host.ownerDocument;
+    if (this.frameBusy && !doc.hidden) {
+      this.queued = { hits, q };
+      return;
+    }
+    this.frameBusy = true;
+    doc.defaultView!.requestAnimationFrame(() => {
+      this.frameBusy = false;
+      const next = this.queued;
+      this.queued = null;
+      if (next) this.show(next.hits, next.q);
+    });
+    this.paint(hits, q);
+  }
+
+  private paint(hits: SearchHit[], q: string): void {
+    // read the geometry before writing anything: no layout is forced after our writes
+    const geo = this.geometry();
     this.d.overlay.ensure();
     this.view.render(hits, q);
     this.view.el.hidden = false;
     this.isOpen = true;
-    this.position(false);
-    // the page's list may open or move later: probe for it off the keystroke path
+    if (geo) this.place(geo, this.theirs);
+    // the page's list may open or move later: probe for it off the keystroke path,
+    // at the start of a frame (the layout it forces is the one the frame needs anyway)
     if (!this.follow) {
-      setTimeout(() => this.position(), 0);
-      this.follow = setInterval(() => this.position(), 200);
+      this.positionSoon();
+      this.follow = setInterval(() => this.positionSoon(), 200);
     }
     if (!this.pageCombo && this.savedAria.length === 0) this.setAria(true);
-    this.d.overlay.announce(hits.length
-      ? `${hits.length} suggestion${hits.length === 1 ? "" : "s"}; down arrow to choose`
-      : "No matching codes");
+    const say = hits.length ? `${hits.length} suggestion${hits.length === 1 ? "" : "s"}; down arrow to choose` : "No matching codes";
+    if (say !== this.said) this.d.overlay.announce(say); // the same words again tell nothing new
+    this.said = say;
+    // for the keystroke benchmark: request sent, answer in, rendered (performance.now(), ms)
+    this.view.el.dataset.timing = `${this.times[0].toFixed(1)},${this.times[1].toFixed(1)},${performance.now().toFixed(1)}`;
   }
 
+  /** Where the field and the overlay are now (layout reads only). */
+  private geometry(): Geometry | null {
+    const f = this.field;
+    if (!f || !f.isConnected) return null;
+    const win = f.ownerDocument.defaultView!;
+    return {
+      field: f.getBoundingClientRect(),
+      origin: this.d.overlay.host.getBoundingClientRect(),
+      vw: f.ownerDocument.documentElement.clientWidth || win.innerWidth,
+      vh: win.innerHeight,
+    };
+  }
+
+  private positionPending = false;
+
+  /** position() in the next animation frame (at most once a frame). */
+  positionSoon(): void {
+    if (this.positionPending || !this.isOpen) return;
+    this.positionPending = true;
+    this.d.overlay.host.ownerDocument.defaultView!.requestAnimationFrame(() => {
+      this.positionPending = false;
+      this.position();
+    });
+  }
+
+  /** Off the keystroke path (timers, scroll, resize): measures our list, probes for the page's. */
   position(probe = true): void {
     if (!this.isOpen || !this.field) return;
     if (!this.field.isConnected) {
       this.close();
       return;
     }
-    const r = this.field.getBoundingClientRect();
-    const origin = this.d.overlay.host.getBoundingClientRect();
-    const win = this.field.ownerDocument.defaultView!;
-    const vw = this.field.ownerDocument.documentElement.clientWidth || win.innerWidth;
-    const w = this.view.el.offsetWidth || 360;
-    const h = this.view.el.offsetHeight || 200;
-    let x: number, y: number; // viewport coordinates
+    const geo = this.geometry()!;
+    this.size = { w: this.view.el.offsetWidth || this.size.w, h: this.view.el.offsetHeight || this.size.h };
     if (probe || !this.theirs) this.theirs = probe ? this.pageList() : null;
-    const theirs = this.theirs;
-    this.view.el.dataset.beside = theirs ? "page-list" : "";
-    if (theirs && this.field) { // a list anchored to the field: it has an autocomplete of its own
+    if (this.theirs && this.field) { // a list anchored to the field: it has an autocomplete of its own
       this.pageCombo = true;
       anchored.add(this.field);
     }
+    this.place(geo, this.theirs);
+  }
+
+  /** Writes only: puts our list below (or above) the field, or beside the page's list. */
+  private place(geo: Geometry, theirs: PageList | null): void {
+    const { field: r, origin, vw, vh } = geo;
+    const h = this.size.h;
+    const w = this.size.w || Math.min(LIST_MAX_WIDTH, vw - 16); // measured, else its CSS width
+    const style = this.view.el.style;
+    const beside = theirs ? "page-list" : "";
+    if (this.view.el.dataset.beside !== beside) this.view.el.dataset.beside = beside;
+    let x: number, y: number; // viewport coordinates
     if (theirs) {
       // beside the page's list, never over it: right, else left, else below it, else above the field
       const t = theirs.rect;
       if (t.right + 6 + w <= vw) [x, y] = [t.right + 6, Math.max(0, t.top)];
       else if (t.left - 6 - w >= 0) [x, y] = [t.left - 6 - w, Math.max(0, t.top)];
-      else if (t.bottom + 4 + h <= win.innerHeight || t.top < r.top) [x, y] = [Math.max(0, Math.min(r.left, vw - w)), Math.max(t.bottom, r.bottom) + 4];
+      else if (t.bottom + 4 + h <= vh || t.top < r.top) [x, y] = [Math.max(0, Math.min(r.left, vw - w)), Math.max(t.bottom, r.bottom) + 4];
       else [x, y] = [Math.max(0, Math.min(r.left, vw - w)), Math.min(t.top, r.top) - h - 4];
+      setStyle(style, "bottom", "");
     } else {
-      const below = win.innerHeight - r.bottom;
-      y = below < h + 8 && r.top > h + 8 ? r.top - h - 2 : r.bottom + 2;
       x = Math.max(0, Math.min(r.left, vw - w - 4));
+      const below = vh - r.bottom;
+      if (below < h + 8 && r.top > h + 8) {
+        // above the field: anchored by its bottom edge, so the list's own height need not be known
+        setStyle(style, "top", "");
+        setStyle(style, "bottom", `${origin.top - r.top + 2}px`);
+        setStyle(style, "left", `${x - origin.left}px`);
+        return;
+      }
+      y = r.bottom + 2;
+      setStyle(style, "bottom", "");
     }
-    this.view.el.style.left = `${x - origin.left}px`;
-    this.view.el.style.top = `${y - origin.top}px`;
+    setStyle(style, "left", `${x - origin.left}px`);
+    setStyle(style, "top", `${y - origin.top}px`);
   }
 
   onKeyDown(e: KeyboardEvent): KeyResult {
@@ -224,6 +309,8 @@ export class Suggest {
 
   close(): void {
     this.seq++; // cancels answers in flight
+    this.queued = null;
+    this.said = "";
     if (this.isOpen) this.setAria(false);
     this.isOpen = false;
     this.keysOurs = false;
@@ -253,4 +340,9 @@ export class Suggest {
       this.savedAria = [];
     }
   }
+}
+
+/** Writes an inline style only when it changes (an unchanged position costs no style work). */
+function setStyle(style: CSSStyleDeclaration, prop: "left" | "top" | "bottom", value: string): void {
+  if (style[prop] !== value) style[prop] = value;
 }

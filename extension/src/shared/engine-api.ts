@@ -3,17 +3,17 @@
 // a changed field fails the type-check here and in www/ alike.
 
 import type { Engine as GeneratedEngine, FieldKind, SystemFilter as GeneratedSystemFilter } from "../../../types/engine-api";
-import type { PcsCalls, UserDataCalls } from "../../../types/extra-api";
+import type { UserDataCalls } from "../../../types/extra-api";
 
 export type {
   ChildEntry, Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Note, PathEntry,
   Report, SearchHit, ServiceLine, SeventhCharacter, Severity, System as CodeSystem,
-  ValidationOptions, ValiditySpan,
+  ValidationOptions, ValiditySpan, PcsHit, PcsRecord, BuilderStep, NextChar, HitSeverity, HccCategory, MsdrgLevel, StayReport, SecondaryResult,
 } from "../../../types/engine-api";
-export type { PcsHit, UserDataKind, UserDataSummary } from "../../../types/extra-api";
+export type { UserDataKind, UserDataSummary } from "../../../types/extra-api";
 
-/** The engine: generated calls plus the ICD-10-PCS and user-data calls (types/extra-api.d.ts). */
-export type Engine = GeneratedEngine & PcsCalls & UserDataCalls;
+/** The engine: generated calls (ICD-10-PCS included) plus the user-data calls (types/extra-api.d.ts). */
+export type Engine = GeneratedEngine & UserDataCalls;
 /** Search systems: the engine's, ICD-10-PCS (searched in pcs.idx), "proc" (HCPCS + the user's CPT). */
 export type SystemFilter = GeneratedSystemFilter | "icd10pcs";
 

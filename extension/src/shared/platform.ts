@@ -27,6 +27,7 @@ export interface Platform {
 
 export function platform(): Platform {
   const a = api();
+  const rpc = new PortRpc(a);
   return {
     getURL: (p) => a.runtime.getURL(p),
     async request(msg) {
@@ -34,7 +35,8 @@ export function platform(): Platform {
       let lastError: unknown;
       for (let attempt = 0; attempt < 4; attempt++) {
         try {
-          const env = (await a.runtime.sendMessage(msg)) as Envelope<never> | undefined;
+          // first over the long-lived port (one IPC hop each way), then as one-off messages
+          const env = (attempt === 0 ? await rpc.send(msg) : await a.runtime.sendMessage(msg)) as Envelope<never> | undefined;
           if (!env) throw new Error("no reply from the medcode background");
           if (!env.ok) throw new BackgroundError(env.error);
           return env.value;
@@ -48,6 +50,7 @@ export function platform(): Platform {
       throw lastError instanceof Error ? lastError : new Error(String(lastError));
     },
     onRequest(handler) {
+      servePorts(a, handler);
       a.runtime.onMessage.addListener((msg, sender, sendResponse) => {
         const p = handler(msg, sender);
         if (!p) return false;
@@ -61,6 +64,11 @@ export function platform(): Platform {
     onContentMessage(handler) {
       a.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
         const r = handler(msg as ToContent);
+        if (r instanceof Promise) {
+          // an answer that needs the page's scripts to run first (insertCode): keep the channel open
+          r.then((v) => sendResponse(v), () => sendResponse(undefined));
+          return true;
+        }
         if (r !== undefined) sendResponse(r);
         return false;
       });
@@ -81,6 +89,100 @@ export function platform(): Platform {
 }
 
 export class BackgroundError extends Error {}
+
+// ---- requests over a long-lived port ------------------------------------------
+// runtime.sendMessage opens and closes a channel per message; a port pays that
+// once, so a keystroke's search costs one hop each way. The port carries no
+// state: the worker may die at any time (the port then disconnects and the
+// request is retried as a message), and an idle port is closed so it never
+// holds anything open.
+
+const RPC_PORT = "medcode-rpc";
+const RPC_IDLE_MS = 20_000;
+interface RpcRequest { id: number; msg: unknown }
+interface RpcReply { id: number; env: Envelope<unknown> }
+type Waiter = { resolve(env: Envelope<unknown>): void; reject(e: Error): void };
+
+class PortRpc {
+  private port: chrome.runtime.Port | null = null;
+  private waiting = new Map<number, Waiter>();
+  private nextId = 0;
+  private idle: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly a: Api) {}
+
+  send(msg: unknown): Promise<Envelope<unknown>> {
+    return new Promise((resolve, reject) => {
+      let port: chrome.runtime.Port;
+      try {
+        port = this.port ?? this.open();
+        const id = ++this.nextId;
+        this.waiting.set(id, { resolve, reject });
+        port.postMessage({ id, msg } satisfies RpcRequest);
+      } catch (e) {
+        this.close();
+        reject(new Error(`message port closed: ${e instanceof Error ? e.message : String(e)}`));
+        return;
+      }
+      if (this.idle) clearTimeout(this.idle);
+      this.idle = setTimeout(() => { if (!this.waiting.size) this.close(); }, RPC_IDLE_MS);
+    });
+  }
+
+  private open(): chrome.runtime.Port {
+    const port = this.a.runtime.connect({ name: RPC_PORT });
+    const waiting = (this.waiting = new Map());
+    port.onMessage.addListener((m: RpcReply) => {
+      const w = waiting.get(m?.id);
+      if (!w) return;
+      waiting.delete(m.id);
+      w.resolve(m.env);
+    });
+    port.onDisconnect.addListener(() => {
+      const why = this.a.runtime.lastError?.message ?? "";
+      if (this.port === port) this.port = null;
+      for (const w of waiting.values()) w.reject(new Error(`message port closed ${why}`.trim()));
+      waiting.clear();
+    });
+    this.port = port;
+    return port;
+  }
+
+  private close(): void {
+    const port = this.port;
+    this.port = null;
+    for (const w of this.waiting.values()) w.reject(new Error("message port closed"));
+    this.waiting = new Map();
+    try {
+      port?.disconnect();
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Background: answers requests that arrive over RPC ports, like onMessage does. */
+function servePorts(a: Api, handler: (msg: unknown, sender: chrome.runtime.MessageSender) => Promise<unknown> | undefined): void {
+  a.runtime.onConnect.addListener((port) => {
+    if (port.name !== RPC_PORT) return;
+    const post = (reply: RpcReply) => {
+      try {
+        port.postMessage(reply);
+      } catch {
+        /* the asker went away */
+      }
+    };
+    port.onMessage.addListener((m: RpcRequest) => {
+      if (typeof m !== "object" || m === null || typeof m.id !== "number") return;
+      const p = handler(m.msg, port.sender ?? {});
+      if (!p) return post({ id: m.id, env: { ok: false, error: "not a medcode request" } });
+      p.then(
+        (value) => post({ id: m.id, env: { ok: true, value } }),
+        (err: unknown) => post({ id: m.id, env: { ok: false, error: err instanceof Error ? err.message : String(err) } }),
+      );
+    });
+  });
+}
 
 function isTransient(e: unknown): boolean {
   const m = e instanceof Error ? e.message : String(e);
@@ -229,6 +331,8 @@ export interface UiPlatform extends Platform {
   setShortcut(name: string, shortcut: string): Promise<boolean>;
   openShortcutSettings(): Promise<void>;
   openOptions(): Promise<void>;
+  /** popup/side panel -> the content script of the active tab (or `tabId`); undefined when no frame answered */
+  sendToPage(msg: ToContent, tabId?: number): Promise<unknown>;
   isFirefox: boolean;
 }
 
@@ -261,6 +365,15 @@ export function uiPlatform(): UiPlatform {
     },
     async openOptions() {
       await a.runtime.openOptionsPage();
+    },
+    async sendToPage(msg, tabId) {
+      const id = tabId ?? (await a.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id;
+      if (id === undefined) return undefined;
+      try {
+        return await a.tabs.sendMessage(id, msg);
+      } catch {
+        return undefined; // no content script there, or no frame answered
+      }
     },
   };
 }

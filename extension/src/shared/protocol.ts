@@ -4,9 +4,15 @@
 // Every request to the background is answered with an Envelope of Replies[type].
 
 import type {
-  Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Report, SearchHit, SystemFilter, UserDataSummary,
+  Claim, CodeRecord, FieldContext, FieldKind, Info, Issue, Report, SearchHit, StayReport, SystemFilter, UserDataSummary,
 } from "./engine-api";
 import type { PayerProfile } from "./settings";
+import type { PcsBuilderStep } from "../../../web-shared/pcs-builder";
+
+/** MS-DRG / HCC options of a search (its hits carry their chips) or a stay. */
+export type HitOptions = { date?: string; version?: string; hcc_year?: number; hcc_model?: string };
+/** A lookup's severity options: the record gains msdrg/hcc (and, with a principal, its exclusion). */
+export type LookupSeverity = { date?: string; version?: string; hcc_year?: number; principal?: string };
 
 export interface FieldCheck {
   kind: FieldKind;
@@ -19,11 +25,14 @@ export type ToBackground =
   | { type: "ping" }
   | { type: "warm" }
   | { type: "info" }
-  | { type: "search"; query: string; system: SystemFilter; limit: number }
-  | { type: "lookup"; code: string }
+  | { type: "search"; query: string; system: SystemFilter; limit: number; severity?: HitOptions }
+  | { type: "lookup"; code: string; severity?: LookupSeverity }
+  | { type: "severity"; pdx: string; secondaries: string[]; options: HitOptions }
   | { type: "validateFields"; fields: FieldCheck[]; today?: string }
   | { type: "validateClaim"; claim: Claim; profile: PayerProfile; today?: string }
   | { type: "sitesChanged" }
+  /** the ICD-10-PCS builder: values valid after `prefix` on `date` (default: the data's horizon) */
+  | { type: "pcsNext"; prefix: string; date?: string }
   | UserDataRequest;
 
 /**
@@ -48,7 +57,7 @@ export interface EngineStatus {
   /** NCCI procedure-to-procedure edits attached (ncci.ptp runs) */
   ncci: boolean;
   /** where the last load's time went (ms since the load started for wasm/fetch; durations for engine/ncci) */
-  breakdown?: { wasmMs: number; fetchMs: number; engineMs: number; ncciMs: number; userDataMs?: number };
+  breakdown?: { wasmMs: number; fetchMs: number; engineMs: number; ncciMs: number; userDataMs?: number; severityMs?: number };
   /** data sets the user added, attached to the engine */
   userData?: number;
 }
@@ -60,11 +69,14 @@ export interface Replies {
   search: SearchHit[];
   /** empty when the text is not a code or not in the data */
   lookup: { records: CodeRecord[]; error?: string };
+  /** `report` null with `error` when the codes or options were refused, or no severity table */
+  severity: { report: StayReport | null; error?: string };
   validateFields: Issue[][];
   validateClaim: Report;
   sitesChanged: { origins: string[] };
   /** every stored set after the request; `error`: the file was refused (file:line:column) and nothing changed */
   userData: { sets: StoredUserData[]; added?: StoredUserData; error?: string };
+  pcsNext: PcsBuilderStep;
 }
 
 export type Reply<T extends ToBackground["type"]> = Replies[T];
@@ -73,7 +85,12 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
 export type ToContent =
   | { type: "openPalette" }
   | { type: "mapField"; kind: FieldKind | "none" }
+  /** a code chosen in the popup/side panel: insert it into the field that had focus (the frame holding it answers) */
+  | { type: "insertCode"; code: string }
   | { type: "ping" };
+
+/** The content script's answer to insertCode: what the field holds now, or why nothing was inserted. */
+export interface InsertReply { ok: boolean; inserted?: string; field?: string; note?: string }
 
 /** Type guard used by receivers: anything else on the channel is ignored. */
 export function isToBackground(m: unknown): m is ToBackground {
@@ -82,9 +99,10 @@ export function isToBackground(m: unknown): m is ToBackground {
 }
 const BACKGROUND_TYPES = new Set<string>([
   "ping", "warm", "info", "search", "lookup", "validateFields", "validateClaim", "sitesChanged", "userData",
+  "pcsNext", "severity",
 ]);
 
 export function isToContent(m: unknown): m is ToContent {
   const t = typeof m === "object" && m !== null ? (m as { type?: unknown }).type : undefined;
-  return t === "openPalette" || t === "mapField" || t === "ping";
+  return t === "openPalette" || t === "mapField" || t === "ping" || t === "insertCode";
 }

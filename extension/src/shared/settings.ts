@@ -3,6 +3,7 @@
 
 import type { FieldKind } from "./engine-api";
 import type { Platform } from "./platform";
+import { DEFAULT_SEVERITY_PREFS, type SeverityPrefs } from "../../../types/severity-chips";
 
 export type InsertFormat = "dotted" | "undotted";
 export type PayerProfile = "default" | "medicare";
@@ -28,6 +29,13 @@ export interface Settings {
    * beside its list ("beside", the default) or only on Alt+↓ ("hotkey")
    */
   pageAutocomplete?: Record<string, "beside" | "hotkey">;
+  /** MS-DRG CC/MCC and HCC chips, details and claim summary (absent: the defaults) */
+  severity?: Partial<SeverityPrefs>;
+}
+
+/** The severity choices with defaults filled in. */
+export function severityPrefs(s: Settings): SeverityPrefs {
+  return { ...DEFAULT_SEVERITY_PREFS, ...(s.severity ?? {}) };
 }
 
 export const DEFAULT_SETTINGS: Settings = {

@@ -10,6 +10,8 @@ export interface DetailsActions {
   copy(code: string): void;
   toggleFavorite(code: string): Promise<boolean>;
   isFavorite(code: string): boolean;
+  /** MS-DRG / HCC context: the principal diagnosis the record was looked up with, and why it excludes this code */
+  severity?: { principal: string; why?: string; setPrincipal(code: string): void };
 }
 
 const NOTE_LABELS: Record<string, string> = {
@@ -49,6 +51,7 @@ export function renderDetails(r: CodeRecord, a: DetailsActions): HTMLElement {
     h("p", { class: "title" }, r.title ?? r.title_missing_reason ?? "(no title)"),
   );
   root.append(validitySection(r));
+  if (r.system === "icd10cm" && r.msdrg) root.append(severitySection(r, a));
   if (r.seventh_characters?.length) root.append(seventhBuilder(r, a));
   const groups = new Map<string, typeof r.notes>();
   for (const n of r.notes) {
@@ -69,6 +72,36 @@ export function renderDetails(r: CodeRecord, a: DetailsActions): HTMLElement {
         c.title ?? "", c.billable ? "" : h("span", { class: "tag warn small" }, "header"))))));
   }
   return root;
+}
+
+/** MS-DRG level and version, alive-only, HCCs, and the principal's CC exclusion when one is given. */
+function severitySection(r: CodeRecord, a: DetailsActions): HTMLElement {
+  const m = r.msdrg!;
+  const level = m.level
+    ? `${m.level} under MS-DRG ${m.version}${m.alive_only ? " — only when the patient is discharged alive (CMS Table 6K part 2)" : ""}`
+    : m.note ?? `Not a CC or MCC under MS-DRG ${m.version}`;
+  const hcc = r.hcc ?? [];
+  const ctx = a.severity;
+  const input = h("input", { type: "text", id: "sev-principal", size: "9", "aria-label": "Principal diagnosis", placeholder: "e.g. I50.21",
+    value: ctx?.principal ?? "", spellcheck: "false", autocomplete: "off" }) as HTMLInputElement;
+  const apply = h("button", { type: "button", class: "small" }, "Check");
+  const set = () => ctx?.setPrincipal(input.value.trim());
+  apply.addEventListener("click", set);
+  input.addEventListener("keydown", (e) => { if ((e as KeyboardEvent).key === "Enter") { e.preventDefault(); set(); } });
+  let excl: HTMLElement | null = null;
+  if (ctx?.principal && m.level) {
+    excl = m.excluded_by
+      ? h("p", { class: "sev-excl", "data-excluded-by": m.excluded_by },
+        h("strong", {}, "Excluded by the principal: "), ctx.why ?? `${r.code} counts as a non-CC when ${m.excluded_by} is the principal diagnosis (CC exclusion list, CMS Table 6K, MS-DRG ${m.version}).`)
+      : h("p", { class: "sev-excl" }, `${ctx.principal.toUpperCase()} as principal does not exclude ${r.code}: it counts as ${m.level === "MCC" ? "an MCC" : "a CC"}.`);
+  }
+  return h("section", { class: "severity", "aria-label": `MS-DRG and HCC of ${r.code}` }, h("h3", {}, "CC / MCC and HCC"),
+    h("p", { class: "sev-level", "data-level": m.level ?? "none" }, level),
+    hcc.length
+      ? h("ul", { class: "sev-hcc" }, ...hcc.map((c) => h("li", {}, `HCC ${c.category} in ${c.model} ${c.year}`, c.label ? ` — ${c.label}` : "")))
+      : h("p", { class: "muted" }, r.hcc_note ?? "No HCC in the bundled models for this payment year."),
+    ctx ? h("div", { class: "row" }, h("label", { for: "sev-principal" }, "Principal diagnosis "), input, apply) : null,
+    excl);
 }
 
 function validitySection(r: CodeRecord): HTMLElement {

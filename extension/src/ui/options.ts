@@ -4,9 +4,10 @@
 import { FIELD_KINDS, type FieldKind } from "../shared/engine-api";
 import { FIELD_LABELS } from "../shared/fields";
 import { uiPlatform } from "../shared/platform";
-import { loadSettings, originPattern, saveSettings, type InsertFormat, type PayerProfile, type Settings } from "../shared/settings";
+import { loadSettings, originPattern, saveSettings, severityPrefs, type InsertFormat, type PayerProfile, type Settings } from "../shared/settings";
+import { HCC_MODELS, HCC_YEARS, MSDRG_VERSIONS, type SeverityPrefs } from "../../../types/severity-chips";
 import type { StoredUserData } from "../shared/protocol";
-import { putPending } from "../../../webshared/userdata-store";
+import { putPending } from "../../../web-shared/userdata-store";
 import { $, h } from "./dom";
 
 const p = uiPlatform();
@@ -222,6 +223,40 @@ async function loadData(): Promise<void> {
   renderData(r.sets);
 }
 
+// ---- CC / MCC and HCC (issue 15) -----------------------------------------
+
+async function renderSeverity(): Promise<void> {
+  const prefs = severityPrefs(await loadSettings(p));
+  const version = $("#sev-version") as HTMLSelectElement;
+  const model = $("#sev-model") as HTMLSelectElement;
+  const year = $("#sev-year") as HTMLSelectElement;
+  version.replaceChildren(h("option", { value: "auto" }, "In force on the date of service"),
+    ...MSDRG_VERSIONS.map((v) => h("option", { value: v }, `MS-DRG ${v}`)));
+  model.replaceChildren(...HCC_MODELS.map((m) => h("option", { value: m }, m)), h("option", { value: "none" }, "No HCC chips"));
+  year.replaceChildren(h("option", { value: "auto" }, "The year after the date of service"),
+    ...HCC_YEARS.map((y) => h("option", { value: String(y) }, String(y))));
+  version.value = prefs.msdrgVersion;
+  model.value = prefs.hccModel;
+  year.value = String(prefs.hccYear);
+  ($("#sev-chips") as HTMLInputElement).checked = prefs.chips;
+  ($("#sev-summary") as HTMLInputElement).checked = prefs.summary;
+}
+
+async function saveSeverity(patch: Partial<SeverityPrefs>): Promise<void> {
+  const s = await loadSettings(p);
+  await saveSettings(p, { severity: { ...severityPrefs(s), ...patch } });
+  $("#sev-msg").textContent = "Saved.";
+}
+$("#sev-chips").addEventListener("change", (e) => void saveSeverity({ chips: (e.target as HTMLInputElement).checked }));
+$("#sev-summary").addEventListener("change", (e) => void saveSeverity({ summary: (e.target as HTMLInputElement).checked }));
+$("#sev-version").addEventListener("change", (e) => void saveSeverity({ msdrgVersion: (e.target as HTMLSelectElement).value }));
+$("#sev-model").addEventListener("change", (e) => void saveSeverity({ hccModel: (e.target as HTMLSelectElement).value }));
+$("#sev-year").addEventListener("change", (e) => {
+  const v = (e.target as HTMLSelectElement).value;
+  void saveSeverity({ hccYear: v === "auto" ? "auto" : Number(v) });
+});
+
+void renderSeverity();
 void render();
 void renderHotkey();
 void loadData();

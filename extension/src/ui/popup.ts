@@ -3,9 +3,12 @@
 
 import type { CodeRecord, SearchHit, SystemFilter } from "../shared/engine-api";
 import { uiPlatform } from "../shared/platform";
-import { KEYS, loadSettings, originPattern, pushRecent, saveSettings, toggleFavorite } from "../shared/settings";
+import { KEYS, loadSettings, originPattern, pushRecent, saveSettings, severityPrefs, toggleFavorite } from "../shared/settings";
+import { severityOptions } from "../../../types/severity-chips";
+import { renderChips } from "../content/chips";
 import { renderDetails } from "./details";
 import { $, h } from "./dom";
+import { mountPcsBuilder } from "./pcs";
 
 const p = uiPlatform();
 let system: SystemFilter = "all";
@@ -28,7 +31,9 @@ async function search(): Promise<void> {
     home.hidden = false;
     return;
   }
-  const hits = await p.request({ type: "search", query: q, system, limit: 25 }).catch((e: unknown) => {
+  const prefs = severityPrefs(await loadSettings(p));
+  const sev = prefs.chips && system !== "hcpcs" ? severityOptions(prefs) : undefined;
+  const hits = await p.request({ type: "search", query: q, system, limit: 25, ...(sev ? { severity: sev } : {}) }).catch((e: unknown) => {
     status.textContent = String(e);
     return [] as SearchHit[];
   });
@@ -40,9 +45,16 @@ async function search(): Promise<void> {
   results.replaceChildren(...(hits.length ? hits.map((hit, i) => h("li", {
     role: "option", id: `r${i}`, "aria-selected": "false", "data-code": hit.code,
     onclick: () => void openCode(hit.code),
-  }, h("span", { class: "code" }, hit.code), h("span", { class: "title" }, hit.title),
+  }, h("span", { class: "code" }, hit.code), h("span", { class: "title" }, hit.title), chipBox(hit),
   h("span", { class: hit.billable ? "tag" : "tag warn" }, hit.billable ? (hit.system === "hcpcs" ? "HCPCS" : "billable") : "header")))
     : [h("li", { class: "empty" }, `Nothing matches “${q}”`)]));
+}
+
+function chipBox(hit: SearchHit): HTMLElement | null {
+  if (!hit.severity) return null;
+  const box = h("span", { class: "chips" });
+  renderChips(box, hit.severity);
+  return box;
 }
 
 function setActive(i: number): void {
@@ -55,8 +67,22 @@ function setActive(i: number): void {
   input.setAttribute("aria-activedescendant", items[active]!.id);
 }
 
+/** The principal diagnosis typed in the details (CC exclusions); never stored. */
+let principal = "";
+
 async function openCode(code: string): Promise<void> {
-  const { records, error } = await p.request({ type: "lookup", code });
+  const prefs = severityPrefs(await loadSettings(p));
+  const opts = severityOptions(prefs);
+  const pdx = principal && principal.toUpperCase() !== code.toUpperCase() ? principal : "";
+  const { records, error } = await p.request({ type: "lookup", code, severity: { ...(opts.date ? { date: opts.date } : {}),
+    ...(opts.version ? { version: opts.version } : {}), ...(opts.hcc_year ? { hcc_year: opts.hcc_year } : {}), ...(pdx ? { principal: pdx } : {}) } });
+  // why the principal excludes it: the engine's own sentence (CMS Table 6K)
+  let why: string | undefined;
+  const icd = records.find((r) => r.system === "icd10cm");
+  if (pdx && icd?.msdrg?.excluded_by) {
+    const s = await p.request({ type: "severity", pdx, secondaries: [icd.code], options: opts }).catch(() => null);
+    why = s?.report?.secondaries[0]?.why;
+  }
   if (!records.length) {
     details.replaceChildren(h("p", { class: "empty" }, error ?? `${code}: not found`));
     details.hidden = false;
@@ -74,6 +100,7 @@ async function openCode(code: string): Promise<void> {
       return on;
     },
     isFavorite: (c: string) => favorites.includes(c),
+    severity: { principal: pdx, why, setPrincipal: (c: string) => { principal = c; void openCode(code); } },
   };
   details.replaceChildren(
     h("button", { type: "button", class: "back", onclick: () => { details.hidden = true; input.focus(); } }, "← Back to results"),
@@ -155,6 +182,33 @@ for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>("#system
   });
 }
 $("#options").addEventListener("click", (e) => { e.preventDefault(); void p.openOptions(); });
+
+// The ICD-10-PCS builder: a complete code goes into the field that had focus
+// on the page (`?tab=ID` names the tab; otherwise the active one).
+const pcsBox = $("#pcs");
+const pcsOpen = $("#pcs-open");
+const tabParam = Number(new URLSearchParams(location.search).get("tab"));
+const pcs = mountPcsBuilder(pcsBox, p, Number.isInteger(tabParam) && tabParam > 0 ? tabParam : undefined, (t) => { status.textContent = t; });
+function showPcs(on: boolean): void {
+  pcsBox.hidden = !on;
+  pcsOpen.setAttribute("aria-expanded", String(on));
+  for (const el of [results, home, details]) if (on) el.hidden = true;
+  if (on) void pcs.open();
+  else {
+    home.hidden = false;
+    input.focus();
+  }
+}
+pcsOpen.addEventListener("click", () => showPcs(pcsBox.hidden));
+document.addEventListener("keydown", (e) => {
+  if (e.altKey && (e.key === "p" || e.key === "P")) {
+    e.preventDefault();
+    showPcs(pcsBox.hidden);
+  } else if (e.key === "Escape" && !pcsBox.hidden) {
+    e.preventDefault();
+    showPcs(false);
+  }
+});
 if (new URLSearchParams(location.search).get("mode") === "panel") document.body.classList.add("panel");
 
 void renderHome();
@@ -163,3 +217,4 @@ void renderVersions().catch((e: unknown) => { status.textContent = String(e); })
 input.focus();
 const initial = new URLSearchParams(location.search).get("code");
 if (initial) void openCode(initial);
+if (new URLSearchParams(location.search).get("view") === "pcs") showPcs(true);

@@ -166,7 +166,7 @@ pub(crate) fn index_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
 pub(crate) fn load_engine(explicit: Option<PathBuf>) -> Result<Engine, String> {
     let path = find_index(explicit)?;
     let bytes = limits::read_file(&path, limits::INDEX_MAX, "an index")?;
-    let mut engine = Engine::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut engine = Engine::from_vec(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     // The user's own data (and a licensee's build-time data beside the index).
     let sets = data::load_sets(&path);
     engine.attach_user_data(&sets)?;
@@ -181,12 +181,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::BuildPcs(args) => pcs::build(args, &mut out),
         Command::Field(args) => pcs::field_command(cli.index, args, &mut out),
         Command::Info { json } => {
-            let engine = load_engine(cli.index)?;
+            let engine = load_engine(cli.index.clone())?;
             let info = engine.info();
+            // ICD-10-PCS lives in pcs.idx beside the index: its counts when it is there.
+            let pcs_info = pcs::load(index_path(cli.index.clone()).as_deref())?.map(|t| t.info());
             if json {
-                output::json_line(&mut out, &info)?;
+                let mut v = serde_json::to_value(&info).map_err(|e| e.to_string())?;
+                if let (Some(p), Some(obj)) = (&pcs_info, v.as_object_mut()) {
+                    obj.insert(
+                        "icd10pcs".into(),
+                        serde_json::to_value(p).map_err(|e| e.to_string())?,
+                    );
+                }
+                output::json_line(&mut out, &v)?;
             } else {
                 output::print_info(&mut out, &info)?;
+                if let Some(p) = &pcs_info {
+                    pcs::print_info(&mut out, p)?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -321,7 +333,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             misses,
             json,
         } => {
-            if matches!(system, SystemArg::Icd10pcs) {
+            if matches!(system, SystemArg::Icd10pcs) || pcs::is_pcs_eval_file(&file) {
                 return pcs::eval(cli.index, &file, misses, json, &mut out);
             }
             let engine = load_engine(cli.index)?;

@@ -90,6 +90,52 @@ pub fn build(a: BuildArgs, out: &mut impl Write) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The ICD-10-PCS part of `medcode info`: codes, titles by source, codes
+/// valid on each April 1 / October 1, and why valid codes lack a title.
+pub fn print_info(out: &mut impl Write, i: &medcode::icd10pcs::PcsInfo) -> Result<(), String> {
+    let mut w = |s: String| writeln!(out, "{s}").map_err(|e| e.to_string());
+    w(format!(
+        "ICD-10-PCS        {} (pcs.idx format {}, validity through {})",
+        i.label, i.format_version, i.validity_through
+    ))?;
+    let by: Vec<String> = i
+        .titled_by_source
+        .iter()
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    w(format!(
+        "  codes           {} in the validity data, {} titled ({})",
+        i.codes,
+        i.titled,
+        by.join(", ")
+    ))?;
+    w(format!(
+        "  PCS Index       {} terms; {} axis labels",
+        i.index_terms, i.labels
+    ))?;
+    w("  valid on        date        codes   titled  untitled (why: codes)".into())?;
+    for d in &i.valid_by_date {
+        let why: Vec<String> = d
+            .untitled_why
+            .iter()
+            .map(|g| format!("{} {}: {}", g.sections, g.reason, g.codes))
+            .collect();
+        w(format!(
+            "                  {}  {:>6}  {:>6}  {:>6}{}",
+            d.date,
+            d.valid,
+            d.titled,
+            d.untitled,
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", why.join("; "))
+            }
+        ))?;
+    }
+    w("  untitled: the bundled titles are the codes valid on 2024-04-01 (every section) and in FY2025 (section 0); codes added later or ended before are shown as valid codes whose title is not in the bundled data".into())
+}
+
 /// `pcs.idx` beside the index (or $MEDCODE_PCS); `None` when there is none.
 pub fn load(index: Option<&Path>) -> Result<Option<PcsTable>, String> {
     let path = match std::env::var_os("MEDCODE_PCS") {
@@ -321,18 +367,17 @@ pub fn search_command(
     query: &[String],
     out: &mut impl Write,
 ) -> Result<ExitCode, String> {
-    use medcode::icd10pcs::search::PcsSearchIndex;
     let table = load_for_search(index.clone())?;
     let engine = if all {
         Some(crate::load_engine(index)?)
     } else {
         None
     };
-    let ix = PcsSearchIndex::build(&table);
+    let ix = table.search_index();
     let limit = limit.clamp(1, 1000);
     let run = |q: &str| -> Vec<serde_json::Value> {
         let pcs: Vec<serde_json::Value> = table
-            .search(&ix, q, table.horizon(), limit)
+            .search(ix, q, table.horizon(), limit)
             .into_iter()
             .map(|h| serde_json::to_value(h).unwrap_or_default())
             .collect();
@@ -404,6 +449,24 @@ struct Case {
     expect: Vec<String>,
 }
 
+/// An evaluation file whose first case says `"system": "icd10pcs"` is
+/// scored against pcs.idx without `--system icd10pcs`.
+pub fn is_pcs_eval_file(file: &Path) -> bool {
+    #[derive(serde::Deserialize)]
+    struct First {
+        system: Option<String>,
+    }
+    let Ok(text) = crate::limits::read_text(file, crate::limits::EVAL_MAX, "an evaluation file")
+    else {
+        return false;
+    };
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .and_then(|l| serde_json::from_str::<First>(l).ok())
+        .and_then(|f| f.system)
+        .is_some_and(|s| s == "icd10pcs")
+}
+
 /// `medcode eval FILE --system icd10pcs`: hit@1, hit@10 and MRR per set.
 pub fn eval(
     index: Option<PathBuf>,
@@ -412,9 +475,8 @@ pub fn eval(
     json: bool,
     out: &mut impl Write,
 ) -> Result<ExitCode, String> {
-    use medcode::icd10pcs::search::PcsSearchIndex;
     let table = load_for_search(index)?;
-    let ix = PcsSearchIndex::build(&table);
+    let ix = table.search_index();
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let mut sets: std::collections::BTreeMap<String, (usize, usize, usize, f64)> =
@@ -425,7 +487,7 @@ pub fn eval(
         }
         let c: Case = serde_json::from_str(line)
             .map_err(|e| format!("{} line {}: {e}", file.display(), n + 1))?;
-        let hits = table.search(&ix, &c.query, table.horizon(), 10);
+        let hits = table.search(ix, &c.query, table.horizon(), 10);
         let rank = hits
             .iter()
             .position(|h| c.expect.iter().any(|e| e.eq_ignore_ascii_case(&h.code)));

@@ -29,6 +29,17 @@ async function open(path) {
 const opts = (scope) => scope.locator("medcode-overlay .listbox:not([hidden]) li.opt");
 async function codes(scope) {
   await opts(scope).first().waitFor({ timeout: 10000 });
+  // the list for what was typed last: answers to earlier keystrokes may show first
+  // (one render per frame), so wait until the list's query has stayed put for 150 ms
+  await scope.waitForFunction(() => {
+    const lb = document.querySelector("medcode-overlay")?.shadowRoot?.querySelector(".listbox:not([hidden])");
+    const q = lb?.dataset.query ?? "";
+    const now = performance.now();
+    const s = (window.__medcodeSettle ??= { q, since: now });
+    if (s.q !== q) Object.assign(s, { q, since: now });
+    return now - s.since >= 150;
+  }, null, { timeout: 10000, polling: 50 });
+  await scope.evaluate(() => { delete window.__medcodeSettle; });
   return opts(scope).evaluateAll((ls) => ls.map((l) => l.dataset.code));
 }
 const badge = (scope, sel) => scope.locator(sel).evaluate((el) => {

@@ -275,6 +275,27 @@ test("page-text lookup: <textarea>, <input>, a double-click that stops at the do
   await page.close();
 });
 
+test("CC / MCC / HCC: chips on suggestions and the line under the diagnoses (default options)", async () => {
+  const page = await open("/cms1500.html");
+  await page.click("#dx-A");
+  await page.keyboard.type("acute respiratory failure with hypoxia");
+  await page.waitForSelector('medcode-overlay >>> .listbox:not([hidden]) li.opt[data-code="J96.01"] .chip', { timeout: 15000 });
+  const chips = await page.$$eval('medcode-overlay >>> li.opt[data-code="J96.01"] .chip', (cs) => cs.map((c) => c.textContent.trim()));
+  assert.match(chips[0], /^MCC MCC under MS-DRG v\d+(\.\d)?$/);
+  assert.ok(chips.some((c) => /^HCC 213 HCC 213 in CMS-HCC V28 \d{4}$/.test(c)), chips.join(" | "));
+  await page.keyboard.press("Escape");
+  await page.close();
+  const form = await open("/cms1500.html");
+  for (const [l, c] of [["A", "I50.21"], ["B", "I50.23"], ["C", "J96.01"]]) {
+    await form.click(`#dx-${l}`);
+    await form.keyboard.type(c);
+    await form.keyboard.press("Escape");
+  }
+  await form.waitForFunction(() => /MCC: J96\.01 · I50\.23 is excluded by the principal$/.test(
+    document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden]) .txt")?.textContent ?? ""), { timeout: 15000 });
+  await form.close();
+});
+
 test("no page error on the real-world pages", () => {
   assert.deepEqual(pageErrors, []);
 });

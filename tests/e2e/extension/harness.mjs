@@ -148,7 +148,7 @@ export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT, { systemA
 export async function measureKeystrokes(page, selector, queries) {
   await page.evaluate(() => {
     const host = document.querySelector("medcode-overlay");
-    window.__lat = { dom: [], frame: [] };
+    window.__lat = { dom: [], frame: [], toRequest: [], request: [], render: [] };
     window.__t0 = 0;
     window.__want = null;
     window.addEventListener("input", (e) => { window.__t0 = e.timeStamp; }, true);
@@ -157,6 +157,13 @@ export async function measureKeystrokes(page, selector, queries) {
       if (lb && window.__want && lb.dataset.query === window.__want && Number(lb.dataset.count) > 0) {
         const t0 = window.__t0;
         window.__lat.dom.push(performance.now() - t0);
+        // the content script's own marks (data-timing: asked, answered, rendered)
+        const [asked, answered, rendered] = (lb.dataset.timing ?? "").split(",").map(Number);
+        if (rendered >= answered && answered >= asked && asked >= t0) {
+          window.__lat.toRequest.push(asked - t0);
+          window.__lat.request.push(answered - asked);
+          window.__lat.render.push(rendered - answered);
+        }
         window.__want = null;
         requestAnimationFrame(() => { window.__lat.frame.push(performance.now() - t0); window.__framed = true; });
       }

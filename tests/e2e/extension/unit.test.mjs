@@ -18,6 +18,7 @@ export { isoDate } from "./content/claim";
 export { handle } from "./background/service";
 export { originPattern, siteKey } from "./shared/settings";
 export { isToBackground, isToContent } from "./shared/protocol";
+export { severityChips, staySummary, severityOptions } from "../../types/severity-chips";
 `;
 const out = await build({ stdin: { contents: entry, resolveDir: src, loader: "ts" }, bundle: true, write: false, format: "esm", platform: "neutral", logLevel: "error" });
 const m = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString("base64")}`);
@@ -135,6 +136,23 @@ test("PCS search goes to the PCS table, attached on first use", async () => {
   assert.deepEqual(hits.map((h) => [h.code, h.system]), [["0DTJ4ZZ", "icd10pcs"]]);
 });
 
+test("PCS builder steps come from the engine's pcsNext after pcs.idx is attached; insertCode is a content message", async () => {
+  let prepared = 0;
+  const asked = [];
+  const engine = {
+    info: () => ({}), lookup: () => [], search: () => [],
+    pcsNext: (prefix, date) => { asked.push([prefix, date]); return { prefix, date: date ?? "2027-03-31", position: prefix.length, axis: "body_part", so_far: [], choices: [] }; },
+  };
+  const deps = { engine: async () => ({ engine, cold: false }), status: () => ({}), preparePcs: async () => { prepared++; }, syncSites: async () => [] };
+  const step = await m.handle(deps, { type: "pcsNext", prefix: "0DT" + "J".repeat(20), date: "2026-10-01" });
+  assert.equal(prepared, 1);
+  assert.deepEqual(asked, [["0DTJJJJ", "2026-10-01"]]); // capped at seven characters
+  assert.equal(step.axis, "body_part");
+  assert.ok(m.isToBackground({ type: "pcsNext", prefix: "" }));
+  assert.ok(m.isToContent({ type: "insertCode", code: "0DTJ4ZZ" }));
+  await assert.rejects(m.handle({ ...deps, engine: async () => ({ engine: { ...engine, pcsNext: undefined }, cold: false }) }, { type: "pcsNext", prefix: "" }), /no ICD-10-PCS/);
+});
+
 test("form dates become ISO dates for the claim", () => {
   assert.equal(m.isoDate("03/10/2026"), "2026-03-10");
   assert.equal(m.isoDate("3/1/26"), "2026-03-01");
@@ -186,6 +204,79 @@ test("background: search is clamped, lookup errors become replies, claims get th
   assert.equal(r[0][0].rule, "npi.check_digit");
   assert.deepEqual(calls.at(-1), ["field", "npi", "1234567890", { position: 0 }]);
   assert.deepEqual(await m.handle(d, { type: "sitesChanged" }), { origins: ["http://127.0.0.1/*"] });
+});
+
+test("background: severity tables attached on first use; chips ride on the search; refused options fall back", async () => {
+  const calls = [];
+  let attached = false, prepared = 0;
+  const engine = {
+    info: () => ({}),
+    hasSeverity: () => attached,
+    search: (q, s, l, sev) => {
+      calls.push(["search", s, sev]);
+      if (sev?.hcc_year === 1999) throw new Error("no HCC mappings for payment year 1999");
+      return [{ code: "J96.01", system: "icd10cm", ...(sev ? { severity: { version: "v44", level: "MCC", alive_only: false, hcc: [] } } : {}) }];
+    },
+    lookup: (c, o) => { calls.push(["lookup", c, o]); return [{ code: c }]; },
+    severity: (pdx, sdx, o) => { calls.push(["severity", pdx, sdx, o]); if (pdx === "bad") throw new Error("not an ICD-10-CM code"); return { principal: pdx }; },
+  };
+  const d = { ...fakeDeps(engine), prepareSeverity: async () => { prepared++; attached = true; } };
+  const sev = { version: "v44", hcc_model: "CMS-HCC V28" };
+  const hits = await m.handle(d, { type: "search", query: "acute resp failure", system: "icd10cm", limit: 8, severity: sev });
+  assert.equal(prepared, 1);
+  assert.deepEqual(calls.at(-1), ["search", "icd10cm", sev]);
+  assert.equal(hits[0].severity.level, "MCC");
+  // no options: no tables loaded, a plain search
+  await m.handle(d, { type: "search", query: "x", system: "hcpcs", limit: 8, severity: sev });
+  assert.deepEqual(calls.at(-1), ["search", "hcpcs", undefined]);
+  // options the tables refuse (a stale setting): plain hits, not an error
+  const plain = await m.handle(d, { type: "search", query: "x", system: "icd10cm", limit: 8, severity: { hcc_year: 1999 } });
+  assert.equal(plain[0].severity, undefined);
+  await m.handle(d, { type: "lookup", code: "I50.23", severity: { principal: "I50.21" } });
+  assert.deepEqual(calls.at(-1), ["lookup", "I50.23", { principal: "I50.21" }]);
+  const long = Array.from({ length: 40 }, () => "E11.9");
+  const r = await m.handle(d, { type: "severity", pdx: "I50.21", secondaries: long, options: {} });
+  assert.deepEqual(r, { report: { principal: "I50.21" } });
+  assert.equal(calls.at(-1)[2].length, 24);
+  assert.deepEqual(await m.handle(d, { type: "severity", pdx: "bad", secondaries: [], options: {} }), { report: null, error: "not an ICD-10-CM code" });
+  assert.ok(m.isToBackground({ type: "severity", pdx: "I50.21", secondaries: [] }));
+  // an engine without the tables says so
+  const bare = { ...engine, hasSeverity: () => false };
+  assert.deepEqual(await m.handle(fakeDeps(bare), { type: "severity", pdx: "I50.21", secondaries: [], options: {} }),
+    { report: null, error: "no MS-DRG/HCC tables in this build" });
+});
+
+test("an inpatient form's principal diagnosis field is marked (CC exclusions depend on it)", () => {
+  assert.deepEqual(m.roleFor("dx", "principal dx", false), { k: "dx", principal: true });
+  assert.deepEqual(m.roleFor("dx", "prin dx", false), { k: "dx", principal: true });
+  assert.deepEqual(m.roleFor("dx", "other dx", false), { k: "dx" });
+  assert.deepEqual(m.roleFor("dx", "admitting diagnosis", false), { k: "dx" });
+  assert.deepEqual(m.roleFor("dx", "21 b diagnosis", false), { k: "dx", letter: 1 });
+});
+
+test("chip and summary words: text plus a label, never colour only", () => {
+  const hcc = (model, category, label) => ({ model, year: 2027, category, label });
+  const chips = m.severityChips({ version: "v44", level: "MCC", alive_only: true, hcc: [hcc("CMS-HCC V28", "213", "Cardio-Respiratory Failure and Shock"), hcc("RxHCC V08", "31", null)] });
+  assert.deepEqual(chips.map((c) => [c.kind, c.text, c.label]), [
+    ["mcc", "MCC†", "MCC under MS-DRG v44, only when the patient is discharged alive"],
+    ["hcc", "HCC 213", "HCC 213 in CMS-HCC V28 2027"],
+    ["hcc", "RxHCC 31", "HCC 31 in RxHCC V08 2027"],
+  ]);
+  assert.equal(chips[1].title, "HCC 213 in CMS-HCC V28 2027: Cardio-Respiratory Failure and Shock");
+  assert.deepEqual(m.severityChips(null), []);
+  const report = {
+    version: "v44", mcc: ["J96.01"], cc: [], hcc_year: 2027,
+    secondaries: [{ code: "I50.23", excluded_by: "I50.21" }, { code: "J96.01" }],
+    hcc: [{ model: "CMS-HCC V28", year: 2027, categories: [{ category: "38" }, { category: "226" }] }],
+  };
+  assert.equal(m.staySummary(report, "CMS-HCC V28"), "HCC V28: 38, 226 · MCC: J96.01 · I50.23 is excluded by the principal");
+  assert.equal(m.staySummary({ ...report, mcc: [], secondaries: [] }, "none"), "no CC or MCC");
+  const died = { ...report, died: true, secondaries: [...report.secondaries, { code: "I46.9", level: "MCC", alive_only: true, counts: false }] };
+  assert.equal(m.staySummary(died, "CMS-HCC V28"), "HCC V28: 38, 226 · MCC: J96.01 · I50.23 is excluded by the principal · I46.9 does not count (the patient died)");
+  assert.deepEqual(m.severityOptions({ chips: true, summary: true, msdrgVersion: "auto", hccModel: "CMS-HCC V28", hccYear: "auto" }, "2026-11-01"),
+    { hcc_model: "CMS-HCC V28", date: "2026-11-01" });
+  assert.deepEqual(m.severityOptions({ chips: true, summary: true, msdrgVersion: "v43", hccModel: "RxHCC V08", hccYear: 2026 }, "11/01/2026"),
+    { hcc_model: "RxHCC V08", version: "v43", hcc_year: 2026 });
 });
 
 test("shipped manifests ask for no host permission at install", () => {

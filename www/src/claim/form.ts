@@ -12,6 +12,8 @@ import {
   diagnosesToJson, lineIsBlank, lineToJson, normalizeDate, parseClaim, pathChain, str,
 } from './model';
 import type { LineValues } from './model';
+import type { Severity } from '../severity';
+import { staySummary } from '../../../types/severity-chips';
 
 type Control = HTMLInputElement | HTMLSelectElement;
 
@@ -67,6 +69,11 @@ export class ClaimForm {
   private timer: number | undefined;
   private lastReport: Report | null = null;
   private readonly profile: HTMLSelectElement;
+  /** The CC/MCC/HCC line under the diagnoses (issue 15). */
+  private readonly sevLine = h('p', { class: 'claim-severity', attrs: { 'aria-live': 'polite' }, data: { state: 'off' } });
+  /** The patient died in the stay: alive-only CC/MCCs do not count (never stored). */
+  private readonly died = h('input', { id: 'claim-died', attrs: { type: 'checkbox' } });
+  private severity: Severity | null = null;
 
   constructor(root: HTMLElement) {
     this.count = h('p', { class: 'claim-count', attrs: { 'aria-live': 'polite' }, text: 'Loading the engine…' });
@@ -121,6 +128,10 @@ export class ClaimForm {
       this.nameOf.set(this.dx[i], `21${letter}`);
     }
     this.groups.diagnoses.appendChild(dxGrid);
+    this.groups.diagnoses.appendChild(this.sevLine);
+    this.died.addEventListener('change', () => this.updateSeverity());
+    this.groups.diagnoses.appendChild(h('label', { class: 'check claim-died no-print', attrs: { for: 'claim-died' } }, this.died,
+      ' Inpatient stay: the patient died (CC/MCCs that count only when discharged alive do not count)'));
     this.groups.diagnoses.appendChild(this.slot(this.groups.diagnoses));
 
     this.linesBox = h('div', { class: 'lines' });
@@ -139,8 +150,12 @@ export class ClaimForm {
     root.replaceChildren(toolbar, settings, this.notice, this.count, this.form, this.summary);
   }
 
-  attach(engine: Engine, ncci: boolean): void {
+  attach(engine: Engine, ncci: boolean, severity?: Severity): void {
     this.engine = engine;
+    if (severity) {
+      this.severity = severity;
+      severity.onChange(() => this.updateSeverity());
+    }
     this.ncciNote.textContent = ncci
       ? 'NCCI procedure-to-procedure edits: from the outpatient-hospital (I/OCE) table.'
       : 'No NCCI table in this build: procedure pairs are not checked.';
@@ -485,7 +500,51 @@ export class ClaimForm {
     }
     this.lastReport = report;
     this.render(report, targets);
+    this.updateSeverity();
     return report;
+  }
+
+  /** The principal diagnosis (21A), when one is typed. */
+  principal(): string | null {
+    return this.dx[0]?.value.trim() || null;
+  }
+
+  /** "HCC V28: 38, 226 · MCC: J96.01 · I50.23 is excluded by the principal", from engine.severity. */
+  private updateSeverity(): void {
+    const sev = this.severity;
+    const engine = this.engine;
+    const line = this.sevLine;
+    const codes = this.dx.map((d) => d.value.trim().toUpperCase()).filter((c) => /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/.test(c));
+    const pdx = this.dx[0]?.value.trim().toUpperCase() ?? '';
+    if (!sev || !engine || !sev.prefs.summary || !codes.length) {
+      line.replaceChildren();
+      line.dataset.state = 'off';
+      return;
+    }
+    if (!sev.ready) {
+      void sev.ensure();
+      line.textContent = 'Loading the MS-DRG and HCC tables…';
+      line.dataset.state = 'loading';
+      return;
+    }
+    if (!pdx || codes[0] !== pdx) {
+      line.textContent = 'CC / MCC and HCC: enter the principal diagnosis as 21A.';
+      line.dataset.state = 'no-principal';
+      return;
+    }
+    const from = this.lines.map((l) => normalizeDate(l.from.value)).find((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
+    try {
+      const r = engine.severity(pdx, codes.slice(1), { ...sev.options(from), died: this.died.checked });
+      line.replaceChildren(
+        h('span', { class: 'claim-severity-label', text: 'CC / MCC and HCC: ' }),
+        h('span', { class: 'claim-severity-text', text: staySummary(r, sev.prefs.hccModel) }),
+        h('span', { class: 'muted', text: ` (MS-DRG ${r.version}${from ? ` in force on ${from}` : ''}, HCC payment year ${r.hcc_year})` }),
+      );
+      line.dataset.state = 'ok';
+    } catch (e) {
+      line.textContent = `CC / MCC and HCC: ${errorMessage(e)}`;
+      line.dataset.state = 'error';
+    }
   }
 
   private clearIssues(): void {

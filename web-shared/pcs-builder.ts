@@ -3,30 +3,21 @@
 // character to pick it, or type words to filter; Backspace goes back a step.
 // The code so far is always visible; a complete code is handed to `onComplete`
 // (the page copies it; the extension inserts it into the focused field).
-// Depends only on the DOM and the engine calls below, so both the page and
-// the extension's panel can use it.
+// Depends only on the DOM and the engine call below, so the offline page
+// (www/src/app.ts, engine in the page) and the extension's popup/side panel
+// (extension/src/ui/pcs.ts, engine in the background: an async message) both
+// use this one copy. Characters typed while a step loads are applied in order.
 
-export interface PcsNextChar {
-  value: string;
-  label: string | null;
-  label_source?: string | null;
-  definition?: string;
-  codes: number;
-  code?: string;
-  title?: string | null;
-}
+import type { BuilderStep, NextChar } from '../types/engine-api';
 
-export interface PcsBuilderStep {
-  prefix: string;
-  date: string;
-  position: number;
-  axis: string | null;
-  so_far: { position: number; axis: string; value: string; label: string | null }[];
-  choices: PcsNextChar[];
-}
+/** One choice of a step (generated from src/icd10pcs NextChar). */
+export type PcsNextChar = NextChar;
+/** The builder's step (generated from src/icd10pcs BuilderStep). */
+export type PcsBuilderStep = BuilderStep;
 
+/** The engine call the builder needs: the page answers at once, the extension through a message. */
 export interface PcsEngine {
-  pcsNext(prefix: string, date?: string): PcsBuilderStep;
+  pcsNext(prefix: string, date?: string): PcsBuilderStep | Promise<PcsBuilderStep>;
 }
 
 const AXIS_TITLES: Record<string, string> = {
@@ -52,6 +43,8 @@ export class PcsBuilder {
   private prefix = '';
   private step: PcsBuilderStep | null = null;
   private active = 0;
+  /** a step is loading: typed characters wait in the filter */
+  private busy = false;
   readonly root: HTMLElement;
   private readonly codeOut: HTMLElement;
   private readonly stepTitle: HTMLElement;
@@ -112,18 +105,28 @@ export class PcsBuilder {
 
   /** Shows the step after `prefix` (0-6 characters). */
   async go(prefix: string): Promise<void> {
-    const engine = await this.engine();
+    this.busy = true;
     let step: PcsBuilderStep;
     try {
-      step = engine.pcsNext(prefix, this.dateInput.value || undefined);
+      const engine = await this.engine();
+      step = await engine.pcsNext(prefix, this.dateInput.value || undefined);
     } catch (e) {
+      this.busy = false;
       this.status.textContent = e instanceof Error ? e.message : String(e);
       return;
     }
+    this.busy = false;
     this.prefix = step.prefix;
     this.step = step;
     this.active = 0;
-    this.filter.value = '';
+    // Characters typed while this step loaded: the first picks its value, the rest wait for the next step.
+    const ahead = this.filter.value;
+    const hit = /^[0-9A-Z]/.test(ahead) ? step.choices.find((c) => c.value === ahead[0]) : undefined;
+    if (hit) {
+      await this.choose(hit, ahead.slice(1));
+      return;
+    }
+    if (/^[0-9A-Z]$/.test(ahead)) this.filter.value = '';
     this.render();
   }
 
@@ -187,10 +190,13 @@ export class PcsBuilder {
       : `${items.length} of ${s.choices.length} values valid on ${s.date}.`;
   }
 
-  private async choose(c: PcsNextChar): Promise<void> {
+  /** `rest`: characters typed ahead of this choice, applied to the next steps. */
+  private async choose(c: PcsNextChar, rest = ''): Promise<void> {
+    this.filter.value = rest;
     if (c.code) {
       this.prefix = c.code;
       this.codeOut.textContent = c.code;
+      this.filter.value = '';
       this.onComplete(c.code, c.title ?? null);
       await this.go(c.code);
       return;
@@ -199,6 +205,7 @@ export class PcsBuilder {
   }
 
   private onInput(): void {
+    if (this.busy) return; // applied when the step arrives (go)
     const q = this.filter.value;
     // Typing one digit or capital letter that is a value picks it at once;
     // lower-case letters filter by words.
@@ -225,9 +232,10 @@ export class PcsBuilder {
       this.render();
     } else if (e.key === 'Enter') {
       e.preventDefault();
+      if (this.busy) return;
       const c = items[this.active];
       if (c) void this.choose(c);
-    } else if (e.key === 'Backspace' && this.filter.value === '' && this.prefix.length > 0) {
+    } else if (e.key === 'Backspace' && !this.busy && this.filter.value === '' && this.prefix.length > 0) {
       e.preventDefault();
       void this.go(this.prefix.slice(0, -1));
     }

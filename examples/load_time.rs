@@ -1,0 +1,72 @@
+//! Where `Engine::from_bytes` spends its time: checksum, the copy into
+//! aligned memory, viewing the sections, the structure checks.
+//! `cargo run --release --example load_time [-- RUNS]`. Development aid.
+use medcode::index::table::Bytes;
+use medcode::index::IndexData;
+use std::time::Instant;
+
+fn main() {
+    let path = std::env::var("MEDCODE_INDEX").unwrap_or("dist/medcode.idx".into());
+    let bytes = std::fs::read(&path).unwrap();
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
+    let names = [
+        "crc",
+        "copy",
+        "view",
+        "checks",
+        "Engine::from_bytes",
+        "Engine::from_vec",
+        "first spans() (builds the count prefix sums)",
+    ];
+    let mut rows: Vec<[f64; 7]> = Vec::new();
+    for _ in 0..runs {
+        let mut row = [0.0; 7];
+        let t = Instant::now();
+        IndexData::check_header(&bytes).unwrap();
+        row[0] = ms(t);
+        let t = Instant::now();
+        let shared = Bytes::copy_from(&bytes);
+        row[1] = ms(t);
+        let t = Instant::now();
+        let data = IndexData::view(&shared).unwrap();
+        row[2] = ms(t);
+        let t = Instant::now();
+        data.check_consistency().unwrap();
+        row[3] = ms(t);
+        drop(data);
+        let t = Instant::now();
+        let engine = medcode::Engine::from_bytes(&bytes).unwrap();
+        row[4] = ms(t);
+        std::hint::black_box(&engine);
+        drop(engine);
+        let owned = bytes.clone();
+        let t = Instant::now();
+        let engine = medcode::Engine::from_vec(owned).unwrap();
+        row[5] = ms(t);
+        let t = Instant::now();
+        std::hint::black_box(engine.spans(0));
+        row[6] = ms(t);
+        std::hint::black_box(&engine);
+        rows.push(row);
+    }
+    print!("{path}: {} bytes; median of {runs}:", bytes.len());
+    for (k, name) in names.iter().enumerate() {
+        let mut v: Vec<f64> = rows.iter().map(|r| r[k]).collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        print!(" {name} {:.2} ms;", v[v.len() / 2]);
+    }
+    println!();
+    for r in &rows {
+        println!(
+            "  {}",
+            r.iter()
+                .map(|x| format!("{x:.2}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+}

@@ -1,0 +1,127 @@
+// One line under a form's diagnoses: the HCCs after hierarchies, the CC/MCCs
+// that count and what the principal excludes, from the engine's stay check
+// (`severity`), updated as the diagnoses change. The principal is the field
+// labelled so (an inpatient form), else diagnosis A, else the first.
+
+import type { Platform } from "../shared/platform";
+import { severityOptions, staySummary, type SeverityPrefs } from "../../../types/severity-chips";
+import type { FieldInfo } from "./detect";
+import type { Field } from "./dom";
+import type { Overlay } from "./overlay";
+
+export interface SummaryDeps {
+  overlay: Overlay;
+  request: Platform["request"];
+  prefs(): SeverityPrefs;
+}
+
+const ICD_SHAPE = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/i;
+
+/** The diagnoses of a page in claim order, principal first, and every diagnosis field (where the line goes). */
+export function diagnosesOf(known: Field[], info: (f: Field) => FieldInfo): { codes: string[]; fields: Field[] } {
+  const dx = known.filter((f) => info(f).kind === "dx" && f.isConnected);
+  const rank = (f: Field) => {
+    const r = info(f).role;
+    if (r?.k === "dx" && r.principal) return -1;
+    return r?.k === "dx" && r.letter !== undefined ? r.letter : 100;
+  };
+  const ordered = dx.slice().sort((a, b) => rank(a) - rank(b)
+    || (a === b ? 0 : a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+  const codes: string[] = [];
+  for (const f of ordered) {
+    // one field may hold several codes ("I50.21, J96.01")
+    for (const v of f.value.split(/[\s,;]+/)) {
+      if (ICD_SHAPE.test(v) && codes.length < 25) codes.push(v.toUpperCase());
+    }
+  }
+  return { codes, fields: dx };
+}
+
+export class SeveritySummary {
+  readonly el: HTMLElement;
+  private readonly text: HTMLElement;
+  private readonly meta: HTMLElement;
+  private fields: Field[] = [];
+  private key = "";
+  private seq = 0;
+  /** the user closed it on this page */
+  private dismissed = false;
+
+  constructor(private readonly d: SummaryDeps) {
+    const o = d.overlay;
+    this.el = o.el("div", "sevsum");
+    this.el.hidden = true;
+    this.el.setAttribute("role", "status");
+    this.el.setAttribute("aria-live", "polite");
+    this.el.setAttribute("aria-label", "medcode: CC, MCC and HCC of these diagnoses");
+    this.text = o.el("span", "txt");
+    this.meta = o.el("span", "meta");
+    const close = o.el("button", "x", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Hide the medcode CC/MCC/HCC line on this page");
+    close.addEventListener("mousedown", (e) => e.preventDefault());
+    close.addEventListener("click", (e) => {
+      if (!e.isTrusted) return;
+      this.dismissed = true;
+      this.hide();
+    });
+    this.el.append(o.el("strong", "", "medcode "), this.text, this.meta, close);
+    o.layer.append(this.el);
+  }
+
+  /** After a check of the page's fields; `date`: the date of service when the page has one. */
+  async update(known: Field[], info: (f: Field) => FieldInfo, date: string | undefined): Promise<void> {
+    const prefs = this.d.prefs();
+    const { codes, fields } = diagnosesOf(known, info);
+    if (!prefs.summary || !codes.length || this.dismissed) {
+      this.hide();
+      return;
+    }
+    const options = severityOptions(prefs, date);
+    const key = JSON.stringify([codes, options]);
+    this.fields = fields;
+    if (key === this.key && !this.el.hidden) {
+      this.position();
+      return;
+    }
+    this.key = key;
+    const mine = ++this.seq;
+    const r = await this.d.request({ type: "severity", pdx: codes[0]!, secondaries: codes.slice(1), options }).catch(() => null);
+    if (mine !== this.seq) return;
+    if (!r?.report) {
+      this.hide();
+      return;
+    }
+    this.text.textContent = staySummary(r.report, prefs.hccModel);
+    this.meta.textContent = ` (principal ${r.report.principal}; MS-DRG ${r.report.version}, HCC year ${r.report.hcc_year})`;
+    this.el.dataset.version = r.report.version;
+    this.el.hidden = false;
+    this.d.overlay.ensure();
+    this.position();
+  }
+
+  hide(): void {
+    this.seq++;
+    this.key = "";
+    this.el.hidden = true;
+  }
+
+  /** Under the page's diagnosis fields (the whole block, empty ones too), aligned with the leftmost. */
+  position(): void {
+    if (this.el.hidden) return;
+    const live = this.fields.filter((f) => f.isConnected);
+    if (!live.length) return this.hide();
+    const origin = this.d.overlay.host.getBoundingClientRect();
+    let left = Infinity, bottom = -Infinity;
+    for (const f of live) {
+      const r = f.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      const p = this.d.overlay.toPage(r, origin);
+      left = Math.min(left, p.left);
+      bottom = Math.max(bottom, p.bottom);
+    }
+    if (!Number.isFinite(left)) return;
+    this.el.style.left = `${Math.max(0, left)}px`;
+    this.el.style.top = `${bottom + 4}px`;
+  }
+}
