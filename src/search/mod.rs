@@ -558,49 +558,89 @@ pub fn search_words(
             c | ((((planes[p * words + u / 64] >> (u % 64)) & 1) as u32) << p)
         })
     };
-    let mut ranked: Vec<Ranked> = Vec::with_capacity(ncand.min(4096));
-    for &unit in &sc.cands {
-        let u = unit as usize;
-        let node_id = s.unit_node[u];
-        let Some(node) = data.nodes.get(node_id as usize) else {
-            continue;
-        };
-        let len = s.unit_len[u].max(1) as f32;
-        let coverage = (sc.title_hits[u] as f32 / len).min(1.0);
-        let mut score = sc.score[u] + weight::COVERAGE * coverage;
-        if node.flags & FLAG_BILLABLE != 0 {
-            score += weight::BILLABLE;
+    // Each candidate's score into 8 bytes; only the best `want` become
+    // `Ranked`. A score needs the unit's node (flags, code, context): a cache
+    // miss each when thousands of units match. So past `MAX_RANKED`
+    // candidates, first bound every score from the unit's own arrays, then
+    // score exactly in falling order of bound, and stop once no bound left
+    // can reach the `want`-th score found: the same results, bounded work.
+    let limit = opts.limit.max(1);
+    let want = limit * 4;
+    let ctx = UnitScore {
+        data,
+        parsed,
+        score: &sc.score,
+        slots: &sc.slots,
+        title_hits: &sc.title_hits,
+    };
+    let mut exact: Vec<(f32, u32)> = Vec::with_capacity(ncand.min(MAX_RANKED));
+    if ncand <= MAX_RANKED {
+        for &unit in &sc.cands {
+            let missing = best - count_of(unit as usize).min(best);
+            if let Some(x) = ctx.exact(unit as usize, missing) {
+                exact.push((x, unit));
+            }
         }
-        if s.unit_flags[u] & UNIT_GENERIC != 0 {
-            score += weight::GENERIC;
+    } else {
+        sc.bounds.clear();
+        sc.bounds.extend(sc.cands.iter().map(|&unit| {
+            let missing = best - count_of(unit as usize).min(best);
+            (ctx.bound(unit as usize, missing), unit)
+        }));
+        let mut rest: &mut [(f32, u32)] = &mut sc.bounds;
+        let mut chunk = (want * 8).max(256);
+        let mut kth = f32::NEG_INFINITY;
+        while !rest.is_empty() {
+            let n = chunk.min(rest.len());
+            if n < rest.len() {
+                rest.select_nth_unstable_by(n - 1, |a, b| {
+                    b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal)
+                });
+            }
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            for &(_, unit) in head.iter() {
+                let missing = best - count_of(unit as usize).min(best);
+                if let Some(x) = ctx.exact(unit as usize, missing) {
+                    exact.push((x, unit));
+                }
+            }
+            if exact.len() >= want {
+                let mut top: Vec<f32> = exact.iter().map(|e| e.0).collect();
+                top.select_nth_unstable_by(want - 1, |a, b| {
+                    b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal)
+                });
+                kth = top[want - 1];
+            }
+            let next_bound = tail.iter().map(|b| b.0).fold(f32::NEG_INFINITY, f32::max);
+            if next_bound < kth {
+                break;
+            }
+            rest = tail;
+            chunk *= 2;
         }
-        let code_len = data
-            .text(node.code)
-            .bytes()
-            .filter(|&b| b != b'.')
-            .count()
-            .min(7);
-        score += weight::SHORT_CODE * (7 - code_len) as f32;
-        // Guideline priors: a context code (maternal, newborn, history,
-        // sequela, subsequent encounter…) only when the query names it.
-        let context = s.node_context.get(node_id as usize).copied().unwrap_or(0);
-        if context & !parsed.context != 0 {
-            score -= weight::CONTEXT;
-        }
-        let missing = best - count_of(u).min(best);
-        score -= weight::MISSING_WORD * missing as f32;
-        let mut r = Ranked {
-            node: node_id,
+    }
+    // A code may rank through several units; keep each code once, at its best.
+    let by_score = |a: &(f32, u32), b: &(f32, u32)| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(s.unit_node[a.1 as usize].cmp(&s.unit_node[b.1 as usize]))
+    };
+    if exact.len() > want {
+        exact.select_nth_unstable_by(want - 1, by_score);
+        exact.truncate(want);
+    }
+    sc.bounds = exact;
+    let mut ranked: Vec<Ranked> = sc
+        .bounds
+        .iter()
+        .map(|&(score, unit)| Ranked {
+            node: s.unit_node[unit as usize],
             score,
             matched_words: 0,
-            slots: sc.slots[u],
+            slots: sc.slots[unit as usize],
             default_of: None,
-        };
-        if missing == 0 && !parsed.defaults.is_empty() {
-            r.score += default_bonus(data, parsed, &r);
-        }
-        ranked.push(r);
-    }
+        })
+        .collect();
     for &unit in sc.touched.iter().chain(&sc.cands) {
         let u = unit as usize;
         sc.score[u] = 0.0;
@@ -615,13 +655,6 @@ pub fn search_words(
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.node.cmp(&b.node))
     };
-    // A code may rank through several units; keep each code once, at its best.
-    let limit = opts.limit.max(1);
-    let want = limit * 4;
-    if ranked.len() > want {
-        ranked.select_nth_unstable_by(want - 1, by_rank);
-        ranked.truncate(want);
-    }
     ranked.sort_by(by_rank);
     for r in &mut ranked {
         r.matched_words = parsed.matched_words(r.slots);
@@ -709,6 +742,73 @@ fn optional_groups(parsed: &ParsedQuery, opts: &SearchOptions) -> u32 {
         0
     } else {
         mask
+    }
+}
+
+/// A candidate's score from its node and the per-unit sums.
+struct UnitScore<'a> {
+    data: &'a IndexData,
+    parsed: &'a ParsedQuery,
+    score: &'a [f32],
+    slots: &'a [u32],
+    title_hits: &'a [u8],
+}
+
+impl UnitScore<'_> {
+    /// The part of the score the unit's own arrays give.
+    fn own(&self, u: usize, missing: u32) -> f32 {
+        let s = &self.data.search;
+        let len = s.unit_len[u].max(1) as f32;
+        let coverage = (self.title_hits[u] as f32 / len).min(1.0);
+        let mut score = self.score[u] + weight::COVERAGE * coverage;
+        if s.unit_flags[u] & UNIT_GENERIC != 0 {
+            score += weight::GENERIC;
+        }
+        score - weight::MISSING_WORD * missing as f32
+    }
+
+    /// At least the exact score, without reading the node.
+    fn bound(&self, u: usize, missing: u32) -> f32 {
+        let mut b = self.own(u, missing) + weight::BILLABLE + weight::SHORT_CODE * 7.0;
+        if missing == 0 && !self.parsed.defaults.is_empty() {
+            b += weight::DEFAULT_EXACT.max(weight::DEFAULT_PREFIX);
+        }
+        b
+    }
+
+    /// The score; `None` for a unit whose node is missing.
+    fn exact(&self, u: usize, missing: u32) -> Option<f32> {
+        let (data, s) = (self.data, &self.data.search);
+        let node_id = s.unit_node[u];
+        let node = data.nodes.get(node_id as usize)?;
+        let mut score = self.own(u, missing);
+        if node.flags & FLAG_BILLABLE != 0 {
+            score += weight::BILLABLE;
+        }
+        let code_len = data
+            .text(node.code)
+            .bytes()
+            .filter(|&b| b != b'.')
+            .count()
+            .min(7);
+        score += weight::SHORT_CODE * (7 - code_len) as f32;
+        // Guideline priors: a context code (maternal, newborn, history,
+        // sequela, subsequent encounter…) only when the query names it.
+        let context = s.node_context.get(node_id as usize).copied().unwrap_or(0);
+        if context & !self.parsed.context != 0 {
+            score -= weight::CONTEXT;
+        }
+        if missing == 0 && !self.parsed.defaults.is_empty() {
+            let r = Ranked {
+                node: node_id,
+                score,
+                matched_words: 0,
+                slots: self.slots[u],
+                default_of: None,
+            };
+            score += default_bonus(data, self.parsed, &r);
+        }
+        Some(score)
     }
 }
 

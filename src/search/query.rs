@@ -301,7 +301,19 @@ fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
 /// words it covers through one synthetic slot.
 fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
     let mut found: Vec<(u32, usize)> = Vec::new();
+    // Every term of a default's key must be among the query's: most
+    // defaults are out at once, without trying the groups' choices.
+    let mut stems: Vec<&str> = parsed
+        .groups
+        .iter()
+        .flat_map(|g| g.stems.iter().flatten().map(String::as_str))
+        .collect();
+    stems.sort_unstable();
+    stems.dedup();
     for (di, d) in data.search.defaults.iter().enumerate() {
+        if !d.key.iter().all(|k| stems.binary_search(&k.as_str()).is_ok()) {
+            continue;
+        }
         let mut rest: Vec<&str> = d.key.iter().map(String::as_str).collect();
         let mut used = 0u32;
         for (gi, g) in parsed.groups.iter().enumerate() {
@@ -454,9 +466,15 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
     if wb.len() > 1 && wb[1] != wb[0] {
         firsts.push(wb[1]);
     }
+    // Each edit brings in at most one letter the word lacks: a term with more
+    // such letters than the budget is out without computing a distance.
+    let letters = fuzzy::letter_mask(wb) | fuzzy::letter_mask(sb);
     for first in firsts {
         for t in terms.prefix_range(&[first]) {
             let cand = terms.term(t);
+            if (fuzzy::letter_mask(cand) & !letters).count_ones() as usize > max {
+                continue;
+            }
             // Longer than the word allows, or (being no stem of it) much shorter.
             if cand.len() > wb.len() + max
                 || (cand.len() + max < sb.len().min(wb.len()) && cand.len() < 4)
