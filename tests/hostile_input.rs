@@ -375,3 +375,22 @@ fn search_batch_dev_zero_stops_at_limit() {
         "{e}"
     );
 }
+
+// ---- found by `./build.sh fuzz` -------------------------------------------
+
+/// Bug: `PcsTable::next_chars` cut a multi-byte character to read an axis
+/// value ("Ѩ𞹛*ৠ" panicked: byte index is not a char boundary). The binding
+/// normalizes first; the library call must not panic either.
+#[test]
+fn pcs_builder_with_non_pcs_characters_does_not_panic() {
+    let path = index().with_file_name("pcs.idx");
+    let Ok(bytes) = std::fs::read(&path) else {
+        eprintln!("note: {} not built; skipped", path.display());
+        return;
+    };
+    let t = medcode::icd10pcs::PcsTable::from_bytes(&bytes).expect("pcs.idx loads");
+    for prefix in ["Ѩ𞹛*ৠ", "0Ѩ", "0D\u{202e}T", "𐁋ਫ਼", "0DTJ4ZZ99", "\u{0}"] {
+        let step = t.next_chars(prefix, 20261001);
+        assert!(step.choices.is_empty(), "{prefix:?}");
+    }
+}

@@ -56,7 +56,8 @@ pub struct Scratch {
     touched: Vec<u32>,
     /// Units ranked: those matching enough of the query's words.
     cands: Vec<u32>,
-    /// Candidates the last query ranked (work done, for tests).
+    /// Units the last query scored one by one, reading their node (the
+    /// work that grows with the matches, for tests).
     pub last_candidates: usize,
     /// Frequent terms decoded once (`DECODE_DF`), so a frequent word costs
     /// a pass over a bit set, not a walk of its postings.
@@ -83,10 +84,6 @@ const MAX_DECODED_TERMS: usize = 96;
 
 /// Terms at least this frequent are decoded once into bit sets.
 const DECODE_DF: u32 = 1024;
-
-/// Kept for the test that bounds a flood of frequent words: a query ranks
-/// at most `MAX_RANKED` units one by one, below `5 *` this.
-pub const MAX_OPEN_PER_TERM: usize = 8_000;
 
 /// Most units one query ranks one by one. Past it, a cheap exact part of
 /// each unit's score and a bound on the rest pick the units that can still
@@ -552,7 +549,6 @@ pub fn search_words(
             }
         }
     }
-    sc.last_candidates = ncand;
     let count_of = |u: usize| {
         (0..nplanes).fold(0u32, |c, p| {
             c | ((((planes[p * words + u / 64] >> (u % 64)) & 1) as u32) << p)
@@ -625,6 +621,7 @@ pub fn search_words(
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(s.unit_node[a.1 as usize].cmp(&s.unit_node[b.1 as usize]))
     };
+    sc.last_candidates = exact.len();
     if exact.len() > want {
         exact.select_nth_unstable_by(want - 1, by_score);
         exact.truncate(want);
@@ -767,9 +764,16 @@ impl UnitScore<'_> {
         score - weight::MISSING_WORD * missing as f32
     }
 
-    /// At least the exact score, without reading the node.
+    /// At least the exact score, without reading the node record (a cache
+    /// miss): billable and code length at their best; the context byte is
+    /// one small array.
     fn bound(&self, u: usize, missing: u32) -> f32 {
+        let s = &self.data.search;
         let mut b = self.own(u, missing) + weight::BILLABLE + weight::SHORT_CODE * 7.0;
+        let node_id = s.unit_node[u] as usize;
+        if s.node_context.get(node_id).copied().unwrap_or(0) & !self.parsed.context != 0 {
+            b -= weight::CONTEXT;
+        }
         if missing == 0 && !self.parsed.defaults.is_empty() {
             b += weight::DEFAULT_EXACT.max(weight::DEFAULT_PREFIX);
         }
@@ -894,7 +898,11 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
         parts.push("unspecified form".to_string());
     }
     if parsed.truncated {
-        parts.push(format!("first {} words searched", query::MAX_WORDS));
+        parts.push(format!(
+            "first {} words searched (of at most {} characters)",
+            query::MAX_WORDS,
+            query::MAX_QUERY_CHARS
+        ));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
 }
