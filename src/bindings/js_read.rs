@@ -174,6 +174,34 @@ pub fn bytes_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<u8>, JsValue> 
     Ok(copy.to_vec())
 }
 
+/// The entries of a JS array argument (at most `max`, the length checked
+/// before any entry is read), each read through `Reflect.get`; anything
+/// else, or a throwing getter or Proxy, is a `TypeError` naming `name`.
+pub fn list_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<JsValue>, JsValue> {
+    let unreadable = || type_error(format!("{name} could not be read (a getter or Proxy threw)"));
+    if array_is_array(v).map_err(|_| unreadable())?.as_bool() != Some(true) {
+        return Err(type_error(format!(
+            "{name} must be a list, not {}",
+            kind_of(v)
+        )));
+    }
+    let len = reflect_get(v, &JsValue::from_str("length"))
+        .map_err(|_| unreadable())?
+        .as_f64()
+        .unwrap_or(f64::NAN);
+    if !(len >= 0.0 && len.fract() == 0.0) {
+        return Err(type_error(format!("{name} is a list without a valid length")));
+    }
+    if len > max as f64 {
+        return Err(range_error(format!(
+            "{name} has {len} entries; at most {max} are read"
+        )));
+    }
+    (0..len as u32)
+        .map(|i| reflect_get(v, &JsValue::from(i)).map_err(|_| unreadable()))
+        .collect()
+}
+
 /// Why a JS value could not be read, with the path where it happened.
 #[derive(Debug)]
 pub struct ReadError {
