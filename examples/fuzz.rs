@@ -193,8 +193,16 @@ fn main() {
     let stay = (
         gen::text(),
         prop::collection::vec(gen::text(), 0..30),
-        prop::option::of(prop_oneof![Just("v43".to_string()), Just("v44".to_string()), "[v0-9.]{0,6}"]),
-        (any::<bool>(), prop::option::of(any::<u16>()), 19000101u32..21001231),
+        prop::option::of(prop_oneof![
+            Just("v43".to_string()),
+            Just("v44".to_string()),
+            "[v0-9.]{0,6}"
+        ]),
+        (
+            any::<bool>(),
+            prop::option::of(any::<u16>()),
+            19000101u32..21001231,
+        ),
     );
     let user_files = user_data_fixtures();
     let user_input = (
@@ -583,13 +591,21 @@ fn main() {
                             stat,
                             &watch,
                             &bytes,
-                            |b| format!("{} ({} bytes) {:?}", name, b.len(), gen::cut(String::from_utf8_lossy(b).into_owned(), 120)),
+                            |b| {
+                                format!(
+                                    "{} ({} bytes) {:?}",
+                                    name,
+                                    b.len(),
+                                    gen::cut(String::from_utf8_lossy(b).into_owned(), 120)
+                                )
+                            },
                             |b| {
                                 if let Ok(set) =
                                     medcode::userdata::DataSet::parse(*kind, name, b, "2026-11-30")
                                 {
                                     let _ = set.summary();
-                                    let back = medcode::userdata::DataSet::from_bytes(&set.to_bytes());
+                                    let back =
+                                        medcode::userdata::DataSet::from_bytes(&set.to_bytes());
                                     assert!(back.is_ok(), "a parsed set stores and loads");
                                 }
                             },

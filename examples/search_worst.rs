@@ -99,7 +99,11 @@ fn dev_sets(engine: &Engine) {
         let mut d: Vec<Duration> = times.iter().map(|t| t.0).collect();
         d.sort();
         all.extend(&d);
-        let worst = times.iter().max_by_key(|t| t.0).cloned().unwrap_or_default();
+        let worst = times
+            .iter()
+            .max_by_key(|t| t.0)
+            .cloned()
+            .unwrap_or_default();
         println!(
             "dev {:<22} {:>5} queries  p50 {:>6.0} µs  p99 {:>6.0} µs  max {:>6.0} µs  ({:?})",
             f.file_name().unwrap().to_string_lossy(),

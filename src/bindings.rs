@@ -148,8 +148,7 @@ impl MedcodeEngine {
     #[wasm_bindgen(js_name = attachSeverity)]
     pub fn attach_severity(&mut self, bytes: JsValue) -> Result<(), JsValue> {
         let bytes = bytes_arg(&bytes, "the severity file", FILE_MAX)?;
-        self.severity =
-            Some(crate::severity::SeverityTable::from_bytes(&bytes).map_err(js_error)?);
+        self.severity = Some(crate::severity::SeverityTable::from_bytes(&bytes).map_err(js_error)?);
         Ok(())
     }
 

@@ -421,7 +421,10 @@ fn claim_json_list_past_the_limit_is_refused_while_read() {
         );
     }
     // At the limit, the claim reads (and validation caps the checks).
-    let at = format!(r#"{{"diagnoses":[{}]}}"#, vec!["\"E11.9\""; MAX_LIST].join(","));
+    let at = format!(
+        r#"{{"diagnoses":[{}]}}"#,
+        vec!["\"E11.9\""; MAX_LIST].join(",")
+    );
     assert_eq!(Claim::from_json(&at).unwrap().diagnoses.len(), MAX_LIST);
 }
 

@@ -222,7 +222,13 @@ fn frequent_word_flood_query_scores_bounded_candidates() {
     let engine = common::engine();
     let words =
         "other unspecified encounter fracture injury left right initial sequela subsequent ";
-    for q in [words.repeat(3).as_str(), "other", "encount", "fracture ", "left"] {
+    for q in [
+        words.repeat(3).as_str(),
+        "other",
+        "encount",
+        "fracture ",
+        "left",
+    ] {
         let hits = engine.search(q, &SearchOptions::default());
         assert!(!hits.is_empty(), "{q:?}");
         let scored = engine.last_search_candidates();

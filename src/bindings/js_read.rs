@@ -178,7 +178,11 @@ pub fn bytes_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<u8>, JsValue> 
 /// before any entry is read), each read through `Reflect.get`; anything
 /// else, or a throwing getter or Proxy, is a `TypeError` naming `name`.
 pub fn list_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<JsValue>, JsValue> {
-    let unreadable = || type_error(format!("{name} could not be read (a getter or Proxy threw)"));
+    let unreadable = || {
+        type_error(format!(
+            "{name} could not be read (a getter or Proxy threw)"
+        ))
+    };
     if array_is_array(v).map_err(|_| unreadable())?.as_bool() != Some(true) {
         return Err(type_error(format!(
             "{name} must be a list, not {}",
@@ -190,7 +194,9 @@ pub fn list_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<JsValue>, JsVal
         .as_f64()
         .unwrap_or(f64::NAN);
     if !(len >= 0.0 && len.fract() == 0.0) {
-        return Err(type_error(format!("{name} is a list without a valid length")));
+        return Err(type_error(format!(
+            "{name} is a list without a valid length"
+        )));
     }
     if len > max as f64 {
         return Err(range_error(format!(

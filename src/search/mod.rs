@@ -818,7 +818,11 @@ impl UnitScore<'_> {
 
 /// Index into `list` of the bit set of units a search may return under
 /// `system` (searchable, of that system), built once per filter.
-fn allowed_units(data: &IndexData, list: &mut Vec<(Option<u8>, Box<[u64]>)>, system: Option<u8>) -> usize {
+fn allowed_units(
+    data: &IndexData,
+    list: &mut Vec<(Option<u8>, Box<[u64]>)>,
+    system: Option<u8>,
+) -> usize {
     if let Some(i) = list.iter().position(|(k, _)| *k == system) {
         return i;
     }

@@ -319,7 +319,11 @@ fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
     stems.sort_unstable();
     stems.dedup();
     for (di, d) in data.search.defaults.iter().enumerate() {
-        if !d.key.iter().all(|k| stems.binary_search(&k.as_str()).is_ok()) {
+        if !d
+            .key
+            .iter()
+            .all(|k| stems.binary_search(&k.as_str()).is_ok())
+        {
             continue;
         }
         let mut rest: Vec<&str> = d.key.iter().map(String::as_str).collect();
