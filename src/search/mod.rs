@@ -404,10 +404,11 @@ pub fn search_words(
     let allowed_at = allowed_units(data, &mut sc.allowed, opts.system.map(System::to_u8));
     let allowed = &sc.allowed[allowed_at].1;
     sc.bits.clear();
-    sc.bits.resize(words * (nslots + nplanes + 2), 0);
+    sc.bits.resize(words * (nslots + nplanes + 3), 0);
     let (slot_sets, rest) = sc.bits.split_at_mut(words * nslots);
     let (planes, rest) = rest.split_at_mut(words * nplanes);
-    let (any, mask) = rest.split_at_mut(words);
+    let (any, rest) = rest.split_at_mut(words);
+    let (mask, opened) = rest.split_at_mut(words);
     for (si, slot) in parsed.slots.iter().enumerate() {
         let set = &mut slot_sets[si * words..(si + 1) * words];
         if slot.terms.is_empty() {
@@ -469,16 +470,45 @@ pub fn search_words(
             }
         }
     }
-    // The most words any unit matched, top digit first.
-    mask.copy_from_slice(any);
-    let mut best = 0u32;
-    for p in (0..nplanes).rev() {
-        let plane = &planes[p * words..(p + 1) * words];
-        if mask.iter().zip(plane).any(|(m, x)| m & x != 0) {
-            for (m, x) in mask.iter_mut().zip(plane) {
-                *m &= x;
+    // Candidates come from the rarest words first: a unit none of the j
+    // rarest words reach matches at most wanted - j words, so once some
+    // reached unit matches that many, the rest cannot beat it (a unit that
+    // only ties it through frequent words stays out, as a query's rare word
+    // is what it is about). `opened`: units the opened words reach (and the
+    // defaults' units); `best`: the most words a unit among them matched.
+    for (si, slot) in parsed.slots.iter().enumerate() {
+        if slot.terms.is_empty() {
+            for (o, x) in opened.iter_mut().zip(&slot_sets[si * words..(si + 1) * words]) {
+                *o |= x;
             }
-            best |= 1 << p;
+        }
+    }
+    let mut best = 0u32;
+    let mut opened_required = 0u32;
+    for g in parsed.groups_by_cost(&terms) {
+        let gmask = parsed.group_slot_mask(g);
+        for si in (0..nslots).filter(|si| gmask & (1 << si) != 0) {
+            for (o, x) in opened.iter_mut().zip(&slot_sets[si * words..(si + 1) * words]) {
+                *o |= x;
+            }
+        }
+        opened_required += u32::from(optional & (1 << g) == 0);
+        // The most words any opened unit matched, top digit first.
+        for ((m, o), a) in mask.iter_mut().zip(opened.iter()).zip(any.iter()) {
+            *m = o & a;
+        }
+        best = 0;
+        for p in (0..nplanes).rev() {
+            let plane = &planes[p * words..(p + 1) * words];
+            if mask.iter().zip(plane).any(|(m, x)| m & x != 0) {
+                for (m, x) in mask.iter_mut().zip(plane) {
+                    *m &= x;
+                }
+                best |= 1 << p;
+            }
+        }
+        if best + opened_required >= wanted {
+            break;
         }
     }
     // Long queries (old ICD-9 wording) carry words no title has: let a unit
@@ -489,7 +519,7 @@ pub fn search_words(
     let threshold = best.saturating_sub(slack);
     sc.cands.clear();
     for w in 0..words {
-        let mut ge = any[w];
+        let mut ge = any[w] & opened[w];
         if threshold > 0 {
             let (mut gt, mut eq) = (0u64, !0u64);
             for p in (0..nplanes).rev() {
