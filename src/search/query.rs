@@ -447,10 +447,13 @@ fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot) {
     if w.len() < 3 || w.len() > 12 || !w.iter().all(u8::is_ascii_lowercase) {
         return;
     }
+    // Every letter typed is in the term: most terms fail this at once.
+    let letters = fuzzy::letter_mask(w);
     for t in terms.prefix_range(&w[..1]) {
         let cand = terms.term(t);
         if cand.len() <= w.len()
             || cand.len() > w.len() * 3
+            || fuzzy::letter_mask(cand) & letters != letters
             || slot.terms.iter().any(|&(x, _)| x as usize == t)
         {
             continue;
@@ -485,9 +488,6 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
     for first in firsts {
         for t in terms.prefix_range(&[first]) {
             let cand = terms.term(t);
-            if (fuzzy::letter_mask(cand) & !letters).count_ones() as usize > max {
-                continue;
-            }
             // Longer than the word allows, or (being no stem of it) much shorter.
             if cand.len() > wb.len() + max
                 || (cand.len() + max < sb.len().min(wb.len()) && cand.len() < 4)
@@ -495,6 +495,9 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
                 continue;
             }
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
+                continue;
+            }
+            if (fuzzy::letter_mask(cand) & !letters).count_ones() as usize > max {
                 continue;
             }
             let d = fuzzy::osa_within(sb, cand, max)
