@@ -478,7 +478,10 @@ pub fn search_words(
     // defaults' units); `best`: the most words a unit among them matched.
     for (si, slot) in parsed.slots.iter().enumerate() {
         if slot.terms.is_empty() {
-            for (o, x) in opened.iter_mut().zip(&slot_sets[si * words..(si + 1) * words]) {
+            for (o, x) in opened
+                .iter_mut()
+                .zip(&slot_sets[si * words..(si + 1) * words])
+            {
                 *o |= x;
             }
         }
@@ -488,7 +491,10 @@ pub fn search_words(
     for g in parsed.groups_by_cost(&terms) {
         let gmask = parsed.group_slot_mask(g);
         for si in (0..nslots).filter(|si| gmask & (1 << si) != 0) {
-            for (o, x) in opened.iter_mut().zip(&slot_sets[si * words..(si + 1) * words]) {
+            for (o, x) in opened
+                .iter_mut()
+                .zip(&slot_sets[si * words..(si + 1) * words])
+            {
                 *o |= x;
             }
         }
