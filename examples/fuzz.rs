@@ -169,6 +169,61 @@ fn main() {
         });
     }
 
+    // ICD-10-PCS and the severity tables beside the index (skipped when absent).
+    let beside = |name: &str| common::index_path().with_file_name(name);
+    let pcs = std::fs::read(beside("pcs.idx"))
+        .ok()
+        .and_then(|b| medcode::icd10pcs::PcsTable::from_bytes(&b).ok());
+    let pcs_search = pcs
+        .as_ref()
+        .map(medcode::icd10pcs::search::PcsSearchIndex::build);
+    let severity = std::fs::read(beside("severity.idx"))
+        .ok()
+        .and_then(|b| medcode::severity::SeverityTable::from_bytes(&b).ok());
+    let pcs_code = prop_oneof![
+        4 => "[0-9A-HJ-NP-Z]{1,7}",
+        1 => "[0-9a-zA-Z .-]{0,12}",
+        1 => gen::text(),
+    ];
+    let pcs_date = prop_oneof![
+        3 => Just(20261001u32),
+        1 => 19000101u32..21001231,
+        1 => any::<u32>(),
+    ];
+    let stay = (
+        gen::text(),
+        prop::collection::vec(gen::text(), 0..30),
+        prop::option::of(prop_oneof![
+            Just("v43".to_string()),
+            Just("v44".to_string()),
+            "[v0-9.]{0,6}"
+        ]),
+        (
+            any::<bool>(),
+            prop::option::of(any::<u16>()),
+            19000101u32..21001231,
+        ),
+    );
+    let user_files = user_data_fixtures();
+    let user_input = (
+        any::<prop::sample::Index>(),
+        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+        any::<prop::sample::Index>(),
+        prop_oneof![3 => Just(0usize), 1 => 1usize..4],
+    );
+    let stored = (
+        any::<prop::sample::Index>(),
+        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+    );
+    let stored_sets: Vec<Vec<u8>> = user_files
+        .iter()
+        .filter_map(|(k, name, bytes)| {
+            medcode::userdata::DataSet::parse(*k, name, bytes, "2026-11-30")
+                .ok()
+                .map(|s| s.to_bytes())
+        })
+        .collect();
+
     let opts_default = ValidationOptions::default();
     let mut runner = TestRunner::default();
     let mut stats: Vec<Stat> = [
@@ -181,6 +236,12 @@ fn main() {
         "claim JSON",
         "index load (mutated)",
         "ncci load (mutated)",
+        "pcs lookup + builder",
+        "pcs field",
+        "pcs search",
+        "severity (stay)",
+        "user data (parse)",
+        "user data (stored)",
     ]
     .into_iter()
     .map(Stat::new)
@@ -211,12 +272,15 @@ fn main() {
     let ncci_mut = prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4);
 
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    let slice_len = Duration::from_millis(250);
+    // Time per entry point per round, in 125 ms steps: search, field values
+    // and claims get more (the calls made on every keystroke and form, and
+    // the slowest to generate).
+    let weights: [u32; 15] = [5, 1, 5, 6, 3, 1, 4, 1, 1, 1, 3, 1, 1, 1, 1];
     let mut round = 0u64;
     while Instant::now() < deadline {
         for (k, stat) in stats.iter_mut().enumerate() {
             *watch.entry.lock().unwrap() = stat.name;
-            let until = Instant::now() + slice_len;
+            let until = Instant::now() + Duration::from_millis(125) * weights[k];
             while Instant::now() < until {
                 match k {
                     0 => {
@@ -422,6 +486,156 @@ fn main() {
                             },
                         );
                     }
+                    9 => {
+                        let Some(t) = pcs.as_ref() else { break };
+                        let (c, d) = (&pcs_code, &pcs_date)
+                            .new_tree(&mut runner)
+                            .unwrap()
+                            .current();
+                        run_one(
+                            stat,
+                            &watch,
+                            &(c, d),
+                            |x| format!("{:?} on {}", x.0, x.1),
+                            |(c, d)| {
+                                if let Some(n) = medcode::icd10pcs::normalize(c) {
+                                    if n.len() == 7 {
+                                        let _ = t.record(&n, Some(*d));
+                                    }
+                                    let _ = t.next_chars(&n, *d);
+                                }
+                                let _ = t.next_chars(c, *d);
+                            },
+                        );
+                    }
+                    10 => {
+                        let Some(t) = pcs.as_ref() else { break };
+                        let (v, (dos, sex)) = (
+                            prop_oneof![2 => pcs_code.clone(), 1 => gen::text()],
+                            (prop::option::of(gen::text()), prop::option::of(gen::text())),
+                        )
+                            .new_tree(&mut runner)
+                            .unwrap()
+                            .current();
+                        let ctx = FieldContext {
+                            date_of_service: dos,
+                            sex,
+                            ..FieldContext::default()
+                        };
+                        run_one(
+                            stat,
+                            &watch,
+                            &(v, ctx),
+                            |x| format!("{:?}", x.0),
+                            |(v, ctx)| {
+                                let _ = medcode::validate::validate_field_with(
+                                    &engine,
+                                    Some(t),
+                                    FieldKind::Pcs,
+                                    v,
+                                    ctx,
+                                );
+                            },
+                        );
+                    }
+                    11 => {
+                        let (Some(t), Some(ix)) = (pcs.as_ref(), pcs_search.as_ref()) else {
+                            break;
+                        };
+                        let q = query.new_tree(&mut runner).unwrap().current();
+                        run_one(
+                            stat,
+                            &watch,
+                            &q,
+                            |q| format!("{:?} ({} chars)", q, q.chars().count()),
+                            |q| {
+                                let hits = t.search(ix, q, 20261001, 10);
+                                assert!(hits.len() <= 10);
+                            },
+                        );
+                    }
+                    12 => {
+                        let Some(t) = severity.as_ref() else { break };
+                        let input = stay.new_tree(&mut runner).unwrap().current();
+                        run_one(
+                            stat,
+                            &watch,
+                            &input,
+                            |x| format!("{:?} + {} secondaries {:?}", x.0, x.1.len(), x.2),
+                            |(pdx, sdx, version, (died, hcc_year, date))| {
+                                let opts = medcode::severity::StayOptions {
+                                    date: *date,
+                                    version: version.clone(),
+                                    died: *died,
+                                    hcc_year: *hcc_year,
+                                };
+                                let _ = t.stay(pdx, sdx, &opts);
+                            },
+                        );
+                    }
+                    13 => {
+                        let (which, flips, cut, dup) =
+                            user_input.new_tree(&mut runner).unwrap().current();
+                        let (kind, name, base) = &user_files[which.index(user_files.len())];
+                        let mut bytes = base.repeat(1 + dup * 50);
+                        for (at, b) in &flips {
+                            let i = at.index(bytes.len().max(1));
+                            if let Some(x) = bytes.get_mut(i) {
+                                *x = *b;
+                            }
+                        }
+                        if flips.len() == 5 {
+                            bytes.truncate(cut.index(bytes.len().max(1)));
+                        }
+                        run_one(
+                            stat,
+                            &watch,
+                            &bytes,
+                            |b| {
+                                format!(
+                                    "{} ({} bytes) {:?}",
+                                    name,
+                                    b.len(),
+                                    gen::cut(String::from_utf8_lossy(b).into_owned(), 120)
+                                )
+                            },
+                            |b| {
+                                if let Ok(set) =
+                                    medcode::userdata::DataSet::parse(*kind, name, b, "2026-11-30")
+                                {
+                                    let _ = set.summary();
+                                    let back =
+                                        medcode::userdata::DataSet::from_bytes(&set.to_bytes());
+                                    assert!(back.is_ok(), "a parsed set stores and loads");
+                                }
+                            },
+                        );
+                    }
+                    14 => {
+                        let (which, flips) = stored.new_tree(&mut runner).unwrap().current();
+                        let Some(base) = stored_sets.get(which.index(stored_sets.len().max(1)))
+                        else {
+                            break;
+                        };
+                        let mut bytes = base.clone();
+                        for (at, b) in &flips {
+                            let i = at.index(bytes.len().max(1));
+                            if let Some(x) = bytes.get_mut(i) {
+                                *x = *b;
+                            }
+                        }
+                        run_one(
+                            stat,
+                            &watch,
+                            &bytes,
+                            |_| format!("{flips:?}"),
+                            |b| {
+                                if let Ok(set) = medcode::userdata::DataSet::from_bytes(b) {
+                                    let _ = set.summary();
+                                }
+                            },
+                        );
+                    }
                     _ => unreachable!(),
                 }
             }
@@ -460,6 +674,26 @@ fn main() {
     if panics > 0 {
         std::process::exit(1);
     }
+}
+
+/// The synthetic user-data files of tests/fixtures/userdata, by kind.
+fn user_data_fixtures() -> Vec<(medcode::userdata::DataKind, String, Vec<u8>)> {
+    use medcode::userdata::DataKind;
+    let dir = common::root().join("tests/fixtures/userdata");
+    [
+        (DataKind::Cpt, "cpt_synthetic.txt"),
+        (DataKind::NcciPractitioner, "ccipra_synthetic.txt"),
+        (
+            DataKind::Mue,
+            "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv",
+        ),
+    ]
+    .into_iter()
+    .map(|(k, name)| {
+        let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
+        (k, name.to_string(), bytes)
+    })
+    .collect()
 }
 
 fn claim_json(c: &Claim) -> String {

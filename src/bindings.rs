@@ -32,10 +32,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod js_read;
-use js_read::{bytes_arg, opt_text_arg, text_arg, type_error, Reader};
+use js_read::{bytes_arg, list_arg, opt_text_arg, text_arg, type_error, Reader};
 
 /// Largest index / NCCI file accepted (`medcode.idx` is about 12 MB).
 const FILE_MAX: u32 = 64 << 20;
+/// Most user data sets attached at once (an organisation has a few).
+const MAX_USER_SETS: u32 = 64;
 
 fn js_error(msg: impl std::fmt::Display) -> JsValue {
     js_sys::Error::new(&msg.to_string()).into()
@@ -78,8 +80,9 @@ impl JsSeverityOptions {
         let o: JsSeverityOptions = if v.is_undefined() || v.is_null() {
             JsSeverityOptions::default()
         } else {
-            serde_wasm_bindgen::from_value(v)
-                .map_err(|e| js_error(format!("bad severity options: {e}")))?
+            Reader::default()
+                .read(v, "options")
+                .map_err(|e| e.into_js("bad severity options"))?
         };
         let date = match o.date.as_deref() {
             None | Some("") => js_today()?,
@@ -144,9 +147,9 @@ impl MedcodeEngine {
 
     /// Attaches the MS-DRG severity and HCC tables (the bytes of `severity.idx`).
     #[wasm_bindgen(js_name = attachSeverity)]
-    pub fn attach_severity(&mut self, bytes: &js_sys::Uint8Array) -> Result<(), JsValue> {
-        self.severity =
-            Some(crate::severity::SeverityTable::from_bytes(&bytes.to_vec()).map_err(js_error)?);
+    pub fn attach_severity(&mut self, bytes: JsValue) -> Result<(), JsValue> {
+        let bytes = bytes_arg(&bytes, "the severity file", FILE_MAX)?;
+        self.severity = Some(crate::severity::SeverityTable::from_bytes(&bytes).map_err(js_error)?);
         Ok(())
     }
 
@@ -161,41 +164,34 @@ impl MedcodeEngine {
     /// `{date, version, died, hcc_year}`.
     pub fn severity(
         &self,
-        pdx: &str,
+        pdx: JsValue,
         secondaries: JsValue,
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let pdx = text_arg(&pdx, "the principal diagnosis", 64)?;
+        let secondaries = list_arg(
+            &secondaries,
+            "secondaries",
+            crate::severity::MAX_SECONDARIES as u32,
+        )?;
+        let sdx: Vec<String> = secondaries
+            .iter()
+            .enumerate()
+            .map(|(i, v)| text_arg(v, &format!("secondaries[{i}]"), 64))
+            .collect::<Result<_, _>>()?;
+        let (o, date) = JsSeverityOptions::from_js(options)?;
         let t = self.severity.as_ref().ok_or_else(|| {
             js_error(
                 "severity tables are not loaded: attach severity.idx with attachSeverity first",
             )
         })?;
-        if !js_sys::Array::is_array(&secondaries) {
-            return Err(js_error("secondaries must be an array of code strings"));
-        }
-        let arr = js_sys::Array::from(&secondaries);
-        if arr.length() as usize > crate::severity::MAX_SECONDARIES {
-            return Err(js_error(format!(
-                "{} secondary diagnoses given; at most {} are checked",
-                arr.length(),
-                crate::severity::MAX_SECONDARIES
-            )));
-        }
-        let sdx: Vec<String> = arr
-            .iter()
-            .map(|v| {
-                v.as_string()
-                    .ok_or_else(|| js_error("secondaries must be an array of code strings"))
-            })
-            .collect::<Result<_, _>>()?;
-        let (o, date) = JsSeverityOptions::from_js(options)?;
         let opts = crate::severity::StayOptions {
             date,
             version: o.version,
             died: o.died,
             hcc_year: o.hcc_year,
         };
-        to_js(&t.stay(pdx, &sdx, &opts).map_err(js_error)?)
+        to_js(&t.stay(&pdx, &sdx, &opts).map_err(js_error)?)
     }
 
     /// Ranked results for a query. `system`: "icd10cm" (default), "hcpcs" or "all".
@@ -355,8 +351,9 @@ impl MedcodeEngine {
 
     /// Attaches ICD-10-PCS (the bytes of `pcs.idx`); a damaged file throws.
     #[wasm_bindgen(js_name = attachPcs)]
-    pub fn attach_pcs(&mut self, bytes: &js_sys::Uint8Array) -> Result<(), JsValue> {
-        self.pcs = Some(crate::icd10pcs::PcsTable::from_bytes(&bytes.to_vec()).map_err(js_error)?);
+    pub fn attach_pcs(&mut self, bytes: JsValue) -> Result<(), JsValue> {
+        let bytes = bytes_arg(&bytes, "the PCS file", FILE_MAX)?;
+        self.pcs = Some(crate::icd10pcs::PcsTable::from_bytes(&bytes).map_err(js_error)?);
         Ok(())
     }
 
@@ -366,8 +363,8 @@ impl MedcodeEngine {
         })
     }
 
-    fn pcs_date(&self, date: Option<String>) -> Result<u32, JsValue> {
-        match date.as_deref() {
+    fn pcs_date(&self, date: &JsValue) -> Result<u32, JsValue> {
+        match opt_text_arg(date, "date", 64)?.as_deref() {
             None | Some("") => js_today(),
             Some(t) => validate::dates::parse_iso(t)
                 .map_err(|_| js_error(format!("date {t:?} is not a date: write it as YYYY-MM-DD"))),
@@ -376,10 +373,11 @@ impl MedcodeEngine {
 
     /// The record of a seven-character PCS code; throws when malformed or unknown.
     #[wasm_bindgen(js_name = pcsLookup)]
-    pub fn pcs_lookup(&self, code: &str, date: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn pcs_lookup(&self, code: JsValue, date: JsValue) -> Result<JsValue, JsValue> {
+        let code = text_arg(&code, "code", 64)?;
+        let d = self.pcs_date(&date)?;
         let t = self.pcs_table()?;
-        let d = self.pcs_date(date)?;
-        let c = crate::icd10pcs::normalize(code)
+        let c = crate::icd10pcs::normalize(&code)
             .filter(|c| c.len() == 7)
             .ok_or_else(|| {
                 js_error(format!(
@@ -395,13 +393,14 @@ impl MedcodeEngine {
 
     /// The builder: valid next characters after `prefix` (0-6 characters) on a date.
     #[wasm_bindgen(js_name = pcsNext)]
-    pub fn pcs_next(&self, prefix: &str, date: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn pcs_next(&self, prefix: JsValue, date: JsValue) -> Result<JsValue, JsValue> {
+        let prefix = text_arg(&prefix, "prefix", 64)?;
+        let d = self.pcs_date(&date)?;
         let t = self.pcs_table()?;
-        let d = self.pcs_date(date)?;
         let p = if prefix.trim().is_empty() {
             String::new()
         } else {
-            crate::icd10pcs::normalize(prefix).ok_or_else(|| {
+            crate::icd10pcs::normalize(&prefix).ok_or_else(|| {
                 js_error(
                     "a PCS prefix is up to seven characters, digits and letters except O and I",
                 )
@@ -414,18 +413,27 @@ impl MedcodeEngine {
     #[wasm_bindgen(js_name = pcsSearch)]
     pub fn pcs_search(
         &self,
-        query: &str,
-        limit: Option<u32>,
-        date: Option<String>,
+        query: JsValue,
+        limit: JsValue,
+        date: JsValue,
     ) -> Result<JsValue, JsValue> {
+        // At most what the extension sends, as for every other search.
+        let query = text_arg(
+            &query,
+            "the query",
+            crate::search::query::MAX_QUERY_CHARS as u32,
+        )?;
+        let limit = if limit.is_undefined() || limit.is_null() {
+            10
+        } else {
+            match limit.as_f64() {
+                Some(n) if !n.is_nan() => n.clamp(1.0, 200.0) as usize,
+                _ => return Err(type_error("limit must be a number")),
+            }
+        };
+        let d = self.pcs_date(&date)?;
         let t = self.pcs_table()?;
-        let d = self.pcs_date(date)?;
-        to_js(&t.search(
-            t.search_index(),
-            query,
-            d,
-            limit.unwrap_or(10).clamp(1, 200) as usize,
-        ))
+        to_js(&t.search(t.search_index(), &query, d, limit))
     }
 }
 
@@ -498,7 +506,7 @@ impl MedcodeEngine {
     /// summaries. A damaged set throws and leaves the attached data as it was.
     #[wasm_bindgen(js_name = attachUserData)]
     pub fn attach_user_data(&mut self, sets: JsValue) -> Result<JsValue, JsValue> {
-        let sets = js_read::list_arg(&sets, "sets", js_read::MAX_ARRAY)?;
+        let sets = list_arg(&sets, "sets", MAX_USER_SETS)?;
         let mut parsed = Vec::with_capacity(sets.len());
         for (i, v) in sets.iter().enumerate() {
             let bytes = bytes_arg(v, &format!("data set {i}"), USER_SET_MAX)?;

@@ -375,3 +375,99 @@ fn search_batch_dev_zero_stops_at_limit() {
         "{e}"
     );
 }
+
+// ---- found by `./build.sh fuzz` -------------------------------------------
+
+/// Bug: `PcsTable::next_chars` cut a multi-byte character to read an axis
+/// value ("Ѩ𞹛*ৠ" panicked: byte index is not a char boundary). The binding
+/// normalizes first; the library call must not panic either.
+#[test]
+fn pcs_builder_with_non_pcs_characters_does_not_panic() {
+    let path = index().with_file_name("pcs.idx");
+    let Ok(bytes) = std::fs::read(&path) else {
+        eprintln!("note: {} not built; skipped", path.display());
+        return;
+    };
+    let t = medcode::icd10pcs::PcsTable::from_bytes(&bytes).expect("pcs.idx loads");
+    for prefix in ["Ѩ𞹛*ৠ", "0Ѩ", "0D\u{202e}T", "𐁋ਫ਼", "0DTJ4ZZ99", "\u{0}"] {
+        let step = t.next_chars(prefix, 20261001);
+        assert!(step.choices.is_empty(), "{prefix:?}");
+    }
+}
+
+// ---- core caps on a claim as read -------------------------------------------
+
+/// Bug: a claim's JSON was read whole before any cap applied: a list of a
+/// million diagnoses was built in memory, then checked up to 1,000. Now a
+/// list is refused while it is read, at its 10,001st entry, with the limit.
+#[test]
+fn claim_json_list_past_the_limit_is_refused_while_read() {
+    use medcode::validate::model::MAX_LIST;
+    let many = |item: &str| vec![item; MAX_LIST + 1].join(",");
+    for json in [
+        format!(r#"{{"diagnoses":[{}]}}"#, many("\"E11.9\"")),
+        format!(r#"{{"service_lines":[{}]}}"#, many("{}")),
+        format!(
+            r#"{{"service_lines":[{{"modifiers":[{}]}}]}}"#,
+            many("\"25\"")
+        ),
+        // a list where a scalar belongs is skipped, but not without end
+        format!(r#"{{"patient":{{"sex":[{}]}}}}"#, many("1")),
+    ] {
+        let e = Claim::from_json(&json).unwrap_err();
+        assert!(
+            e.contains(&format!("more than {MAX_LIST} entries")) && e.contains("column"),
+            "{e}"
+        );
+    }
+    // At the limit, the claim reads (and validation caps the checks).
+    let at = format!(
+        r#"{{"diagnoses":[{}]}}"#,
+        vec!["\"E11.9\""; MAX_LIST].join(",")
+    );
+    assert_eq!(Claim::from_json(&at).unwrap().diagnoses.len(), MAX_LIST);
+}
+
+/// Bug: one text value could be as long as the whole input (a 1 MB
+/// "diagnosis" was copied and then searched for a code).
+#[test]
+fn claim_json_text_past_the_limit_is_refused() {
+    use medcode::validate::model::MAX_TEXT;
+    let long = "9".repeat(MAX_TEXT + 1);
+    for json in [
+        format!(r#"{{"diagnoses":["{long}"]}}"#),
+        format!(r#"{{"diagnoses":"{long}"}}"#),
+        format!(r#"{{"billing_provider":{{"npi":"{long}"}}}}"#),
+    ] {
+        let e = Claim::from_json(&json).unwrap_err();
+        assert!(
+            e.contains(&format!("{} bytes", MAX_TEXT + 1)) && e.contains(&MAX_TEXT.to_string()),
+            "{e}"
+        );
+    }
+    let ok = format!(r#"{{"diagnoses":["{}"]}}"#, "9".repeat(MAX_TEXT));
+    assert!(Claim::from_json(&ok).is_ok());
+}
+
+/// Bug: deep nesting was refused only by serde_json's recursion limit
+/// (128 levels, "recursion limit exceeded"), which says nothing about a
+/// claim. Now past 32 levels the message names the limit and the place,
+/// and a string that merely contains brackets is not counted.
+#[test]
+fn claim_json_nested_past_the_limit_names_the_limit() {
+    use medcode::validate::model::MAX_DEPTH;
+    let deep = format!(
+        r#"{{"patient":{{"zip":{}{}}}}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let e = finishes_within(Duration::from_secs(60), move || {
+        Claim::from_json(&deep).unwrap_err()
+    });
+    assert!(
+        e.contains(&format!("more than {MAX_DEPTH} levels")) && e.contains("line 1 column"),
+        "{e}"
+    );
+    let brackets = format!(r#"{{"diagnoses":["{}"]}}"#, "[".repeat(100));
+    assert!(Claim::from_json(&brackets).is_ok());
+}

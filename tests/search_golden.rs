@@ -213,20 +213,31 @@ fn coder_sets_stay_above_their_floors() {
 }
 
 /// Bug: a 200-character query of frequent words took 60–80 ms (every
-/// posting of every word opened). Now each term opens a bounded number of
-/// candidates and only the first words count; this counts the work.
+/// posting of every word opened), and a per-term cap of 8,000 candidates
+/// then dropped matches. Now words are counted in bit sets and only units
+/// whose score can reach the results are scored one by one; this counts
+/// that work for floods of frequent words and for lone frequent words.
 #[test]
-fn frequent_word_flood_query_opens_bounded_candidates() {
+fn frequent_word_flood_query_scores_bounded_candidates() {
     let engine = common::engine();
     let words =
         "other unspecified encounter fracture injury left right initial sequela subsequent ";
-    let q = words.repeat(3);
-    let hits = engine.search(&q, &SearchOptions::default());
-    let opened = engine.last_search_candidates();
-    assert!(
-        opened <= medcode::search::MAX_OPEN_PER_TERM * 5,
-        "opened {opened} candidates"
-    );
+    for q in [
+        words.repeat(3).as_str(),
+        "other",
+        "encount",
+        "fracture ",
+        "left",
+    ] {
+        let hits = engine.search(q, &SearchOptions::default());
+        assert!(!hits.is_empty(), "{q:?}");
+        let scored = engine.last_search_candidates();
+        assert!(
+            scored <= medcode::search::MAX_RANKED * 2,
+            "{q:?}: scored {scored} units one by one"
+        );
+    }
+    let hits = engine.search(&words.repeat(3), &SearchOptions::default());
     let _ = hits;
     // Distinct words past the cap are ignored, and the hit says so.
     let many: String = (0..40).map(|i| format!("w{i}x fracture ")).collect();

@@ -309,21 +309,29 @@ fn ten_thousand_lines_and_diagnoses() {
 
 #[test]
 fn json_of_any_shape() {
-    // Deep nesting where a scalar belongs is skipped without recursion.
+    // Nesting where a scalar belongs is skipped: one bad entry.
+    let nested = format!("{{\"diagnoses\": [{}{}]}}", "[".repeat(20), "]".repeat(20));
+    let claim = Claim::from_json(&nested).expect("nested value read as one bad entry");
+    let report = validate_claim(engine(), &claim, TODAY);
+    assert_eq!(report.issues[0].rule, "dx.format");
+    // Past `MAX_DEPTH` levels (issue 11) the claim is refused before it is
+    // parsed, in one linear pass, with the limit and the place.
     let deep = format!(
         "{{\"diagnoses\": [{}{}]}}",
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    let claim = Claim::from_json(&deep).expect("nested value read as one bad entry");
-    let report = validate_claim(engine(), &claim, TODAY);
-    assert_eq!(report.issues[0].rule, "dx.format");
+    let err = Claim::from_json(&deep).unwrap_err();
+    assert!(
+        err.contains("more than 32 levels") && err.contains("line 1"),
+        "{err}"
+    );
     let deep_obj = format!(
         "{{\"patient\": {{\"sex\": {}1{}}}}}",
         "{\"a\":".repeat(50_000),
         "}".repeat(50_000)
     );
-    assert!(Claim::from_json(&deep_obj).is_ok());
+    assert!(Claim::from_json(&deep_obj).is_err());
     // A claim is an object: a list of fields in order is refused.
     let err =
         Claim::from_json(&format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))).unwrap_err();

@@ -174,6 +174,40 @@ pub fn bytes_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<u8>, JsValue> 
     Ok(copy.to_vec())
 }
 
+/// The entries of a JS array argument (at most `max`, the length checked
+/// before any entry is read), each read through `Reflect.get`; anything
+/// else, or a throwing getter or Proxy, is a `TypeError` naming `name`.
+pub fn list_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<JsValue>, JsValue> {
+    let unreadable = || {
+        type_error(format!(
+            "{name} could not be read (a getter or Proxy threw)"
+        ))
+    };
+    if array_is_array(v).map_err(|_| unreadable())?.as_bool() != Some(true) {
+        return Err(type_error(format!(
+            "{name} must be a list, not {}",
+            kind_of(v)
+        )));
+    }
+    let len = reflect_get(v, &JsValue::from_str("length"))
+        .map_err(|_| unreadable())?
+        .as_f64()
+        .unwrap_or(f64::NAN);
+    if !(len >= 0.0 && len.fract() == 0.0) {
+        return Err(type_error(format!(
+            "{name} is a list without a valid length"
+        )));
+    }
+    if len > max as f64 {
+        return Err(range_error(format!(
+            "{name} has {len} entries; at most {max} are read"
+        )));
+    }
+    (0..len as u32)
+        .map(|i| reflect_get(v, &JsValue::from(i)).map_err(|_| unreadable()))
+        .collect()
+}
+
 /// Why a JS value could not be read, with the path where it happened.
 #[derive(Debug)]
 pub struct ReadError {
@@ -518,32 +552,4 @@ impl<'de, 'a, 'r> MapAccess<'de> for Map<'a, 'r> {
         let path = format!("{}.{name}", self.de.path);
         seed.deserialize(self.de.child(&self.obj, k, path)?)
     }
-}
-
-/// The entries of a JS list argument (at most `max`), every read through a
-/// catching import: a Proxy or a throwing getter is a `TypeError`, not an
-/// unwind. Anything but a list is a `TypeError` naming the argument.
-pub fn list_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<JsValue>, JsValue> {
-    if array_is_array(v).ok().and_then(|b| b.as_bool()) != Some(true) {
-        return Err(type_error(format!(
-            "{name} must be a list, not {}",
-            kind_of(v)
-        )));
-    }
-    let len = reflect_get(v, &JsValue::from_str("length"))
-        .ok()
-        .and_then(|l| l.as_f64())
-        .filter(|l| l.is_finite() && *l >= 0.0 && l.fract() == 0.0)
-        .ok_or_else(|| type_error(format!("{name} is a list without a valid length")))?;
-    if len > max as f64 {
-        return Err(range_error(format!(
-            "{name} has {len} entries; the most medcode reads is {max}"
-        )));
-    }
-    (0..len as u32)
-        .map(|i| {
-            reflect_get(v, &JsValue::from(i))
-                .map_err(|_| type_error(format!("{name}[{i}] could not be read")))
-        })
-        .collect()
 }

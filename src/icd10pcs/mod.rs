@@ -732,8 +732,11 @@ impl PcsTable {
     /// leads to. A complete code yields no choices.
     pub fn next_chars(&self, prefix: &str, date: YmdDate) -> BuilderStep {
         let pos = prefix.len().min(7);
+        // Anything but PCS characters has no axis values (and a multi-byte
+        // character must not be cut to read one).
+        let pcs_chars = prefix.bytes().all(is_pcs_char);
         let mut counts: Vec<(u8, u32, usize)> = Vec::new(); // (char, count, last code index)
-        if pos < 7 && prefix.bytes().all(is_pcs_char) {
+        if pos < 7 && pcs_chars {
             for i in self.prefix_range(prefix) {
                 if !self.valid_on(i, date) {
                     continue;
@@ -784,7 +787,11 @@ impl PcsTable {
             date: format_ymd(date),
             position: pos as u8,
             axis: AXIS_NAMES.get(pos).copied(),
-            so_far: (0..pos).map(|p| self.axis_value(prefix, p)).collect(),
+            so_far: if pcs_chars {
+                (0..pos).map(|p| self.axis_value(prefix, p)).collect()
+            } else {
+                Vec::new()
+            },
             choices,
         }
     }

@@ -15,7 +15,7 @@ pub fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
         return (d <= max).then_some(d);
     }
     let last = osa_last_row(a, b, max)?;
-    let d = last[b.len()];
+    let d = last[b.len()] as usize;
     (d <= max).then_some(d)
 }
 
@@ -30,7 +30,7 @@ pub fn osa_prefix_within(term: &[u8], word: &[u8], max: usize) -> Option<usize> 
     }
     let last = osa_last_row(term, word, max)?;
     let from = n.saturating_sub(max).max(1);
-    let d = (from..=m).map(|j| last[j]).min()?;
+    let d = (from..=m).map(|j| last[j] as usize).min()?;
     (d <= max).then_some(d)
 }
 
@@ -40,36 +40,50 @@ const W: usize = 64;
 /// The last row of the OSA table of `a` (rows) against `b` (columns): entry
 /// j is the distance from all of `a` to `b[..j]`. `None` when some row's
 /// minimum already exceeds `max` (no later entry can come back under it).
-fn osa_last_row(a: &[u8], b: &[u8], max: usize) -> Option<[usize; W]> {
+/// Rows are bytes (distances never pass 64) and rotate in place: a typo
+/// query runs this against thousands of terms.
+fn osa_last_row(a: &[u8], b: &[u8], max: usize) -> Option<[u8; W]> {
     let m = b.len();
-    if m >= W {
+    if m >= W || a.len() >= W {
         return None;
     }
-    let mut prev2 = [0usize; W];
-    let mut prev = [0usize; W];
-    let mut cur = [0usize; W];
-    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
-        *p = j;
+    let mut rows = [[0u8; W]; 3];
+    for (j, p) in rows[1].iter_mut().enumerate().take(m + 1) {
+        *p = j as u8;
     }
+    // rows[(i + 1) % 3]: row i - 1; rows[(i + 2) % 3]: row i - 2.
+    let (mut prev2, mut prev, mut cur) = (0usize, 1usize, 2usize);
     for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
+        rows[cur][0] = i as u8;
+        let mut row_min = i as u8;
         for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut v = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
+                v = v.min(rows[prev2][j - 2] + 1);
             }
-            cur[j] = v;
+            rows[cur][j] = v;
             row_min = row_min.min(v);
         }
-        if row_min > max {
+        if row_min as usize > max {
             return None;
         }
-        prev2 = prev;
-        prev = cur;
+        (prev2, prev, cur) = (prev, cur, prev2);
     }
-    Some(prev)
+    Some(rows[prev])
+}
+
+/// Letters a–z present in `s`, one bit each (other bytes share bit 26).
+pub fn letter_mask(s: &[u8]) -> u32 {
+    s.iter().fold(0, |m, &c| {
+        m | if c.is_ascii_lowercase() {
+            1 << (c - b'a')
+        } else {
+            1 << 26
+        }
+    })
 }
 
 /// Edits a word of this length may contain and still be matched:

@@ -10,7 +10,7 @@ pub mod text;
 
 use crate::index::format::{IndexData, FLAG_BILLABLE, FLAG_SEARCHABLE, UNIT_GENERIC};
 use crate::model::System;
-use query::{ParsedQuery, Slot};
+use query::ParsedQuery;
 use std::cell::RefCell;
 
 /// What to search and how many results to return.
@@ -52,32 +52,71 @@ pub struct Scratch {
     slots: Vec<u32>,
     /// Query words found in the unit's own text (for coverage).
     title_hits: Vec<u8>,
+    /// Units the query's defaults reached (reset after the query).
     touched: Vec<u32>,
-    /// Candidates the last query opened (work done, for tests).
+    /// Units ranked: those matching enough of the query's words.
+    cands: Vec<u32>,
+    /// Units the last query scored one by one, reading their node (the
+    /// work that grows with the matches, for tests).
     pub last_candidates: usize,
-    /// Frequent terms decoded once into 2 bits per unit (0 absent, else
-    /// field + 1), so checking a candidate costs one lookup, not a list scan.
-    field_maps: std::collections::HashMap<u32, Box<[u64]>>,
+    /// Frequent terms decoded once (`DECODE_DF`), so a frequent word costs
+    /// a pass over a bit set, not a walk of its postings.
+    decoded: std::collections::HashMap<u32, DecodedTerm>,
+    /// Searchable units per system filter, one bit per unit.
+    allowed: Vec<(Option<u8>, Box<[u64]>)>,
+    /// Per-query bit sets: one per slot, the word-count planes, masks.
+    bits: Vec<u64>,
+    /// Per candidate: (score bound, unit) when pruning.
+    bounds: Vec<(f32, u32)>,
 }
 
-/// Most candidates one index term may open. A frequent word ("fracture",
-/// "encounter") then costs what a rare one does; the words opened after it
-/// only add to these candidates.
-pub const MAX_OPEN_PER_TERM: usize = 8_000;
+/// A frequent term's postings decoded into bit sets over units.
+struct DecodedTerm {
+    /// 1 bit per unit: the term occurs.
+    present: Box<[u64]>,
+    /// 2 bits per unit: 0 absent, else field + 1 (fields 2 and 3 weigh the same).
+    field: Box<[u64]>,
+}
 
-/// Terms at least this frequent get a field map once first needed.
-const FIELD_MAP_DF: u32 = 1024;
+/// Most frequent terms kept decoded (each about 47 KB over 126,000 units;
+/// the cache starts over when full, so it stays under 5 MB).
+const MAX_DECODED_TERMS: usize = 96;
 
-/// Decodes a term's postings into a field map.
-fn build_field_map(terms: &Terms, term: u32, units: usize) -> Box<[u64]> {
-    let mut map = vec![0u64; units.div_ceil(32)].into_boxed_slice();
-    terms.for_each_posting(term as usize, |unit, field| {
+/// Terms at least this frequent are decoded once into bit sets.
+const DECODE_DF: u32 = 1024;
+
+/// Most units one query ranks one by one. Past it, a cheap exact part of
+/// each unit's score and a bound on the rest pick the units that can still
+/// reach the results (`prune`), so a lone frequent word ("fracture", 20,000
+/// units) costs about what a rare one does and no result is lost.
+pub const MAX_RANKED: usize = 4_096;
+
+fn decode_term(terms: &Terms, term: u32, units: usize) -> DecodedTerm {
+    let mut present = vec![0u64; units.div_ceil(64)].into_boxed_slice();
+    let mut field = vec![0u64; units.div_ceil(32)].into_boxed_slice();
+    terms.for_each_posting(term as usize, |unit, f| {
         let u = unit as usize;
         if u < units {
-            map[u / 32] |= ((field as u64 + 1) & 3) << ((u % 32) * 2);
+            present[u / 64] |= 1 << (u % 64);
+            field[u / 32] |= (f.min(2) as u64 + 1) << ((u % 32) * 2);
         }
     });
-    map
+    DecodedTerm { present, field }
+}
+
+/// The decoded form of a frequent term, decoding it on first use.
+fn decoded<'c>(
+    cache: &'c mut std::collections::HashMap<u32, DecodedTerm>,
+    terms: &Terms,
+    term: u32,
+    units: usize,
+) -> &'c DecodedTerm {
+    if !cache.contains_key(&term) && cache.len() >= MAX_DECODED_TERMS {
+        cache.clear();
+    }
+    cache
+        .entry(term)
+        .or_insert_with(|| decode_term(terms, term, units))
 }
 
 /// Read-only view of the term dictionary.
@@ -346,127 +385,313 @@ pub fn search_words(
         sc.title_hits = vec![0; units];
         sc.touched.clear();
     }
-    // A unit none of the j cheapest query words touch can match at most
-    // G - j of the G words. So open candidates from the cheapest word, let
-    // the others only add to them, and open the next cheapest word only while
-    // the best candidate could still be beaten by a unit not yet seen.
+    // Bounded work whatever was typed: each query word becomes one bit set
+    // over the units (a frequent term's is decoded once and kept), the
+    // number of words each unit matches is added up 64 units at a time in
+    // bit-sliced counters, and only the units that match enough words to
+    // appear at all are scored and ranked one by one. A frequent word costs
+    // a pass over a 16 KB bit set, the same as a rare one, and no unit that
+    // could rank is left out (the old per-term cap of 8,000 could).
     seed_defaults(data, parsed, sc);
-    let order = parsed.groups_by_cost(&terms);
     let optional = optional_groups(parsed, opts);
-    let wanted = order.iter().filter(|&&g| optional & (1 << g) == 0).count() as u32;
-    let mut open_mask = 0u32;
-    let mut opened_required = 0u32;
-    for &g in order.iter() {
-        let mask = parsed.group_slot_mask(g) & !open_mask;
-        for (si, slot) in parsed.slots.iter().enumerate() {
-            if mask & (1 << si) != 0 {
-                accumulate(&terms, slot, si, units, sc, true);
+    let required: Vec<usize> = (0..parsed.groups.len())
+        .filter(|&g| optional & (1 << g) == 0 && !parsed.groups[g].alternatives.is_empty())
+        .collect();
+    let wanted = required.len() as u32;
+    let words = units.div_ceil(64);
+    let nslots = parsed.slots.len();
+    let nplanes = (32 - wanted.leading_zeros()).max(1) as usize;
+    let allowed_at = allowed_units(data, &mut sc.allowed, opts.system.map(System::to_u8));
+    let allowed = &sc.allowed[allowed_at].1;
+    sc.bits.clear();
+    sc.bits.resize(words * (nslots + nplanes + 3), 0);
+    let (slot_sets, rest) = sc.bits.split_at_mut(words * nslots);
+    let (planes, rest) = rest.split_at_mut(words * nplanes);
+    let (any, rest) = rest.split_at_mut(words);
+    let (mask, opened) = rest.split_at_mut(words);
+    for (si, slot) in parsed.slots.iter().enumerate() {
+        let set = &mut slot_sets[si * words..(si + 1) * words];
+        if slot.terms.is_empty() {
+            // A default's slot: the units `seed_defaults` reached.
+            for &unit in &sc.touched {
+                let u = unit as usize;
+                if sc.slots[u] & (1 << si) != 0 {
+                    set[u / 64] |= 1 << (u % 64);
+                }
             }
         }
-        open_mask |= mask;
-        for (si, slot) in parsed.slots.iter().enumerate() {
-            if open_mask & (1 << si) == 0 {
-                accumulate(&terms, slot, si, units, sc, false);
+        for &(term, _) in &slot.terms {
+            if terms.df(term as usize) >= DECODE_DF {
+                let d = decoded(&mut sc.decoded, &terms, term, units);
+                for (a, b) in set.iter_mut().zip(d.present.iter()) {
+                    *a |= b;
+                }
+            } else {
+                terms.for_each_posting(term as usize, |unit, _| {
+                    let u = unit as usize;
+                    if u < units {
+                        set[u / 64] |= 1 << (u % 64);
+                    }
+                });
+            }
+        }
+    }
+    // Words matched per unit, as binary digits in `planes` (plane p, bit u).
+    for w in 0..words {
+        let al = allowed.get(w).copied().unwrap_or(0);
+        let mut anyw = 0u64;
+        for si in 0..nslots {
+            anyw |= slot_sets[si * words + w];
+        }
+        any[w] = anyw & al;
+        if any[w] == 0 {
+            continue;
+        }
+        for &g in &required {
+            let mut gw = 0u64;
+            for &alt in &parsed.groups[g].alternatives {
+                let mut aw = !0u64;
+                let mut m = alt;
+                while m != 0 {
+                    let si = m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    aw &= slot_sets.get(si * words + w).copied().unwrap_or(0);
+                }
+                gw |= aw;
+            }
+            let mut carry = gw & al;
+            for p in 0..nplanes {
+                if carry == 0 {
+                    break;
+                }
+                let t = planes[p * words + w] & carry;
+                planes[p * words + w] ^= carry;
+                carry = t;
+            }
+        }
+    }
+    // Candidates come from the rarest words first: a unit none of the j
+    // rarest words reach matches at most wanted - j words, so once some
+    // reached unit matches that many, the rest cannot beat it (a unit that
+    // only ties it through frequent words stays out, as a query's rare word
+    // is what it is about). `opened`: units the opened words reach (and the
+    // defaults' units); `best`: the most words a unit among them matched.
+    for (si, slot) in parsed.slots.iter().enumerate() {
+        if slot.terms.is_empty() {
+            for (o, x) in opened
+                .iter_mut()
+                .zip(&slot_sets[si * words..(si + 1) * words])
+            {
+                *o |= x;
+            }
+        }
+    }
+    let mut best = 0u32;
+    let mut opened_required = 0u32;
+    for g in parsed.groups_by_cost(&terms) {
+        let gmask = parsed.group_slot_mask(g);
+        for si in (0..nslots).filter(|si| gmask & (1 << si) != 0) {
+            for (o, x) in opened
+                .iter_mut()
+                .zip(&slot_sets[si * words..(si + 1) * words])
+            {
+                *o |= x;
             }
         }
         opened_required += u32::from(optional & (1 << g) == 0);
-        let best = sc
-            .touched
-            .iter()
-            .map(|&u| (parsed.matched_words(sc.slots[u as usize]) & !optional).count_ones())
-            .max()
-            .unwrap_or(0);
+        // The most words any opened unit matched, top digit first.
+        for ((m, o), a) in mask.iter_mut().zip(opened.iter()).zip(any.iter()) {
+            *m = o & a;
+        }
+        best = 0;
+        for p in (0..nplanes).rev() {
+            let plane = &planes[p * words..(p + 1) * words];
+            if mask.iter().zip(plane).any(|(m, x)| m & x != 0) {
+                for (m, x) in mask.iter_mut().zip(plane) {
+                    *m &= x;
+                }
+                best |= 1 << p;
+            }
+        }
         if best + opened_required >= wanted {
             break;
         }
     }
-    sc.last_candidates = sc.touched.len();
-    let mut ranked: Vec<Ranked> = Vec::with_capacity(sc.touched.len().min(4096));
-    let mut best_words = 0u32;
     // Long queries (old ICD-9 wording) carry words no title has: let a unit
-    // missing one of them compete, at a price.
+    // missing one of them compete, at a price. A unit matching every word
+    // outranks all that miss one.
     let slack = u32::from(wanted >= weight::SLACK_FROM_WORDS);
-    for &unit in &sc.touched {
-        let u = unit as usize;
-        let node_id = s.unit_node[u];
-        let Some(node) = data.nodes.get(node_id as usize) else {
-            continue;
-        };
-        if node.flags & FLAG_SEARCHABLE == 0 {
-            continue;
+    let slack = if best >= wanted { 0 } else { slack };
+    let threshold = best.saturating_sub(slack);
+    sc.cands.clear();
+    for w in 0..words {
+        let mut ge = any[w] & opened[w];
+        if threshold > 0 {
+            let (mut gt, mut eq) = (0u64, !0u64);
+            for p in (0..nplanes).rev() {
+                let x = planes[p * words + w];
+                if (threshold >> p) & 1 == 1 {
+                    eq &= x;
+                } else {
+                    gt |= eq & x;
+                    eq &= !x;
+                }
+            }
+            ge &= gt | eq;
         }
-        if let Some(sys) = opts.system {
-            if node.system != sys.to_u8() {
-                continue;
+        mask[w] = ge;
+        let mut b = ge;
+        while b != 0 {
+            sc.cands.push((w * 64) as u32 + b.trailing_zeros());
+            b &= b - 1;
+        }
+    }
+    // Score the candidates: per query slot, the first of its terms (in
+    // order) a unit holds, by where it was found. Through the decoded bit
+    // set when that is less work than walking the postings.
+    let ncand = sc.cands.len();
+    for (si, slot) in parsed.slots.iter().enumerate() {
+        let bit = 1u32 << si;
+        for &(term, quality) in &slot.terms {
+            let idf = terms.idf(term as usize, units) * quality;
+            let df = terms.df(term as usize);
+            let (score, slots, title_hits) = (&mut sc.score, &mut sc.slots, &mut sc.title_hits);
+            let mut hit = |u: usize, field: u8| {
+                if slots[u] & bit != 0 {
+                    return;
+                }
+                slots[u] |= bit;
+                score[u] += idf * field_weight(field);
+                if field <= 1 && !slot.generic {
+                    title_hits[u] = title_hits[u].saturating_add(1);
+                }
+            };
+            if df >= DECODE_DF && ncand < df as usize {
+                let d = decoded(&mut sc.decoded, &terms, term, units);
+                for &unit in &sc.cands {
+                    let u = unit as usize;
+                    let f = (d.field[u / 32] >> ((u % 32) * 2)) & 3;
+                    if f != 0 {
+                        hit(u, (f - 1) as u8);
+                    }
+                }
+            } else {
+                terms.for_each_posting(term as usize, |unit, field| {
+                    let u = unit as usize;
+                    if u < units && (mask[u / 64] >> (u % 64)) & 1 != 0 {
+                        hit(u, field);
+                    }
+                });
             }
         }
-        let matched_words = parsed.matched_words(sc.slots[u]);
-        let count = (matched_words & !optional).count_ones();
-        if count + slack < best_words {
-            continue;
-        }
-        best_words = best_words.max(count);
-        let len = s.unit_len[u].max(1) as f32;
-        let coverage = (sc.title_hits[u] as f32 / len).min(1.0);
-        let mut score = sc.score[u] + weight::COVERAGE * coverage;
-        if node.flags & FLAG_BILLABLE != 0 {
-            score += weight::BILLABLE;
-        }
-        if s.unit_flags[u] & UNIT_GENERIC != 0 {
-            score += weight::GENERIC;
-        }
-        let code_len = data
-            .text(node.code)
-            .bytes()
-            .filter(|&b| b != b'.')
-            .count()
-            .min(7);
-        score += weight::SHORT_CODE * (7 - code_len) as f32;
-        // Guideline priors: a context code (maternal, newborn, history,
-        // sequela, subsequent encounter…) only when the query names it.
-        let context = s.node_context.get(node_id as usize).copied().unwrap_or(0);
-        if context & !parsed.context != 0 {
-            score -= weight::CONTEXT;
-        }
-        ranked.push(Ranked {
-            node: node_id,
-            score,
-            matched_words,
-            slots: sc.slots[u],
-            default_of: None,
-        });
     }
-    for &unit in &sc.touched {
+    let count_of = |u: usize| {
+        (0..nplanes).fold(0u32, |c, p| {
+            c | ((((planes[p * words + u / 64] >> (u % 64)) & 1) as u32) << p)
+        })
+    };
+    // Each candidate's score into 8 bytes; only the best `want` become
+    // `Ranked`. A score needs the unit's node (flags, code, context): a cache
+    // miss each when thousands of units match. So past `MAX_RANKED`
+    // candidates, first bound every score from the unit's own arrays, then
+    // score exactly in falling order of bound, and stop once no bound left
+    // can reach the `want`-th score found: the same results, bounded work.
+    let limit = opts.limit.max(1);
+    let want = limit * 4;
+    let ctx = UnitScore {
+        data,
+        parsed,
+        score: &sc.score,
+        slots: &sc.slots,
+        title_hits: &sc.title_hits,
+    };
+    let mut exact: Vec<(f32, u32)> = Vec::with_capacity(ncand.min(MAX_RANKED));
+    if ncand <= MAX_RANKED {
+        for &unit in &sc.cands {
+            let missing = best - count_of(unit as usize).min(best);
+            if let Some(x) = ctx.exact(unit as usize, missing) {
+                exact.push((x, unit));
+            }
+        }
+    } else {
+        sc.bounds.clear();
+        sc.bounds.extend(sc.cands.iter().map(|&unit| {
+            let missing = best - count_of(unit as usize).min(best);
+            (ctx.bound(unit as usize, missing), unit)
+        }));
+        let mut rest: &mut [(f32, u32)] = &mut sc.bounds;
+        let mut chunk = (want * 8).max(256);
+        let mut kth = f32::NEG_INFINITY;
+        while !rest.is_empty() {
+            let n = chunk.min(rest.len());
+            if n < rest.len() {
+                rest.select_nth_unstable_by(n - 1, |a, b| {
+                    b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal)
+                });
+            }
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            for &(_, unit) in head.iter() {
+                let missing = best - count_of(unit as usize).min(best);
+                if let Some(x) = ctx.exact(unit as usize, missing) {
+                    exact.push((x, unit));
+                }
+            }
+            if exact.len() >= want {
+                let mut top: Vec<f32> = exact.iter().map(|e| e.0).collect();
+                top.select_nth_unstable_by(want - 1, |a, b| {
+                    b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal)
+                });
+                kth = top[want - 1];
+            }
+            let next_bound = tail.iter().map(|b| b.0).fold(f32::NEG_INFINITY, f32::max);
+            if next_bound < kth {
+                break;
+            }
+            rest = tail;
+            chunk *= 2;
+        }
+    }
+    // A code may rank through several units; keep each code once, at its best.
+    let by_score = |a: &(f32, u32), b: &(f32, u32)| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(s.unit_node[a.1 as usize].cmp(&s.unit_node[b.1 as usize]))
+    };
+    sc.last_candidates = exact.len();
+    if exact.len() > want {
+        exact.select_nth_unstable_by(want - 1, by_score);
+        exact.truncate(want);
+    }
+    sc.bounds = exact;
+    let mut ranked: Vec<Ranked> = sc
+        .bounds
+        .iter()
+        .map(|&(score, unit)| Ranked {
+            node: s.unit_node[unit as usize],
+            score,
+            matched_words: 0,
+            slots: sc.slots[unit as usize],
+            default_of: None,
+        })
+        .collect();
+    for &unit in sc.touched.iter().chain(&sc.cands) {
         let u = unit as usize;
         sc.score[u] = 0.0;
         sc.slots[u] = 0;
         sc.title_hits[u] = 0;
     }
     sc.touched.clear();
-    // A unit matching every word outranks all that miss one.
-    let slack = if best_words >= wanted { 0 } else { slack };
-    ranked.retain_mut(|r| {
-        let missing = best_words - (r.matched_words & !optional).count_ones().min(best_words);
-        r.score -= weight::MISSING_WORD * missing as f32;
-        if missing == 0 {
-            r.score += default_bonus(data, parsed, r);
-        }
-        missing <= slack
-    });
+    sc.cands.clear();
     let by_rank = |a: &Ranked, b: &Ranked| {
         b.score
             .partial_cmp(&a.score)
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.node.cmp(&b.node))
     };
-    // A code may rank through several units; keep each code once, at its best.
-    let limit = opts.limit.max(1);
-    let want = limit * 4;
-    if ranked.len() > want {
-        ranked.select_nth_unstable_by(want - 1, by_rank);
-        ranked.truncate(want);
-    }
     ranked.sort_by(by_rank);
+    for r in &mut ranked {
+        r.matched_words = parsed.matched_words(r.slots);
+    }
     // A vague query stops at a header ("ptsd" → F43.1): put its billable
     // default just above it.
     // Only for a vague (short) query, and only a child that matched as much.
@@ -553,57 +778,103 @@ fn optional_groups(parsed: &ParsedQuery, opts: &SearchOptions) -> u32 {
     }
 }
 
-/// Adds one query word's matches. With `open`, a unit not yet seen becomes a
-/// candidate; without, only candidates gain.
-fn accumulate(terms: &Terms, slot: &Slot, si: usize, units: usize, sc: &mut Scratch, open: bool) {
-    let bit = 1u32 << si;
-    for &(term, quality) in &slot.terms {
-        let idf = terms.idf(term as usize, units) * quality;
-        let df = terms.df(term as usize);
-        if !open && df >= FIELD_MAP_DF && sc.touched.len() * 4 < df as usize {
-            // Few candidates, long list: look each candidate up instead.
-            let map = sc
-                .field_maps
-                .remove(&term)
-                .unwrap_or_else(|| build_field_map(terms, term, units));
-            for i in 0..sc.touched.len() {
-                let u = sc.touched[i] as usize;
-                let f = (map[u / 32] >> ((u % 32) * 2)) & 3;
-                if f == 0 || sc.slots[u] & bit != 0 {
-                    continue;
-                }
-                let field = (f - 1) as u8;
-                sc.slots[u] |= bit;
-                sc.score[u] += idf * field_weight(field);
-                if field <= 1 && !slot.generic {
-                    sc.title_hits[u] = sc.title_hits[u].saturating_add(1);
-                }
-            }
-            sc.field_maps.insert(term, map);
-            continue;
+/// A candidate's score from its node and the per-unit sums.
+struct UnitScore<'a> {
+    data: &'a IndexData,
+    parsed: &'a ParsedQuery,
+    score: &'a [f32],
+    slots: &'a [u32],
+    title_hits: &'a [u8],
+}
+
+impl UnitScore<'_> {
+    /// The part of the score the unit's own arrays give.
+    fn own(&self, u: usize, missing: u32) -> f32 {
+        let s = &self.data.search;
+        let len = s.unit_len[u].max(1) as f32;
+        let coverage = (self.title_hits[u] as f32 / len).min(1.0);
+        let mut score = self.score[u] + weight::COVERAGE * coverage;
+        if s.unit_flags[u] & UNIT_GENERIC != 0 {
+            score += weight::GENERIC;
         }
-        let mut opened = 0usize;
-        terms.for_each_posting(term as usize, |unit, field| {
-            let u = unit as usize;
-            if u >= units || sc.slots[u] & bit != 0 {
-                return;
-            }
-            if sc.slots[u] == 0 {
-                // A frequent term opens no more candidates than a rare one
-                // could (bounded work per query, issue 13).
-                if !open || opened >= MAX_OPEN_PER_TERM {
-                    return;
-                }
-                opened += 1;
-                sc.touched.push(unit);
-            }
-            sc.slots[u] |= bit;
-            sc.score[u] += idf * field_weight(field);
-            if field <= 1 && !slot.generic {
-                sc.title_hits[u] = sc.title_hits[u].saturating_add(1);
-            }
-        });
+        score - weight::MISSING_WORD * missing as f32
     }
+
+    /// At least the exact score, without reading the node record (a cache
+    /// miss): billable and code length at their best; the context byte is
+    /// one small array.
+    fn bound(&self, u: usize, missing: u32) -> f32 {
+        let s = &self.data.search;
+        let mut b = self.own(u, missing) + weight::BILLABLE + weight::SHORT_CODE * 7.0;
+        let node_id = s.unit_node[u] as usize;
+        if s.node_context.get(node_id).copied().unwrap_or(0) & !self.parsed.context != 0 {
+            b -= weight::CONTEXT;
+        }
+        if missing == 0 && !self.parsed.defaults.is_empty() {
+            b += weight::DEFAULT_EXACT.max(weight::DEFAULT_PREFIX);
+        }
+        b
+    }
+
+    /// The score; `None` for a unit whose node is missing.
+    fn exact(&self, u: usize, missing: u32) -> Option<f32> {
+        let (data, s) = (self.data, &self.data.search);
+        let node_id = s.unit_node[u];
+        let node = data.nodes.get(node_id as usize)?;
+        let mut score = self.own(u, missing);
+        if node.flags & FLAG_BILLABLE != 0 {
+            score += weight::BILLABLE;
+        }
+        let code_len = data
+            .text(node.code)
+            .bytes()
+            .filter(|&b| b != b'.')
+            .count()
+            .min(7);
+        score += weight::SHORT_CODE * (7 - code_len) as f32;
+        // Guideline priors: a context code (maternal, newborn, history,
+        // sequela, subsequent encounter…) only when the query names it.
+        let context = s.node_context.get(node_id as usize).copied().unwrap_or(0);
+        if context & !self.parsed.context != 0 {
+            score -= weight::CONTEXT;
+        }
+        if missing == 0 && !self.parsed.defaults.is_empty() {
+            let r = Ranked {
+                node: node_id,
+                score,
+                matched_words: 0,
+                slots: self.slots[u],
+                default_of: None,
+            };
+            score += default_bonus(data, self.parsed, &r);
+        }
+        Some(score)
+    }
+}
+
+/// Index into `list` of the bit set of units a search may return under
+/// `system` (searchable, of that system), built once per filter.
+fn allowed_units(
+    data: &IndexData,
+    list: &mut Vec<(Option<u8>, Box<[u64]>)>,
+    system: Option<u8>,
+) -> usize {
+    if let Some(i) = list.iter().position(|(k, _)| *k == system) {
+        return i;
+    }
+    let s = &data.search;
+    let units = s.unit_node.len();
+    let mut set = vec![0u64; units.div_ceil(64)].into_boxed_slice();
+    for (u, &node_id) in s.unit_node.iter().enumerate() {
+        let ok = data.nodes.get(node_id as usize).is_some_and(|n| {
+            n.flags & FLAG_SEARCHABLE != 0 && system.map_or(true, |sys| n.system == sys)
+        });
+        if ok {
+            set[u / 64] |= 1 << (u % 64);
+        }
+    }
+    list.push((system, set));
+    list.len() - 1
 }
 
 /// What matched beyond the literal words, in a few words a coder can check:
@@ -667,7 +938,11 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
         parts.push("unspecified form".to_string());
     }
     if parsed.truncated {
-        parts.push(format!("first {} words searched", query::MAX_WORDS));
+        parts.push(format!(
+            "first {} words searched (of at most {} characters)",
+            query::MAX_WORDS,
+            query::MAX_QUERY_CHARS
+        ));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
 }

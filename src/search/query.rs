@@ -13,6 +13,10 @@ pub const MAX_SLOTS: usize = 32;
 /// whatever is pasted (issue 13), and a hit says when words were ignored.
 /// Twenty covers the longest ICD-9 and CMS long descriptions people paste.
 pub const MAX_WORDS: usize = 20;
+/// Most characters of a query that are read: what the extension sends (it
+/// cuts a field's text at 200), and with `MAX_WORDS` what bounds the work
+/// of one query. Longer text is cut here, where every search parses it.
+pub const MAX_QUERY_CHARS: usize = 200;
 /// Most defaults one query may call on.
 const MAX_DEFAULTS: usize = 4;
 /// Completions of a half-typed last word we consider (most frequent first).
@@ -144,6 +148,10 @@ fn abbreviation_at<'a>(
 
 /// Parses `query` against the index's terms and abbreviations.
 pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
+    let (query, cut) = match query.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((end, _)) => (&query[..end], true),
+        None => (query, false),
+    };
     let terms = Terms::new(data);
     let typing_last = !query.ends_with(char::is_whitespace);
     let lower = query.to_lowercase();
@@ -155,7 +163,7 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
     // (group text, alternatives as word lists, whether alternative 0 is the typed word)
     let mut wanted: Vec<(String, Vec<Vec<String>>, bool)> = Vec::new();
     let mut at = 0;
-    let mut truncated = false;
+    let mut truncated = cut;
     while at < chunks.len() {
         if wanted.len() >= MAX_WORDS {
             truncated = true;
@@ -301,7 +309,23 @@ fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
 /// words it covers through one synthetic slot.
 fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
     let mut found: Vec<(u32, usize)> = Vec::new();
+    // Every term of a default's key must be among the query's: most
+    // defaults are out at once, without trying the groups' choices.
+    let mut stems: Vec<&str> = parsed
+        .groups
+        .iter()
+        .flat_map(|g| g.stems.iter().flatten().map(String::as_str))
+        .collect();
+    stems.sort_unstable();
+    stems.dedup();
     for (di, d) in data.search.defaults.iter().enumerate() {
+        if !d
+            .key
+            .iter()
+            .all(|k| stems.binary_search(&k.as_str()).is_ok())
+        {
+            continue;
+        }
         let mut rest: Vec<&str> = d.key.iter().map(String::as_str).collect();
         let mut used = 0u32;
         for (gi, g) in parsed.groups.iter().enumerate() {
@@ -370,14 +394,15 @@ fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool
         slot.terms.push((t as u32, 1.0));
     }
     if let Some((quality, max_completions)) = prefix {
-        let mut completions: Vec<usize> = Vec::new();
-        for p in [word, stem.as_str()] {
-            for t in terms.prefix_range(p.as_bytes()) {
-                if Some(t) != exact && !completions.contains(&t) {
-                    completions.push(t);
-                }
-            }
-        }
+        // Sorted and deduplicated, not `contains` per term: a one-letter
+        // prefix ("c") has a thousand completions.
+        let mut completions: Vec<usize> = terms
+            .prefix_range(word.as_bytes())
+            .chain(terms.prefix_range(stem.as_bytes()))
+            .filter(|&t| Some(t) != exact)
+            .collect();
+        completions.sort_unstable();
+        completions.dedup();
         completions.sort_by_key(|&t| std::cmp::Reverse(terms.df(t)));
         completions.truncate(max_completions);
         completions.sort_unstable();
@@ -422,10 +447,13 @@ fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot) {
     if w.len() < 3 || w.len() > 12 || !w.iter().all(u8::is_ascii_lowercase) {
         return;
     }
+    // Every letter typed is in the term: most terms fail this at once.
+    let letters = fuzzy::letter_mask(w);
     for t in terms.prefix_range(&w[..1]) {
         let cand = terms.term(t);
         if cand.len() <= w.len()
             || cand.len() > w.len() * 3
+            || fuzzy::letter_mask(cand) & letters != letters
             || slot.terms.iter().any(|&(x, _)| x as usize == t)
         {
             continue;
@@ -454,6 +482,9 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
     if wb.len() > 1 && wb[1] != wb[0] {
         firsts.push(wb[1]);
     }
+    // Each edit brings in at most one letter the word lacks: a term with more
+    // such letters than the budget is out without computing a distance.
+    let letters = fuzzy::letter_mask(wb) | fuzzy::letter_mask(sb);
     for first in firsts {
         for t in terms.prefix_range(&[first]) {
             let cand = terms.term(t);
@@ -464,6 +495,9 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
                 continue;
             }
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
+                continue;
+            }
+            if (fuzzy::letter_mask(cand) & !letters).count_ones() as usize > max {
                 continue;
             }
             let d = fuzzy::osa_within(sb, cand, max)

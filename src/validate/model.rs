@@ -12,6 +12,30 @@ use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
+/// Most entries read from one list of a claim (diagnoses, service lines,
+/// modifiers, pointers, or a list where a scalar belongs). A real claim
+/// holds 12 diagnoses and 50 lines; past this the claim is refused while it
+/// is read, with this number, so a hostile list costs only what its first
+/// entries cost (the checks themselves stop earlier: `limits`).
+pub const MAX_LIST: usize = 10_000;
+/// Most bytes of one text value of a claim (a code, a date, an NPI is a few).
+pub const MAX_TEXT: usize = 4096;
+/// Deepest nesting of a claim's JSON (a claim is four levels deep; the
+/// rest leaves room for a caller's own wrapping of unknown fields).
+pub const MAX_DEPTH: usize = 32;
+
+fn too_long<E: de::Error>(len: usize) -> E {
+    E::custom(format_args!(
+        "a text value of {len} bytes; a claim field holds at most {MAX_TEXT}"
+    ))
+}
+
+fn too_many<E: de::Error>() -> E {
+    E::custom(format_args!(
+        "a list of more than {MAX_LIST} entries; a claim list holds at most {MAX_LIST}"
+    ))
+}
+
 /// A scalar as it arrived. Text is kept as typed; numbers keep their
 /// decimal text; anything else is remembered only by kind.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,9 +104,15 @@ impl<'de> Visitor<'de> for ValueVisitor {
         f.write_str("a string or number")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        if v.len() > MAX_TEXT {
+            return Err(too_long(v.len()));
+        }
         Ok(Value::Text(v.to_string()))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        if v.len() > MAX_TEXT {
+            return Err(too_long(v.len()));
+        }
         Ok(Value::Text(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
@@ -111,12 +141,25 @@ impl<'de> Visitor<'de> for ValueVisitor {
         d.deserialize_any(ValueVisitor)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        // Skip the contents; the deserializer's recursion limit bounds nesting.
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        // Skip the contents (nesting is bounded by `MAX_DEPTH` in JSON and
+        // by the JS reader's own depth limit).
+        let mut n = 0usize;
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            n += 1;
+            if n > MAX_LIST {
+                return Err(too_many());
+            }
+        }
         Ok(Value::Nested)
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        let mut n = 0usize;
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+            n += 1;
+            if n > MAX_LIST {
+                return Err(too_many());
+            }
+        }
         Ok(Value::Nested)
     }
 }
@@ -137,8 +180,16 @@ fn value_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
             f.write_str("a list of strings")
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Value>, A::Error> {
+            // A length given up front (a JS array) is checked before the
+            // first entry is read; a JSON list as it is read.
+            if seq.size_hint().is_some_and(|n| n > MAX_LIST) {
+                return Err(too_many());
+            }
             let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
             while let Some(v) = seq.next_element::<Value>()? {
+                if out.len() >= MAX_LIST {
+                    return Err(too_many());
+                }
                 out.push(v);
             }
             Ok(out)
@@ -153,7 +204,7 @@ fn value_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
             d.deserialize_any(V)
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<Value>, E> {
-            Ok(vec![Value::Text(v.to_string())])
+            ValueVisitor.visit_str(v).map(|x| vec![x])
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<Value>, E> {
             Ok(vec![Value::Number(v.to_string())])
@@ -174,9 +225,38 @@ fn value_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
     d.deserialize_any(V)
 }
 
-/// A list of objects; `null` is an empty list.
+/// A list of objects; `null` is an empty list. At most `MAX_LIST` entries.
 fn object_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of objects")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            if seq.size_hint().is_some_and(|n| n > MAX_LIST) {
+                return Err(too_many());
+            }
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
+            while let Some(v) = seq.next_element::<T>()? {
+                if out.len() >= MAX_LIST {
+                    return Err(too_many());
+                }
+                out.push(v);
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+    d.deserialize_option(V(std::marker::PhantomData))
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -258,8 +338,47 @@ impl Claim {
     /// Parses a claim from JSON text; the error names the problem and its
     /// line and column.
     pub fn from_json(text: &str) -> Result<Claim, String> {
+        check_depth(text)?;
         serde_json::from_str(text).map_err(|e| e.to_string())
     }
+}
+
+/// Refuses JSON nested deeper than `MAX_DEPTH` before it is parsed: one
+/// linear pass, and a message with the place instead of serde_json's
+/// recursion limit (128, and nothing said about what a claim holds).
+pub fn check_depth(text: &str) -> Result<(), String> {
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    let (mut line, mut col) = (1usize, 0usize);
+    for b in text.bytes() {
+        col += 1;
+        if in_str {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(format!(
+                        "nested more than {MAX_DEPTH} levels deep at line {line} column {col}; a claim is 4 levels deep"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line += 1;
+                col = 0;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Only a JSON/JS object is a claim (or a patient, provider, line): serde's

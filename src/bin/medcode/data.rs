@@ -87,13 +87,7 @@ pub fn load_sets(index_path: &Path) -> Vec<DataSet> {
 }
 
 fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    medcode::model::format_ymd(medcode::validate::dates::civil_from_days(
-        (secs / 86_400) as i64,
-    ))
+    medcode::model::format_ymd(crate::validate::system_today())
 }
 
 fn describe(id: &str, s: &DataSet) -> String {

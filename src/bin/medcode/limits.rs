@@ -48,10 +48,7 @@ pub fn read_capped(
         .read_to_end(&mut buf)
         .map_err(|e| format!("cannot read {name}: {e}"))?;
     if buf.len() as u64 > limit {
-        return Err(format!(
-            "{name} is larger than {}, the most medcode reads for {what}; check that it is the right file",
-            human(limit)
-        ));
+        return Err(too_large(name, limit, what));
     }
     Ok(buf)
 }
@@ -60,7 +57,21 @@ pub fn read_capped(
 pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
     let name = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    // A regular file says its size: refuse it before reading a byte, so an
+    // oversized file costs nothing (a device or pipe is read up to the limit).
+    if let Ok(m) = f.metadata() {
+        if m.is_file() && m.len() > limit {
+            return Err(too_large(&name, limit, what));
+        }
+    }
     read_capped(f, limit, &name, what)
+}
+
+fn too_large(name: &str, limit: u64, what: &str) -> String {
+    format!(
+        "{name} is larger than {}, the most medcode reads for {what}; check that it is the right file",
+        human(limit)
+    )
 }
 
 /// A whole file as UTF-8 text, at most `limit` bytes.

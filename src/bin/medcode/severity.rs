@@ -50,21 +50,13 @@ pub struct Args {
     json: bool,
 }
 
-fn system_today() -> u32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    dates::civil_from_days((secs / 86_400) as i64)
-}
-
 impl Common {
     fn date(&self) -> Result<u32, String> {
         match &self.date {
             Some(d) => {
                 dates::parse_iso(d).map_err(|_| format!("--date {d:?}: write it as YYYY-MM-DD"))
             }
-            None => Ok(system_today()),
+            None => Ok(crate::validate::system_today()),
         }
     }
 }

@@ -27,7 +27,9 @@ pub struct Args {
     no_ncci: bool,
 }
 
-fn system_today() -> u32 {
+/// Today (UTC) from the system clock, as yyyymmdd: the one CLI helper
+/// (`validate`, `severity`, `data`) for "today" when none is given.
+pub(crate) fn system_today() -> u32 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

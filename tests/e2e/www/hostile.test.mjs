@@ -22,6 +22,9 @@ const FILES = {
   '/medcode_bg.wasm': ['application/wasm', path.join(BUILD, 'wasm/medcode_bg.wasm')],
   '/medcode.idx': ['application/octet-stream', path.join(DIST, 'medcode.idx')],
   '/ncci.idx': ['application/octet-stream', path.join(DIST, 'ncci.idx')],
+  '/pcs.idx': ['application/octet-stream', path.join(DIST, 'pcs.idx')],
+  '/severity.idx': ['application/octet-stream', path.join(DIST, 'severity.idx')],
+  '/cpt.txt': ['text/plain', path.join(ROOT, 'tests/fixtures/userdata/cpt_synthetic.txt')],
   '/favicon.ico': ['image/x-icon', Buffer.alloc(0)],
 };
 
@@ -51,6 +54,7 @@ test('hostile values get clear errors and leave the engine fully usable, attachN
     await m.default({ module_or_path: '/medcode_bg.wasm' });
     const bytes = async (p) => new Uint8Array(await (await fetch(p)).arrayBuffer());
     const [index, ncci] = [await bytes('/medcode.idx'), await bytes('/ncci.idx')];
+    const [pcs, severity, cpt] = [await bytes('/pcs.idx'), await bytes('/severity.idx'), await bytes('/cpt.txt')];
     const engine = new m.MedcodeEngine(index);
     const out = {};
     const attempt = (name, f) => {
@@ -143,7 +147,55 @@ test('hostile values get clear errors and leave the engine fully usable, attachN
     attempt('cyclic diagnoses', () => engine.validateClaim({ diagnoses: loopList }, '2026-06-01'));
     attempt('huge string diagnosis', () => engine.validateClaim({ diagnoses: ['E11.9'.repeat(1e6)] }, '2026-06-01'));
 
+    // The newer calls: ICD-10-PCS, severity, user data (issue 11).
+    attempt('attachPcs(123)', () => engine.attachPcs(123));
+    attempt('attachPcs(throwing Proxy)', () => engine.attachPcs(evil));
+    attempt('attachSeverity({})', () => engine.attachSeverity({}));
+    attempt('attachSeverity(junk bytes)', () => engine.attachSeverity(new Uint8Array([1, 2, 3])));
+    attempt('attachPcs(real)', () => engine.attachPcs(pcs));
+    attempt('attachSeverity(real)', () => engine.attachSeverity(severity));
+    attempt('pcsLookup(5)', () => engine.pcsLookup(5));
+    attempt('pcsLookup(throwing Proxy)', () => engine.pcsLookup(evil));
+    attempt('pcsLookup date 20261001', () => engine.pcsLookup('0DTJ4ZZ', 20261001));
+    attempt('pcsNext({})', () => engine.pcsNext({}));
+    attempt('pcsNext date Proxy', () => engine.pcsNext('0DT', evil));
+    attempt('pcsNext non-PCS characters', () => engine.pcsNext('Ѩ𞹛*ৠ', '2026-10-01'));
+    attempt('pcsSearch(123)', () => engine.pcsSearch(123));
+    attempt('pcsSearch limit "x"', () => engine.pcsSearch('appendectomy', 'x'));
+    attempt('pcsSearch 1 MB', () => engine.pcsSearch('laparoscopic '.repeat(80_000), 10, '2026-10-01'));
+    attempt('severity(5, [])', () => engine.severity(5, []));
+    attempt('severity secondaries string', () => engine.severity('I50.21', 'I50.23'));
+    attempt('severity secondaries [5]', () => engine.severity('I50.21', [5]));
+    attempt('severity sparse secondaries 1e7', () => engine.severity('I50.21', sparse));
+    attempt('severity throwing Proxy secondaries', () => engine.severity('I50.21', new Proxy(['I50.23'], { get: trap })));
+    attempt('severity getter on options', () => engine.severity('I50.21', ['I50.23'], { get date() { throw new Error('boom'); } }));
+    const cyclicOptions = { date: '2026-11-01' };
+    cyclicOptions.self = cyclicOptions;
+    attempt('severity cyclic options', () => engine.severity('I50.21', ['I50.23'], cyclicOptions));
+    attempt('lookup getter on options', () => engine.lookup('I50.21', { get version() { throw new Error('boom'); } }));
+    attempt('parseUserData(5, ...)', () => m.parseUserData(5, 'cpt.txt', cpt));
+    attempt('parseUserData bytes string', () => m.parseUserData('cpt', 'cpt.txt', 'not bytes'));
+    attempt('parseUserData name Proxy', () => m.parseUserData('cpt', evil, cpt));
+    attempt('parseUserData added 20261130', () => m.parseUserData('cpt', 'cpt.txt', cpt, 20261130));
+    attempt('attachUserData("x")', () => engine.attachUserData('x'));
+    attempt('attachUserData([5])', () => engine.attachUserData([5]));
+    attempt('attachUserData(throwing Proxy)', () => engine.attachUserData(new Proxy([], { get: trap })));
+    attempt('attachUserData(sparse 1e7)', () => engine.attachUserData(sparse));
+    attempt('attachUserData(getter on an entry)', () => {
+      const sets = [];
+      Object.defineProperty(sets, 0, { get() { throw new Error('boom'); }, enumerable: true });
+      return engine.attachUserData(sets);
+    });
+
     // The engine answers every call afterwards.
+    attempt('after: pcsLookup', () => engine.pcsLookup('0DTJ4ZZ', '2026-10-01').code);
+    attempt('after: pcsNext', () => engine.pcsNext('0DT', '2026-10-01').choices.length);
+    attempt('after: pcsSearch', () => engine.pcsSearch('laparoscopic appendectomy', 10, '2026-10-01').length);
+    attempt('after: severity', () => typeof engine.severity('I50.21', ['J96.01'], { date: '2026-11-01' }));
+    attempt('after: parseUserData + attachUserData', () => {
+      const set = m.parseUserData('cpt', 'cpt_synthetic.txt', cpt, '2026-11-30');
+      return engine.attachUserData([set.bytes]).length;
+    });
     attempt('after: search', () => engine.search('fracture of wrist').length);
     attempt('after: lookup', () => engine.lookup('E11.9')[0].code);
     attempt('after: validateClaim', () => Array.isArray(engine.validateClaim(claim, '2026-06-01').issues));
@@ -208,6 +260,45 @@ test('hostile values get clear errors and leave the engine fully usable, attachN
   assert.ok(r['cyclic diagnoses'].ok, JSON.stringify(r['cyclic diagnoses']));
   error('huge string diagnosis', 'RangeError', /claim\.diagnoses\[0\] is 5000000 characters long/);
 
+  error('attachPcs(123)', 'TypeError', /PCS file must be a Uint8Array/);
+  error('attachPcs(throwing Proxy)', 'TypeError', /must be a Uint8Array/);
+  error('attachSeverity({})', 'TypeError', /severity file must be a Uint8Array/);
+  error('attachSeverity(junk bytes)', 'Error');
+  assert.ok(r['attachPcs(real)'].ok, JSON.stringify(r['attachPcs(real)']));
+  assert.ok(r['attachSeverity(real)'].ok, JSON.stringify(r['attachSeverity(real)']));
+  error('pcsLookup(5)', 'TypeError', /code must be a string, not a number/);
+  error('pcsLookup(throwing Proxy)', 'TypeError', /code must be a string/);
+  error('pcsLookup date 20261001', 'TypeError', /date must be a string, not a number/);
+  error('pcsNext({})', 'TypeError', /prefix must be a string, not an object/);
+  error('pcsNext date Proxy', 'TypeError', /date must be a string/);
+  error('pcsNext non-PCS characters', 'Error', /PCS prefix/);
+  error('pcsSearch(123)', 'TypeError', /query must be a string/);
+  error('pcsSearch limit "x"', 'TypeError', /limit must be a number/);
+  assert.ok(r['pcsSearch 1 MB'].ok, JSON.stringify(r['pcsSearch 1 MB']));
+  error('severity(5, [])', 'TypeError', /principal diagnosis must be a string/);
+  error('severity secondaries string', 'TypeError', /secondaries must be a list, not a string/);
+  error('severity secondaries [5]', 'TypeError', /secondaries\[0\] must be a string/);
+  error('severity sparse secondaries 1e7', 'RangeError', /secondaries has 10000000 entries; at most 24/);
+  assert.ok(r['severity sparse secondaries 1e7'].ms < 2000, JSON.stringify(r['severity sparse secondaries 1e7']));
+  error('severity throwing Proxy secondaries', 'TypeError', /secondaries could not be read/);
+  error('severity getter on options', 'TypeError', /options\.date could not be read/);
+  error('severity cyclic options', 'TypeError', /self/);
+  error('lookup getter on options', 'TypeError', /options\.version could not be read/);
+  error('parseUserData(5, ...)', 'TypeError', /kind must be a string/);
+  error('parseUserData bytes string', 'TypeError', /cpt\.txt must be a Uint8Array/);
+  error('parseUserData name Proxy', 'TypeError', /file name must be a string/);
+  error('parseUserData added 20261130', 'TypeError', /added must be a string, not a number/);
+  error('attachUserData("x")', 'TypeError', /data sets must be a list, not a string/);
+  error('attachUserData([5])', 'TypeError', /data set 0 must be a Uint8Array/);
+  error('attachUserData(throwing Proxy)', 'TypeError', /data sets could not be read/);
+  error('attachUserData(sparse 1e7)', 'RangeError', /data sets has 10000000 entries/);
+  error('attachUserData(getter on an entry)', 'TypeError', /data sets could not be read/);
+
+  assert.equal(r['after: pcsLookup'].value, '0DTJ4ZZ');
+  assert.ok(r['after: pcsNext'].value > 0);
+  assert.ok(r['after: pcsSearch'].value > 0);
+  assert.equal(r['after: severity'].value, 'object');
+  assert.ok(r['after: parseUserData + attachUserData'].value >= 1, JSON.stringify(r['after: parseUserData + attachUserData']));
   for (const name of Object.keys(r).filter((k) => k.startsWith('after: '))) {
     assert.ok(r[name].ok, `${name}: ${JSON.stringify(r[name])}`);
   }
