@@ -17,11 +17,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { startServer, ROOT, BUILD, DIST, DEV_SET } from './server.mjs';
 import { report } from './report.mjs';
+import { gzip9 } from '../www/tools/gzip.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const TMP = path.join(HERE, 'tmp');
@@ -52,7 +52,7 @@ function sizes(files) {
   const parts = {};
   for (const f of files) {
     const b = fs.readFileSync(f);
-    const g = zlib.gzipSync(b, { level: 9 }).length;
+    const g = gzip9(b).length; // as shipped (www/tools/gzip.mjs)
     raw += b.length;
     gz += g;
     parts[path.basename(f)] = { raw: b.length, gzip: g };
@@ -217,7 +217,7 @@ async function main() {
         ? {
             file: 'pcs.idx',
             bytes: fs.statSync(path.join(DIST, 'pcs.idx')).size,
-            gzip_bytes: zlib.gzipSync(fs.readFileSync(path.join(DIST, 'pcs.idx')), { level: 9 }).length,
+            gzip_bytes: gzip9(fs.readFileSync(path.join(DIST, 'pcs.idx'))).length,
             load_ms_median: median(pcsLoads.map((l) => l.load_ms)),
             fetch_ms_median: median(pcsLoads.map((l) => l.fetch_ms)),
             attach_ms_median: median(pcsLoads.map((l) => l.attach_ms)),

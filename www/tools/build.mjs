@@ -10,10 +10,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { ICON_SVG, iconPng } from './icons.mjs';
+import { gzip9 } from './gzip.mjs';
 
 const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = process.env.ROOT ?? path.resolve(WWW, '..');
@@ -91,10 +91,10 @@ const nmWasm = fs.readFileSync(IN.nmWasm);
 
 /** gzip -9 of a file, cached by content hash (the index takes a second). */
 function gzipCached(buf, name) {
-  const file = path.join(WORK, `${name}.${sha256(buf)}.gz`);
+  const file = path.join(WORK, `${name}.${sha256(buf)}.gz9`);
   if (fs.existsSync(file)) return fs.readFileSync(file);
-  for (const old of fs.readdirSync(WORK)) if (old.startsWith(`${name}.`) && old.endsWith('.gz')) fs.rmSync(path.join(WORK, old));
-  const gz = zlib.gzipSync(buf, { level: 9 });
+  for (const old of fs.readdirSync(WORK)) if (old.startsWith(`${name}.`) && (old.endsWith('.gz') || old.endsWith('.gz9'))) fs.rmSync(path.join(WORK, old));
+  const gz = gzip9(buf);
   fs.writeFileSync(file, gz);
   return gz;
 }
