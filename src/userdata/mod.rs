@@ -117,11 +117,13 @@ impl DataKind {
             _ => None,
         }
     }
-    /// The largest file of this kind medcode reads.
+    /// The largest file of this kind medcode reads. CMS ships the practitioner
+    /// PTP table in four parts of well under 100 MB each; 160 MiB keeps the
+    /// CLI under 200 MB resident on an endless input (it was 256 MiB: 266 MB).
     pub fn cap(self) -> usize {
         match self {
             DataKind::Cpt => 32 << 20,
-            DataKind::NcciPractitioner => 256 << 20,
+            DataKind::NcciPractitioner => 160 << 20,
             DataKind::Mue => 16 << 20,
             DataKind::Icd10cm => 64 << 20,
         }
