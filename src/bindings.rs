@@ -506,7 +506,7 @@ impl MedcodeEngine {
     /// summaries. A damaged set throws and leaves the attached data as it was.
     #[wasm_bindgen(js_name = attachUserData)]
     pub fn attach_user_data(&mut self, sets: JsValue) -> Result<JsValue, JsValue> {
-        let sets = list_arg(&sets, "sets", MAX_USER_SETS)?;
+        let sets = list_arg(&sets, "data sets", MAX_USER_SETS)?;
         let mut parsed = Vec::with_capacity(sets.len());
         for (i, v) in sets.iter().enumerate() {
             let bytes = bytes_arg(v, &format!("data set {i}"), USER_SET_MAX)?;

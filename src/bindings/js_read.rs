@@ -228,7 +228,10 @@ pub fn list_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<JsValue>, JsVal
         )));
     }
     (0..len as u32)
-        .map(|i| reflect_get(v, &JsValue::from(i)).map_err(|_| unreadable()))
+        .map(|i| {
+            reflect_get(v, &JsValue::from(i))
+                .map_err(|_| type_error(format!("{name}[{i}] could not be read")))
+        })
         .collect()
 }
 

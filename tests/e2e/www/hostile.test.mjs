@@ -285,14 +285,14 @@ test('hostile values get clear errors and leave the engine fully usable, attachN
   error('severity cyclic options', 'TypeError', /self/);
   error('lookup getter on options', 'TypeError', /options\.version could not be read/);
   error('parseUserData(5, ...)', 'TypeError', /kind must be a string/);
-  error('parseUserData bytes string', 'TypeError', /cpt\.txt must be a Uint8Array/);
-  error('parseUserData name Proxy', 'TypeError', /file name must be a string/);
+  error('parseUserData bytes string', 'TypeError', /fileBytes must be a Uint8Array/);
+  error('parseUserData name Proxy', 'TypeError', /fileName must be a string/);
   error('parseUserData added 20261130', 'TypeError', /added must be a string, not a number/);
   error('attachUserData("x")', 'TypeError', /data sets must be a list, not a string/);
   error('attachUserData([5])', 'TypeError', /data set 0 must be a Uint8Array/);
   error('attachUserData(throwing Proxy)', 'TypeError', /data sets could not be read/);
   error('attachUserData(sparse 1e7)', 'RangeError', /data sets has 10000000 entries/);
-  error('attachUserData(getter on an entry)', 'TypeError', /data sets could not be read/);
+  error('attachUserData(getter on an entry)', 'TypeError', /data sets\[0\] could not be read/);
 
   assert.equal(r['after: pcsLookup'].value, '0DTJ4ZZ');
   assert.ok(r['after: pcsNext'].value > 0);
