@@ -32,7 +32,10 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod js_read;
-use js_read::{bytes_arg, list_arg, opt_text_arg, text_arg, type_error, Reader};
+use js_read::{
+    bytes_arg, list_arg, opt_number_arg, opt_options_arg, opt_text_arg, text_arg, type_error,
+    Reader,
+};
 
 /// Largest index / NCCI file accepted (`medcode.idx` is about 12 MB).
 const FILE_MAX: u32 = 64 << 20;
@@ -77,19 +80,8 @@ struct JsSeverityOptions {
 
 impl JsSeverityOptions {
     fn from_js(v: JsValue) -> Result<(JsSeverityOptions, u32), JsValue> {
-        let o: JsSeverityOptions = if v.is_undefined() || v.is_null() {
-            JsSeverityOptions::default()
-        } else {
-            Reader::default()
-                .read(v, "options")
-                .map_err(|e| e.into_js("bad severity options"))?
-        };
-        let date = match o.date.as_deref() {
-            None | Some("") => js_today()?,
-            Some(t) => validate::dates::parse_iso(t).map_err(|_| {
-                js_error(format!("date {t:?} is not a date: write it as YYYY-MM-DD"))
-            })?,
-        };
+        let o: JsSeverityOptions = opt_options_arg(v, "options", "bad severity options")?;
+        let date = date_or_today(o.date.as_deref(), "date")?;
         Ok((o, date))
     }
 }
@@ -97,6 +89,18 @@ impl JsSeverityOptions {
 /// Today in the browser's local time zone, as yyyymmdd.
 fn js_today() -> Result<u32, JsValue> {
     js_read::today().ok_or_else(|| js_error("cannot read today's date: pass today as YYYY-MM-DD"))
+}
+
+/// A YYYY-MM-DD argument named `name` as yyyymmdd; absent or empty means today.
+fn date_or_today(text: Option<&str>, name: &str) -> Result<u32, JsValue> {
+    match text {
+        None | Some("") => js_today(),
+        Some(t) => validate::dates::parse_iso(t).map_err(|_| {
+            js_error(format!(
+                "{name} {t:?} is not a date: write it as YYYY-MM-DD"
+            ))
+        }),
+    }
 }
 
 // Every argument arrives as a `JsValue` and is converted here, through
@@ -207,14 +211,7 @@ impl MedcodeEngine {
         // Search reads the first 512 bytes; more is never copied in.
         let query = text_arg(&query, "the query", 1024)?;
         let system = opt_text_arg(&system, "system", 64)?;
-        let limit = if limit.is_undefined() || limit.is_null() {
-            None
-        } else {
-            match limit.as_f64() {
-                Some(n) if !n.is_nan() => Some(n.clamp(0.0, 1e6) as u32),
-                _ => return Err(type_error("limit must be a number")),
-            }
-        };
+        let limit = opt_number_arg(&limit, "limit")?.map(|n| n.clamp(0.0, 1e6) as u32);
         let system = match system.as_deref() {
             None | Some("") | Some("icd10cm") => Some(System::Icd10cm),
             Some("hcpcs") => Some(System::Hcpcs),
@@ -279,19 +276,9 @@ impl MedcodeEngine {
             .read(claim, "claim")
             .map_err(|e| e.into_js("the claim could not be read"))?;
         let today = opt_text_arg(&today, "today", 64)?;
-        let today = match today.as_deref() {
-            None | Some("") => js_today()?,
-            Some(t) => validate::dates::parse_iso(t).map_err(|_| {
-                js_error(format!("today {t:?} is not a date: write it as YYYY-MM-DD"))
-            })?,
-        };
-        let opts: ValidationOptions = if options.is_undefined() || options.is_null() {
-            ValidationOptions::default()
-        } else {
-            Reader::default()
-                .read(options, "options")
-                .map_err(|e| e.into_js("bad validation options"))?
-        };
+        let today = date_or_today(today.as_deref(), "today")?;
+        let opts: ValidationOptions =
+            opt_options_arg(options, "options", "bad validation options")?;
         to_js(&validate::validate_claim_with(
             &self.engine,
             &claim,
@@ -322,13 +309,7 @@ impl MedcodeEngine {
         } else {
             return Err(type_error("value must be a string or a number"));
         };
-        let mut ctx: FieldContext = if context.is_undefined() || context.is_null() {
-            FieldContext::default()
-        } else {
-            Reader::default()
-                .read(context, "context")
-                .map_err(|e| e.into_js("bad field context"))?
-        };
+        let mut ctx: FieldContext = opt_options_arg(context, "context", "bad field context")?;
         if ctx.today.is_none() {
             ctx.today = Some(crate::model::format_ymd(js_today()?));
         }
@@ -364,11 +345,7 @@ impl MedcodeEngine {
     }
 
     fn pcs_date(&self, date: &JsValue) -> Result<u32, JsValue> {
-        match opt_text_arg(date, "date", 64)?.as_deref() {
-            None | Some("") => js_today(),
-            Some(t) => validate::dates::parse_iso(t)
-                .map_err(|_| js_error(format!("date {t:?} is not a date: write it as YYYY-MM-DD"))),
-        }
+        date_or_today(opt_text_arg(date, "date", 64)?.as_deref(), "date")
     }
 
     /// The record of a seven-character PCS code; throws when malformed or unknown.
@@ -423,14 +400,7 @@ impl MedcodeEngine {
             "the query",
             crate::search::query::MAX_QUERY_CHARS as u32,
         )?;
-        let limit = if limit.is_undefined() || limit.is_null() {
-            10
-        } else {
-            match limit.as_f64() {
-                Some(n) if !n.is_nan() => n.clamp(1.0, 200.0) as usize,
-                _ => return Err(type_error("limit must be a number")),
-            }
-        };
+        let limit = opt_number_arg(&limit, "limit")?.map_or(10, |n| n.clamp(1.0, 200.0) as usize);
         let d = self.pcs_date(&date)?;
         let t = self.pcs_table()?;
         to_js(&t.search(t.search_index(), &query, d, limit))

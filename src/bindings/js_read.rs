@@ -272,6 +272,32 @@ impl ReadError {
     }
 }
 
+/// An optional options object: `undefined`/`null` give `T::default()`;
+/// anything else is read as `T` (unknown fields refused by `T`), and a
+/// failure is thrown as "`what`: …".
+pub fn opt_options_arg<T: de::DeserializeOwned + Default>(
+    v: JsValue,
+    name: &str,
+    what: &str,
+) -> Result<T, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(T::default());
+    }
+    Reader::default().read(v, name).map_err(|e| e.into_js(what))
+}
+
+/// An optional number: `None` for `undefined`/`null`, a `TypeError` naming
+/// `name` for anything that is not a number (NaN included).
+pub fn opt_number_arg(v: &JsValue, name: &str) -> Result<Option<f64>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if !n.is_nan() => Ok(Some(n)),
+        _ => Err(type_error(format!("{name} must be a number"))),
+    }
+}
+
 /// Shared state of one read: the reads left.
 pub struct Reader {
     reads_left: Cell<usize>,
