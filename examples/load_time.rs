@@ -22,7 +22,9 @@ fn main() {
         "Engine::from_vec",
         "first spans() (builds the count prefix sums)",
     ];
+    let checks = medcode::index::IndexData::CHECKS;
     let mut rows: Vec<[f64; 7]> = Vec::new();
+    let mut check_rows: Vec<Vec<f64>> = Vec::new();
     for _ in 0..runs {
         let mut row = [0.0; 7];
         let t = Instant::now();
@@ -37,6 +39,16 @@ fn main() {
         let t = Instant::now();
         data.check_consistency().unwrap();
         row[3] = ms(t);
+        check_rows.push(
+            checks
+                .iter()
+                .map(|(_, check)| {
+                    let t = Instant::now();
+                    check(&data).unwrap();
+                    ms(t)
+                })
+                .collect(),
+        );
         drop(data);
         let t = Instant::now();
         let engine = medcode::Engine::from_bytes(&bytes).unwrap();
@@ -56,6 +68,13 @@ fn main() {
     print!("{path}: {} bytes; median of {runs}:", bytes.len());
     for (k, name) in names.iter().enumerate() {
         let mut v: Vec<f64> = rows.iter().map(|r| r[k]).collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        print!(" {name} {:.2} ms;", v[v.len() / 2]);
+    }
+    println!();
+    print!("  checks, median:");
+    for (k, (name, _)) in checks.iter().enumerate() {
+        let mut v: Vec<f64> = check_rows.iter().map(|r| r[k]).collect();
         v.sort_by(|a, b| a.partial_cmp(b).unwrap());
         print!(" {name} {:.2} ms;", v[v.len() / 2]);
     }

@@ -24,6 +24,7 @@ compile_error!("the index is read in place as little-endian arrays");
 /// invalid bit patterns, and an alignment of at most 8.
 pub unsafe trait Pod: Copy + 'static {}
 unsafe impl Pod for u8 {}
+unsafe impl Pod for u16 {}
 unsafe impl Pod for u32 {}
 
 /// A loaded file's bytes, 8-byte aligned, shared by every table viewing it.
