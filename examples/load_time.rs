@@ -22,7 +22,7 @@ fn main() {
         "Engine::from_vec",
         "first spans() (builds the count prefix sums)",
     ];
-    let checks = medcode::index::IndexData::CHECKS;
+    let checks = medcode::index::format::CHECKS;
     let mut rows: Vec<[f64; 7]> = Vec::new();
     let mut check_rows: Vec<Vec<f64>> = Vec::new();
     for _ in 0..runs {
@@ -42,9 +42,9 @@ fn main() {
         check_rows.push(
             checks
                 .iter()
-                .map(|(_, check)| {
+                .map(|c| {
                     let t = Instant::now();
-                    check(&data).unwrap();
+                    (c.run)(&data).unwrap();
                     ms(t)
                 })
                 .collect(),
@@ -73,7 +73,7 @@ fn main() {
     }
     println!();
     print!("  checks, median:");
-    for (k, (name, _)) in checks.iter().enumerate() {
+    for (k, name) in checks.iter().map(|c| c.name).enumerate() {
         let mut v: Vec<f64> = check_rows.iter().map(|r| r[k]).collect();
         v.sort_by(|a, b| a.partial_cmp(b).unwrap());
         print!(" {name} {:.2} ms;", v[v.len() / 2]);

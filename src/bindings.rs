@@ -66,10 +66,13 @@ pub struct MedcodeEngine {
 /// chunk of the response body is copied in as it arrives (`push`), and
 /// `finish` builds the engine over those bytes where they lie. The file is
 /// then copied once, overlapped with the download, instead of being
-/// gathered into an ArrayBuffer and copied again by `new MedcodeEngine`.
+/// gathered into an ArrayBuffer and copied again by `new MedcodeEngine`;
+/// and it is checksummed and checked as it arrives
+/// (`index::format::StagedLoad`), so `finish` has little left to do.
 #[wasm_bindgen]
 pub struct IndexLoader {
     bytes: Vec<u8>,
+    staged: crate::index::format::StagedLoad,
 }
 
 #[wasm_bindgen]
@@ -85,18 +88,22 @@ impl IndexLoader {
         };
         IndexLoader {
             bytes: Vec::with_capacity(reserve),
+            staged: Default::default(),
         }
     }
 
     /// Appends the next chunk (a `Uint8Array`); the whole file may be at
     /// most the largest file medcode reads.
     pub fn push(&mut self, chunk: JsValue) -> Result<(), JsValue> {
-        js_read::append_bytes_arg(&chunk, "the index", FILE_MAX, &mut self.bytes)
+        js_read::append_bytes_arg(&chunk, "the index", FILE_MAX, &mut self.bytes)?;
+        self.staged.advance(&self.bytes);
+        Ok(())
     }
 
     /// The engine over the bytes pushed, checked as `new MedcodeEngine` checks them.
     pub fn finish(self) -> Result<MedcodeEngine, JsValue> {
-        let engine = Engine::from_vec(self.bytes).map_err(js_error)?;
+        let data = self.staged.finish(self.bytes).map_err(js_error)?;
+        let engine = Engine::from_data(data);
         Ok(MedcodeEngine {
             engine,
             ncci: None,

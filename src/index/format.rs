@@ -437,28 +437,30 @@ impl IndexData {
         let meta = postcard::to_allocvec(&meta).map_err(|e| IndexError::Encode(e.to_string()))?;
         let s = &self.search;
         let r = &self.rules;
+        // In the order of `CHECKS`, so a loader checks each group of
+        // sections while the rest downloads (`StagedLoad`).
         let sections: [(u32, u32, &[u8]); 24] = [
             (META, 1, &meta),
             (TEXT, 1, self.text.as_bytes()),
             (NODES, 32, self.nodes.as_bytes()),
-            (CODE_ORDER, 4, self.code_order.as_bytes()),
             (CHILD_IDS, 4, self.child_ids.as_bytes()),
-            (SPANS, 12, self.spans.as_bytes()),
-            (NOTES, 12, self.notes.as_bytes()),
-            (SEVENTH_DEFS, 12, self.seventh_defs.as_bytes()),
-            (SPAN_SET, 2, self.span_set.as_bytes()),
-            (SPAN_SET_ENDS, 4, self.span_set_ends.as_bytes()),
-            (NOTE_COUNT, 1, self.note_count.as_bytes()),
-            (SEVENTH_COUNT, 1, self.seventh_count.as_bytes()),
+            (CODE_ORDER, 4, self.code_order.as_bytes()),
             (TERM_TEXT, 1, s.term_text.as_bytes()),
             (TERM_ENDS, 4, s.term_ends.as_bytes()),
-            (POSTINGS, 1, s.postings.as_bytes()),
             (POSTING_ENDS, 4, s.posting_ends.as_bytes()),
             (TERM_DF, 4, s.term_df.as_bytes()),
             (UNIT_NODE, 4, s.unit_node.as_bytes()),
             (UNIT_LEN, 1, s.unit_len.as_bytes()),
             (UNIT_FLAGS, 1, s.unit_flags.as_bytes()),
             (NODE_CONTEXT, 1, s.node_context.as_bytes()),
+            (POSTINGS, 1, s.postings.as_bytes()),
+            (SPANS, 12, self.spans.as_bytes()),
+            (SPAN_SET, 2, self.span_set.as_bytes()),
+            (SPAN_SET_ENDS, 4, self.span_set_ends.as_bytes()),
+            (NOTES, 12, self.notes.as_bytes()),
+            (NOTE_COUNT, 1, self.note_count.as_bytes()),
+            (SEVENTH_DEFS, 12, self.seventh_defs.as_bytes()),
+            (SEVENTH_COUNT, 1, self.seventh_count.as_bytes()),
             (EXCLUDES1_NODES, 4, r.excludes1_nodes.as_bytes()),
             (EXCLUDES1_ENDS, 4, r.excludes1_ends.as_bytes()),
             (EXCLUDES1_RANGES, 1, r.excludes1_ranges.as_bytes()),
@@ -499,6 +501,11 @@ impl IndexData {
 
     /// The section directory of a file whose header was checked.
     pub fn directory(bytes: &[u8]) -> Result<Vec<SectionEntry>, IndexError> {
+        Self::directory_within(bytes, bytes.len())
+    }
+
+    /// The directory read from the first bytes of a file `total` bytes long.
+    fn directory_within(bytes: &[u8], total: usize) -> Result<Vec<SectionEntry>, IndexError> {
         let bad = || IndexError::Decode("section directory out of range".into());
         let u32_at = |i: usize| -> Result<u32, IndexError> {
             let b = bytes.get(i..i + 4).ok_or_else(bad)?;
@@ -521,7 +528,7 @@ impl IndexData {
                 len: u64_at(at + 16)?,
             };
             let end = e.offset.checked_add(e.len).ok_or_else(bad)?;
-            if end > bytes.len() as u64
+            if end > total as u64
                 || e.offset < (DIR_START + 8) as u64
                 || e.width == 0
                 || e.len % e.width as u64 != 0
@@ -556,9 +563,17 @@ impl IndexData {
 
     /// Views the sections of a file whose header and checksum were checked.
     pub fn view(shared: &Arc<Bytes>) -> Result<IndexData, IndexError> {
+        let dir = Self::directory(shared.as_slice())?;
+        Self::view_with(shared, &dir)
+    }
+
+    /// Views the sections of `dir` that lie inside `shared`; a section that
+    /// has not arrived yet (a file still loading) is an empty table, `META`
+    /// the default.
+    fn view_with(shared: &Arc<Bytes>, dir: &[SectionEntry]) -> Result<IndexData, IndexError> {
         use section::*;
         let bytes = shared.as_slice();
-        let dir = Self::directory(bytes)?;
+        let here = |e: &SectionEntry| e.offset + e.len <= bytes.len() as u64;
         let find = |id: u32, width: usize| -> Result<SectionEntry, IndexError> {
             let name = NAMES.iter().find(|n| n.0 == id).map_or("?", |n| n.1);
             match dir.iter().find(|e| e.id == id) {
@@ -574,6 +589,9 @@ impl IndexData {
             e: Result<SectionEntry, IndexError>,
         ) -> Result<Table<T>, IndexError> {
             let e = e?;
+            if e.offset + e.len > shared.as_slice().len() as u64 {
+                return Ok(Table::default());
+            }
             Table::view(
                 shared,
                 e.offset as usize,
@@ -582,9 +600,12 @@ impl IndexData {
             .ok_or_else(|| IndexError::Decode("section misaligned or out of range".into()))
         }
         let m = find(META, 1)?;
-        let meta: Meta =
+        let meta: Meta = if here(&m) {
             postcard::from_bytes(&bytes[m.offset as usize..(m.offset + m.len) as usize])
-                .map_err(|e| IndexError::Decode(e.to_string()))?;
+                .map_err(|e| IndexError::Decode(e.to_string()))?
+        } else {
+            Meta::default()
+        };
         Ok(IndexData {
             versions: meta.versions,
             text: table(shared, find(TEXT, 1))?,
@@ -628,20 +649,8 @@ impl IndexData {
     /// Refuses an index whose references point outside its tables, so that
     /// lookups never index out of bounds (a panic in WASM kills the page's engine).
     pub fn check_consistency(&self) -> Result<(), IndexError> {
-        Self::CHECKS.iter().try_for_each(|(_, check)| check(self))
+        CHECKS.iter().try_for_each(|c| (c.run)(self))
     }
-
-    /// The structure checks in the order `check_consistency` runs them
-    /// (later ones rely on earlier ones), named for `examples/load_time.rs`.
-    pub const CHECKS: &'static [(&'static str, fn(&IndexData) -> Result<(), IndexError>)] = &[
-        ("text utf-8", Self::check_text),
-        ("references", Self::check_references),
-        ("tree", Self::check_tree),
-        ("search tables", Self::check_search_tables),
-        ("search order", Self::check_search_order),
-        ("postings", Self::check_postings),
-        ("rules", Self::check_rules),
-    ];
 
     fn check_text(&self) -> Result<(), IndexError> {
         if std::str::from_utf8(&self.text).is_err() {
@@ -652,9 +661,9 @@ impl IndexData {
         Ok(())
     }
 
-    /// Every reference (text, parent, children, node ids, counts, span
-    /// sets, note text) inside its table.
-    fn check_references(&self) -> Result<(), IndexError> {
+    /// Every node's references (text, parent, children) and every node id
+    /// (code table, child lists) inside its table.
+    fn check_node_references(&self) -> Result<(), IndexError> {
         let bad = |what: &str| Err(IndexError::Decode(format!("{what} out of range")));
         let text_ok = |t: &TextRef| (t.off as u64 + t.len as u64) <= self.text.len() as u64;
         let n = self.nodes.len() as u32;
@@ -678,6 +687,14 @@ impl IndexData {
         {
             return bad("node id");
         }
+        Ok(())
+    }
+
+    /// The per-node tables (span sets, note and 7th-character counts) cover
+    /// every node and stay inside their tables; note text inside the arena.
+    fn check_node_tables(&self) -> Result<(), IndexError> {
+        let bad = |what: &str| Err(IndexError::Decode(format!("{what} out of range")));
+        let text_ok = |t: &TextRef| (t.off as u64 + t.len as u64) <= self.text.len() as u64;
         // Each count table covers every node and adds up to its table.
         let counts_ok = |counts: &[u8], len: usize| {
             (counts.is_empty() && len == 0)
@@ -968,6 +985,199 @@ impl IndexData {
         } else {
             std::str::from_utf8(bytes).unwrap_or("")
         }
+    }
+}
+
+/// One structure check: what it is called, the sections it reads (and the
+/// checks before it in [`CHECKS`], whose guarantees it relies on).
+pub struct Check {
+    pub name: &'static str,
+    pub needs: &'static [u32],
+    pub run: fn(&IndexData) -> Result<(), IndexError>,
+}
+
+/// The structure checks in the order they run: each relies on the ones
+/// before it and reads only the sections it `needs` (plus their lengths),
+/// so a loader may run it as soon as those have arrived ([`StagedLoad`]).
+/// The writer lays sections out in this order.
+pub const CHECKS: &[Check] = {
+    use section::*;
+    &[
+        Check {
+            name: "text utf-8",
+            needs: &[TEXT],
+            run: IndexData::check_text,
+        },
+        Check {
+            name: "node references",
+            needs: &[TEXT, NODES, CHILD_IDS, CODE_ORDER],
+            run: IndexData::check_node_references,
+        },
+        Check {
+            name: "tree",
+            needs: &[NODES, CHILD_IDS],
+            run: IndexData::check_tree,
+        },
+        Check {
+            name: "search tables",
+            needs: &[
+                NODES,
+                TERM_TEXT,
+                TERM_ENDS,
+                POSTING_ENDS,
+                TERM_DF,
+                POSTINGS,
+                UNIT_NODE,
+                UNIT_LEN,
+                UNIT_FLAGS,
+                NODE_CONTEXT,
+            ],
+            run: IndexData::check_search_tables,
+        },
+        Check {
+            name: "search order",
+            needs: &[META, TEXT, NODES, CODE_ORDER, TERM_TEXT, TERM_ENDS],
+            run: IndexData::check_search_order,
+        },
+        Check {
+            name: "postings",
+            needs: &[POSTINGS, POSTING_ENDS, TERM_DF, UNIT_NODE],
+            run: IndexData::check_postings,
+        },
+        Check {
+            name: "node tables",
+            needs: &[
+                TEXT,
+                NODES,
+                SPANS,
+                SPAN_SET,
+                SPAN_SET_ENDS,
+                NOTES,
+                NOTE_COUNT,
+                SEVENTH_DEFS,
+                SEVENTH_COUNT,
+            ],
+            run: IndexData::check_node_tables,
+        },
+        Check {
+            name: "rules",
+            needs: &[NODES, EXCLUDES1_NODES, EXCLUDES1_ENDS, EXCLUDES1_RANGES],
+            run: IndexData::check_rules,
+        },
+    ]
+};
+
+/// An index checked while it arrives (the wasm `IndexLoader` feeds it the
+/// response body chunk by chunk): each chunk is hashed as it comes, and
+/// each structure check runs as soon as the sections it reads are complete
+/// (the writer lays them out in [`CHECKS`] order), so building the engine
+/// at the end costs the checks not yet run (usually none), the tail of
+/// the checksum and viewing the sections. The outcome is exactly
+/// [`IndexData::from_vec`]'s: the same bytes pass the same checks, a
+/// failed check is reported only after the frame and checksum passed.
+#[derive(Default)]
+pub struct StagedLoad {
+    hash: super::frame::Xxh64Prefix,
+    dir: Option<Vec<SectionEntry>>,
+    /// `CHECKS[..checked]` passed on the bytes received.
+    checked: usize,
+    failed: Option<IndexError>,
+    /// Stop staging (the frame or directory looked wrong, or the buffer is
+    /// misaligned): `finish` then does everything, as `from_vec` does.
+    off: bool,
+}
+
+impl StagedLoad {
+    /// Takes the bytes received so far (each call: the same bytes as the
+    /// last, plus more).
+    pub fn advance(&mut self, bytes: &[u8]) {
+        use super::frame::HEADER_LEN;
+        if let Some(payload) = bytes.get(HEADER_LEN..) {
+            self.hash.update(payload);
+        }
+        if self.off || self.failed.is_some() || self.checked == CHECKS.len() {
+            return;
+        }
+        if self.dir.is_none() {
+            let Some(count) = bytes.get(DIR_START..DIR_START + 4) else {
+                return;
+            };
+            let count = u32::from_le_bytes([count[0], count[1], count[2], count[3]]) as usize;
+            if bytes.len() < DIR_START + 8 + DIR_ENTRY * count.min(65) {
+                return;
+            }
+            let mut declared = [0u8; 8];
+            declared.copy_from_slice(&bytes[16..24]);
+            let total = (u64::from_le_bytes(declared)).saturating_add(HEADER_LEN as u64);
+            if bytes[..8] != MAGIC[..]
+                || bytes[8..12] != FORMAT_VERSION.to_le_bytes()
+                || total > usize::MAX as u64
+            {
+                self.off = true;
+                return;
+            }
+            match IndexData::directory_within(bytes, total as usize) {
+                Ok(dir) => self.dir = Some(dir),
+                Err(_) => {
+                    self.off = true;
+                    return;
+                }
+            }
+        }
+        let dir = self.dir.as_deref().unwrap_or_default();
+        let arrived = |id: &u32| {
+            dir.iter()
+                .find(|e| e.id == *id)
+                .is_some_and(|e| e.offset + e.len <= bytes.len() as u64)
+        };
+        let ready = |k: usize| CHECKS.get(k).is_some_and(|c| c.needs.iter().all(arrived));
+        if !ready(self.checked) {
+            return;
+        }
+        if bytes.as_ptr() as usize % 8 != 0 {
+            self.off = true;
+            return;
+        }
+        // SAFETY: `view` and its tables live only inside this call, while
+        // `bytes` is borrowed and cannot change.
+        let shared = unsafe { Bytes::borrowed(bytes) };
+        let Ok(view) = IndexData::view_with(&shared, dir) else {
+            self.off = true;
+            return;
+        };
+        while ready(self.checked) {
+            if let Err(e) = (CHECKS[self.checked].run)(&view) {
+                self.failed = Some(e);
+                return;
+            }
+            self.checked += 1;
+        }
+    }
+
+    /// How many of [`CHECKS`] have passed so far.
+    pub fn checks_passed(&self) -> usize {
+        self.checked
+    }
+
+    /// The index over the whole file: the frame and checksum, then the
+    /// checks not yet run.
+    pub fn finish(mut self, bytes: Vec<u8>) -> Result<IndexData, IndexError> {
+        self.advance(&bytes);
+        let hash = self.hash;
+        super::frame::unwrap_with(&bytes, &MAGIC, FORMAT_VERSION, |payload| {
+            hash.finish(payload) as u32
+        })?;
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let skip = if self.off { 0 } else { self.checked };
+        let shared = Bytes::from_vec(bytes);
+        let mut data = IndexData::view(&shared)?;
+        for c in &CHECKS[skip..] {
+            (c.run)(&data)?;
+        }
+        data.text_checked = true;
+        Ok(data)
     }
 }
 

@@ -38,7 +38,13 @@ enum BytesStore {
     Bytes(Vec<u8>),
     /// A copy into 8-byte words.
     Words(Vec<u64>),
+    /// Bytes owned elsewhere, viewed for a moment ([`Bytes::borrowed`]).
+    Borrowed(*const u8),
 }
+
+// SAFETY: a borrowed store is only read, and only while its owner lends it.
+unsafe impl Send for Bytes {}
+unsafe impl Sync for Bytes {}
 
 impl Bytes {
     /// Copies `src` into aligned memory.
@@ -66,8 +72,21 @@ impl Bytes {
         })
     }
 
+    /// Views `src` where it lies, without copying.
+    ///
+    /// # Safety
+    /// Every clone of the result and every table viewing it must be dropped
+    /// before `src` is freed or written.
+    pub unsafe fn borrowed(src: &[u8]) -> Arc<Bytes> {
+        Arc::new(Bytes {
+            store: BytesStore::Borrowed(src.as_ptr()),
+            len: src.len(),
+        })
+    }
+
     fn ptr(&self) -> *const u8 {
         match &self.store {
+            BytesStore::Borrowed(p) => *p,
             BytesStore::Bytes(v) => v.as_ptr(),
             BytesStore::Words(w) => w.as_ptr() as *const u8,
         }
