@@ -131,6 +131,13 @@ fn damaged_section_directory_is_refused() {
             matches!(IndexData::from_bytes(&bad), Err(IndexError::Decode(_))),
             "{what}"
         );
+        for step in [100, 4096] {
+            assert_eq!(
+                staged(&bad, step).unwrap_err(),
+                IndexData::from_bytes(&bad).unwrap_err(),
+                "{what}, staged by {step}"
+            );
+        }
         assert!(Engine::from_vec(bad).is_err(), "{what}");
     }
     // The undamaged file loads the same way through both entry points.
@@ -145,15 +152,6 @@ fn damaged_section_directory_is_refused() {
 #[test]
 fn staged_load_agrees_with_from_bytes() {
     use medcode::index::format::StagedLoad;
-    let staged = |bytes: &[u8], step: usize| {
-        let mut s = StagedLoad::default();
-        let mut buf = Vec::with_capacity(bytes.len());
-        for c in bytes.chunks(step) {
-            buf.extend_from_slice(c);
-            s.advance(&buf);
-        }
-        s.finish(buf)
-    };
     let good = common::slice_index();
     let bytes = good.to_bytes().unwrap();
     let steps = [7, 1000, 65536, bytes.len()];
@@ -211,4 +209,16 @@ fn staged_load_agrees_with_from_bytes() {
             assert_eq!(staged(&bad, step).unwrap_err(), want, "{what}, by {step}");
         }
     }
+}
+
+/// The index fed to the loader of `staged_load_agrees_with_from_bytes`
+/// `step` bytes at a time.
+fn staged(bytes: &[u8], step: usize) -> Result<IndexData, IndexError> {
+    let mut s = medcode::index::format::StagedLoad::default();
+    let mut buf = Vec::with_capacity(bytes.len());
+    for c in bytes.chunks(step) {
+        buf.extend_from_slice(c);
+        s.advance(&buf);
+    }
+    s.finish(buf)
 }

@@ -1167,12 +1167,14 @@ impl StagedLoad {
         super::frame::unwrap_with(&bytes, &MAGIC, FORMAT_VERSION, |payload| {
             hash.finish(payload) as u32
         })?;
+        // The whole directory is viewed first, as `from_vec` does, so a
+        // damaged section reports the same error whichever arrived first.
+        let shared = Bytes::from_vec(bytes);
+        let mut data = IndexData::view(&shared)?;
         if let Some(e) = self.failed {
             return Err(e);
         }
         let skip = if self.off { 0 } else { self.checked };
-        let shared = Bytes::from_vec(bytes);
-        let mut data = IndexData::view(&shared)?;
         for c in &CHECKS[skip..] {
             (c.run)(&data)?;
         }
