@@ -88,7 +88,41 @@ const median = (a) => {
   return s[Math.floor(s.length / 2)];
 };
 
+/**
+ * BENCH_LOAD_ONLY=1: only the cold loads of medcode in fresh pages
+ * (BENCH_LOAD_RUNS of them, default 9), each with its breakdown; no peers,
+ * no queries, no docs.json needed. For load work; prints JSON to stdout.
+ */
+async function loadOnly() {
+  need(path.join(BUILD, 'wasm', 'medcode_bg.wasm'), 'run ./build.sh');
+  need(path.join(DIST, 'medcode.idx'), 'run ./build.sh');
+  const runs = Number(process.env.BENCH_LOAD_RUNS ?? 9);
+  const { server, url } = await startServer(0);
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medcode-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: browserPath(), headless: true, args: FLAGS });
+  try {
+    const loads = [];
+    for (let i = 0; i < runs; i++) {
+      const p = await context.newPage();
+      await p.goto(`${url}/page/index.html`);
+      await p.waitForFunction(() => window.benchReady === true);
+      loads.push(await p.evaluate(() => window.bench.loadMedcode()));
+      await p.close();
+    }
+    const keys = Object.keys(loads[0]).filter((k) => typeof loads[0][k] === 'number');
+    const med = Object.fromEntries(keys.map((k) => [k, Math.round(median(loads.map((l) => l[k])) * 10) / 10]));
+    log(`cold load, median of ${runs} fresh pages: ${JSON.stringify(med)}`);
+    log(`load_ms each: ${loads.map((l) => l.load_ms.toFixed(1)).join(' ')}; loadavg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(JSON.stringify({ median: med, loads }, null, 1));
+  } finally {
+    await context.close();
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
+  if (process.env.BENCH_LOAD_ONLY === '1') return loadOnly();
   const docs = need(path.join(TMP, 'docs.json'), 'run `cargo bench --bench native_search` first');
   const glue = need(path.join(BUILD, 'wasm', 'medcode.js'), 'run ./build.sh');
   const wasm = need(path.join(BUILD, 'wasm', 'medcode_bg.wasm'), 'run ./build.sh');

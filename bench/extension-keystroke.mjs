@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark: keystroke → suggestions visible in Chromium, with the built
 // extension on the demo pages. Prints JSON (and writes it to --out FILE).
-//   node bench/extension-keystroke.mjs [--out bench/extension-keystroke.json] [--rounds 3] [--ext BUILT_TEST_EXTENSION_DIR]
+//   node bench/extension-keystroke.mjs [--out bench/extension-keystroke.json] [--rounds 3] [--ext BUILT_TEST_EXTENSION_DIR] [--cold-only]
+// --cold-only: only the cold start (killed worker → first search answer), for load work.
 // Builds the Chromium test flavour (build/extension-test-chrome) from build/wasm
 // and dist/medcode.idx first, so run ./build.sh before.
 import { execFileSync } from "node:child_process";
@@ -15,6 +16,7 @@ const rounds = Number(arg("rounds", 3));
 const out = arg("out", null);
 // --ext DIR: a test flavour built elsewhere (an A/B comparison against another commit's extension)
 const extDir = arg("ext", null);
+const coldOnly = process.argv.includes("--cold-only");
 if (!extDir) execFileSync(process.execPath, [new URL("../extension/build.mjs", import.meta.url).pathname, "--browser", "chrome", "--test", "--out", CHROME_TEST_EXT], { stdio: ["ignore", "ignore", "inherit"] });
 const QUERIES = ["chf", "copd exac", "asthma", "type 2 diabetes", "e11.6", "hypertension", "fracture radius", "uti"];
 const stats = (xs) => ({ p50: round(percentile(xs, 50)), p95: round(percentile(xs, 95)), n: xs.length });
@@ -23,13 +25,16 @@ const round = (x) => Math.round(x * 100) / 100;
 const server = await startServers();
 const b = await launchChromium(server, extDir ?? CHROME_TEST_EXT);
 const result = { browser: b.ctx.browser()?.version() ?? "chromium", machine: { cores: availableParallelism(), loadavg_before: loadavg().map(round) } };
-try {
+try { run: {
+  result.cold_start = {};
   // typing cost without the extension on the big page (site not enabled yet)
+  if (!coldOnly) {
   const plain = await b.ctx.newPage();
   await plain.goto(`${server.origin}/big.html`);
   await plain.waitForTimeout(1000);
   result.big_page_input_to_frame_without_extension_ms = stats(await inputToFrame(plain, "#big-dx", "hypertension".repeat(3)));
   await plain.close();
+  }
 
   await enableSiteChromium(b.ctx, b.id, server.origin);
 
@@ -40,6 +45,7 @@ try {
   await cdp.send("ServiceWorker.enable");
   await cdp.send("ServiceWorker.stopAllWorkers");
   await ext.waitForTimeout(500);
+  if (!coldOnly) {
   Object.assign(result, await ext.evaluate(async (queries) => {
     const send = (m) => chrome.runtime.sendMessage(m);
     const t0 = performance.now();
@@ -72,6 +78,7 @@ try {
   result.port_search_roundtrip_ms = stats(result._portSearch);
   for (const k of ["_ping", "_search", "_portPing", "_portSearch"]) delete result[k];
   result.cold_start.first_reply_ms = round(result.cold_start.first_reply_ms);
+  }
   // killed worker → first search answer, from an extension page (median of 3)
   const firstSearch = [], loads = [];
   for (let i = 0; i < 5; i++) {
@@ -91,6 +98,11 @@ try {
   // where those loads went (medians): worker start ≈ first search − load
   const med = (k) => round(percentile(loads.map((l) => l[k]), 50));
   result.cold_start.first_search_breakdown = { load_ms: med("loadMs"), wasm_ms: med("wasmMs"), index_fetch_ms: med("fetchMs"), engine_ms: med("engineMs"), user_data_ms: med("userDataMs") };
+  if (coldOnly) {
+    result.cold_start.first_search_each_ms = firstSearch.map(round);
+    result.machine.loadavg_after = loadavg().map(round);
+    break run;
+  }
   // killed worker → first suggestions painted in a page: focus a code field (warms the engine), type "chf"
   const coldPaint = { from_focus: [], from_first_key: [] };
   for (let i = 0; i < 3; i++) {
@@ -148,7 +160,7 @@ try {
   }
   result.machine.loadavg_after = loadavg().map(round);
   result.foreign_requests = foreignRequests(server);
-} finally {
+} } finally {
   await b.close();
   await server.close();
 }

@@ -444,6 +444,19 @@ fn main() {
                             &bytes,
                             |_| applied.join("; "),
                             |bytes| {
+                                // The browser's loader (checked while the
+                                // bytes arrive) accepts and refuses the same.
+                                let mut staged = medcode::index::format::StagedLoad::default();
+                                let mut buf = Vec::with_capacity(bytes.len());
+                                for c in bytes.chunks(4096) {
+                                    buf.extend_from_slice(c);
+                                    staged.advance(&buf);
+                                }
+                                assert_eq!(
+                                    staged.finish(buf).err(),
+                                    medcode::index::IndexData::from_bytes(bytes).err(),
+                                    "the staged loader disagrees with from_bytes"
+                                );
                                 if let Ok(e) = Engine::from_bytes(bytes) {
                                     exercise(&e);
                                 }
@@ -844,15 +857,21 @@ impl IndexMutation {
                 d.nodes[k].title.len = *l;
             }
             M::NodeRanges(a, which, c) => {
-                // v4: a node's ranges are counts (one byte per node).
+                // v5: a node's notes and definitions are counts (one byte
+                // per node), its spans a span set (u16 per node).
                 let k = a.index(n);
-                let counts = match which {
-                    0 => &mut d.span_count,
-                    1 => &mut d.note_count,
-                    _ => &mut d.seventh_count,
-                };
-                if k < counts.len() {
-                    counts[k] = *c;
+                if *which == 0 {
+                    if k < d.span_set.len() {
+                        d.span_set[k] = *c as u16 * 257;
+                    }
+                } else {
+                    let counts = match which {
+                        1 => &mut d.note_count,
+                        _ => &mut d.seventh_count,
+                    };
+                    if k < counts.len() {
+                        counts[k] = *c;
+                    }
                 }
             }
             M::Seventh(a, v) => d.nodes[a.index(n)].seventh = *v,

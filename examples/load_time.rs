@@ -20,11 +20,15 @@ fn main() {
         "checks",
         "Engine::from_bytes",
         "Engine::from_vec",
-        "first spans() (builds the count prefix sums)",
+        "first notes() (builds the count prefix sums)",
+        "staged by 64 KB chunks (advance total)",
+        "staged finish",
     ];
-    let mut rows: Vec<[f64; 7]> = Vec::new();
+    let checks = medcode::index::format::CHECKS;
+    let mut rows: Vec<[f64; 9]> = Vec::new();
+    let mut check_rows: Vec<Vec<f64>> = Vec::new();
     for _ in 0..runs {
-        let mut row = [0.0; 7];
+        let mut row = [0.0; 9];
         let t = Instant::now();
         IndexData::check_header(&bytes).unwrap();
         row[0] = ms(t);
@@ -37,6 +41,16 @@ fn main() {
         let t = Instant::now();
         data.check_consistency().unwrap();
         row[3] = ms(t);
+        check_rows.push(
+            checks
+                .iter()
+                .map(|c| {
+                    let t = Instant::now();
+                    (c.run)(&data).unwrap();
+                    ms(t)
+                })
+                .collect(),
+        );
         drop(data);
         let t = Instant::now();
         let engine = medcode::Engine::from_bytes(&bytes).unwrap();
@@ -48,14 +62,33 @@ fn main() {
         let engine = medcode::Engine::from_vec(owned).unwrap();
         row[5] = ms(t);
         let t = Instant::now();
-        std::hint::black_box(engine.spans(0));
+        std::hint::black_box(engine.own_notes(0).count());
         row[6] = ms(t);
+        // As the wasm IndexLoader gets it: chunk by chunk into a buffer sized up front.
+        let mut staged = medcode::index::format::StagedLoad::default();
+        let mut buf = Vec::with_capacity(bytes.len());
+        let t = Instant::now();
+        for c in bytes.chunks(64 << 10) {
+            buf.extend_from_slice(c);
+            staged.advance(&buf);
+        }
+        row[7] = ms(t);
+        let t = Instant::now();
+        std::hint::black_box(staged.finish(buf).unwrap());
+        row[8] = ms(t);
         std::hint::black_box(&engine);
         rows.push(row);
     }
     print!("{path}: {} bytes; median of {runs}:", bytes.len());
     for (k, name) in names.iter().enumerate() {
         let mut v: Vec<f64> = rows.iter().map(|r| r[k]).collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        print!(" {name} {:.2} ms;", v[v.len() / 2]);
+    }
+    println!();
+    print!("  checks, median:");
+    for (k, name) in checks.iter().map(|c| c.name).enumerate() {
+        let mut v: Vec<f64> = check_rows.iter().map(|r| r[k]).collect();
         v.sort_by(|a, b| a.partial_cmp(b).unwrap());
         print!(" {name} {:.2} ms;", v[v.len() / 2]);
     }

@@ -65,6 +65,57 @@ pub struct MedcodeEngine {
 }
 
 /// Options of `lookup` and `severity` from JS (all optional).
+/// An index file read into the engine's memory while it downloads: each
+/// chunk of the response body is copied in as it arrives (`push`), and
+/// `finish` builds the engine over those bytes where they lie. The file is
+/// then copied once, overlapped with the download, instead of being
+/// gathered into an ArrayBuffer and copied again by `new MedcodeEngine`;
+/// and it is checksummed and checked as it arrives
+/// (`index::format::StagedLoad`), so `finish` has little left to do.
+#[wasm_bindgen]
+pub struct IndexLoader {
+    bytes: Vec<u8>,
+    staged: crate::index::format::StagedLoad,
+}
+
+#[wasm_bindgen]
+impl IndexLoader {
+    /// `size`: the file's length when known (Content-Length), else 0; only
+    /// reserves memory (at most the largest file medcode reads).
+    #[wasm_bindgen(constructor)]
+    pub fn new(size: f64) -> IndexLoader {
+        let reserve = if size.is_finite() && size > 0.0 {
+            size.min(FILE_MAX as f64) as usize
+        } else {
+            0
+        };
+        IndexLoader {
+            bytes: Vec::with_capacity(reserve),
+            staged: Default::default(),
+        }
+    }
+
+    /// Appends the next chunk (a `Uint8Array`); the whole file may be at
+    /// most the largest file medcode reads.
+    pub fn push(&mut self, chunk: JsValue) -> Result<(), JsValue> {
+        js_read::append_bytes_arg(&chunk, "the index", FILE_MAX, &mut self.bytes)?;
+        self.staged.advance(&self.bytes);
+        Ok(())
+    }
+
+    /// The engine over the bytes pushed, checked as `new MedcodeEngine` checks them.
+    pub fn finish(self) -> Result<MedcodeEngine, JsValue> {
+        let data = self.staged.finish(self.bytes).map_err(js_error)?;
+        let engine = Engine::from_data(data);
+        Ok(MedcodeEngine {
+            engine,
+            ncci: None,
+            severity: None,
+            pcs: None,
+        })
+    }
+}
+
 #[derive(serde::Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 struct JsSeverityOptions {

@@ -131,9 +131,94 @@ fn damaged_section_directory_is_refused() {
             matches!(IndexData::from_bytes(&bad), Err(IndexError::Decode(_))),
             "{what}"
         );
+        for step in [100, 4096] {
+            assert_eq!(
+                staged(&bad, step).unwrap_err(),
+                IndexData::from_bytes(&bad).unwrap_err(),
+                "{what}, staged by {step}"
+            );
+        }
         assert!(Engine::from_vec(bad).is_err(), "{what}");
     }
     // The undamaged file loads the same way through both entry points.
     let owned = IndexData::from_vec(bytes.clone()).unwrap();
     assert_eq!(owned, IndexData::from_bytes(&bytes).unwrap());
+}
+
+/// The loader that checks an index while it downloads (the wasm
+/// `IndexLoader`: checksum per chunk, each structure check once its sections
+/// have arrived) accepts and refuses exactly what `from_bytes` does, with
+/// the same error, whatever the chunk size.
+#[test]
+fn staged_load_agrees_with_from_bytes() {
+    use medcode::index::format::StagedLoad;
+    let good = common::slice_index();
+    let bytes = good.to_bytes().unwrap();
+    let steps = [7, 1000, 65536, bytes.len()];
+    // Every check ran while the bytes arrived, none is left for the end.
+    let mut s = StagedLoad::default();
+    let mut buf = Vec::with_capacity(bytes.len());
+    for c in bytes.chunks(4096) {
+        buf.extend_from_slice(c);
+        s.advance(&buf);
+    }
+    assert_eq!(s.checks_passed(), medcode::index::format::CHECKS.len());
+    for step in steps {
+        assert_eq!(
+            staged(&bytes, step).unwrap(),
+            IndexData::from_bytes(&bytes).unwrap(),
+            "{step}"
+        );
+    }
+    // Damaged with a valid checksum, in sections early and late in the file.
+    let mut cases = Vec::new();
+    let mut d = good.clone();
+    let k = d
+        .nodes
+        .iter()
+        .position(|n| n.children.1 > 0 && n.parent != u32::MAX)
+        .unwrap();
+    d.nodes[k].parent = k as u32;
+    cases.push(("parent cycle", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    let n = d.code_order.len();
+    d.code_order.swap(1, n - 2);
+    cases.push(("unsorted codes", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    d.search.term_df[0] += 1;
+    cases.push(("posting count", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    d.span_set[0] = u16::MAX;
+    cases.push(("span set", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    *d.rules.excludes1_ends.last_mut().unwrap() = u32::MAX;
+    cases.push(("Excludes1", d.to_bytes().unwrap()));
+    // Damage the checksum finds, and a truncated file.
+    let mut b = bytes.clone();
+    let last = b.len() - 1;
+    b[last] ^= 0xff;
+    cases.push(("checksum", b));
+    let mut b = bytes.clone();
+    b[40] ^= 0x10; // inside the directory
+    cases.push(("directory byte", b));
+    cases.push(("truncated", bytes[..bytes.len() - 5].to_vec()));
+    cases.push(("header only", bytes[..30].to_vec()));
+    for (what, bad) in cases {
+        let want = IndexData::from_bytes(&bad).unwrap_err();
+        for step in steps {
+            assert_eq!(staged(&bad, step).unwrap_err(), want, "{what}, by {step}");
+        }
+    }
+}
+
+/// The index fed to the loader of `staged_load_agrees_with_from_bytes`
+/// `step` bytes at a time.
+fn staged(bytes: &[u8], step: usize) -> Result<IndexData, IndexError> {
+    let mut s = medcode::index::format::StagedLoad::default();
+    let mut buf = Vec::with_capacity(bytes.len());
+    for c in bytes.chunks(step) {
+        buf.extend_from_slice(c);
+        s.advance(&buf);
+    }
+    s.finish(buf)
 }

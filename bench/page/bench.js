@@ -30,21 +30,59 @@ export async function loadQueries() {
   return queries.map((q) => q.set);
 }
 
-/** medcode: fetch the glue + wasm + index, instantiate, construct the engine. */
+/**
+ * medcode: fetch the glue + wasm + index, instantiate, construct the engine,
+ * as the extension and the site do it (web-shared/index-stream.ts): the
+ * index fetch starts at once, and its body is copied into the engine's
+ * memory (IndexLoader) chunk by chunk while it arrives and the wasm compiles.
+ */
 export async function loadMedcode() {
   const t0 = now();
-  const mod = await import('/wasm/medcode.js');
-  const tGlue = now();
   let tWasm = 0;
   let tIdx = 0;
-  const [wasm, idx] = await Promise.all([
-    mod.default({ module_or_path: '/wasm/medcode_bg.wasm' }).then((w) => ((tWasm = now()), w)),
-    fetch('/medcode.idx')
-      .then((r) => r.arrayBuffer())
-      .then((b) => ((tIdx = now()), b)),
-  ]);
-  const t2 = now();
-  const engine = new mod.MedcodeEngine(new Uint8Array(idx));
+  const idxRes = fetch('/medcode.idx');
+  const mod = await import('/wasm/medcode.js');
+  const tGlue = now();
+  let memory = null;
+  const wasmReady = mod.default({ module_or_path: '/wasm/medcode_bg.wasm' }).then((w) => ((tWasm = now()), (memory = w.memory), w));
+  const res = await idxRes;
+  let engine;
+  let construct = 0;
+  if (typeof mod.IndexLoader === 'function' && res.body) {
+    let size = Number(res.headers.get('content-length') ?? 0) || 0;
+    const waiting = [];
+    let loader = null;
+    let ready = false;
+    wasmReady.then(() => { ready = true; });
+    const reader = res.body.getReader();
+    const open = () => {
+      const l = new mod.IndexLoader(size);
+      for (const c of waiting) l.push(c);
+      waiting.length = 0;
+      return l;
+    };
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (loader) loader.push(value);
+      else {
+        waiting.push(value);
+        if (ready) loader = open();
+      }
+    }
+    tIdx = now();
+    await wasmReady;
+    loader ??= open();
+    const t2 = now();
+    engine = loader.finish();
+    construct = now() - t2;
+  } else {
+    // an engine without IndexLoader (an A/B run against an older build)
+    const [, idx] = await Promise.all([wasmReady, res.arrayBuffer().then((b) => ((tIdx = now()), b))]);
+    const t2 = now();
+    engine = new mod.MedcodeEngine(new Uint8Array(idx));
+    construct = now() - t2;
+  }
   const t3 = now();
   engines.medcode = {
     engine,
@@ -55,9 +93,9 @@ export async function loadMedcode() {
     load_ms: t3 - t0,
     glue_import_ms: tGlue - t0,
     wasm_fetch_instantiate_ms: tWasm - tGlue,
-    idx_fetch_ms: tIdx - tGlue,
-    construct_ms: t3 - t2,
-    wasm_memory_bytes: wasm.memory.buffer.byteLength,
+    idx_fetch_ms: tIdx - t0,
+    construct_ms: construct,
+    wasm_memory_bytes: memory.buffer.byteLength,
   };
 }
 

@@ -154,6 +154,19 @@ pub fn opt_text_arg(v: &JsValue, name: &str, max: u32) -> Result<Option<String>,
 /// throw is caught. (Copying through `new Uint8Array(v)` first cost a second
 /// 13 MB copy: about a third of the engine's construction in Chromium.)
 pub fn bytes_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<u8>, JsValue> {
+    let mut out = Vec::new();
+    append_bytes_arg(v, name, max, &mut out)?;
+    Ok(out)
+}
+
+/// [`bytes_arg`] appending to `out`, which may then hold at most `max`
+/// bytes in all (a file read chunk by chunk, `bindings::IndexLoader`).
+pub fn append_bytes_arg(
+    v: &JsValue,
+    name: &str,
+    max: u32,
+    out: &mut Vec<u8>,
+) -> Result<(), JsValue> {
     if !v.is_instance_of::<js_sys::Uint8Array>() {
         return Err(type_error(format!(
             "{name} must be a Uint8Array (the file's bytes), not {}",
@@ -179,23 +192,29 @@ pub fn bytes_arg(v: &JsValue, name: &str, max: u32) -> Result<Vec<u8>, JsValue> 
     .as_f64()
     .filter(|l| l.is_finite() && *l >= 0.0 && l.fract() == 0.0)
     .ok_or_else(unreadable)?;
-    if len > max as f64 {
+    if len + out.len() as f64 > max as f64 {
         return Err(range_error(format!(
-            "{name} is {len} bytes; the most medcode reads is {max}"
+            "{name} is {} bytes; the most medcode reads is {max}",
+            len + out.len() as f64
         )));
     }
-    let mut out = vec![0u8; len as usize];
+    let start = out.len();
+    out.resize(start + len as usize, 0);
+    let dst = &mut out[start..];
     // SAFETY: the view lives only for the `set` below, which runs no wasm code
     // (a typed-array source is read through its internal slots), so memory
     // cannot grow and move `out` while the view exists.
-    let view = unsafe { js_sys::Uint8Array::view_mut_raw(out.as_mut_ptr(), out.len()) };
-    js_sys::Reflect::apply(
+    let view = unsafe { js_sys::Uint8Array::view_mut_raw(dst.as_mut_ptr(), dst.len()) };
+    let copied = js_sys::Reflect::apply(
         set.unchecked_ref::<js_sys::Function>(),
         &view,
         &js_sys::Array::of1(v),
-    )
-    .map_err(|_| unreadable())?;
-    Ok(out)
+    );
+    if copied.is_err() {
+        out.truncate(start);
+        return Err(unreadable());
+    }
+    Ok(())
 }
 
 /// The entries of a JS array argument (at most `max`, the length checked

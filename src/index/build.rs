@@ -154,6 +154,7 @@ impl IndexBuilder {
             rules: self.rules.clone(),
             ..Default::default()
         };
+        let mut span_sets = SpanSets::default();
         let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (i, node) in self.nodes.iter().enumerate() {
             if let Some(p) = node.parent {
@@ -185,14 +186,10 @@ impl IndexBuilder {
                     ))
                 })
             };
-            out.span_count
-                .push(count("validity spans", node.spans.len())?);
+            out.span_set.push(span_sets.id(&node.spans, &node.code)?);
             out.note_count.push(count("notes", node.notes.len())?);
             out.seventh_count
                 .push(count("7th-character definitions", node.seventh.len())?);
-            for &(start, end, mce) in &node.spans {
-                out.spans.push(SpanRec { start, end, mce });
-            }
             for (k, t) in &node.notes {
                 out.notes.push(NoteRec {
                     kind: k.to_u8(),
@@ -232,6 +229,8 @@ impl IndexBuilder {
                 children: (child_start, children[i].len() as u32),
             });
         }
+        out.spans = span_sets.spans.into();
+        out.span_set_ends = span_sets.ends.into();
         let mut order: Vec<u32> = (0..n as u32)
             .filter(|&i| {
                 matches!(
@@ -461,5 +460,35 @@ impl Arena {
         self.bytes.extend_from_slice(s.as_bytes());
         self.seen.insert(s.to_string(), r);
         r
+    }
+}
+
+/// Distinct validity span sets (most codes share one of a few hundred), each
+/// stored once: `spans` back to back, `ends[k]` ending set k.
+#[derive(Default)]
+struct SpanSets {
+    spans: Vec<SpanRec>,
+    ends: Vec<u32>,
+    seen: HashMap<Vec<(u32, u32, u32)>, u16>,
+}
+
+impl SpanSets {
+    fn id(&mut self, spans: &[(u32, u32, u32)], code: &str) -> Result<u16, BuildError> {
+        if let Some(&k) = self.seen.get(spans) {
+            return Ok(k);
+        }
+        let k = u16::try_from(self.ends.len()).map_err(|_| {
+            BuildError::Data(format!(
+                "{code}: more than 65,536 distinct sets of validity spans; the index holds at most that many"
+            ))
+        })?;
+        self.spans.extend(
+            spans
+                .iter()
+                .map(|&(start, end, mce)| SpanRec { start, end, mce }),
+        );
+        self.ends.push(self.spans.len() as u32);
+        self.seen.insert(spans.to_vec(), k);
+        Ok(k)
     }
 }

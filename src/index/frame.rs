@@ -55,7 +55,7 @@ pub fn unwrap_with<'a>(
     bytes: &'a [u8],
     magic: &[u8; 8],
     version: u32,
-    sum: Checksum,
+    sum: impl FnOnce(&[u8]) -> u32,
 ) -> Result<&'a [u8], FrameError> {
     if bytes.len() < HEADER_LEN {
         return Err(FrameError::TooShort(bytes.len()));
@@ -112,74 +112,113 @@ pub fn xxh64_low32(data: &[u8]) -> u32 {
     xxh64(data) as u32
 }
 
+const P1: u64 = 0x9E3779B185EBCA87;
+const P2: u64 = 0xC2B2AE3D27D4EB4F;
+const P3: u64 = 0x165667B19E3779F9;
+const P4: u64 = 0x85EBCA77C2B2AE63;
+const P5: u64 = 0x27D4EB2F165667C5;
+
+fn word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(w)
+}
+
+fn round(acc: u64, w: u64) -> u64 {
+    acc.wrapping_add(w.wrapping_mul(P2))
+        .rotate_left(31)
+        .wrapping_mul(P1)
+}
+
 /// XXH64 with seed 0.
 pub fn xxh64(data: &[u8]) -> u64 {
-    const P1: u64 = 0x9E3779B185EBCA87;
-    const P2: u64 = 0xC2B2AE3D27D4EB4F;
-    const P3: u64 = 0x165667B19E3779F9;
-    const P4: u64 = 0x85EBCA77C2B2AE63;
-    const P5: u64 = 0x27D4EB2F165667C5;
-    let word = |b: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[..8]);
-        u64::from_le_bytes(w)
-    };
-    let round = |acc: u64, w: u64| {
-        acc.wrapping_add(w.wrapping_mul(P2))
-            .rotate_left(31)
-            .wrapping_mul(P1)
-    };
-    let merge = |h: u64, v: u64| (h ^ round(0, v)).wrapping_mul(P1).wrapping_add(P4);
-    let mut rest = data;
-    let mut h = if data.len() >= 32 {
-        let mut v = [P1.wrapping_add(P2), P2, 0, 0u64.wrapping_sub(P1)];
-        let mut stripes = data.chunks_exact(32);
+    Xxh64Prefix::default().finish(data)
+}
+
+/// XXH64 (seed 0) of input that arrives in pieces: [`Xxh64Prefix::update`]
+/// hashes the whole 32-byte stripes of what has arrived so far, and
+/// [`Xxh64Prefix::finish`] the rest once the input is complete. The index
+/// loader hashes each chunk as it comes (`index::format::StagedLoad`).
+#[derive(Clone, Debug)]
+pub struct Xxh64Prefix {
+    v: [u64; 4],
+    /// Bytes hashed so far (a multiple of 32).
+    done: usize,
+}
+
+impl Default for Xxh64Prefix {
+    fn default() -> Self {
+        Xxh64Prefix {
+            v: [P1.wrapping_add(P2), P2, 0, 0u64.wrapping_sub(P1)],
+            done: 0,
+        }
+    }
+}
+
+impl Xxh64Prefix {
+    /// Hashes the stripes of `data` not hashed yet. `data` is the input so
+    /// far: each call passes the same bytes as the last, plus more.
+    pub fn update(&mut self, data: &[u8]) {
+        let Some(new) = data.get(self.done..) else {
+            return;
+        };
+        let mut stripes = new.chunks_exact(32);
+        let v = &mut self.v;
         for s in &mut stripes {
             v[0] = round(v[0], word(&s[0..8]));
             v[1] = round(v[1], word(&s[8..16]));
             v[2] = round(v[2], word(&s[16..24]));
             v[3] = round(v[3], word(&s[24..32]));
         }
-        rest = stripes.remainder();
-        let mut h = v[0]
-            .rotate_left(1)
-            .wrapping_add(v[1].rotate_left(7))
-            .wrapping_add(v[2].rotate_left(12))
-            .wrapping_add(v[3].rotate_left(18));
-        for x in v {
-            h = merge(h, x);
+        self.done = data.len() - stripes.remainder().len();
+    }
+
+    /// The hash of `data`, the whole input (earlier calls saw its prefixes).
+    pub fn finish(mut self, data: &[u8]) -> u64 {
+        self.update(data);
+        let merge = |h: u64, v: u64| (h ^ round(0, v)).wrapping_mul(P1).wrapping_add(P4);
+        let mut h = if data.len() >= 32 {
+            let v = self.v;
+            let mut h = v[0]
+                .rotate_left(1)
+                .wrapping_add(v[1].rotate_left(7))
+                .wrapping_add(v[2].rotate_left(12))
+                .wrapping_add(v[3].rotate_left(18));
+            for x in v {
+                h = merge(h, x);
+            }
+            h
+        } else {
+            P5
+        };
+        h = h.wrapping_add(data.len() as u64);
+        let mut words = data[self.done.min(data.len())..].chunks_exact(8);
+        for w in &mut words {
+            h = (h ^ round(0, word(w)))
+                .rotate_left(27)
+                .wrapping_mul(P1)
+                .wrapping_add(P4);
         }
-        h
-    } else {
-        P5
-    };
-    h = h.wrapping_add(data.len() as u64);
-    let mut words = rest.chunks_exact(8);
-    for w in &mut words {
-        h = (h ^ round(0, word(w)))
-            .rotate_left(27)
-            .wrapping_mul(P1)
-            .wrapping_add(P4);
+        let mut rest = words.remainder();
+        if rest.len() >= 4 {
+            let w = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as u64;
+            h = (h ^ w.wrapping_mul(P1))
+                .rotate_left(23)
+                .wrapping_mul(P2)
+                .wrapping_add(P3);
+            rest = &rest[4..];
+        }
+        for &b in rest {
+            h = (h ^ (b as u64).wrapping_mul(P5))
+                .rotate_left(11)
+                .wrapping_mul(P1);
+        }
+        h ^= h >> 33;
+        h = h.wrapping_mul(P2);
+        h ^= h >> 29;
+        h = h.wrapping_mul(P3);
+        h ^ (h >> 32)
     }
-    let mut rest = words.remainder();
-    if rest.len() >= 4 {
-        let w = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as u64;
-        h = (h ^ w.wrapping_mul(P1))
-            .rotate_left(23)
-            .wrapping_mul(P2)
-            .wrapping_add(P3);
-        rest = &rest[4..];
-    }
-    for &b in rest {
-        h = (h ^ (b as u64).wrapping_mul(P5))
-            .rotate_left(11)
-            .wrapping_mul(P1);
-    }
-    h ^= h >> 33;
-    h = h.wrapping_mul(P2);
-    h ^= h >> 29;
-    h = h.wrapping_mul(P3);
-    h ^ (h >> 32)
 }
 
 #[cfg(test)]
@@ -200,6 +239,22 @@ mod tests {
             if n > 0 {
                 d[n / 2] ^= 1;
                 assert_ne!(xxh64(&d), sum, "{n}");
+            }
+        }
+    }
+
+    #[test]
+    fn xxh64_in_pieces_matches_xxh64_at_once() {
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 7 + i / 5) as u8).collect();
+        for n in [0, 5, 31, 32, 33, 64, 100, 299, 300] {
+            for step in [1, 7, 32, 50] {
+                let mut h = Xxh64Prefix::default();
+                let mut at = 0;
+                while at < n {
+                    at = (at + step).min(n);
+                    h.update(&data[..at]);
+                }
+                assert_eq!(h.finish(&data[..n]), xxh64(&data[..n]), "{n} by {step}");
             }
         }
     }

@@ -24,6 +24,7 @@ compile_error!("the index is read in place as little-endian arrays");
 /// invalid bit patterns, and an alignment of at most 8.
 pub unsafe trait Pod: Copy + 'static {}
 unsafe impl Pod for u8 {}
+unsafe impl Pod for u16 {}
 unsafe impl Pod for u32 {}
 
 /// A loaded file's bytes, 8-byte aligned, shared by every table viewing it.
@@ -37,7 +38,13 @@ enum BytesStore {
     Bytes(Vec<u8>),
     /// A copy into 8-byte words.
     Words(Vec<u64>),
+    /// Bytes owned elsewhere, viewed for a moment ([`Bytes::borrowed`]).
+    Borrowed(*const u8),
 }
+
+// SAFETY: a borrowed store is only read, and only while its owner lends it.
+unsafe impl Send for Bytes {}
+unsafe impl Sync for Bytes {}
 
 impl Bytes {
     /// Copies `src` into aligned memory.
@@ -65,8 +72,21 @@ impl Bytes {
         })
     }
 
+    /// Views `src` where it lies, without copying.
+    ///
+    /// # Safety
+    /// Every clone of the result and every table viewing it must be dropped
+    /// before `src` is freed or written.
+    pub unsafe fn borrowed(src: &[u8]) -> Arc<Bytes> {
+        Arc::new(Bytes {
+            store: BytesStore::Borrowed(src.as_ptr()),
+            len: src.len(),
+        })
+    }
+
     fn ptr(&self) -> *const u8 {
         match &self.store {
+            BytesStore::Borrowed(p) => *p,
             BytesStore::Bytes(v) => v.as_ptr(),
             BytesStore::Words(w) => w.as_ptr() as *const u8,
         }

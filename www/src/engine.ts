@@ -75,7 +75,17 @@ export async function responseBytes(res: Response): Promise<Uint8Array> {
   if (!res.body || typeof DecompressionStream !== 'function') {
     return gunzipIfNeeded(new Uint8Array(await res.arrayBuffer()));
   }
-  const reader = res.body.getReader();
+  const { stream } = await responseStream(res);
+  return new Uint8Array(await new Response(stream as ReadableStream<BufferSource>).arrayBuffer());
+}
+
+/**
+ * A response's body as a stream of its bytes, gunzipped while they arrive
+ * when they are gzip (magic bytes decide, not headers); `gzip` says whether
+ * they were. Needs `res.body` and DecompressionStream.
+ */
+export async function responseStream(res: Response): Promise<{ stream: ReadableStream<Uint8Array>; gzip: boolean }> {
+  const reader = res.body!.getReader();
   const head: Uint8Array[] = [];
   let seen = 0;
   while (seen < 2) {
@@ -101,7 +111,7 @@ export async function responseBytes(res: Response): Promise<Uint8Array> {
     },
   });
   const stream = gzip ? whole.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>) : whole;
-  return new Uint8Array(await new Response(stream as ReadableStream<BufferSource>).arrayBuffer());
+  return { stream, gzip };
 }
 
 export function errorMessage(e: unknown): string {

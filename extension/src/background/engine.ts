@@ -3,7 +3,8 @@
 // comes from the package. The worker may be killed at any time: the engine is
 // only a cache, rebuilt on the next request.
 
-import init, { MedcodeEngine } from "medcode-wasm";
+import init, { IndexLoader, type MedcodeEngine } from "medcode-wasm";
+import { declaredLength, engineFromStream } from "../../../web-shared/index-stream";
 import type { Engine } from "../shared/engine-api";
 import type { EngineStatus } from "../shared/protocol";
 import { attachStored, usePackagedData } from "./userdata";
@@ -96,17 +97,19 @@ export async function getEngine(assets: EngineAssets): Promise<{ engine: Engine;
 async function load(assets: EngineAssets): Promise<Engine> {
   const t0 = performance.now();
   const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
-  const [wasmMs, [bytes, fetchMs]] = await Promise.all([
-    init({ module_or_path: assets.wasmUrl }).then(() => since(t0)),
-    fetch(assets.indexUrl).then(async (r) => {
-      if (!r.ok) throw new Error(`medcode: cannot read the bundled index (${r.status}); reinstall the extension`);
-      const b = await r.arrayBuffer();
-      return [b, since(t0)] as const;
-    }),
-  ]);
-  const t1 = performance.now();
-  const engine = new MedcodeEngine(new Uint8Array(bytes)) as unknown as Engine;
-  breakdown = { wasmMs, fetchMs, engineMs: since(t1), ncciMs: 0, userDataMs: 0, severityMs: 0 };
+  let wasmMs = 0;
+  const wasmReady = init({ module_or_path: assets.wasmUrl }).then(() => { wasmMs = since(t0); });
+  // the index goes into the engine's memory chunk by chunk while it arrives
+  // (web-shared/index-stream.ts); the wasm compiles meanwhile
+  const res = await fetch(assets.indexUrl);
+  if (!res.ok || !res.body) throw new Error(`medcode: cannot read the bundled index (${res.status}); reinstall the extension`);
+  const marks: { bodyDone?: number; built?: number } = {};
+  const built = await engineFromStream<MedcodeEngine>(res.body, declaredLength(res), wasmReady, (n) => new IndexLoader(n), marks);
+  const engine = built as unknown as Engine;
+  const fetchMs = Math.round(((marks.bodyDone ?? t0) - t0) * 10) / 10;
+  // construction: from the later of body read and wasm ready to the engine built
+  const engineMs = Math.round(((marks.built ?? t0) - Math.max(marks.bodyDone ?? t0, t0 + wasmMs)) * 10) / 10;
+  breakdown = { wasmMs, fetchMs, engineMs, ncciMs: 0, userDataMs: 0, severityMs: 0 };
   ncciUrl = assets.ncciUrl;
   lastLoadMs = performance.now() - t0;
   // the user's own data (IndexedDB, packaged sets) is read and attached right

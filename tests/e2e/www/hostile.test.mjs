@@ -88,6 +88,26 @@ test('hostile values get clear errors and leave the engine fully usable, attachN
     attempt('validateField(7, ...)', () => engine.validateField(7, 'E11.9'));
     attempt('validateField value {}', () => engine.validateField('dx', {}));
     attempt('new MedcodeEngine("x")', () => new m.MedcodeEngine('x'));
+    // The chunked loader (web-shared/index-stream.ts): wrong chunks, too many
+    // bytes, a damaged index; the good one, fed in odd pieces, loads.
+    attempt('IndexLoader push("x")', () => new m.IndexLoader(NaN).push('x'));
+    attempt('IndexLoader past 64 MB', () => { const l = new m.IndexLoader(-1); const mb = new Uint8Array(1 << 20); for (let i = 0; i < 65; i++) l.push(mb); });
+    attempt('IndexLoader junk', () => { const l = new m.IndexLoader(1e300); l.push(new Uint8Array([1, 2, 3])); return l.finish(); });
+    attempt('IndexLoader damaged index', () => {
+      const l = new m.IndexLoader(index.length);
+      const bad = index.slice();
+      bad[bad.length >> 1] ^= 0x55;
+      for (let at = 0; at < bad.length; at += 70_001) l.push(bad.subarray(at, at + 70_001));
+      return l.finish();
+    });
+    attempt('IndexLoader good index', () => {
+      const l = new m.IndexLoader(0);
+      for (let at = 0; at < index.length; at += 333_333) l.push(index.subarray(at, at + 333_333));
+      const e = l.finish();
+      const hit = e.search('type 2 diabetes', 'icd10cm', 1)[0]?.code;
+      e.free();
+      return hit;
+    });
     attempt('attachNcci(123)', () => engine.attachNcci(123));
     attempt('attachNcci(junk bytes)', () => engine.attachNcci(new Uint8Array([1, 2, 3])));
     attempt('search 1 MB', () => engine.search('fracture '.repeat(120_000)));
@@ -225,6 +245,11 @@ test('hostile values get clear errors and leave the engine fully usable, attachN
   error('validateField(7, ...)', 'TypeError', /kind must be a string/);
   error('validateField value {}', 'TypeError', /value must be a string or a number/);
   error('new MedcodeEngine("x")', 'TypeError', /must be a Uint8Array/);
+  error('IndexLoader push("x")', 'TypeError', /must be a Uint8Array/);
+  error('IndexLoader past 64 MB', 'RangeError', /the most medcode reads/);
+  error('IndexLoader junk', 'Error', /too short|not a medcode index/);
+  error('IndexLoader damaged index', 'Error', /corrupt/);
+  assert.ok(r['IndexLoader good index'].ok && /^E11/.test(r['IndexLoader good index'].value), JSON.stringify(r['IndexLoader good index']));
   error('attachNcci(123)', 'TypeError', /must be a Uint8Array/);
   error('attachNcci(junk bytes)', 'Error', /NCCI/);
   assert.ok(r['search 1 MB'].ok, JSON.stringify(r['search 1 MB']));
