@@ -119,8 +119,11 @@ export function pageGoals(keystroke, single) {
     add(
       `keystroke → suggestions painted, ${name}, p95 ≤ ${goal} ms`,
       k.painted_frame.p95 <= goal,
-      `p95 ${f(k.painted_frame.p95, 1)} ms (p50 ${f(k.painted_frame.p50, 1)}; DOM updated p50 ${f(k.dom_updated.p50, 1)} / p95 ${f(k.dom_updated.p95, 1)}` +
-        (st ? `; stages p50/p95: input → request ${f(st.input_to_request.p50, 1)}/${f(st.input_to_request.p95, 1)}, request → answer ${f(st.request_roundtrip.p50, 1)}/${f(st.request_roundtrip.p95, 1)}, render ${f(st.render.p50, 1)}/${f(st.render.p95, 1)}` : '') +
+      `p95 ${f(k.painted_frame.p95, 1)} ms (p50 ${f(k.painted_frame.p50, 1)}` +
+        (k.frames_after_key?.n ? `; painted in the first frame after the key ${f(k.frames_after_key.first_frame * 100, 0)}%, second ${f(k.frames_after_key.second_frame * 100, 0)}%, later ${f(k.frames_after_key.later * 100, 0)}%` : '') +
+        `; DOM updated p50 ${f(k.dom_updated.p50, 1)} / p95 ${f(k.dom_updated.p95, 1)}` +
+        (st ? `; stages p50/p95: input → request ${f(st.input_to_request.p50, 1)}/${f(st.input_to_request.p95, 1)}, request → answer ${f(st.request_roundtrip.p50, 1)}/${f(st.request_roundtrip.p95, 1)}` +
+          (st.worker?.n ? ` (worker ${f(st.worker.p50, 2)}/${f(st.worker.p95, 2)})` : '') + `, render ${f(st.render.p50, 1)}/${f(st.render.p95, 1)}` : '') +
         ')',
     );
   }
