@@ -38,6 +38,13 @@ try {
   await plain.waitForTimeout(1000);
   result.big_page_input_to_frame_without_extension_ms = stats(await inputToFrame(plain, "#big-dx", "hypertension".repeat(3)));
   await plain.close();
+  // the floor for anything a keystroke shows on the EHR demo: the key's own echo painted, no extension
+  // (a key lands at a random point of a frame, so even zero work waits 0–16.7 ms for the next one)
+  const plainEhr = await b.ctx.newPage();
+  await plainEhr.goto(`${server.origin}/ehr.html`);
+  await plainEhr.waitForTimeout(500);
+  result.ehr_input_to_frame_without_extension_ms = stats(await inputToFrame(plainEhr, "#dx1", "hypertension".repeat(3)));
+  await plainEhr.close();
 
   await enableSiteChromium(b.ctx, b.id, server.origin);
 
@@ -140,7 +147,7 @@ try {
     await page.goto(server.origin + path);
     await page.locator("medcode-overlay").waitFor({ state: "attached" });
     await page.waitForTimeout(1000);
-    const all = { dom: [], frame: [], frames: [], toRequest: [], request: [], worker: [], render: [] };
+    const all = { dom: [], frame: [], frames: [], frameStart: [], frameRender: [], toRequest: [], request: [], worker: [], render: [] };
     for (let r = 0; r < rounds; r++) {
       const t = await measureKeystrokes(page, sel, QUERIES);
       for (const k of Object.keys(all)) all[k].push(...(t[k] ?? []));
@@ -151,6 +158,8 @@ try {
       painted_frame: stats(all.frame),
       // which frame after the key painted them: 1 = the first (the issue's "one frame from key to painted suggestions")
       frames_after_key: framesStats(all.frames),
+      // where painted_frame goes: key → the painting frame's rAF, then that frame's style, layout, paint
+      painted_split: { key_to_frame_start: stats(all.frameStart), frame_rendering: stats(all.frameRender) },
       // where dom_updated goes: input event → request sent, request → answer in the content script
       // (of which the background's own handling: worker), answer → rendered
       stages: { input_to_request: stats(all.toRequest), request_roundtrip: stats(all.request), worker: stats(all.worker), render: stats(all.render) },

@@ -150,23 +150,25 @@ export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT, { systemA
  *          frames by the next one. (A rAF asked for from the mutation callback
  *          would add a whole frame to writes made in a rAF callback.)
  *   frames which frame after the key painted it (1 = the first frame after the key)
+ *   frameStart, frameRender  `frame` split: key → that frame's rAF, rAF → its rendering done
  * and the content script's own marks: input → request sent, request → answer
  * (of which `worker` is the background's own handling time), answer → rendered.
  * A key lands at a random point of a ~16.7 ms frame, so even work that took no
  * time is painted 0–16.7 ms after the key (uniform): the `frames` figure says
  * how often the suggestions made the first frame.
- * Returns { dom, frame, frames, toRequest, request, worker, render } (ms arrays; frames counts).
+ * Returns { dom, frame, frames, frameStart, frameRender, toRequest, request, worker, render } (ms arrays; frames counts).
  */
 export async function measureKeystrokes(page, selector, queries) {
   await page.evaluate(() => {
     const host = document.querySelector("medcode-overlay");
-    window.__lat = { dom: [], frame: [], frames: [], toRequest: [], request: [], worker: [], render: [] };
+    window.__lat = { dom: [], frame: [], frames: [], frameStart: [], frameRender: [], toRequest: [], request: [], worker: [], render: [] };
     window.__t0 = 0;
     window.__want = null;
     // frame clock while a keystroke is pending: frame k's rAF callback (registered
     // before the content script's own rAF of that frame) marks "rendering frame k";
     // the message it posts runs after frame k's rendering (paint) is done.
     let frameNo = 0, rendering = -1, pending = null, ticking = false;
+    const frameStart = new Map(); // frame number → its rAF time (while a keystroke is pending)
     const mc = new MessageChannel();
     mc.port1.onmessage = (e) => {
       const k = e.data;
@@ -174,6 +176,12 @@ export async function measureKeystrokes(page, selector, queries) {
       if (pending && pending.paintFrame !== null && k >= pending.paintFrame) {
         window.__lat.frame.push(performance.now() - pending.t0);
         window.__lat.frames.push(k - pending.keyFrame);
+        const start = frameStart.get(k);
+        if (start !== undefined) {
+          window.__lat.frameStart.push(start - pending.t0);
+          window.__lat.frameRender.push(performance.now() - start);
+        }
+        frameStart.clear();
         pending = null;
         window.__framed = true;
       }
@@ -181,6 +189,7 @@ export async function measureKeystrokes(page, selector, queries) {
     const tick = () => {
       frameNo++;
       rendering = frameNo;
+      frameStart.set(frameNo, performance.now());
       mc.port2.postMessage(frameNo);
       if (pending) requestAnimationFrame(tick);
       else ticking = false;
