@@ -155,10 +155,13 @@ export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT, { systemA
  * (of which `worker` is the background's own handling time), answer → rendered.
  * A key lands at a random point of a ~16.7 ms frame, so even work that took no
  * time is painted 0–16.7 ms after the key (uniform): the `frames` figure says
- * how often the suggestions made the first frame.
+ * how often the suggestions made the first frame. Keys come `gapMs` apart and
+ * nothing of the harness drives frames between them: on an idle page Chromium
+ * starts the frame a key needs at once (a few ms after the key), so an answer
+ * that takes longer than that is painted one vsync later.
  * Returns { dom, frame, frames, frameStart, frameRender, toRequest, request, worker, render } (ms arrays; frames counts).
  */
-export async function measureKeystrokes(page, selector, queries) {
+export async function measureKeystrokes(page, selector, queries, { gapMs = 100 } = {}) {
   await page.evaluate(() => {
     const host = document.querySelector("medcode-overlay");
     window.__lat = { dom: [], frame: [], frames: [], frameStart: [], frameRender: [], toRequest: [], request: [], worker: [], render: [] };
@@ -229,9 +232,13 @@ export async function measureKeystrokes(page, selector, queries) {
         await page.keyboard.type(q[i]);
         continue;
       }
+      // a typist's pause (100 ms: 10 keys a second): the renderer and the worker go idle between
+      // keys as they do for a person, and the key lands at whatever point the frame clock is
+      await page.waitForTimeout(gapMs);
       await page.evaluate((w) => { window.__want = w; window.__framed = false; }, want);
       await page.keyboard.type(q[i]);
-      await page.waitForFunction(() => window.__want === null && window.__framed, null, { timeout: 5000 }).catch(() => undefined);
+      // timer polling: the default (rAF) polling would keep frames running into the next key
+      await page.waitForFunction(() => window.__want === null && window.__framed, null, { timeout: 5000, polling: 5 }).catch(() => undefined);
     }
     await page.keyboard.press("Escape");
   }
