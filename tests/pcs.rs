@@ -279,3 +279,74 @@ fn golden_pcs_fields() {
         Some("0DT04ZZ")
     );
 }
+
+/// Regression for "pcs.idx built with an old format silently misread": a
+/// frozen slice of the real data (the appendix resections 0DTJ…, the right
+/// hip replacements 0SR9…, plain radiography of the chest BW03…) must keep
+/// loading and answering. When the format changes on purpose, bump
+/// PCS_FORMAT_VERSION and refreeze with
+/// `FREEZE=1 MEDCODE_DATA=build/data cargo test --release --test pcs frozen`.
+#[test]
+fn frozen_pcs_fixture_still_loads() {
+    use medcode::icd10pcs::PCS_FORMAT_VERSION;
+    let path = root().join(format!(
+        "tests/fixtures/frozen-pcs-v{PCS_FORMAT_VERSION}.idx"
+    ));
+    if std::env::var_os("FREEZE").is_some() {
+        std::fs::write(&path, pcs_slice_bytes()).unwrap();
+    }
+    let bytes = std::fs::read(&path).expect("frozen fixture present (FREEZE=1 to create)");
+    let t = PcsTable::from_bytes(&bytes).expect("frozen pcs fixture loads");
+    let r = t.record("0DTJ4ZZ", None).expect("0DTJ4ZZ in the slice");
+    assert_eq!(
+        r.title.as_deref(),
+        Some("Resection of Appendix, Percutaneous Endoscopic Approach")
+    );
+    assert!(
+        t.find("0SR9019").is_some(),
+        "hip replacement rows in the slice"
+    );
+    assert!(t.find("0DTJ4ZZ").is_some());
+    assert!(t.find("0DB60ZZ").is_none(), "outside the slice");
+    // Its stored search index answers too.
+    let hits = t.search(t.search_index(), "laparoscopic appendectomy", 20261001, 5);
+    assert_eq!(hits.first().map(|h| h.code.as_str()), Some("0DTJ4ZZ"));
+}
+
+/// pcs.idx bytes built from a slice of the extracted data (MEDCODE_DATA).
+fn pcs_slice_bytes() -> Vec<u8> {
+    use medcode::icd10pcs::ingest;
+    let dir = std::env::var_os("MEDCODE_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("build/data"));
+    let mut s = ingest::read_extracted(&dir.join("pcs"), "ICD-10-PCS (frozen test slice)").unwrap();
+    let keep = |code: &str| ["0DTJ", "0SR9", "BW03"].iter().any(|p| code.starts_with(p));
+    for (_, _, rows) in &mut s.titles {
+        rows.retain(|(c, _)| keep(c));
+    }
+    s.tree.retain(|(c, _)| keep(c));
+    s.or_rows.retain(|(c, ..)| keep(c));
+    s.validity.retain(|(c, ..)| keep(c));
+    s.index.retain(|(_, target)| keep(target));
+    // The build refuses vocabulary naming words in no title: keep the
+    // expansions the slice's titles cover.
+    let words: std::collections::HashSet<String> = s
+        .titles
+        .iter()
+        .flat_map(|(_, _, rows)| rows.iter())
+        .flat_map(|(_, t)| t.split(|c: char| !c.is_alphanumeric()))
+        .map(str::to_lowercase)
+        .collect();
+    let covered = |e: &String| {
+        e.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .all(|w| words.contains(w))
+    };
+    s.synonyms = ingest::read_terms(&root().join("data/pcs/terms.tsv"))
+        .unwrap()
+        .into_iter()
+        .map(|(phrase, exps)| (phrase, exps.into_iter().filter(covered).collect::<Vec<_>>()))
+        .filter(|(_, exps)| !exps.is_empty())
+        .collect();
+    ingest::build(&s).unwrap().0
+}
