@@ -112,15 +112,23 @@ export function pageGoals(keystroke, single) {
         (page?.from_first_key?.n ? `; in a page, first key → suggestions painted ${f(page.from_first_key.p50, 1)} ms` : ''),
     );
   }
-  for (const [name, key, goal] of [['EHR demo', 'keystroke_to_suggestions_ehr_ms', 16], ['5,000-input page', 'keystroke_to_suggestions_big_page_ms', 33]]) {
+  for (const [name, key, goal, floorKey] of [
+    ['EHR demo', 'keystroke_to_suggestions_ehr_ms', 16, 'ehr_input_to_frame_without_extension_ms'],
+    ['5,000-input page', 'keystroke_to_suggestions_big_page_ms', 33, 'big_page_input_to_frame_without_extension_ms'],
+  ]) {
     const k = keystroke?.[key];
     if (!k?.painted_frame) continue;
     const st = k.stages;
+    const floor = keystroke?.[floorKey];
     add(
       `keystroke → suggestions painted, ${name}, p95 ≤ ${goal} ms`,
       k.painted_frame.p95 <= goal,
-      `p95 ${f(k.painted_frame.p95, 1)} ms (p50 ${f(k.painted_frame.p50, 1)}; DOM updated p50 ${f(k.dom_updated.p50, 1)} / p95 ${f(k.dom_updated.p95, 1)}` +
-        (st ? `; stages p50/p95: input → request ${f(st.input_to_request.p50, 1)}/${f(st.input_to_request.p95, 1)}, request → answer ${f(st.request_roundtrip.p50, 1)}/${f(st.request_roundtrip.p95, 1)}, render ${f(st.render.p50, 1)}/${f(st.render.p95, 1)}` : '') +
+      `p95 ${f(k.painted_frame.p95, 1)} ms (p50 ${f(k.painted_frame.p50, 1)}` +
+        (k.frames_after_key?.n ? `; painted in the first frame after the key ${f(k.frames_after_key.first_frame * 100, 0)}%, second ${f(k.frames_after_key.second_frame * 100, 0)}%, later ${f(k.frames_after_key.later * 100, 0)}%` : '') +
+        `; DOM updated p50 ${f(k.dom_updated.p50, 1)} / p95 ${f(k.dom_updated.p95, 1)}` +
+        (st ? `; stages p50/p95: input → request ${f(st.input_to_request.p50, 1)}/${f(st.input_to_request.p95, 1)}, request → answer ${f(st.request_roundtrip.p50, 1)}/${f(st.request_roundtrip.p95, 1)}` +
+          (st.worker?.n ? ` (worker ${f(st.worker.p50, 2)}/${f(st.worker.p95, 2)})` : '') + `, render ${f(st.render.p50, 1)}/${f(st.render.p95, 1)}` : '') +
+        (floor?.n ? `; the page's own input → paint without the extension p50 ${f(floor.p50, 1)} / p95 ${f(floor.p95, 1)}` : '') +
         ')',
     );
   }

@@ -70,7 +70,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     if (churnTimer) return;
     churnTimer = setTimeout(() => {
       churnTimer = null;
-      onLayout();
+      onLayout(false);
     }, 250);
   };
   const onFound = (found: Field[]) => {
@@ -218,12 +218,22 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     e.preventDefault();
   };
   let layoutPending = false;
-  const onLayout = () => {
+  let layoutProbe = false;
+  /**
+   * Re-places what we show at the start of the next frame. `probe`: also look
+   * for the page's own list under the field (hit tests). Page churn does not
+   * probe (a churning page would pay hit tests 4 times a second for nothing):
+   * while our list shows, its follow timer probes 5 times a second anyway.
+   */
+  const onLayout = (probe: boolean | Event = true) => {
+    layoutProbe ||= probe !== false;
     if (layoutPending) return;
     layoutPending = true;
     requestAnimationFrame(() => {
       layoutPending = false;
-      suggest.position();
+      const p = layoutProbe;
+      layoutProbe = false;
+      suggest.position(p);
       badges.reposition();
       notes.position();
       summary.position();

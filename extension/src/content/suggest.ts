@@ -6,7 +6,7 @@
 // ARIA attributes are never touched.
 
 import type { FieldKind, SearchHit } from "../shared/engine-api";
-import type { Platform } from "../shared/platform";
+import { type Platform, rpcTiming } from "../shared/platform";
 import type { HitOptions } from "../shared/protocol";
 import type { InsertFormat } from "../shared/settings";
 import { currentSegment, type Field } from "./dom";
@@ -59,8 +59,8 @@ export class Suggest {
   /** a render ran in this animation frame; `queued` waits for the next one */
   private frameBusy = false;
   private queued: { hits: SearchHit[]; q: string } | null = null;
-  /** when the last shown answer was asked for and arrived */
-  private times: [number, number] = [0, 0];
+  /** when the last shown answer was asked for and arrived, and the background's own time on it (-1: unknown) */
+  private times: [number, number, number] = [0, 0, -1];
   /** the last announcement (a keystroke that changes nothing says nothing) */
   private said = "";
   isOpen = false;
@@ -124,7 +124,7 @@ export class Suggest {
       this.close(); // CPT codes are not bundled (AMA licence): nothing to suggest
       return;
     }
-    this.times = [asked, performance.now()];
+    this.times = [asked, performance.now(), rpcTiming.workerMs];
     this.show(hits, q);
   }
 
@@ -149,8 +149,12 @@ export class Suggest {
   }
 
   private paint(hits: SearchHit[], q: string): void {
-    // read the geometry before writing anything: no layout is forced after our writes
-    const geo = this.geometry();
+    // Opening: read the geometry before writing anything (no layout is forced after
+    // our writes). Already open: no layout read at all. On a churning page a read
+    // here would force the page's pending style and layout into the keystroke's
+    // task; the list's place is kept by position() at the start of frames
+    // (scroll, resize, page churn, the follow timer).
+    const geo = this.isOpen && this.view.el.isConnected ? null : this.geometry();
     this.d.overlay.ensure();
     this.view.render(hits, q);
     this.view.el.hidden = false;
@@ -167,7 +171,7 @@ export class Suggest {
     if (say !== this.said) this.d.overlay.announce(say); // the same words again tell nothing new
     this.said = say;
     // for the keystroke benchmark: request sent, answer in, rendered (performance.now(), ms)
-    this.view.el.dataset.timing = `${this.times[0].toFixed(1)},${this.times[1].toFixed(1)},${performance.now().toFixed(1)}`;
+    this.view.el.dataset.timing = `${this.times[0].toFixed(1)},${this.times[1].toFixed(1)},${performance.now().toFixed(1)},${this.times[2]}`;
   }
 
   /** Where the field and the overlay are now (layout reads only). */

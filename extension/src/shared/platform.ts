@@ -100,7 +100,11 @@ export class BackgroundError extends Error {}
 const RPC_PORT = "medcode-rpc";
 const RPC_IDLE_MS = 20_000;
 interface RpcRequest { id: number; msg: unknown }
-interface RpcReply { id: number; env: Envelope<unknown> }
+/** `took`: the background's own handling time (ms), so a round trip splits into worker and transit */
+interface RpcReply { id: number; env: Envelope<unknown>; took?: number }
+
+/** The background's handling time of the last reply that came over the port (ms; -1: none or unknown). */
+export const rpcTiming = { workerMs: -1 };
 type Waiter = { resolve(env: Envelope<unknown>): void; reject(e: Error): void };
 
 class PortRpc {
@@ -136,6 +140,7 @@ class PortRpc {
       const w = waiting.get(m?.id);
       if (!w) return;
       waiting.delete(m.id);
+      rpcTiming.workerMs = typeof m.took === "number" ? m.took : -1;
       w.resolve(m.env);
     });
     port.onDisconnect.addListener(() => {
@@ -174,11 +179,13 @@ function servePorts(a: Api, handler: (msg: unknown, sender: chrome.runtime.Messa
     };
     port.onMessage.addListener((m: RpcRequest) => {
       if (typeof m !== "object" || m === null || typeof m.id !== "number") return;
+      const t0 = performance.now();
+      const took = () => Math.round((performance.now() - t0) * 100) / 100;
       const p = handler(m.msg, port.sender ?? {});
       if (!p) return post({ id: m.id, env: { ok: false, error: "not a medcode request" } });
       p.then(
-        (value) => post({ id: m.id, env: { ok: true, value } }),
-        (err: unknown) => post({ id: m.id, env: { ok: false, error: err instanceof Error ? err.message : String(err) } }),
+        (value) => post({ id: m.id, env: { ok: true, value }, took: took() }),
+        (err: unknown) => post({ id: m.id, env: { ok: false, error: err instanceof Error ? err.message : String(err) }, took: took() }),
       );
     });
   });

@@ -140,32 +140,86 @@ export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT, { systemA
 }
 
 /**
- * Keystroke → suggestions visible, measured in the page: from the input event
- * the keystroke produced (event.timeStamp) to the listbox showing that query
- * (DOM updated) and to the start of the frame that paints it (rAF).
- * Returns { dom: ms[], frame: ms[] }.
+ * Keystroke → suggestions visible, measured in the page, from the input event
+ * the keystroke produced (event.timeStamp):
+ *   dom    the listbox shows that query (MutationObserver, a microtask after the write)
+ *   frame  the frame that shows it has been painted: the end of that frame's
+ *          rendering on the main thread (a message posted from the frame's rAF
+ *          runs once its style, layout and paint are done). A write made inside
+ *          a rAF callback is painted by that same frame; a write made between
+ *          frames by the next one. (A rAF asked for from the mutation callback
+ *          would add a whole frame to writes made in a rAF callback.)
+ *   frames which frame after the key painted it (1 = the first frame after the key)
+ *   frameStart, frameRender  `frame` split: key → that frame's rAF, rAF → its rendering done
+ * and the content script's own marks: input → request sent, request → answer
+ * (of which `worker` is the background's own handling time), answer → rendered.
+ * A key lands at a random point of a ~16.7 ms frame, so even work that took no
+ * time is painted 0–16.7 ms after the key (uniform): the `frames` figure says
+ * how often the suggestions made the first frame. Keys come `gapMs` apart and
+ * nothing of the harness drives frames between them: on an idle page Chromium
+ * starts the frame a key needs at once (a few ms after the key), so an answer
+ * that takes longer than that is painted one vsync later.
+ * Returns { dom, frame, frames, frameStart, frameRender, toRequest, request, worker, render } (ms arrays; frames counts).
  */
-export async function measureKeystrokes(page, selector, queries) {
+export async function measureKeystrokes(page, selector, queries, { gapMs = 100 } = {}) {
   await page.evaluate(() => {
     const host = document.querySelector("medcode-overlay");
-    window.__lat = { dom: [], frame: [], toRequest: [], request: [], render: [] };
+    window.__lat = { dom: [], frame: [], frames: [], frameStart: [], frameRender: [], toRequest: [], request: [], worker: [], render: [] };
     window.__t0 = 0;
     window.__want = null;
-    window.addEventListener("input", (e) => { window.__t0 = e.timeStamp; }, true);
+    // frame clock while a keystroke is pending: frame k's rAF callback (registered
+    // before the content script's own rAF of that frame) marks "rendering frame k";
+    // the message it posts runs after frame k's rendering (paint) is done.
+    let frameNo = 0, rendering = -1, pending = null, ticking = false;
+    const frameStart = new Map(); // frame number → its rAF time (while a keystroke is pending)
+    const mc = new MessageChannel();
+    mc.port1.onmessage = (e) => {
+      const k = e.data;
+      if (rendering === k) rendering = -1;
+      if (pending && pending.paintFrame !== null && k >= pending.paintFrame) {
+        window.__lat.frame.push(performance.now() - pending.t0);
+        window.__lat.frames.push(k - pending.keyFrame);
+        const start = frameStart.get(k);
+        if (start !== undefined) {
+          window.__lat.frameStart.push(start - pending.t0);
+          window.__lat.frameRender.push(performance.now() - start);
+        }
+        frameStart.clear();
+        pending = null;
+        window.__framed = true;
+      }
+    };
+    const tick = () => {
+      frameNo++;
+      rendering = frameNo;
+      frameStart.set(frameNo, performance.now());
+      mc.port2.postMessage(frameNo);
+      if (pending) requestAnimationFrame(tick);
+      else ticking = false;
+    };
+    window.addEventListener("input", (e) => {
+      window.__t0 = e.timeStamp;
+      if (!window.__want) return;
+      // the first frame after the key is frameNo + 1 (keyboard input is not rAF-aligned)
+      pending = { t0: e.timeStamp, keyFrame: frameNo, paintFrame: null };
+      if (!ticking) { ticking = true; requestAnimationFrame(tick); }
+    }, true);
     new MutationObserver(() => {
       const lb = host.shadowRoot.querySelector(".listbox:not([hidden])");
       if (lb && window.__want && lb.dataset.query === window.__want && Number(lb.dataset.count) > 0) {
         const t0 = window.__t0;
         window.__lat.dom.push(performance.now() - t0);
-        // the content script's own marks (data-timing: asked, answered, rendered)
-        const [asked, answered, rendered] = (lb.dataset.timing ?? "").split(",").map(Number);
+        // the content script's own marks (data-timing: asked, answered, rendered, worker ms)
+        const [asked, answered, rendered, worker] = (lb.dataset.timing ?? "").split(",").map(Number);
         if (rendered >= answered && answered >= asked && asked >= t0) {
           window.__lat.toRequest.push(asked - t0);
           window.__lat.request.push(answered - asked);
           window.__lat.render.push(rendered - answered);
+          if (worker >= 0) window.__lat.worker.push(worker);
         }
         window.__want = null;
-        requestAnimationFrame(() => { window.__lat.frame.push(performance.now() - t0); window.__framed = true; });
+        // written inside frame k's rendering (a rAF callback): frame k paints it; else the next frame
+        if (pending) pending.paintFrame = rendering >= 0 ? rendering : frameNo + 1;
       }
     }).observe(host.shadowRoot, { subtree: true, childList: true, attributes: true });
   });
@@ -178,9 +232,13 @@ export async function measureKeystrokes(page, selector, queries) {
         await page.keyboard.type(q[i]);
         continue;
       }
+      // a typist's pause (100 ms: 10 keys a second): the renderer and the worker go idle between
+      // keys as they do for a person, and the key lands at whatever point the frame clock is
+      await page.waitForTimeout(gapMs);
       await page.evaluate((w) => { window.__want = w; window.__framed = false; }, want);
       await page.keyboard.type(q[i]);
-      await page.waitForFunction(() => window.__want === null && window.__framed, null, { timeout: 5000 }).catch(() => undefined);
+      // timer polling: the default (rAF) polling would keep frames running into the next key
+      await page.waitForFunction(() => window.__want === null && window.__framed, null, { timeout: 5000, polling: 5 }).catch(() => undefined);
     }
     await page.keyboard.press("Escape");
   }
