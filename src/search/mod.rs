@@ -68,6 +68,8 @@ pub struct Scratch {
     bits: Vec<u64>,
     /// Per candidate: (score bound, unit) when pruning.
     bounds: Vec<(f32, u32)>,
+    /// 64-unit blocks the opened query words reach.
+    active: Vec<u32>,
 }
 
 /// A frequent term's postings decoded into bit sets over units.
@@ -436,8 +438,12 @@ pub fn search_words(
             }
         }
     }
-    // Words matched per unit, as binary digits in `planes` (plane p, bit u).
-    for w in 0..words {
+    let slot_sets: &[u64] = slot_sets;
+    // Words matched per unit, as binary digits in `planes` (plane p, bit u),
+    // counted only where a unit could become a candidate: in the 64-unit
+    // blocks the opened words reach (below). A query with a rare word
+    // counts a few blocks, not all 2,000.
+    let count_block = |w: usize, planes: &mut [u64], any: &mut [u64]| {
         let al = allowed.get(w).copied().unwrap_or(0);
         let mut anyw = 0u64;
         for si in 0..nslots {
@@ -445,7 +451,7 @@ pub fn search_words(
         }
         any[w] = anyw & al;
         if any[w] == 0 {
-            continue;
+            return;
         }
         for &g in &required {
             let mut gw = 0u64;
@@ -469,7 +475,27 @@ pub fn search_words(
                 carry = t;
             }
         }
-    }
+    };
+    // Opens slot `si`: its units join `opened`; blocks reached for the
+    // first time are counted and listed in `active`.
+    let active = &mut sc.active;
+    active.clear();
+    let open_slot = |si: usize,
+                     active: &mut Vec<u32>,
+                     opened: &mut [u64],
+                     planes: &mut [u64],
+                     any: &mut [u64]| {
+        let set = &slot_sets[si * words..(si + 1) * words];
+        for (w, (o, &x)) in opened.iter_mut().zip(set).enumerate() {
+            if x != 0 {
+                if *o == 0 {
+                    active.push(w as u32);
+                    count_block(w, planes, any);
+                }
+                *o |= x;
+            }
+        }
+    };
     // Candidates come from the rarest words first: a unit none of the j
     // rarest words reach matches at most wanted - j words, so once some
     // reached unit matches that many, the rest cannot beat it (a unit that
@@ -478,12 +504,7 @@ pub fn search_words(
     // defaults' units); `best`: the most words a unit among them matched.
     for (si, slot) in parsed.slots.iter().enumerate() {
         if slot.terms.is_empty() {
-            for (o, x) in opened
-                .iter_mut()
-                .zip(&slot_sets[si * words..(si + 1) * words])
-            {
-                *o |= x;
-            }
+            open_slot(si, active, opened, planes, any);
         }
     }
     let mut best = 0u32;
@@ -491,24 +512,23 @@ pub fn search_words(
     for g in parsed.groups_by_cost(&terms) {
         let gmask = parsed.group_slot_mask(g);
         for si in (0..nslots).filter(|si| gmask & (1 << si) != 0) {
-            for (o, x) in opened
-                .iter_mut()
-                .zip(&slot_sets[si * words..(si + 1) * words])
-            {
-                *o |= x;
-            }
+            open_slot(si, active, opened, planes, any);
         }
         opened_required += u32::from(optional & (1 << g) == 0);
         // The most words any opened unit matched, top digit first.
-        for ((m, o), a) in mask.iter_mut().zip(opened.iter()).zip(any.iter()) {
-            *m = o & a;
+        for &w in active.iter() {
+            let w = w as usize;
+            mask[w] = opened[w] & any[w];
         }
         best = 0;
         for p in (0..nplanes).rev() {
             let plane = &planes[p * words..(p + 1) * words];
-            if mask.iter().zip(plane).any(|(m, x)| m & x != 0) {
-                for (m, x) in mask.iter_mut().zip(plane) {
-                    *m &= x;
+            if active
+                .iter()
+                .any(|&w| mask[w as usize] & plane[w as usize] != 0)
+            {
+                for &w in active.iter() {
+                    mask[w as usize] &= plane[w as usize];
                 }
                 best |= 1 << p;
             }
@@ -524,7 +544,10 @@ pub fn search_words(
     let slack = if best >= wanted { 0 } else { slack };
     let threshold = best.saturating_sub(slack);
     sc.cands.clear();
-    for w in 0..words {
+    // In unit order, as ranking ties are broken by it.
+    active.sort_unstable();
+    for &w in active.iter() {
+        let w = w as usize;
         let mut ge = any[w] & opened[w];
         if threshold > 0 {
             let (mut gt, mut eq) = (0u64, !0u64);
