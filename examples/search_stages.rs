@@ -3,7 +3,7 @@
 //! Stages: parse (term lookup, prefixes, typos, defaults), word search
 //! (bit sets, candidates, scoring), whole search (adds code search and
 //! hit building). Fastest of REPEATS runs per query, summed.
-use medcode::search::{query, search_words, Scratch, SearchOptions};
+use medcode::search::{parse_query, search_words, Scratch, SearchOptions};
 use medcode::{Engine, System};
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
@@ -34,7 +34,7 @@ fn main() {
         let (mut bp, mut bw, mut ba) = (Duration::MAX, Duration::MAX, Duration::MAX);
         for _ in 0..reps {
             let t = Instant::now();
-            let parsed = std::hint::black_box(query::parse(engine.data(), &q));
+            let parsed = std::hint::black_box(parse_query(engine.data(), &scratch, &q));
             bp = bp.min(t.elapsed());
             let t = Instant::now();
             std::hint::black_box(search_words(engine.data(), &scratch, &parsed, &opts));

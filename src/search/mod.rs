@@ -70,6 +70,18 @@ pub struct Scratch {
     bounds: Vec<(f32, u32)>,
     /// 64-unit blocks the opened query words reach.
     active: Vec<u32>,
+    /// Letters of each term, filled in as typo scans reach it (`query::parse_with`).
+    term_masks: Vec<u32>,
+}
+
+/// Parses a query, keeping what its typo scans learn about the terms.
+pub fn parse_query(data: &IndexData, scratch: &RefCell<Scratch>, q: &str) -> ParsedQuery {
+    let mut sc = scratch.borrow_mut();
+    let n = data.search.term_ends.len();
+    if sc.term_masks.len() != n {
+        sc.term_masks = vec![0; n];
+    }
+    query::parse_with(data, q, &mut sc.term_masks)
 }
 
 /// A frequent term's postings decoded into bit sets over units.

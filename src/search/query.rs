@@ -148,6 +148,26 @@ fn abbreviation_at<'a>(
 
 /// Parses `query` against the index's terms and abbreviations.
 pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
+    parse_with(data, query, &mut [])
+}
+
+/// Letters of each term (`fuzzy::letter_mask`), filled in as typo and
+/// contraction scans reach them and kept between queries; 0: not yet.
+/// Empty: computed on the fly.
+fn term_mask(terms: &Terms, masks: &mut [u32], t: usize) -> u32 {
+    match masks.get_mut(t) {
+        Some(m) if *m != 0 => *m,
+        Some(m) => {
+            *m = fuzzy::letter_mask(terms.term(t));
+            *m
+        }
+        None => fuzzy::letter_mask(terms.term(t)),
+    }
+}
+
+/// [`parse`], with the terms' letter masks cached in `masks` (one per term,
+/// or empty for none).
+pub fn parse_with(data: &IndexData, query: &str, masks: &mut [u32]) -> ParsedQuery {
     let (query, cut) = match query.char_indices().nth(MAX_QUERY_CHARS) {
         Some((end, _)) => (&query[..end], true),
         None => (query, false),
@@ -257,7 +277,7 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
                     }
                     (true, false, _) => None,
                 };
-                let slot = slot_for(&terms, w, prefix, as_typed && !has_expansion);
+                let slot = slot_for(&terms, w, prefix, as_typed && !has_expansion, masks);
                 if slot.terms.is_empty() {
                     mask = 0;
                     break;
@@ -399,7 +419,13 @@ fn term_bit(t: &str) -> u128 {
     1u128 << (h >> 25)
 }
 
-fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool) -> Slot {
+fn slot_for(
+    terms: &Terms,
+    word: &str,
+    prefix: Option<(f32, usize)>,
+    typed: bool,
+    masks: &mut [u32],
+) -> Slot {
     let stem = text::term(word);
     let mut slot = Slot {
         terms: Vec::new(),
@@ -437,9 +463,9 @@ fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool
     let rare = exact.map_or(true, |t| terms.df(t) < RARE_DF);
     if typed && rare {
         if slot.terms.is_empty() {
-            fuzzy_terms(terms, word, &stem, &mut slot);
+            fuzzy_terms(terms, word, &stem, &mut slot, masks);
         }
-        contracted_terms(terms, word, &mut slot);
+        contracted_terms(terms, word, &mut slot, masks);
     }
     slot
 }
@@ -458,7 +484,7 @@ const RARE_DF: u32 = 40;
 /// letters ("intartic" → intraarticular, "fngr" → finger, "slctv" →
 /// selective): same first letter, every typed letter in order, and not
 /// much longer than the word.
-fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot) {
+fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot, masks: &mut [u32]) {
     let w = word.as_bytes();
     if w.len() < 3 || w.len() > 12 || !w.iter().all(u8::is_ascii_lowercase) {
         return;
@@ -469,7 +495,7 @@ fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot) {
         let cand = terms.term(t);
         if cand.len() <= w.len()
             || cand.len() > w.len() * 3
-            || fuzzy::letter_mask(cand) & letters != letters
+            || term_mask(terms, masks, t) & letters != letters
             || slot.terms.iter().any(|&(x, _)| x as usize == t)
         {
             continue;
@@ -488,7 +514,7 @@ fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
 /// Terms within the word's edit budget. A typo rarely hits the first letter,
 /// so candidates share it (or swap the first two letters): this keeps the
 /// scan to a small slice of the dictionary.
-fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
+fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &mut [u32]) {
     let max = fuzzy::allowed_edits(word.chars().count());
     if max == 0 {
         return;
@@ -513,7 +539,7 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
                 continue;
             }
-            if (fuzzy::letter_mask(cand) & !letters).count_ones() as usize > max {
+            if (term_mask(terms, masks, t) & !letters).count_ones() as usize > max {
                 continue;
             }
             let d = fuzzy::osa_within(sb, cand, max)
