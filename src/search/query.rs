@@ -131,19 +131,43 @@ fn abbreviation<'a>(data: &'a IndexData, key: &str) -> Option<&'a [String]> {
 }
 
 /// Longest abbreviation (up to three chunks, e.g. "ckd 3a", "copd exac")
-/// starting at `chunks[at]`: (chunks used, expansions).
+/// starting at `chunks[at]`: (chunks used, expansions). Keys are sorted, so
+/// the keys that start with a phrase are one range: a phrase is extended
+/// only while some key starts with it and a space (most chunks start none).
 fn abbreviation_at<'a>(
     data: &'a IndexData,
     chunks: &[&str],
     at: usize,
 ) -> Option<(usize, &'a [String])> {
-    for n in (1..=3.min(chunks.len() - at)).rev() {
-        let key = chunks[at..at + n].join(" ");
-        if let Some(exp) = abbreviation(data, &key) {
-            return Some((n, exp));
+    let list = &data.search.abbreviations;
+    let mut key = String::from(chunks[at]);
+    let mut found = None;
+    for n in 1..=3.min(chunks.len() - at) {
+        if n > 1 {
+            key.push(' ');
+            key.push_str(chunks[at + n - 1]);
+        }
+        let i = list.partition_point(|(k, _)| k.as_str() < key.as_str());
+        let mut next = i;
+        if let Some((k, exp)) = list.get(i) {
+            if *k == key {
+                found = Some((n, exp.as_slice()));
+                next += 1;
+            }
+        }
+        // Does a longer key continue this one with a space? (Those sort
+        // first among the keys it starts, before any letter or digit.)
+        let continues = list[next.min(list.len())..]
+            .iter()
+            .take_while(|(k, _)| {
+                k.starts_with(key.as_str()) && k.as_bytes().get(key.len()) <= Some(&b' ')
+            })
+            .any(|(k, _)| k.as_bytes().get(key.len()) == Some(&b' '));
+        if !continues {
+            break;
         }
     }
-    None
+    found
 }
 
 /// Parses `query` against the index's terms and abbreviations.
