@@ -318,6 +318,30 @@ pub fn parse_with(data: &IndexData, query: &str, masks: &mut [u32]) -> ParsedQue
                 });
             }
         }
+        // Two words run together ("taysachs", "hashimotos thyroiditis"
+        // typed as one): when the word matches nothing else, its splits into
+        // two terms, each an alternative (the search keeps the one whose
+        // halves a code has together).
+        if group.alternatives.is_empty() && typed {
+            for (left, right) in split_in_two(&terms, &word) {
+                if parsed.slots.len() + 2 > MAX_SLOTS {
+                    break;
+                }
+                let first = parsed.slots.len();
+                for t in [left, right] {
+                    parsed.slots.push(Slot {
+                        terms: vec![(t as u32, 0.9)],
+                        generic: text::is_generic(&String::from_utf8_lossy(terms.term(t))),
+                    });
+                }
+                group.alternatives.push(0b11 << first);
+                group.labels.push(Some(format!(
+                    "{word} → {} {}",
+                    String::from_utf8_lossy(terms.term(left)),
+                    String::from_utf8_lossy(terms.term(right))
+                )));
+            }
+        }
         if parsed.groups.len() < 32 {
             parsed.groups.push(group);
         }
@@ -459,11 +483,14 @@ fn slot_for(
     if let Some(t) = exact {
         slot.terms.push((t as u32, 1.0));
     }
+    // Whether some term continues the word as typed (not only its stem).
+    let mut word_completes = false;
     if let Some((quality, max_completions)) = prefix {
         // Sorted and deduplicated, not `contains` per term: a one-letter
         // prefix ("c") has a thousand completions.
-        let mut completions: Vec<usize> = terms
-            .prefix_range(word.as_bytes())
+        let of_word = terms.prefix_range(word.as_bytes());
+        word_completes = !of_word.is_empty();
+        let mut completions: Vec<usize> = of_word
             .chain(terms.prefix_range(stem.as_bytes()))
             .filter(|&t| Some(t) != exact)
             .collect();
@@ -486,12 +513,39 @@ fn slot_for(
     }
     let rare = exact.map_or(true, |t| terms.df(t) < RARE_DF);
     if typed && rare {
-        if slot.terms.is_empty() {
+        // A misspelt word is no prefix of any term, though its stem may be
+        // ("meningiitis" → "meningi", a prefix of meningioma): completions
+        // of the stem alone do not stand in for the correction.
+        if slot.terms.is_empty() || (exact.is_none() && !word_completes) {
             fuzzy_terms(terms, word, &stem, &mut slot, masks);
         }
         contracted_terms(terms, word, &mut slot, masks);
     }
     slot
+}
+
+/// Most ways one run-together word is split (`split_in_two`).
+const MAX_SPLITS: usize = 3;
+
+/// The terms of the two halves of `word` when it may be two words run
+/// together: each half at least three letters and an index term (as its
+/// stem), the most even splits first, at most `MAX_SPLITS`. Letters only,
+/// 6 to 30 of them.
+fn split_in_two(terms: &Terms, word: &str) -> Vec<(usize, usize)> {
+    let n = word.len();
+    if !(6..=30).contains(&n) || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let mut cuts: Vec<usize> = (3..=n - 3).collect();
+    cuts.sort_by_key(|&c| std::cmp::Reverse(c.min(n - c)));
+    cuts.into_iter()
+        .filter_map(|c| {
+            let left = terms.find(text::term(&word[..c]).as_bytes())?;
+            let right = terms.find(text::term(&word[c..]).as_bytes())?;
+            Some((left, right))
+        })
+        .take(MAX_SPLITS)
+        .collect()
 }
 
 /// True when the word's own term is missing or rare: then it may be cut short.
