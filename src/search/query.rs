@@ -604,7 +604,8 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
     }
     // Each edit brings in at most one letter the word lacks: a term with more
     // such letters than the budget is out without computing a distance.
-    let letters = fuzzy::letter_mask(wb) | fuzzy::letter_mask(sb);
+    let (mw, ms) = (fuzzy::letter_mask(wb), fuzzy::letter_mask(sb));
+    let letters = mw | ms;
     for first in firsts {
         for t in terms.prefix_range(&[first]) {
             let cand = terms.term(t);
@@ -617,20 +618,26 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
                 continue;
             }
-            if (term_mask(terms, masks, t) & !letters).count_ones() as usize > max {
+            let mc = term_mask(terms, masks, t);
+            if (mc & !letters).count_ones() as usize > max {
                 continue;
             }
-            let d = fuzzy::osa_within(sb, cand, max)
-                .into_iter()
-                .chain(fuzzy::osa_within(wb, cand, max))
-                // A stem against the misspelt full word: one edit, a stem not
-                // much shorter than the word.
-                .chain(if cand.len() >= 5 && cand.len() * 2 >= wb.len() {
-                    fuzzy::osa_prefix_within(cand, wb, 1)
-                } else {
-                    None
-                })
-                .min();
+            // Each letter one side has and the other lacks costs an edit of
+            // its own: most terms are out before any table is filled.
+            let near = |x: &[u8], mx: u32| {
+                x.len().abs_diff(cand.len()) <= max
+                    && (mx & !mc).count_ones() as usize <= max
+                    && (mc & !mx).count_ones() as usize <= max
+            };
+            let by_stem = near(sb, ms).then(|| fuzzy::osa_within(sb, cand, max));
+            let by_word = (wb != sb && near(wb, mw)).then(|| fuzzy::osa_within(wb, cand, max));
+            // A stem against the misspelt full word: one edit, a stem not
+            // much shorter than the word.
+            let by_prefix = (cand.len() >= 5
+                && cand.len() * 2 >= wb.len()
+                && (mc & !mw).count_ones() <= 1)
+                .then(|| fuzzy::osa_prefix_within(cand, wb, 1));
+            let d = [by_stem, by_word, by_prefix].into_iter().flatten().flatten().min();
             if let Some(d) = d {
                 slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));
             }
