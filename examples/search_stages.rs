@@ -18,11 +18,14 @@ fn main() {
     let text = std::fs::read_to_string(root.join("../shared/eval/search-dev.jsonl")).unwrap();
     let scratch = RefCell::new(Scratch::default());
     let (mut tp, mut tw, mut ta) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let mut by_set: std::collections::BTreeMap<String, Vec<(Duration, Duration, Duration)>> =
+        Default::default();
     let mut dump = std::env::var("DUMP").ok().map(|p| std::fs::File::create(p).unwrap());
     let mut rows: Vec<(Duration, Duration, Duration, String)> = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let q = v["query"].as_str().unwrap_or("").to_string();
+        let set = v["set"].as_str().unwrap_or("").to_string();
         let opts = SearchOptions {
             system: match v["system"].as_str() {
                 Some("hcpcs") => Some(System::Hcpcs),
@@ -52,6 +55,7 @@ fn main() {
         tp += bp;
         tw += bw;
         ta += ba;
+        by_set.entry(set).or_default().push((bp, bw, ba));
         rows.push((bp, bw, ba, q));
     }
     let n = rows.len() as u32;
@@ -65,6 +69,19 @@ fn main() {
     let pct = |v: &Vec<Duration>, f: f64| v[((v.len() - 1) as f64 * f) as usize];
     println!("p50 parse {:?} words {:?} whole {:?}", pct(&p, 0.5), pct(&w, 0.5), pct(&a, 0.5));
     println!("p99 parse {:?} words {:?} whole {:?}", pct(&p, 0.99), pct(&w, 0.99), pct(&a, 0.99));
+    for (set, v) in &by_set {
+        let med = |f: &dyn Fn(&(Duration, Duration, Duration)) -> Duration| {
+            let mut x: Vec<Duration> = v.iter().map(f).collect();
+            x.sort();
+            x[x.len() / 2]
+        };
+        println!(
+            "{set:<18} p50 parse {:?} words {:?} whole {:?}",
+            med(&|r| r.0),
+            med(&|r| r.1),
+            med(&|r| r.2)
+        );
+    }
     rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     for r in rows.iter().take(8) {
         println!("slow parse {:?} words {:?} whole {:?} {:?}", r.0, r.1, r.2, r.3);

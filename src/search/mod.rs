@@ -61,7 +61,7 @@ pub struct Scratch {
     pub last_candidates: usize,
     /// Frequent terms decoded once (`DECODE_DF`), so a frequent word costs
     /// a pass over a bit set, not a walk of its postings.
-    decoded: std::collections::HashMap<u32, DecodedTerm>,
+    decoded: std::collections::HashMap<u32, DecodedTerm, text::FastHash>,
     /// Searchable units per system filter, one bit per unit.
     allowed: Vec<(Option<u8>, Box<[u64]>)>,
     /// Per-query bit sets: one per slot, the word-count planes, masks.
@@ -134,7 +134,7 @@ fn decode_term(terms: &Terms, term: u32, units: usize) -> DecodedTerm {
 
 /// The decoded form of a frequent term, decoding it on first use.
 fn decoded<'c>(
-    cache: &'c mut std::collections::HashMap<u32, DecodedTerm>,
+    cache: &'c mut std::collections::HashMap<u32, DecodedTerm, text::FastHash>,
     terms: &Terms,
     term: u32,
     units: usize,

@@ -570,10 +570,12 @@ fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot, masks: &mut [u32
     // Every letter typed is in the term: most terms fail this at once.
     let letters = fuzzy::letter_mask(w);
     for t in terms.prefix_range(&w[..1]) {
+        if term_mask(terms, masks, t) & letters != letters {
+            continue;
+        }
         let cand = terms.term(t);
         if cand.len() <= w.len()
             || cand.len() > w.len() * 3
-            || term_mask(terms, masks, t) & letters != letters
             || slot.terms.iter().any(|&(x, _)| x as usize == t)
         {
             continue;
@@ -608,6 +610,10 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
     let letters = mw | ms;
     for first in firsts {
         for t in terms.prefix_range(&[first]) {
+            let mc = term_mask(terms, masks, t);
+            if (mc & !letters).count_ones() as usize > max {
+                continue;
+            }
             let cand = terms.term(t);
             // Longer than the word allows, or (being no stem of it) much shorter.
             if cand.len() > wb.len() + max
@@ -616,10 +622,6 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
                 continue;
             }
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
-                continue;
-            }
-            let mc = term_mask(terms, masks, t);
-            if (mc & !letters).count_ones() as usize > max {
                 continue;
             }
             // Each letter one side has and the other lacks costs an edit of
