@@ -72,18 +72,13 @@ pub struct Scratch {
     active: Vec<u32>,
     /// Blocks of `bits` each sparse slot set wrote (`SlotSet::Sparse`).
     slot_words: Vec<u32>,
-    /// Letters of each term, filled in as typo scans reach it (`query::parse_with`).
-    term_masks: Vec<u32>,
+    /// What parsing looks up, kept between queries (`query::parse_with`).
+    parse: query::ParseCache,
 }
 
 /// Parses a query, keeping what its typo scans learn about the terms.
 pub fn parse_query(data: &IndexData, scratch: &RefCell<Scratch>, q: &str) -> ParsedQuery {
-    let mut sc = scratch.borrow_mut();
-    let n = data.search.term_ends.len();
-    if sc.term_masks.len() != n {
-        sc.term_masks = vec![0; n];
-    }
-    query::parse_with(data, q, &mut sc.term_masks)
+    query::parse_with(data, q, &mut scratch.borrow_mut().parse)
 }
 
 /// Where a query slot's bit set over units is.

@@ -123,48 +123,71 @@ impl ParsedQuery {
     }
 }
 
-fn abbreviation<'a>(data: &'a IndexData, key: &str) -> Option<&'a [String]> {
-    let list = &data.search.abbreviations;
-    list.binary_search_by(|(k, _)| k.as_str().cmp(key))
-        .ok()
-        .map(|i| list[i].1.as_slice())
+fn abbreviation<'a>(data: &'a IndexData, cache: &ParseCache, key: &str) -> Option<&'a [String]> {
+    let i = *cache.abbreviations.get(key)?;
+    data.search.abbreviations.get(i as usize).map(|a| a.1.as_slice())
+}
+
+/// What parsing looks up in every query, kept between queries (built on
+/// first use; one per engine, so one index): the terms' letters for typo
+/// scans, the abbreviations by key, the defaults' term filters.
+#[derive(Default)]
+pub struct ParseCache {
+    built: bool,
+    /// Letters of each term, filled in as scans reach it; 0: not yet.
+    masks: Vec<u32>,
+    /// Abbreviation key → its index in `search.abbreviations`.
+    abbreviations: std::collections::HashMap<String, u32, text::FastHash>,
+    /// Chunks ("ckd", "copd exac") some longer key continues with a space.
+    phrase_starts: std::collections::HashSet<String, text::FastHash>,
+    /// Per default, `term_bit` of each of its key's terms, or'ed.
+    default_bits: Vec<u128>,
+}
+
+impl ParseCache {
+    fn build(&mut self, data: &IndexData) {
+        if self.built {
+            return;
+        }
+        let s = &data.search;
+        self.masks = vec![0; s.term_ends.len()];
+        for (i, (k, _)) in s.abbreviations.iter().enumerate() {
+            self.abbreviations.insert(k.clone(), i as u32);
+            for (at, b) in k.bytes().enumerate() {
+                if b == b' ' {
+                    self.phrase_starts.insert(k[..at].to_string());
+                }
+            }
+        }
+        self.default_bits = s
+            .defaults
+            .iter()
+            .map(|d| d.key.iter().fold(0, |f, k| f | term_bit(k)))
+            .collect();
+        self.built = true;
+    }
 }
 
 /// Longest abbreviation (up to three chunks, e.g. "ckd 3a", "copd exac")
-/// starting at `chunks[at]`: (chunks used, expansions). Keys are sorted, so
-/// the keys that start with a phrase are one range: a phrase is extended
-/// only while some key starts with it and a space (most chunks start none).
+/// starting at `chunks[at]`: (chunks used, expansions). A phrase is
+/// extended only while some key continues it with a space (most chunks
+/// start none).
 fn abbreviation_at<'a>(
     data: &'a IndexData,
+    cache: &ParseCache,
     chunks: &[&str],
     at: usize,
 ) -> Option<(usize, &'a [String])> {
-    let list = &data.search.abbreviations;
     let mut key = String::from(chunks[at]);
-    let mut found = None;
-    for n in 1..=3.min(chunks.len() - at) {
-        if n > 1 {
-            key.push(' ');
-            key.push_str(chunks[at + n - 1]);
-        }
-        let i = list.partition_point(|(k, _)| k.as_str() < key.as_str());
-        let mut next = i;
-        if let Some((k, exp)) = list.get(i) {
-            if *k == key {
-                found = Some((n, exp.as_slice()));
-                next += 1;
-            }
-        }
-        // Does a longer key continue this one with a space? (Those sort
-        // first among the keys it starts, before any letter or digit.)
-        let continues = list[next.min(list.len())..]
-            .iter()
-            .take_while(|(k, _)| {
-                k.starts_with(key.as_str()) && k.as_bytes().get(key.len()) <= Some(&b' ')
-            })
-            .any(|(k, _)| k.as_bytes().get(key.len()) == Some(&b' '));
-        if !continues {
+    let mut found = abbreviation(data, cache, &key).map(|e| (1, e));
+    for n in 2..=3.min(chunks.len() - at) {
+        if !cache.phrase_starts.contains(key.as_str()) {
             break;
+        }
+        key.push(' ');
+        key.push_str(chunks[at + n - 1]);
+        if let Some(e) = abbreviation(data, cache, &key) {
+            found = Some((n, e));
         }
     }
     found
@@ -172,12 +195,12 @@ fn abbreviation_at<'a>(
 
 /// Parses `query` against the index's terms and abbreviations.
 pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
-    parse_with(data, query, &mut [])
+    parse_with(data, query, &mut ParseCache::default())
 }
 
-/// Letters of each term (`fuzzy::letter_mask`), filled in as typo and
-/// contraction scans reach them and kept between queries; 0: not yet.
-/// Empty: computed on the fly.
+/// Letters of term `t` (`fuzzy::letter_mask`), cached in `masks`
+/// (`ParseCache::masks`).
+#[inline]
 fn term_mask(terms: &Terms, masks: &mut [u32], t: usize) -> u32 {
     match masks.get_mut(t) {
         Some(m) if *m != 0 => *m,
@@ -189,9 +212,9 @@ fn term_mask(terms: &Terms, masks: &mut [u32], t: usize) -> u32 {
     }
 }
 
-/// [`parse`], with the terms' letter masks cached in `masks` (one per term,
-/// or empty for none).
-pub fn parse_with(data: &IndexData, query: &str, masks: &mut [u32]) -> ParsedQuery {
+/// [`parse`], with what it looks up kept in `cache` between queries.
+pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> ParsedQuery {
+    cache.build(data);
     let (query, cut) = match query.char_indices().nth(MAX_QUERY_CHARS) {
         Some((end, _)) => (&query[..end], true),
         None => (query, false),
@@ -214,7 +237,7 @@ pub fn parse_with(data: &IndexData, query: &str, masks: &mut [u32]) -> ParsedQue
             break;
         }
         // A multi-chunk or punctuated abbreviation is taken whole ("w/o", "ckd 3").
-        if let Some((n, exp)) = abbreviation_at(data, &chunks, at) {
+        if let Some((n, exp)) = abbreviation_at(data, cache, &chunks, at) {
             if n > 1 || chunks[at].contains(|c: char| !c.is_alphanumeric()) {
                 let mut alts: Vec<Vec<String>> = exp.iter().map(|e| text::words(e)).collect();
                 // A phrase of plain words ("ear drum", "swimmers ear") still
@@ -243,7 +266,7 @@ pub fn parse_with(data: &IndexData, query: &str, masks: &mut [u32]) -> ParsedQue
                 continue;
             }
             let mut alts = vec![vec![w.clone()]];
-            if let Some(exp) = abbreviation(data, &w) {
+            if let Some(exp) = abbreviation(data, cache, &w) {
                 alts.extend(exp.iter().map(|e| text::words(e)));
             }
             wanted.push((w, alts, true));
@@ -301,7 +324,13 @@ pub fn parse_with(data: &IndexData, query: &str, masks: &mut [u32]) -> ParsedQue
                     }
                     (true, false, _) => None,
                 };
-                let slot = slot_for(&terms, w, prefix, as_typed && !has_expansion, masks);
+                let slot = slot_for(
+                    &terms,
+                    w,
+                    prefix,
+                    as_typed && !has_expansion,
+                    &mut cache.masks,
+                );
                 if slot.terms.is_empty() {
                     mask = 0;
                     break;
@@ -346,7 +375,7 @@ pub fn parse_with(data: &IndexData, query: &str, masks: &mut [u32]) -> ParsedQue
             parsed.groups.push(group);
         }
     }
-    match_defaults(data, &mut parsed);
+    match_defaults(data, cache, &mut parsed);
     parsed
 }
 
@@ -375,7 +404,7 @@ fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
 /// cover, in any order, keeps the widest (a default covering a subset of
 /// another's words gives way), and lets units under each code satisfy the
 /// words it covers through one synthetic slot.
-fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
+fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery) {
     let mut found: Vec<(u32, usize)> = Vec::new();
     // Every term of a default's key must be among the query's: most
     // defaults are out at once, without trying the groups' choices.
@@ -390,7 +419,8 @@ fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
     // without comparing strings (300 defaults, each a binary search).
     let filter = stems.iter().fold(0u128, |f, s| f | term_bit(s));
     for (di, d) in data.search.defaults.iter().enumerate() {
-        if !d.key.iter().all(|k| filter & term_bit(k) != 0)
+        let bits = cache.default_bits.get(di).copied().unwrap_or(0);
+        if filter & bits != bits
             || !d
                 .key
                 .iter()
