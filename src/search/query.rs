@@ -348,10 +348,11 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
             }
         }
         // Two words run together ("taysachs", "hashimotos thyroiditis"
-        // typed as one): when the word matches nothing else, its splits into
-        // two terms, each an alternative (the search keeps the one whose
-        // halves a code has together).
-        if group.alternatives.is_empty() && typed {
+        // typed as one): when the word is no term, its splits into two
+        // terms, each an alternative (the search keeps the one whose halves
+        // a code has together).
+        let unknown = alts.len() == 1 && terms.find(text::term(&word).as_bytes()).is_none();
+        if (group.alternatives.is_empty() || unknown) && typed {
             for (left, right) in split_in_two(&terms, &word) {
                 if parsed.slots.len() + 2 > MAX_SLOTS {
                     break;
