@@ -125,7 +125,10 @@ impl ParsedQuery {
 
 fn abbreviation<'a>(data: &'a IndexData, cache: &ParseCache, key: &str) -> Option<&'a [String]> {
     let i = *cache.abbreviations.get(key)?;
-    data.search.abbreviations.get(i as usize).map(|a| a.1.as_slice())
+    data.search
+        .abbreviations
+        .get(i as usize)
+        .map(|a| a.1.as_slice())
 }
 
 /// What parsing looks up in every query, kept between queries (built on
@@ -666,11 +669,14 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
             let by_word = (wb != sb && near(wb, mw)).then(|| fuzzy::osa_within(wb, cand, max));
             // A stem against the misspelt full word: one edit, a stem not
             // much shorter than the word.
-            let by_prefix = (cand.len() >= 5
-                && cand.len() * 2 >= wb.len()
-                && (mc & !mw).count_ones() <= 1)
-                .then(|| fuzzy::osa_prefix_within(cand, wb, 1));
-            let d = [by_stem, by_word, by_prefix].into_iter().flatten().flatten().min();
+            let by_prefix =
+                (cand.len() >= 5 && cand.len() * 2 >= wb.len() && (mc & !mw).count_ones() <= 1)
+                    .then(|| fuzzy::osa_prefix_within(cand, wb, 1));
+            let d = [by_stem, by_word, by_prefix]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .min();
             if let Some(d) = d {
                 slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));
             }
