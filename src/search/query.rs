@@ -392,13 +392,21 @@ fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
             .unwrap_or(0)
     };
     let mut bits = 0;
+    let mut pair = String::new();
     for (i, c) in chunks.iter().take(MAX_WORDS * 2).enumerate() {
         bits |= find(c);
-        for w in text::words(c) {
-            bits |= find(&w);
+        // A chunk of letters and digits is its own only word.
+        if !c.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            for w in text::words(c) {
+                bits |= find(&w);
+            }
         }
         if let Some(next) = chunks.get(i + 1) {
-            bits |= find(&format!("{c}_{next}"));
+            pair.clear();
+            pair.push_str(c);
+            pair.push('_');
+            pair.push_str(next);
+            bits |= find(&pair);
         }
     }
     bits
