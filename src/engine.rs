@@ -2,7 +2,7 @@
 
 use crate::index::format::*;
 use crate::model::*;
-use crate::search::{self, query, Scratch, SearchOptions};
+use crate::search::{self, Scratch, SearchOptions};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -564,7 +564,7 @@ impl Engine {
         if !code_hits.is_empty() {
             return code_hits;
         }
-        let parsed = query::parse(&self.data, query);
+        let parsed = search::parse_query(&self.data, &self.scratch, query);
         let ranked = search::search_words(&self.data, &self.scratch, &parsed, opts);
         ranked
             .into_iter()

@@ -30,7 +30,8 @@ pub fn osa_prefix_within(term: &[u8], word: &[u8], max: usize) -> Option<usize> 
     }
     let last = osa_last_row(term, word, max)?;
     let from = n.saturating_sub(max).max(1);
-    let d = (from..=m).map(|j| last[j] as usize).min()?;
+    // Past the band the row holds nothing computed.
+    let d = (from..=m.min(n + max)).map(|j| last[j] as usize).min()?;
     (d <= max).then_some(d)
 }
 
@@ -38,25 +39,34 @@ pub fn osa_prefix_within(term: &[u8], word: &[u8], max: usize) -> Option<usize> 
 const W: usize = 64;
 
 /// The last row of the OSA table of `a` (rows) against `b` (columns): entry
-/// j is the distance from all of `a` to `b[..j]`. `None` when some row's
+/// j is the distance from all of `a` to `b[..j]`, exact when it is at most
+/// `max` and otherwise some value above `max`. `None` when some row's
 /// minimum already exceeds `max` (no later entry can come back under it).
-/// Rows are bytes (distances never pass 64) and rotate in place: a typo
-/// query runs this against thousands of terms.
+/// Only the band |i - j| <= max is computed (a cell outside it is more than
+/// `max` edits away): a typo query runs this against thousands of terms.
+/// Rows are bytes and rotate in place.
 fn osa_last_row(a: &[u8], b: &[u8], max: usize) -> Option<[u8; W]> {
-    let m = b.len();
-    if m >= W || a.len() >= W {
+    let (n, m) = (a.len(), b.len());
+    if m >= W || n >= W {
         return None;
     }
-    let mut rows = [[0u8; W]; 3];
-    for (j, p) in rows[1].iter_mut().enumerate().take(m + 1) {
+    let big = (max + 1).min(200) as u8;
+    let mut rows = [[big; W]; 3];
+    for (j, p) in rows[1].iter_mut().enumerate().take(m.min(max) + 1) {
         *p = j as u8;
     }
     // rows[(i + 1) % 3]: row i - 1; rows[(i + 2) % 3]: row i - 2.
     let (mut prev2, mut prev, mut cur) = (0usize, 1usize, 2usize);
-    for i in 1..=a.len() {
-        rows[cur][0] = i as u8;
-        let mut row_min = i as u8;
-        for j in 1..=m {
+    for i in 1..=n {
+        let lo = i.saturating_sub(max).max(1);
+        let hi = (i + max).min(m);
+        let left = if lo == 1 { (i as u8).min(big) } else { big };
+        rows[cur][lo - 1] = left;
+        if hi < m {
+            rows[cur][hi + 1] = big;
+        }
+        let mut row_min = left;
+        for j in lo..=hi {
             let cost = u8::from(a[i - 1] != b[j - 1]);
             let mut v = (rows[prev][j] + 1)
                 .min(rows[cur][j - 1] + 1)
@@ -64,6 +74,7 @@ fn osa_last_row(a: &[u8], b: &[u8], max: usize) -> Option<[u8; W]> {
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(rows[prev2][j - 2] + 1);
             }
+            let v = v.min(big);
             rows[cur][j] = v;
             row_min = row_min.min(v);
         }
@@ -113,6 +124,57 @@ mod tests {
         assert_eq!(osa_prefix_within(b"lacer", b"lcaeration", 1), Some(1));
         assert_eq!(osa_prefix_within(b"prostat", b"prostate", 1), Some(0));
         assert_eq!(osa_prefix_within(b"kidney", b"liver", 1), None);
+    }
+
+    /// The full table, as the banded one must agree with it up to `max`.
+    fn osa_full(a: &[u8], b: &[u8]) -> Vec<usize> {
+        let (n, m) = (a.len(), b.len());
+        let mut d = vec![vec![0usize; m + 1]; n + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=n {
+            for j in 1..=m {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        d.pop().unwrap_or_default()
+    }
+
+    #[test]
+    fn banded_rows_agree_with_the_full_table() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for _ in 0..20_000 {
+            let a: Vec<u8> = (0..next(12)).map(|_| b'a' + next(4) as u8).collect();
+            let b: Vec<u8> = (0..next(12)).map(|_| b'a' + next(4) as u8).collect();
+            let full = osa_full(&a, &b);
+            for max in 0..3 {
+                let want = (full[b.len()] <= max).then_some(full[b.len()]);
+                assert_eq!(osa_within(&a, &b, max), want, "{a:?} {b:?} {max}");
+                if !a.is_empty() && !b.is_empty() && b.len() + max >= a.len() {
+                    let from = a.len().saturating_sub(max).max(1);
+                    let best = (from..=b.len()).map(|j| osa_full(&a, &b[..j])[j]).min();
+                    let want = best.filter(|&d| d <= max);
+                    assert_eq!(osa_prefix_within(&a, &b, max), want, "{a:?} {b:?} {max}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -61,13 +61,36 @@ pub struct Scratch {
     pub last_candidates: usize,
     /// Frequent terms decoded once (`DECODE_DF`), so a frequent word costs
     /// a pass over a bit set, not a walk of its postings.
-    decoded: std::collections::HashMap<u32, DecodedTerm>,
+    decoded: std::collections::HashMap<u32, DecodedTerm, text::FastHash>,
     /// Searchable units per system filter, one bit per unit.
     allowed: Vec<(Option<u8>, Box<[u64]>)>,
     /// Per-query bit sets: one per slot, the word-count planes, masks.
     bits: Vec<u64>,
     /// Per candidate: (score bound, unit) when pruning.
     bounds: Vec<(f32, u32)>,
+    /// 64-unit blocks the opened query words reach.
+    active: Vec<u32>,
+    /// Blocks of `bits` each sparse slot set wrote (`SlotSet::Sparse`).
+    slot_words: Vec<u32>,
+    /// What parsing looks up, kept between queries (`query::parse_with`).
+    parse: query::ParseCache,
+}
+
+/// Parses a query, keeping what its typo scans learn about the terms.
+pub fn parse_query(data: &IndexData, scratch: &RefCell<Scratch>, q: &str) -> ParsedQuery {
+    query::parse_with(data, q, &mut scratch.borrow_mut().parse)
+}
+
+/// Where a query slot's bit set over units is.
+#[derive(Clone, Copy)]
+enum SlotSet {
+    /// One frequent term: its decoded set, read in place.
+    Decoded(u32),
+    /// Built in `Scratch::bits`, touching every block.
+    Dense,
+    /// Built in `Scratch::bits` from postings: the blocks it wrote are
+    /// `Scratch::slot_words[from..to]`.
+    Sparse(usize, usize),
 }
 
 /// A frequent term's postings decoded into bit sets over units.
@@ -106,7 +129,7 @@ fn decode_term(terms: &Terms, term: u32, units: usize) -> DecodedTerm {
 
 /// The decoded form of a frequent term, decoding it on first use.
 fn decoded<'c>(
-    cache: &'c mut std::collections::HashMap<u32, DecodedTerm>,
+    cache: &'c mut std::collections::HashMap<u32, DecodedTerm, text::FastHash>,
     terms: &Terms,
     term: u32,
     units: usize,
@@ -403,49 +426,107 @@ pub fn search_words(
     let nplanes = (32 - wanted.leading_zeros()).max(1) as usize;
     let allowed_at = allowed_units(data, &mut sc.allowed, opts.system.map(System::to_u8));
     let allowed = &sc.allowed[allowed_at].1;
-    sc.bits.clear();
-    sc.bits.resize(words * (nslots + nplanes + 3), 0);
-    let (slot_sets, rest) = sc.bits.split_at_mut(words * nslots);
+    // `bits` is all zeros between queries: what a query sets, it clears
+    // (`clear_bits` below), so a query with rare words touches a few blocks
+    // of it, not 16 KB per slot.
+    let need = words * (nslots + nplanes + 4);
+    if sc.bits.len() < need {
+        sc.bits.clear();
+        sc.bits.resize(need, 0);
+    }
+    // Frequent terms decoded first, so a slot of one such term reads the
+    // decoded set in place (no copy).
+    for slot in &parsed.slots {
+        for &(term, _) in &slot.terms {
+            if terms.df(term as usize) >= DECODE_DF {
+                decoded(&mut sc.decoded, &terms, term, units);
+            }
+        }
+    }
+    let (slot_region, rest) = sc.bits.split_at_mut(words * nslots);
     let (planes, rest) = rest.split_at_mut(words * nplanes);
     let (any, rest) = rest.split_at_mut(words);
-    let (mask, opened) = rest.split_at_mut(words);
+    let (mask, rest) = rest.split_at_mut(words);
+    let opened = &mut rest[..words];
+    // Per slot: where its set is, and which blocks of `slot_region` it wrote.
+    let mut slot_kind: Vec<SlotSet> = Vec::with_capacity(nslots);
+    sc.slot_words.clear();
     for (si, slot) in parsed.slots.iter().enumerate() {
-        let set = &mut slot_sets[si * words..(si + 1) * words];
+        if let [(term, _)] = slot.terms[..] {
+            if terms.df(term as usize) >= DECODE_DF && sc.decoded.contains_key(&term) {
+                slot_kind.push(SlotSet::Decoded(term));
+                continue;
+            }
+        }
+        let set = &mut slot_region[si * words..(si + 1) * words];
+        let first = sc.slot_words.len();
+        let mut dense = false;
         if slot.terms.is_empty() {
             // A default's slot: the units `seed_defaults` reached.
             for &unit in &sc.touched {
                 let u = unit as usize;
                 if sc.slots[u] & (1 << si) != 0 {
+                    if set[u / 64] == 0 {
+                        sc.slot_words.push((u / 64) as u32);
+                    }
                     set[u / 64] |= 1 << (u % 64);
                 }
             }
         }
         for &(term, _) in &slot.terms {
-            if terms.df(term as usize) >= DECODE_DF {
-                let d = decoded(&mut sc.decoded, &terms, term, units);
-                for (a, b) in set.iter_mut().zip(d.present.iter()) {
-                    *a |= b;
-                }
-            } else {
-                terms.for_each_posting(term as usize, |unit, _| {
-                    let u = unit as usize;
-                    if u < units {
-                        set[u / 64] |= 1 << (u % 64);
+            match sc.decoded.get(&term) {
+                Some(d) if terms.df(term as usize) >= DECODE_DF => {
+                    dense = true;
+                    for (a, b) in set.iter_mut().zip(d.present.iter()) {
+                        *a |= b;
                     }
-                });
+                }
+                _ => {
+                    let words_of = &mut sc.slot_words;
+                    terms.for_each_posting(term as usize, |unit, _| {
+                        let u = unit as usize;
+                        if u < units {
+                            if set[u / 64] == 0 {
+                                words_of.push((u / 64) as u32);
+                            }
+                            set[u / 64] |= 1 << (u % 64);
+                        }
+                    });
+                }
             }
         }
+        slot_kind.push(if dense {
+            SlotSet::Dense
+        } else {
+            SlotSet::Sparse(first, sc.slot_words.len())
+        });
     }
-    // Words matched per unit, as binary digits in `planes` (plane p, bit u).
-    for w in 0..words {
+    let slot_region: &[u64] = slot_region;
+    let slot_sets: Vec<&[u64]> = slot_kind
+        .iter()
+        .enumerate()
+        .map(|(si, k)| match k {
+            SlotSet::Decoded(t) => match sc.decoded.get(t) {
+                Some(d) => &d.present[..],
+                None => &[],
+            },
+            _ => &slot_region[si * words..(si + 1) * words],
+        })
+        .collect();
+    let slot_words = &sc.slot_words;
+    // Words matched per unit, as binary digits in `planes` (plane p, bit u),
+    // counted only where a unit could become a candidate: in the 64-unit
+    // blocks the opened words reach (below). A query with a rare word
+    // counts a few blocks, not all 2,000.
+    let count_block = |w: usize, planes: &mut [u64], any: &mut [u64]| {
         let al = allowed.get(w).copied().unwrap_or(0);
         let mut anyw = 0u64;
-        for si in 0..nslots {
-            anyw |= slot_sets[si * words + w];
+        for set in &slot_sets {
+            anyw |= set.get(w).copied().unwrap_or(0);
         }
         any[w] = anyw & al;
         if any[w] == 0 {
-            continue;
+            return;
         }
         for &g in &required {
             let mut gw = 0u64;
@@ -455,7 +536,11 @@ pub fn search_words(
                 while m != 0 {
                     let si = m.trailing_zeros() as usize;
                     m &= m - 1;
-                    aw &= slot_sets.get(si * words + w).copied().unwrap_or(0);
+                    aw &= slot_sets
+                        .get(si)
+                        .and_then(|set| set.get(w))
+                        .copied()
+                        .unwrap_or(0);
                 }
                 gw |= aw;
             }
@@ -469,7 +554,39 @@ pub fn search_words(
                 carry = t;
             }
         }
-    }
+    };
+    // Opens slot `si`: its units join `opened`; blocks reached for the
+    // first time are counted and listed in `active`.
+    let active = &mut sc.active;
+    active.clear();
+    let open_slot = |si: usize,
+                     active: &mut Vec<u32>,
+                     opened: &mut [u64],
+                     planes: &mut [u64],
+                     any: &mut [u64]| {
+        let set = slot_sets[si];
+        let mut open = |w: usize, x: u64| {
+            if x != 0 {
+                if opened[w] == 0 {
+                    active.push(w as u32);
+                    count_block(w, planes, any);
+                }
+                opened[w] |= x;
+            }
+        };
+        match slot_kind[si] {
+            SlotSet::Sparse(from, to) => {
+                for &w in &slot_words[from..to] {
+                    open(w as usize, set[w as usize]);
+                }
+            }
+            _ => {
+                for (w, &x) in set.iter().enumerate() {
+                    open(w, x);
+                }
+            }
+        }
+    };
     // Candidates come from the rarest words first: a unit none of the j
     // rarest words reach matches at most wanted - j words, so once some
     // reached unit matches that many, the rest cannot beat it (a unit that
@@ -478,12 +595,7 @@ pub fn search_words(
     // defaults' units); `best`: the most words a unit among them matched.
     for (si, slot) in parsed.slots.iter().enumerate() {
         if slot.terms.is_empty() {
-            for (o, x) in opened
-                .iter_mut()
-                .zip(&slot_sets[si * words..(si + 1) * words])
-            {
-                *o |= x;
-            }
+            open_slot(si, active, opened, planes, any);
         }
     }
     let mut best = 0u32;
@@ -491,24 +603,23 @@ pub fn search_words(
     for g in parsed.groups_by_cost(&terms) {
         let gmask = parsed.group_slot_mask(g);
         for si in (0..nslots).filter(|si| gmask & (1 << si) != 0) {
-            for (o, x) in opened
-                .iter_mut()
-                .zip(&slot_sets[si * words..(si + 1) * words])
-            {
-                *o |= x;
-            }
+            open_slot(si, active, opened, planes, any);
         }
         opened_required += u32::from(optional & (1 << g) == 0);
         // The most words any opened unit matched, top digit first.
-        for ((m, o), a) in mask.iter_mut().zip(opened.iter()).zip(any.iter()) {
-            *m = o & a;
+        for &w in active.iter() {
+            let w = w as usize;
+            mask[w] = opened[w] & any[w];
         }
         best = 0;
         for p in (0..nplanes).rev() {
             let plane = &planes[p * words..(p + 1) * words];
-            if mask.iter().zip(plane).any(|(m, x)| m & x != 0) {
-                for (m, x) in mask.iter_mut().zip(plane) {
-                    *m &= x;
+            if active
+                .iter()
+                .any(|&w| mask[w as usize] & plane[w as usize] != 0)
+            {
+                for &w in active.iter() {
+                    mask[w as usize] &= plane[w as usize];
                 }
                 best |= 1 << p;
             }
@@ -524,7 +635,10 @@ pub fn search_words(
     let slack = if best >= wanted { 0 } else { slack };
     let threshold = best.saturating_sub(slack);
     sc.cands.clear();
-    for w in 0..words {
+    // In unit order, as ranking ties are broken by it.
+    active.sort_unstable();
+    for &w in active.iter() {
+        let w = w as usize;
         let mut ge = any[w] & opened[w];
         if threshold > 0 {
             let (mut gt, mut eq) = (0u64, !0u64);
@@ -674,6 +788,27 @@ pub fn search_words(
             default_of: None,
         })
         .collect();
+    // Back to all zeros: what this query set in `bits`.
+    for &w in sc.active.iter() {
+        let w = w as usize;
+        for p in 0..nplanes {
+            planes[p * words + w] = 0;
+        }
+        any[w] = 0;
+        mask[w] = 0;
+        opened[w] = 0;
+    }
+    for (si, k) in slot_kind.iter().enumerate() {
+        match *k {
+            SlotSet::Decoded(_) => {}
+            SlotSet::Dense => sc.bits[si * words..(si + 1) * words].fill(0),
+            SlotSet::Sparse(from, to) => {
+                for &w in &sc.slot_words[from..to] {
+                    sc.bits[si * words + w as usize] = 0;
+                }
+            }
+        }
+    }
     for &unit in sc.touched.iter().chain(&sc.cands) {
         let u = unit as usize;
         sc.score[u] = 0.0;

@@ -123,31 +123,101 @@ impl ParsedQuery {
     }
 }
 
-fn abbreviation<'a>(data: &'a IndexData, key: &str) -> Option<&'a [String]> {
-    let list = &data.search.abbreviations;
-    list.binary_search_by(|(k, _)| k.as_str().cmp(key))
-        .ok()
-        .map(|i| list[i].1.as_slice())
+fn abbreviation<'a>(data: &'a IndexData, cache: &ParseCache, key: &str) -> Option<&'a [String]> {
+    let i = *cache.abbreviations.get(key)?;
+    data.search
+        .abbreviations
+        .get(i as usize)
+        .map(|a| a.1.as_slice())
+}
+
+/// What parsing looks up in every query, kept between queries (built on
+/// first use; one per engine, so one index): the terms' letters for typo
+/// scans, the abbreviations by key, the defaults' term filters.
+#[derive(Default)]
+pub struct ParseCache {
+    built: bool,
+    /// Letters of each term, filled in as scans reach it; 0: not yet.
+    masks: Vec<u32>,
+    /// Abbreviation key → its index in `search.abbreviations`.
+    abbreviations: std::collections::HashMap<String, u32, text::FastHash>,
+    /// Chunks ("ckd", "copd exac") some longer key continues with a space.
+    phrase_starts: std::collections::HashSet<String, text::FastHash>,
+    /// Per default, `term_bit` of each of its key's terms, or'ed.
+    default_bits: Vec<u128>,
+}
+
+impl ParseCache {
+    fn build(&mut self, data: &IndexData) {
+        if self.built {
+            return;
+        }
+        let s = &data.search;
+        self.masks = vec![0; s.term_ends.len()];
+        for (i, (k, _)) in s.abbreviations.iter().enumerate() {
+            self.abbreviations.insert(k.clone(), i as u32);
+            for (at, b) in k.bytes().enumerate() {
+                if b == b' ' {
+                    self.phrase_starts.insert(k[..at].to_string());
+                }
+            }
+        }
+        self.default_bits = s
+            .defaults
+            .iter()
+            .map(|d| d.key.iter().fold(0, |f, k| f | term_bit(k)))
+            .collect();
+        self.built = true;
+    }
 }
 
 /// Longest abbreviation (up to three chunks, e.g. "ckd 3a", "copd exac")
-/// starting at `chunks[at]`: (chunks used, expansions).
+/// starting at `chunks[at]`: (chunks used, expansions). A phrase is
+/// extended only while some key continues it with a space (most chunks
+/// start none).
 fn abbreviation_at<'a>(
     data: &'a IndexData,
+    cache: &ParseCache,
     chunks: &[&str],
     at: usize,
 ) -> Option<(usize, &'a [String])> {
-    for n in (1..=3.min(chunks.len() - at)).rev() {
-        let key = chunks[at..at + n].join(" ");
-        if let Some(exp) = abbreviation(data, &key) {
-            return Some((n, exp));
+    let mut key = String::from(chunks[at]);
+    let mut found = abbreviation(data, cache, &key).map(|e| (1, e));
+    for n in 2..=3.min(chunks.len() - at) {
+        if !cache.phrase_starts.contains(key.as_str()) {
+            break;
+        }
+        key.push(' ');
+        key.push_str(chunks[at + n - 1]);
+        if let Some(e) = abbreviation(data, cache, &key) {
+            found = Some((n, e));
         }
     }
-    None
+    found
 }
 
 /// Parses `query` against the index's terms and abbreviations.
 pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
+    parse_with(data, query, &mut ParseCache::default())
+}
+
+/// Letters of term `t` (`fuzzy::letter_mask`), cached in `masks`
+/// (`ParseCache::masks`).
+#[inline]
+fn term_mask(terms: &Terms, masks: &mut [u32], t: usize) -> u32 {
+    match masks.get_mut(t) {
+        Some(m) if *m != 0 => *m,
+        Some(m) => {
+            *m = fuzzy::letter_mask(terms.term(t));
+            *m
+        }
+        None => fuzzy::letter_mask(terms.term(t)),
+    }
+}
+
+/// [`parse`], with what it looks up kept in `cache` between queries.
+pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> ParsedQuery {
+    cache.build(data);
     let (query, cut) = match query.char_indices().nth(MAX_QUERY_CHARS) {
         Some((end, _)) => (&query[..end], true),
         None => (query, false),
@@ -170,7 +240,7 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
             break;
         }
         // A multi-chunk or punctuated abbreviation is taken whole ("w/o", "ckd 3").
-        if let Some((n, exp)) = abbreviation_at(data, &chunks, at) {
+        if let Some((n, exp)) = abbreviation_at(data, cache, &chunks, at) {
             if n > 1 || chunks[at].contains(|c: char| !c.is_alphanumeric()) {
                 let mut alts: Vec<Vec<String>> = exp.iter().map(|e| text::words(e)).collect();
                 // A phrase of plain words ("ear drum", "swimmers ear") still
@@ -199,7 +269,7 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
                 continue;
             }
             let mut alts = vec![vec![w.clone()]];
-            if let Some(exp) = abbreviation(data, &w) {
+            if let Some(exp) = abbreviation(data, cache, &w) {
                 alts.extend(exp.iter().map(|e| text::words(e)));
             }
             wanted.push((w, alts, true));
@@ -257,7 +327,13 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
                     }
                     (true, false, _) => None,
                 };
-                let slot = slot_for(&terms, w, prefix, as_typed && !has_expansion);
+                let slot = slot_for(
+                    &terms,
+                    w,
+                    prefix,
+                    as_typed && !has_expansion,
+                    &mut cache.masks,
+                );
                 if slot.terms.is_empty() {
                     mask = 0;
                     break;
@@ -274,11 +350,36 @@ pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
                 });
             }
         }
+        // Two words run together ("taysachs", "hashimotos thyroiditis"
+        // typed as one): when the word is no term, its splits into two
+        // terms, each an alternative (the search keeps the one whose halves
+        // a code has together).
+        let unknown = alts.len() == 1 && terms.find(text::term(&word).as_bytes()).is_none();
+        if (group.alternatives.is_empty() || unknown) && typed {
+            for (left, right) in split_in_two(&terms, &word) {
+                if parsed.slots.len() + 2 > MAX_SLOTS {
+                    break;
+                }
+                let first = parsed.slots.len();
+                for t in [left, right] {
+                    parsed.slots.push(Slot {
+                        terms: vec![(t as u32, 0.9)],
+                        generic: text::is_generic(&String::from_utf8_lossy(terms.term(t))),
+                    });
+                }
+                group.alternatives.push(0b11 << first);
+                group.labels.push(Some(format!(
+                    "{word} → {} {}",
+                    String::from_utf8_lossy(terms.term(left)),
+                    String::from_utf8_lossy(terms.term(right))
+                )));
+            }
+        }
         if parsed.groups.len() < 32 {
             parsed.groups.push(group);
         }
     }
-    match_defaults(data, &mut parsed);
+    match_defaults(data, cache, &mut parsed);
     parsed
 }
 
@@ -291,13 +392,21 @@ fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
             .unwrap_or(0)
     };
     let mut bits = 0;
+    let mut pair = String::new();
     for (i, c) in chunks.iter().take(MAX_WORDS * 2).enumerate() {
         bits |= find(c);
-        for w in text::words(c) {
-            bits |= find(&w);
+        // A chunk of letters and digits is its own only word.
+        if !c.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            for w in text::words(c) {
+                bits |= find(&w);
+            }
         }
         if let Some(next) = chunks.get(i + 1) {
-            bits |= find(&format!("{c}_{next}"));
+            pair.clear();
+            pair.push_str(c);
+            pair.push('_');
+            pair.push_str(next);
+            bits |= find(&pair);
         }
     }
     bits
@@ -307,7 +416,7 @@ fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
 /// cover, in any order, keeps the widest (a default covering a subset of
 /// another's words gives way), and lets units under each code satisfy the
 /// words it covers through one synthetic slot.
-fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
+fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery) {
     let mut found: Vec<(u32, usize)> = Vec::new();
     // Every term of a default's key must be among the query's: most
     // defaults are out at once, without trying the groups' choices.
@@ -318,11 +427,16 @@ fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
         .collect();
     stems.sort_unstable();
     stems.dedup();
+    // A 128-bit filter of the query's terms rules out nearly every default
+    // without comparing strings (300 defaults, each a binary search).
+    let filter = stems.iter().fold(0u128, |f, s| f | term_bit(s));
     for (di, d) in data.search.defaults.iter().enumerate() {
-        if !d
-            .key
-            .iter()
-            .all(|k| stems.binary_search(&k.as_str()).is_ok())
+        let bits = cache.default_bits.get(di).copied().unwrap_or(0);
+        if filter & bits != bits
+            || !d
+                .key
+                .iter()
+                .all(|k| stems.binary_search(&k.as_str()).is_ok())
         {
             continue;
         }
@@ -383,7 +497,25 @@ fn match_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
     }
 }
 
-fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool) -> Slot {
+/// One of 128 bits for a term, from its length and first and last bytes.
+fn term_bit(t: &str) -> u128 {
+    let b = t.as_bytes();
+    let (first, last) = (
+        b.first().copied().unwrap_or(0) as u32,
+        b.last().copied().unwrap_or(0) as u32,
+    );
+    let h = (first.wrapping_mul(31) ^ last.wrapping_mul(7) ^ (b.len() as u32).wrapping_mul(131))
+        .wrapping_mul(0x9e37_79b9);
+    1u128 << (h >> 25)
+}
+
+fn slot_for(
+    terms: &Terms,
+    word: &str,
+    prefix: Option<(f32, usize)>,
+    typed: bool,
+    masks: &mut [u32],
+) -> Slot {
     let stem = text::term(word);
     let mut slot = Slot {
         terms: Vec::new(),
@@ -393,11 +525,14 @@ fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool
     if let Some(t) = exact {
         slot.terms.push((t as u32, 1.0));
     }
+    // Whether some term continues the word as typed (not only its stem).
+    let mut word_completes = false;
     if let Some((quality, max_completions)) = prefix {
         // Sorted and deduplicated, not `contains` per term: a one-letter
         // prefix ("c") has a thousand completions.
-        let mut completions: Vec<usize> = terms
-            .prefix_range(word.as_bytes())
+        let of_word = terms.prefix_range(word.as_bytes());
+        word_completes = !of_word.is_empty();
+        let mut completions: Vec<usize> = of_word
             .chain(terms.prefix_range(stem.as_bytes()))
             .filter(|&t| Some(t) != exact)
             .collect();
@@ -420,12 +555,39 @@ fn slot_for(terms: &Terms, word: &str, prefix: Option<(f32, usize)>, typed: bool
     }
     let rare = exact.map_or(true, |t| terms.df(t) < RARE_DF);
     if typed && rare {
-        if slot.terms.is_empty() {
-            fuzzy_terms(terms, word, &stem, &mut slot);
+        // A misspelt word is no prefix of any term, though its stem may be
+        // ("meningiitis" → "meningi", a prefix of meningioma): completions
+        // of the stem alone do not stand in for the correction.
+        if slot.terms.is_empty() || (exact.is_none() && !word_completes) {
+            fuzzy_terms(terms, word, &stem, &mut slot, masks);
         }
-        contracted_terms(terms, word, &mut slot);
+        contracted_terms(terms, word, &mut slot, masks);
     }
     slot
+}
+
+/// Most ways one run-together word is split (`split_in_two`).
+const MAX_SPLITS: usize = 3;
+
+/// The terms of the two halves of `word` when it may be two words run
+/// together: each half at least three letters and an index term (as its
+/// stem), the most even splits first, at most `MAX_SPLITS`. Letters only,
+/// 6 to 30 of them.
+fn split_in_two(terms: &Terms, word: &str) -> Vec<(usize, usize)> {
+    let n = word.len();
+    if !(6..=30).contains(&n) || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let mut cuts: Vec<usize> = (3..=n - 3).collect();
+    cuts.sort_by_key(|&c| std::cmp::Reverse(c.min(n - c)));
+    cuts.into_iter()
+        .filter_map(|c| {
+            let left = terms.find(text::term(&word[..c]).as_bytes())?;
+            let right = terms.find(text::term(&word[c..]).as_bytes())?;
+            Some((left, right))
+        })
+        .take(MAX_SPLITS)
+        .collect()
 }
 
 /// True when the word's own term is missing or rare: then it may be cut short.
@@ -442,7 +604,7 @@ const RARE_DF: u32 = 40;
 /// letters ("intartic" → intraarticular, "fngr" → finger, "slctv" →
 /// selective): same first letter, every typed letter in order, and not
 /// much longer than the word.
-fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot) {
+fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot, masks: &mut [u32]) {
     let w = word.as_bytes();
     if w.len() < 3 || w.len() > 12 || !w.iter().all(u8::is_ascii_lowercase) {
         return;
@@ -450,10 +612,12 @@ fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot) {
     // Every letter typed is in the term: most terms fail this at once.
     let letters = fuzzy::letter_mask(w);
     for t in terms.prefix_range(&w[..1]) {
+        if term_mask(terms, masks, t) & letters != letters {
+            continue;
+        }
         let cand = terms.term(t);
         if cand.len() <= w.len()
             || cand.len() > w.len() * 3
-            || fuzzy::letter_mask(cand) & letters != letters
             || slot.terms.iter().any(|&(x, _)| x as usize == t)
         {
             continue;
@@ -472,7 +636,7 @@ fn is_subsequence(needle: &[u8], hay: &[u8]) -> bool {
 /// Terms within the word's edit budget. A typo rarely hits the first letter,
 /// so candidates share it (or swap the first two letters): this keeps the
 /// scan to a small slice of the dictionary.
-fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
+fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &mut [u32]) {
     let max = fuzzy::allowed_edits(word.chars().count());
     if max == 0 {
         return;
@@ -484,9 +648,14 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
     }
     // Each edit brings in at most one letter the word lacks: a term with more
     // such letters than the budget is out without computing a distance.
-    let letters = fuzzy::letter_mask(wb) | fuzzy::letter_mask(sb);
+    let (mw, ms) = (fuzzy::letter_mask(wb), fuzzy::letter_mask(sb));
+    let letters = mw | ms;
     for first in firsts {
         for t in terms.prefix_range(&[first]) {
+            let mc = term_mask(terms, masks, t);
+            if (mc & !letters).count_ones() as usize > max {
+                continue;
+            }
             let cand = terms.term(t);
             // Longer than the word allows, or (being no stem of it) much shorter.
             if cand.len() > wb.len() + max
@@ -497,19 +666,24 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot) {
             if first != wb[0] && cand.get(1) != Some(&wb[0]) {
                 continue;
             }
-            if (fuzzy::letter_mask(cand) & !letters).count_ones() as usize > max {
-                continue;
-            }
-            let d = fuzzy::osa_within(sb, cand, max)
+            // Each letter one side has and the other lacks costs an edit of
+            // its own: most terms are out before any table is filled.
+            let near = |x: &[u8], mx: u32| {
+                x.len().abs_diff(cand.len()) <= max
+                    && (mx & !mc).count_ones() as usize <= max
+                    && (mc & !mx).count_ones() as usize <= max
+            };
+            let by_stem = near(sb, ms).then(|| fuzzy::osa_within(sb, cand, max));
+            let by_word = (wb != sb && near(wb, mw)).then(|| fuzzy::osa_within(wb, cand, max));
+            // A stem against the misspelt full word: one edit, a stem not
+            // much shorter than the word.
+            let by_prefix =
+                (cand.len() >= 5 && cand.len() * 2 >= wb.len() && (mc & !mw).count_ones() <= 1)
+                    .then(|| fuzzy::osa_prefix_within(cand, wb, 1));
+            let d = [by_stem, by_word, by_prefix]
                 .into_iter()
-                .chain(fuzzy::osa_within(wb, cand, max))
-                // A stem against the misspelt full word: one edit, a stem not
-                // much shorter than the word.
-                .chain(if cand.len() >= 5 && cand.len() * 2 >= wb.len() {
-                    fuzzy::osa_prefix_within(cand, wb, 1)
-                } else {
-                    None
-                })
+                .flatten()
+                .flatten()
                 .min();
             if let Some(d) = d {
                 slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));

@@ -110,8 +110,34 @@ pub fn term(word: &str) -> String {
 const STEM_CACHE_MAX: usize = 1 << 16;
 
 thread_local! {
-    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String, FastHash>> =
+        std::cell::RefCell::new(std::collections::HashMap::default());
+}
+
+/// FNV-1a: the maps here are keyed by short words and term ids from the
+/// index, not by anything an attacker picks to collide (their sizes are
+/// capped besides), and SipHash showed in a keystroke's profile.
+#[derive(Clone, Copy, Default)]
+pub struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// The distinct terms of a title, stopwords dropped, in first-seen order.
