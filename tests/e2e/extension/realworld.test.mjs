@@ -48,10 +48,13 @@ async function codes(page) {
 const badge = (page, sel) => page.locator(sel).evaluate((el) => {
   const r = el.getBoundingClientRect();
   const host = document.querySelector("medcode-overlay");
-  const hit = Array.from(host.shadowRoot.querySelectorAll(".badge")).find((x) => {
+  // fields in a dense claim row sit a few pixels apart: of the badges over the field, the one
+  // nearest its right end
+  const near = (br) => Math.abs((br.left + br.right) / 2 - (r.right - 12)) + Math.abs((br.top + br.bottom) / 2 - (r.top + r.bottom) / 2);
+  const hit = Array.from(host.shadowRoot.querySelectorAll(".badge")).filter((x) => {
     const br = x.getBoundingClientRect();
     return br.left >= r.left - 12 && br.right <= r.right + 12 && br.top >= r.top - 6 && br.bottom <= r.bottom + 6;
-  });
+  }).sort((a, b) => near(a.getBoundingClientRect()) - near(b.getBoundingClientRect()))[0];
   return hit ? { state: hit.dataset.state, rules: hit.dataset.rules } : null;
 });
 async function waitBadge(page, sel, pred, timeout = 8000) {
@@ -151,6 +154,42 @@ describe("OpenEMR Misc Billing Options (HCFA-1500 boxes 10-23, type=entry inputs
     const page = await open("/openemr-misc-billing.html");
     for (const sel of ["#medicaid_resubmission_code", "#medicaid_original_reference", "#prior_auth_number",
       "#icn_resubmission_number", "#box10d", "#addl_notes"]) await leftAlone(page, sel);
+    await page.close();
+  });
+});
+
+describe("Obsidian RCM professional claim (Bootstrap input groups, charges table)", () => {
+  test("ICD A-D are diagnoses and the Procedure column suggests HCPCS; Enter inserts exactly the chosen code", async () => {
+    const page = await open("/obsidian-rcm-claim.html");
+    const dx = await typeAndPick(page, "#icda", "chf", (l) => l.every((c) => c.startsWith("I50")));
+    assert.equal(await page.inputValue("#icda"), dx);
+    await waitBadge(page, "#icda", (x) => x.state === "valid");
+    await page.click("#procedureCode");
+    await page.keyboard.type("dexamethasone");
+    const list = await codes(page);
+    const at = list.indexOf("J1100");
+    assert.ok(at >= 0, list.join());
+    for (let i = 0; i <= at; i++) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    assert.equal(await page.inputValue("#procedureCode"), "J1100");
+    await page.close();
+  });
+
+  test("Mod 1-4, Units, POS, the dxPointer column and Unit Price get their own kinds", async () => {
+    const page = await open("/obsidian-rcm-claim.html");
+    for (const sel of ["#Modifier1", "#modfierd2", "#Modifier4"]) await checksAs(page, sel, "Q9Q", "modifier");
+    await checksAs(page, "#Units", "0", "units");
+    await checksAs(page, "#pos", "00", "pos");
+    await checksAs(page, "#dxPointer", "Z", "pointer");
+    // a price per unit is money, not a unit count: 1.234 is a bad charge and a fine unit count
+    await checksAs(page, "#UnitPrice", "1.234", "charge");
+    await checksAs(page, "#Amount", "1.234", "charge");
+    await page.close();
+  });
+
+  test("the patient search (aria-label=npi by mistake), the provider picker and TOS are left alone", async () => {
+    const page = await open("/obsidian-rcm-claim.html");
+    for (const sel of ["#manageAccsearchpatient", "#claim_renderingProvider", "#tos"]) await leftAlone(page, sel);
     await page.close();
   });
 });
