@@ -2,6 +2,7 @@
 // devDependency; nothing is fetched from the internet):
 //   cms1500.bundle.js   the React form for cms1500.html
 //   renderCspForm()     the same form rendered to static HTML for cms1500-csp.html
+//   openmrs-visitnote.bundle.js   the OpenMRS 3 visit note (React) for openmrs-visitnote.html
 import { build } from "esbuild";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -12,6 +13,11 @@ const common = { bundle: true, write: false, jsx: "automatic", logLevel: "error"
 
 export async function bundleCms1500() {
   const r = await build({ ...common, entryPoints: [join(here, "src/cms1500-main.jsx")], format: "iife", minify: true, target: "es2020" });
+  return r.outputFiles[0].text;
+}
+
+export async function bundleOpenmrsVisitNote() {
+  const r = await build({ ...common, entryPoints: [join(here, "src/openmrs-visitnote-main.jsx")], format: "iife", minify: true, target: "es2020" });
   return r.outputFiles[0].text;
 }
 

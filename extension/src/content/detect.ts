@@ -192,7 +192,7 @@ export class LabelIndex {
 
   textFor(el: Field): string[] {
     const out: string[] = [];
-    const wrap = el.closest("label");
+    const wrap = wrappingLabel(el);
     if (wrap) out.push(textOf(wrap, 80));
     if (el.id) {
       const root = el.getRootNode() as Document | ShadowRoot;
@@ -209,6 +209,19 @@ export class LabelIndex {
     }
     return out;
   }
+}
+
+/**
+ * The <label> around a field, if it labels this field: its control, or the one field inside.
+ * An unclosed <label> (OpenEMR's misc billing form leaves two open) swallows every field after
+ * it; its text belongs to its own control, not to them.
+ */
+function wrappingLabel(el: Field): HTMLLabelElement | null {
+  const wrap = el.closest("label");
+  if (!wrap) return null;
+  if (wrap.control === el) return wrap;
+  const inside = wrap.querySelectorAll("input:not([type=hidden]), textarea, select");
+  return inside.length === 1 ? wrap : null;
 }
 
 function byIds(el: Element, ids: string | null, max = 4): string[] {

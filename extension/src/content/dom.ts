@@ -4,13 +4,14 @@ import { anyShadowRoot } from "../shared/platform";
 
 export type Field = HTMLInputElement | HTMLTextAreaElement;
 
-const TEXT_TYPES = new Set(["", "text", "search", "tel", "number", "date"]);
+const TEXT_TYPES = new Set(["text", "search", "tel", "number", "date"]);
 
 /** A text field medcode may look at (never passwords, e-mail, hidden or file inputs). */
 export function isTextField(el: unknown): el is Field {
   if (el instanceof HTMLTextAreaElement) return true;
   if (!(el instanceof HTMLInputElement)) return false;
-  return TEXT_TYPES.has((el.getAttribute("type") ?? "").toLowerCase());
+  // el.type, not the attribute: an unknown type ("entry" all over OpenEMR) is a text field to the browser
+  return TEXT_TYPES.has(el.type);
 }
 
 export function isWritable(el: Field): boolean {
