@@ -107,6 +107,14 @@ def main():
         if key in terms and not consistent(terms[key][0], code):
             bad(path, n, f"{cols[0]!r} → {code}, but line {terms[key][1]} gives the same words {terms[key][0]}")
         terms.setdefault(key, (code, n))
+    # People type "type 2 diabetes", rarely "mellitus": a default keyed with
+    # "diabetes mellitus" is reached from the typed words only through a twin
+    # without "mellitus" (a default's words must all be in the query).
+    for key, (code, n) in terms.items():
+        if "mellitus" in key and "diabetes" in key:
+            twin = tuple(w for w in key if w != "mellitus")
+            if twin not in terms:
+                bad(path, n, f"{' '.join(key)!r} → {code} has no twin without 'mellitus' ({' '.join(twin)!r}): add one with the same code")
 
     # Synonyms: one line per everyday phrase.
     path = os.path.join(root, "data/synonyms/icd10cm_everyday.tsv")

@@ -234,6 +234,8 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
     let mut wanted: Vec<(String, Vec<Vec<String>>, bool)> = Vec::new();
     let mut at = 0;
     let mut truncated = cut;
+    // The word before, for a roman numeral after "type"/"stage" ("type i").
+    let mut prev = String::new();
     while at < chunks.len() {
         if wanted.len() >= MAX_WORDS {
             truncated = true;
@@ -258,6 +260,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                     );
                 }
                 wanted.push((chunks[at..at + n].join(" "), alts, plain));
+                prev = chunks[at + n - 1].to_string();
                 at += n;
                 continue;
             }
@@ -265,6 +268,13 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         let ws = text::words(chunks[at]);
         let many = ws.len() > 1 || chunks.len() > 1;
         for w in ws {
+            // "type i", "stage iv": the digit, as the titles are indexed
+            // (not a prefix, not a typo to correct).
+            if let Some(d) = text::numeral_after(&prev, &w) {
+                prev = w.clone();
+                wanted.push((w, vec![vec![d.to_string()]], false));
+                continue;
+            }
             if text::is_stopword(&w) && many {
                 continue;
             }
@@ -272,6 +282,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
             if let Some(exp) = abbreviation(data, cache, &w) {
                 alts.extend(exp.iter().map(|e| text::words(e)));
             }
+            prev = w.clone();
             wanted.push((w, alts, true));
         }
         at += 1;

@@ -68,13 +68,13 @@ fn fold_accent(c: char) -> char {
     }
 }
 
-/// Roman numerals as titles use them (type II, stage III, grade IV) → digits.
-/// "i", "v" and "x" alone are left alone: too often other things.
+/// Roman numerals as titles use them (type II, stage III) → digits.
+/// "i", "v", "iv" and "x" alone are left alone: too often other things
+/// ("iv" is intravenous: "zofran iv" is not "4 mg"); see [`numeral_after`].
 fn roman(w: &str) -> Option<&'static str> {
     Some(match w {
         "ii" => "2",
         "iii" => "3",
-        "iv" => "4",
         "vi" => "6",
         "vii" => "7",
         "viii" => "8",
@@ -140,8 +140,24 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
+/// The digit of a roman "i", "iv" or "v" right after type/stage/grade/
+/// class/degree ("type I", "stage IV"), the one place those words are
+/// numerals. Titles and typed queries both go through it, so "type i
+/// diabetes" finds "Type 1 diabetes mellitus".
+pub fn numeral_after(prev: &str, w: &str) -> Option<&'static str> {
+    if !matches!(prev, "type" | "stage" | "grade" | "class" | "degree") {
+        return None;
+    }
+    Some(match w {
+        "i" => "1",
+        "iv" => "4",
+        "v" => "5",
+        _ => return None,
+    })
+}
+
 /// The distinct terms of a title, stopwords dropped, in first-seen order.
-/// A roman "i" after type/stage/grade/class counts as 1.
+/// A roman "i", "iv" or "v" after type/stage/grade/class counts as a digit.
 pub fn terms(s: &str) -> Vec<String> {
     let ws = words(s);
     let mut out: Vec<String> = Vec::with_capacity(ws.len());
@@ -149,19 +165,9 @@ pub fn terms(s: &str) -> Vec<String> {
         if is_stopword(w) {
             continue;
         }
-        let t = if (w == "i" || w == "v")
-            && i > 0
-            && matches!(
-                ws[i - 1].as_str(),
-                "type" | "stage" | "grade" | "class" | "degree"
-            ) {
-            if w == "i" {
-                "1".to_string()
-            } else {
-                "5".to_string()
-            }
-        } else {
-            term(w)
+        let t = match i.checked_sub(1).and_then(|p| numeral_after(&ws[p], w)) {
+            Some(d) => d.to_string(),
+            None => term(w),
         };
         if !out.contains(&t) {
             out.push(t);
