@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startServers } from "./server.mjs";
-import { enableSiteChromium, foreignRequests, launchChromium, listbox, measureKeystrokes, percentile, worker } from "./harness.mjs";
+import { enableSiteChromium, foreignRequests, launchChromium, listbox, settledCodes, suggestionOptions, measureKeystrokes, percentile, worker } from "./harness.mjs";
 
 let server, b;
 const requests = []; // every request Playwright sees from pages, frames and the extension's worker
@@ -26,22 +26,8 @@ async function open(path) {
   await page.locator("medcode-overlay").waitFor({ state: "attached", timeout: 10000 });
   return page;
 }
-const opts = (scope) => scope.locator("medcode-overlay .listbox:not([hidden]) li.opt");
-async function codes(scope) {
-  await opts(scope).first().waitFor({ timeout: 10000 });
-  // the list for what was typed last: answers to earlier keystrokes may show first
-  // (one render per frame), so wait until the list's query has stayed put for 150 ms
-  await scope.waitForFunction(() => {
-    const lb = document.querySelector("medcode-overlay")?.shadowRoot?.querySelector(".listbox:not([hidden])");
-    const q = lb?.dataset.query ?? "";
-    const now = performance.now();
-    const s = (window.__medcodeSettle ??= { q, since: now });
-    if (s.q !== q) Object.assign(s, { q, since: now });
-    return now - s.since >= 150;
-  }, null, { timeout: 10000, polling: 50 });
-  await scope.evaluate(() => { delete window.__medcodeSettle; });
-  return opts(scope).evaluateAll((ls) => ls.map((l) => l.dataset.code));
-}
+const opts = suggestionOptions;
+const codes = settledCodes;
 const badge = (scope, sel) => scope.locator(sel).evaluate((el) => {
   // the badge whose position matches the field (badges live in the overlay, not beside the field)
   const r = el.getBoundingClientRect();

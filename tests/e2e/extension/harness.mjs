@@ -244,3 +244,25 @@ export async function measureKeystrokes(page, selector, queries, { gapMs = 100 }
   }
   return page.evaluate(() => window.__lat);
 }
+
+/** The suggestion options shown in the overlay (Playwright scope: page or frame). */
+export const suggestionOptions = (scope) => scope.locator("medcode-overlay .listbox:not([hidden]) li.opt");
+
+/**
+ * The codes of the suggestion list once it has settled on what was typed
+ * last: answers to earlier keystrokes may show first (one render per
+ * frame), so wait until the list's query has stayed put for 150 ms.
+ */
+export async function settledCodes(scope) {
+  await suggestionOptions(scope).first().waitFor({ timeout: 10000 });
+  await scope.waitForFunction(() => {
+    const lb = document.querySelector("medcode-overlay")?.shadowRoot?.querySelector(".listbox:not([hidden])");
+    const q = lb?.dataset.query ?? "";
+    const now = performance.now();
+    const s = (window.__medcodeSettle ??= { q, since: now });
+    if (s.q !== q) Object.assign(s, { q, since: now });
+    return now - s.since >= 150;
+  }, null, { timeout: 10000, polling: 50 });
+  await scope.evaluate(() => { delete window.__medcodeSettle; });
+  return suggestionOptions(scope).evaluateAll((ls) => ls.map((l) => l.dataset.code));
+}

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startServers } from "./server.mjs";
-import { enableSiteChromium, foreignRequests, launchChromium, listbox } from "./harness.mjs";
+import { enableSiteChromium, foreignRequests, launchChromium, listbox, settledCodes, suggestionOptions } from "./harness.mjs";
 
 let server, b;
 const pageErrors = [];
@@ -29,21 +29,8 @@ async function open(path) {
   await page.locator("medcode-overlay").waitFor({ state: "attached", timeout: 10000 });
   return page;
 }
-const opts = (page) => page.locator("medcode-overlay .listbox:not([hidden]) li.opt");
-/** The suggestion list once it has settled on what was typed last. */
-async function codes(page) {
-  await opts(page).first().waitFor({ timeout: 10000 });
-  await page.waitForFunction(() => {
-    const lb = document.querySelector("medcode-overlay")?.shadowRoot?.querySelector(".listbox:not([hidden])");
-    const q = lb?.dataset.query ?? "";
-    const now = performance.now();
-    const s = (window.__medcodeSettle ??= { q, since: now });
-    if (s.q !== q) Object.assign(s, { q, since: now });
-    return now - s.since >= 150;
-  }, null, { timeout: 10000, polling: 50 });
-  await page.evaluate(() => { delete window.__medcodeSettle; });
-  return opts(page).evaluateAll((ls) => ls.map((l) => l.dataset.code));
-}
+const opts = suggestionOptions;
+const codes = settledCodes;
 /** The badge drawn over a field (badges live in the overlay), or null. */
 const badge = (page, sel) => page.locator(sel).evaluate((el) => {
   const r = el.getBoundingClientRect();
