@@ -290,6 +290,12 @@ function besideText(el: Field): string {
       if (t && t.length <= 40) parts.push(t);
     }
   }
+  // a widget's label outside it: react-select, Downshift and friends wrap the input in a few divs, and
+  // the page's <label> (no for=) or caption sits before that wrapper ("Secondary diagnosis" | <div><div><input>)
+  if (!parts.length) {
+    const t = widgetCaption(el);
+    if (t) parts.push(t);
+  }
   // the row's label cell: the nearest previous cell without a field ("DIAG CD" | [ ] | [ ] | [ ])
   const cell = el.closest("td, th, [role=gridcell], [role=cell], [role=rowheader]");
   if (cell && !parts.length) {
@@ -302,6 +308,30 @@ function besideText(el: Field): string {
     }
   }
   return normalize(parts.join(" "));
+}
+
+const VISIBLE_FIELDS = "input:not([type=hidden]), textarea, select";
+const WIDGET_STOP = "td, th, tr, form, fieldset, body, [role=gridcell], [role=cell], [role=row], [role=group], [role=dialog]";
+
+/**
+ * Text of a short caption right before the wrapper the field alone sits in (up to 4 wrappers up):
+ * a <label> that names no other field, or a short text element with no field in it.
+ */
+function widgetCaption(el: Field): string {
+  let node: Element = el;
+  for (let depth = 0; depth < 4; depth++) {
+    const up: Element | null = node.parentElement;
+    if (!up || up.matches(WIDGET_STOP)) return "";
+    // the wrapper holds another field: what precedes it is not this field's
+    if (up.querySelectorAll(VISIBLE_FIELDS).length > 1) return "";
+    node = up;
+    const prev = node.previousElementSibling;
+    if (!prev || prev.matches(FIELDS) || prev.querySelector(FIELDS)) continue;
+    if (prev instanceof HTMLLabelElement && prev.htmlFor && prev.control && prev.control !== el) return "";
+    const t = textOf(prev, 60);
+    if (t && t.length <= 40 && (prev instanceof HTMLLabelElement || prev.childElementCount <= 2)) return t;
+  }
+  return "";
 }
 
 /** Column index of a cell, counting colspans. */
