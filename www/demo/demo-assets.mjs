@@ -4,6 +4,7 @@
 //   renderCspForm()     the same form rendered to static HTML for cms1500-csp.html
 //   openmrs-visitnote.bundle.js   the OpenMRS 3 visit note (React) for openmrs-visitnote.html
 //   react-dx-picker.bundle.js     react-select and Carbon ComboBox diagnosis pickers for react-dx-picker.html
+//   hospitalrun-diagnosis.bundle.js   HospitalRun's New Diagnosis form for hospitalrun-diagnosis.html
 import { build } from "esbuild";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -24,6 +25,11 @@ export async function bundleOpenmrsVisitNote() {
 
 export async function bundleReactDxPicker() {
   const r = await build({ ...common, entryPoints: [join(here, "src/react-dx-picker-main.jsx")], format: "iife", minify: true, target: "es2020" });
+  return r.outputFiles[0].text;
+}
+
+export async function bundleHospitalRunDiagnosis() {
+  const r = await build({ ...common, entryPoints: [join(here, "src/hospitalrun-diagnosis-main.jsx")], format: "iife", minify: true, target: "es2020" });
   return r.outputFiles[0].text;
 }
 

@@ -340,6 +340,22 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: HospitalRun New Diagnosis (react-datepicker whose label names no element)`, () => {
+    const date = (n) => `.modal-body .row:nth-child(${n}) .react-datepicker__input-container input`;
+    test("the three dates are dates (the label above the picker's wrapper); the name takes a code React keeps", async () => {
+      const p = await open("/hospitalrun-diagnosis.html");
+      for (const n of [2, 3, 4]) await p.checksAs(date(n), "01/01/2099", "date");
+      assert.equal((await p.state()).onsetDate, "01/01/2099");
+      const others = await p.snapshot(["#nameTextInput", ".react-datepicker__input-container input"]);
+      const code = await p.typeAndPick("#nameTextInput", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#nameTextInput"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).name === c, code);
+      assert.deepEqual(await p.snapshot(["#nameTextInput", ".react-datepicker__input-container input"]), others);
+      await p.leftAlone("#noteTextField");
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: OpenEMR fee sheet (codes in table rows, header cells as labels)`, () => {
     const f = (n, c) => `input[name="bill[${n}][${c}]"]`;
     test("Modifiers takes several modifiers as its title says (M1:M2); Qty is units; Price is a charge", async () => {
