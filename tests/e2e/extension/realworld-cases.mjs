@@ -356,6 +356,49 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: Bahmni diagnoses (AngularJS ng-model, jQuery UI autocomplete without ARIA)`, () => {
+    const apart = () => {
+      const ours = document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])")?.getBoundingClientRect();
+      const menu = Array.from(document.querySelectorAll("ul.ui-autocomplete")).find((u) => u.style.display === "block")?.getBoundingClientRect();
+      return !!ours && !!menu && (ours.right <= menu.left + 1 || menu.right <= ours.left + 1 || ours.bottom <= menu.top + 1 || menu.bottom <= ours.top + 1);
+    };
+    test("jQuery UI's menu opens after ours: ours moves beside it; Alt+↓ Enter inserts the code the scope keeps", async () => {
+      const p = await open("/bahmni-diagnosis.html");
+      const before = await p.snapshot(["#name-0"]);
+      await p.click("#name-0");
+      await p.type("heart failure");
+      const list = await p.codes();
+      assert.ok(list.some((c) => c.startsWith("I50")), list.join());
+      // the page's menu comes 300 ms after the last key, with no ARIA role: found from what the page changed
+      await p.waitFor(() => Array.from(document.querySelectorAll("ul.ui-autocomplete")).some((u) => u.style.display === "block"), undefined, 5000, "jQuery UI's menu");
+      await p.waitFor(apart, undefined, 3000, "our list beside jQuery UI's menu");
+      await p.press("Alt+ArrowDown");
+      await p.press("Enter");
+      assert.equal(await p.value("#name-0"), list[0]);
+      const s = await p.state();
+      assert.equal(s.newlyAddedDiagnoses[0].codedAnswer.name, list[0]);
+      // the controller appended the next empty row (ng-repeat: a new input); nothing that was there changed
+      await p.waitFor(() => !!document.getElementById("name-1"));
+      const after = await p.snapshot(["#name-0"]);
+      for (const v of before) assert.ok(after.includes(v), `unchanged: ${v}`);
+      await p.close();
+    });
+
+    test("while jQuery UI's menu shows, ↓ and Enter are the page's (it picks its own concept); the note is left alone", async () => {
+      const p = await open("/bahmni-diagnosis.html");
+      await p.click("#name-0");
+      await p.type("hypertension");
+      await p.codes();
+      await p.waitFor(() => Array.from(document.querySelectorAll("ul.ui-autocomplete")).some((u) => u.style.display === "block"), undefined, 5000, "jQuery UI's menu");
+      await p.waitFor(apart, undefined, 3000, "our list beside jQuery UI's menu");
+      await p.press("Enter"); // autofocus: the page's first concept is active
+      assert.equal(await p.value("#name-0"), "Essential hypertension");
+      assert.equal((await p.state()).newlyAddedDiagnoses[0].codedAnswer.uuid, "uuid-2");
+      await p.leftAlone("#consultationNote");
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: OpenEMR fee sheet (codes in table rows, header cells as labels)`, () => {
     const f = (n, c) => `input[name="bill[${n}][${c}]"]`;
     test("Modifiers takes several modifiers as its title says (M1:M2); Qty is units; Price is a charge", async () => {
