@@ -332,6 +332,16 @@ export function realWorldCases(browserName, launch) {
       await p.close();
     });
 
+    test("an input React mounts anew on every keystroke (focus moved to the new one): suggestions follow it, Enter inserts", async () => {
+      const p = await open("/react-dx-picker.html");
+      await p.eval(() => { window.__firstReason = document.getElementById("visit-reason"); });
+      const code = await p.typeAndPick("#visit-reason", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.ok(await p.eval(() => window.__firstReason !== document.getElementById("visit-reason")), "the page replaced the input");
+      assert.equal(await p.value("#visit-reason"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).reason === c, code);
+      await p.close();
+    });
+
     test("the patient finder and the notes are left alone", async () => {
       const p = await open("/react-dx-picker.html");
       await p.leftAlone("#patient-lookup");

@@ -16,8 +16,8 @@
 // (react-select's default when no aria-label is passed). The page keeps the typed text the way the
 // react-select docs show (inputValue controlled, only "input-change" actions stored). Saving gives new
 // diagnoses their record id, which is the React key: the pickers are mounted again (new <input>
-// elements) with the saved values. The state the page registered is mirrored into <pre id="state">.
-import React, { useId, useState } from "react";
+// elements) with the saved values. The reason-for-visit input is mounted anew on every keystroke. The state the page registered is mirrored into <pre id="state">.
+import React, { useId, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
 
 // stand-in for the server's concept search (a local list: no request leaves the page)
@@ -104,6 +104,17 @@ function EncounterDiagnoses() {
     { key: "new-3", recordId: null, role: "admitting", text: "" },
   ]);
   const [notes, setNotes] = useState("");
+  const [reason, setReason] = useState("");
+  const reasonHadFocus = useRef(false);
+  // A component type made inside render (a common slip): React mounts a new <input> on every render of
+  // this form, i.e. on every keystroke; the page keeps typing going by focusing the new one.
+  const ReasonField = () => (
+    <input id="visit-reason" type="text" aria-label="Reason for visit (ICD-10)" value={reason} autoComplete="off"
+      ref={(el) => { if (el && reasonHadFocus.current && document.activeElement !== el) el.focus(); }}
+      onFocus={() => { reasonHadFocus.current = true; }}
+      onBlur={(e) => { if (e.target.isConnected) reasonHadFocus.current = false; }}
+      onChange={(e) => setReason(e.target.value)} />
+  );
   const [patient, setPatient] = useState("");
   const setText = (role) => (text) => setRows((rs) => rs.map((r) => (r.role === role ? { ...r, text } : r)));
   const row = (role) => rows.find((r) => r.role === role);
@@ -114,7 +125,7 @@ function EncounterDiagnoses() {
     // saved diagnoses get their record id, which is also their React key: the pickers mount again
     setRows((rs) => rs.map((r) => (r.text && !r.recordId ? { ...r, recordId: nextRecord, key: `dx-${nextRecord++}` } : r)));
   };
-  const state = { ...Object.fromEntries(rows.map((r) => [r.role, r.text])), records: rows.map((r) => r.recordId), notes, patient };
+  const state = { ...Object.fromEntries(rows.map((r) => [r.role, r.text])), records: rows.map((r) => r.recordId), notes, patient, reason };
   return (
     <>
       <form className="encounter-dx" onSubmit={save}>
@@ -136,6 +147,8 @@ function EncounterDiagnoses() {
             <ComboBox id="admitting" titleText="Admitting diagnosis" helperText="Type to search; a code may be typed" placeholder="Search"
               value={row("admitting").text} onChange={setText("admitting")} />
           </div>
+          <div className="form-grid__label"><span className="form-label">Reason for visit</span></div>
+          <div className="form-grid__control"><ReasonField /></div>
           <div className="form-grid__label"><label htmlFor="encounter-notes" className="form-label">Notes</label></div>
           <div className="form-grid__control"><textarea id="encounter-notes" rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} /></div>
         </div>
