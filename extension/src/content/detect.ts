@@ -321,9 +321,12 @@ function widgetCaption(el: Field): string {
   let node: Element = el;
   for (let depth = 0; depth < 4; depth++) {
     const up: Element | null = node.parentElement;
-    if (!up || up.matches(WIDGET_STOP)) return "";
+    // a widget's wrapper is small; a form or a list of rows is not one (and is not searched: bounded work)
+    if (!up || up.matches(WIDGET_STOP) || up.childElementCount > 12) return "";
     // the wrapper holds another field: what precedes it is not this field's
-    if (up.querySelectorAll(VISIBLE_FIELDS).length > 1) return "";
+    for (const sib of Array.from(up.children)) {
+      if (sib !== node && (sib.matches(VISIBLE_FIELDS) || sib.querySelector(VISIBLE_FIELDS))) return "";
+    }
     node = up;
     const prev = node.previousElementSibling;
     if (!prev || prev.matches(FIELDS) || prev.querySelector(FIELDS)) continue;
