@@ -282,6 +282,9 @@ export function realWorldCases(browserName, launch) {
       assert.equal(await p.value(code), "J1100");
       assert.equal((await p.state()).lines[0].code, "J1100");
       await p.waitBadge(code, (x) => x.state === "valid");
+      // the page holds a claim (diagnosis, line code, pointer): a line's one modifier field may hold two
+      await p.acceptsAs("#line-rows tr:first-child input[formcontrolname=modifier1]", "JW:59");
+      await p.checksAs("#line-rows tr:first-child input[formcontrolname=modifier1]", "JW:Q9Q", "modifier");
       await p.close();
     });
   });
