@@ -1,6 +1,7 @@
 // Field detection as weighted evidence, nearest first: the field's own label
 // (label, aria-label/-labelledby, placeholder, title), then its name/id, then
-// text right beside it, then its column header (HTML table or ARIA grid), then
+// text right beside it (or a caption right before the wrappers round a widget's
+// input), then its column header (HTML table or ARIA grid), then
 // its fieldset legend / group label / section heading. The nearest place that
 // names a kind decides; generic words (fee, amount) never count from a legend
 // or heading; a label made of other words keeps the field unknown. The words
