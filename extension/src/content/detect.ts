@@ -273,7 +273,7 @@ function nameText(el: Field): string {
 const FIELDS = "input, textarea, select, button";
 
 /** Short plain text right before the field: a sibling label-ish element or the previous table cell. */
-function besideText(el: Field): string {
+function besideText(el: Field, ownLabel: boolean): string {
   const parts: string[] = [];
   let prev = el.previousElementSibling;
   for (let i = 0; prev && i < 2; i++, prev = prev.previousElementSibling) {
@@ -292,8 +292,9 @@ function besideText(el: Field): string {
     }
   }
   // a widget's label outside it: react-select, Downshift and friends wrap the input in a few divs, and
-  // the page's <label> (no for=) or caption sits before that wrapper ("Secondary diagnosis" | <div><div><input>)
-  if (!parts.length) {
+  // the page's <label> (no for=) or caption sits before that wrapper ("Secondary diagnosis" | <div><div><input>).
+  // Only for a field with no label of its own: a labelled field's wrapper may follow a section title.
+  if (!parts.length && !ownLabel) {
     const t = widgetCaption(el);
     if (t) parts.push(t);
   }
@@ -453,7 +454,8 @@ function sectionTexts(el: Field): string[] {
 
 export function evidenceOf(el: Field, labels: LabelIndex): Evidence {
   const { header, row } = columnHeader(el, labels);
-  return { label: labelText(el, labels), name: nameText(el), beside: besideText(el), header, headerRow: row, sections: sectionTexts(el) };
+  const label = labelText(el, labels);
+  return { label, name: nameText(el), beside: besideText(el, label !== ""), header, headerRow: row, sections: sectionTexts(el) };
 }
 
 const DOTTED_ICD = /^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$/i;
