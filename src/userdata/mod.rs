@@ -260,6 +260,10 @@ pub struct Attached {
     pub mue: Vec<mue::MueTable>,
     /// ICD-10-CM titles from the user's tabular XML (titles the bundled release lacks).
     pub icd10cm: Option<icd10cm::TitleTable>,
+    /// The codes of that XML the bundled index cannot find by words (codes
+    /// it lacks, codes it has without a title), as a small index of their
+    /// own; filled by `Engine::attach_user_data`, which knows the bundled codes.
+    pub icd10cm_codes: Option<Box<crate::Engine>>,
 }
 
 impl Attached {
@@ -267,7 +271,7 @@ impl Attached {
         let mut cpt: std::collections::BTreeMap<&str, &str> = Default::default();
         let mut ncci_sets: Vec<&[u8]> = Vec::new();
         let mut mue_tables = Vec::new();
-        let mut titles: Vec<&[(String, String)]> = Vec::new();
+        let mut titles: Vec<(&str, &str, &[(String, String)])> = Vec::new();
         for s in sets {
             match &s.content {
                 Content::Cpt(rows) => {
@@ -277,7 +281,7 @@ impl Attached {
                 Content::Mue(rows) => {
                     mue_tables.push(mue::MueTable::new(&s.label, &s.source, rows.clone()))
                 }
-                Content::Icd10cm(rows) => titles.push(rows),
+                Content::Icd10cm(rows) => titles.push((&s.label, &s.source, rows)),
             }
         }
         mue_tables.sort_by_key(|t| t.priority());
@@ -295,6 +299,7 @@ impl Attached {
             ncci,
             mue: mue_tables,
             icd10cm: (!titles.is_empty()).then(|| icd10cm::TitleTable::new(&titles)),
+            icd10cm_codes: None,
         })
     }
 }
