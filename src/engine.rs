@@ -131,13 +131,15 @@ impl Engine {
     /// "ICD-10-CM FY2027 tabular (CDC XML), icd10cm-tabular-2027.xml" when
     /// an ICD-10-CM code (undotted, upper case) is known only from the user's
     /// own tabular XML, not from the bundled index.
-    pub fn user_only_icd10cm(&self, undotted: &str) -> Option<&str> {
+    /// With whether the file makes it billable (a leaf).
+    pub fn user_only_icd10cm(&self, undotted: &str) -> Option<(&str, bool)> {
         let ov = self.user_icd10cm()?;
-        ov.find(System::Icd10cm, undotted)?;
+        let id = ov.find(System::Icd10cm, undotted)?;
         if self.find(System::Icd10cm, undotted).is_some() {
             return None;
         }
-        self.user.as_ref()?.icd10cm.as_ref()?.source_of(undotted)
+        let source = self.user.as_ref()?.icd10cm.as_ref()?.source_of(undotted)?;
+        Some((source, ov.is_billable(id)))
     }
 
     /// The record of a code known only from the user's tabular XML: its
@@ -246,7 +248,39 @@ impl Engine {
             .filter(|h| !hits.iter().any(|x| x.code == h.code && x.system == h.system))
             .map(mark)
             .collect();
-        merge_hits(hits, words, limit)
+        if words.is_empty() {
+            return hits;
+        }
+        // Each list keeps its own order; at each step the head with more
+        // words matched, then more query words found as typed in its title
+        // (a spelling guess loses to the word itself), then the higher
+        // score goes first. The two indexes weigh terms differently.
+        let typed: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2)
+            .take(crate::search::query::MAX_WORDS)
+            .map(str::to_lowercase)
+            .collect();
+        let rank = |h: &SearchHit| {
+            let title = h.title.to_lowercase();
+            let literal = typed.iter().filter(|w| title.contains(w.as_str())).count();
+            (h.matched.len(), literal, h.score)
+        };
+        let (mut a, mut b) = (hits.into_iter().peekable(), words.into_iter().peekable());
+        let mut out = Vec::with_capacity(limit);
+        while out.len() < limit {
+            let take_b = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(x), Some(y)) => {
+                    let (rx, ry) = (rank(x), rank(y));
+                    (ry.0, ry.1) > (rx.0, rx.1) || ((ry.0, ry.1) == (rx.0, rx.1) && ry.2 > rx.2)
+                }
+            };
+            out.extend(if take_b { b.next() } else { a.next() });
+        }
+        out
     }
 
     /// The attached user data, if any.
