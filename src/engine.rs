@@ -105,10 +105,22 @@ impl Engine {
     /// CPT descriptors join lookup and search, practitioner NCCI edits
     /// replace the bundled table, MUE tables switch on `mue.exceeded`.
     pub fn attach_user_data(&mut self, sets: &[crate::userdata::DataSet]) -> Result<(), String> {
+        self.attach_user_data_with(sets, None)
+    }
+
+    /// [`Engine::attach_user_data`], reading the CPT index from the stored
+    /// form a previous attach gave (`userdata::Attached::stored_cpt_index`)
+    /// when it was built from the same CPT data; otherwise it is built.
+    pub fn attach_user_data_with(
+        &mut self,
+        sets: &[crate::userdata::DataSet],
+        stored_cpt: Option<&[u8]>,
+    ) -> Result<(), String> {
         self.user = if sets.is_empty() {
             None
         } else {
-            let mut attached = crate::userdata::Attached::build(sets, &self.data)?;
+            let mut attached =
+                crate::userdata::Attached::build_with(sets, &self.data, stored_cpt)?;
             if let Some(titles) = &attached.icd10cm {
                 let titled = |code: &str| {
                     self.find(System::Icd10cm, code)

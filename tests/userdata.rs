@@ -383,3 +383,102 @@ fn icd10cm_xml_malformed_changes_nothing() {
         Some("Type 2 diabetes mellitus with synthetic earlobe neuropathy, a test code no release has")
     );
 }
+
+/// Issue 16 gap: the CPT index a licensee's file is laid out into was not
+/// kept with the sets, so every start built it again. Its stored form is
+/// read back when built from the same CPT data, and ignored (built again)
+/// when the data differ or the bytes are damaged.
+#[test]
+fn cpt_index_is_kept_and_read_back() {
+    use medcode::userdata::CptIndexState;
+    let cpt = SearchOptions {
+        system: Some(System::Cpt),
+        limit: 10,
+    };
+    let sets = [set(DataKind::Cpt, "cpt_synthetic.txt")];
+    let mut built = common::engine();
+    built.attach_user_data(&sets).unwrap();
+    assert_eq!(built.user_data().unwrap().cpt_index, CptIndexState::Built);
+    let stored = built
+        .user_data()
+        .unwrap()
+        .stored_cpt_index()
+        .unwrap()
+        .unwrap();
+    let want = built.search("knee arthroscopy", &cpt);
+    assert_eq!(want[0].code, "29881");
+
+    let mut e = common::engine();
+    e.attach_user_data_with(&sets, Some(&stored)).unwrap();
+    assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::Stored);
+    assert_eq!(e.search("knee arthroscopy", &cpt), want);
+    assert_eq!(e.search("arthroscpy", &cpt), built.search("arthroscpy", &cpt));
+    assert_eq!(e.lookup("99213").unwrap(), built.lookup("99213").unwrap());
+    assert_eq!(e.info().cpt_codes, built.info().cpt_codes);
+
+    // another CPT file: the kept index is not used
+    let other = DataSet::parse(
+        DataKind::Cpt,
+        "other.txt",
+        b"99214\tSynthetic other visit descriptor\n",
+        "2026-05-01",
+    )
+    .unwrap();
+    e.attach_user_data_with(&[other], Some(&stored)).unwrap();
+    assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::Built);
+    assert!(e.lookup("29881").is_err());
+    assert!(e.lookup("99214").is_ok());
+
+    // damaged, cut short, another kind of file: built again, same answers
+    let mut flipped = stored.clone();
+    let at = flipped.len() / 2;
+    flipped[at] ^= 0x40;
+    for bad in [&flipped[..], &stored[..stored.len() - 9], b"MCUSER\x1a\0 not this", b""] {
+        e.attach_user_data_with(&sets, Some(bad)).unwrap();
+        assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::Built);
+        assert_eq!(e.search("knee arthroscopy", &cpt), want);
+    }
+    // no CPT: nothing to keep
+    e.attach_user_data_with(
+        &[set(DataKind::Mue, "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv")],
+        Some(&stored),
+    )
+    .unwrap();
+    assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::None);
+    assert!(e.user_data().unwrap().stored_cpt_index().is_none());
+}
+
+/// The stored CPT index format (version 1) is frozen: it must keep decoding
+/// (its key may differ as the bundled abbreviations change: then it is
+/// rebuilt, which `cpt_index_is_kept_and_read_back` covers).
+#[test]
+fn frozen_cpt_index_v1_decodes() {
+    let path = common::root().join("tests/fixtures/userdata-cpt-index-v1.mccptx");
+    if std::env::var_os("MEDCODE_REFREEZE").is_some() {
+        let mut e = common::engine();
+        e.attach_user_data(&[set(DataKind::Cpt, "cpt_synthetic.txt")])
+            .unwrap();
+        let b = e.user_data().unwrap().stored_cpt_index().unwrap().unwrap();
+        std::fs::write(&path, b).unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    // The CPT index inside is a medcode.idx file (frame at offset 32: magic,
+    // then its format version). After an index format change the kept form
+    // is refused cleanly and the index is built again.
+    let inner_version = u32::from_le_bytes(bytes[40..44].try_into().unwrap());
+    if inner_version != medcode::index::format::FORMAT_VERSION {
+        assert!(medcode::userdata::cpt::decode_stored(&bytes).is_err());
+        let mut e = common::engine();
+        e.attach_user_data_with(&[set(DataKind::Cpt, "cpt_synthetic.txt")], Some(&bytes))
+            .unwrap();
+        assert_eq!(
+            e.user_data().unwrap().cpt_index,
+            medcode::userdata::CptIndexState::Built
+        );
+        return;
+    }
+    let (_key, cpt) = medcode::userdata::cpt::decode_stored(&bytes).unwrap();
+    let r = cpt.record(cpt.find(System::Cpt, "29881").unwrap());
+    assert_eq!(r.system, System::Cpt);
+    assert!(r.title.unwrap().starts_with("Synthetic"));
+}
