@@ -23,6 +23,8 @@
 //! parseUserData("cpt" | "ncci-practitioner" | "mue" | "icd10cm", fileName, fileBytes, "2026-11-30")
 //!   // {summary, bytes}: checked and ready to store; throws "file:line:column: what is wrong"
 //! engine.attachUserData([storedBytes, …])         // Summary[]; replaces what was attached
+//! engine.attachUserData(sets, keptCptIndex)        // … reading the CPT index kept from before when it fits
+//! engine.cptIndex(); engine.cptIndexState()        // the CPT index to keep; "none" | "stored" | "built"
 //! engine.search("knee", "cpt" | "proc", 10)       // CPT only / HCPCS + CPT for procedure fields
 //! ```
 

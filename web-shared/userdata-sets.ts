@@ -51,10 +51,18 @@ async function keepCptIndex(engine: UserDataEngine): Promise<void> {
   }
 }
 
-/** Attaches `extra` and every stored set (the CPT index from its kept form when it fits); returns how many stored sets. */
-export async function attachStored(engine: UserDataEngine, extra: Uint8Array[] = []): Promise<number> {
+/**
+ * Attaches `extra` and every stored set (the CPT index from its kept form
+ * when it fits); returns how many stored sets. `onListed` hears, before the
+ * attach, whether any stored set is an ICD-10-CM file (diagnosis searches
+ * need to wait only then).
+ */
+export async function attachStored(
+  engine: UserDataEngine, extra: Uint8Array[] = [], onListed?: (hasIcd10cm: boolean) => void,
+): Promise<number> {
   if (typeof engine.attachUserData !== "function") return 0;
   const sets = await listSets();
+  onListed?.(sets.some((s) => s.summary.kind === "icd10cm"));
   if (sets.length || extra.length) {
     const kept = await getDerived(CPT_INDEX).catch(() => null);
     attach(engine, extra, sets, kept);

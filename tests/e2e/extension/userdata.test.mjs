@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServers } from "./server.mjs";
-import { ROOT, enableSiteChromium, launchChromium, settledCodes } from "./harness.mjs";
+import { ROOT, enableSiteChromium, launchChromium, settledCodes, worker } from "./harness.mjs";
 
 let server, b, dir;
 const files = {};
@@ -188,5 +188,17 @@ describe("Add data (options page, Chromium)", () => {
     await cdp.send("ServiceWorker.stopAllWorkers");
     const codes = await procSuggestions("arthroscopy");
     assert.ok(codes.includes("29881"), codes.join());
+    // the CPT search index is kept beside the sets (format 1), for the next start to read
+    const kept = await worker(b.ctx, b.id).evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open("medcode-user-data");
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const get = open.result.transaction("derived").objectStore("derived").get("cpt-index");
+        get.onsuccess = () => { resolve(get.result ? { format: get.result.format, bytes: get.result.bytes.length } : null); open.result.close(); };
+        get.onerror = () => reject(get.error);
+      };
+    }));
+    assert.equal(kept?.format, 1, JSON.stringify(kept));
+    assert.ok(kept.bytes > 1000, JSON.stringify(kept));
   });
 });

@@ -124,6 +124,8 @@ describe('Your data (offline page, Chromium)', () => {
     await openReady(page, server.url + '#/data');
     await openData(page);
     assert.deepEqual(await stored(page), before);
+    // the CPT search index was kept with the sets and read back, not built again
+    assert.equal(await page.evaluate(() => window.medcode.loaded.engine.cptIndexState()), 'stored');
     assert.ok((await suggestions(page, 'arthroscopy')).includes('cpt:29881'), 'stored CPT attached at start');
     assert.ok((await claimRules(page)).some((i) => i.rule === 'mue.exceeded'), 'stored MUE attached at start');
   });
