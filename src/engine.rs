@@ -119,8 +119,7 @@ impl Engine {
         self.user = if sets.is_empty() {
             None
         } else {
-            let mut attached =
-                crate::userdata::Attached::build_with(sets, &self.data, stored_cpt)?;
+            let mut attached = crate::userdata::Attached::build_with(sets, &self.data, stored_cpt)?;
             if let Some(titles) = &attached.icd10cm {
                 let titled = |code: &str| {
                     self.find(System::Icd10cm, code)
@@ -223,7 +222,11 @@ impl Engine {
         };
         let mark = |mut h: SearchHit| {
             let undotted: String = h.code.chars().filter(|&c| c != '.').collect();
-            if let Some(src) = self.user.as_ref().and_then(|u| u.icd10cm.as_ref()?.source_of(&undotted).map(str::to_string)) {
+            if let Some(src) = self
+                .user
+                .as_ref()
+                .and_then(|u| u.icd10cm.as_ref()?.source_of(&undotted).map(str::to_string))
+            {
                 let from = format!("from your file: {src}");
                 h.why = Some(match h.why.take() {
                     Some(w) => format!("{w}; {from}"),
@@ -257,7 +260,11 @@ impl Engine {
         let words: Vec<SearchHit> = ov
             .search_bundled(query, &ov_opts)
             .into_iter()
-            .filter(|h| !hits.iter().any(|x| x.code == h.code && x.system == h.system))
+            .filter(|h| {
+                !hits
+                    .iter()
+                    .any(|x| x.code == h.code && x.system == h.system)
+            })
             .map(mark)
             .collect();
         if words.is_empty() {

@@ -296,16 +296,27 @@ fn icd10cm_xml_adds_codes_found_by_words_and_code() {
         "Type 2 diabetes mellitus with synthetic earlobe neuropathy, a test code no release has"
     );
     assert!(
-        hit.why.as_deref().is_some_and(|w| w.contains("icd10cm-tabular-2027-slice.xml")),
+        hit.why
+            .as_deref()
+            .is_some_and(|w| w.contains("icd10cm-tabular-2027-slice.xml")),
         "{hit:?}"
     );
-    let all = e.search("earlobe neuropathy diabetes", &SearchOptions { system: None, limit: 10 });
+    let all = e.search(
+        "earlobe neuropathy diabetes",
+        &SearchOptions {
+            system: None,
+            limit: 10,
+        },
+    );
     assert!(codes(&all).contains(&"E11.Z1"), "{all:?}");
     // a code the bundled data had without a title is now found by its words
     let hits = e.search("dilated cardiomyopathy synthetic", &icd(10));
     assert!(codes(&hits).contains(&"I42.00"), "{hits:?}");
     // not in a HCPCS search
-    let hcpcs = SearchOptions { system: Some(System::Hcpcs), limit: 10 };
+    let hcpcs = SearchOptions {
+        system: Some(System::Hcpcs),
+        limit: 10,
+    };
     assert!(!codes(&e.search("diabetes earlobe neuropathy", &hcpcs)).contains(&"E11.Z1"));
 
     // by code: dotted, undotted, lower case, and as a prefix beside bundled codes
@@ -333,7 +344,11 @@ fn icd10cm_xml_adds_codes_found_by_words_and_code() {
     let path: Vec<&str> = r.path.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(path, ["4", "E08-E13", "E11"]);
     assert_eq!(r.path[2].title, e119.path[2].title);
-    assert!(r.notes[0].text.contains("icd10cm-tabular-2027-slice.xml"), "{:?}", r.notes);
+    assert!(
+        r.notes[0].text.contains("icd10cm-tabular-2027-slice.xml"),
+        "{:?}",
+        r.notes
+    );
     assert!(r.validity.is_empty());
     // bundled records and rankings are unchanged
     assert_eq!(e.lookup("E11.9").unwrap(), e119);
@@ -343,13 +358,20 @@ fn icd10cm_xml_adds_codes_found_by_words_and_code() {
     );
     // I42.00 keeps its bundled record (validity) with the file's title
     let r = e.lookup("I42.00").unwrap();
-    assert!(r.title.as_deref().unwrap().starts_with("Dilated cardiomyopathy, synthetic"));
+    assert!(r
+        .title
+        .as_deref()
+        .unwrap()
+        .starts_with("Dilated cardiomyopathy, synthetic"));
     assert!(!r.validity.is_empty());
 
     e.attach_user_data(&[]).unwrap();
     assert!(e.lookup("E11.Z1").is_err());
     assert!(!codes(&e.search("diabetes earlobe neuropathy", &icd(10))).contains(&"E11.Z1"));
-    assert!(e.search("E11.Z1", &icd(10)).iter().all(|h| h.code != "E11.Z1"));
+    assert!(e
+        .search("E11.Z1", &icd(10))
+        .iter()
+        .all(|h| h.code != "E11.Z1"));
 }
 
 /// A malformed or wrong XML is refused with where and what, and what was
@@ -373,9 +395,16 @@ fn icd10cm_xml_malformed_changes_nothing() {
             .expect_err("malformed XML must be refused");
         assert!(err.to_string().starts_with("bad.xml"), "{err}");
         if i == 0 {
-            let line = good.lines().position(|l| l.contains("<name>E11.Z1</name>")).unwrap() + 1;
+            let line = good
+                .lines()
+                .position(|l| l.contains("<name>E11.Z1</name>"))
+                .unwrap()
+                + 1;
             assert_eq!(err.line, line, "{err}");
-            assert!(err.column > 1 && err.message.contains("not well-formed"), "{err}");
+            assert!(
+                err.column > 1 && err.message.contains("not well-formed"),
+                "{err}"
+            );
         }
     }
     assert_eq!(
@@ -412,7 +441,10 @@ fn cpt_index_is_kept_and_read_back() {
     e.attach_user_data_with(&sets, Some(&stored)).unwrap();
     assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::Stored);
     assert_eq!(e.search("knee arthroscopy", &cpt), want);
-    assert_eq!(e.search("arthroscpy", &cpt), built.search("arthroscpy", &cpt));
+    assert_eq!(
+        e.search("arthroscpy", &cpt),
+        built.search("arthroscpy", &cpt)
+    );
     assert_eq!(e.lookup("99213").unwrap(), built.lookup("99213").unwrap());
     assert_eq!(e.info().cpt_codes, built.info().cpt_codes);
 
@@ -433,14 +465,22 @@ fn cpt_index_is_kept_and_read_back() {
     let mut flipped = stored.clone();
     let at = flipped.len() / 2;
     flipped[at] ^= 0x40;
-    for bad in [&flipped[..], &stored[..stored.len() - 9], b"MCUSER\x1a\0 not this", b""] {
+    for bad in [
+        &flipped[..],
+        &stored[..stored.len() - 9],
+        b"MCUSER\x1a\0 not this",
+        b"",
+    ] {
         e.attach_user_data_with(&sets, Some(bad)).unwrap();
         assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::Built);
         assert_eq!(e.search("knee arthroscopy", &cpt), want);
     }
     // no CPT: nothing to keep
     e.attach_user_data_with(
-        &[set(DataKind::Mue, "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv")],
+        &[set(
+            DataKind::Mue,
+            "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv",
+        )],
         Some(&stored),
     )
     .unwrap();

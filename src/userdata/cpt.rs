@@ -234,7 +234,9 @@ pub fn decode_stored(bytes: &[u8]) -> Result<(u64, crate::Engine), String> {
 
 fn split_stored(bytes: &[u8]) -> Result<(u64, &[u8]), String> {
     let payload = crate::index::frame::unwrap(bytes, &CPT_INDEX_MAGIC, CPT_INDEX_FORMAT_VERSION)
-        .map_err(|e| format!("not a stored CPT index of version {CPT_INDEX_FORMAT_VERSION}: {e:?}"))?;
+        .map_err(|e| {
+            format!("not a stored CPT index of version {CPT_INDEX_FORMAT_VERSION}: {e:?}")
+        })?;
     let (key, idx) = payload
         .split_at_checked(8)
         .ok_or("stored CPT index cut short")?;

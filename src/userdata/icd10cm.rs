@@ -100,6 +100,10 @@ fn line_column(text: &str, at: usize) -> (usize, usize) {
     (line, before[start..].chars().count() + 1)
 }
 
+/// One attached ICD-10-CM set as `TitleTable::new` reads it: (label,
+/// source file name, (undotted code, title) rows).
+pub type TitleSet<'a> = (&'a str, &'a str, &'a [(String, String)]);
+
 /// Titles by undotted code, for the engine's lookups, with the file each
 /// came from.
 pub struct TitleTable {
@@ -111,7 +115,7 @@ pub struct TitleTable {
 
 impl TitleTable {
     /// Later sets win for a code both have. `sets`: (label, source file, rows).
-    pub fn new(sets: &[(&str, &str, &[(String, String)])]) -> TitleTable {
+    pub fn new(sets: &[TitleSet<'_>]) -> TitleTable {
         let mut all: std::collections::BTreeMap<&str, (&str, u16)> = Default::default();
         for (i, (_, _, rows)) in sets.iter().enumerate() {
             let i = i.min(u16::MAX as usize) as u16;

@@ -315,7 +315,7 @@ impl Attached {
         let mut cpt: std::collections::BTreeMap<&str, &str> = Default::default();
         let mut ncci_sets: Vec<&[u8]> = Vec::new();
         let mut mue_tables = Vec::new();
-        let mut titles: Vec<(&str, &str, &[(String, String)])> = Vec::new();
+        let mut titles: Vec<icd10cm::TitleSet<'_>> = Vec::new();
         for s in sets {
             match &s.content {
                 Content::Cpt(rows) => {
