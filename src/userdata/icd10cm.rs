@@ -41,6 +41,25 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
         .filter_map(|n| Some((n.code.clone(), n.title.clone()?)))
         .filter(|(c, t)| !c.is_empty() && !t.trim().is_empty())
         .collect();
+    // Every <diag><name> must be a code: it becomes a searchable code
+    // (codes the bundled data lacks are added), so nothing else may pass.
+    if let Some((bad, _)) = rows
+        .iter()
+        .find(|(c, _)| !crate::icd10cm::looks_like_code(c))
+    {
+        let shown: String = bad.chars().take(24).collect();
+        let at = xml
+            .find(&format!("<name>{shown}"))
+            .or_else(|| xml.find(&shown));
+        let msg = format!("<diag> name {shown:?} is not an ICD-10-CM code (a letter, a digit, a letter or digit, then up to 4 more: E11.9, S52.501A)");
+        return Err(match at {
+            Some(at) => {
+                let (line, column) = line_column(xml, at);
+                DataError::at(file, line, column, msg)
+            }
+            None => DataError::file(file, msg),
+        });
+    }
     if rows.is_empty() {
         return Err(DataError::file(
             file,
@@ -281,6 +300,17 @@ mod tests {
         let latin1 = XML.replace("Synthetic leaf", "Synth\u{e9}tic leaf");
         let latin1: Vec<u8> = latin1.chars().map(|c| c as u32 as u8).collect();
         assert!(parse("l.xml", &latin1).is_err());
+        // a <diag> whose name is not a code: refused, with where
+        let odd = XML.replace("<name>U0A.111</name>", "<name>not-a-code</name>");
+        let e = parse("odd.xml", odd.as_bytes()).unwrap_err();
+        assert!(
+            e.message
+                .contains("\"not-a-code\" is not an ICD-10-CM code"),
+            "{e}"
+        );
+        assert_eq!(e.line, 8, "{e}");
+        let long = XML.replace("<name>U0A.111</name>", "<name>U0A.11111111</name>");
+        assert!(parse("long.xml", long.as_bytes()).is_err());
         let big = vec![b' '; DataKind::Icd10cm.cap() + 1];
         assert!(parse("big.xml", &big)
             .unwrap_err()
