@@ -3,11 +3,11 @@
 
 import type { FieldKind, Issue } from "../shared/engine-api";
 import { platform, type Platform } from "../shared/platform";
-import type { ToContent } from "../shared/protocol";
+import type { PageDiagnoses, ToContent } from "../shared/protocol";
 import { DEFAULT_SETTINGS, KEYS, loadSettings, pushRecent, saveSettings, type Settings, severityPrefs, siteKey } from "../shared/settings";
 import { severityOptions } from "../../../types/severity-chips";
 import { isoDate } from "./claim";
-import { SeveritySummary } from "./sevsummary";
+import { SeveritySummary, diagnosesOf } from "./sevsummary";
 import { Badges } from "./badges";
 import { Checker } from "./checker";
 import type { FieldInfo } from "./detect";
@@ -322,6 +322,14 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
         list.push({ selector, kind: msg.kind });
         void saveSettings(p, { mappings: { ...settings.mappings, [site]: list } });
         return undefined;
+      }
+      case "pageDiagnoses": {
+        // for the popup's CC exclusions: the principal the form holds (the frame with diagnoses answers)
+        const info = (f: Field) => registry.info(f);
+        const { codes, fields } = diagnosesOf(registry.connectedKnown(), info);
+        if (!codes.length) return undefined;
+        const labelled = fields.some((f) => { const r = info(f).role; return r?.k === "dx" && !!r.principal && f.value.trim() !== ""; });
+        return { codes, labelled } satisfies PageDiagnoses;
       }
       case "insertCode": {
         const field = panelTarget(doc, panelField);
