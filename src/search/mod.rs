@@ -74,6 +74,12 @@ pub struct Scratch {
     slot_words: Vec<u32>,
     /// What parsing looks up, kept between queries (`query::parse_with`).
     parse: query::ParseCache,
+    /// Per term, the units whose own text lacks it (`Slot::unless`), built
+    /// once from its decoded postings.
+    lacking: Vec<(u32, Box<[u64]>)>,
+    /// Per unit, the query slots matched in its own text (title or
+    /// inclusion term), not only through context.
+    own_slots: Vec<u32>,
 }
 
 /// Parses a query, keeping what its typo scans learn about the terms.
@@ -91,6 +97,8 @@ enum SlotSet {
     /// Built in `Scratch::bits` from postings: the blocks it wrote are
     /// `Scratch::slot_words[from..to]`.
     Sparse(usize, usize),
+    /// A `Slot::unless` set: `Scratch::lacking[i]`, read in place.
+    Lacking(usize),
 }
 
 /// A frequent term's postings decoded into bit sets over units.
@@ -125,6 +133,39 @@ fn decode_term(terms: &Terms, term: u32, units: usize) -> DecodedTerm {
         }
     });
     DecodedTerm { present, field }
+}
+
+/// Index into `list` of the units that lack `term`, in their own text and
+/// in their context (an inclusion term under a "without" title is
+/// "without" too), built on first use.
+fn lacking_set(
+    list: &mut Vec<(u32, Box<[u64]>)>,
+    terms: &Terms,
+    term: u32,
+    units: usize,
+) -> usize {
+    if let Some(i) = list.iter().position(|(t, _)| *t == term) {
+        return i;
+    }
+    let mut set = vec![!0u64; units.div_ceil(64)].into_boxed_slice();
+    if units % 64 != 0 {
+        if let Some(last) = set.last_mut() {
+            *last = (1u64 << (units % 64)) - 1;
+        }
+    }
+    if term as usize >= terms.len() {
+        // `Slot::EVERY_UNIT`: no term to lack.
+        list.push((term, set));
+        return list.len() - 1;
+    }
+    terms.for_each_posting(term as usize, |unit, _| {
+        let u = unit as usize;
+        if u < units {
+            set[u / 64] &= !(1 << (u % 64));
+        }
+    });
+    list.push((term, set));
+    list.len() - 1
 }
 
 /// The decoded form of a frequent term, decoding it on first use.
@@ -281,6 +322,8 @@ mod weight {
     /// A code for a context (pregnancy, newborn, history, sequela,
     /// subsequent encounter…) the query does not name.
     pub const CONTEXT: f32 = 4.0;
+    /// A unit whose own text says "without" something the query names.
+    pub const NEGATED: f32 = 12.0;
 }
 
 /// Units of node `node` (units are laid out in node order).
@@ -405,9 +448,12 @@ pub fn search_words(
     if sc.score.len() != units {
         sc.score = vec![0.0; units];
         sc.slots = vec![0; units];
+        sc.own_slots = vec![0; units];
         sc.title_hits = vec![0; units];
         sc.touched.clear();
     }
+    // A query of joining words alone ("with") has nothing to join.
+    let content_query = parsed.joining.count_ones() < parsed.groups.len() as u32;
     // Bounded work whatever was typed: each query word becomes one bit set
     // over the units (a frequent term's is decoded once and kept), the
     // number of words each unit matches is added up 64 units at a time in
@@ -452,6 +498,17 @@ pub fn search_words(
     let mut slot_kind: Vec<SlotSet> = Vec::with_capacity(nslots);
     sc.slot_words.clear();
     for (si, slot) in parsed.slots.iter().enumerate() {
+        if let Some(t) = slot.unless {
+            if content_query {
+                slot_kind.push(SlotSet::Lacking(lacking_set(
+                    &mut sc.lacking,
+                    &terms,
+                    t,
+                    units,
+                )));
+                continue;
+            }
+        }
         if let [(term, _)] = slot.terms[..] {
             if terms.df(term as usize) >= DECODE_DF && sc.decoded.contains_key(&term) {
                 slot_kind.push(SlotSet::Decoded(term));
@@ -461,7 +518,7 @@ pub fn search_words(
         let set = &mut slot_region[si * words..(si + 1) * words];
         let first = sc.slot_words.len();
         let mut dense = false;
-        if slot.terms.is_empty() {
+        if slot.terms.is_empty() && slot.unless.is_none() {
             // A default's slot: the units `seed_defaults` reached.
             for &unit in &sc.touched {
                 let u = unit as usize;
@@ -510,6 +567,7 @@ pub fn search_words(
                 Some(d) => &d.present[..],
                 None => &[],
             },
+            SlotSet::Lacking(i) => &sc.lacking[*i].1[..],
             _ => &slot_region[si * words..(si + 1) * words],
         })
         .collect();
@@ -594,7 +652,7 @@ pub fn search_words(
     // is what it is about). `opened`: units the opened words reach (and the
     // defaults' units); `best`: the most words a unit among them matched.
     for (si, slot) in parsed.slots.iter().enumerate() {
-        if slot.terms.is_empty() {
+        if slot.terms.is_empty() && slot.unless.is_none() {
             open_slot(si, active, opened, planes, any);
         }
     }
@@ -666,11 +724,29 @@ pub fn search_words(
     let ncand = sc.cands.len();
     for (si, slot) in parsed.slots.iter().enumerate() {
         let bit = 1u32 << si;
+        if let SlotSet::Lacking(i) = slot_kind[si] {
+            let set = &sc.lacking[i].1;
+            for &unit in &sc.cands {
+                let u = unit as usize;
+                if (set[u / 64] >> (u % 64)) & 1 != 0 {
+                    sc.slots[u] |= bit;
+                }
+            }
+            continue;
+        }
         for &(term, quality) in &slot.terms {
             let idf = terms.idf(term as usize, units) * quality;
             let df = terms.df(term as usize);
-            let (score, slots, title_hits) = (&mut sc.score, &mut sc.slots, &mut sc.title_hits);
+            let (score, slots, title_hits, own_slots) = (
+                &mut sc.score,
+                &mut sc.slots,
+                &mut sc.title_hits,
+                &mut sc.own_slots,
+            );
             let mut hit = |u: usize, field: u8| {
+                if field <= 1 {
+                    own_slots[u] |= bit;
+                }
                 if slots[u] & bit != 0 {
                     return;
                 }
@@ -717,6 +793,7 @@ pub fn search_words(
         parsed,
         score: &sc.score,
         slots: &sc.slots,
+        own_slots: &sc.own_slots,
         title_hits: &sc.title_hits,
     };
     let mut exact: Vec<(f32, u32)> = Vec::with_capacity(ncand.min(MAX_RANKED));
@@ -776,6 +853,16 @@ pub fn search_words(
         exact.select_nth_unstable_by(want - 1, by_score);
         exact.truncate(want);
     }
+    // The results' own words: one that says "without" what the query
+    // names ("Chills (without fever)" for "fever and chills") names the
+    // opposite, however many words it matched.
+    if !query_negates(parsed) {
+        for e in exact.iter_mut() {
+            if negates_query(data, parsed, e.1 as usize) {
+                e.0 -= weight::NEGATED;
+            }
+        }
+    }
     sc.bounds = exact;
     let mut ranked: Vec<Ranked> = sc
         .bounds
@@ -800,7 +887,7 @@ pub fn search_words(
     }
     for (si, k) in slot_kind.iter().enumerate() {
         match *k {
-            SlotSet::Decoded(_) => {}
+            SlotSet::Decoded(_) | SlotSet::Lacking(_) => {}
             SlotSet::Dense => sc.bits[si * words..(si + 1) * words].fill(0),
             SlotSet::Sparse(from, to) => {
                 for &w in &sc.slot_words[from..to] {
@@ -813,6 +900,7 @@ pub fn search_words(
         let u = unit as usize;
         sc.score[u] = 0.0;
         sc.slots[u] = 0;
+        sc.own_slots[u] = 0;
         sc.title_hits[u] = 0;
     }
     sc.touched.clear();
@@ -865,10 +953,24 @@ pub fn search_words(
 }
 
 /// Bonus of a unit matching every word for the defaults it falls under.
-fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> f32 {
+/// A default for part of the query ("nausea" in "nausea and vomiting")
+/// does not count for a unit that matched the rest only through its
+/// parent's title ("Nausea" under "Nausea and vomiting"): a sibling names
+/// the whole.
+fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked, own: u32) -> f32 {
     let mut bonus: f32 = 0.0;
+    let by_defaults = parsed
+        .defaults
+        .iter()
+        .filter(|d| r.slots & (1 << d.slot) != 0)
+        .fold(0u32, |a, d| a | (1 << d.slot));
+    let own_words = parsed.matched_words(own | by_defaults);
     for d in &parsed.defaults {
         if r.slots & (1 << d.slot) == 0 {
+            continue;
+        }
+        let rest = ((1u32 << parsed.groups.len().min(31)) - 1) & !d.groups & !parsed.joining;
+        if rest & parsed.matched_words(r.slots) & !own_words != 0 {
             continue;
         }
         let exact = data.nodes.get(r.node as usize).is_some_and(|n| {
@@ -881,6 +983,91 @@ fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> f32 {
         });
     }
     bonus
+}
+
+/// True when the query itself says "without"/"no"/"not": then a unit's
+/// "without" is what it asks for.
+fn query_negates(parsed: &ParsedQuery) -> bool {
+    parsed.groups.iter().any(|g| {
+        g.stems
+            .iter()
+            .any(|s| s.iter().any(|t| matches!(t.as_str(), "without" | "no" | "not")))
+    })
+}
+
+/// The own text of unit `u`: its code's title, or the inclusion term it
+/// was built from (`index::build` lays a node's units out as the title,
+/// then its inclusion and "includes" notes in order, then everyday units).
+fn unit_text(data: &IndexData, u: usize) -> Option<&str> {
+    let s = &data.search;
+    let node = *s.unit_node.get(u)?;
+    let first = units_of(s, node).start;
+    let k = u.checked_sub(first)?;
+    if k == 0 {
+        return data.nodes.get(node as usize).map(|n| data.text(n.title));
+    }
+    data.notes_of(node)
+        .iter()
+        .filter(|n| {
+            matches!(
+                crate::model::NoteKind::from_u8(n.kind),
+                crate::model::NoteKind::InclusionTerm | crate::model::NoteKind::Includes
+            )
+        })
+        .nth(k - 1)
+        .map(|n| data.text(n.text))
+}
+
+/// Most characters of a unit's text read for "without".
+const MAX_NEGATION_TEXT: usize = 400;
+
+/// True when unit `u`'s own text names one of the query's content words
+/// only after "without" (up to the next "with", comma or bracket):
+/// "Nausea without vomiting" for "nausea and vomiting".
+fn negates_query(data: &IndexData, parsed: &ParsedQuery, u: usize) -> bool {
+    let s = &data.search;
+    let Some(own) = unit_text(data, u) else {
+        return false;
+    };
+    // An inclusion term is read with its code's title (its context).
+    let title = s
+        .unit_node
+        .get(u)
+        .and_then(|&n| data.nodes.get(n as usize))
+        .map(|n| data.text(n.title))
+        .filter(|t| *t != own)
+        .unwrap_or("");
+    if own.len() + title.len() > MAX_NEGATION_TEXT
+        || !(own.contains("without") || title.contains("without"))
+    {
+        return false;
+    }
+    let (mut negated, mut plain): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for clause in own.split([',', '(', ')', '[', ']', ';']).chain(title.split([',', '(', ')', '[', ']', ';'])) {
+        let mut without = false;
+        for w in text::words(clause) {
+            match w.as_str() {
+                "without" => without = true,
+                "with" => without = false,
+                _ => {
+                    let term = text::term(&w);
+                    if without {
+                        negated.push(term);
+                    } else {
+                        plain.push(term);
+                    }
+                }
+            }
+        }
+    }
+    if negated.is_empty() {
+        return false;
+    }
+    parsed.groups.iter().enumerate().any(|(gi, g)| {
+        parsed.joining & (1 << gi) == 0
+            && g.stems.iter().any(|alt| alt.iter().any(|x| negated.contains(x)))
+            && !g.stems.iter().any(|alt| alt.iter().all(|x| plain.contains(x)))
+    })
 }
 
 /// Query groups that may go unmatched without dropping a result: in HCPCS,
@@ -919,6 +1106,7 @@ struct UnitScore<'a> {
     parsed: &'a ParsedQuery,
     score: &'a [f32],
     slots: &'a [u32],
+    own_slots: &'a [u32],
     title_hits: &'a [u8],
 }
 
@@ -981,7 +1169,7 @@ impl UnitScore<'_> {
                 slots: self.slots[u],
                 default_of: None,
             };
-            score += default_bonus(data, self.parsed, &r);
+            score += default_bonus(data, self.parsed, &r, self.own_slots[u]);
         }
         Some(score)
     }
