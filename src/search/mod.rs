@@ -856,10 +856,12 @@ pub fn search_words(
     // The results' own words: one that says "without" what the query
     // names ("Chills (without fever)" for "fever and chills") names the
     // opposite, however many words it matched.
+    // Its default gives way too: "ketoacidosis without coma" is the
+    // default for "dm with ketoacidosis", not for "… with coma".
     if !query_negates(parsed) {
         for e in exact.iter_mut() {
             if negates_query(data, parsed, e.1 as usize) {
-                e.0 -= weight::NEGATED;
+                e.0 -= weight::NEGATED + ctx.default_part(e.1 as usize);
             }
         }
     }
@@ -1137,6 +1139,27 @@ impl UnitScore<'_> {
             b += weight::DEFAULT_EXACT.max(weight::DEFAULT_PREFIX);
         }
         b
+    }
+
+    /// What the query's defaults added to the unit's score (at most).
+    fn default_part(&self, u: usize) -> f32 {
+        let (data, s) = (self.data, &self.data.search);
+        let slots = self.slots[u];
+        let words: f32 = self
+            .parsed
+            .defaults
+            .iter()
+            .filter(|d| slots & (1 << d.slot) != 0)
+            .map(|d| weight::DEFAULT_WORD * d.groups.count_ones() as f32)
+            .sum();
+        let r = Ranked {
+            node: s.unit_node[u],
+            score: 0.0,
+            matched_words: 0,
+            slots,
+            default_of: None,
+        };
+        words + default_bonus(data, self.parsed, &r, self.own_slots[u])
     }
 
     /// The score; `None` for a unit whose node is missing.

@@ -416,7 +416,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         }
     }
     if typing_last {
-        complete_to_defaults(data, &mut parsed);
+        complete_to_defaults(data, &terms, &mut parsed);
     }
     match_defaults(data, cache, &mut parsed);
     parsed
@@ -428,7 +428,7 @@ const MIN_DEFAULT_PREFIX: usize = 4;
 /// A half-typed last word ("hyperten") reaches the defaults whose term
 /// continues it: each such key term becomes a choice of the last group for
 /// `match_defaults` (the word's completions still rank the titles).
-fn complete_to_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
+fn complete_to_defaults(data: &IndexData, terms: &Terms, parsed: &mut ParsedQuery) {
     let Some(last) = parsed.groups.last_mut() else {
         return;
     };
@@ -438,7 +438,11 @@ fn complete_to_defaults(data: &IndexData, parsed: &mut ParsedQuery) {
     let [typed] = typed.as_slice() else {
         return;
     };
-    if typed.len() < MIN_DEFAULT_PREFIX || text::is_joining(typed) {
+    // A word typed in full is its own term: nothing to complete.
+    if typed.len() < MIN_DEFAULT_PREFIX
+        || text::is_joining(typed)
+        || terms.find(typed.as_bytes()).is_some()
+    {
         return;
     }
     let typed = typed.clone();
