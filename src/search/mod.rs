@@ -440,6 +440,15 @@ pub fn search_words(
     if parsed.slots.is_empty() {
         return Vec::new();
     }
+    // The query-time expansions are ICD-10-CM's (HCPCS's own names are
+    // search units of their codes): in HCPCS they only mislead.
+    let own_words;
+    let parsed = if opts.system == Some(System::Hcpcs) && parsed.groups.iter().any(|g| g.expanded != 0) {
+        own_words = without_expansions(parsed);
+        &own_words
+    } else {
+        parsed
+    };
     let s = &data.search;
     let units = s.unit_node.len();
     let terms = Terms::new(data);
@@ -952,6 +961,33 @@ pub fn search_words(
         true
     });
     ranked
+}
+
+/// `parsed` without its expansion alternatives; a slot only they used
+/// matches nothing.
+fn without_expansions(parsed: &ParsedQuery) -> ParsedQuery {
+    let mut out = parsed.clone();
+    let mut kept = 0u32;
+    for g in &mut out.groups {
+        let mut i = 0;
+        let (alts, labels) = (std::mem::take(&mut g.alternatives), std::mem::take(&mut g.labels));
+        for (alt, label) in alts.into_iter().zip(labels) {
+            if g.expanded & (1 << i.min(31)) == 0 {
+                kept |= alt;
+                g.alternatives.push(alt);
+                g.labels.push(label);
+            }
+            i += 1;
+        }
+        g.expanded = 0;
+    }
+    for (si, slot) in out.slots.iter_mut().enumerate() {
+        if kept & (1 << si) == 0 {
+            slot.terms.clear();
+            slot.unless = None;
+        }
+    }
+    out
 }
 
 /// Bonus of a unit matching every word for the defaults it falls under.

@@ -54,6 +54,9 @@ pub struct Group {
     /// The index terms of the typed word and of each expansion, for
     /// matching the terms of a default.
     pub stems: Vec<Vec<String>>,
+    /// Bit i: alternative i is an expansion from the ICD-10-CM tables
+    /// (abbreviations, everyday synonyms), not the word as typed.
+    pub expanded: u32,
 }
 
 /// A default (`IndexData::search.defaults`) the query calls on.
@@ -376,6 +379,9 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                 parsed.slots.push(slot);
             }
             if mask != 0 {
+                if !(typed && ai == 0) && group.alternatives.len() < 32 {
+                    group.expanded |= 1 << group.alternatives.len();
+                }
                 group.alternatives.push(mask);
                 group.labels.push(if typed && ai == 0 {
                     None
