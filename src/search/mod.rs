@@ -731,8 +731,18 @@ pub fn search_words(
     // order) a unit holds, by where it was found. Through the decoded bit
     // set when that is less work than walking the postings.
     let ncand = sc.cands.len();
+    // Own-text matches matter only for words some default leaves out.
+    let all_groups = (1u32 << parsed.groups.len().min(31)) - 1;
+    let own_needed = parsed
+        .defaults
+        .iter()
+        .fold(0u32, |a, d| a | (all_groups & !d.groups & !parsed.joining));
+    let own_slot_mask = (0..parsed.groups.len())
+        .filter(|g| own_needed & (1 << g) != 0)
+        .fold(0u32, |a, g| a | parsed.group_slot_mask(g));
     for (si, slot) in parsed.slots.iter().enumerate() {
         let bit = 1u32 << si;
+        let track_own = own_slot_mask & bit != 0;
         if let SlotSet::Lacking(i) = slot_kind[si] {
             let set = &sc.lacking[i].1;
             for &unit in &sc.cands {
@@ -753,7 +763,9 @@ pub fn search_words(
                 &mut sc.own_slots,
             );
             let mut hit = |u: usize, field: u8| {
-                if field <= 1 {
+                // Only defaults read it (`default_bonus`): no second array
+                // to write per posting otherwise.
+                if track_own && field <= 1 {
                     own_slots[u] |= bit;
                 }
                 if slots[u] & bit != 0 {
@@ -867,9 +879,20 @@ pub fn search_words(
     // opposite, however many words it matched.
     // Its default gives way too: "ketoacidosis without coma" is the
     // default for "dm with ketoacidosis", not for "… with coma".
-    if !query_negates(parsed) {
+    // Only units with "without" somewhere (a bit test) read their text,
+    // and only when the query names two things or more.
+    let content_groups = parsed.groups.len() as u32 - parsed.joining.count_ones();
+    let without = match terms.find(b"without") {
+        Some(t) if content_groups >= 2 && !query_negates(parsed) => {
+            Some(lacking_set(&mut sc.lacking, &terms, t as u32, units))
+        }
+        _ => None,
+    };
+    if let Some(lacking) = without {
+        let lacking = &sc.lacking[lacking].1;
         for e in exact.iter_mut() {
-            if negates_query(data, parsed, e.1 as usize) {
+            let u = e.1 as usize;
+            if (lacking[u / 64] >> (u % 64)) & 1 == 0 && negates_query(data, parsed, u) {
                 e.0 -= weight::NEGATED + ctx.default_part(e.1 as usize);
             }
         }
@@ -1080,31 +1103,50 @@ fn negates_query(data: &IndexData, parsed: &ParsedQuery, u: usize) -> bool {
     {
         return false;
     }
-    let (mut negated, mut plain): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-    for clause in own.split([',', '(', ')', '[', ']', ';']).chain(title.split([',', '(', ')', '[', ']', ';'])) {
-        let mut without = false;
-        for w in text::words(clause) {
-            match w.as_str() {
-                "without" => without = true,
-                "with" => without = false,
-                _ => {
-                    let term = text::term(&w);
+    // Where a stem occurs as the start of a word: (after "without", elsewhere).
+    // Byte work only, no allocation: this runs on every result.
+    let found = |stem: &str| {
+        let (mut negated, mut plain) = (false, false);
+        for clause in own
+            .split([',', '(', ')', '[', ']', ';'])
+            .chain(title.split([',', '(', ')', '[', ']', ';']))
+        {
+            let mut without = false;
+            for w in clause.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+                if w.eq_ignore_ascii_case("without") {
+                    without = true;
+                } else if w.eq_ignore_ascii_case("with") {
+                    without = false;
+                } else if w.len() >= stem.len()
+                    && w.as_bytes()[..stem.len()].eq_ignore_ascii_case(stem.as_bytes())
+                {
                     if without {
-                        negated.push(term);
+                        negated = true;
                     } else {
-                        plain.push(term);
+                        plain = true;
                     }
                 }
             }
         }
-    }
-    if negated.is_empty() {
-        return false;
-    }
+        (negated, plain)
+    };
     parsed.groups.iter().enumerate().any(|(gi, g)| {
-        parsed.joining & (1 << gi) == 0
-            && g.stems.iter().any(|alt| alt.iter().any(|x| negated.contains(x)))
-            && !g.stems.iter().any(|alt| alt.iter().all(|x| plain.contains(x)))
+        if parsed.joining & (1 << gi) != 0 {
+            return false;
+        }
+        let mut negated = false;
+        for alt in &g.stems {
+            let mut all_plain = !alt.is_empty();
+            for t in alt {
+                let (n, p) = found(t);
+                negated |= n && !p;
+                all_plain &= p;
+            }
+            if all_plain {
+                return false;
+            }
+        }
+        negated
     })
 }
 

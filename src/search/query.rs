@@ -164,6 +164,8 @@ pub struct ParseCache {
     phrase_starts: std::collections::HashSet<String, text::FastHash>,
     /// Per default, `term_bit` of each of its key's terms, or'ed.
     default_bits: Vec<u128>,
+    /// Every term of a default's key, sorted, once.
+    default_terms: Vec<String>,
 }
 
 impl ParseCache {
@@ -191,6 +193,10 @@ impl ParseCache {
                     .fold(0, |f, k| f | term_bit(k))
             })
             .collect();
+        let mut all: Vec<String> = s.defaults.iter().flat_map(|d| d.key.clone()).collect();
+        all.sort_unstable();
+        all.dedup();
+        self.default_terms = all;
         self.built = true;
     }
 }
@@ -422,7 +428,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         }
     }
     if typing_last {
-        complete_to_defaults(data, &terms, &mut parsed);
+        complete_to_defaults(&cache.default_terms, &terms, &mut parsed);
     }
     match_defaults(data, cache, &mut parsed);
     parsed
@@ -434,7 +440,7 @@ const MIN_DEFAULT_PREFIX: usize = 4;
 /// A half-typed last word ("hyperten") reaches the defaults whose term
 /// continues it: each such key term becomes a choice of the last group for
 /// `match_defaults` (the word's completions still rank the titles).
-fn complete_to_defaults(data: &IndexData, terms: &Terms, parsed: &mut ParsedQuery) {
+fn complete_to_defaults(default_terms: &[String], terms: &Terms, parsed: &mut ParsedQuery) {
     let Some(last) = parsed.groups.last_mut() else {
         return;
     };
@@ -452,14 +458,14 @@ fn complete_to_defaults(data: &IndexData, terms: &Terms, parsed: &mut ParsedQuer
         return;
     }
     let typed = typed.clone();
-    for d in &data.search.defaults {
-        for k in &d.key {
-            if k.len() > typed.len() && k.starts_with(typed.as_str()) {
-                let choice = vec![k.clone()];
-                if !last.stems.contains(&choice) {
-                    last.stems.push(choice);
-                }
-            }
+    let from = default_terms.partition_point(|k| k.as_str() <= typed.as_str());
+    for k in default_terms[from..]
+        .iter()
+        .take_while(|k| k.starts_with(typed.as_str()))
+    {
+        let choice = vec![k.clone()];
+        if !last.stems.contains(&choice) {
+            last.stems.push(choice);
         }
     }
 }
