@@ -450,19 +450,24 @@ fn complete_to_defaults(default_terms: &[String], terms: &Terms, parsed: &mut Pa
     let [typed] = typed.as_slice() else {
         return;
     };
-    // A word typed in full is its own term: nothing to complete.
-    if typed.len() < MIN_DEFAULT_PREFIX
-        || text::is_joining(typed)
-        || terms.find(typed.as_bytes()).is_some()
-    {
+    if typed.len() < MIN_DEFAULT_PREFIX || text::is_joining(typed) {
         return;
     }
+    // A word that is a term of its own completes only to commoner terms:
+    // "pneumon" (pneumonitis) to pneumonia, not "heart" to heartburn.
+    let own_df = terms.find(typed.as_bytes()).map(|t| terms.df(t));
     let typed = typed.clone();
     let from = default_terms.partition_point(|k| k.as_str() <= typed.as_str());
     for k in default_terms[from..]
         .iter()
         .take_while(|k| k.starts_with(typed.as_str()))
     {
+        if let Some(own) = own_df {
+            let df = terms.find(k.as_bytes()).map_or(0, |t| terms.df(t));
+            if df <= own {
+                continue;
+            }
+        }
         let choice = vec![k.clone()];
         if !last.stems.contains(&choice) {
             last.stems.push(choice);
