@@ -138,12 +138,7 @@ fn decode_term(terms: &Terms, term: u32, units: usize) -> DecodedTerm {
 /// Index into `list` of the units that lack `term`, in their own text and
 /// in their context (an inclusion term under a "without" title is
 /// "without" too), built on first use.
-fn lacking_set(
-    list: &mut Vec<(u32, Box<[u64]>)>,
-    terms: &Terms,
-    term: u32,
-    units: usize,
-) -> usize {
+fn lacking_set(list: &mut Vec<(u32, Box<[u64]>)>, terms: &Terms, term: u32, units: usize) -> usize {
     if let Some(i) = list.iter().position(|(t, _)| *t == term) {
         return i;
     }
@@ -443,12 +438,13 @@ pub fn search_words(
     // The query-time expansions are ICD-10-CM's (HCPCS's own names are
     // search units of their codes): in HCPCS they only mislead.
     let own_words;
-    let parsed = if opts.system == Some(System::Hcpcs) && parsed.groups.iter().any(|g| g.expanded != 0) {
-        own_words = without_expansions(parsed);
-        &own_words
-    } else {
-        parsed
-    };
+    let parsed =
+        if opts.system == Some(System::Hcpcs) && parsed.groups.iter().any(|g| g.expanded != 0) {
+            own_words = without_expansions(parsed);
+            &own_words
+        } else {
+            parsed
+        };
     let s = &data.search;
     let units = s.unit_node.len();
     let terms = Terms::new(data);
@@ -993,7 +989,10 @@ fn without_expansions(parsed: &ParsedQuery) -> ParsedQuery {
     let mut kept = 0u32;
     for g in &mut out.groups {
         let mut i = 0;
-        let (alts, labels) = (std::mem::take(&mut g.alternatives), std::mem::take(&mut g.labels));
+        let (alts, labels) = (
+            std::mem::take(&mut g.alternatives),
+            std::mem::take(&mut g.labels),
+        );
         for (alt, label) in alts.into_iter().zip(labels) {
             if g.expanded & (1 << i.min(31)) == 0 {
                 kept |= alt;
@@ -1050,9 +1049,10 @@ fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked, own: u32) -
 /// "without" is what it asks for.
 fn query_negates(parsed: &ParsedQuery) -> bool {
     parsed.groups.iter().any(|g| {
-        g.stems
-            .iter()
-            .any(|s| s.iter().any(|t| matches!(t.as_str(), "without" | "no" | "not")))
+        g.stems.iter().any(|s| {
+            s.iter()
+                .any(|t| matches!(t.as_str(), "without" | "no" | "not"))
+        })
     })
 }
 
