@@ -988,18 +988,16 @@ fn without_expansions(parsed: &ParsedQuery) -> ParsedQuery {
     let mut out = parsed.clone();
     let mut kept = 0u32;
     for g in &mut out.groups {
-        let mut i = 0;
         let (alts, labels) = (
             std::mem::take(&mut g.alternatives),
             std::mem::take(&mut g.labels),
         );
-        for (alt, label) in alts.into_iter().zip(labels) {
-            if g.expanded & (1 << i.min(31)) == 0 {
+        for (i, (alt, label)) in alts.into_iter().zip(labels).enumerate() {
+            if g.expanded & (1u32 << i.min(31)) == 0 {
                 kept |= alt;
                 g.alternatives.push(alt);
                 g.labels.push(label);
             }
-            i += 1;
         }
         g.expanded = 0;
     }
