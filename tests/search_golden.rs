@@ -239,8 +239,8 @@ fn everyday_more_sets_stay_above_their_floors() {
 /// for issue 13 before measuring: "X with Y", "X due to Y", "X and Y",
 /// half-typed words; ICD-10-CM and HCPCS): floors (hit@1, hit@k) just under
 /// the measured rates. Before joining words stopped counting as content:
-/// ICD-10-CM 0.900 / 0.967, HCPCS 0.714 / 0.786; after: 0.917 / 1.000 and
-/// 0.786 / 0.786.
+/// ICD-10-CM 0.900 / 0.967, HCPCS 0.786 / 0.857; after: 0.917 / 1.000 and
+/// 0.857 / 0.857.
 #[test]
 fn multi_concept_sets_stay_above_their_floors() {
     let engine = common::engine();
@@ -250,7 +250,7 @@ fn multi_concept_sets_stay_above_their_floors() {
     );
     for (set, floor1, floork) in [
         ("multi-concept-icd10cm", 0.9, 0.98),
-        ("multi-concept-hcpcs", 0.75, 0.75),
+        ("multi-concept-hcpcs", 0.8, 0.8),
     ] {
         let (one, any) = rates[set];
         assert!(one >= floor1, "{set}: hit@1 {one:.3} fell below {floor1}");

@@ -138,20 +138,21 @@ def main():
             cols = line.rstrip("\n").split("\t")
             if len(cols) >= 3 and cols[2] == "":
                 hcpcs_active.add(cols[0])
-    path = os.path.join(root, "tests/eval/everyday-more.jsonl")
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            case = json.loads(line)
-            for p in case.get("expect_prefix", []):
-                if p != p.replace(".", "").upper():
-                    bad(path, n, f"{p!r}: write prefixes undotted and upper case, as coder-dev does")
-                if case.get("system") == "hcpcs":
-                    if p not in hcpcs_active:
-                        bad(path, n, f"{p} is not a HCPCS code active in the newest quarter")
-                elif not any(c.startswith(p) for c in icd):
-                    bad(path, n, f"no ICD-10-CM code of the release starts with {p}")
+    for name in ("everyday-more.jsonl", "multi-concept.jsonl"):
+        path = os.path.join(root, "tests/eval", name)
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                case = json.loads(line)
+                for p in case.get("expect_prefix", []):
+                    if p != p.replace(".", "").upper():
+                        bad(path, n, f"{p!r}: write prefixes undotted and upper case, as coder-dev does")
+                    if case.get("system") == "hcpcs":
+                        if p not in hcpcs_active:
+                            bad(path, n, f"{p} is not a HCPCS code active in the newest quarter")
+                    elif not any(c.startswith(p) for c in icd):
+                        bad(path, n, f"no ICD-10-CM code of the release starts with {p}")
 
     for p in problems:
         print(p)
