@@ -41,10 +41,13 @@ export async function loadMedcode() {
   let tWasm = 0;
   let tIdx = 0;
   const idxRes = fetch('/medcode.idx');
+  // The wasm download starts with the index, not after the glue's import
+  // (the site passes init a fetch() the same way: www/src/entry-site.ts).
+  const wasmRes = fetch('/wasm/medcode_bg.wasm');
   const mod = await import('/wasm/medcode.js');
   const tGlue = now();
   let memory = null;
-  const wasmReady = mod.default({ module_or_path: '/wasm/medcode_bg.wasm' }).then((w) => ((tWasm = now()), (memory = w.memory), w));
+  const wasmReady = mod.default({ module_or_path: wasmRes }).then((w) => ((tWasm = now()), (memory = w.memory), w));
   const res = await idxRes;
   let engine;
   let construct = 0;
