@@ -249,7 +249,8 @@ pub const UNIT_GENERIC: u8 = 2;
 pub struct IndexData {
     pub versions: DataVersions,
     pub text: Table<u8>,
-    /// Set once `text` has been checked to be UTF-8 (not stored).
+    /// Set once `text` and the word list have been checked to be UTF-8
+    /// (not stored).
     pub text_checked: bool,
     /// Titles and notes as LEB128 word ids (see the module comment).
     pub phrases: Table<u8>,
@@ -463,9 +464,15 @@ impl IndexData {
         let s = &self.search;
         let r = &self.rules;
         // In the order of `CHECKS`, so a loader checks each group of
-        // sections while the rest downloads (`StagedLoad`).
+        // sections while the rest downloads (`StagedLoad`); the costliest
+        // check (postings) first, so the last bytes to arrive are cheap to
+        // check and the engine is ready soon after them.
         let sections: [(u32, u32, &[u8]); 27] = [
             (META, 1, &meta),
+            (POSTING_ENDS, 4, s.posting_ends.as_bytes()),
+            (TERM_DF, 4, s.term_df.as_bytes()),
+            (UNIT_NODE, 4, s.unit_node.as_bytes()),
+            (POSTINGS, 1, s.postings.as_bytes()),
             (TEXT, 1, self.text.as_bytes()),
             (WORDS, 1, self.words.as_bytes()),
             (WORD_ENDS, 4, self.word_ends.as_bytes()),
@@ -475,13 +482,9 @@ impl IndexData {
             (CODE_ORDER, 4, self.code_order.as_bytes()),
             (TERM_TEXT, 1, s.term_text.as_bytes()),
             (TERM_ENDS, 4, s.term_ends.as_bytes()),
-            (POSTING_ENDS, 4, s.posting_ends.as_bytes()),
-            (TERM_DF, 4, s.term_df.as_bytes()),
-            (UNIT_NODE, 4, s.unit_node.as_bytes()),
             (UNIT_LEN, 1, s.unit_len.as_bytes()),
             (UNIT_FLAGS, 1, s.unit_flags.as_bytes()),
             (NODE_CONTEXT, 1, s.node_context.as_bytes()),
-            (POSTINGS, 1, s.postings.as_bytes()),
             (SPANS, 12, self.spans.as_bytes()),
             (SPAN_SET, 2, self.span_set.as_bytes()),
             (SPAN_SET_ENDS, 4, self.span_set_ends.as_bytes()),
@@ -964,9 +967,18 @@ impl IndexData {
     }
 
     /// Every posting list decodes to units in range, as many as its
-    /// document frequency says, and ends on a whole varint.
+    /// document frequency says, and ends on a whole varint. Reads no other
+    /// section than its own (it runs first: `CHECKS`).
     fn check_postings(&self) -> Result<(), IndexError> {
         let s = &self.search;
+        if s.posting_ends.windows(2).any(|w| w[0] > w[1])
+            || s.posting_ends
+                .last()
+                .is_some_and(|&e| e as usize > s.postings.len())
+            || s.term_df.len() != s.posting_ends.len()
+        {
+            return Err(IndexError::Decode("search table out of range".into()));
+        }
         let units = s.unit_node.len() as u64;
         let mut start = 0usize;
         for (i, &end) in s.posting_ends.iter().enumerate() {
@@ -1086,8 +1098,14 @@ impl IndexData {
                         out.push(' ');
                     }
                     first = false;
-                    // Each word checked to be UTF-8 at load (`check_phrases`).
-                    out.push_str(std::str::from_utf8(w).unwrap_or(""));
+                    if self.text_checked {
+                        // SAFETY: the word list was checked at load
+                        // (`check_phrases`): UTF-8, each word starting on a
+                        // character, so each word is UTF-8.
+                        out.push_str(unsafe { std::str::from_utf8_unchecked(w) });
+                    } else {
+                        out.push_str(std::str::from_utf8(w).unwrap_or(""));
+                    }
                 }
             }
             (v, shift) = (0, 0);
@@ -1136,6 +1154,11 @@ pub const CHECKS: &[Check] = {
     use section::*;
     &[
         Check {
+            name: "postings",
+            needs: &[POSTINGS, POSTING_ENDS, TERM_DF, UNIT_NODE],
+            run: IndexData::check_postings,
+        },
+        Check {
             name: "text utf-8",
             needs: &[TEXT],
             run: IndexData::check_text,
@@ -1175,11 +1198,6 @@ pub const CHECKS: &[Check] = {
             name: "search order",
             needs: &[META, TEXT, NODES, CODE_ORDER, TERM_TEXT, TERM_ENDS],
             run: IndexData::check_search_order,
-        },
-        Check {
-            name: "postings",
-            needs: &[POSTINGS, POSTING_ENDS, TERM_DF, UNIT_NODE],
-            run: IndexData::check_postings,
         },
         Check {
             name: "node tables",
