@@ -377,17 +377,18 @@ impl Engine {
     /// (the form CMS uses), so 70,000 long titles are not stored twice.
     pub fn node_title(&self, id: u32) -> Option<Cow<'_, str>> {
         let n = self.node(id)?;
-        let own = self.data.text(n.title);
-        if own.is_empty() {
+        if n.title.len == 0 {
             // A newer fiscal year's title from the user's tabular XML.
             return self.user_icd10cm_title(id).map(Cow::Borrowed);
         }
+        // Stored as word ids (index format v6): read into a new string.
+        let own = self.data.phrase(n.title);
         if n.seventh != 0 {
             if let Some(parent) = self.parent(id).and_then(|p| self.node_title(p)) {
                 return Some(Cow::Owned(format!("{parent}, {own}")));
             }
         }
-        Some(Cow::Borrowed(own))
+        Some(Cow::Owned(own))
     }
     /// The title the user's ICD-10-CM tabular XML gives a node, if any.
     fn user_icd10cm_title(&self, id: u32) -> Option<&str> {
@@ -437,12 +438,13 @@ impl Engine {
             .iter()
             .find(|s| s.start <= date && date <= s.end)
     }
-    /// Own notes of a node: (kind, text).
-    pub fn own_notes(&self, id: u32) -> impl Iterator<Item = (NoteKind, &str)> + '_ {
+    /// Own notes of a node: (kind, text). Stored as word ids (index
+    /// format v6): each read into a new string.
+    pub fn own_notes(&self, id: u32) -> impl Iterator<Item = (NoteKind, String)> + '_ {
         self.data
             .notes_of(id)
             .iter()
-            .map(move |r| (NoteKind::from_u8(r.kind), self.data.text(r.text)))
+            .map(move |r| (NoteKind::from_u8(r.kind), self.data.phrase(r.text)))
     }
     /// Why a HCPCS code matched words its descriptor lacks ("brand name:
     /// Toradol → ketorolac", "service name: AWV subsequent", "expanded: inj →
@@ -453,7 +455,8 @@ impl Engine {
             return None;
         }
         let title = self.node_title(id)?;
-        crate::hcpcs::why(self.own_notes(id), &title, matched)
+        let notes: Vec<(NoteKind, String)> = self.own_notes(id).collect();
+        crate::hcpcs::why(notes.iter().map(|(k, t)| (*k, t.as_str())), &title, matched)
     }
     /// The 7th-character definitions in force at a node (own or nearest ancestor's).
     pub fn seventh_defs(&self, id: u32) -> Vec<(char, &str)> {
@@ -594,7 +597,7 @@ impl Engine {
                 if a == id || kind.is_inherited() {
                     notes.push(Note {
                         kind,
-                        text: text.to_string(),
+                        text,
                         from: self.node_code(a).to_string(),
                     });
                 }
