@@ -5,6 +5,7 @@
 #[cfg(feature = "ingest")]
 pub mod everyday;
 pub mod fuzzy;
+pub mod packed;
 pub mod query;
 pub mod text;
 
