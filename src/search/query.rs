@@ -181,8 +181,12 @@ fn abbreviation_at<'a>(
     chunks: &[&str],
     at: usize,
 ) -> Option<(usize, &'a [String])> {
+    let mut found = abbreviation(data, cache, chunks[at]).map(|e| (1, e));
+    // The key is built only for a chunk some longer key starts with.
+    if chunks.len() - at < 2 || !cache.phrase_starts.contains(chunks[at]) {
+        return found;
+    }
     let mut key = String::from(chunks[at]);
-    let mut found = abbreviation(data, cache, &key).map(|e| (1, e));
     for n in 2..=3.min(chunks.len() - at) {
         if !cache.phrase_starts.contains(key.as_str()) {
             break;
@@ -363,7 +367,12 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                 group.labels.push(if typed && ai == 0 {
                     None
                 } else {
-                    Some(format!("{word} → {}", alt.join(" ")))
+                    let mut label = format!("{word} →");
+                    for w in alt {
+                        label.push(' ');
+                        label.push_str(w);
+                    }
+                    Some(label)
                 });
             }
         }
