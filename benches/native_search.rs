@@ -63,7 +63,7 @@ fn documents(engine: &Engine) -> Vec<Doc> {
         for (kind, note) in engine.own_notes(id) {
             if kind == NoteKind::InclusionTerm {
                 text.push_str("; ");
-                text.push_str(note);
+                text.push_str(&note);
             }
         }
         docs.push(Doc {

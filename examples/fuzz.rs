@@ -797,6 +797,9 @@ enum IndexMutation {
     UnitNode(prop::sample::Index, u32),
     Excludes1End(prop::sample::Index, u32),
     TextByte(prop::sample::Index, u8),
+    /// v6: a byte of the titles and notes as word ids, or a word's end.
+    PhraseByte(prop::sample::Index, u8),
+    WordEnd(prop::sample::Index, u32),
 }
 
 fn small_or_any() -> impl Strategy<Value = u32> {
@@ -822,6 +825,8 @@ fn index_mutation() -> impl Strategy<Value = IndexMutation> {
         (i(), small_or_any()).prop_map(|(a, v)| M::UnitNode(a, v)),
         (i(), small_or_any()).prop_map(|(a, v)| M::Excludes1End(a, v)),
         (i(), any::<u8>()).prop_map(|(a, v)| M::TextByte(a, v)),
+        (i(), any::<u8>()).prop_map(|(a, v)| M::PhraseByte(a, v)),
+        (i(), small_or_any()).prop_map(|(a, v)| M::WordEnd(a, v)),
     ]
 }
 
@@ -921,6 +926,18 @@ impl IndexMutation {
                 let m = d.text.len();
                 if m > 0 {
                     d.text[a.index(m)] = *v;
+                }
+            }
+            M::PhraseByte(a, v) => {
+                let m = d.phrases.len();
+                if m > 0 {
+                    d.phrases[a.index(m)] = *v;
+                }
+            }
+            M::WordEnd(a, v) => {
+                let m = d.word_ends.len();
+                if m > 0 {
+                    d.word_ends[a.index(m)] = *v;
                 }
             }
         }

@@ -52,10 +52,10 @@ const TYPES = {
 // needs nothing but node.
 let demoAssets = null;
 function generated(urlPath) {
-  const which = { '/demo/cms1500.bundle.js': 'bundle', '/demo/cms1500-csp.html': 'csp', '/demo/openmrs-visitnote.bundle.js': 'openmrs' }[urlPath];
+  const which = { '/demo/cms1500.bundle.js': 'bundle', '/demo/cms1500-csp.html': 'csp', '/demo/openmrs-visitnote.bundle.js': 'openmrs', '/demo/react-dx-picker.bundle.js': 'reactDx', '/demo/hospitalrun-diagnosis.bundle.js': 'hospitalrun' }[urlPath];
   if (!which) return null;
   demoAssets ??= import(pathToFileURL(path.join(ROOT, 'www/demo/demo-assets.mjs')).href)
-    .then(async (m) => ({ bundle: await m.bundleCms1500(), csp: await m.renderCspForm(), openmrs: await m.bundleOpenmrsVisitNote() }));
+    .then(async (m) => ({ bundle: await m.bundleCms1500(), csp: await m.renderCspForm(), openmrs: await m.bundleOpenmrsVisitNote(), reactDx: await m.bundleReactDxPicker(), hospitalrun: await m.bundleHospitalRunDiagnosis() }));
   return demoAssets.then((a) => (which !== 'csp'
     ? { type: TYPES['.js'], body: a[which] }
     : { type: TYPES['.html'], body: a.csp, headers: { 'content-security-policy': "default-src 'none'" } }));

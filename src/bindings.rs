@@ -23,6 +23,8 @@
 //! parseUserData("cpt" | "ncci-practitioner" | "mue" | "icd10cm", fileName, fileBytes, "2026-11-30")
 //!   // {summary, bytes}: checked and ready to store; throws "file:line:column: what is wrong"
 //! engine.attachUserData([storedBytes, …])         // Summary[]; replaces what was attached
+//! engine.attachUserData(sets, keptCptIndex)        // … reading the CPT index kept from before when it fits
+//! engine.cptIndex(); engine.cptIndexState()        // the CPT index to keep; "none" | "stored" | "built"
 //! engine.search("knee", "cpt" | "proc", 10)       // CPT only / HCPCS + CPT for procedure fields
 //! ```
 
@@ -563,8 +565,15 @@ impl MedcodeEngine {
     /// Attaches the user's stored data sets (an array of the `bytes` that
     /// `parseUserData` returned), replacing what was attached. Returns the
     /// summaries. A damaged set throws and leaves the attached data as it was.
+    /// `cptIndex` (optional): the stored CPT index a previous attach gave
+    /// (`cptIndex()`); used when it was built from the same CPT data, else
+    /// the index is built again (see `cptIndexState()`).
     #[wasm_bindgen(js_name = attachUserData)]
-    pub fn attach_user_data(&mut self, sets: JsValue) -> Result<JsValue, JsValue> {
+    pub fn attach_user_data(
+        &mut self,
+        sets: JsValue,
+        cpt_index: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let sets = list_arg(&sets, "data sets", MAX_USER_SETS)?;
         let mut parsed = Vec::with_capacity(sets.len());
         for (i, v) in sets.iter().enumerate() {
@@ -574,7 +583,35 @@ impl MedcodeEngine {
                     .map_err(|e| js_error(format!("data set {i}: {e}")))?,
             );
         }
-        self.engine.attach_user_data(&parsed).map_err(js_error)?;
+        let stored = if cpt_index.is_undefined() || cpt_index.is_null() {
+            None
+        } else {
+            Some(bytes_arg(&cpt_index, "cptIndex", FILE_MAX)?)
+        };
+        self.engine
+            .attach_user_data_with(&parsed, stored.as_deref())
+            .map_err(js_error)?;
         to_js(&self.engine.info().user_data)
+    }
+
+    /// The attached CPT search index in its stored form (versioned; see
+    /// `userdata::cpt::CPT_INDEX_MAGIC`), to keep beside the sets and pass
+    /// to the next `attachUserData`; `undefined` without CPT.
+    #[wasm_bindgen(js_name = cptIndex)]
+    pub fn cpt_index(&self) -> Result<JsValue, JsValue> {
+        match self.engine.user_data().and_then(|u| u.stored_cpt_index()) {
+            None => Ok(JsValue::UNDEFINED),
+            Some(b) => Ok(js_sys::Uint8Array::from(b.map_err(js_error)?.as_slice()).into()),
+        }
+    }
+
+    /// Where the attached CPT index came from: "none" (no CPT), "stored"
+    /// (read from the `cptIndex` given to `attachUserData`) or "built".
+    #[wasm_bindgen(js_name = cptIndexState)]
+    pub fn cpt_index_state(&self) -> String {
+        self.engine
+            .user_data()
+            .map_or("none", |u| u.cpt_index.as_str())
+            .to_string()
     }
 }

@@ -105,14 +105,201 @@ impl Engine {
     /// CPT descriptors join lookup and search, practitioner NCCI edits
     /// replace the bundled table, MUE tables switch on `mue.exceeded`.
     pub fn attach_user_data(&mut self, sets: &[crate::userdata::DataSet]) -> Result<(), String> {
+        self.attach_user_data_with(sets, None)
+    }
+
+    /// [`Engine::attach_user_data`], reading the CPT index from the stored
+    /// form a previous attach gave (`userdata::Attached::stored_cpt_index`)
+    /// when it was built from the same CPT data; otherwise it is built.
+    pub fn attach_user_data_with(
+        &mut self,
+        sets: &[crate::userdata::DataSet],
+        stored_cpt: Option<&[u8]>,
+    ) -> Result<(), String> {
         self.user = if sets.is_empty() {
             None
         } else {
-            Some(Box::new(crate::userdata::Attached::build(
-                sets, &self.data,
-            )?))
+            let mut attached = crate::userdata::Attached::build_with(sets, &self.data, stored_cpt)?;
+            if let Some(titles) = &attached.icd10cm {
+                let titled = |code: &str| {
+                    self.find(System::Icd10cm, code)
+                        .and_then(|id| self.node(id))
+                        .is_some_and(|n| !self.data.text(n.title).is_empty())
+                };
+                attached.icd10cm_codes = titles.overlay(titled, &self.data)?.map(Box::new);
+            }
+            Some(Box::new(attached))
         };
         Ok(())
+    }
+
+    /// The user's ICD-10-CM codes the bundled index cannot find by words
+    /// (see `userdata::icd10cm::TitleTable::overlay`).
+    fn user_icd10cm(&self) -> Option<&Engine> {
+        self.user.as_ref().and_then(|u| u.icd10cm_codes.as_deref())
+    }
+
+    /// "ICD-10-CM FY2027 tabular (CDC XML), icd10cm-tabular-2027.xml" when
+    /// an ICD-10-CM code (undotted, upper case) is known only from the user's
+    /// own tabular XML, not from the bundled index.
+    /// With whether the file makes it billable (a leaf).
+    pub fn user_only_icd10cm(&self, undotted: &str) -> Option<(&str, bool)> {
+        let ov = self.user_icd10cm()?;
+        let id = ov.find(System::Icd10cm, undotted)?;
+        if self.find(System::Icd10cm, undotted).is_some() {
+            return None;
+        }
+        let source = self.user.as_ref()?.icd10cm.as_ref()?.source_of(undotted)?;
+        Some((source, ov.is_billable(id)))
+    }
+
+    /// The record of a code known only from the user's tabular XML: its
+    /// title from that file, its place under the bundled codes, and a note
+    /// saying where it came from and what medcode cannot say about it.
+    fn user_icd10cm_record(&self, ov: &Engine, id: u32) -> CodeRecord {
+        let mut r = ov.record(id);
+        let undotted: String = r.code.chars().filter(|&c| c != '.').collect();
+        // The bundled ancestors above the file's own (I42 above a new I42.00).
+        let bundled_parent = (3..undotted.len())
+            .rev()
+            .find_map(|n| self.find(System::Icd10cm, &undotted[..n]));
+        if let Some(p) = bundled_parent {
+            let pr = self.record(p);
+            let plen = pr.code.chars().filter(|&c| c != '.').count();
+            let mut path = pr.path;
+            path.push(PathEntry {
+                code: pr.code,
+                kind: pr.kind,
+                title: pr.title.unwrap_or_default(),
+            });
+            path.extend(
+                r.path
+                    .into_iter()
+                    .filter(|e| e.code.chars().filter(|&c| c != '.').count() > plen),
+            );
+            r.path = path;
+        }
+        r.in_release = false;
+        let source = self
+            .user
+            .as_ref()
+            .and_then(|u| u.icd10cm.as_ref())
+            .and_then(|t| t.source_of(&undotted))
+            .unwrap_or("your ICD-10-CM file");
+        r.notes.insert(
+            0,
+            Note {
+                kind: NoteKind::Note,
+                text: format!(
+                    "From your own file ({source}): not in the bundled {} tabular or the CMS validity data, so medcode cannot say on which dates it may be reported or which edits apply.",
+                    self.data.versions.icd10cm_release
+                ),
+                from: r.code.clone(),
+            },
+        );
+        r
+    }
+
+    /// Search hits with the user's own ICD-10-CM codes merged in: a code
+    /// typed goes first (exact, then billable, then code order), words
+    /// merge by words matched then score, each code once.
+    fn with_user_icd10cm(
+        &self,
+        query: &str,
+        opts: &SearchOptions,
+        hits: Vec<SearchHit>,
+    ) -> Vec<SearchHit> {
+        let Some(ov) = self.user_icd10cm() else {
+            return hits;
+        };
+        if !matches!(opts.system, None | Some(System::Icd10cm)) {
+            return hits;
+        }
+        let limit = opts.limit.max(1);
+        let ov_opts = SearchOptions {
+            system: None,
+            limit,
+        };
+        let mark = |mut h: SearchHit| {
+            let undotted: String = h.code.chars().filter(|&c| c != '.').collect();
+            if let Some(src) = self
+                .user
+                .as_ref()
+                .and_then(|u| u.icd10cm.as_ref()?.source_of(&undotted).map(str::to_string))
+            {
+                let from = format!("from your file: {src}");
+                h.why = Some(match h.why.take() {
+                    Some(w) => format!("{w}; {from}"),
+                    None => from,
+                });
+            }
+            h
+        };
+        let ov_codes = ov.search_codes(query, &ov_opts);
+        if !ov_codes.is_empty() {
+            let compact: String = query
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '.')
+                .collect::<String>()
+                .to_ascii_uppercase();
+            let bundled_codes = !self.search_codes(query, opts).is_empty();
+            let mut all: Vec<SearchHit> = if bundled_codes { hits } else { Vec::new() };
+            for h in ov_codes {
+                if !all.iter().any(|x| x.code == h.code && x.system == h.system) {
+                    all.push(mark(h));
+                }
+            }
+            let key = |h: &SearchHit| {
+                let undotted: String = h.code.chars().filter(|&c| c != '.').collect();
+                (undotted != compact, !h.billable, undotted)
+            };
+            all.sort_by_cached_key(key);
+            all.truncate(limit);
+            return all;
+        }
+        let words: Vec<SearchHit> = ov
+            .search_bundled(query, &ov_opts)
+            .into_iter()
+            .filter(|h| {
+                !hits
+                    .iter()
+                    .any(|x| x.code == h.code && x.system == h.system)
+            })
+            .map(mark)
+            .collect();
+        if words.is_empty() {
+            return hits;
+        }
+        // Each list keeps its own order; at each step the head with more
+        // words matched, then more query words found as typed in its title
+        // (a spelling guess loses to the word itself), then the higher
+        // score goes first. The two indexes weigh terms differently.
+        let typed: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2)
+            .take(crate::search::query::MAX_WORDS)
+            .map(str::to_lowercase)
+            .collect();
+        let rank = |h: &SearchHit| {
+            let title = h.title.to_lowercase();
+            let literal = typed.iter().filter(|w| title.contains(w.as_str())).count();
+            (h.matched.len(), literal, h.score)
+        };
+        let (mut a, mut b) = (hits.into_iter().peekable(), words.into_iter().peekable());
+        let mut out = Vec::with_capacity(limit);
+        while out.len() < limit {
+            let take_b = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(x), Some(y)) => {
+                    let (rx, ry) = (rank(x), rank(y));
+                    (ry.0, ry.1) > (rx.0, rx.1) || ((ry.0, ry.1) == (rx.0, rx.1) && ry.2 > rx.2)
+                }
+            };
+            out.extend(if take_b { b.next() } else { a.next() });
+        }
+        out
     }
 
     /// The attached user data, if any.
@@ -190,17 +377,18 @@ impl Engine {
     /// (the form CMS uses), so 70,000 long titles are not stored twice.
     pub fn node_title(&self, id: u32) -> Option<Cow<'_, str>> {
         let n = self.node(id)?;
-        let own = self.data.text(n.title);
-        if own.is_empty() {
+        if n.title.len == 0 {
             // A newer fiscal year's title from the user's tabular XML.
             return self.user_icd10cm_title(id).map(Cow::Borrowed);
         }
+        // Stored as word ids (index format v6): read into a new string.
+        let own = self.data.phrase(n.title);
         if n.seventh != 0 {
             if let Some(parent) = self.parent(id).and_then(|p| self.node_title(p)) {
                 return Some(Cow::Owned(format!("{parent}, {own}")));
             }
         }
-        Some(Cow::Borrowed(own))
+        Some(Cow::Owned(own))
     }
     /// The title the user's ICD-10-CM tabular XML gives a node, if any.
     fn user_icd10cm_title(&self, id: u32) -> Option<&str> {
@@ -250,12 +438,13 @@ impl Engine {
             .iter()
             .find(|s| s.start <= date && date <= s.end)
     }
-    /// Own notes of a node: (kind, text).
-    pub fn own_notes(&self, id: u32) -> impl Iterator<Item = (NoteKind, &str)> + '_ {
+    /// Own notes of a node: (kind, text). Stored as word ids (index
+    /// format v6): each read into a new string.
+    pub fn own_notes(&self, id: u32) -> impl Iterator<Item = (NoteKind, String)> + '_ {
         self.data
             .notes_of(id)
             .iter()
-            .map(move |r| (NoteKind::from_u8(r.kind), self.data.text(r.text)))
+            .map(move |r| (NoteKind::from_u8(r.kind), self.data.phrase(r.text)))
     }
     /// Why a HCPCS code matched words its descriptor lacks ("brand name:
     /// Toradol → ketorolac", "service name: AWV subsequent", "expanded: inj →
@@ -266,7 +455,8 @@ impl Engine {
             return None;
         }
         let title = self.node_title(id)?;
-        crate::hcpcs::why(self.own_notes(id), &title, matched)
+        let notes: Vec<(NoteKind, String)> = self.own_notes(id).collect();
+        crate::hcpcs::why(notes.iter().map(|(k, t)| (*k, t.as_str())), &title, matched)
     }
     /// The 7th-character definitions in force at a node (own or nearest ancestor's).
     pub fn seventh_defs(&self, id: u32) -> Vec<(char, &str)> {
@@ -363,6 +553,11 @@ impl Engine {
                 out.push(self.record(id));
             }
         }
+        if let (true, Some(c), Some(ov)) = (out.is_empty(), &icd, self.user_icd10cm()) {
+            if let Some(id) = ov.find(System::Icd10cm, c) {
+                out.push(self.user_icd10cm_record(ov, id));
+            }
+        }
         if out.is_empty() {
             let shown = icd
                 .map(|c| crate::icd10cm::dotted(&c))
@@ -402,7 +597,7 @@ impl Engine {
                 if a == id || kind.is_inherited() {
                     notes.push(Note {
                         kind,
-                        text: text.to_string(),
+                        text,
                         from: self.node_code(a).to_string(),
                     });
                 }
@@ -496,7 +691,7 @@ impl Engine {
     /// With a CPT file attached, `System::Cpt` searches its descriptors and
     /// "every system" merges them in by score.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
-        match (opts.system, self.cpt()) {
+        let hits = match (opts.system, self.cpt()) {
             (Some(System::Cpt), None) => Vec::new(),
             (Some(System::Cpt), Some(c)) => c.search_cpt(query, opts.limit),
             (None, Some(c)) => merge_hits(
@@ -505,7 +700,8 @@ impl Engine {
                 opts.limit,
             ),
             _ => self.search_bundled(query, opts),
-        }
+        };
+        self.with_user_icd10cm(query, opts, hits)
     }
 
     /// Procedure codes for a claim's procedure field: HCPCS Level II and,

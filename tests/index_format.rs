@@ -62,6 +62,9 @@ fn errors_say_what_to_do() {
 /// Regression for "index built with an old format silently misread": the
 /// frozen v1 file must load and answer; when the format changes on purpose,
 /// bump FORMAT_VERSION and refreeze with `FREEZE=1 cargo test frozen`.
+/// The old version's fixture goes: medcode reads one format version and
+/// refuses any other with "rebuild it" (`UnsupportedVersion`, tested above),
+/// the index being rebuilt with the code that reads it.
 #[test]
 fn frozen_v1_fixture_still_loads() {
     let path = common::root().join(format!("tests/fixtures/frozen-v{FORMAT_VERSION}.idx"));
@@ -193,6 +196,25 @@ fn staged_load_agrees_with_from_bytes() {
     let mut d = good.clone();
     *d.rules.excludes1_ends.last_mut().unwrap() = u32::MAX;
     cases.push(("Excludes1", d.to_bytes().unwrap()));
+    // v6: titles and notes as word ids.
+    let mut d = good.clone();
+    let last = d.phrases.len() - 1;
+    d.phrases[last] |= 0x80;
+    cases.push(("phrase varint cut", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    d.word_ends[0] = u32::MAX;
+    cases.push(("word list", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    let k = (d.nodes.iter())
+        .position(|n| n.title.len > 2 && d.phrases[n.title.off as usize] & 0x80 != 0)
+        .expect("a title whose first word id takes two bytes");
+    d.nodes[k].title.off += 1;
+    d.nodes[k].title.len -= 1;
+    cases.push(("title starts inside a word id", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    let k = d.notes.len() / 2;
+    d.notes[k].text.len = u32::MAX;
+    cases.push(("note past the phrases", d.to_bytes().unwrap()));
     // Damage the checksum finds, and a truncated file.
     let mut b = bytes.clone();
     let last = b.len() - 1;
@@ -208,6 +230,40 @@ fn staged_load_agrees_with_from_bytes() {
         for step in steps {
             assert_eq!(staged(&bad, step).unwrap_err(), want, "{what}, by {step}");
         }
+    }
+}
+
+/// v6 stores titles and notes as word ids: every one reads back as the
+/// source text, spaces and all (double, leading, trailing), and an empty
+/// title stays "no title".
+#[test]
+fn titles_and_notes_read_back_exactly() {
+    use medcode::index::build::{BuildNode, IndexBuilder};
+    use medcode::model::{NodeKind, NoteKind, System};
+    let titles = [
+        "Cholera",
+        "Cholera due to Vibrio cholerae 01,  biovar cholerae",
+        " leading and trailing ",
+        "Ménière's disease, unspecified ear",
+        "Cholera",
+        "",
+    ];
+    let mut b = IndexBuilder::new();
+    for (i, t) in titles.iter().enumerate() {
+        let mut n = BuildNode::new(System::Icd10cm, NodeKind::Code, None);
+        n.code = format!("A0{i}");
+        n.title = Some(t.to_string()).filter(|t| !t.is_empty());
+        n.notes = vec![(NoteKind::InclusionTerm, format!("note {t} (A00-A09)"))];
+        b.push(n);
+    }
+    let back = IndexData::from_bytes(&b.finish().unwrap().to_bytes().unwrap()).unwrap();
+    for (i, t) in titles.iter().enumerate() {
+        assert_eq!(back.phrase(back.nodes[i].title), *t);
+        assert_eq!(back.nodes[i].title.len == 0, t.is_empty());
+        assert_eq!(
+            back.phrase(back.notes_of(i as u32)[0].text),
+            format!("note {t} (A00-A09)")
+        );
     }
 }
 

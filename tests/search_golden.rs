@@ -235,6 +235,29 @@ fn everyday_more_sets_stay_above_their_floors() {
     }
 }
 
+/// tests/eval/multi-concept.jsonl (74 queries naming two things, written
+/// for issue 13 before measuring: "X with Y", "X due to Y", "X and Y",
+/// half-typed words; ICD-10-CM and HCPCS): floors (hit@1, hit@k) just under
+/// the measured rates. Before joining words stopped counting as content:
+/// ICD-10-CM 0.900 / 0.967, HCPCS 0.786 / 0.857; after: 0.917 / 1.000 and
+/// 0.857 / 0.857.
+#[test]
+fn multi_concept_sets_stay_above_their_floors() {
+    let engine = common::engine();
+    let rates = coder_rates(
+        &engine,
+        &common::root().join("tests/eval/multi-concept.jsonl"),
+    );
+    for (set, floor1, floork) in [
+        ("multi-concept-icd10cm", 0.9, 0.98),
+        ("multi-concept-hcpcs", 0.8, 0.8),
+    ] {
+        let (one, any) = rates[set];
+        assert!(one >= floor1, "{set}: hit@1 {one:.3} fell below {floor1}");
+        assert!(any >= floork, "{set}: hit@k {any:.3} fell below {floork}");
+    }
+}
+
 /// Bug: a 200-character query of frequent words took 60–80 ms (every
 /// posting of every word opened), and a per-term cap of 8,000 candidates
 /// then dropped matches. Now words are counted in bit sets and only units

@@ -253,3 +253,272 @@ fn frozen_v2_set_loads() {
     assert_eq!(stored, fresh);
     assert_eq!(stored.rows, 5);
 }
+
+fn icd(limit: usize) -> SearchOptions {
+    SearchOptions {
+        system: Some(System::Icd10cm),
+        limit,
+    }
+}
+
+fn codes(hits: &[medcode::SearchHit]) -> Vec<&str> {
+    hits.iter().map(|h| h.code.as_str()).collect()
+}
+
+/// Issue 16 gap: a user's newer tabular XML added titles but no codes, and
+/// its codes were not found by words. With a slice of the real CDC XML
+/// (E11, I42) changed to add E11.Z1 (no release has it) and I42.00 (bundled
+/// only from CMS validity, without a title), both are found by words and by
+/// code, looked up with the file's title under their bundled parents, and
+/// gone when the set is removed; bundled codes and titles are unchanged.
+#[test]
+fn icd10cm_xml_adds_codes_found_by_words_and_code() {
+    let mut e = common::engine();
+    assert!(e.lookup("E11.Z1").is_err());
+    assert!(!codes(&e.search("diabetes earlobe neuropathy", &icd(10))).contains(&"E11.Z1"));
+    assert!(!codes(&e.search("dilated cardiomyopathy synthetic", &icd(10))).contains(&"I42.00"));
+    let e119 = e.lookup("E11.9").unwrap();
+    let diabetes_before = e.search("type 2 diabetes without complications", &icd(5));
+
+    let set = set(DataKind::Icd10cm, "icd10cm-tabular-2027-slice.xml");
+    assert_eq!(set.label, "ICD-10-CM FY2027 tabular (CDC XML)");
+    let set = DataSet::from_bytes(&set.to_bytes()).unwrap();
+    e.attach_user_data(&[set]).unwrap();
+
+    // by words, in ICD-10-CM and in every system
+    let hits = e.search("diabetes earlobe neuropathy", &icd(10));
+    assert_eq!(codes(&hits).first(), Some(&"E11.Z1"), "{hits:?}");
+    let hit = &hits[0];
+    assert_eq!(hit.system, System::Icd10cm);
+    assert!(hit.billable);
+    assert_eq!(
+        hit.title,
+        "Type 2 diabetes mellitus with synthetic earlobe neuropathy, a test code no release has"
+    );
+    assert!(
+        hit.why
+            .as_deref()
+            .is_some_and(|w| w.contains("icd10cm-tabular-2027-slice.xml")),
+        "{hit:?}"
+    );
+    let all = e.search(
+        "earlobe neuropathy diabetes",
+        &SearchOptions {
+            system: None,
+            limit: 10,
+        },
+    );
+    assert!(codes(&all).contains(&"E11.Z1"), "{all:?}");
+    // a code the bundled data had without a title is now found by its words
+    let hits = e.search("dilated cardiomyopathy synthetic", &icd(10));
+    assert!(codes(&hits).contains(&"I42.00"), "{hits:?}");
+    // not in a HCPCS search
+    let hcpcs = SearchOptions {
+        system: Some(System::Hcpcs),
+        limit: 10,
+    };
+    assert!(!codes(&e.search("diabetes earlobe neuropathy", &hcpcs)).contains(&"E11.Z1"));
+
+    // by code: dotted, undotted, lower case, and as a prefix beside bundled codes
+    for q in ["E11.Z1", "e11z1", "E11.Z"] {
+        let hits = e.search(q, &icd(10));
+        assert_eq!(codes(&hits).first(), Some(&"E11.Z1"), "{q}: {hits:?}");
+    }
+    let under = e.search("E11", &icd(100));
+    assert_eq!(codes(&under).first(), Some(&"E11"));
+    assert!(codes(&under).contains(&"E11.Z1") && codes(&under).contains(&"E11.9"));
+    assert_eq!(
+        under.iter().filter(|h| h.code == "E11.9").count(),
+        1,
+        "each code once"
+    );
+    let i42 = e.search("I42.0", &icd(10));
+    assert_eq!(codes(&i42)[0], "I42.0");
+    assert!(codes(&i42).contains(&"I42.00"), "{i42:?}");
+
+    // lookup: the file's title, under the bundled E11, said where it came from
+    let r = e.lookup("e11.z1").unwrap();
+    assert_eq!(r.code, "E11.Z1");
+    assert_eq!(r.system, System::Icd10cm);
+    assert!(r.billable && !r.in_release);
+    let path: Vec<&str> = r.path.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(path, ["4", "E08-E13", "E11"]);
+    assert_eq!(r.path[2].title, e119.path[2].title);
+    assert!(
+        r.notes[0].text.contains("icd10cm-tabular-2027-slice.xml"),
+        "{:?}",
+        r.notes
+    );
+    assert!(r.validity.is_empty());
+    // bundled records and rankings are unchanged
+    assert_eq!(e.lookup("E11.9").unwrap(), e119);
+    assert_eq!(
+        codes(&e.search("type 2 diabetes without complications", &icd(5))),
+        codes(&diabetes_before)
+    );
+    // I42.00 keeps its bundled record (validity) with the file's title
+    let r = e.lookup("I42.00").unwrap();
+    assert!(r
+        .title
+        .as_deref()
+        .unwrap()
+        .starts_with("Dilated cardiomyopathy, synthetic"));
+    assert!(!r.validity.is_empty());
+
+    e.attach_user_data(&[]).unwrap();
+    assert!(e.lookup("E11.Z1").is_err());
+    assert!(!codes(&e.search("diabetes earlobe neuropathy", &icd(10))).contains(&"E11.Z1"));
+    assert!(e
+        .search("E11.Z1", &icd(10))
+        .iter()
+        .all(|h| h.code != "E11.Z1"));
+}
+
+/// A malformed or wrong XML is refused with where and what, and what was
+/// attached before stays as it was.
+#[test]
+fn icd10cm_xml_malformed_changes_nothing() {
+    let good = std::fs::read_to_string(fixture("icd10cm-tabular-2027-slice.xml")).unwrap();
+    let mut e = common::engine();
+    e.attach_user_data(&[set(DataKind::Icd10cm, "icd10cm-tabular-2027-slice.xml")])
+        .unwrap();
+    let cases = [
+        // a closing tag that does not match
+        good.replacen("<name>E11.Z1</name>", "<name>E11.Z1</nam>", 1),
+        // cut short
+        good[..good.len() / 2].to_string(),
+        // not the tabular at all
+        "<html><body>hello</body></html>".to_string(),
+    ];
+    for (i, bad) in cases.iter().enumerate() {
+        let err = DataSet::parse(DataKind::Icd10cm, "bad.xml", bad.as_bytes(), "2026-11-30")
+            .expect_err("malformed XML must be refused");
+        assert!(err.to_string().starts_with("bad.xml"), "{err}");
+        if i == 0 {
+            let line = good
+                .lines()
+                .position(|l| l.contains("<name>E11.Z1</name>"))
+                .unwrap()
+                + 1;
+            assert_eq!(err.line, line, "{err}");
+            assert!(
+                err.column > 1 && err.message.contains("not well-formed"),
+                "{err}"
+            );
+        }
+    }
+    assert_eq!(
+        e.lookup("E11.Z1").unwrap().title.as_deref(),
+        Some("Type 2 diabetes mellitus with synthetic earlobe neuropathy, a test code no release has")
+    );
+}
+
+/// Issue 16 gap: the CPT index a licensee's file is laid out into was not
+/// kept with the sets, so every start built it again. Its stored form is
+/// read back when built from the same CPT data, and ignored (built again)
+/// when the data differ or the bytes are damaged.
+#[test]
+fn cpt_index_is_kept_and_read_back() {
+    use medcode::userdata::CptIndexState;
+    let cpt = SearchOptions {
+        system: Some(System::Cpt),
+        limit: 10,
+    };
+    let sets = [set(DataKind::Cpt, "cpt_synthetic.txt")];
+    let mut built = common::engine();
+    built.attach_user_data(&sets).unwrap();
+    assert_eq!(built.user_data().unwrap().cpt_index, CptIndexState::Built);
+    let stored = built
+        .user_data()
+        .unwrap()
+        .stored_cpt_index()
+        .unwrap()
+        .unwrap();
+    let want = built.search("knee arthroscopy", &cpt);
+    assert_eq!(want[0].code, "29881");
+
+    let mut e = common::engine();
+    e.attach_user_data_with(&sets, Some(&stored)).unwrap();
+    assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::Stored);
+    assert_eq!(e.search("knee arthroscopy", &cpt), want);
+    assert_eq!(
+        e.search("arthroscpy", &cpt),
+        built.search("arthroscpy", &cpt)
+    );
+    assert_eq!(e.lookup("99213").unwrap(), built.lookup("99213").unwrap());
+    assert_eq!(e.info().cpt_codes, built.info().cpt_codes);
+
+    // another CPT file: the kept index is not used
+    let other = DataSet::parse(
+        DataKind::Cpt,
+        "other.txt",
+        b"99214\tSynthetic other visit descriptor\n",
+        "2026-05-01",
+    )
+    .unwrap();
+    e.attach_user_data_with(&[other], Some(&stored)).unwrap();
+    assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::Built);
+    assert!(e.lookup("29881").is_err());
+    assert!(e.lookup("99214").is_ok());
+
+    // damaged, cut short, another kind of file: built again, same answers
+    let mut flipped = stored.clone();
+    let at = flipped.len() / 2;
+    flipped[at] ^= 0x40;
+    for bad in [
+        &flipped[..],
+        &stored[..stored.len() - 9],
+        b"MCUSER\x1a\0 not this",
+        b"",
+    ] {
+        e.attach_user_data_with(&sets, Some(bad)).unwrap();
+        assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::Built);
+        assert_eq!(e.search("knee arthroscopy", &cpt), want);
+    }
+    // no CPT: nothing to keep
+    e.attach_user_data_with(
+        &[set(
+            DataKind::Mue,
+            "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv",
+        )],
+        Some(&stored),
+    )
+    .unwrap();
+    assert_eq!(e.user_data().unwrap().cpt_index, CptIndexState::None);
+    assert!(e.user_data().unwrap().stored_cpt_index().is_none());
+}
+
+/// The stored CPT index format (version 1) is frozen: it must keep decoding
+/// (its key may differ as the bundled abbreviations change: then it is
+/// rebuilt, which `cpt_index_is_kept_and_read_back` covers).
+#[test]
+fn frozen_cpt_index_v1_decodes() {
+    let path = common::root().join("tests/fixtures/userdata-cpt-index-v1.mccptx");
+    if std::env::var_os("MEDCODE_REFREEZE").is_some() {
+        let mut e = common::engine();
+        e.attach_user_data(&[set(DataKind::Cpt, "cpt_synthetic.txt")])
+            .unwrap();
+        let b = e.user_data().unwrap().stored_cpt_index().unwrap().unwrap();
+        std::fs::write(&path, b).unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    // The CPT index inside is a medcode.idx file (frame at offset 32: magic,
+    // then its format version). After an index format change the kept form
+    // is refused cleanly and the index is built again.
+    let inner_version = u32::from_le_bytes(bytes[40..44].try_into().unwrap());
+    if inner_version != medcode::index::format::FORMAT_VERSION {
+        assert!(medcode::userdata::cpt::decode_stored(&bytes).is_err());
+        let mut e = common::engine();
+        e.attach_user_data_with(&[set(DataKind::Cpt, "cpt_synthetic.txt")], Some(&bytes))
+            .unwrap();
+        assert_eq!(
+            e.user_data().unwrap().cpt_index,
+            medcode::userdata::CptIndexState::Built
+        );
+        return;
+    }
+    let (_key, cpt) = medcode::userdata::cpt::decode_stored(&bytes).unwrap();
+    let r = cpt.record(cpt.find(System::Cpt, "29881").unwrap());
+    assert_eq!(r.system, System::Cpt);
+    assert!(r.title.unwrap().starts_with("Synthetic"));
+}

@@ -18,5 +18,9 @@ export interface UserDataSummary {
 /** The user-data call (src/bindings.rs attachUserData). */
 export interface UserDataCalls {
   /** the user's stored data sets (bytes from parseUserData); replaces what was attached */
-  attachUserData?(sets: Uint8Array[]): UserDataSummary[];
+  attachUserData?(sets: Uint8Array[], cptIndex?: Uint8Array | null): UserDataSummary[];
+  /** the attached CPT search index in its stored form (versioned), to keep beside the sets; undefined without CPT */
+  cptIndex?(): Uint8Array | undefined;
+  /** where the attached CPT index came from: read from the cptIndex given, built now, or no CPT */
+  cptIndexState?(): "none" | "stored" | "built";
 }

@@ -6,11 +6,13 @@
 // organisation's packaged data, dist/data/).
 
 import type { UserDataSummary } from "../types/extra-api";
-import { deleteSet, listSets, nextId, putSet, type StoredSet } from "./userdata-store";
+import { deleteDerived, deleteSet, getDerived, listSets, nextId, putDerived, putSet, type StoredSet } from "./userdata-store";
 
 /** The engine calls these steps need (src/bindings.rs). */
 export interface UserDataEngine {
-  attachUserData?(sets: Uint8Array[]): UserDataSummary[];
+  attachUserData?(sets: Uint8Array[], cptIndex?: Uint8Array | null): UserDataSummary[];
+  cptIndex?(): Uint8Array | undefined;
+  cptIndexState?(): "none" | "stored" | "built";
 }
 /** src/bindings.rs parseUserData: throws "file:line:column: what is wrong". */
 export type ParseUserData = (kind: string, name: string, bytes: Uint8Array) => { summary: UserDataSummary; bytes: Uint8Array };
@@ -23,15 +25,49 @@ const brief = (s: StoredSet): UserDataEntry => ({ id: s.id, summary: s.summary }
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const NO_ENGINE = "this engine cannot take added data";
 
-function attach(engine: UserDataEngine, extra: Uint8Array[], user: StoredSet[]): void {
-  engine.attachUserData!([...extra, ...user.map((s) => s.bytes)]);
+function attach(engine: UserDataEngine, extra: Uint8Array[], user: StoredSet[], cptIndex: Uint8Array | null = null): void {
+  engine.attachUserData!([...extra, ...user.map((s) => s.bytes)], cptIndex);
 }
 
-/** Attaches `extra` and every stored set; returns how many stored sets. */
-export async function attachStored(engine: UserDataEngine, extra: Uint8Array[] = []): Promise<number> {
+const CPT_INDEX = "cpt-index";
+
+/**
+ * Keeps the CPT search index the engine holds now beside the sets (or drops
+ * the kept one when no CPT is attached), so the next start reads it instead
+ * of building it. Best effort: the sets are what matter; a failure here only
+ * costs the next start the build.
+ */
+async function keepCptIndex(engine: UserDataEngine): Promise<void> {
+  if (typeof engine.cptIndexState !== "function" || typeof engine.cptIndex !== "function") return;
+  try {
+    const state = engine.cptIndexState();
+    if (state === "none") await deleteDerived(CPT_INDEX);
+    else if (state === "built") {
+      const bytes = engine.cptIndex();
+      if (bytes) await putDerived(CPT_INDEX, bytes);
+    }
+  } catch {
+    // storage full or unavailable: the index is built again next start
+  }
+}
+
+/**
+ * Attaches `extra` and every stored set (the CPT index from its kept form
+ * when it fits); returns how many stored sets. `onListed` hears, before the
+ * attach, whether any stored set is an ICD-10-CM file (diagnosis searches
+ * need to wait only then).
+ */
+export async function attachStored(
+  engine: UserDataEngine, extra: Uint8Array[] = [], onListed?: (hasIcd10cm: boolean) => void,
+): Promise<number> {
   if (typeof engine.attachUserData !== "function") return 0;
   const sets = await listSets();
-  if (sets.length || extra.length) attach(engine, extra, sets);
+  onListed?.(sets.some((s) => s.summary.kind === "icd10cm"));
+  if (sets.length || extra.length) {
+    const kept = await getDerived(CPT_INDEX).catch(() => null);
+    attach(engine, extra, sets, kept);
+    await keepCptIndex(engine);
+  }
   return sets.length;
 }
 
@@ -52,8 +88,9 @@ export async function addUserData(
     return { sets: stored.map(brief), error: message(e) };
   }
   const set: StoredSet = { id: nextId(parsed.summary.kind.replace("_", "-"), stored), summary: parsed.summary, bytes: parsed.bytes };
+  const kept = await getDerived(CPT_INDEX).catch(() => null);
   try {
-    attach(engine, extra, [...stored, set]);
+    attach(engine, extra, [...stored, set], kept);
   } catch (e) {
     attach(engine, extra, stored); // as it was
     return { sets: stored.map(brief), error: `${name}: ${message(e)}` };
@@ -64,6 +101,7 @@ export async function addUserData(
     attach(engine, extra, stored);
     return { sets: stored.map(brief), error: `${name}: could not be kept in this browser's storage (${message(e)})` };
   }
+  await keepCptIndex(engine);
   return { sets: [...stored, set].map(brief), added: brief(set) };
 }
 
@@ -72,8 +110,9 @@ export async function removeUserData(engine: UserDataEngine, id: string, extra: 
   const stored = await listSets();
   if (typeof engine.attachUserData !== "function") return { sets: stored.map(brief), error: NO_ENGINE };
   const rest = stored.filter((s) => s.id !== id);
-  attach(engine, extra, rest);
+  attach(engine, extra, rest, await getDerived(CPT_INDEX).catch(() => null));
   await deleteSet(id);
+  await keepCptIndex(engine);
   return { sets: rest.map(brief) };
 }
 

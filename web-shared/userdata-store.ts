@@ -1,13 +1,18 @@
 // The user's own data in IndexedDB, in the extension's origin or the
 // offline page's (this file is shared by extension/ and www/): never sent
-// anywhere, never synced. Two stores:
+// anywhere, never synced. Three stores:
 //   sets    {id, summary, bytes}  parsed and checked data sets (src/userdata)
 //   pending {id, bytes}           a chosen file on its way to the engine
+//   derived {id, format, bytes}   what the engine built from the sets, kept so a
+//                                 start need not build it again. One record now:
+//                                 id "cpt-index", format 1, bytes = the engine's
+//                                 cptIndex() (its own versioned frame: src/userdata/cpt.rs)
 
 import type { UserDataSummary } from "../types/extra-api";
 
 const DB = "medcode-user-data";
-const VERSION = 1;
+// 2 added the "derived" store; version 1 databases are upgraded in place.
+const VERSION = 2;
 
 export interface StoredSet { id: string; summary: UserDataSummary; bytes: Uint8Array }
 
@@ -18,6 +23,7 @@ function open(): Promise<IDBDatabase> {
       const db = req.result;
       if (!db.objectStoreNames.contains("sets")) db.createObjectStore("sets", { keyPath: "id" });
       if (!db.objectStoreNames.contains("pending")) db.createObjectStore("pending", { keyPath: "id" });
+      if (!db.objectStoreNames.contains("derived")) db.createObjectStore("derived", { keyPath: "id" });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error("IndexedDB unavailable"));
@@ -63,4 +69,20 @@ export async function takePending(id: string): Promise<Uint8Array | null> {
 export function nextId(kind: string, existing: StoredSet[]): string {
   const n = existing.map((s) => s.id.match(new RegExp(`^${kind}-(\\d+)$`))?.[1]).filter(Boolean).map(Number);
   return `${kind}-${(n.length ? Math.max(...n) : 0) + 1}`;
+}
+
+/** The record format of the "derived" store (see the top of this file). */
+export const DERIVED_FORMAT = 1;
+interface DerivedRecord { id: string; format: number; bytes: Uint8Array }
+
+/** A derived record's bytes, or null when there is none or it is of another format. */
+export async function getDerived(id: string): Promise<Uint8Array | null> {
+  const rec = await run<DerivedRecord | undefined>("derived", "readonly", (s) => s.get(id) as IDBRequest<DerivedRecord | undefined>);
+  return rec && rec.format === DERIVED_FORMAT && rec.bytes instanceof Uint8Array ? rec.bytes : null;
+}
+export async function putDerived(id: string, bytes: Uint8Array): Promise<void> {
+  await run("derived", "readwrite", (s) => { s.put({ id, format: DERIVED_FORMAT, bytes }); });
+}
+export async function deleteDerived(id: string): Promise<void> {
+  await run("derived", "readwrite", (s) => { s.delete(id); });
 }

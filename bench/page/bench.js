@@ -41,13 +41,27 @@ export async function loadMedcode() {
   let tWasm = 0;
   let tIdx = 0;
   const idxRes = fetch('/medcode.idx');
+  // The wasm download starts with the index, not after the glue's import
+  // (the site passes init a fetch() the same way: www/src/entry-site.ts).
+  const wasmRes = fetch('/wasm/medcode_bg.wasm');
   const mod = await import('/wasm/medcode.js');
   const tGlue = now();
   let memory = null;
-  const wasmReady = mod.default({ module_or_path: '/wasm/medcode_bg.wasm' }).then((w) => ((tWasm = now()), (memory = w.memory), w));
+  const wasmReady = mod.default({ module_or_path: wasmRes }).then((w) => ((tWasm = now()), (memory = w.memory), w));
   const res = await idxRes;
+  const tHead = now();
   let engine;
   let construct = 0;
+  // Main-thread time inside IndexLoader.push (copy, hash, the checks whose
+  // sections completed), in all and for the last chunk pushed.
+  let pushMs = 0;
+  let lastPushMs = 0;
+  const push = (l, c) => {
+    const a = now();
+    l.push(c);
+    lastPushMs = now() - a;
+    pushMs += lastPushMs;
+  };
   if (typeof mod.IndexLoader === 'function' && res.body) {
     let size = Number(res.headers.get('content-length') ?? 0) || 0;
     const waiting = [];
@@ -57,14 +71,14 @@ export async function loadMedcode() {
     const reader = res.body.getReader();
     const open = () => {
       const l = new mod.IndexLoader(size);
-      for (const c of waiting) l.push(c);
+      for (const c of waiting) push(l, c);
       waiting.length = 0;
       return l;
     };
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (loader) loader.push(value);
+      if (loader) push(loader, value);
       else {
         waiting.push(value);
         if (ready) loader = open();
@@ -94,6 +108,9 @@ export async function loadMedcode() {
     glue_import_ms: tGlue - t0,
     wasm_fetch_instantiate_ms: tWasm - tGlue,
     idx_fetch_ms: tIdx - t0,
+    idx_headers_ms: tHead - t0,
+    push_ms: pushMs,
+    last_push_ms: lastPushMs,
     construct_ms: construct,
     wasm_memory_bytes: memory.buffer.byteLength,
   };

@@ -155,6 +155,7 @@ impl IndexBuilder {
             ..Default::default()
         };
         let mut span_sets = SpanSets::default();
+        let mut phrases = PhraseCoder::default();
         let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (i, node) in self.nodes.iter().enumerate() {
             if let Some(p) = node.parent {
@@ -194,7 +195,7 @@ impl IndexBuilder {
                 out.notes.push(NoteRec {
                     kind: k.to_u8(),
                     pad: [0; 3],
-                    text: arena.add(t),
+                    text: phrases.add(t),
                 });
             }
             for (c, t) in &node.seventh {
@@ -217,10 +218,7 @@ impl IndexBuilder {
             };
             out.nodes.push(NodeRec {
                 code: arena.add(&display),
-                title: stored_title
-                    .as_deref()
-                    .map(|t| arena.add(t))
-                    .unwrap_or_default(),
+                title: phrases.add(stored_title.as_deref().unwrap_or("")),
                 parent: node.parent.map(|p| p as u32).unwrap_or(u32::MAX),
                 kind: node.kind.to_u8(),
                 system: node.system.to_u8(),
@@ -246,6 +244,7 @@ impl IndexBuilder {
                 .then(na.system.to_u8().cmp(&nb.system.to_u8()))
         });
         out.code_order = order.into();
+        phrases.finish(&mut out);
         out.search = self.build_search();
         out.text = arena.bytes.into();
         out.text_checked = std::str::from_utf8(&out.text).is_ok();
@@ -460,6 +459,79 @@ impl Arena {
         self.bytes.extend_from_slice(s.as_bytes());
         self.seen.insert(s.to_string(), r);
         r
+    }
+}
+
+/// Titles and notes as word ids (format v6): each distinct phrase once,
+/// its words (split at single spaces, so joining them gives the phrase
+/// back) numbered by falling frequency so the common ones take one varint
+/// byte. `add` hands out a placeholder; `finish` encodes and fixes the refs.
+#[derive(Default)]
+struct PhraseCoder {
+    distinct: Vec<String>,
+    seen: HashMap<String, u32>,
+}
+
+impl PhraseCoder {
+    /// A placeholder ref (`off`: the distinct phrase's number + 1), or none
+    /// for an empty phrase.
+    fn add(&mut self, s: &str) -> TextRef {
+        if s.is_empty() {
+            return TextRef::default();
+        }
+        let k = match self.seen.get(s) {
+            Some(&k) => k,
+            None => {
+                let k = self.distinct.len() as u32;
+                self.distinct.push(s.to_string());
+                self.seen.insert(s.to_string(), k);
+                k
+            }
+        };
+        TextRef { off: k + 1, len: 0 }
+    }
+
+    fn finish(self, out: &mut IndexData) {
+        let mut freq: HashMap<&str, u32> = HashMap::new();
+        for t in &self.distinct {
+            for w in t.split(' ') {
+                *freq.entry(w).or_default() += 1;
+            }
+        }
+        let mut words: Vec<(&str, u32)> = freq.into_iter().collect();
+        words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let id: HashMap<&str, u32> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.0, i as u32))
+            .collect();
+        let (mut text, mut ends) = (Vec::new(), Vec::with_capacity(words.len()));
+        for (w, _) in &words {
+            text.extend_from_slice(w.as_bytes());
+            ends.push(text.len() as u32);
+        }
+        let mut coded = Vec::new();
+        let mut refs = Vec::with_capacity(self.distinct.len());
+        for t in &self.distinct {
+            let off = coded.len() as u32;
+            for w in t.split(' ') {
+                super::frame::write_varint(&mut coded, id[w] as u64);
+            }
+            refs.push(TextRef {
+                off,
+                len: coded.len() as u32 - off,
+            });
+        }
+        let fix = |t: &mut TextRef| {
+            if t.off != 0 {
+                *t = refs[t.off as usize - 1];
+            }
+        };
+        out.nodes.iter_mut().for_each(|n| fix(&mut n.title));
+        out.notes.iter_mut().for_each(|n| fix(&mut n.text));
+        out.words = text.into();
+        out.word_ends = ends.into();
+        out.phrases = coded.into();
     }
 }
 

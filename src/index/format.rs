@@ -1,9 +1,12 @@
-//! Index file format, version 5 (v2: validation rule tables in `rules`;
+//! Index file format, version 6 (v2: validation rule tables in `rules`;
 //! v3: the everyday-language layer: `defaults`, `node_context`,
 //! `context_words`; v4: sections read in place instead of one postcard
 //! payload decoded at load; v5: validity spans stored once per distinct
 //! set, `SPAN_SET` naming each node's set, instead of a count per node:
-//! 107,503 codes share 451 sets, 1.1 MB → 0.22 MB).
+//! 107,503 codes share 451 sets, 1.1 MB → 0.22 MB; v6: titles and notes
+//! stored as word ids (`PHRASES`, `WORDS`, `WORD_ENDS`) instead of text:
+//! 79,000 distinct titles and notes use 37,000 distinct words, 3.68 MB →
+//! 1.27 MB, so fewer bytes cross into the page before it can search).
 //!
 //! ```text
 //! offset  size  field
@@ -39,7 +42,13 @@
 //! check once at load either way. A crate would add a dependency, its own
 //! archived types at every call site, and its validation pass on top.
 //!
-//! Strings live in one UTF-8 arena (`TEXT`) referred to by `TextRef`. Any
+//! Strings live in one UTF-8 arena (`TEXT`) referred to by `TextRef`, but
+//! for titles and notes (`NodeRec::title`, `NoteRec::text`): those are
+//! `TextRef`s into `PHRASES`, where a phrase is its words' ids (indexes
+//! into the word list `WORDS`, word i ending at `WORD_ENDS[i]`; ids by
+//! falling frequency, so the common words take one byte), each a LEB128
+//! varint; reading joins the words with one space ([`IndexData::phrase`]).
+//! Any
 //! change to a record or section changes the format: bump `FORMAT_VERSION`
 //! and refreeze `tests/fixtures/frozen-v*.idx` on purpose.
 
@@ -48,7 +57,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 pub const MAGIC: [u8; 8] = *b"MEDCODE\x1a";
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// A slice of the text arena.
 #[repr(C)]
@@ -88,6 +97,7 @@ pub struct DataVersions {
 pub struct NodeRec {
     /// Display form: `E11.9`, `A00-A09` for a section, `1` for a chapter.
     pub code: TextRef,
+    /// The title's word ids in `PHRASES` (bytes, see the module comment);
     /// `len == 0` when the release has no title for the code.
     pub title: TextRef,
     /// `u32::MAX` at the top.
@@ -129,6 +139,7 @@ pub struct NoteRec {
     pub kind: u8,
     /// Zero (explicit so the record has no padding).
     pub pad: [u8; 3],
+    /// Word ids in `PHRASES`.
     pub text: TextRef,
 }
 
@@ -238,8 +249,15 @@ pub const UNIT_GENERIC: u8 = 2;
 pub struct IndexData {
     pub versions: DataVersions,
     pub text: Table<u8>,
-    /// Set once `text` has been checked to be UTF-8 (not stored).
+    /// Set once `text` and the word list have been checked to be UTF-8
+    /// (not stored).
     pub text_checked: bool,
+    /// Titles and notes as LEB128 word ids (see the module comment).
+    pub phrases: Table<u8>,
+    /// The distinct words of `phrases`, back to back, most frequent first.
+    pub words: Table<u8>,
+    /// Where each word ends in `words`, ascending.
+    pub word_ends: Table<u32>,
     pub nodes: Table<NodeRec>,
     /// Node ids of codes (categories and below, HCPCS), sorted by undotted code.
     pub code_order: Table<u32>,
@@ -317,10 +335,18 @@ pub mod section {
     pub const SPAN_SET: u32 = 40;
     /// u32 per span set: where it ends in `SPANS`.
     pub const SPAN_SET_ENDS: u32 = 41;
+    /// Titles and notes as word ids (v6).
+    pub const PHRASES: u32 = 42;
+    /// Their words, back to back; u32 per word: where it ends.
+    pub const WORDS: u32 = 43;
+    pub const WORD_ENDS: u32 = 44;
     /// Names for size reports.
     pub const NAMES: &[(u32, &str)] = &[
         (META, "meta"),
         (TEXT, "text"),
+        (PHRASES, "phrases"),
+        (WORDS, "words"),
+        (WORD_ENDS, "word_ends"),
         (NODES, "nodes"),
         (CODE_ORDER, "code_order"),
         (CHILD_IDS, "child_ids"),
@@ -438,22 +464,27 @@ impl IndexData {
         let s = &self.search;
         let r = &self.rules;
         // In the order of `CHECKS`, so a loader checks each group of
-        // sections while the rest downloads (`StagedLoad`).
-        let sections: [(u32, u32, &[u8]); 24] = [
+        // sections while the rest downloads (`StagedLoad`); the costliest
+        // check (postings) first, so the last bytes to arrive are cheap to
+        // check and the engine is ready soon after them.
+        let sections: [(u32, u32, &[u8]); 27] = [
             (META, 1, &meta),
+            (POSTING_ENDS, 4, s.posting_ends.as_bytes()),
+            (TERM_DF, 4, s.term_df.as_bytes()),
+            (UNIT_NODE, 4, s.unit_node.as_bytes()),
+            (POSTINGS, 1, s.postings.as_bytes()),
             (TEXT, 1, self.text.as_bytes()),
+            (WORDS, 1, self.words.as_bytes()),
+            (WORD_ENDS, 4, self.word_ends.as_bytes()),
+            (PHRASES, 1, self.phrases.as_bytes()),
             (NODES, 32, self.nodes.as_bytes()),
             (CHILD_IDS, 4, self.child_ids.as_bytes()),
             (CODE_ORDER, 4, self.code_order.as_bytes()),
             (TERM_TEXT, 1, s.term_text.as_bytes()),
             (TERM_ENDS, 4, s.term_ends.as_bytes()),
-            (POSTING_ENDS, 4, s.posting_ends.as_bytes()),
-            (TERM_DF, 4, s.term_df.as_bytes()),
-            (UNIT_NODE, 4, s.unit_node.as_bytes()),
             (UNIT_LEN, 1, s.unit_len.as_bytes()),
             (UNIT_FLAGS, 1, s.unit_flags.as_bytes()),
             (NODE_CONTEXT, 1, s.node_context.as_bytes()),
-            (POSTINGS, 1, s.postings.as_bytes()),
             (SPANS, 12, self.spans.as_bytes()),
             (SPAN_SET, 2, self.span_set.as_bytes()),
             (SPAN_SET_ENDS, 4, self.span_set_ends.as_bytes()),
@@ -564,13 +595,19 @@ impl IndexData {
     /// Views the sections of a file whose header and checksum were checked.
     pub fn view(shared: &Arc<Bytes>) -> Result<IndexData, IndexError> {
         let dir = Self::directory(shared.as_slice())?;
-        Self::view_with(shared, &dir)
+        Self::view_with(shared, &dir, true)
     }
 
     /// Views the sections of `dir` that lie inside `shared`; a section that
     /// has not arrived yet (a file still loading) is an empty table, `META`
-    /// the default.
-    fn view_with(shared: &Arc<Bytes>, dir: &[SectionEntry]) -> Result<IndexData, IndexError> {
+    /// the default, and so is `META` unless `meta` (decoding it allocates
+    /// thousands of strings: a staged load decodes it only for the check
+    /// that reads it).
+    fn view_with(
+        shared: &Arc<Bytes>,
+        dir: &[SectionEntry],
+        meta: bool,
+    ) -> Result<IndexData, IndexError> {
         use section::*;
         let bytes = shared.as_slice();
         let here = |e: &SectionEntry| e.offset + e.len <= bytes.len() as u64;
@@ -600,7 +637,7 @@ impl IndexData {
             .ok_or_else(|| IndexError::Decode("section misaligned or out of range".into()))
         }
         let m = find(META, 1)?;
-        let meta: Meta = if here(&m) {
+        let meta: Meta = if meta && here(&m) {
             postcard::from_bytes(&bytes[m.offset as usize..(m.offset + m.len) as usize])
                 .map_err(|e| IndexError::Decode(e.to_string()))?
         } else {
@@ -610,6 +647,9 @@ impl IndexData {
             versions: meta.versions,
             text: table(shared, find(TEXT, 1))?,
             text_checked: false,
+            phrases: table(shared, find(PHRASES, 1))?,
+            words: table(shared, find(WORDS, 1))?,
+            word_ends: table(shared, find(WORD_ENDS, 4))?,
             nodes: table(shared, find(NODES, 32))?,
             code_order: table(shared, find(CODE_ORDER, 4))?,
             child_ids: table(shared, find(CHILD_IDS, 4))?,
@@ -661,15 +701,69 @@ impl IndexData {
         Ok(())
     }
 
-    /// Every node's references (text, parent, children) and every node id
-    /// (code table, child lists) inside its table.
+    /// The word list: ends ascending, the last at the end of `words`, each
+    /// word UTF-8 on its own; `phrases` a whole number of varints, each a
+    /// word id in the list. A phrase ref that starts and ends on varint
+    /// boundaries ([`IndexData::phrase_ok`], checked per title and note)
+    /// then reads as whole words.
+    fn check_phrases(&self) -> Result<(), IndexError> {
+        let bad = |what: &str| Err(IndexError::Decode(format!("{what} out of range")));
+        let ends = &self.word_ends;
+        if ends.windows(2).any(|w| w[0] > w[1])
+            || ends.last().map_or(0, |&e| e as usize) != self.words.len()
+        {
+            return bad("word list");
+        }
+        // Each word UTF-8: the whole list is, and every word starts on a
+        // character (one pass instead of 37,000 calls).
+        let w = &self.words;
+        if std::str::from_utf8(w).is_err()
+            || ends
+                .iter()
+                .any(|&e| (e as usize) < w.len() && (w[e as usize] as i8) < -0x40)
+        {
+            return bad("word (not UTF-8)");
+        }
+        let words = ends.len() as u64;
+        let (mut v, mut shift) = (0u64, 0u32);
+        for &b in self.phrases.iter() {
+            v |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                if v >= words {
+                    return bad("phrase word id");
+                }
+                (v, shift) = (0, 0);
+            } else if shift == 28 {
+                return bad("phrase word id");
+            } else {
+                shift += 7;
+            }
+        }
+        if shift != 0 {
+            return bad("phrase word id");
+        }
+        Ok(())
+    }
+
+    /// A phrase ref inside `phrases`, from a varint's start to a varint's end.
+    fn phrase_ok(&self, t: &TextRef) -> bool {
+        let p = &self.phrases;
+        let (s, e) = (t.off as u64, t.off as u64 + t.len as u64);
+        t.len == 0
+            || (e <= p.len() as u64
+                && (s == 0 || p[s as usize - 1] & 0x80 == 0)
+                && p[e as usize - 1] & 0x80 == 0)
+    }
+
+    /// Every node's references (text, title, parent, children) and every
+    /// node id (code table, child lists) inside its table.
     fn check_node_references(&self) -> Result<(), IndexError> {
         let bad = |what: &str| Err(IndexError::Decode(format!("{what} out of range")));
         let text_ok = |t: &TextRef| (t.off as u64 + t.len as u64) <= self.text.len() as u64;
         let n = self.nodes.len() as u32;
         let range_ok = |(s, c): (u32, u32), len: usize| (s as u64 + c as u64) <= len as u64;
         for node in &self.nodes {
-            if !text_ok(&node.code) || !text_ok(&node.title) {
+            if !text_ok(&node.code) || !self.phrase_ok(&node.title) {
                 return bad("node text");
             }
             if node.parent != u32::MAX && node.parent >= n {
@@ -715,7 +809,7 @@ impl IndexData {
         {
             return bad("node table reference");
         }
-        if self.notes.iter().any(|x| !text_ok(&x.text))
+        if self.notes.iter().any(|x| !self.phrase_ok(&x.text))
             || self.seventh_defs.iter().any(|x| !text_ok(&x.meaning))
         {
             return bad("note text");
@@ -873,9 +967,18 @@ impl IndexData {
     }
 
     /// Every posting list decodes to units in range, as many as its
-    /// document frequency says, and ends on a whole varint.
+    /// document frequency says, and ends on a whole varint. Reads no other
+    /// section than its own (it runs first: `CHECKS`).
     fn check_postings(&self) -> Result<(), IndexError> {
         let s = &self.search;
+        if s.posting_ends.windows(2).any(|w| w[0] > w[1])
+            || s.posting_ends
+                .last()
+                .is_some_and(|&e| e as usize > s.postings.len())
+            || s.term_df.len() != s.posting_ends.len()
+        {
+            return Err(IndexError::Decode("search table out of range".into()));
+        }
         let units = s.unit_node.len() as u64;
         let mut start = 0usize;
         for (i, &end) in s.posting_ends.iter().enumerate() {
@@ -969,6 +1072,53 @@ impl IndexData {
         own(&self.starts().sevenths, &self.seventh_defs, id)
     }
 
+    /// A title or note (`NodeRec::title`, `NoteRec::text`): its words
+    /// joined by spaces, appended to `out`. Ids past the word list (only in
+    /// an index not checked) read as nothing.
+    pub fn phrase_into(&self, t: TextRef, out: &mut String) {
+        let (start, end) = (t.off as usize, t.off as usize + t.len as usize);
+        let Some(bytes) = self.phrases.get(start..end) else {
+            return;
+        };
+        let ends = &self.word_ends;
+        let (mut v, mut shift, mut first) = (0usize, 0u32, true);
+        for &b in bytes {
+            v |= ((b & 0x7f) as usize) << shift.min(31);
+            if b & 0x80 != 0 {
+                shift += 7;
+                continue;
+            }
+            if let Some(&e) = ends.get(v) {
+                let s = match v {
+                    0 => 0,
+                    _ => ends[v - 1] as usize,
+                };
+                if let Some(w) = self.words.get(s..e as usize) {
+                    if !first {
+                        out.push(' ');
+                    }
+                    first = false;
+                    if self.text_checked {
+                        // SAFETY: the word list was checked at load
+                        // (`check_phrases`): UTF-8, each word starting on a
+                        // character, so each word is UTF-8.
+                        out.push_str(unsafe { std::str::from_utf8_unchecked(w) });
+                    } else {
+                        out.push_str(std::str::from_utf8(w).unwrap_or(""));
+                    }
+                }
+            }
+            (v, shift) = (0, 0);
+        }
+    }
+
+    /// [`IndexData::phrase_into`] into a new string.
+    pub fn phrase(&self, t: TextRef) -> String {
+        let mut out = String::with_capacity(t.len as usize * 8);
+        self.phrase_into(t, &mut out);
+        out
+    }
+
     pub fn text(&self, t: TextRef) -> &str {
         let (start, end) = (t.off as usize, t.off as usize + t.len as usize);
         let Some(bytes) = self.text.get(start..end) else {
@@ -1004,13 +1154,23 @@ pub const CHECKS: &[Check] = {
     use section::*;
     &[
         Check {
+            name: "postings",
+            needs: &[POSTINGS, POSTING_ENDS, TERM_DF, UNIT_NODE],
+            run: IndexData::check_postings,
+        },
+        Check {
             name: "text utf-8",
             needs: &[TEXT],
             run: IndexData::check_text,
         },
         Check {
+            name: "phrases",
+            needs: &[WORDS, WORD_ENDS, PHRASES],
+            run: IndexData::check_phrases,
+        },
+        Check {
             name: "node references",
-            needs: &[TEXT, NODES, CHILD_IDS, CODE_ORDER],
+            needs: &[TEXT, PHRASES, NODES, CHILD_IDS, CODE_ORDER],
             run: IndexData::check_node_references,
         },
         Check {
@@ -1040,14 +1200,10 @@ pub const CHECKS: &[Check] = {
             run: IndexData::check_search_order,
         },
         Check {
-            name: "postings",
-            needs: &[POSTINGS, POSTING_ENDS, TERM_DF, UNIT_NODE],
-            run: IndexData::check_postings,
-        },
-        Check {
             name: "node tables",
             needs: &[
                 TEXT,
+                PHRASES,
                 NODES,
                 SPANS,
                 SPAN_SET,
@@ -1141,7 +1297,10 @@ impl StagedLoad {
         // SAFETY: `view` and its tables live only inside this call, while
         // `bytes` is borrowed and cannot change.
         let shared = unsafe { Bytes::borrowed(bytes) };
-        let Ok(view) = IndexData::view_with(&shared, dir) else {
+        let meta = (self.checked..CHECKS.len())
+            .take_while(|&k| ready(k))
+            .any(|k| CHECKS[k].needs.contains(&section::META));
+        let Ok(view) = IndexData::view_with(&shared, dir, meta) else {
             self.off = true;
             return;
         };

@@ -75,6 +75,12 @@ pub struct Scratch {
     slot_words: Vec<u32>,
     /// What parsing looks up, kept between queries (`query::parse_with`).
     parse: query::ParseCache,
+    /// Per term, the units whose own text lacks it (`Slot::unless`), built
+    /// once from its decoded postings.
+    lacking: Vec<(u32, Box<[u64]>)>,
+    /// Per unit, the query slots matched in its own text (title or
+    /// inclusion term), not only through context.
+    own_slots: Vec<u32>,
 }
 
 /// Parses a query, keeping what its typo scans learn about the terms.
@@ -92,6 +98,8 @@ enum SlotSet {
     /// Built in `Scratch::bits` from postings: the blocks it wrote are
     /// `Scratch::slot_words[from..to]`.
     Sparse(usize, usize),
+    /// A `Slot::unless` set: `Scratch::lacking[i]`, read in place.
+    Lacking(usize),
 }
 
 /// A frequent term's postings decoded into bit sets over units.
@@ -129,6 +137,34 @@ fn decode_term(terms: &Terms, term: u32, units: usize) -> DecodedTerm {
         }
     });
     DecodedTerm { present, field }
+}
+
+/// Index into `list` of the units that lack `term`, in their own text and
+/// in their context (an inclusion term under a "without" title is
+/// "without" too), built on first use.
+fn lacking_set(list: &mut Vec<(u32, Box<[u64]>)>, terms: &Terms, term: u32, units: usize) -> usize {
+    if let Some(i) = list.iter().position(|(t, _)| *t == term) {
+        return i;
+    }
+    let mut set = vec![!0u64; units.div_ceil(64)].into_boxed_slice();
+    if units % 64 != 0 {
+        if let Some(last) = set.last_mut() {
+            *last = (1u64 << (units % 64)) - 1;
+        }
+    }
+    if term as usize >= terms.len() {
+        // `Slot::EVERY_UNIT`: no term to lack.
+        list.push((term, set));
+        return list.len() - 1;
+    }
+    terms.for_each_posting(term as usize, |unit, _| {
+        let u = unit as usize;
+        if u < units {
+            set[u / 64] &= !(1 << (u % 64));
+        }
+    });
+    list.push((term, set));
+    list.len() - 1
 }
 
 /// The decoded form of a frequent term, decoding it on first use.
@@ -285,6 +321,8 @@ mod weight {
     /// A code for a context (pregnancy, newborn, history, sequela,
     /// subsequent encounter…) the query does not name.
     pub const CONTEXT: f32 = 4.0;
+    /// A unit whose own text says "without" something the query names.
+    pub const NEGATED: f32 = 12.0;
 }
 
 /// Units of node `node` (units are laid out in node order).
@@ -401,6 +439,16 @@ pub fn search_words(
     if parsed.slots.is_empty() {
         return Vec::new();
     }
+    // The query-time expansions are ICD-10-CM's (HCPCS's own names are
+    // search units of their codes): in HCPCS they only mislead.
+    let own_words;
+    let parsed =
+        if opts.system == Some(System::Hcpcs) && parsed.groups.iter().any(|g| g.expanded != 0) {
+            own_words = without_expansions(parsed);
+            &own_words
+        } else {
+            parsed
+        };
     let s = &data.search;
     let units = s.unit_node.len();
     let terms = Terms::new(data);
@@ -409,9 +457,12 @@ pub fn search_words(
     if sc.score.len() != units {
         sc.score = vec![0.0; units];
         sc.slots = vec![0; units];
+        sc.own_slots = vec![0; units];
         sc.title_hits = vec![0; units];
         sc.touched.clear();
     }
+    // A query of joining words alone ("with") has nothing to join.
+    let content_query = parsed.joining.count_ones() < parsed.groups.len() as u32;
     // Bounded work whatever was typed: each query word becomes one bit set
     // over the units (a frequent term's is decoded once and kept), the
     // number of words each unit matches is added up 64 units at a time in
@@ -456,6 +507,17 @@ pub fn search_words(
     let mut slot_kind: Vec<SlotSet> = Vec::with_capacity(nslots);
     sc.slot_words.clear();
     for (si, slot) in parsed.slots.iter().enumerate() {
+        if let Some(t) = slot.unless {
+            if content_query {
+                slot_kind.push(SlotSet::Lacking(lacking_set(
+                    &mut sc.lacking,
+                    &terms,
+                    t,
+                    units,
+                )));
+                continue;
+            }
+        }
         if let [(term, _)] = slot.terms[..] {
             if terms.df(term as usize) >= DECODE_DF && sc.decoded.contains_key(&term) {
                 slot_kind.push(SlotSet::Decoded(term));
@@ -465,7 +527,7 @@ pub fn search_words(
         let set = &mut slot_region[si * words..(si + 1) * words];
         let first = sc.slot_words.len();
         let mut dense = false;
-        if slot.terms.is_empty() {
+        if slot.terms.is_empty() && slot.unless.is_none() {
             // A default's slot: the units `seed_defaults` reached.
             for &unit in &sc.touched {
                 let u = unit as usize;
@@ -514,6 +576,7 @@ pub fn search_words(
                 Some(d) => &d.present[..],
                 None => &[],
             },
+            SlotSet::Lacking(i) => &sc.lacking[*i].1[..],
             _ => &slot_region[si * words..(si + 1) * words],
         })
         .collect();
@@ -598,7 +661,7 @@ pub fn search_words(
     // is what it is about). `opened`: units the opened words reach (and the
     // defaults' units); `best`: the most words a unit among them matched.
     for (si, slot) in parsed.slots.iter().enumerate() {
-        if slot.terms.is_empty() {
+        if slot.terms.is_empty() && slot.unless.is_none() {
             open_slot(si, active, opened, planes, any);
         }
     }
@@ -668,13 +731,43 @@ pub fn search_words(
     // order) a unit holds, by where it was found. Through the decoded bit
     // set when that is less work than walking the postings.
     let ncand = sc.cands.len();
+    // Own-text matches matter only for words some default leaves out.
+    let all_groups = (1u32 << parsed.groups.len().min(31)) - 1;
+    let own_needed = parsed
+        .defaults
+        .iter()
+        .fold(0u32, |a, d| a | (all_groups & !d.groups & !parsed.joining));
+    let own_slot_mask = (0..parsed.groups.len())
+        .filter(|g| own_needed & (1 << g) != 0)
+        .fold(0u32, |a, g| a | parsed.group_slot_mask(g));
     for (si, slot) in parsed.slots.iter().enumerate() {
         let bit = 1u32 << si;
+        let track_own = own_slot_mask & bit != 0;
+        if let SlotSet::Lacking(i) = slot_kind[si] {
+            let set = &sc.lacking[i].1;
+            for &unit in &sc.cands {
+                let u = unit as usize;
+                if (set[u / 64] >> (u % 64)) & 1 != 0 {
+                    sc.slots[u] |= bit;
+                }
+            }
+            continue;
+        }
         for &(term, quality) in &slot.terms {
             let idf = terms.idf(term as usize, units) * quality;
             let df = terms.df(term as usize);
-            let (score, slots, title_hits) = (&mut sc.score, &mut sc.slots, &mut sc.title_hits);
+            let (score, slots, title_hits, own_slots) = (
+                &mut sc.score,
+                &mut sc.slots,
+                &mut sc.title_hits,
+                &mut sc.own_slots,
+            );
             let mut hit = |u: usize, field: u8| {
+                // Only defaults read it (`default_bonus`): no second array
+                // to write per posting otherwise.
+                if track_own && field <= 1 {
+                    own_slots[u] |= bit;
+                }
                 if slots[u] & bit != 0 {
                     return;
                 }
@@ -721,6 +814,7 @@ pub fn search_words(
         parsed,
         score: &sc.score,
         slots: &sc.slots,
+        own_slots: &sc.own_slots,
         title_hits: &sc.title_hits,
     };
     let mut exact: Vec<(f32, u32)> = Vec::with_capacity(ncand.min(MAX_RANKED));
@@ -780,6 +874,29 @@ pub fn search_words(
         exact.select_nth_unstable_by(want - 1, by_score);
         exact.truncate(want);
     }
+    // The results' own words: one that says "without" what the query
+    // names ("Chills (without fever)" for "fever and chills") names the
+    // opposite, however many words it matched.
+    // Its default gives way too: "ketoacidosis without coma" is the
+    // default for "dm with ketoacidosis", not for "… with coma".
+    // Only units with "without" somewhere (a bit test) read their text,
+    // and only when the query names two things or more.
+    let content_groups = parsed.groups.len() as u32 - parsed.joining.count_ones();
+    let without = match terms.find(b"without") {
+        Some(t) if content_groups >= 2 && !query_negates(parsed) => {
+            Some(lacking_set(&mut sc.lacking, &terms, t as u32, units))
+        }
+        _ => None,
+    };
+    if let Some(lacking) = without {
+        let lacking = &sc.lacking[lacking].1;
+        for e in exact.iter_mut() {
+            let u = e.1 as usize;
+            if (lacking[u / 64] >> (u % 64)) & 1 == 0 && negates_query(data, parsed, u) {
+                e.0 -= weight::NEGATED + ctx.default_part(e.1 as usize);
+            }
+        }
+    }
     sc.bounds = exact;
     let mut ranked: Vec<Ranked> = sc
         .bounds
@@ -804,7 +921,7 @@ pub fn search_words(
     }
     for (si, k) in slot_kind.iter().enumerate() {
         match *k {
-            SlotSet::Decoded(_) => {}
+            SlotSet::Decoded(_) | SlotSet::Lacking(_) => {}
             SlotSet::Dense => sc.bits[si * words..(si + 1) * words].fill(0),
             SlotSet::Sparse(from, to) => {
                 for &w in &sc.slot_words[from..to] {
@@ -817,6 +934,7 @@ pub fn search_words(
         let u = unit as usize;
         sc.score[u] = 0.0;
         sc.slots[u] = 0;
+        sc.own_slots[u] = 0;
         sc.title_hits[u] = 0;
     }
     sc.touched.clear();
@@ -868,11 +986,53 @@ pub fn search_words(
     ranked
 }
 
+/// `parsed` without its expansion alternatives; a slot only they used
+/// matches nothing.
+fn without_expansions(parsed: &ParsedQuery) -> ParsedQuery {
+    let mut out = parsed.clone();
+    let mut kept = 0u32;
+    for g in &mut out.groups {
+        let (alts, labels) = (
+            std::mem::take(&mut g.alternatives),
+            std::mem::take(&mut g.labels),
+        );
+        for (i, (alt, label)) in alts.into_iter().zip(labels).enumerate() {
+            if g.expanded & (1u32 << i.min(31)) == 0 {
+                kept |= alt;
+                g.alternatives.push(alt);
+                g.labels.push(label);
+            }
+        }
+        g.expanded = 0;
+    }
+    for (si, slot) in out.slots.iter_mut().enumerate() {
+        if kept & (1 << si) == 0 {
+            slot.terms.clear();
+            slot.unless = None;
+        }
+    }
+    out
+}
+
 /// Bonus of a unit matching every word for the defaults it falls under.
-fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> f32 {
+/// A default for part of the query ("nausea" in "nausea and vomiting")
+/// does not count for a unit that matched the rest only through its
+/// parent's title ("Nausea" under "Nausea and vomiting"): a sibling names
+/// the whole.
+fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked, own: u32) -> f32 {
     let mut bonus: f32 = 0.0;
+    let by_defaults = parsed
+        .defaults
+        .iter()
+        .filter(|d| r.slots & (1 << d.slot) != 0)
+        .fold(0u32, |a, d| a | (1 << d.slot));
+    let own_words = parsed.matched_words(own | by_defaults);
     for d in &parsed.defaults {
         if r.slots & (1 << d.slot) == 0 {
+            continue;
+        }
+        let rest = ((1u32 << parsed.groups.len().min(31)) - 1) & !d.groups & !parsed.joining;
+        if rest & parsed.matched_words(r.slots) & !own_words != 0 {
             continue;
         }
         let exact = data.nodes.get(r.node as usize).is_some_and(|n| {
@@ -885,6 +1045,111 @@ fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> f32 {
         });
     }
     bonus
+}
+
+/// True when the query itself says "without"/"no"/"not": then a unit's
+/// "without" is what it asks for.
+fn query_negates(parsed: &ParsedQuery) -> bool {
+    parsed.groups.iter().any(|g| {
+        g.stems.iter().any(|s| {
+            s.iter()
+                .any(|t| matches!(t.as_str(), "without" | "no" | "not"))
+        })
+    })
+}
+
+/// The own text of unit `u`: its code's title, or the inclusion term it
+/// was built from (`index::build` lays a node's units out as the title,
+/// then its inclusion and "includes" notes in order, then everyday units).
+fn unit_text(data: &IndexData, u: usize) -> Option<&str> {
+    let s = &data.search;
+    let node = *s.unit_node.get(u)?;
+    let first = units_of(s, node).start;
+    let k = u.checked_sub(first)?;
+    if k == 0 {
+        return data.nodes.get(node as usize).map(|n| data.text(n.title));
+    }
+    data.notes_of(node)
+        .iter()
+        .filter(|n| {
+            matches!(
+                crate::model::NoteKind::from_u8(n.kind),
+                crate::model::NoteKind::InclusionTerm | crate::model::NoteKind::Includes
+            )
+        })
+        .nth(k - 1)
+        .map(|n| data.text(n.text))
+}
+
+/// Most characters of a unit's text read for "without".
+const MAX_NEGATION_TEXT: usize = 400;
+
+/// True when unit `u`'s own text names one of the query's content words
+/// only after "without" (up to the next "with", comma or bracket):
+/// "Nausea without vomiting" for "nausea and vomiting".
+fn negates_query(data: &IndexData, parsed: &ParsedQuery, u: usize) -> bool {
+    let s = &data.search;
+    let Some(own) = unit_text(data, u) else {
+        return false;
+    };
+    // An inclusion term is read with its code's title (its context).
+    let title = s
+        .unit_node
+        .get(u)
+        .and_then(|&n| data.nodes.get(n as usize))
+        .map(|n| data.text(n.title))
+        .filter(|t| *t != own)
+        .unwrap_or("");
+    if own.len() + title.len() > MAX_NEGATION_TEXT
+        || !(own.contains("without") || title.contains("without"))
+    {
+        return false;
+    }
+    // Where a stem occurs as the start of a word: (after "without", elsewhere).
+    // Byte work only, no allocation: this runs on every result.
+    let found = |stem: &str| {
+        let (mut negated, mut plain) = (false, false);
+        for clause in own
+            .split([',', '(', ')', '[', ']', ';'])
+            .chain(title.split([',', '(', ')', '[', ']', ';']))
+        {
+            let mut without = false;
+            for w in clause.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+                if w.eq_ignore_ascii_case("without") {
+                    without = true;
+                } else if w.eq_ignore_ascii_case("with") {
+                    without = false;
+                } else if w.len() >= stem.len()
+                    && w.as_bytes()[..stem.len()].eq_ignore_ascii_case(stem.as_bytes())
+                {
+                    if without {
+                        negated = true;
+                    } else {
+                        plain = true;
+                    }
+                }
+            }
+        }
+        (negated, plain)
+    };
+    parsed.groups.iter().enumerate().any(|(gi, g)| {
+        if parsed.joining & (1 << gi) != 0 {
+            return false;
+        }
+        let mut negated = false;
+        for alt in &g.stems {
+            let mut all_plain = !alt.is_empty();
+            for t in alt {
+                let (n, p) = found(t);
+                negated |= n && !p;
+                all_plain &= p;
+            }
+            if all_plain {
+                return false;
+            }
+        }
+        negated
+    })
 }
 
 /// Query groups that may go unmatched without dropping a result: in HCPCS,
@@ -923,6 +1188,7 @@ struct UnitScore<'a> {
     parsed: &'a ParsedQuery,
     score: &'a [f32],
     slots: &'a [u32],
+    own_slots: &'a [u32],
     title_hits: &'a [u8],
 }
 
@@ -955,6 +1221,27 @@ impl UnitScore<'_> {
         b
     }
 
+    /// What the query's defaults added to the unit's score (at most).
+    fn default_part(&self, u: usize) -> f32 {
+        let (data, s) = (self.data, &self.data.search);
+        let slots = self.slots[u];
+        let words: f32 = self
+            .parsed
+            .defaults
+            .iter()
+            .filter(|d| slots & (1 << d.slot) != 0)
+            .map(|d| weight::DEFAULT_WORD * d.groups.count_ones() as f32)
+            .sum();
+        let r = Ranked {
+            node: s.unit_node[u],
+            score: 0.0,
+            matched_words: 0,
+            slots,
+            default_of: None,
+        };
+        words + default_bonus(data, self.parsed, &r, self.own_slots[u])
+    }
+
     /// The score; `None` for a unit whose node is missing.
     fn exact(&self, u: usize, missing: u32) -> Option<f32> {
         let (data, s) = (self.data, &self.data.search);
@@ -985,7 +1272,7 @@ impl UnitScore<'_> {
                 slots: self.slots[u],
                 default_of: None,
             };
-            score += default_bonus(data, self.parsed, &r);
+            score += default_bonus(data, self.parsed, &r, self.own_slots[u]);
         }
         Some(score)
     }

@@ -30,6 +30,15 @@ pub struct Slot {
     /// A generic word ("unspecified"): it does not lengthen a title, so
     /// matching it does not raise coverage either.
     pub generic: bool,
+    /// Satisfied by every unit that lacks this term (the "with" of a
+    /// query: any title but a "without" one), scoring nothing;
+    /// `Slot::EVERY_UNIT`: by every unit.
+    pub unless: Option<u32>,
+}
+
+impl Slot {
+    /// `unless` naming no term: every unit satisfies the slot.
+    pub const EVERY_UNIT: u32 = u32::MAX;
 }
 
 /// One thing the user typed ("fx", "w/o", "diabetes"), satisfied when every
@@ -45,6 +54,9 @@ pub struct Group {
     /// The index terms of the typed word and of each expansion, for
     /// matching the terms of a default.
     pub stems: Vec<Vec<String>>,
+    /// Bit i: alternative i is an expansion from the ICD-10-CM tables
+    /// (abbreviations, everyday synonyms), not the word as typed.
+    pub expanded: u32,
 }
 
 /// A default (`IndexData::search.defaults`) the query calls on.
@@ -67,6 +79,8 @@ pub struct ParsedQuery {
     pub defaults: Vec<DefaultMatch>,
     /// Words after the first `MAX_WORDS` were ignored.
     pub truncated: bool,
+    /// Groups that only join concepts ("with", "due"): never content.
+    pub joining: u32,
 }
 
 impl ParsedQuery {
@@ -101,6 +115,11 @@ impl ParsedQuery {
                     .enumerate()
                     .filter(|(i, _)| mask & (1 << i) != 0)
                     .map(|(_, s)| {
+                        // A joining word's "any title but a without one" is
+                        // the widest set there is: open it last.
+                        if s.unless.is_some() {
+                            return u64::MAX >> 8;
+                        }
                         s.terms
                             .iter()
                             .map(|&(t, _)| terms.df(t as usize) as u64)
@@ -145,6 +164,8 @@ pub struct ParseCache {
     phrase_starts: std::collections::HashSet<String, text::FastHash>,
     /// Per default, `term_bit` of each of its key's terms, or'ed.
     default_bits: Vec<u128>,
+    /// Every term of a default's key, sorted, once.
+    default_terms: Vec<String>,
 }
 
 impl ParseCache {
@@ -165,8 +186,17 @@ impl ParseCache {
         self.default_bits = s
             .defaults
             .iter()
-            .map(|d| d.key.iter().fold(0, |f, k| f | term_bit(k)))
+            .map(|d| {
+                d.key
+                    .iter()
+                    .filter(|k| !text::is_joining(k))
+                    .fold(0, |f, k| f | term_bit(k))
+            })
             .collect();
+        let mut all: Vec<String> = s.defaults.iter().flat_map(|d| d.key.clone()).collect();
+        all.sort_unstable();
+        all.dedup();
+        self.default_terms = all;
         self.built = true;
     }
 }
@@ -333,7 +363,9 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                     mask = 0;
                     break;
                 }
-                let as_typed = typed && ai == 0;
+                // A joining word is never completed or corrected ("with"
+                // must not become "without" or "withdrawal").
+                let as_typed = typed && ai == 0 && !text::is_joining(w);
                 // A half-typed last word completes; a known abbreviation's
                 // completions count for less than its expansion.
                 let last = as_typed && typing_last && gi == last_group;
@@ -363,6 +395,9 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                 parsed.slots.push(slot);
             }
             if mask != 0 {
+                if !(typed && ai == 0) && group.alternatives.len() < 32 {
+                    group.expanded |= 1 << group.alternatives.len();
+                }
                 group.alternatives.push(mask);
                 group.labels.push(if typed && ai == 0 {
                     None
@@ -392,6 +427,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                     parsed.slots.push(Slot {
                         terms: vec![(t as u32, 0.9)],
                         generic: text::is_generic(&String::from_utf8_lossy(terms.term(t))),
+                        unless: None,
                     });
                 }
                 group.alternatives.push(0b11 << first);
@@ -404,11 +440,89 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         }
         if parsed.groups.len() < 32 {
             group.text = word;
+            joining_word(&terms, &mut parsed, &mut group);
             parsed.groups.push(group);
         }
     }
+    if typing_last {
+        complete_to_defaults(&cache.default_terms, &terms, &mut parsed);
+    }
     match_defaults(data, cache, &mut parsed);
     parsed
+}
+
+/// Shortest half-typed last word that may reach a default's term.
+const MIN_DEFAULT_PREFIX: usize = 4;
+
+/// A half-typed last word ("hyperten") reaches the defaults whose term
+/// continues it: each such key term becomes a choice of the last group for
+/// `match_defaults` (the word's completions still rank the titles).
+fn complete_to_defaults(default_terms: &[String], terms: &Terms, parsed: &mut ParsedQuery) {
+    let Some(last) = parsed.groups.last_mut() else {
+        return;
+    };
+    let [typed] = last.stems.as_slice() else {
+        return;
+    };
+    let [typed] = typed.as_slice() else {
+        return;
+    };
+    if typed.len() < MIN_DEFAULT_PREFIX || text::is_joining(typed) {
+        return;
+    }
+    // A word that is a term of its own completes only to commoner terms:
+    // "pneumon" (pneumonitis) to pneumonia, not "heart" to heartburn.
+    let own_df = terms.find(typed.as_bytes()).map(|t| terms.df(t));
+    let typed = typed.clone();
+    let from = default_terms.partition_point(|k| k.as_str() <= typed.as_str());
+    for k in default_terms[from..]
+        .iter()
+        .take_while(|k| k.starts_with(typed.as_str()))
+    {
+        if let Some(own) = own_df {
+            let df = terms.find(k.as_bytes()).map_or(0, |t| terms.df(t));
+            if df <= own {
+                continue;
+            }
+        }
+        let choice = vec![k.clone()];
+        if !last.stems.contains(&choice) {
+            last.stems.push(choice);
+        }
+    }
+}
+
+/// Marks a group that only joins concepts (every alternative is "with" or
+/// "due"). A "with" joins two concepts, so a title naming only one of them
+/// is no worse for lacking the word; a title saying "without" is: the
+/// group gains an alternative any unit without "without" in its own text
+/// satisfies. "due" (to) separates no siblings: every unit satisfies it
+/// (a title saying "due to" still scores for it).
+fn joining_word(terms: &Terms, parsed: &mut ParsedQuery, group: &mut Group) {
+    let gi = parsed.groups.len();
+    if group.stems.is_empty()
+        || !group
+            .stems
+            .iter()
+            .all(|s| s.len() == 1 && text::is_joining(&s[0]))
+    {
+        return;
+    }
+    parsed.joining |= 1 << gi;
+    let with = group.stems.iter().any(|s| s[0] == "with");
+    let unless = match (with, terms.find(b"without")) {
+        (true, Some(without)) => without as u32,
+        (true, None) => return,
+        (false, _) => Slot::EVERY_UNIT,
+    };
+    if parsed.slots.len() < MAX_SLOTS {
+        group.alternatives.push(1 << parsed.slots.len());
+        group.labels.push(None);
+        parsed.slots.push(Slot {
+            unless: Some(unless),
+            ..Default::default()
+        });
+    }
 }
 
 /// Context bits named by the query's words or two-word phrases ("history of").
@@ -460,15 +574,24 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
     let filter = stems.iter().fold(0u128, |f, s| f | term_bit(s));
     for (di, d) in data.search.defaults.iter().enumerate() {
         let bits = cache.default_bits.get(di).copied().unwrap_or(0);
+        // A joining word of a key ("nausea with vomiting") is no concept:
+        // "nausea and vomiting" reaches it too.
         if filter & bits != bits
             || !d
                 .key
                 .iter()
+                .filter(|k| !text::is_joining(k))
                 .all(|k| stems.binary_search(&k.as_str()).is_ok())
         {
             continue;
         }
-        let mut rest: Vec<&str> = d.key.iter().map(String::as_str).collect();
+        let key: Vec<&str> = d
+            .key
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !text::is_joining(k))
+            .collect();
+        let mut rest = key.clone();
         let mut used = 0u32;
         for (gi, g) in parsed.groups.iter().enumerate() {
             if rest.is_empty() {
@@ -478,14 +601,20 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
             choices.sort_by_key(|c| std::cmp::Reverse(c.len()));
             for c in choices {
                 let mut left = rest.clone();
-                let all = c.iter().all(|t| match left.iter().position(|x| x == t) {
+                let mut c = c.iter().filter(|t| !text::is_joining(t)).peekable();
+                if c.peek().is_none() {
+                    continue;
+                }
+                // A term an earlier word took may serve again ("heart" in
+                // "htn heart … chf": chf's "congestive heart failure").
+                let all = c.all(|t| match left.iter().position(|x| x == t) {
                     Some(p) => {
                         left.swap_remove(p);
                         true
                     }
-                    None => false,
+                    None => key.contains(&t.as_str()),
                 });
-                if all {
+                if all && left.len() < rest.len() {
                     rest = left;
                     used |= 1 << gi;
                     break;
@@ -494,7 +623,8 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
         }
         // A default speaks for the query only if its term is at least half
         // of what was typed (not two words of a pasted long title).
-        if rest.is_empty() && used != 0 && used.count_ones() * 2 >= parsed.groups.len() as u32 {
+        let content = parsed.groups.len() as u32 - parsed.joining.count_ones();
+        if rest.is_empty() && used != 0 && used.count_ones() * 2 >= content {
             found.push((used, di));
         }
     }
@@ -548,6 +678,7 @@ fn slot_for(
     let mut slot = Slot {
         terms: Vec::new(),
         generic: text::is_generic(&stem),
+        unless: None,
     };
     let exact = terms.find(stem.as_bytes());
     if let Some(t) = exact {

@@ -14,6 +14,12 @@ pub fn is_stopword(w: &str) -> bool {
     STOPWORDS.contains(&w)
 }
 
+/// Words that join two concepts ("chf with afib", "uti due to e coli"):
+/// they say how the concepts relate, not what to find.
+pub fn is_joining(w: &str) -> bool {
+    matches!(w, "with" | "due")
+}
+
 /// Terms that mark the general form of a condition. A title is not less of a
 /// match for carrying them, so they do not count in its length.
 pub fn is_generic(term: &str) -> bool {

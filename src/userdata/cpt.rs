@@ -158,6 +158,93 @@ pub(super) fn engine(
     Ok(crate::Engine::from_data(data))
 }
 
+/// The CPT search index kept beside the user's sets (browser: IndexedDB;
+/// the CLI rebuilds it), so a start reads it instead of laying it out again:
+///
+/// ```text
+/// CPT search index, version 1
+/// offset  size  field
+/// 0       24    frame: magic b"MCCPTIX\x1a", version (CPT_INDEX_FORMAT_VERSION),
+///               CRC-32 of the payload, payload length (`index::frame`)
+/// 24      8     key, u64 little-endian: XXH64 of what the index was built
+///               from (every CPT row attached, the bundled abbreviations,
+///               the index format and medcode version; see `index_key`)
+/// 32      n     a medcode.idx-format file of the CPT codes (its own frame,
+///               checksum and structure checks)
+/// ```
+///
+/// A stored index whose key does not match what is attached now (another
+/// file, a new medcode) or that is damaged is not used: the index is built
+/// again, and the caller stores the new one.
+pub const CPT_INDEX_MAGIC: [u8; 8] = *b"MCCPTIX\x1a";
+pub const CPT_INDEX_FORMAT_VERSION: u32 = 1;
+
+/// What the CPT index is built from, as one number (see `CPT_INDEX_MAGIC`).
+pub(super) fn index_key(rows: &BTreeMap<&str, &str>, base: &crate::index::IndexData) -> u64 {
+    let mut buf = Vec::with_capacity(rows.len() * 64 + 4096);
+    buf.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
+    buf.extend_from_slice(&crate::index::format::FORMAT_VERSION.to_le_bytes());
+    buf.extend_from_slice(&CPT_INDEX_FORMAT_VERSION.to_le_bytes());
+    for (code, desc) in rows {
+        buf.extend_from_slice(code.as_bytes());
+        buf.push(0);
+        buf.extend_from_slice(desc.as_bytes());
+        buf.push(0);
+    }
+    for (key, expansions) in base.search.abbreviations.iter() {
+        buf.push(1);
+        buf.extend_from_slice(key.as_bytes());
+        for e in expansions {
+            buf.push(0);
+            buf.extend_from_slice(e.as_bytes());
+        }
+    }
+    crate::index::frame::xxh64(&buf)
+}
+
+/// The stored form of a CPT index built under `key`.
+pub(super) fn stored_index(key: u64, engine: &crate::Engine) -> Result<Vec<u8>, String> {
+    let idx = engine.data().to_bytes().map_err(|e| e.to_string())?;
+    let mut payload = Vec::with_capacity(8 + idx.len());
+    payload.extend_from_slice(&key.to_le_bytes());
+    payload.extend_from_slice(&idx);
+    Ok(crate::index::frame::wrap(
+        &CPT_INDEX_MAGIC,
+        CPT_INDEX_FORMAT_VERSION,
+        &payload,
+    ))
+}
+
+/// A stored CPT index, when it is whole and was built from `key`.
+pub(super) fn from_stored(bytes: &[u8], key: u64) -> Option<crate::Engine> {
+    let (stored_key, idx) = split_stored(bytes).ok()?;
+    if stored_key != key {
+        return None;
+    }
+    crate::Engine::from_vec(idx.to_vec()).ok()
+}
+
+/// The key and the CPT index of a stored form, checked (frame, version,
+/// the index's own checksum and structure); says what is wrong otherwise.
+pub fn decode_stored(bytes: &[u8]) -> Result<(u64, crate::Engine), String> {
+    let (key, idx) = split_stored(bytes)?;
+    let e = crate::Engine::from_vec(idx.to_vec()).map_err(|e| e.to_string())?;
+    Ok((key, e))
+}
+
+fn split_stored(bytes: &[u8]) -> Result<(u64, &[u8]), String> {
+    let payload = crate::index::frame::unwrap(bytes, &CPT_INDEX_MAGIC, CPT_INDEX_FORMAT_VERSION)
+        .map_err(|e| {
+            format!("not a stored CPT index of version {CPT_INDEX_FORMAT_VERSION}: {e:?}")
+        })?;
+    let (key, idx) = payload
+        .split_at_checked(8)
+        .ok_or("stored CPT index cut short")?;
+    let mut k = [0u8; 8];
+    k.copy_from_slice(key);
+    Ok((u64::from_le_bytes(k), idx))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

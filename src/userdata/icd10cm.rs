@@ -41,6 +41,25 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
         .filter_map(|n| Some((n.code.clone(), n.title.clone()?)))
         .filter(|(c, t)| !c.is_empty() && !t.trim().is_empty())
         .collect();
+    // Every <diag><name> must be a code: it becomes a searchable code
+    // (codes the bundled data lacks are added), so nothing else may pass.
+    if let Some((bad, _)) = rows
+        .iter()
+        .find(|(c, _)| !crate::icd10cm::looks_like_code(c))
+    {
+        let shown: String = bad.chars().take(24).collect();
+        let at = xml
+            .find(&format!("<name>{shown}"))
+            .or_else(|| xml.find(&shown));
+        let msg = format!("<diag> name {shown:?} is not an ICD-10-CM code (a letter, a digit, a letter or digit, then up to 4 more: E11.9, S52.501A)");
+        return Err(match at {
+            Some(at) => {
+                let (line, column) = line_column(xml, at);
+                DataError::at(file, line, column, msg)
+            }
+            None => DataError::file(file, msg),
+        });
+    }
     if rows.is_empty() {
         return Err(DataError::file(
             file,
@@ -100,34 +119,114 @@ fn line_column(text: &str, at: usize) -> (usize, usize) {
     (line, before[start..].chars().count() + 1)
 }
 
-/// Titles by undotted code, for the engine's lookups.
-pub struct TitleTable(Vec<(String, String)>);
+/// One attached ICD-10-CM set as `TitleTable::new` reads it: (label,
+/// source file name, (undotted code, title) rows).
+pub type TitleSet<'a> = (&'a str, &'a str, &'a [(String, String)]);
+
+/// Titles by undotted code, for the engine's lookups, with the file each
+/// came from.
+pub struct TitleTable {
+    /// (undotted code, title, index into `sources`), sorted by code.
+    rows: Vec<(String, String, u16)>,
+    /// "label (file name)" of each ICD-10-CM set attached.
+    sources: Vec<String>,
+}
 
 impl TitleTable {
-    /// Later sets win for a code both have.
-    pub fn new(sets: &[&[(String, String)]]) -> TitleTable {
-        let mut all: std::collections::BTreeMap<&str, &str> = Default::default();
-        for rows in sets {
-            all.extend(rows.iter().map(|(c, t)| (c.as_str(), t.as_str())));
+    /// Later sets win for a code both have. `sets`: (label, source file, rows).
+    pub fn new(sets: &[TitleSet<'_>]) -> TitleTable {
+        let mut all: std::collections::BTreeMap<&str, (&str, u16)> = Default::default();
+        for (i, (_, _, rows)) in sets.iter().enumerate() {
+            let i = i.min(u16::MAX as usize) as u16;
+            all.extend(rows.iter().map(|(c, t)| (c.as_str(), (t.as_str(), i))));
         }
-        TitleTable(
-            all.into_iter()
-                .map(|(c, t)| (c.to_string(), t.to_string()))
+        TitleTable {
+            rows: all
+                .into_iter()
+                .map(|(c, (t, i))| (c.to_string(), t.to_string(), i))
                 .collect(),
-        )
+            sources: sets
+                .iter()
+                .map(|(label, source, _)| format!("{label}, {source}"))
+                .collect(),
+        }
+    }
+    fn find(&self, undotted: &str) -> Option<&(String, String, u16)> {
+        let i = self
+            .rows
+            .binary_search_by(|(c, _, _)| c.as_str().cmp(undotted))
+            .ok()?;
+        Some(&self.rows[i])
     }
     pub fn title(&self, undotted: &str) -> Option<&str> {
-        let i = self
-            .0
-            .binary_search_by(|(c, _)| c.as_str().cmp(undotted))
-            .ok()?;
-        Some(&self.0[i].1)
+        self.find(undotted).map(|r| r.1.as_str())
+    }
+    /// "ICD-10-CM FY2027 tabular (CDC XML), icd10cm-tabular-2027.xml": the
+    /// user's file a code's title came from.
+    pub fn source_of(&self, undotted: &str) -> Option<&str> {
+        let (_, _, i) = self.find(undotted)?;
+        self.sources.get(*i as usize).map(String::as_str)
     }
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.rows.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.rows.is_empty()
+    }
+
+    /// The codes of the user's files that the bundled index cannot find by
+    /// words — codes it does not have at all, and codes it has without a
+    /// title — laid out as a small index of their own (like CPT), so search
+    /// scores their titles with the bundled abbreviations. A code is
+    /// billable when no other code of the files lies under it (the tabular's
+    /// leaves, 7th characters expanded). `bundled`: whether the bundled
+    /// index has the undotted code with a title of its own. `None` when
+    /// every code is bundled with a title.
+    pub fn overlay(
+        &self,
+        bundled: impl Fn(&str) -> bool,
+        base: &crate::index::IndexData,
+    ) -> Result<Option<crate::Engine>, String> {
+        use crate::index::build::{BuildNode, IndexBuilder};
+        use crate::model::{NodeKind, System};
+        let mut b = IndexBuilder::new();
+        // Open ancestors in the overlay (code, node), for parent links.
+        let mut open: Vec<(&str, usize)> = Vec::new();
+        for (i, (code, title, _)) in self.rows.iter().enumerate() {
+            if bundled(code) {
+                continue;
+            }
+            while open.last().is_some_and(|(c, _)| !code.starts_with(c)) {
+                open.pop();
+            }
+            let leaf = self
+                .rows
+                .get(i + 1)
+                .map_or(true, |(next, _, _)| !next.starts_with(code.as_str()));
+            let kind = if code.len() == 3 {
+                NodeKind::Category
+            } else {
+                NodeKind::Code
+            };
+            let mut n = BuildNode::new(System::Icd10cm, kind, open.last().map(|o| o.1));
+            n.code = code.clone();
+            n.title = Some(title.clone());
+            n.billable = leaf;
+            // A parent's title is context for its children's words; more
+            // than 16 levels cannot happen in ICD-10-CM (codes are ≤ 7 long).
+            if open.len() >= 8 {
+                n.parent = None;
+            }
+            let id = b.push(n);
+            open.push((code.as_str(), id));
+        }
+        if b.is_empty() {
+            return Ok(None);
+        }
+        b.abbreviations = base.search.abbreviations.iter().cloned().collect();
+        b.versions.icd10cm_release = "ICD-10-CM (your own tabular XML)".into();
+        let data = b.finish().map_err(|e| e.to_string())?;
+        Ok(Some(crate::Engine::from_data(data)))
     }
 }
 
@@ -161,7 +260,7 @@ mod tests {
         let Content::Icd10cm(rows) = &set.content else {
             panic!("not ICD-10-CM")
         };
-        let t = TitleTable::new(&[rows]);
+        let t = TitleTable::new(&[(&set.label, &set.source, rows)]);
         assert_eq!(t.title("U0A"), Some("Synthetic category"));
         assert_eq!(
             t.title("U0A111A"),
@@ -201,6 +300,17 @@ mod tests {
         let latin1 = XML.replace("Synthetic leaf", "Synth\u{e9}tic leaf");
         let latin1: Vec<u8> = latin1.chars().map(|c| c as u32 as u8).collect();
         assert!(parse("l.xml", &latin1).is_err());
+        // a <diag> whose name is not a code: refused, with where
+        let odd = XML.replace("<name>U0A.111</name>", "<name>not-a-code</name>");
+        let e = parse("odd.xml", odd.as_bytes()).unwrap_err();
+        assert!(
+            e.message
+                .contains("\"not-a-code\" is not an ICD-10-CM code"),
+            "{e}"
+        );
+        assert_eq!(e.line, 8, "{e}");
+        let long = XML.replace("<name>U0A.111</name>", "<name>U0A.11111111</name>");
+        assert!(parse("long.xml", long.as_bytes()).is_err());
         let big = vec![b' '; DataKind::Icd10cm.cap() + 1];
         assert!(parse("big.xml", &big)
             .unwrap_err()

@@ -248,6 +248,15 @@ impl DataSet {
     }
 }
 
+impl Attached {
+    /// The CPT index in its stored form (`cpt::CPT_INDEX_MAGIC`), for the
+    /// caller to keep beside the sets; `None` without CPT.
+    pub fn stored_cpt_index(&self) -> Option<Result<Vec<u8>, String>> {
+        let e = self.cpt.as_deref()?;
+        Some(cpt::stored_index(self.cpt_key, e))
+    }
+}
+
 /// The overlay attached to an engine: every set merged by kind.
 pub struct Attached {
     pub sets: Vec<Summary>,
@@ -255,19 +264,58 @@ pub struct Attached {
     /// index layout and scoring).
     pub cpt: Option<Box<crate::Engine>>,
     pub cpt_codes: usize,
+    /// What the CPT index was built from (`cpt::index_key`; 0 = no CPT).
+    pub cpt_key: u64,
+    /// Whether the CPT index came from its stored form or was built now.
+    pub cpt_index: CptIndexState,
     pub ncci: Option<crate::validate::NcciTable>,
     /// MUE tables in the order they are consulted (practitioner first).
     pub mue: Vec<mue::MueTable>,
     /// ICD-10-CM titles from the user's tabular XML (titles the bundled release lacks).
     pub icd10cm: Option<icd10cm::TitleTable>,
+    /// The codes of that XML the bundled index cannot find by words (codes
+    /// it lacks, codes it has without a title), as a small index of their
+    /// own; filled by `Engine::attach_user_data`, which knows the bundled codes.
+    pub icd10cm_codes: Option<Box<crate::Engine>>,
+}
+
+/// Where the attached CPT index came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CptIndexState {
+    /// No CPT set attached.
+    None,
+    /// Read from the stored form the caller passed (no layout work).
+    Stored,
+    /// Laid out now (no stored form, or one built from other data).
+    Built,
+}
+
+impl CptIndexState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CptIndexState::None => "none",
+            CptIndexState::Stored => "stored",
+            CptIndexState::Built => "built",
+        }
+    }
 }
 
 impl Attached {
     pub fn build(sets: &[DataSet], base: &crate::index::IndexData) -> Result<Attached, String> {
+        Attached::build_with(sets, base, None)
+    }
+
+    /// [`Attached::build`], reading the CPT index from `stored_cpt` (see
+    /// `cpt::CPT_INDEX_MAGIC`) when it was built from the same data.
+    pub fn build_with(
+        sets: &[DataSet],
+        base: &crate::index::IndexData,
+        stored_cpt: Option<&[u8]>,
+    ) -> Result<Attached, String> {
         let mut cpt: std::collections::BTreeMap<&str, &str> = Default::default();
         let mut ncci_sets: Vec<&[u8]> = Vec::new();
         let mut mue_tables = Vec::new();
-        let mut titles: Vec<&[(String, String)]> = Vec::new();
+        let mut titles: Vec<icd10cm::TitleSet<'_>> = Vec::new();
         for s in sets {
             match &s.content {
                 Content::Cpt(rows) => {
@@ -277,24 +325,35 @@ impl Attached {
                 Content::Mue(rows) => {
                     mue_tables.push(mue::MueTable::new(&s.label, &s.source, rows.clone()))
                 }
-                Content::Icd10cm(rows) => titles.push(rows),
+                Content::Icd10cm(rows) => titles.push((&s.label, &s.source, rows)),
             }
         }
         mue_tables.sort_by_key(|t| t.priority());
         let cpt_codes = cpt.len();
-        let cpt = if cpt.is_empty() {
-            None
+        let (cpt, cpt_key, cpt_index) = if cpt.is_empty() {
+            (None, 0, CptIndexState::None)
         } else {
-            Some(Box::new(cpt::engine(&cpt, base)?))
+            let key = cpt::index_key(&cpt, base);
+            match stored_cpt.and_then(|b| cpt::from_stored(b, key)) {
+                Some(e) => (Some(Box::new(e)), key, CptIndexState::Stored),
+                None => (
+                    Some(Box::new(cpt::engine(&cpt, base)?)),
+                    key,
+                    CptIndexState::Built,
+                ),
+            }
         };
         let ncci = ncci::merge(&ncci_sets).map_err(|e| e.to_string())?;
         Ok(Attached {
             sets: sets.iter().map(DataSet::summary).collect(),
             cpt,
             cpt_codes,
+            cpt_key,
+            cpt_index,
             ncci,
             mue: mue_tables,
             icd10cm: (!titles.is_empty()).then(|| icd10cm::TitleTable::new(&titles)),
+            icd10cm_codes: None,
         })
     }
 }

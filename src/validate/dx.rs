@@ -125,6 +125,22 @@ pub(crate) fn resolve(
         return Some(Found { code, node });
     }
     let dotted = icd10cm::dotted(code.as_str());
+    if let Some((source, billable)) = engine.user_only_icd10cm(code.as_str()) {
+        if billable {
+            out.add(
+                DX_FROM_USER_FILE,
+                field,
+                format!("{dotted} is only in your own file ({source}), not in the bundled data: medcode cannot check the dates it may be reported or its edits"),
+            );
+        } else {
+            out.add(
+                DX_NOT_BILLABLE,
+                field,
+                format!("{dotted} is a header in your own file ({source}); code to the highest specificity under it"),
+            );
+        }
+        return None;
+    }
     let fixes = placeholder_fixes(engine, code.as_str());
     if let [fix] = fixes.as_slice() {
         let fix = icd10cm::dotted(fix);

@@ -75,6 +75,9 @@ pub const DX_AGE_CONFLICT: Rule = warning("dx.age_conflict");
 pub const DX_SEX_CONFLICT: Rule = warning("dx.sex_conflict");
 /// Guideline I.C.21.c.16 allows exceptions (combined same-day records).
 pub const DX_FIRST_LISTED_ONLY: Rule = warning("dx.first_listed_only");
+/// A code known only from the user's own ICD-10-CM file (a newer fiscal
+/// year): it exists there, but medcode has no validity dates or edits for it.
+pub const DX_FROM_USER_FILE: Rule = warning("dx.from_user_file");
 
 // ---- procedures and modifiers ---------------------------------------------
 pub const PROC_FORMAT: Rule = error("proc.format");
@@ -139,6 +142,7 @@ pub const ALL: &[Rule] = &[
     DX_AGE_CONFLICT,
     DX_SEX_CONFLICT,
     DX_FIRST_LISTED_ONLY,
+    DX_FROM_USER_FILE,
     PROC_FORMAT,
     PROC_UNKNOWN,
     PROC_INVALID_FOR_DOS,

@@ -3,6 +3,8 @@
 //   cms1500.bundle.js   the React form for cms1500.html
 //   renderCspForm()     the same form rendered to static HTML for cms1500-csp.html
 //   openmrs-visitnote.bundle.js   the OpenMRS 3 visit note (React) for openmrs-visitnote.html
+//   react-dx-picker.bundle.js     react-select and Carbon ComboBox diagnosis pickers for react-dx-picker.html
+//   hospitalrun-diagnosis.bundle.js   HospitalRun's New Diagnosis form for hospitalrun-diagnosis.html
 import { build } from "esbuild";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -18,6 +20,16 @@ export async function bundleCms1500() {
 
 export async function bundleOpenmrsVisitNote() {
   const r = await build({ ...common, entryPoints: [join(here, "src/openmrs-visitnote-main.jsx")], format: "iife", minify: true, target: "es2020" });
+  return r.outputFiles[0].text;
+}
+
+export async function bundleReactDxPicker() {
+  const r = await build({ ...common, entryPoints: [join(here, "src/react-dx-picker-main.jsx")], format: "iife", minify: true, target: "es2020" });
+  return r.outputFiles[0].text;
+}
+
+export async function bundleHospitalRunDiagnosis() {
+  const r = await build({ ...common, entryPoints: [join(here, "src/hospitalrun-diagnosis-main.jsx")], format: "iife", minify: true, target: "es2020" });
   return r.outputFiles[0].text;
 }
 

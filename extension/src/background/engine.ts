@@ -118,18 +118,27 @@ async function load(assets: EngineAssets): Promise<Engine> {
   // index was fetched measured slower (the fetch lost more than the read saved).
   const t2 = performance.now();
   usePackagedData(assets.indexUrl);
-  userDataReady = attachStored(engine).then(
+  // A diagnosis search waits only when an ICD-10-CM file of the user's is
+  // stored (its codes join the answers): known once the sets are listed.
+  let listed: (hasIcd10cm: boolean) => void = () => undefined;
+  const icdListed = new Promise<boolean>((resolve) => { listed = resolve; });
+  userDataReady = attachStored(engine, listed).then(
     (n) => { userDataSets = n; breakdown.userDataMs = since(t2); },
     () => undefined,
-  );
+  ).finally(() => listed(false));
+  dxDataReady = icdListed.then((has) => (has ? userDataReady : undefined));
   return engine;
 }
 
 let userDataReady: Promise<void> = Promise.resolve();
+let dxDataReady: Promise<void> = Promise.resolve();
 
-/** Resolves once the user's stored sets are attached to the loaded engine. */
-export function ensureUserData(): Promise<void> {
-  return userDataReady;
+/**
+ * Resolves once the user's stored sets are attached to the loaded engine;
+ * for a diagnosis search (`dx`), at once unless an ICD-10-CM file is stored.
+ */
+export function ensureUserData(dx = false): Promise<void> {
+  return dx ? dxDataReady : userDataReady;
 }
 
 export function status(engine: Engine, cold: boolean): EngineStatus {

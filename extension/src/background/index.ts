@@ -18,7 +18,7 @@ const deps: ServiceDeps = {
   prepareClaims: ensureNcci,
   preparePcs: (engine) => ensurePcs(engine, p.getURL("pcs.idx")),
   prepareSeverity: (engine) => ensureSeverity(engine, p.getURL("severity.idx")),
-  prepareUserData: () => ensureUserData(),
+  prepareUserData: (_engine, dx) => ensureUserData(dx),
   syncSites: () => syncSites(p),
   userData: handleUserData,
 };

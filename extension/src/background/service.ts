@@ -14,8 +14,9 @@ export interface ServiceDeps {
   preparePcs?(engine: Engine): Promise<void>;
   /** attach severity.idx before the first chips, details or stay summary */
   prepareSeverity?(engine: Engine): Promise<void>;
-  /** the user's stored sets attached (CPT descriptors, MUE, ...): awaited by every request that can use them */
-  prepareUserData?(engine: Engine): Promise<void>;
+  /** the user's stored sets attached (CPT descriptors, MUE, ...): awaited by every request that can use them;
+   * `dx`: for an ICD-10-CM search, which waits only when the user stored an ICD-10-CM file */
+  prepareUserData?(engine: Engine, dx?: boolean): Promise<void>;
   syncSites(): Promise<string[]>;
   /** the user's own data: list, add (parse, check, store, attach), remove */
   userData?(engine: Engine, msg: UserDataRequest): Promise<Replies["userData"]>;
@@ -30,8 +31,10 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
   if (msg.type === "sitesChanged") return { origins: await deps.syncSites() } satisfies Replies["sitesChanged"];
   const { engine, cold } = await deps.engine();
   // only ICD-10-CM/PCS searches and warm-ups answer before the user's data is attached
+  // (an ICD-10-CM search waits when the user stored an ICD-10-CM file: its codes are in the answers)
   const dxOnly = msg.type === "warm" || (msg.type === "search" && (msg.system === "icd10cm" || msg.system === "icd10pcs"));
   if (!dxOnly) await deps.prepareUserData?.(engine);
+  else if (msg.type === "search" && msg.system === "icd10cm") await deps.prepareUserData?.(engine, true);
   switch (msg.type) {
     case "warm":
       return deps.status(engine, cold) satisfies Replies["warm"];

@@ -27,11 +27,14 @@ function packagedSets(): Promise<Uint8Array[]> {
   return packaged;
 }
 
-/** Attaches every packaged and stored set; returns how many. */
-export async function attachStored(engine: Engine): Promise<number> {
-  if (typeof engine.attachUserData !== "function") return 0;
+/** Attaches every packaged and stored set; returns how many. `onListed`: see web-shared attachStored. */
+export async function attachStored(engine: Engine, onListed?: (hasIcd10cm: boolean) => void): Promise<number> {
+  if (typeof engine.attachUserData !== "function") {
+    onListed?.(false);
+    return 0;
+  }
   const pkg = await packagedSets();
-  return pkg.length + (await attachAll(engine, pkg));
+  return pkg.length + (await attachAll(engine, pkg, onListed));
 }
 
 export async function handleUserData(engine: Engine, msg: UserDataRequest): Promise<Replies["userData"]> {

@@ -3,11 +3,11 @@
 
 import type { FieldKind, Issue } from "../shared/engine-api";
 import { platform, type Platform } from "../shared/platform";
-import type { ToContent } from "../shared/protocol";
+import type { PageDiagnoses, ToContent } from "../shared/protocol";
 import { DEFAULT_SETTINGS, KEYS, loadSettings, pushRecent, saveSettings, type Settings, severityPrefs, siteKey } from "../shared/settings";
 import { severityOptions } from "../../../types/severity-chips";
 import { isoDate } from "./claim";
-import { SeveritySummary } from "./sevsummary";
+import { SeveritySummary, diagnosesOf } from "./sevsummary";
 import { Badges } from "./badges";
 import { Checker } from "./checker";
 import type { FieldInfo } from "./detect";
@@ -139,7 +139,15 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     registry.noteRootsOf(el);
     const info = registry.info(el);
     if (!info.kind) return;
-    if (suggestsFor(info.kind)) suggest.focus(el, info.kind as FieldKind);
+    if (suggestsFor(info.kind)) {
+      const prev = suggest.current;
+      suggest.focus(el, info.kind as FieldKind);
+      // the page replaced the field being typed in and focused the new one (a framework mounting a new
+      // <input> per keystroke): the typing goes on there, and so do the suggestions
+      // (typing only: after our own insert the page may replace the field too, and nothing is to be suggested)
+      if (prev && prev !== el && !prev.isConnected && lastTyped?.el === prev && lastTyped.value === prev.value &&
+        el.value.trim() && sameTyping(prev.value, el.value)) void suggest.update(el);
+    }
     if (Date.now() - lastWarm > WARM_EVERY_MS) {
       lastWarm = Date.now();
       void request({ type: "warm" }).catch(() => undefined);
@@ -155,10 +163,13 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       }
     });
   };
+  /** the field and value of the last input the user typed */
+  let lastTyped: { el: Field; value: string } | null = null;
   const onInput = (e: Event) => {
     if (!e.isTrusted || inOverlay(e)) return;
     const el = realTarget(e);
     if (!isTextField(el)) return;
+    lastTyped = { el, value: el.value };
     notes.edited(el);
     if (el === suggest.current) void suggest.update(el);
     if (registry.known.has(el)) {
@@ -312,6 +323,14 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
         void saveSettings(p, { mappings: { ...settings.mappings, [site]: list } });
         return undefined;
       }
+      case "pageDiagnoses": {
+        // for the popup's CC exclusions: the principal the form holds (the frame with diagnoses answers)
+        const info = (f: Field) => registry.info(f);
+        const { codes, fields } = diagnosesOf(registry.connectedKnown(), info);
+        if (!codes.length) return undefined;
+        const labelled = fields.some((f) => { const r = info(f).role; return r?.k === "dx" && !!r.principal && f.value.trim() !== ""; });
+        return { codes, labelled } satisfies PageDiagnoses;
+      }
       case "insertCode": {
         const field = panelTarget(doc, panelField);
         if (!field) return undefined;
@@ -348,6 +367,11 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   // a field may already have focus (content scripts run at document_idle)
   const active = deepActiveElement(doc);
   if (isTextField(active)) focusField(active);
+}
+
+/** One value is the other typed on (or the same): the new field carries on the old one's typing. */
+function sameTyping(before: string, now: string): boolean {
+  return now.startsWith(before) || before.startsWith(now);
 }
 
 /** The site mappings are kept under: about:blank and srcdoc frames use their creator's origin. */

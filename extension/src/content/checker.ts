@@ -1,11 +1,11 @@
 // Runs the validators: the whole claim when the page holds one (cross-field
 // rules point at every field involved), field by field otherwise.
 
-import type { FieldContext, Issue } from "../shared/engine-api";
+import type { FieldContext, FieldKind, Issue } from "../shared/engine-api";
 import type { Platform } from "../shared/platform";
 import type { Settings } from "../shared/settings";
 import type { Badges } from "./badges";
-import { buildClaim, elementsFor, isoDate } from "./claim";
+import { buildClaim, elementsFor, isoDate, splitModifiers } from "./claim";
 import type { ClaimRole, FieldInfo } from "./detect";
 import type { Field } from "./dom";
 import type { Registry } from "./registry";
@@ -103,10 +103,17 @@ export class Checker {
     const checks = Array.from(rest).filter((f) => info(f).kind && f.value.trim());
     for (const f of rest) if (!f.value.trim()) badges.clear(f);
     if (!checks.length) return;
-    const results = await request({
-      type: "validateFields",
-      fields: checks.map((f) => ({ kind: info(f).kind!, value: f.value, context: fieldContext(f, known, info) })),
+    // one field may hold several modifiers ("25:59" as OpenEMR's fee sheet asks, "25 59"): each is checked
+    const asked: { field: number; kind: FieldKind; value: string; context: FieldContext }[] = [];
+    checks.forEach((f, i) => {
+      const kind = info(f).kind!;
+      const context = fieldContext(f, known, info);
+      const values = kind === "modifier" ? splitModifiers(f.value) : [f.value];
+      for (const value of values.length ? values : [f.value]) asked.push({ field: i, kind, value, context });
     });
-    checks.forEach((f, i) => host.set(f, info(f).kind!, results[i] ?? []));
+    const results = await request({ type: "validateFields", fields: asked.map(({ kind, value, context }) => ({ kind, value, context })) });
+    const per: Issue[][] = checks.map(() => []);
+    asked.forEach((a, i) => per[a.field]!.push(...(results[i] ?? [])));
+    checks.forEach((f, i) => host.set(f, info(f).kind!, per[i]!));
   }
 }

@@ -27,6 +27,11 @@ export function isoDate(s: string): string {
   return `${y}-${m[1]!.padStart(2, "0")}-${m[2]!.padStart(2, "0")}`;
 }
 
+/** The modifiers one field holds: "25", "25:59", "25 59", "25,59" (the separators claim forms and EHRs use). */
+export function splitModifiers(v: string): string[] {
+  return v.split(/[\s,;:]+/).filter(Boolean);
+}
+
 function add(paths: Map<string, Field[]>, path: string, el: Field): void {
   const l = paths.get(path);
   if (l) l.push(el);
@@ -117,8 +122,8 @@ export function buildClaim(fields: Field[], info: (f: Field) => FieldInfo): Clai
       case "units": if (v) sl.units = /^\d+(\.\d+)?$/.test(v) ? Number(v) : v; add(paths, `${base}.units`, l.el); break;
       case "charge": if (v) sl.charge = v.replace(/^\$/, ""); add(paths, `${base}.charge`, l.el); break;
       case "modifier": {
-        // one field per modifier, or one field holding "25 59"
-        const mods = v ? v.split(/[\s,;]+/).filter(Boolean) : [];
+        // one field per modifier, or one field holding "25 59" / "25:59"
+        const mods = v ? splitModifiers(v) : [];
         for (const m of mods) {
           const j = counts[i]!.modifier++;
           (sl.modifiers ??= []).push(m.toUpperCase());
@@ -149,6 +154,9 @@ export function buildClaim(fields: Field[], info: (f: Field) => FieldInfo): Clai
     let n = 0;
     keep.forEach((k, i) => { if (k) remap.set(i, n++); });
     claim.service_lines = lines.filter((_, i) => keep[i]);
+    // their fields are not the claim's: checked on their own (a claim-level "Place of service" outside any
+    // line, a stray date), never dropped unchecked
+    for (const l of line) if (!keep[rowOf.get(l.el)!]) used.delete(l.el);
     for (const [p, els] of Array.from(paths)) {
       const m = /^service_lines\[(\d+)\](.*)$/.exec(p);
       if (!m) continue;

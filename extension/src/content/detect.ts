@@ -1,6 +1,7 @@
 // Field detection as weighted evidence, nearest first: the field's own label
 // (label, aria-label/-labelledby, placeholder, title), then its name/id, then
-// text right beside it, then its column header (HTML table or ARIA grid), then
+// text right beside it (or a caption right before the wrappers round a widget's
+// input), then its column header (HTML table or ARIA grid), then
 // its fieldset legend / group label / section heading. The nearest place that
 // names a kind decides; generic words (fee, amount) never count from a legend
 // or heading; a label made of other words keeps the field unknown. The words
@@ -272,7 +273,7 @@ function nameText(el: Field): string {
 const FIELDS = "input, textarea, select, button";
 
 /** Short plain text right before the field: a sibling label-ish element or the previous table cell. */
-function besideText(el: Field): string {
+function besideText(el: Field, ownLabel: boolean): string {
   const parts: string[] = [];
   let prev = el.previousElementSibling;
   for (let i = 0; prev && i < 2; i++, prev = prev.previousElementSibling) {
@@ -290,6 +291,13 @@ function besideText(el: Field): string {
       if (t && t.length <= 40) parts.push(t);
     }
   }
+  // a widget's label outside it: react-select, Downshift and friends wrap the input in a few divs, and
+  // the page's <label> (no for=) or caption sits before that wrapper ("Secondary diagnosis" | <div><div><input>).
+  // Only for a field with no label of its own: a labelled field's wrapper may follow a section title.
+  if (!parts.length && !ownLabel) {
+    const t = widgetCaption(el);
+    if (t) parts.push(t);
+  }
   // the row's label cell: the nearest previous cell without a field ("DIAG CD" | [ ] | [ ] | [ ])
   const cell = el.closest("td, th, [role=gridcell], [role=cell], [role=rowheader]");
   if (cell && !parts.length) {
@@ -302,6 +310,33 @@ function besideText(el: Field): string {
     }
   }
   return normalize(parts.join(" "));
+}
+
+const VISIBLE_FIELDS = "input:not([type=hidden]), textarea, select";
+const WIDGET_STOP = "td, th, tr, form, fieldset, body, [role=gridcell], [role=cell], [role=row], [role=group], [role=dialog]";
+
+/**
+ * Text of a short caption right before the wrapper the field alone sits in (up to 4 wrappers up):
+ * a <label> that names no other field, or a short text element with no field in it.
+ */
+function widgetCaption(el: Field): string {
+  let node: Element = el;
+  for (let depth = 0; depth < 4; depth++) {
+    const up: Element | null = node.parentElement;
+    // a widget's wrapper is small; a form or a list of rows is not one (and is not searched: bounded work)
+    if (!up || up.matches(WIDGET_STOP) || up.childElementCount > 12) return "";
+    // the wrapper holds another field: what precedes it is not this field's
+    for (const sib of Array.from(up.children)) {
+      if (sib !== node && (sib.matches(VISIBLE_FIELDS) || sib.querySelector(VISIBLE_FIELDS))) return "";
+    }
+    node = up;
+    const prev = node.previousElementSibling;
+    if (!prev || prev.matches(FIELDS) || prev.querySelector(FIELDS)) continue;
+    if (prev instanceof HTMLLabelElement && prev.htmlFor && prev.control && prev.control !== el) return "";
+    const t = textOf(prev, 60);
+    if (t && t.length <= 40 && (prev instanceof HTMLLabelElement || prev.childElementCount <= 2)) return t;
+  }
+  return "";
 }
 
 /** Column index of a cell, counting colspans. */
@@ -419,7 +454,8 @@ function sectionTexts(el: Field): string[] {
 
 export function evidenceOf(el: Field, labels: LabelIndex): Evidence {
   const { header, row } = columnHeader(el, labels);
-  return { label: labelText(el, labels), name: nameText(el), beside: besideText(el), header, headerRow: row, sections: sectionTexts(el) };
+  const label = labelText(el, labels);
+  return { label, name: nameText(el), beside: besideText(el, label !== ""), header, headerRow: row, sections: sectionTexts(el) };
 }
 
 const DOTTED_ICD = /^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$/i;

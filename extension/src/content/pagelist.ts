@@ -2,6 +2,8 @@
 // showing right now (and where)? Read on focus and when our list is shown or
 // moved, never per page element: ARIA references first, then what lies just
 // below/above the field (elementsFromPoint), so a 5,000-input page costs the same.
+// While our list shows, the follow timer makes no hit test: it measures the list
+// found before again, or looks at the elements the page just changed.
 
 import type { Field } from "./dom";
 
@@ -57,6 +59,59 @@ export interface PageList {
   rect: DOMRect;
   /** ARIA says it is the field's list (keys belong to the page while it shows) */
   aria: boolean;
+  /** the list element (measured again while it shows, without hit tests) */
+  el: Element;
+}
+
+/** hit tests made (elementsFromPoint calls) and ms spent looking for the page's list / placing ours (tests, benchmark) */
+export const probeStats = { hitTests: 0, probeMs: 0, positionMs: 0 };
+
+/** The list the field's aria-controls/-owns names, if it shows (no hit test). */
+export function ariaListFor(el: Field): PageList | null {
+  const expanded = el.getAttribute("aria-expanded") ?? el.parentElement?.closest("[role=combobox]")?.getAttribute("aria-expanded");
+  for (const a of ["aria-controls", "aria-owns"]) {
+    for (const t of referenced(el, a)) {
+      const r = visibleRect(t);
+      if (r && (t.childElementCount > 0 || (t.textContent ?? "").trim()) && expanded !== "false") return { rect: r, aria: true, el: t };
+    }
+  }
+  return null;
+}
+
+/** A list found before, where it is now; null once it is hidden, gone or no longer by the field. */
+export function remeasure(list: PageList, field: Field): PageList | null {
+  if (!list.el.isConnected) return null;
+  const r = visibleRect(list.el);
+  return r && near(r, field.getBoundingClientRect()) ? { ...list, rect: r } : null;
+}
+
+/** Most elements the page changed that are looked at per call (the rest wait for a full probe). */
+export const MAX_CHANGED = 64;
+
+/**
+ * The page's list among elements the page just added or changed (from a MutationObserver), without
+ * hit tests: an ARIA listbox/option/menu item in or around them, or a positioned list-like popup,
+ * shown and hugging the field. Bounded: layout is read only for list-like candidates.
+ */
+export function pageListAmong(field: Field, ignore: Element, nodes: Iterable<Node>, added: WeakSet<Node>): PageList | null {
+  const seen = new Set<Element>();
+  let fr: DOMRect | null = null;
+  let n = 0;
+  for (const node of nodes) {
+    if (++n > MAX_CHANGED) break;
+    const e = node instanceof Element ? node : node.parentElement;
+    if (!e || !e.isConnected || e === ignore || ignore.contains(e) || e === field || e.contains(field)) continue;
+    // an item (or list) at or above the change; inside an added subtree only (a changed parent may be the whole page)
+    const item = e.closest(ITEM_SEL) ?? (added.has(e) && e.childElementCount ? e.querySelector(ITEM_SEL) : null);
+    const list = item ? (item.closest("[role=listbox], [role=menu], [role=tree]") ?? item.parentElement ?? item) : popupAncestor(e);
+    if (!list || seen.has(list) || list.contains(field)) continue;
+    seen.add(list);
+    if (seen.size > 8) break;
+    const r = visibleRect(list);
+    fr ??= field.getBoundingClientRect();
+    if (r && near(r, fr)) return { rect: r, aria: !!item, el: list };
+  }
+  return null;
 }
 
 /**
@@ -66,13 +121,8 @@ export interface PageList {
  * `ignore` is our own overlay host.
  */
 export function pageListFor(el: Field, ignore: Element): PageList | null {
-  const expanded = el.getAttribute("aria-expanded") ?? el.parentElement?.closest("[role=combobox]")?.getAttribute("aria-expanded");
-  for (const a of ["aria-controls", "aria-owns"]) {
-    for (const t of referenced(el, a)) {
-      const r = visibleRect(t);
-      if (r && (t.childElementCount > 0 || (t.textContent ?? "").trim()) && expanded !== "false") return { rect: r, aria: true };
-    }
-  }
+  const byAria = ariaListFor(el);
+  if (byAria) return byAria;
   const fr = el.getBoundingClientRect();
   if (fr.width === 0 && fr.height === 0) return null;
   const doc = el.ownerDocument;
@@ -91,6 +141,7 @@ export function pageListFor(el: Field, ignore: Element): PageList | null {
 
 function listAt(doc: Document, x: number, y: number, field: Field, ignore: Element): PageList | null {
   let stack: Element[] = [];
+  probeStats.hitTests++;
   try {
     stack = doc.elementsFromPoint(x, y);
   } catch {
@@ -103,13 +154,13 @@ function listAt(doc: Document, x: number, y: number, field: Field, ignore: Eleme
     if (item) {
       const list = item.closest("[role=listbox], [role=menu], [role=tree]") ?? item.parentElement ?? item;
       const r = visibleRect(list);
-      if (r && near(r, field.getBoundingClientRect())) return { rect: r, aria: true };
+      if (r && near(r, field.getBoundingClientRect())) return { rect: r, aria: true, el: list };
     }
     // an un-ARIA'd popup: a positioned list (ul/ol or a *autocomplete*/*suggest* class) hugging the field
     const pop = popupAncestor(e);
     if (pop) {
       const r = visibleRect(pop);
-      if (r && near(r, field.getBoundingClientRect())) return { rect: r, aria: false };
+      if (r && near(r, field.getBoundingClientRect())) return { rect: r, aria: false, el: pop };
     }
     return null; // only the topmost page element at that point counts
   }

@@ -1,7 +1,9 @@
 // One line under a form's diagnoses: the HCCs after hierarchies, the CC/MCCs
 // that count and what the principal excludes, from the engine's stay check
 // (`severity`), updated as the diagnoses change. The principal is the field
-// labelled so (an inpatient form), else diagnosis A, else the first.
+// labelled so (an inpatient form), else diagnosis A, else the first. "Patient
+// died" (kept for this page only, never stored): CC/MCCs that count only when
+// the patient is discharged alive (CMS Table 6K part 2) do not count.
 
 import type { Platform } from "../shared/platform";
 import { severityOptions, staySummary, type SeverityPrefs } from "../../../types/severity-chips";
@@ -41,7 +43,10 @@ export class SeveritySummary {
   readonly el: HTMLElement;
   private readonly text: HTMLElement;
   private readonly meta: HTMLElement;
+  private readonly died: HTMLInputElement;
   private fields: Field[] = [];
+  /** the last update's arguments, to run again when "patient died" changes */
+  private last: [Field[], (f: Field) => FieldInfo, string | undefined] | null = null;
   private key = "";
   private seq = 0;
   /** the user closed it on this page */
@@ -65,19 +70,30 @@ export class SeveritySummary {
       this.dismissed = true;
       this.hide();
     });
-    this.el.append(o.el("strong", "", "medcode "), this.text, this.meta, close);
+    this.died = o.el("input", "died") as HTMLInputElement;
+    this.died.type = "checkbox";
+    this.died.addEventListener("change", () => {
+      if (!this.last) return;
+      this.key = "";
+      void this.update(...this.last);
+    });
+    const died = o.el("label", "diedl");
+    died.title = "CC/MCCs that count only when the patient is discharged alive (CMS Table 6K part 2) do not count";
+    died.append(this.died, " patient died");
+    this.el.append(o.el("strong", "", "medcode "), this.text, this.meta, died, close);
     o.layer.append(this.el);
   }
 
   /** After a check of the page's fields; `date`: the date of service when the page has one. */
   async update(known: Field[], info: (f: Field) => FieldInfo, date: string | undefined): Promise<void> {
+    this.last = [known, info, date];
     const prefs = this.d.prefs();
     const { codes, fields } = diagnosesOf(known, info);
     if (!prefs.summary || !codes.length || this.dismissed) {
       this.hide();
       return;
     }
-    const options = severityOptions(prefs, date);
+    const options = { ...severityOptions(prefs, date), ...(this.died.checked ? { died: true } : {}) };
     const key = JSON.stringify([codes, options]);
     this.fields = fields;
     if (key === this.key && !this.el.hidden) {
@@ -93,7 +109,7 @@ export class SeveritySummary {
       return;
     }
     this.text.textContent = staySummary(r.report, prefs.hccModel);
-    this.meta.textContent = ` (principal ${r.report.principal}; MS-DRG ${r.report.version}, HCC year ${r.report.hcc_year})`;
+    this.meta.textContent = ` (principal ${r.report.principal}; MS-DRG ${r.report.version}, HCC year ${r.report.hcc_year}${r.report.died ? "; the patient died" : ""})`;
     this.el.dataset.version = r.report.version;
     this.el.hidden = false;
     this.d.overlay.ensure();

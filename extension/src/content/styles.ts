@@ -42,6 +42,8 @@ code, .code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu San
   border-left: 3px solid var(--accent); border-radius: 6px; padding: 3px 8px; font-size: 12px; box-shadow: 0 2px 8px rgba(31,35,40,.12); }
 .sevsum[hidden] { display: none; }
 .sevsum .meta { color: var(--muted); font-size: 11px; }
+.sevsum .diedl { margin-left: 8px; color: var(--muted); font-size: 11px; white-space: nowrap; cursor: pointer; }
+.sevsum .diedl input { margin: 0 2px 0 0; vertical-align: -2px; }
 .sevsum .x { all: unset; cursor: pointer; margin-left: 6px; padding: 0 4px; color: var(--muted); font-size: 13px; }
 .sevsum .x:focus-visible { outline: 2px solid var(--accent); }
 .foot { padding: 4px 8px 2px; font-size: 11px; color: var(--muted); border-top: 1px solid var(--line); margin-top: 4px; }

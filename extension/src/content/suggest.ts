@@ -13,7 +13,7 @@ import { currentSegment, type Field } from "./dom";
 import { insertCode } from "./insert";
 import { ListView } from "./listview";
 import type { Overlay } from "./overlay";
-import { isPageCombobox, type PageList, pageListFor } from "./pagelist";
+import { ariaListFor, isPageCombobox, MAX_CHANGED, type PageList, pageListAmong, pageListFor, probeStats, remeasure } from "./pagelist";
 
 export interface SuggestDeps {
   overlay: Overlay;
@@ -52,6 +52,18 @@ export class Suggest {
   /** Alt+↓ pressed: our list takes the arrow keys even while the page's list shows */
   private keysOurs = false;
   private follow: ReturnType<typeof setInterval> | null = null;
+  /**
+   * While our list shows: what the page added or changed since the follow timer last looked (its own
+   * list opening, moving or closing is such a change), so the timer looks only there instead of
+   * hit-testing around the field 5 times a second.
+   */
+  private watch: MutationObserver | null = null;
+  private changed = new Set<Node>();
+  /** of those, the ones added (a new subtree is searched for list items; a changed parent is not) */
+  private added = new WeakSet<Node>();
+  /** more changes than are looked at one by one: the next look is a full probe (at most once a second) */
+  private churnOverflow = false;
+  private lastFullProbe = 0;
   /** the page's list as last probed (hit-testing a big page is not for the keystroke path) */
   private theirs: PageList | null = null;
   /** our list's size as last measured off the keystroke path */
@@ -163,8 +175,9 @@ export class Suggest {
     // the page's list may open or move later: probe for it off the keystroke path,
     // at the start of a frame (the layout it forces is the one the frame needs anyway)
     if (!this.follow) {
-      this.positionSoon();
-      this.follow = setInterval(() => this.positionSoon(), 200);
+      this.positionSoon(true);
+      this.follow = setInterval(() => this.positionSoon("follow"), 200);
+      this.watchPage();
     }
     if (!this.pageCombo && this.savedAria.length === 0) this.setAria(true);
     const say = hits.length ? `${hits.length} suggestion${hits.length === 1 ? "" : "s"}; down arrow to choose` : "No matching codes";
@@ -188,27 +201,78 @@ export class Suggest {
   }
 
   private positionPending = false;
+  private pendingProbe: boolean | "follow" = false;
 
-  /** position() in the next animation frame (at most once a frame). */
-  positionSoon(): void {
-    if (this.positionPending || !this.isOpen) return;
+  /** position() in the next animation frame (at most once a frame; a full probe wins over a follow). */
+  positionSoon(probe: boolean | "follow" = true): void {
+    if (!this.isOpen) return;
+    if (probe === true || this.pendingProbe === false) this.pendingProbe = probe;
+    if (this.positionPending) return;
     this.positionPending = true;
     this.d.overlay.host.ownerDocument.defaultView!.requestAnimationFrame(() => {
       this.positionPending = false;
-      this.position();
+      const p = this.pendingProbe;
+      this.pendingProbe = false;
+      this.position(p);
     });
   }
 
-  /** Off the keystroke path (timers, scroll, resize): measures our list, probes for the page's. */
-  position(probe = true): void {
+  /** Records what the page changes while our list shows (our overlay's own changes aside). */
+  private watchPage(): void {
+    const doc = this.d.overlay.host.ownerDocument;
+    const host = this.d.overlay.host;
+    this.watch ??= new MutationObserver((records) => {
+      if (this.churnOverflow) return;
+      for (const r of records) {
+        if (r.target === host || host.contains(r.target)) continue;
+        if (this.changed.size >= MAX_CHANGED) {
+          this.churnOverflow = true;
+          this.changed.clear();
+          return;
+        }
+        this.changed.add(r.target);
+        for (const a of Array.from(r.addedNodes)) {
+          if (a.nodeType === 1 && this.changed.size < MAX_CHANGED) {
+            this.changed.add(a);
+            this.added.add(a);
+          }
+        }
+      }
+    });
+    this.watch.observe(doc, { childList: true, subtree: true, attributes: true, attributeFilter: ["class", "style", "hidden", "open", "aria-expanded"] });
+  }
+
+  /**
+   * Off the keystroke path: measures our list and finds the page's. `true` (the list opening, scroll,
+   * resize): a full probe, hit tests around the field included. `"follow"` (the 200 ms timer) and
+   * `false` (page churn): no hit test — the list found before is measured again, else the field's
+   * ARIA references and the elements the page changed since are looked at.
+   */
+  position(probe: boolean | "follow" = true): void {
     if (!this.isOpen || !this.field) return;
     if (!this.field.isConnected) {
       this.close();
       return;
     }
+    const t0 = performance.now();
     const geo = this.geometry()!;
     this.size = { w: this.view.el.offsetWidth || this.size.w, h: this.view.el.offsetHeight || this.size.h };
-    if (probe || !this.theirs) this.theirs = probe ? this.pageList() : null;
+    const now = performance.now();
+    if (probe === true || (this.churnOverflow && now - this.lastFullProbe >= 1000)) {
+      this.lastFullProbe = now;
+      this.churnOverflow = false;
+      this.changed.clear();
+      this.theirs = this.pageList();
+    } else {
+      const changed = this.changed;
+      this.changed = new Set();
+      this.theirs = (this.theirs && remeasure(this.theirs, this.field)) ?? ariaListFor(this.field) ??
+        (changed.size ? pageListAmong(this.field, this.d.overlay.host, changed, this.added) : null);
+    }
+    probeStats.probeMs += performance.now() - now;
+    // for the tests and the benchmark: hit tests so far, time spent finding the page's list, whole position() time
+    probeStats.positionMs += performance.now() - t0;
+    this.view.el.dataset.probe = `${probeStats.hitTests},${probeStats.probeMs.toFixed(2)},${probeStats.positionMs.toFixed(2)}`;
     if (this.theirs && this.field) { // a list anchored to the field: it has an autocomplete of its own
       this.pageCombo = true;
       anchored.add(this.field);
@@ -321,6 +385,9 @@ export class Suggest {
     this.theirs = null;
     if (this.follow) clearInterval(this.follow);
     this.follow = null;
+    this.watch?.disconnect();
+    this.changed.clear();
+    this.churnOverflow = false;
     this.view.el.hidden = true;
   }
 

@@ -27,7 +27,8 @@ export type ToBackground =
   | { type: "info" }
   | { type: "search"; query: string; system: SystemFilter; limit: number; severity?: HitOptions }
   | { type: "lookup"; code: string; severity?: LookupSeverity }
-  | { type: "severity"; pdx: string; secondaries: string[]; options: HitOptions }
+  /** `died`: the patient died in the stay (alive-only CC/MCCs do not count) */
+  | { type: "severity"; pdx: string; secondaries: string[]; options: HitOptions & { died?: boolean } }
   | { type: "validateFields"; fields: FieldCheck[]; today?: string }
   | { type: "validateClaim"; claim: Claim; profile: PayerProfile; today?: string }
   | { type: "sitesChanged" }
@@ -87,7 +88,12 @@ export type ToContent =
   | { type: "mapField"; kind: FieldKind | "none" }
   /** a code chosen in the popup/side panel: insert it into the field that had focus (the frame holding it answers) */
   | { type: "insertCode"; code: string }
+  /** the diagnoses of the page's claim/abstract form, principal first (the frame holding them answers) */
+  | { type: "pageDiagnoses" }
   | { type: "ping" };
+
+/** The content script's answer to pageDiagnoses: ICD-10-CM codes as typed, principal first; `labelled`: a field says "principal". */
+export interface PageDiagnoses { codes: string[]; labelled: boolean }
 
 /** The content script's answer to insertCode: what the field holds now, or why nothing was inserted. */
 export interface InsertReply { ok: boolean; inserted?: string; field?: string; note?: string }
@@ -104,5 +110,5 @@ const BACKGROUND_TYPES = new Set<string>([
 
 export function isToContent(m: unknown): m is ToContent {
   const t = typeof m === "object" && m !== null ? (m as { type?: unknown }).type : undefined;
-  return t === "openPalette" || t === "mapField" || t === "ping" || t === "insertCode";
+  return t === "openPalette" || t === "mapField" || t === "ping" || t === "insertCode" || t === "pageDiagnoses";
 }

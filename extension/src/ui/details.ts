@@ -11,7 +11,9 @@ export interface DetailsActions {
   toggleFavorite(code: string): Promise<boolean>;
   isFavorite(code: string): boolean;
   /** MS-DRG / HCC context: the principal diagnosis the record was looked up with, and why it excludes this code */
-  severity?: { principal: string; why?: string; setPrincipal(code: string): void };
+  severity?: { principal: string; why?: string; setPrincipal(code: string): void;
+    /** where on the page the principal was read from ("the principal diagnosis field"), when not typed here */
+    fromPage?: string };
 }
 
 const NOTE_LABELS: Record<string, string> = {
@@ -101,6 +103,7 @@ function severitySection(r: CodeRecord, a: DetailsActions): HTMLElement {
       ? h("ul", { class: "sev-hcc" }, ...hcc.map((c) => h("li", {}, `HCC ${c.category} in ${c.model} ${c.year}`, c.label ? ` — ${c.label}` : "")))
       : h("p", { class: "muted" }, r.hcc_note ?? "No HCC in the bundled models for this payment year."),
     ctx ? h("div", { class: "row" }, h("label", { for: "sev-principal" }, "Principal diagnosis "), input, apply) : null,
+    ctx?.fromPage ? h("p", { class: "muted sev-from-page", "data-from-page": ctx.principal }, `Read from the page (${ctx.fromPage}); type another to check against it.`) : null,
     excl);
 }
 

@@ -2,6 +2,7 @@
 // recent and favourite codes (codes only), data versions, site switch.
 
 import type { CodeRecord, SearchHit, SystemFilter } from "../shared/engine-api";
+import type { PageDiagnoses } from "../shared/protocol";
 import { uiPlatform } from "../shared/platform";
 import { KEYS, loadSettings, originPattern, pushRecent, saveSettings, severityPrefs, toggleFavorite } from "../shared/settings";
 import { severityOptions } from "../../../types/severity-chips";
@@ -69,11 +70,36 @@ function setActive(i: number): void {
 
 /** The principal diagnosis typed in the details (CC exclusions); never stored. */
 let principal = "";
+/** Whether the user typed (or cleared) the principal: then the page's is not used. */
+let principalTyped = false;
+
+const ICD_SHAPE = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/i;
+/**
+ * The principal diagnosis of the form on the page the popup was opened over
+ * (the field labelled "principal", else diagnosis A), asked once; never
+ * stored. Bounded wait: a page without our content script never answers.
+ */
+const pageDiagnoses: Promise<PageDiagnoses | null> = Promise.race([
+  p.sendToPage({ type: "pageDiagnoses" }, tabArg()).then((r) => {
+    const d = r as PageDiagnoses | undefined;
+    return d && Array.isArray(d.codes) ? d : null;
+  }, () => null),
+  new Promise<null>((resolve) => setTimeout(() => resolve(null), 400)),
+]);
+
+function tabArg(): number | undefined {
+  const t = Number(new URLSearchParams(location.search).get("tab"));
+  return Number.isInteger(t) && t > 0 ? t : undefined;
+}
 
 async function openCode(code: string): Promise<void> {
   const prefs = severityPrefs(await loadSettings(p));
   const opts = severityOptions(prefs);
-  const pdx = principal && principal.toUpperCase() !== code.toUpperCase() ? principal : "";
+  const page = principalTyped ? null : await pageDiagnoses;
+  const first = page?.codes[0] ?? "";
+  const fromPage = ICD_SHAPE.test(first) ? first.toUpperCase() : "";
+  const typed = principalTyped ? principal : fromPage;
+  const pdx = typed && typed.toUpperCase() !== code.toUpperCase() ? typed : "";
   const { records, error } = await p.request({ type: "lookup", code, severity: { ...(opts.date ? { date: opts.date } : {}),
     ...(opts.version ? { version: opts.version } : {}), ...(opts.hcc_year ? { hcc_year: opts.hcc_year } : {}), ...(pdx ? { principal: pdx } : {}) } });
   // why the principal excludes it: the engine's own sentence (CMS Table 6K)
@@ -100,7 +126,10 @@ async function openCode(code: string): Promise<void> {
       return on;
     },
     isFavorite: (c: string) => favorites.includes(c),
-    severity: { principal: pdx, why, setPrincipal: (c: string) => { principal = c; void openCode(code); } },
+    severity: {
+      principal: pdx, why, fromPage: !principalTyped && pdx !== "" ? (page?.labelled ? "the principal diagnosis field" : "the first diagnosis") : undefined,
+      setPrincipal: (c: string) => { principal = c; principalTyped = true; void openCode(code); },
+    },
   };
   details.replaceChildren(
     h("button", { type: "button", class: "back", onclick: () => { details.hidden = true; input.focus(); } }, "← Back to results"),
@@ -187,8 +216,7 @@ $("#options").addEventListener("click", (e) => { e.preventDefault(); void p.open
 // on the page (`?tab=ID` names the tab; otherwise the active one).
 const pcsBox = $("#pcs");
 const pcsOpen = $("#pcs-open");
-const tabParam = Number(new URLSearchParams(location.search).get("tab"));
-const pcs = mountPcsBuilder(pcsBox, p, Number.isInteger(tabParam) && tabParam > 0 ? tabParam : undefined, (t) => { status.textContent = t; });
+const pcs = mountPcsBuilder(pcsBox, p, tabArg(), (t) => { status.textContent = t; });
 function showPcs(on: boolean): void {
   pcsBox.hidden = !on;
   pcsOpen.setAttribute("aria-expanded", String(on));

@@ -387,6 +387,40 @@ describe("hostile pages", () => {
     assert.ok(stats >= 5000);
     await page.close();
   });
+
+  test("while our list shows on a churning page the follow timer makes no hit test, and the list keeps to the field", async () => {
+    const page = await open("/big.html");
+    await page.click("#big-dx");
+    await page.keyboard.type("chf");
+    await codes(page);
+    const probe = () => page.evaluate(() => Number((document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox").dataset.probe ?? "0").split(",")[0]));
+    const gap = () => page.evaluate(() => {
+      const f = document.getElementById("big-dx").getBoundingClientRect();
+      const l = document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])").getBoundingClientRect();
+      return { top: l.top - f.bottom, left: l.left - f.left };
+    });
+    const h0 = await probe();
+    await page.waitForTimeout(1500); // 7 follow ticks, every frame churning
+    assert.equal(await probe(), h0, "no hit test from the follow timer");
+    // the page re-lays out (a banner pushes the field down): the list follows within a tick
+    await page.evaluate(() => document.querySelector("main").prepend(Object.assign(document.createElement("div"), { style: "height:120px", textContent: "banner" })));
+    await page.waitForFunction(() => {
+      const f = document.getElementById("big-dx").getBoundingClientRect();
+      const l = document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])").getBoundingClientRect();
+      return Math.abs(l.top - f.bottom - 2) <= 1;
+    }, null, { timeout: 2000, polling: 50 });
+    // scrolling: placed again at once (a full probe: the page's own list may have moved under the field)
+    await page.evaluate(() => window.scrollBy(0, 40));
+    await page.waitForFunction(() => {
+      const f = document.getElementById("big-dx").getBoundingClientRect();
+      const l = document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])").getBoundingClientRect();
+      return Math.abs(l.top - f.bottom - 2) <= 1;
+    }, null, { timeout: 2000, polling: 50 });
+    const g = await gap();
+    assert.ok(Math.abs(g.left) <= 1, JSON.stringify(g));
+    assert.ok(await probe() > h0, "scroll probes for the page's list");
+    await page.close();
+  });
 });
 
 describe("service worker lifecycle", () => {

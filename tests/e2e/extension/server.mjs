@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleCms1500, bundleOpenmrsVisitNote, renderCspForm } from "../../../www/demo/demo-assets.mjs";
+import { bundleCms1500, bundleHospitalRunDiagnosis, bundleOpenmrsVisitNote, bundleReactDxPicker, renderCspForm } from "../../../www/demo/demo-assets.mjs";
 
 const DEMO = resolve(fileURLToPath(new URL("../../../www/demo/", import.meta.url)));
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml" };
@@ -17,7 +17,7 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 export async function startServers({ port = 0 } = {}) {
   const foreign = [];
   const log = [];
-  const assets = { bundle: await bundleCms1500(), csp: await renderCspForm(), openmrs: await bundleOpenmrsVisitNote() };
+  const assets = { bundle: await bundleCms1500(), csp: await renderCspForm(), openmrs: await bundleOpenmrsVisitNote(), reactDx: await bundleReactDxPicker(), hospitalrun: await bundleHospitalRunDiagnosis() };
   const servers = [];
   const origins = [];
 
@@ -41,6 +41,8 @@ export async function startServers({ port = 0 } = {}) {
       const path = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname);
       if (path === "/cms1500.bundle.js") return send(res, 200, TYPES[".js"], assets.bundle);
       if (path === "/openmrs-visitnote.bundle.js") return send(res, 200, TYPES[".js"], assets.openmrs);
+      if (path === "/react-dx-picker.bundle.js") return send(res, 200, TYPES[".js"], assets.reactDx);
+      if (path === "/hospitalrun-diagnosis.bundle.js") return send(res, 200, TYPES[".js"], assets.hospitalrun);
       if (path === "/cms1500-csp.html") {
         return send(res, 200, TYPES[".html"], assets.csp, { "content-security-policy": "default-src 'none'" });
       }

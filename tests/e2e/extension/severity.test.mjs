@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startServers } from "./server.mjs";
-import { enableSiteChromium, foreignRequests, launchChromium } from "./harness.mjs";
+import { enableSiteChromium, foreignRequests, launchChromium, worker } from "./harness.mjs";
 
 let server, b;
 
@@ -120,6 +120,58 @@ describe("CC / MCC / HCC (Chromium)", () => {
     await excl.waitFor({ timeout: 15000 });
     assert.equal(await excl.getAttribute("data-excluded-by"), "I50.21");
     assert.match(await excl.textContent(), /I50\.23 is an MCC but counts as a non-CC when I50\.21 is the principal diagnosis \(CC exclusion list, CMS Table 6K, MS-DRG v44\)/);
+    await page.close();
+  });
+
+  test("the line's \"patient died\": an MCC that counts only when discharged alive does not count", async () => {
+    const page = await form();
+    for (const [l, c] of Object.entries({ A: "I50.21", B: "I46.9", C: "N17.9" })) {
+      await page.fill(`input[name="item21${l}"]`, c);
+      await page.keyboard.press("Escape");
+    }
+    await page.fill('input[name="svc_0_0"]', "11/01/2026");
+    const text = () => page.evaluate(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum .txt")?.textContent ?? "");
+    const until = (fn) => page.waitForFunction(fn, null, { timeout: 15000 });
+    await until(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden]) .txt")?.textContent.includes("MCC: I46.9"));
+    assert.equal(await text(), "HCC V28: 213, 225 · MCC: I46.9 · CC: N17.9");
+    const died = page.locator("medcode-overlay .sevsum input.died");
+    assert.equal(await died.isChecked(), false);
+    await died.check();
+    await until(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum .txt")?.textContent.includes("the patient died"));
+    assert.equal(await text(), "HCC V28: 213, 225 · CC: N17.9 · I46.9 does not count (the patient died)");
+    assert.match(await page.locator("medcode-overlay .sevsum .meta").textContent(), /; the patient died\)$/);
+    // kept while the diagnoses change; off again: back to counting
+    await page.fill('input[name="item21C"]', "");
+    await until(() => !document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum .txt")?.textContent.includes("N17.9"));
+    assert.equal(await text(), "HCC V28: 213, 225 · no CC or MCC · I46.9 does not count (the patient died)");
+    await died.uncheck();
+    await until(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum .txt")?.textContent.includes("MCC: I46.9"));
+    await page.close();
+  });
+
+  test("details in the popup: the principal read from the page's form, and its CC exclusion", async () => {
+    const page = await b.ctx.newPage();
+    await page.goto(server.origin + "/inpatient-abstract.html");
+    await page.locator("medcode-overlay").waitFor({ state: "attached", timeout: 10000 });
+    await page.fill("#pdx", "I50.21");
+    await page.keyboard.press("Escape");
+    await page.waitForTimeout(300);
+    const tabId = await worker(b.ctx, b.id).evaluate(async (url) => (await chrome.tabs.query({ url }))[0]?.id, server.origin + "/inpatient-abstract.html");
+    assert.ok(Number.isInteger(tabId), "the fixture tab");
+    const popup = await b.ctx.newPage();
+    await popup.goto(`chrome-extension://${b.id}/popup.html?tab=${tabId}&code=I50.23`);
+    const excl = popup.locator("#details .sev-excl[data-excluded-by]");
+    await excl.waitFor({ timeout: 15000 });
+    assert.equal(await excl.getAttribute("data-excluded-by"), "I50.21");
+    assert.equal(await popup.inputValue("#sev-principal"), "I50.21");
+    assert.match(await popup.locator("#details .sev-from-page").textContent(), /Read from the page \(the principal diagnosis field\)/);
+    // a principal typed in the popup wins over the page's
+    await popup.fill("#sev-principal", "J18.9");
+    await popup.keyboard.press("Enter");
+    await popup.waitForFunction(() => !document.querySelector("#details .sev-excl[data-excluded-by]") && document.querySelector("#details .sev-excl"));
+    assert.match(await popup.locator("#details .sev-excl").textContent(), /J18\.9 as principal does not exclude I50\.23/);
+    assert.equal(await popup.locator("#details .sev-from-page").count(), 0);
+    await popup.close();
     await page.close();
   });
 

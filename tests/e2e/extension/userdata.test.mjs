@@ -5,11 +5,11 @@
 // descriptor and value here is invented (never AMA or CMS content).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServers } from "./server.mjs";
-import { enableSiteChromium, launchChromium } from "./harness.mjs";
+import { ROOT, enableSiteChromium, launchChromium, settledCodes, worker } from "./harness.mjs";
 
 let server, b, dir;
 const files = {};
@@ -22,6 +22,12 @@ before(async () => {
   writeFileSync(files.mue, "\"SYNTHETIC TEST TABLE, invented values\"\nHCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n99213,1,2 Date of Service Edit: Policy,Synthetic\nJ1100,30,3 Date of Service Edit: Clinical,Synthetic\n");
   files.bad = join(dir, "bad.csv");
   writeFileSync(files.bad, "HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator\n99213,four,2 Date of Service Edit: Policy\n");
+  // A slice of the real CDC tabular (E11, I42) with synthetic E11.Z1 added
+  // (see the fixture's comment), and the same file cut short.
+  files.icd = join(ROOT, "tests/fixtures/userdata/icd10cm-tabular-2027-slice.xml");
+  files.badXml = join(dir, "icd10cm-cut.xml");
+  const xml = readFileSync(files.icd, "utf8");
+  writeFileSync(files.badXml, xml.slice(0, xml.indexOf("<name>E11.Z1</name>")));
   server = await startServers();
   b = await launchChromium(server);
   await enableSiteChromium(b.ctx, b.id, server.origin);
@@ -58,6 +64,18 @@ async function procSuggestions(query) {
   await opts.first().waitFor({ timeout: 3000 }).catch(() => undefined);
   await page.waitForTimeout(300);
   const codes = await opts.evaluateAll((ls) => ls.map((l) => l.dataset.code));
+  await page.close();
+  return codes;
+}
+
+/** Suggestions in the EHR demo's first diagnosis field. */
+async function dxSuggestions(query) {
+  const page = await b.ctx.newPage();
+  await page.goto(server.origin + "/ehr.html");
+  await page.locator("medcode-overlay").waitFor({ state: "attached", timeout: 10000 });
+  await page.click("#dx1");
+  await page.keyboard.type(query);
+  const codes = await settledCodes(page).catch(() => []);
   await page.close();
   return codes;
 }
@@ -134,6 +152,33 @@ describe("Add data (options page, Chromium)", () => {
     assert.doesNotMatch(await unitsBadge("3"), /mue\.exceeded/);
   });
 
+  test("an ICD-10-CM tabular XML adds its codes: found by words and by code in a diagnosis field, also after a restart; a cut file changes nothing", async () => {
+    assert.ok(!(await dxSuggestions("diabetes earlobe")).includes("E11.Z1"), "no E11.Z1 before the file");
+    const page = await options();
+    const before = await stored(page);
+    const bad = await addFile(page, "icd10cm", files.badXml);
+    assert.equal(bad.state, "error");
+    assert.match(bad.text, /icd10cm-cut\.xml:\d+:\d+: .*cut short/);
+    assert.match(bad.text, /Nothing you had stored has changed/);
+    assert.deepEqual(await stored(page), before);
+    const r = await addFile(page, "icd10cm", files.icd);
+    assert.equal(r.state, "ok", r.text);
+    assert.match(r.text, /ICD-10-CM FY2027 tabular \(CDC XML\): 130 rows from icd10cm-tabular-2027-slice\.xml/);
+    await page.close();
+    const words = await dxSuggestions("diabetes earlobe");
+    assert.equal(words[0], "E11.Z1", words.join());
+    assert.equal((await dxSuggestions("E11.Z1"))[0], "E11.Z1");
+    const cdp = await b.ctx.newCDPSession(await b.ctx.newPage());
+    await cdp.send("ServiceWorker.enable");
+    await cdp.send("ServiceWorker.stopAllWorkers");
+    assert.equal((await dxSuggestions("earlobe neuropathy"))[0], "E11.Z1");
+    const again = await options();
+    await again.click('#data-sets li[data-id^="icd10cm"] button');
+    await again.waitForSelector('#data-sets li[data-id^="icd10cm"]', { state: "detached" });
+    await again.close();
+    assert.ok(!(await dxSuggestions("diabetes earlobe")).includes("E11.Z1"));
+  });
+
   test("stored data survives a worker restart (loaded at start)", async () => {
     const page = await options();
     assert.equal((await addFile(page, "cpt", files.cpt)).state, "ok");
@@ -143,5 +188,17 @@ describe("Add data (options page, Chromium)", () => {
     await cdp.send("ServiceWorker.stopAllWorkers");
     const codes = await procSuggestions("arthroscopy");
     assert.ok(codes.includes("29881"), codes.join());
+    // the CPT search index is kept beside the sets (format 1), for the next start to read
+    const kept = await worker(b.ctx, b.id).evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open("medcode-user-data");
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const get = open.result.transaction("derived").objectStore("derived").get("cpt-index");
+        get.onsuccess = () => { resolve(get.result ? { format: get.result.format, bytes: get.result.bytes.length } : null); open.result.close(); };
+        get.onerror = () => reject(get.error);
+      };
+    }));
+    assert.equal(kept?.format, 1, JSON.stringify(kept));
+    assert.ok(kept.bytes > 1000, JSON.stringify(kept));
   });
 });

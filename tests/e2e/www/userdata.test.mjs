@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { DIST, foreignRequests, launchChromium, startServer } from '../lib/browser.mjs';
+import { DIST, ROOT, foreignRequests, launchChromium, startServer } from '../lib/browser.mjs';
 import { claimIssues, openClaim, openReady } from './pages.mjs';
 
 const T = { timeout: 90_000 };
@@ -124,6 +124,8 @@ describe('Your data (offline page, Chromium)', () => {
     await openReady(page, server.url + '#/data');
     await openData(page);
     assert.deepEqual(await stored(page), before);
+    // the CPT search index was kept with the sets and read back, not built again
+    assert.equal(await page.evaluate(() => window.medcode.loaded.engine.cptIndexState()), 'stored');
     assert.ok((await suggestions(page, 'arthroscopy')).includes('cpt:29881'), 'stored CPT attached at start');
     assert.ok((await claimRules(page)).some((i) => i.rule === 'mue.exceeded'), 'stored MUE attached at start');
   });
@@ -165,6 +167,29 @@ describe('Your data (offline page, Chromium)', () => {
     await page.evaluate(() => { location.hash = '#/code/I42.00'; });
     await page.waitForFunction(() => document.getElementById('details').textContent.includes('I42.00'));
     assert.doesNotMatch(await page.locator('#details').textContent(), /Synthetic FY2027 title/);
+  });
+
+  test('an ICD-10-CM tabular XML adds its codes: found by words and by code, looked up, gone when removed', T, async () => {
+    // A slice of the real CDC tabular (E11, I42) with synthetic E11.Z1 added; see the fixture's comment.
+    const slice = path.join(ROOT, 'tests/fixtures/userdata/icd10cm-tabular-2027-slice.xml');
+    assert.ok(!(await suggestions(page, 'diabetes earlobe')).includes('icd10cm:E11.Z1'));
+    const r = await addFile(page, 'icd10cm', slice);
+    assert.equal(r.state, 'ok', r.text);
+    assert.match(r.text, /ICD-10-CM FY2027 tabular \(CDC XML\): 130 rows from icd10cm-tabular-2027-slice\.xml/);
+    const words = await suggestions(page, 'diabetes earlobe');
+    assert.equal(words[0], 'icd10cm:E11.Z1', words.join());
+    assert.equal((await suggestions(page, 'E11.Z1'))[0], 'icd10cm:E11.Z1');
+    await page.evaluate(() => { location.hash = '#/code/E11.Z1'; });
+    await page.waitForFunction(() => /synthetic earlobe neuropathy/.test(document.getElementById('details').textContent));
+    assert.match(await page.locator('#details').textContent(), /From your own file/);
+    await page.reload();
+    await openReady(page, server.url + '#/data');
+    await openData(page);
+    assert.equal((await suggestions(page, 'earlobe neuropathy'))[0], 'icd10cm:E11.Z1', 'kept after a reload');
+    await openData(page);
+    await page.click('#data-sets li[data-kind="icd10cm"] button');
+    await page.waitForSelector('#data-sets li[data-kind="icd10cm"]', { state: 'detached' });
+    assert.ok(!(await suggestions(page, 'diabetes earlobe')).includes('icd10cm:E11.Z1'));
   });
 
   test('no page error', () => {

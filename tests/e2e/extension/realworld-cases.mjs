@@ -1,0 +1,443 @@
+// Pages reproduced from real EHRs and payer portals nobody here wrote (sources cited at the top of
+// each fixture in www/demo/), run in Chromium (realworld.test.mjs) and Firefox
+// (firefox-realworld.test.mjs) through one small driver: which fields get which kind, suggestions
+// insert exactly the chosen code (also once the page's own React/Angular state ran and the page
+// re-rendered its inputs), fields that hold no code are left alone, nothing else on the page
+// changes, and nothing leaves the machine.
+// Kinds are read from what the extension does with a field: a diagnosis/procedure field offers
+// codes of its system; a date/charge/NPI/... field checks a bad value with that kind's rules;
+// a field that holds no code offers nothing and checks nothing.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { startServers } from "./server.mjs";
+import { foreignRequests } from "./harness.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The page operations the cases use, over Playwright (Chromium) or Puppeteer (Firefox):
+ * { click, type, press, fill, blur, value, eval, close } — everything else is built on eval.
+ */
+function helpers(d) {
+  const waitFor = async (fn, arg, timeout = 10000, what = "condition") => {
+    const end = Date.now() + timeout;
+    let last;
+    while (Date.now() < end) {
+      last = await d.eval(fn, arg);
+      if (last) return last;
+      await sleep(50);
+    }
+    assert.fail(`timed out waiting for ${what}`);
+  };
+  const listState = () => d.eval(() => {
+    const lb = document.querySelector("medcode-overlay")?.shadowRoot?.querySelector(".listbox:not([hidden])");
+    return lb ? { q: lb.dataset.query ?? "", codes: Array.from(lb.querySelectorAll("li.opt")).map((l) => l.dataset.code) } : null;
+  });
+  /** the codes of our list once its query stayed put for 150 ms (answers to earlier keys may show first) */
+  const codes = async () => {
+    const end = Date.now() + 10000;
+    let since = Date.now(), q = null;
+    while (Date.now() < end) {
+      const s = await listState();
+      if (!s || !s.codes.length) { q = null; since = Date.now(); } else if (s.q !== q) { q = s.q; since = Date.now(); } else if (Date.now() - since >= 150) return s.codes;
+      await sleep(40);
+    }
+    assert.fail("no settled suggestion list");
+  };
+  const listOpen = async () => !!(await listState());
+  /** The badge drawn over a field (badges live in the overlay), or null. */
+  const badge = (sel) => d.eval((s) => {
+    const el = document.querySelector(s);
+    const r = el.getBoundingClientRect();
+    const host = document.querySelector("medcode-overlay");
+    // fields in a dense claim row sit a few pixels apart: a badge whose centre is over the field,
+    // the one nearest its right end
+    const near = (br) => Math.abs((br.left + br.right) / 2 - (r.right - 12)) + Math.abs((br.top + br.bottom) / 2 - (r.top + r.bottom) / 2);
+    const hit = Array.from(host.shadowRoot.querySelectorAll(".badge")).filter((x) => {
+      const br = x.getBoundingClientRect();
+      const cx = (br.left + br.right) / 2;
+      return cx >= r.left && cx <= r.right + 6 && br.top >= r.top - 6 && br.bottom <= r.bottom + 6;
+    }).sort((a, b) => near(a.getBoundingClientRect()) - near(b.getBoundingClientRect()))[0];
+    return hit ? { state: hit.dataset.state, rules: hit.dataset.rules } : null;
+  }, sel);
+  const waitBadge = async (sel, pred, timeout = 8000) => {
+    const end = Date.now() + timeout;
+    let last = null;
+    while (Date.now() < end) {
+      last = await badge(sel);
+      if (last && pred(last)) return last;
+      await sleep(100);
+    }
+    assert.fail(`badge on ${sel}: ${JSON.stringify(last)}`);
+  };
+  /** Every form control's value but the ones in `except` (what an insert must not touch). */
+  const snapshot = (except = []) => d.eval((ex) => {
+    const skip = new Set(ex.flatMap((s) => Array.from(document.querySelectorAll(s))));
+    return Array.from(document.querySelectorAll("input, textarea, select")).filter((e) => !skip.has(e))
+      .map((e) => `${e.id || e.name || e.getAttribute("formcontrolname") || e.localName}=${e.type === "checkbox" || e.type === "radio" ? e.checked : e.value}`);
+  }, except);
+  /** Types a query, picks our suggestion `at` (default the first) with ↓… Enter; returns the code chosen. */
+  const typeAndPick = async (sel, query, want, { at = 0, altDown = false } = {}) => {
+    await d.click(sel);
+    await d.type(query);
+    const list = await codes();
+    assert.ok(list.length > 0 && want(list), `${sel} "${query}": ${list.join()}`);
+    const i = typeof at === "function" ? at(list) : at;
+    assert.ok(i >= 0, `${sel} "${query}": ${list.join()}`);
+    // Alt+↓: the page's own list shows under the field; our list takes the keys on request
+    await d.press(altDown ? "Alt+ArrowDown" : "ArrowDown");
+    for (let k = 0; k < i; k++) await d.press("ArrowDown");
+    await d.press("Enter");
+    assert.equal(await listOpen(), false, `our list closed after Enter in ${sel}`);
+    return list[i];
+  };
+  /** A field of kind `prefix` (date, charge, npi, ...): a bad value gets that kind's rules. */
+  const checksAs = async (sel, bad, prefix) => {
+    await d.fill(sel, bad);
+    await d.blur(sel);
+    // (polled until it shows: a badge of the field next door may pass over this one for a frame while
+    // a scrolled container repositions them; on timeout the message shows the last badge seen)
+    await waitBadge(sel, (x) => (x.state === "error" || x.state === "warning") && x.rules.split(" ").some((r) => r.startsWith(`${prefix}.`)));
+  };
+  /** A good value of that kind: the badge says valid. */
+  const acceptsAs = async (sel, good) => {
+    await d.fill(sel, good);
+    await d.blur(sel);
+    await waitBadge(sel, (x) => x.state === "valid");
+  };
+  /** A field that holds no code: typing a diagnosis word offers nothing, a code-like value gets no badge. */
+  const leftAlone = async (sel) => {
+    await d.click(sel);
+    await d.type("chf");
+    await sleep(600);
+    assert.equal(await listOpen(), false, `no suggestions in ${sel}`);
+    await d.press("Escape");
+    await d.fill(sel, "Z99.99X");
+    await d.blur(sel);
+    await sleep(700);
+    assert.equal(await badge(sel), null, `no badge on ${sel}`);
+  };
+  const state = () => d.eval(() => JSON.parse(document.getElementById("state").textContent || "{}"));
+  return { waitFor, codes, listOpen, badge, waitBadge, snapshot, typeAndPick, checksAs, acceptsAs, leftAlone, state };
+}
+
+/**
+ * Registers the real-world cases for one browser. `launch(server)` returns
+ * { open(path, onError) -> driver, close() }.
+ */
+export function realWorldCases(browserName, launch) {
+  let server, b;
+  const pageErrors = [];
+  before(async () => {
+    server = await startServers();
+    b = await launch(server);
+  });
+  after(async () => {
+    await b?.close();
+    await server?.close();
+  });
+  const open = async (path) => {
+    const d = await b.open(server.origin + path, (msg) => pageErrors.push(`${path}: ${msg}`));
+    return Object.assign(d, helpers(d));
+  };
+
+  describe(`${browserName}: OpenMRS 3 visit note (Carbon Search in a React form)`, () => {
+    test("primary and secondary diagnosis searches are diagnosis fields; the chosen code is what React holds", async () => {
+      const p = await open("/openmrs-visitnote.html");
+      const primary = await p.typeAndPick("#primaryDiagnosisSearch", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#primaryDiagnosisSearch"), primary);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).primaryDiagnosisSearch === c, primary);
+      // "type 2 diabetes" also opens OpenMRS's own concept list (li[role=menuitem]): ↓ and Enter stay the
+      // page's while it shows, ours takes the keys on Alt+↓ and inserts on Enter
+      await p.click("#secondaryDiagnosisSearch");
+      await p.type("type 2 diabetes");
+      const list = await p.codes();
+      assert.ok(list.some((c) => c.startsWith("E11")), list.join());
+      await p.waitFor(() => Array.from(document.querySelectorAll("li[role=menuitem]")).some((li) => li.textContent.includes("Type 2 diabetes mellitus")));
+      await p.press("Alt+ArrowDown");
+      await p.press("Enter");
+      const secondary = list[0];
+      assert.equal(await p.value("#secondaryDiagnosisSearch"), secondary);
+      // React re-rendered both controlled inputs (the page's own search ran on each change)
+      await sleep(300);
+      assert.equal(await p.value("#primaryDiagnosisSearch"), primary);
+      assert.equal(await p.value("#secondaryDiagnosisSearch"), secondary);
+      const s = await p.state();
+      assert.equal(s.primaryDiagnosisSearch, primary);
+      assert.equal(s.secondaryDiagnosisSearch, secondary);
+      await p.click("button[type=submit].cds--btn--primary");
+      const submitted = await p.eval(() => JSON.parse(document.getElementById("submitted").textContent));
+      assert.equal(submitted.primaryDiagnosisSearch, primary);
+      assert.equal(submitted.secondaryDiagnosisSearch, secondary);
+      await p.close();
+    });
+
+    test("the visit date is a date; the patient search and the clinical note are left alone", async () => {
+      const p = await open("/openmrs-visitnote.html");
+      await p.checksAs("#visitDateTimePicker", "31/02/2026", "date");
+      await p.leftAlone("#patient-search");
+      await p.leftAlone("#additionalNote");
+      assert.equal((await p.state()).patientSearch, "Z99.99X");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: OpenEMR Misc Billing Options (HCFA-1500 boxes 10-23, type=entry inputs)`, () => {
+    test("box 14-18 dates are dates and Amount Charges is a charge", async () => {
+      const p = await open("/openemr-misc-billing.html");
+      for (const sel of ["#onset_date", "#date_initial_treatment", "#off_work_from", "#hospitalization_date_to"]) {
+        await p.checksAs(sel, "2026-02-30", "date");
+      }
+      await p.checksAs("#lab_amount", "12..5", "charge");
+      await p.close();
+    });
+
+    test("resubmission, reference, prior-auth, ICN, state, EPSDT and notes fields are left alone", async () => {
+      const p = await open("/openemr-misc-billing.html");
+      for (const sel of ["#medicaid_resubmission_code", "#medicaid_original_reference", "#prior_auth_number",
+        "#icn_resubmission_number", "#box10d", "#addl_notes"]) await p.leftAlone(sel);
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: Obsidian RCM professional claim (Bootstrap input groups, charges table)`, () => {
+    test("ICD A-D are diagnoses and the Procedure column suggests HCPCS; Enter inserts exactly the chosen code", async () => {
+      const p = await open("/obsidian-rcm-claim.html");
+      const dx = await p.typeAndPick("#icda", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#icda"), dx);
+      await p.waitBadge("#icda", (x) => x.state === "valid");
+      const proc = await p.typeAndPick("#procedureCode", "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(proc, "J1100");
+      assert.equal(await p.value("#procedureCode"), "J1100");
+      await p.close();
+    });
+
+    test("Mod 1-4, Units, POS, the dxPointer column and Unit Price get their own kinds", async () => {
+      const p = await open("/obsidian-rcm-claim.html");
+      for (const sel of ["#Modifier1", "#modfierd2", "#Modifier4"]) await p.checksAs(sel, "Q9Q", "modifier");
+      await p.checksAs("#Units", "0", "units");
+      await p.checksAs("#pos", "00", "pos");
+      await p.checksAs("#dxPointer", "Z", "pointer");
+      // a price per unit is money, not a unit count: 1.234 is a bad charge and a fine unit count
+      await p.checksAs("#UnitPrice", "1.234", "charge");
+      await p.checksAs("#Amount", "1.234", "charge");
+      await p.close();
+    });
+
+    test("the patient search (aria-label=npi by mistake), the provider picker and TOS are left alone", async () => {
+      const p = await open("/obsidian-rcm-claim.html");
+      for (const sel of ["#manageAccsearchpatient", "#claim_renderingProvider", "#tos"]) await p.leftAlone(sel);
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: Angular Material encounter claim (mat-form-field, mat-autocomplete, mat-table)`, () => {
+    test("rendering and billing provider NPIs are NPI fields: a bad check digit shows, a good NPI is valid", async () => {
+      const p = await open("/angular-material-encounter.html");
+      const others = await p.snapshot(["#mat-input-0", "#mat-input-1"]);
+      await p.checksAs("#mat-input-0", "1234567890", "npi");
+      assert.match((await p.badge("#mat-input-0")).rules, /npi\.check_digit/);
+      await p.acceptsAs("#mat-input-0", "1234567893");
+      await p.checksAs("#mat-input-1", "1457390215", "npi");
+      assert.equal((await p.state()).providers.renderingNpi, "1234567893");
+      assert.deepEqual(await p.snapshot(["#mat-input-0", "#mat-input-1"]), others);
+      await p.close();
+    });
+
+    test("tax ID, place of service, and the service-line columns get their kinds; the provider name is left alone", async () => {
+      const p = await open("/angular-material-encounter.html");
+      await p.checksAs("#mat-input-2", "12-34", "tax_id");
+      await p.checksAs("#mat-input-3", "00", "pos");
+      const row = (c) => `#line-rows tr:first-child input[formcontrolname=${c}]`;
+      await p.checksAs(row("serviceDate"), "02/30/2026", "date");
+      await p.checksAs(row("modifier1"), "Q9Q", "modifier");
+      await p.checksAs(row("diagnosisPointer"), "Z", "pointer");
+      await p.checksAs(row("units"), "0", "units");
+      await p.checksAs(row("charge"), "1.234", "charge");
+      await p.leftAlone("#mat-input-4");
+      await p.close();
+    });
+
+    test("the mat-autocomplete diagnosis and the CPT/HCPCS column: Enter inserts the chosen code, the model keeps it through a re-render", async () => {
+      const p = await open("/angular-material-encounter.html");
+      const others = await p.snapshot(["#mat-input-5"]);
+      // "hypertension" also opens the page's own panel (cdk overlay, aria-controls): Alt+↓ hands us the keys
+      await p.click("#mat-input-5");
+      await p.type("hypertension");
+      await p.waitFor(() => !!document.querySelector(".cdk-overlay-container [role=listbox]"), undefined, 5000, "the page's panel");
+      const list = await p.codes();
+      assert.ok(list.includes("I10"), list.join());
+      await p.press("Alt+ArrowDown");
+      for (let k = 0; k < list.indexOf("I10"); k++) await p.press("ArrowDown");
+      await p.press("Enter");
+      assert.equal(await p.value("#mat-input-5"), "I10");
+      await p.waitFor(() => JSON.parse(document.getElementById("state").textContent).primaryDx === "I10");
+      assert.deepEqual(await p.snapshot(["#mat-input-5"]), others, "no other field changed");
+      const code = "#line-rows tr:first-child input[formcontrolname=procedure]";
+      const j = await p.typeAndPick(code, "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(j, "J1100");
+      // *ngFor without trackBy: adding a line re-creates every row's inputs from the model
+      await p.click("#add-line");
+      await p.waitFor(() => document.querySelectorAll("#line-rows tr").length === 2);
+      assert.equal(await p.value(code), "J1100");
+      assert.equal((await p.state()).lines[0].code, "J1100");
+      await p.waitBadge(code, (x) => x.state === "valid");
+      // the page holds a claim (diagnosis, line code, pointer): a line's one modifier field may hold two
+      await p.acceptsAs("#line-rows tr:first-child input[formcontrolname=modifier1]", "JW:59");
+      await p.checksAs("#line-rows tr:first-child input[formcontrolname=modifier1]", "JW:Q9Q", "modifier");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: React diagnosis pickers (react-select, Carbon ComboBox)`, () => {
+    // (react-select numbers its ids per mounted instance: a remount gives the input a new id)
+    const primary = "#primary-control input[role=combobox]";
+    const secondary = "#secondary-control input[role=combobox]";
+    const admitting = "#admitting input[role=combobox]";
+    test("a react-select labelled from elsewhere (aria-labelledby): the code is what React holds, through blur and a remount", async () => {
+      const p = await open("/react-dx-picker.html");
+      const others = await p.snapshot([primary]);
+      const code = await p.typeAndPick(primary, "chf", (l) => l.every((c) => c.startsWith("I50")), { altDown: true });
+      assert.equal(await p.value(primary), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).primary === c, code);
+      // react-select clears its input on blur; this page keeps what was typed (input-change only)
+      await p.blur(primary);
+      await sleep(300);
+      assert.equal((await p.state()).primary, code);
+      assert.deepEqual(await p.snapshot([primary]), others, "no other field changed");
+      // saving re-keys the row: a new <input> mounted with the saved value, and checked
+      const before = await p.eval((s) => { window.__oldInput = document.querySelector(s); return true; }, primary);
+      assert.ok(before);
+      await p.click("#save-dx");
+      await p.waitFor((s) => document.querySelector(s) && document.querySelector(s) !== window.__oldInput, primary);
+      assert.equal(await p.value(primary), code);
+      assert.equal((await p.state()).primary, code);
+      await p.waitBadge(primary, (x) => x.state === "valid");
+      await p.close();
+    });
+
+    test("a react-select named only by a <label> above its container and its placeholder; a Carbon ComboBox", async () => {
+      const p = await open("/react-dx-picker.html");
+      const code = await p.typeAndPick(secondary, "asthma", (l) => l.some((c) => c.startsWith("J45")), { altDown: true, at: (l) => l.findIndex((c) => c.startsWith("J45")) });
+      assert.equal(await p.value(secondary), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).secondary === c, code);
+      await p.press("Escape"); // react-select's own menu (it opened on the input event) lies over the next field
+      const adm = await p.typeAndPick(admitting, "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value(admitting), adm);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).admitting === c, adm);
+      await p.click("#save-dx");
+      await sleep(300);
+      assert.equal(await p.value(secondary), code);
+      assert.equal(await p.value(admitting), adm);
+      const s = await p.state();
+      assert.equal(s.secondary, code);
+      assert.equal(s.admitting, adm);
+      await p.close();
+    });
+
+    test("an input React mounts anew on every keystroke (focus moved to the new one): suggestions follow it, Enter inserts", async () => {
+      const p = await open("/react-dx-picker.html");
+      await p.eval(() => { window.__firstReason = document.getElementById("visit-reason"); });
+      const code = await p.typeAndPick("#visit-reason", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.ok(await p.eval(() => window.__firstReason !== document.getElementById("visit-reason")), "the page replaced the input");
+      assert.equal(await p.value("#visit-reason"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).reason === c, code);
+      await p.close();
+    });
+
+    test("the patient finder and the notes are left alone", async () => {
+      const p = await open("/react-dx-picker.html");
+      await p.leftAlone("#patient-lookup");
+      await p.leftAlone("#encounter-notes");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: HospitalRun New Diagnosis (react-datepicker whose label names no element)`, () => {
+    const date = (n) => `.modal-body .row:nth-child(${n}) .react-datepicker__input-container input`;
+    test("the three dates are dates (the label above the picker's wrapper); the name takes a code React keeps", async () => {
+      const p = await open("/hospitalrun-diagnosis.html");
+      for (const n of [2, 3, 4]) await p.checksAs(date(n), "01/01/2099", "date");
+      assert.equal((await p.state()).onsetDate, "01/01/2099");
+      const others = await p.snapshot(["#nameTextInput", ".react-datepicker__input-container input"]);
+      const code = await p.typeAndPick("#nameTextInput", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#nameTextInput"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).name === c, code);
+      assert.deepEqual(await p.snapshot(["#nameTextInput", ".react-datepicker__input-container input"]), others);
+      await p.leftAlone("#noteTextField");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: Bahmni diagnoses (AngularJS ng-model, jQuery UI autocomplete without ARIA)`, () => {
+    const apart = () => {
+      const ours = document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox:not([hidden])")?.getBoundingClientRect();
+      const menu = Array.from(document.querySelectorAll("ul.ui-autocomplete")).find((u) => u.style.display === "block")?.getBoundingClientRect();
+      return !!ours && !!menu && (ours.right <= menu.left + 1 || menu.right <= ours.left + 1 || ours.bottom <= menu.top + 1 || menu.bottom <= ours.top + 1);
+    };
+    test("jQuery UI's menu opens after ours: ours moves beside it; Alt+↓ Enter inserts the code the scope keeps", async () => {
+      const p = await open("/bahmni-diagnosis.html");
+      const before = await p.snapshot(["#name-0"]);
+      await p.click("#name-0");
+      await p.type("heart failure");
+      const list = await p.codes();
+      assert.ok(list.some((c) => c.startsWith("I50")), list.join());
+      // the page's menu comes 300 ms after the last key, with no ARIA role: found from what the page changed
+      await p.waitFor(() => Array.from(document.querySelectorAll("ul.ui-autocomplete")).some((u) => u.style.display === "block"), undefined, 5000, "jQuery UI's menu");
+      await p.waitFor(apart, undefined, 3000, "our list beside jQuery UI's menu");
+      await p.press("Alt+ArrowDown");
+      await p.press("Enter");
+      assert.equal(await p.value("#name-0"), list[0]);
+      const s = await p.state();
+      assert.equal(s.newlyAddedDiagnoses[0].codedAnswer.name, list[0]);
+      // the controller appended the next empty row (ng-repeat: a new input); nothing that was there changed
+      await p.waitFor(() => !!document.getElementById("name-1"));
+      const after = await p.snapshot(["#name-0"]);
+      for (const v of before) assert.ok(after.includes(v), `unchanged: ${v}`);
+      await p.close();
+    });
+
+    test("while jQuery UI's menu shows, ↓ and Enter are the page's (it picks its own concept); the note is left alone", async () => {
+      const p = await open("/bahmni-diagnosis.html");
+      await p.click("#name-0");
+      await p.type("hypertension");
+      await p.codes();
+      await p.waitFor(() => Array.from(document.querySelectorAll("ul.ui-autocomplete")).some((u) => u.style.display === "block"), undefined, 5000, "jQuery UI's menu");
+      await p.waitFor(apart, undefined, 3000, "our list beside jQuery UI's menu");
+      await p.press("Enter"); // autofocus: the page's first concept is active
+      assert.equal(await p.value("#name-0"), "Essential hypertension");
+      assert.equal((await p.state()).newlyAddedDiagnoses[0].codedAnswer.uuid, "uuid-2");
+      await p.leftAlone("#consultationNote");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: OpenEMR fee sheet (codes in table rows, header cells as labels)`, () => {
+    const f = (n, c) => `input[name="bill[${n}][${c}]"]`;
+    test("Modifiers takes several modifiers as its title says (M1:M2); Qty is units; Price is a charge", async () => {
+      const p = await open("/openemr-fee-sheet.html");
+      const others = await p.snapshot([f(1, "mod"), f(2, "mod")]);
+      await p.acceptsAs(f(1, "mod"), "25:59");
+      await p.acceptsAs(f(1, "mod"), "25 59");
+      await p.checksAs(f(1, "mod"), "25:Q9Q", "modifier");
+      await p.checksAs(f(2, "mod"), "JW:XX:Q9Q", "modifier");
+      assert.deepEqual(await p.snapshot([f(1, "mod"), f(2, "mod")]), others);
+      await p.checksAs(f(2, "units"), "0", "units");
+      await p.checksAs(f(1, "price"), "1.234", "charge");
+      await p.close();
+    });
+
+    test("revenue codes, note codes, NDC and the code search are left alone", async () => {
+      const p = await open("/openemr-fee-sheet.html");
+      for (const sel of [f(1, "revenue_code"), f(1, "notecodes"), f(2, "ndcnum"), "input[name=search_term]"]) await p.leftAlone(sel);
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: the whole file`, () => {
+    test("no page script failed and no request left the fixture server", () => {
+      assert.deepEqual(pageErrors, []);
+      assert.deepEqual(foreignRequests(server), []);
+    });
+  });
+}
