@@ -60,10 +60,10 @@ function sizes(files) {
   return { raw, gzip: gz, parts };
 }
 
-async function bundle(name) {
+async function bundle(name, entry = path.join(HERE, 'page', `${name}-entry.js`)) {
   const out = path.join(TMP, `${name}.bundle.js`);
   await esbuild.build({
-    entryPoints: [path.join(HERE, 'page', `${name}-entry.js`)],
+    entryPoints: [entry],
     bundle: true,
     minify: true,
     format: 'esm',
@@ -121,8 +121,45 @@ async function loadOnly() {
   }
 }
 
+/** medcode's search call as the extension and the page make it (bench.js useMedcodeCall). */
+const MEDCODE_CALL = process.env.BENCH_MEDCODE_CALL ?? 'packed';
+
+/**
+ * BENCH_SEARCH_ONLY=1: only medcode's queries (no peers, no cold loads), as
+ * in the full run; BENCH_MEDCODE_CALL=search times the object-building call
+ * instead of the packed one. For search work; prints JSON to stdout.
+ */
+async function searchOnly() {
+  need(path.join(BUILD, 'wasm', 'medcode_bg.wasm'), 'run ./build.sh');
+  fs.mkdirSync(TMP, { recursive: true });
+  await bundle('packed-hits', path.join(ROOT, 'web-shared', 'packed-hits.ts'));
+  const { server, url } = await startServer(0);
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medcode-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: browserPath(), headless: true, args: FLAGS });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${url}/page/index.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    const nq = (await page.evaluate(() => window.bench.loadQueries())).length;
+    await page.evaluate(() => window.bench.loadMedcode());
+    const call = await page.evaluate((c) => window.bench.useMedcodeCall(c), MEDCODE_CALL);
+    const r = await page.evaluate(() => window.bench.run('medcode', { extraMs: 10000, passes: 7 }));
+    // After the timed run, so its garbage does not land in the timings.
+    call.checked = await page.evaluate(() => window.bench.checkPacked());
+    const s = summarize(r, nq);
+    const out = { call, loadavg: os.loadavg(), p50_us: s.p50_us, p99_us: s.p99_us, latency_by_set: s.latency_by_set, hit_rate: s.hit_rate };
+    log(`${call.call} (${call.checked} query × system checked equal to search): p50 ${s.p50_us.toFixed(1)} µs, p99 ${s.p99_us.toFixed(0)} µs; loadavg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(JSON.stringify(out));
+  } finally {
+    await context.close();
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   if (process.env.BENCH_LOAD_ONLY === '1') return loadOnly();
+  if (process.env.BENCH_SEARCH_ONLY === '1') return searchOnly();
   const docs = need(path.join(TMP, 'docs.json'), 'run `cargo bench --bench native_search` first');
   const glue = need(path.join(BUILD, 'wasm', 'medcode.js'), 'run ./build.sh');
   const wasm = need(path.join(BUILD, 'wasm', 'medcode_bg.wasm'), 'run ./build.sh');
@@ -130,6 +167,7 @@ async function main() {
   fs.mkdirSync(TMP, { recursive: true });
   const miniBundle = await bundle('minisearch');
   const flexBundle = await bundle('flexsearch');
+  await bundle('packed-hits', path.join(ROOT, 'web-shared', 'packed-hits.ts'));
   const shipped = {
     medcode: sizes([glue, wasm, idx]),
     minisearch: sizes([miniBundle, docs]),
@@ -168,6 +206,7 @@ async function main() {
     // Loads, one after another in the same page, with the JS heap (after GC) between.
     const heap0 = await heap();
     const mLoad = await page.evaluate(() => window.bench.loadMedcode());
+    mLoad.search_call = await page.evaluate((c) => window.bench.useMedcodeCall(c), MEDCODE_CALL);
     const heap1 = await heap();
     log(`medcode loaded in ${mLoad.load_ms.toFixed(1)} ms`);
     const miniLoad = await page.evaluate(() => window.bench.loadPeer('minisearch', '/tmp/minisearch.bundle.js'));
@@ -202,6 +241,7 @@ async function main() {
       const r = runs[name];
       log(`${name}: ${r.rows.length}/${nq} queries, ${r.passes} timed passes, in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     }
+    mLoad.search_call.checked = await page.evaluate(() => window.bench.checkPacked());
 
     const engines = [
       {

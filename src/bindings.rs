@@ -39,6 +39,11 @@ use js_read::{
     Reader,
 };
 
+thread_local! {
+    /// `searchPacked`'s reused output buffer (wasm runs one thread).
+    static PACKED_HITS: std::cell::RefCell<crate::search::packed::PackedHits> = Default::default();
+}
+
 /// Largest index / NCCI file accepted (`medcode.idx` is about 12 MB).
 const FILE_MAX: u32 = 64 << 20;
 /// Most user data sets attached at once (an organisation has a few).
@@ -261,6 +266,39 @@ impl MedcodeEngine {
         limit: JsValue,
         severity: JsValue,
     ) -> Result<JsValue, JsValue> {
+        to_js(&self.search_hits(query, system, limit, severity)?)
+    }
+
+    /// `search`, its hits packed into a buffer the engine reuses
+    /// (`search::packed`; decode with `web-shared/packed-hits.ts`): a view
+    /// into the engine's memory, valid until the next call to any engine.
+    /// The keystroke path: no JS object is built per hit across the boundary.
+    #[wasm_bindgen(js_name = searchPacked)]
+    pub fn search_packed(
+        &self,
+        query: JsValue,
+        system: JsValue,
+        limit: JsValue,
+        severity: JsValue,
+    ) -> Result<js_sys::Uint8Array, JsValue> {
+        let hits = self.search_hits(query, system, limit, severity)?;
+        PACKED_HITS.with(|p| {
+            let mut p = p.borrow_mut();
+            let bytes = p.pack(&hits);
+            // SAFETY: the view is returned at once and read by the caller
+            // before anything else runs in this module (no allocation can
+            // grow the memory, no other call can repack the buffer).
+            Ok(unsafe { js_sys::Uint8Array::view(bytes) })
+        })
+    }
+
+    fn search_hits(
+        &self,
+        query: JsValue,
+        system: JsValue,
+        limit: JsValue,
+        severity: JsValue,
+    ) -> Result<Vec<crate::model::SearchHit>, JsValue> {
         // Search reads the first 512 bytes; more is never copied in.
         let query = text_arg(&query, "the query", 1024)?;
         let system = opt_text_arg(&system, "system", 64)?;
@@ -271,7 +309,7 @@ impl MedcodeEngine {
             Some("cpt") => Some(System::Cpt),
             Some("proc") => {
                 let limit = limit.unwrap_or(10).clamp(1, 200) as usize;
-                return to_js(&self.engine.search_procedures(&query, limit));
+                return Ok(self.engine.search_procedures(&query, limit));
             }
             Some("all") => None,
             Some(other) => {
@@ -294,7 +332,7 @@ impl MedcodeEngine {
                 h.severity = t.hit_severity(&h.code, &cx);
             }
         }
-        to_js(&hits)
+        Ok(hits)
     }
 
     fn hit_context(

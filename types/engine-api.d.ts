@@ -327,6 +327,8 @@ export interface Engine {
   /** Ranked results; `system` defaults to "icd10cm", `limit` to 10 (1-200). */
   /** `severity` (with severity.idx attached): ICD-10-CM hits carry `severity` for chips; `hcc_model` one model or "none". */
   search(query: string, system?: SystemFilter, limit?: number, severity?: HitOptions): SearchHit[];
+  /** `search`'s hits packed in a reused buffer (src/search/packed.rs): a view into the engine's memory, read it at once with web-shared/packed-hits.ts. */
+  searchPacked(query: string, system?: SystemFilter, limit?: number, severity?: HitOptions): Uint8Array;
   /** `today`: YYYY-MM-DD (default: the local date). */
   validateClaim(claim: Claim, today?: string, options?: ValidationOptions): Report;
   validateField(kind: FieldKind, value: string | number, context?: FieldContext): Issue[];

@@ -147,6 +147,39 @@ export async function loadPcs() {
   };
 }
 
+/**
+ * The medcode adapter's search call: 'packed' (default; `searchPacked` and
+ * web-shared/packed-hits.ts, the extension's and the page's path) or
+ * 'search' (`search`, JS objects built through the boundary).
+ */
+export async function useMedcodeCall(call = 'packed') {
+  const m = engines.medcode;
+  if (call !== 'packed' || typeof m.engine.searchPacked !== 'function') {
+    m.search = (q) => m.engine.search(q, 'icd10cm', 10);
+    return { call: 'search' };
+  }
+  const { decodeHits } = await import('/tmp/packed-hits.bundle.js');
+  m.decodeHits = decodeHits;
+  m.search = (q) => decodeHits(m.engine.searchPacked(q, 'icd10cm', 10));
+  return { call: 'packed' };
+}
+
+/** Checks `searchPacked` decodes to the objects `search` returns, for every dev query; returns the count. */
+export function checkPacked() {
+  const m = engines.medcode;
+  if (!m.decodeHits) return 0;
+  let checked = 0;
+  for (const q of queries) {
+    for (const system of ['icd10cm', 'hcpcs', 'all']) {
+      const a = JSON.stringify(m.engine.search(q.query, system, 10));
+      const b = JSON.stringify(m.decodeHits(m.engine.searchPacked(q.query, system, 10)));
+      if (a !== b) throw new Error(`searchPacked differs from search for ${JSON.stringify(q.query)} (${system}):\n${a}\n${b}`);
+      checked++;
+    }
+  }
+  return checked;
+}
+
 /** A JS peer: import its bundle, fetch the documents, build the index. */
 export async function loadPeer(name, bundleUrl) {
   const t0 = now();

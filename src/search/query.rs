@@ -211,8 +211,12 @@ fn abbreviation_at<'a>(
     chunks: &[&str],
     at: usize,
 ) -> Option<(usize, &'a [String])> {
+    let mut found = abbreviation(data, cache, chunks[at]).map(|e| (1, e));
+    // The key is built only for a chunk some longer key starts with.
+    if chunks.len() - at < 2 || !cache.phrase_starts.contains(chunks[at]) {
+        return found;
+    }
     let mut key = String::from(chunks[at]);
-    let mut found = abbreviation(data, cache, &key).map(|e| (1, e));
     for n in 2..=3.min(chunks.len() - at) {
         if !cache.phrase_starts.contains(key.as_str()) {
             break;
@@ -290,7 +294,8 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                     );
                 }
                 wanted.push((chunks[at..at + n].join(" "), alts, plain));
-                prev = chunks[at + n - 1].to_string();
+                prev.clear();
+                prev.push_str(chunks[at + n - 1]);
                 at += n;
                 continue;
             }
@@ -301,7 +306,8 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
             // "type i", "stage iv": the digit, as the titles are indexed
             // (not a prefix, not a typo to correct).
             if let Some(d) = text::numeral_after(&prev, &w) {
-                prev = w.clone();
+                prev.clear();
+                prev.push_str(&w);
                 wanted.push((w, vec![vec![d.to_string()]], false));
                 continue;
             }
@@ -312,20 +318,21 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
             if let Some(exp) = abbreviation(data, cache, &w) {
                 alts.extend(exp.iter().map(|e| text::words(e)));
             }
-            prev = w.clone();
+            prev.clear();
+            prev.push_str(&w);
             wanted.push((w, alts, true));
         }
         at += 1;
     }
-    // A word typed twice adds nothing but work.
-    let mut seen_words: Vec<String> = Vec::new();
-    wanted.retain(|(w, _, _)| {
-        if seen_words.contains(w) {
-            return false;
+    // A word typed twice adds nothing but work (the first kept, in order).
+    let mut kept = 0;
+    for i in 0..wanted.len() {
+        if !wanted[..kept].iter().any(|k| k.0 == wanted[i].0) {
+            wanted.swap(kept, i);
+            kept += 1;
         }
-        seen_words.push(w.clone());
-        true
-    });
+    }
+    wanted.truncate(kept);
     truncated |= wanted.len() > MAX_WORDS;
     wanted.truncate(MAX_WORDS);
     let last_group = wanted.len().saturating_sub(1);
@@ -335,12 +342,15 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         ..Default::default()
     };
     for (gi, (word, alts, typed)) in wanted.into_iter().enumerate() {
-        let mut group = Group {
-            text: word.clone(),
-            ..Default::default()
-        };
+        let mut group = Group::default();
         for alt in &alts {
-            let stems = text::terms(&alt.join(" "));
+            // `alt` is words as `text::words` splits them: ASCII ones are
+            // their own split, so they skip the join and the second split.
+            let stems = if alt.iter().all(|w| w.is_ascii()) {
+                text::terms_of_words(alt)
+            } else {
+                text::terms(&alt.join(" "))
+            };
             if !stems.is_empty() && !group.stems.contains(&stems) {
                 group.stems.push(stems);
             }
@@ -392,7 +402,12 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                 group.labels.push(if typed && ai == 0 {
                     None
                 } else {
-                    Some(format!("{word} → {}", alt.join(" ")))
+                    let mut label = format!("{word} →");
+                    for w in alt {
+                        label.push(' ');
+                        label.push_str(w);
+                    }
+                    Some(label)
                 });
             }
         }
@@ -400,7 +415,8 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         // typed as one): when the word is no term, its splits into two
         // terms, each an alternative (the search keeps the one whose halves
         // a code has together).
-        let unknown = alts.len() == 1 && terms.find(text::term(&word).as_bytes()).is_none();
+        let unknown =
+            alts.len() == 1 && text::with_term(&word, |t| terms.find(t.as_bytes()).is_none());
         if (group.alternatives.is_empty() || unknown) && typed {
             for (left, right) in split_in_two(&terms, &word) {
                 if parsed.slots.len() + 2 > MAX_SLOTS {
@@ -423,6 +439,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
             }
         }
         if parsed.groups.len() < 32 {
+            group.text = word;
             joining_word(&terms, &mut parsed, &mut group);
             parsed.groups.push(group);
         }
@@ -724,8 +741,8 @@ fn split_in_two(terms: &Terms, word: &str) -> Vec<(usize, usize)> {
     cuts.sort_by_key(|&c| std::cmp::Reverse(c.min(n - c)));
     cuts.into_iter()
         .filter_map(|c| {
-            let left = terms.find(text::term(&word[..c]).as_bytes())?;
-            let right = terms.find(text::term(&word[c..]).as_bytes())?;
+            let left = text::with_term(&word[..c], |t| terms.find(t.as_bytes()))?;
+            let right = text::with_term(&word[c..], |t| terms.find(t.as_bytes()))?;
             Some((left, right))
         })
         .take(MAX_SPLITS)
@@ -734,9 +751,7 @@ fn split_in_two(terms: &Terms, word: &str) -> Vec<(usize, usize)> {
 
 /// True when the word's own term is missing or rare: then it may be cut short.
 fn rare_or_absent(terms: &Terms, word: &str) -> bool {
-    terms
-        .find(text::term(word).as_bytes())
-        .map_or(true, |t| terms.df(t) < RARE_DF)
+    text::with_term(word, |t| terms.find(t.as_bytes())).map_or(true, |t| terms.df(t) < RARE_DF)
 }
 
 /// A typed word whose exact term is rarer than this may also be a contraction.
@@ -784,15 +799,16 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
         return;
     }
     let (wb, sb) = (word.as_bytes(), stem.as_bytes());
-    let mut firsts = vec![wb[0]];
+    let (mut firsts, mut nfirsts) = ([wb[0]; 2], 1);
     if wb.len() > 1 && wb[1] != wb[0] {
-        firsts.push(wb[1]);
+        firsts[1] = wb[1];
+        nfirsts = 2;
     }
     // Each edit brings in at most one letter the word lacks: a term with more
     // such letters than the budget is out without computing a distance.
     let (mw, ms) = (fuzzy::letter_mask(wb), fuzzy::letter_mask(sb));
     let letters = mw | ms;
-    for first in firsts {
+    for &first in &firsts[..nfirsts] {
         for t in terms.prefix_range(&[first]) {
             let mc = term_mask(terms, masks, t);
             if (mc & !letters).count_ones() as usize > max {

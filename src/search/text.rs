@@ -91,25 +91,32 @@ fn roman(w: &str) -> Option<&'static str> {
 
 /// The index term for one word: numerals unified, then stemmed (Porter2).
 pub fn term(word: &str) -> String {
+    with_term(word, str::to_string)
+}
+
+/// `f` of [`term`]`(word)`, without copying the term out of the stem cache
+/// (a query looks terms up many times). `f` must not call `term` itself.
+pub fn with_term<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     if let Some(r) = roman(word) {
-        return r.to_string();
+        return f(r);
     }
     if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
-        return word.to_string();
+        return f(word);
     }
     // Titles repeat their words (a user's 10,000 CPT descriptors use a few
     // thousand): stem each once. Bounded, so typed text cannot grow it.
     STEMS.with(|m| {
         let mut m = m.borrow_mut();
         if let Some(s) = m.get(word) {
-            return s.clone();
+            return f(s);
         }
         let s = stemmer().stem(word).into_owned();
         if m.len() >= STEM_CACHE_MAX {
             m.clear();
         }
-        m.insert(word.to_string(), s.clone());
-        s
+        let out = f(&s);
+        m.insert(word.to_string(), s);
+        out
     })
 }
 
@@ -165,13 +172,21 @@ pub fn numeral_after(prev: &str, w: &str) -> Option<&'static str> {
 /// The distinct terms of a title, stopwords dropped, in first-seen order.
 /// A roman "i", "iv" or "v" after type/stage/grade/class counts as a digit.
 pub fn terms(s: &str) -> Vec<String> {
-    let ws = words(s);
+    terms_of_words(&words(s))
+}
+
+/// [`terms`] of text already split by [`words`] (its words, in order).
+pub fn terms_of_words<W: AsRef<str>>(ws: &[W]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(ws.len());
     for (i, w) in ws.iter().enumerate() {
+        let w = w.as_ref();
         if is_stopword(w) {
             continue;
         }
-        let t = match i.checked_sub(1).and_then(|p| numeral_after(&ws[p], w)) {
+        let t = match i
+            .checked_sub(1)
+            .and_then(|p| numeral_after(ws[p].as_ref(), w))
+        {
             Some(d) => d.to_string(),
             None => term(w),
         };

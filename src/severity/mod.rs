@@ -1110,6 +1110,19 @@ pub struct HccCategory {
 }
 
 impl HccCategory {
+    /// A category as a search hit carries it (packed-hits tests).
+    #[cfg(test)]
+    pub(crate) fn for_test(model: &str, year: u16, category: &str, label: Option<&str>) -> Self {
+        HccCategory {
+            model: model.into(),
+            year,
+            category: category.into(),
+            label: label.map(String::from),
+            model_order: 0,
+            cat: 0,
+        }
+    }
+
     fn numeric(&self) -> (u32, String) {
         (
             self.category.parse().unwrap_or(u32::MAX),

@@ -5,6 +5,7 @@
 
 import type { Engine, SearchHit, SystemFilter } from './engine';
 import { errorMessage } from './engine';
+import { searchHits } from '../../web-shared/packed-hits';
 import { h } from './dom';
 import { chipsFor, type Severity } from './severity';
 
@@ -112,10 +113,10 @@ export class SearchBox {
       const system = this.o.system.value as SystemFilter;
       const chips = system === 'hcpcs' ? undefined : this.o.severity?.searchOptions(this.o.date?.());
       try {
-        this.hits = chips ? this.engine.search(query, system, LIMIT, chips) : this.engine.search(query, system, LIMIT);
+        this.hits = searchHits(this.engine, query, system, LIMIT, chips);
       } catch (e) {
         if (!chips) throw e;
-        this.hits = this.engine.search(query, system, LIMIT); // options the tables refuse: plain hits
+        this.hits = searchHits(this.engine, query, system, LIMIT); // options the tables refuse: plain hits
       }
     } catch (e) {
       this.hits = [];

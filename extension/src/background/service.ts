@@ -3,6 +3,7 @@
 
 import type { Engine, Issue } from "../shared/engine-api";
 import type { EngineStatus, Replies, Reply, ToBackground, UserDataRequest } from "../shared/protocol";
+import { searchHits } from "../../../web-shared/packed-hits";
 
 export interface ServiceDeps {
   engine(): Promise<{ engine: Engine; cold: boolean }>;
@@ -59,13 +60,13 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
         await deps.prepareSeverity?.(engine);
         if (engine.hasSeverity?.()) {
           try {
-            return engine.search(q, msg.system, limit, msg.severity) satisfies Replies["search"];
+            return searchHits(engine, q, msg.system, limit, msg.severity) satisfies Replies["search"];
           } catch {
             /* options the tables refuse (a stale setting): plain hits */
           }
         }
       }
-      return engine.search(q, msg.system, limit) satisfies Replies["search"];
+      return searchHits(engine, q, msg.system, limit) satisfies Replies["search"];
     }
     case "lookup":
       try {
