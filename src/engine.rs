@@ -124,7 +124,7 @@ impl Engine {
                 let titled = |code: &str| {
                     self.find(System::Icd10cm, code)
                         .and_then(|id| self.node(id))
-                        .is_some_and(|n| !self.data.text(n.title).is_empty())
+                        .is_some_and(|n| n.title.len != 0)
                 };
                 attached.icd10cm_codes = titles.overlay(titled, &self.data)?.map(Box::new);
             }

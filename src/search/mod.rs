@@ -9,7 +9,7 @@ pub mod packed;
 pub mod query;
 pub mod text;
 
-use crate::index::format::{IndexData, FLAG_BILLABLE, FLAG_SEARCHABLE, UNIT_GENERIC};
+use crate::index::format::{IndexData, TextRef, FLAG_BILLABLE, FLAG_SEARCHABLE, UNIT_GENERIC};
 use crate::model::System;
 use query::ParsedQuery;
 use std::cell::RefCell;
@@ -1061,13 +1061,15 @@ fn query_negates(parsed: &ParsedQuery) -> bool {
 /// The own text of unit `u`: its code's title, or the inclusion term it
 /// was built from (`index::build` lays a node's units out as the title,
 /// then its inclusion and "includes" notes in order, then everyday units).
-fn unit_text(data: &IndexData, u: usize) -> Option<&str> {
+/// Titles and notes are stored as word ids (index v6): this names the
+/// phrase; `IndexData::phrase_into` reads it.
+fn unit_text(data: &IndexData, u: usize) -> Option<TextRef> {
     let s = &data.search;
     let node = *s.unit_node.get(u)?;
     let first = units_of(s, node).start;
     let k = u.checked_sub(first)?;
     if k == 0 {
-        return data.nodes.get(node as usize).map(|n| data.text(n.title));
+        return data.nodes.get(node as usize).map(|n| n.title);
     }
     data.notes_of(node)
         .iter()
@@ -1078,7 +1080,7 @@ fn unit_text(data: &IndexData, u: usize) -> Option<&str> {
             )
         })
         .nth(k - 1)
-        .map(|n| data.text(n.text))
+        .map(|n| n.text)
 }
 
 /// Most characters of a unit's text read for "without".
@@ -1089,17 +1091,25 @@ const MAX_NEGATION_TEXT: usize = 400;
 /// "Nausea without vomiting" for "nausea and vomiting".
 fn negates_query(data: &IndexData, parsed: &ParsedQuery, u: usize) -> bool {
     let s = &data.search;
-    let Some(own) = unit_text(data, u) else {
+    let Some(own_ref) = unit_text(data, u) else {
         return false;
     };
+    // Read only for units whose words include "without" (a bit test
+    // first), so the two strings are rare, not per result.
+    let mut own = String::new();
+    data.phrase_into(own_ref, &mut own);
     // An inclusion term is read with its code's title (its context).
-    let title = s
+    let mut title = String::new();
+    if let Some(t) = s
         .unit_node
         .get(u)
         .and_then(|&n| data.nodes.get(n as usize))
-        .map(|n| data.text(n.title))
-        .filter(|t| *t != own)
-        .unwrap_or("");
+        .map(|n| n.title)
+        .filter(|t| *t != own_ref)
+    {
+        data.phrase_into(t, &mut title);
+    }
+    let (own, title) = (own.as_str(), title.as_str());
     if own.len() + title.len() > MAX_NEGATION_TEXT
         || !(own.contains("without") || title.contains("without"))
     {
