@@ -6,7 +6,9 @@
 //! for every kind, claims as Rust values (random, at the 837P limits, far
 //! past them), claims as JSON (generated, then bytes mutated), and loading
 //! `medcode.idx` / `ncci.idx` with structure-aware mutations whose checksum
-//! is recomputed so they reach the structure checks. Each input runs under
+//! is recomputed so they reach the structure checks; a user's files
+//! (CPT, ICD-10-CM XML) mutated, attached to an engine with a mutated
+//! stored CPT index, then searched and looked up. Each input runs under
 //! `catch_unwind`; a watchdog thread aborts the run when one input takes
 //! longer than `MEDCODE_FUZZ_HANG_SECS` (default 10). Prints inputs per entry
 //! point and the slowest inputs; exits 1 on any panic.
@@ -224,6 +226,35 @@ fn main() {
         })
         .collect();
 
+    // A user's files attached to an engine of their own (attach replaces
+    // what the last input attached), and the CPT index's stored form.
+    let attach_files = attach_fixtures();
+    let user_engine = std::cell::RefCell::new(common::engine());
+    let stored_cpt: Vec<u8> = attach_files
+        .iter()
+        .find(|(k, _, _)| *k == medcode::userdata::DataKind::Cpt)
+        .and_then(|(k, name, bytes)| {
+            let set = medcode::userdata::DataSet::parse(*k, name, bytes, "2026-11-30").ok()?;
+            let mut e = user_engine.borrow_mut();
+            e.attach_user_data(&[set]).ok()?;
+            e.user_data()?.stored_cpt_index()?.ok()
+        })
+        .unwrap_or_default();
+    // An empty stored form would leave its decoder unfuzzed: say so.
+    println!(
+        "user data (attach): {} files, stored CPT index {} bytes",
+        attach_files.iter().filter(|f| !f.2.is_empty()).count(),
+        stored_cpt.len()
+    );
+    let attach_input = (
+        any::<prop::sample::Index>(),
+        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+        prop::option::of(prop::collection::vec(
+            (any::<prop::sample::Index>(), any::<u8>()),
+            0..4,
+        )),
+    );
+
     let opts_default = ValidationOptions::default();
     let mut runner = TestRunner::default();
     let mut stats: Vec<Stat> = [
@@ -242,6 +273,7 @@ fn main() {
         "severity (stay)",
         "user data (parse)",
         "user data (stored)",
+        "user data (attach)",
     ]
     .into_iter()
     .map(Stat::new)
@@ -275,7 +307,7 @@ fn main() {
     // Time per entry point per round, in 125 ms steps: search, field values
     // and claims get more (the calls made on every keystroke and form, and
     // the slowest to generate).
-    let weights: [u32; 15] = [5, 1, 5, 6, 3, 1, 4, 1, 1, 1, 3, 1, 1, 1, 1];
+    let weights: [u32; 16] = [5, 1, 5, 6, 3, 1, 4, 1, 1, 1, 3, 1, 1, 1, 1, 1];
     let mut round = 0u64;
     while Instant::now() < deadline {
         for (k, stat) in stats.iter_mut().enumerate() {
@@ -649,6 +681,70 @@ fn main() {
                             },
                         );
                     }
+                    15 => {
+                        let (which, flips, cpt_flips) =
+                            attach_input.new_tree(&mut runner).unwrap().current();
+                        let Some((kind, name, base)) =
+                            attach_files.get(which.index(attach_files.len().max(1)))
+                        else {
+                            break;
+                        };
+                        let mut bytes = base.clone();
+                        for (at, b) in &flips {
+                            let i = at.index(bytes.len().max(1));
+                            if let Some(x) = bytes.get_mut(i) {
+                                *x = *b;
+                            }
+                        }
+                        let stored = cpt_flips.map(|fl| {
+                            let mut s = stored_cpt.clone();
+                            for (at, b) in &fl {
+                                let i = at.index(s.len().max(1));
+                                if let Some(x) = s.get_mut(i) {
+                                    *x = *b;
+                                }
+                            }
+                            s
+                        });
+                        let input = (bytes, stored);
+                        let user_engine = &user_engine;
+                        run_one(
+                            stat,
+                            &watch,
+                            &input,
+                            |(b, s)| {
+                                format!(
+                                    "{name} ({} bytes, {} flips) stored CPT index {}",
+                                    b.len(),
+                                    flips.len(),
+                                    s.as_ref()
+                                        .map_or("none".into(), |s| format!("{} bytes", s.len()))
+                                )
+                            },
+                            |(b, s)| {
+                                let Ok(set) =
+                                    medcode::userdata::DataSet::parse(*kind, name, b, "2026-11-30")
+                                else {
+                                    return;
+                                };
+                                let mut e = user_engine.borrow_mut();
+                                if e.attach_user_data_with(&[set], s.as_deref()).is_ok() {
+                                    for q in ["diabetes", "E11", "99213", "cardiomyopathy"] {
+                                        let hits = e.search(
+                                            q,
+                                            &SearchOptions {
+                                                system: None,
+                                                limit: 10,
+                                            },
+                                        );
+                                        assert!(hits.len() <= 10);
+                                    }
+                                    let _ = e.lookup_all("E11.9");
+                                    let _ = e.user_data().and_then(|u| u.stored_cpt_index());
+                                }
+                            },
+                        );
+                    }
                     _ => unreachable!(),
                 }
             }
@@ -700,6 +796,24 @@ fn user_data_fixtures() -> Vec<(medcode::userdata::DataKind, String, Vec<u8>)> {
             DataKind::Mue,
             "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv",
         ),
+    ]
+    .into_iter()
+    .map(|(k, name)| {
+        let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
+        (k, name.to_string(), bytes)
+    })
+    .collect()
+}
+
+/// A user's files that add to search when attached: CPT descriptors and
+/// ICD-10-CM tabular XML (a real slice with codes the bundled data lacks).
+fn attach_fixtures() -> Vec<(medcode::userdata::DataKind, String, Vec<u8>)> {
+    use medcode::userdata::DataKind;
+    let dir = common::root().join("tests/fixtures/userdata");
+    [
+        (DataKind::Cpt, "cpt_synthetic.txt"),
+        (DataKind::Icd10cm, "icd10cm-tabular-2027-slice.xml"),
+        (DataKind::Icd10cm, "icd10cm_synthetic.xml"),
     ]
     .into_iter()
     .map(|(k, name)| {
