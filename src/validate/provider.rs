@@ -88,6 +88,38 @@ pub(crate) fn check_npi(raw: &str, field: Path, out: &mut Issues) {
     let t = trim(raw);
     let b = t.as_bytes();
     if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
+        // Typed or pasted with separators ("123-456-7893", "1234 567 893"):
+        // the claim wants the bare 10 digits; offer them when they form a
+        // valid NPI (a directory's display format is the common source).
+        let mut digits = [0u8; 10];
+        let mut nd = 0usize;
+        let separated = b.len() <= 16
+            && b.iter().all(|&c| {
+                if c.is_ascii_digit() && nd < 10 {
+                    digits[nd] = c;
+                    nd += 1;
+                    true
+                } else {
+                    matches!(c, b'-' | b' ' | b'.')
+                }
+            });
+        if separated
+            && nd == 10
+            && matches!(digits[0], b'1' | b'2')
+            && npi_check_digit(&digits[..9]) == digits[9] - b'0'
+        {
+            let plain = std::str::from_utf8(&digits).unwrap_or("");
+            out.push(
+                NPI_FORMAT,
+                field,
+                format!(
+                    "NPI {} has separators; enter the 10 digits {plain}",
+                    show(t)
+                ),
+                Some(plain.to_string()),
+            );
+            return;
+        }
         out.add(
             NPI_FORMAT,
             field,
@@ -216,6 +248,31 @@ mod tests {
         assert!(out.list.is_empty());
         check_npi("1234567890", Path::Name("npi"), &mut out);
         assert_eq!(out.list[0].rule, "npi.check_digit");
+    }
+
+    /// Bug pinned: an NPI pasted as "123-456-7893" (a directory's display
+    /// form) got only "must be exactly 10 digits", with no way forward.
+    #[test]
+    fn npi_with_separators_offers_the_digits() {
+        let issues = |t: &str| {
+            let mut out = Issues::default();
+            check_npi(t, Path::Name("npi"), &mut out);
+            out.list
+                .iter()
+                .map(|i| (i.rule.to_string(), i.suggestion.clone()))
+                .collect::<Vec<_>>()
+        };
+        for t in ["123-456-7893", "1234 567 893", "123.456.7893"] {
+            assert_eq!(
+                issues(t),
+                [("npi.format".into(), Some("1234567893".into()))],
+                "{t}"
+            );
+        }
+        // separators around digits that are not a valid NPI: no suggestion
+        assert_eq!(issues("123-456-7890"), [("npi.format".into(), None)]);
+        assert_eq!(issues("123-456-789"), [("npi.format".into(), None)]);
+        assert_eq!(issues("NPI 1234567893"), [("npi.format".into(), None)]);
     }
 
     #[test]
