@@ -436,12 +436,7 @@ fn main() {
                     6 => {
                         let (c, flips, cut) = json.new_tree(&mut runner).unwrap().current();
                         let mut bytes = claim_json(&c).into_bytes();
-                        for (at, b) in &flips {
-                            let i = at.index(bytes.len().max(1));
-                            if let Some(x) = bytes.get_mut(i) {
-                                *x = *b;
-                            }
-                        }
+                        flip_bytes(&mut bytes, &flips);
                         if flips.len() == 3 {
                             bytes.truncate(cut.index(bytes.len().max(1)));
                         }
@@ -623,12 +618,7 @@ fn main() {
                             user_input.new_tree(&mut runner).unwrap().current();
                         let (kind, name, base) = &user_files[which.index(user_files.len())];
                         let mut bytes = base.repeat(1 + dup * 50);
-                        for (at, b) in &flips {
-                            let i = at.index(bytes.len().max(1));
-                            if let Some(x) = bytes.get_mut(i) {
-                                *x = *b;
-                            }
-                        }
+                        flip_bytes(&mut bytes, &flips);
                         if flips.len() == 5 {
                             bytes.truncate(cut.index(bytes.len().max(1)));
                         }
@@ -663,12 +653,7 @@ fn main() {
                             break;
                         };
                         let mut bytes = base.clone();
-                        for (at, b) in &flips {
-                            let i = at.index(bytes.len().max(1));
-                            if let Some(x) = bytes.get_mut(i) {
-                                *x = *b;
-                            }
-                        }
+                        flip_bytes(&mut bytes, &flips);
                         run_one(
                             stat,
                             &watch,
@@ -690,20 +675,10 @@ fn main() {
                             break;
                         };
                         let mut bytes = base.clone();
-                        for (at, b) in &flips {
-                            let i = at.index(bytes.len().max(1));
-                            if let Some(x) = bytes.get_mut(i) {
-                                *x = *b;
-                            }
-                        }
+                        flip_bytes(&mut bytes, &flips);
                         let stored = cpt_flips.map(|fl| {
                             let mut s = stored_cpt.clone();
-                            for (at, b) in &fl {
-                                let i = at.index(s.len().max(1));
-                                if let Some(x) = s.get_mut(i) {
-                                    *x = *b;
-                                }
-                            }
+                            flip_bytes(&mut s, &fl);
                             s
                         });
                         let input = (bytes, stored);
@@ -821,6 +796,16 @@ fn attach_fixtures() -> Vec<(medcode::userdata::DataKind, String, Vec<u8>)> {
         (k, name.to_string(), bytes)
     })
     .collect()
+}
+
+/// Sets the byte at each (position, value) pair; positions wrap to the length.
+fn flip_bytes(bytes: &mut [u8], flips: &[(prop::sample::Index, u8)]) {
+    for (at, b) in flips {
+        let i = at.index(bytes.len().max(1));
+        if let Some(x) = bytes.get_mut(i) {
+            *x = *b;
+        }
+    }
 }
 
 fn claim_json(c: &Claim) -> String {
