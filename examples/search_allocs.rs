@@ -2,8 +2,11 @@
 //! word search, whole search), natively with a counting allocator: in wasm
 //! each allocation costs far more than here (dlmalloc), so this is the
 //! count to bring down. `cargo run --release --example search_allocs`.
-use medcode::search::{parse_query, search_words, Scratch, SearchOptions};
-use medcode::{Engine, System};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use medcode::search::{parse_query, search_words, Scratch};
+use medcode::Engine;
 use std::alloc::{GlobalAlloc, Layout, System as Heap};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -37,22 +40,9 @@ fn counted<T>(f: impl FnOnce() -> T) -> (T, usize) {
 fn main() {
     let path = std::env::var("MEDCODE_INDEX").unwrap_or("dist/medcode.idx".into());
     let engine = Engine::from_bytes(&std::fs::read(&path).expect("read the index")).expect("load");
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join("../shared/eval/search-dev.jsonl")).unwrap();
     let scratch = RefCell::new(Scratch::default());
     let mut rows: Vec<(usize, usize, usize, String, String)> = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let q = v["query"].as_str().unwrap_or("").to_string();
-        let set = v["set"].as_str().unwrap_or("").to_string();
-        let opts = SearchOptions {
-            system: match v["system"].as_str() {
-                Some("hcpcs") => Some(System::Hcpcs),
-                Some("all") => None,
-                _ => Some(System::Icd10cm),
-            },
-            limit: 10,
-        };
+    for (q, set, opts) in common::dev_queries() {
         // Once to warm the caches (stems, term letters), then counted.
         engine.search(&q, &opts);
         let parsed = parse_query(engine.data(), &scratch, &q);

@@ -3,8 +3,11 @@
 //! Stages: parse (term lookup, prefixes, typos, defaults), word search
 //! (bit sets, candidates, scoring), whole search (adds code search and
 //! hit building). Fastest of REPEATS runs per query, summed.
-use medcode::search::{parse_query, search_words, Scratch, SearchOptions};
-use medcode::{Engine, System};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use medcode::search::{parse_query, search_words, Scratch};
+use medcode::Engine;
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
@@ -23,8 +26,6 @@ fn main() {
         sd.abbreviations.len(),
         sd.unit_node.len()
     );
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join("../shared/eval/search-dev.jsonl")).unwrap();
     let scratch = RefCell::new(Scratch::default());
     let (mut tp, mut tw, mut ta) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut by_set: std::collections::BTreeMap<String, Vec<(Duration, Duration, Duration)>> =
@@ -33,18 +34,7 @@ fn main() {
         .ok()
         .map(|p| std::fs::File::create(p).unwrap());
     let mut rows: Vec<(Duration, Duration, Duration, String)> = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let q = v["query"].as_str().unwrap_or("").to_string();
-        let set = v["set"].as_str().unwrap_or("").to_string();
-        let opts = SearchOptions {
-            system: match v["system"].as_str() {
-                Some("hcpcs") => Some(System::Hcpcs),
-                Some("all") => None,
-                _ => Some(System::Icd10cm),
-            },
-            limit: 10,
-        };
+    for (q, set, opts) in common::dev_queries() {
         let (mut bp, mut bw, mut ba) = (Duration::MAX, Duration::MAX, Duration::MAX);
         for _ in 0..reps {
             let t = Instant::now();

@@ -85,3 +85,27 @@ pub fn data_file(rel: &str) -> PathBuf {
     );
     p
 }
+
+/// The search dev set (`../shared/eval/search-dev.jsonl`) as (query, set,
+/// options with 10 results): what the speed examples time.
+pub fn dev_queries() -> Vec<(String, String, medcode::SearchOptions)> {
+    use medcode::System;
+    let text = std::fs::read_to_string(root().join("../shared/eval/search-dev.jsonl"))
+        .expect("../shared/eval/search-dev.jsonl");
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .map(|v| {
+            let system = match v["system"].as_str() {
+                Some("hcpcs") => Some(System::Hcpcs),
+                Some("all") => None,
+                _ => Some(System::Icd10cm),
+            };
+            (
+                v["query"].as_str().unwrap_or("").to_string(),
+                v["set"].as_str().unwrap_or("").to_string(),
+                medcode::SearchOptions { system, limit: 10 },
+            )
+        })
+        .collect()
+}
