@@ -418,6 +418,10 @@ describe("hostile pages", () => {
     }, null, { timeout: 2000, polling: 50 });
     const g = await gap();
     assert.ok(Math.abs(g.left) <= 1, JSON.stringify(g));
+    // the scroll handler's probe runs at the next frame; the list may already sit right before it
+    // (regression: a single read raced it and failed once in a clean-clone run)
+    await page.waitForFunction((h) => Number((document.querySelector("medcode-overlay").shadowRoot.querySelector(".listbox").dataset.probe ?? "0").split(",")[0]) > h, h0, { timeout: 2000, polling: 50 })
+      .catch(() => {});
     assert.ok(await probe() > h0, "scroll probes for the page's list");
     await page.close();
   });
