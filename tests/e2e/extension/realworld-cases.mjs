@@ -412,6 +412,64 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: Bahmni conditions (div grid without ARIA: "Condition" caption, autocomplete source getDiagnosis)`, () => {
+    test("the condition input suggests diagnoses; Alt+↓ Enter inserts the code the scope keeps; Add stores it; nothing else changed", async () => {
+      const p = await open("/bahmni-conditions.html");
+      const before = await p.snapshot(["#name"]);
+      const code = await p.typeAndPick("#name", "heart failure", (l) => l.some((c) => c.startsWith("I50")), { altDown: true });
+      assert.match(code, /^I50/);
+      assert.equal(await p.value("#name"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).condition.concept.name === c, code);
+      // ng-change ran on our insert: the coded concept was cleared (the code is the condition's text now)
+      assert.equal((await p.state()).condition.concept.uuid, null);
+      await p.press("Escape");
+      await p.click("#status button[data-v=ACTIVE]");
+      await p.click("#add");
+      const s = await p.state();
+      assert.equal(s.conditions.length, 1);
+      assert.equal(s.conditions[0].concept.name, code);
+      assert.equal(s.conditions[0].status, "ACTIVE");
+      assert.deepEqual(await p.snapshot(["#name"]), before, "no other field changed");
+      await p.close();
+    });
+
+    test("the condition's notes are left alone", async () => {
+      const p = await open("/bahmni-conditions.html");
+      await p.click("#notes-toggle");
+      await p.leftAlone("#additionalDetail");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: GNU Health health condition in Tryton's SAO web client (label "Condition:", Many2One completion)`, () => {
+    const pathology = "input[name=pathology]";
+    test("Condition is a diagnosis: Alt+↓ Enter inserts the chosen code, SAO searches it and the record keeps the pathology", async () => {
+      const p = await open("/gnuhealth-sao-condition.html");
+      const before = await p.snapshot([pathology]);
+      const code = await p.typeAndPick(pathology, "heart failure", (l) => l.includes("I50.9"), { altDown: true, at: (l) => l.indexOf("I50.9") });
+      assert.equal(code, "I50.9");
+      assert.equal(await p.value(pathology), "I50.9");
+      // SAO's completion ran on the inserted text (300 ms after input) and offers the pathology with that code
+      await p.waitFor(() => Array.from(document.querySelectorAll(".dropdown.open li.completion a")).some((a) => a.textContent.startsWith("I50.9 :")),
+        undefined, 5000, "SAO's completion for I50.9");
+      assert.equal((await p.state()).search.pathology, "I50.9");
+      await p.eval(() => Array.from(document.querySelectorAll(".dropdown.open li.completion a")).find((a) => a.textContent.startsWith("I50.9 :")).click());
+      const s = await p.state();
+      assert.equal(s.pathology.code, "I50.9");
+      assert.deepEqual(await p.snapshot([pathology]), before, "no other field changed");
+      await p.close();
+    });
+
+    test("Date of Diagnosis is a date; the patient, the remarks and the severity are left alone", async () => {
+      const p = await open("/gnuhealth-sao-condition.html");
+      await p.checksAs("input[name=diagnosed_date]", "02/30/2026", "date");
+      await p.leftAlone("input[name=short_comment]");
+      await p.leftAlone("input[name=name]");
+      assert.equal((await p.state()).disease_severity, "");
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: OpenEMR fee sheet (codes in table rows, header cells as labels)`, () => {
     const f = (n, c) => `input[name="bill[${n}][${c}]"]`;
     test("Modifiers takes several modifiers as its title says (M1:M2); Qty is units; Price is a charge", async () => {
