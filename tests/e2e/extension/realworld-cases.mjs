@@ -479,6 +479,14 @@ export function realWorldCases(browserName, launch) {
       await p.acceptsAs(f(1, "mod"), "25 59");
       await p.checksAs(f(1, "mod"), "25:Q9Q", "modifier");
       await p.checksAs(f(2, "mod"), "JW:XX:Q9Q", "modifier");
+      // one field, no claim on the page: more than 4 modifiers, or one twice, is still a line's error
+      await p.fill(f(1, "mod"), "25:59:76:77:91");
+      await p.blur(f(1, "mod"));
+      await p.waitBadge(f(1, "mod"), (x) => x.state === "error" && x.rules.split(" ").includes("modifier.too_many"));
+      await p.fill(f(2, "mod"), "59 59");
+      await p.blur(f(2, "mod"));
+      await p.waitBadge(f(2, "mod"), (x) => x.state === "error" && x.rules.split(" ").includes("modifier.duplicate"));
+      await p.acceptsAs(f(1, "mod"), "25:59:76:77");
       assert.deepEqual(await p.snapshot([f(1, "mod"), f(2, "mod")]), others);
       await p.checksAs(f(2, "units"), "0", "units");
       await p.checksAs(f(1, "price"), "1.234", "charge");
