@@ -12,6 +12,7 @@ import { Badges } from "./badges";
 import { Checker } from "./checker";
 import type { FieldInfo } from "./detect";
 import { deepActiveElement, type Field, isTextField, isWritable, realTarget, selectorFor } from "./dom";
+import { dischargeStatus } from "./disposition";
 import { insertCode } from "./insert";
 import { Notes } from "./notes";
 import { Overlay } from "./overlay";
@@ -327,9 +328,11 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
         // for the popup's CC exclusions: the principal the form holds (the frame with diagnoses answers)
         const info = (f: Field) => registry.info(f);
         const { codes, fields } = diagnosesOf(registry.connectedKnown(), info);
-        if (!codes.length) return undefined;
+        // and the discharge status (MS-DRG "died"), read now from the page, sent for this answer only
+        const ds = dischargeStatus(doc);
+        if (!codes.length && !ds) return undefined;
         const labelled = fields.some((f) => { const r = info(f).role; return r?.k === "dx" && !!r.principal && f.value.trim() !== ""; });
-        return { codes, labelled } satisfies PageDiagnoses;
+        return { codes, labelled, ...(ds ? { died: ds.died, disposition: ds.text } : {}) } satisfies PageDiagnoses;
       }
       case "insertCode": {
         const field = panelTarget(doc, panelField);

@@ -470,6 +470,22 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: GNU Health hospitalization in SAO (Reason for Admission, Discharge Dx, Discharge Reason)`, () => {
+    test("Reason for Admission and Discharge Dx are diagnoses: the chosen code goes in, SAO searches it; the dates are dates", async () => {
+      const p = await open("/gnuhealth-sao-inpatient.html");
+      const before = await p.snapshot(["input[name=discharge_dx]"]);
+      const code = await p.typeAndPick("input[name=discharge_dx]", "chf", (l) => l.every((c) => c.startsWith("I50")), { altDown: true });
+      assert.equal(await p.value("input[name=discharge_dx]"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).search.discharge_dx === c, code);
+      assert.deepEqual(await p.snapshot(["input[name=discharge_dx]"]), before, "no other field changed");
+      await p.press("Escape");
+      await p.checksAs("input[name=admission_reason]", "I50", "dx");
+      await p.checksAs("input[name=hospitalization_date]", "02/30/2026", "date");
+      await p.leftAlone("input[name=patient]");
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: OpenEMR fee sheet (codes in table rows, header cells as labels)`, () => {
     const f = (n, c) => `input[name="bill[${n}][${c}]"]`;
     test("Modifiers takes several modifiers as its title says (M1:M2); Qty is units; Price is a charge", async () => {
