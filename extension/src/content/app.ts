@@ -102,7 +102,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   });
   // MS-DRG/HCC: the page's date of service (line 24A from) picks the version; read after each check
   let pageDate: string | undefined;
-  const summary = new SeveritySummary({ overlay, request, prefs: () => severityPrefs(settings) });
+  const summary = new SeveritySummary({ overlay, request, prefs: () => severityPrefs(settings), pageDied: () => dischargeStatus(doc)?.died ?? null });
   const onChecked = (known: Field[], info: (f: Field) => FieldInfo) => {
     const dos = known.find((k) => { const r = info(k).role; return r?.k === "line" && r.part === "from" && k.value.trim(); });
     pageDate = dos ? isoDate(dos.value) : undefined;
@@ -210,6 +210,8 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const onChange = (e: Event) => {
     const el = realTarget(e);
     if (isTextField(el) && registry.known.has(el)) checker.touch([el]);
+    // a discharge status chosen in a list or radio group: the claim line's "patient died" follows it
+    else if (el instanceof HTMLSelectElement || (el instanceof HTMLInputElement && el.type === "radio")) summary.refresh();
   };
   const onPointerDown = (e: Event) => {
     if (inOverlay(e)) return;

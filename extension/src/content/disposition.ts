@@ -40,6 +40,11 @@ export function dischargeStatus(doc: Document, labels: LabelIndex = new LabelInd
     .slice(0, MAX_CONTROLS);
   for (const el of controls) {
     if (el instanceof HTMLInputElement && el.type === "radio" && !el.checked) continue;
+    // a text box is looked at closely only when its own names say so (a page of many boxes stays cheap)
+    if (el instanceof HTMLInputElement && el.type !== "radio") {
+      const quick = normalize([el.name, el.id, el.getAttribute("aria-label") ?? "", el.placeholder, ...labels.textFor(el)].join(" "));
+      if (!names(quick)) continue;
+    }
     const e = evidenceOf(el as unknown as Field, labels);
     // the field's own words first: a radio's own label is its value; its group's legend names the field
     const own = el instanceof HTMLInputElement && el.type === "radio" ? [e.name, ...e.sections.slice(0, 2)] : [e.label, e.name, e.description ?? "", e.beside];

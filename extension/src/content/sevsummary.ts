@@ -15,6 +15,8 @@ export interface SummaryDeps {
   overlay: Overlay;
   request: Platform["request"];
   prefs(): SeverityPrefs;
+  /** the page's discharge status says the patient died (true/false), or null: no such field filled */
+  pageDied?(): boolean | null;
 }
 
 const ICD_SHAPE = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/i;
@@ -51,6 +53,8 @@ export class SeveritySummary {
   private seq = 0;
   /** the user closed it on this page */
   private dismissed = false;
+  /** the user ticked or cleared "patient died": the page's discharge status no longer sets it */
+  private diedByUser = false;
 
   constructor(private readonly d: SummaryDeps) {
     const o = d.overlay;
@@ -73,6 +77,7 @@ export class SeveritySummary {
     this.died = o.el("input", "died") as HTMLInputElement;
     this.died.type = "checkbox";
     this.died.addEventListener("change", () => {
+      this.diedByUser = true;
       if (!this.last) return;
       this.key = "";
       void this.update(...this.last);
@@ -93,6 +98,8 @@ export class SeveritySummary {
       this.hide();
       return;
     }
+    // the form's discharge status ("20 Expired", "Death") ticks "patient died" until the user sets it
+    if (!this.diedByUser) this.died.checked = this.d.pageDied?.() === true;
     const options = { ...severityOptions(prefs, date), ...(this.died.checked ? { died: true } : {}) };
     const key = JSON.stringify([codes, options]);
     this.fields = fields;
@@ -114,6 +121,13 @@ export class SeveritySummary {
     this.el.hidden = false;
     this.d.overlay.ensure();
     this.position();
+  }
+
+  /** Again with the last diagnoses (the page's discharge status changed). */
+  refresh(): void {
+    if (!this.last || this.diedByUser) return;
+    this.key = "";
+    void this.update(...this.last);
   }
 
   hide(): void {

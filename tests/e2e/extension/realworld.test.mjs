@@ -67,6 +67,16 @@ describe("Chromium: the popup reads the discharge status of GNU Health's hospita
     await again.locator("#details .sev-level").waitFor({ timeout: 15000 });
     assert.equal(await again.locator("#details .sev-died").count(), 0);
     await again.close();
+    // the CC/MCC line under the form's diagnoses: "patient died" follows the discharge status
+    await page.fill("input[name=discharge_dx]", "I46.9");
+    await page.keyboard.press("Escape");
+    const line = () => page.evaluate(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden]) .txt")?.textContent ?? "");
+    const died = () => page.evaluate(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum input.died").checked);
+    await page.waitForFunction(() => /MCC: I46\.9/.test(document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden]) .txt")?.textContent ?? ""), undefined, { timeout: 15000 });
+    assert.equal(await died(), false);
+    await page.selectOption("select[name=discharge_reason]", "death");
+    await page.waitForFunction(() => /I46\.9 does not count \(the patient died\)/.test(document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden]) .txt")?.textContent ?? ""), undefined, { timeout: 15000 });
+    assert.equal(await died(), true, await line());
     await page.close();
     assert.deepEqual(foreignRequests(server), []);
   });
