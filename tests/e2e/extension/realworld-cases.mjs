@@ -486,6 +486,30 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: USWDS prior-authorization request (generic labels, the hint says which code: aria-describedby)`, () => {
+    test("'Code' with an ICD-10-CM hint takes a diagnosis, 'Code' with a HCPCS hint a procedure; nothing else changes", async () => {
+      const p = await open("/uswds-prior-auth.html");
+      const before = await p.snapshot(["#reason-code", "#service-code"]);
+      const dx = await p.typeAndPick("#reason-code", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#reason-code"), dx);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent)["reason-code"] === c, dx);
+      const j = await p.typeAndPick("#service-code", "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(await p.value("#service-code"), "J1100");
+      assert.equal((await p.state())["service-code"], j);
+      assert.deepEqual(await p.snapshot(["#reason-code", "#service-code"]), before, "no other field changed");
+      await p.close();
+    });
+
+    test("'ID number' with an NPI hint is an NPI; the reference number and the notes are left alone", async () => {
+      const p = await open("/uswds-prior-auth.html");
+      await p.checksAs("#requesting-id", "1234567890", "npi");
+      await p.acceptsAs("#requesting-id", "1234567893");
+      await p.leftAlone("#reference-number");
+      await p.leftAlone("#notes");
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: OpenEMR fee sheet (codes in table rows, header cells as labels)`, () => {
     const f = (n, c) => `input[name="bill[${n}][${c}]"]`;
     test("Modifiers takes several modifiers as its title says (M1:M2); Qty is units; Price is a charge", async () => {
