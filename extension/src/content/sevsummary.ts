@@ -21,15 +21,26 @@ export interface SummaryDeps {
 
 const ICD_SHAPE = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/i;
 
+/**
+ * More diagnosis fields than any one claim holds (UB-04: principal, 24 other,
+ * admitting, 3 patient's reason, 3 external cause = 32): the page is a
+ * worklist of many patients, not one stay, so it gets no stay line. This also
+ * keeps a 1,000-row grid from costing a sort and a layout read per field on
+ * every check.
+ */
+export const MAX_STAY_DX_FIELDS = 40;
+
 /** The diagnoses of a page in claim order, principal first, and every diagnosis field (where the line goes). */
 export function diagnosesOf(known: Field[], info: (f: Field) => FieldInfo): { codes: string[]; fields: Field[] } {
   const dx = known.filter((f) => info(f).kind === "dx" && f.isConnected);
+  if (dx.length > MAX_STAY_DX_FIELDS) return { codes: [], fields: [] };
   const rank = (f: Field) => {
     const r = info(f).role;
     if (r?.k === "dx" && r.principal) return -1;
     return r?.k === "dx" && r.letter !== undefined ? r.letter : 100;
   };
-  const ordered = dx.slice().sort((a, b) => rank(a) - rank(b)
+  // only fields holding something are ordered (document-order compares are DOM calls)
+  const ordered = dx.filter((f) => f.value.trim()).sort((a, b) => rank(a) - rank(b)
     || (a === b ? 0 : a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   const codes: string[] = [];
   for (const f of ordered) {

@@ -86,6 +86,19 @@ describe("CC / MCC / HCC (Chromium)", () => {
     await again.close();
   });
 
+  test("a worklist of many patients' diagnoses gets no stay line (bug: big.html's 1,000 Dx cells showed one stay, sorted and measured on every check)", async () => {
+    const page = await b.ctx.newPage();
+    await page.goto(server.origin + "/big.html");
+    await page.locator("medcode-overlay").waitFor({ state: "attached", timeout: 10000 });
+    const shown = () => page.evaluate(() => !!document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden])"));
+    await page.waitForTimeout(2500); // idle-time scans and checks under churn
+    assert.equal(await shown(), false, "1,000 diagnosis fields are many patients, not one stay");
+    // the same grid cut to 20 rows is one form's diagnoses: the line comes (so the check did run above)
+    await page.evaluate(() => { const g = document.getElementById("grid"); while (g.children.length > 20) g.lastElementChild.remove(); });
+    await page.waitForFunction(() => !!document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden])"), null, { timeout: 15000 });
+    await page.close();
+  });
+
   test("the line under a claim's diagnoses: a known stay, with the CC exclusion", async () => {
     const page = await form();
     const dx = { A: "I50.21", B: "I50.23", C: "N17.9", D: "J96.01", E: "E11.9" };
