@@ -40,6 +40,10 @@ export function checkVocabulary(v) {
       seen.set(p, `ambiguous ${a.kind}`);
     }
   }
+  for (const [k, n] of Object.entries(v?.min_chars ?? {})) {
+    if (!FIELD_KINDS.includes(k)) errs.push(`min_chars: unknown kind ${k}`);
+    if (!Number.isInteger(n) || n < 1 || n > 20) errs.push(`min_chars.${k}: ${n} is not a length`);
+  }
   const ds = v?.discharge_status;
   if (ds !== undefined) {
     if (!Array.isArray(ds.phrases) || !ds.phrases.length) errs.push("discharge_status: no phrases");

@@ -210,8 +210,8 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const onChange = (e: Event) => {
     const el = realTarget(e);
     if (isTextField(el) && registry.known.has(el)) checker.touch([el]);
-    // a discharge status chosen in a list or radio group: the claim line's "patient died" follows it
-    else if (el instanceof HTMLSelectElement || (el instanceof HTMLInputElement && el.type === "radio")) summary.refresh();
+    // any other control (a discharge status list, radio group or box): the claim line's "patient died" follows it
+    else if (el instanceof HTMLSelectElement || el instanceof HTMLInputElement) summary.refresh();
   };
   const onPointerDown = (e: Event) => {
     if (inOverlay(e)) return;

@@ -70,6 +70,8 @@ const SERVICE = (VOCAB as { service_words: { from: string[]; to: string[]; eithe
 const SERVICE_WORDS = new Map<string, "from" | "to" | "either">();
 for (const side of ["from", "to", "either"] as const) for (const w of SERVICE[side]) SERVICE_WORDS.set(w, side);
 const FILLER = new Set((VOCAB as { filler: string[] }).filler);
+/** the fewest characters a code of each kind has (a shorter maxlength rules the kind out) */
+const MIN_CHARS = (VOCAB as { min_chars?: Partial<Record<FieldKind, number>> }).min_chars ?? {};
 const LINE_KINDS = new Set<Kind>(["proc", "modifier", "pointer", "pos", "units", "charge", "date", "dx"]);
 
 export interface TextVerdict {
@@ -580,8 +582,9 @@ export function classify(el: Field, mappings: readonly FieldMapping[], labels: L
     }
   }
   const d = decide(evidenceOf(el, labels));
-  // "Condition" over a 2-character box is a UB-04 condition code, not a diagnosis (3 characters at least)
-  if (d.weak && el instanceof HTMLInputElement && el.maxLength > 0 && el.maxLength < 3) return { kind: null, source: "none" };
+  // a box too short for any code of that kind is not one: the UB-04's POA box titled like its diagnosis,
+  // a 2-character "Condition" box (a UB-04 condition code)
+  if (d.kind && el instanceof HTMLInputElement && el.maxLength > 0 && el.maxLength < (MIN_CHARS[d.kind] ?? 0)) return { kind: null, source: "none" };
   if (d.kind) return { kind: d.kind, source: d.source, role: roleFor(d.kind, d.text, inRow(el), d.end) };
   if (d.open && el.getAttribute("type") === "date") return { kind: "date", source: "shape", role: roleFor("date", "", inRow(el)) };
   // nothing names the field, but it holds a dotted diagnosis code

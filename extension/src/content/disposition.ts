@@ -42,7 +42,7 @@ export function dischargeStatus(doc: Document, labels: LabelIndex = new LabelInd
     if (el instanceof HTMLInputElement && el.type === "radio" && !el.checked) continue;
     // a text box is looked at closely only when its own names say so (a page of many boxes stays cheap)
     if (el instanceof HTMLInputElement && el.type !== "radio") {
-      const quick = normalize([el.name, el.id, el.getAttribute("aria-label") ?? "", el.placeholder, ...labels.textFor(el)].join(" "));
+      const quick = normalize([el.name, el.id, el.getAttribute("aria-label") ?? "", el.placeholder, el.title, ...labels.textFor(el)].join(" "));
       if (!names(quick)) continue;
     }
     const e = evidenceOf(el as unknown as Field, labels);

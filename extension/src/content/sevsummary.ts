@@ -134,10 +134,9 @@ export class SeveritySummary {
     this.position();
   }
 
-  /** Again with the last diagnoses (the page's discharge status changed). */
+  /** Again with the last diagnoses (the page's discharge status may have changed; asks the engine only if it did). */
   refresh(): void {
-    if (!this.last || this.diedByUser) return;
-    this.key = "";
+    if (!this.last || this.diedByUser || this.el.hidden) return;
     void this.update(...this.last);
   }
 

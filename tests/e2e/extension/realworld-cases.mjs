@@ -510,6 +510,30 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: OpenEMR UB-04 (boxes named only by their title; the POA box shares its diagnosis's title)`, () => {
+    test("67 takes the chosen code; its 1-character POA box, 17, 18, 31a, 39a, 42 and 66 are left alone; nothing else changes", async () => {
+      const p = await open("/openemr-ub04.html");
+      const before = await p.snapshot(["#ub04id328"]);
+      const code = await p.typeAndPick("#ub04id328", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#ub04id328"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).ub04id328 === c, code);
+      assert.deepEqual(await p.snapshot(["#ub04id328"]), before, "no other field changed");
+      for (const sel of ["#ub04id329", "#ub04id30", "#ub04id31", "#ub04id44", "#ub04id74", "#ub04id99", "#ub04id347"]) await p.leftAlone(sel);
+      await p.close();
+    });
+
+    test("44 HCPCS suggests HCPCS; 45 is a date, 46 units, 47 a charge, 56 an NPI", async () => {
+      const p = await open("/openemr-ub04.html");
+      const j = await p.typeAndPick("#ub04id101", "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(await p.value("#ub04id101"), j);
+      await p.checksAs("#ub04id102", "02/30/2026", "date");
+      await p.checksAs("#ub04id103", "0", "units");
+      await p.checksAs("#ub04id104", "1.234", "charge");
+      await p.checksAs("#ub04id282", "1234567890", "npi");
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: OpenEMR fee sheet (codes in table rows, header cells as labels)`, () => {
     const f = (n, c) => `input[name="bill[${n}][${c}]"]`;
     test("Modifiers takes several modifiers as its title says (M1:M2); Qty is units; Price is a charge", async () => {

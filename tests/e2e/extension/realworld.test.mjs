@@ -80,4 +80,27 @@ describe("Chromium: the popup reads the discharge status of GNU Health's hospita
     await page.close();
     assert.deepEqual(foreignRequests(server), []);
   });
+
+  test("OpenEMR UB-04 box 17 (a 2-character box named by its title): '20' ticks 'patient died' on the CC/MCC line, '01' clears it", async () => {
+    const { b, server } = chromium;
+    const page = await b.ctx.newPage();
+    await page.goto(server.origin + "/openemr-ub04.html");
+    await page.locator("medcode-overlay").waitFor({ state: "attached", timeout: 10000 });
+    const line = () => page.evaluate(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden]) .txt")?.textContent ?? "");
+    const until = (re) => page.waitForFunction((src) => new RegExp(src).test(document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden]) .txt")?.textContent ?? ""), re.source, { timeout: 15000 });
+    await page.fill("#ub04id30", "20");
+    await page.fill("#ub04id328", "I50.21");
+    await page.keyboard.press("Escape");
+    await page.fill("#ub04id330", "I46.9");
+    await page.keyboard.press("Escape");
+    await page.locator("#ub04id330").blur();
+    await until(/I46\.9 does not count \(the patient died\)/);
+    // discharged home (01), typed into the box: the line counts I46.9 again once the box changes
+    await page.fill("#ub04id30", "01");
+    await page.locator("#ub04id30").blur();
+    await until(/MCC: I46\.9/);
+    assert.doesNotMatch(await line(), /the patient died/);
+    await page.close();
+    assert.deepEqual(foreignRequests(server), []);
+  });
 });
