@@ -2,8 +2,8 @@
 // (label, aria-label/-labelledby, placeholder, title), then its name/id and the
 // source its page's autocomplete reads (source=, list=, aria-controls=, ...), then
 // its description (aria-describedby, aria-description: a hint under a generic
-// label such as "Code" or "Number"), then text right beside it (or a caption right before the wrappers round a widget's
-// input), then its column header (HTML table or ARIA grid), then
+// label such as "Code" or "Number"), then text right beside it (or a caption
+// right before the wrappers round a widget's input), then its column header (HTML table or ARIA grid), then
 // its fieldset legend / group label / section heading. The nearest place that
 // names a kind decides; generic words (fee, amount) never count from a legend
 // or heading; a label made of other words keeps the field unknown. The words
@@ -164,8 +164,6 @@ export interface Decision {
   end?: "from" | "to";
   /** no evidence either way (the value's shape may still decide) */
   open?: boolean;
-  /** decided by an ambiguous word ("Condition"): a field too short for a code of that kind is not one */
-  weak?: boolean;
 }
 
 /** Weighs the evidence, nearest first. Pure: the golden label/context file runs through it. */
@@ -191,7 +189,7 @@ export function decide(e: Evidence): Decision {
     const k = v.kind;
     if (k === "none") return none;
     if (!k) return null;
-    if (v.weak) return nearClaimBlock() ? none : { kind: k, source, text, weak: true };
+    if (v.weak && nearClaimBlock()) return none;
     return { kind: k, source, text };
   };
 
@@ -219,7 +217,7 @@ export function decide(e: Evidence): Decision {
     if (v.kind === "none") return none;
     if (v.kind) {
       if (v.weak && nearClaimBlock()) return none;
-      return { kind: v.kind, source: "section", text: `${e.label} ${s}`, ...(v.weak ? { weak: true } : {}) };
+      return { kind: v.kind, source: "section", text: `${e.label} ${s}` };
     }
   }
   return { ...none, open: true };
