@@ -91,11 +91,20 @@ describe("CC / MCC / HCC (Chromium)", () => {
     await page.goto(server.origin + "/big.html");
     await page.locator("medcode-overlay").waitFor({ state: "attached", timeout: 10000 });
     const shown = () => page.evaluate(() => !!document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden])"));
-    await page.waitForTimeout(2500); // idle-time scans and checks under churn
+    const checked = async (code) => {
+      // a check of the page: the code's badge comes after the stay line was decided (Checker.runOnce)
+      await page.fill("#big-dx", code);
+      await page.keyboard.press("Tab");
+      await page.waitForFunction((c) => [...document.querySelector("medcode-overlay").shadowRoot.querySelectorAll(".badge")]
+        .some((el) => !el.hidden && (el.dataset.code ?? el.getAttribute("aria-label") ?? el.title ?? "").includes(c)), code, { timeout: 30000 });
+    };
+    await checked("E11.99");
     assert.equal(await shown(), false, "1,000 diagnosis fields are many patients, not one stay");
-    // the same grid cut to 20 rows is one form's diagnoses: the line comes (so the check did run above)
+    // the same grid cut to 20 rows is one form's diagnoses: the next check shows the line
     await page.evaluate(() => { const g = document.getElementById("grid"); while (g.children.length > 20) g.lastElementChild.remove(); });
-    await page.waitForFunction(() => !!document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden])"), null, { timeout: 15000 });
+    await page.fill("#big-dx", "I10");
+    await page.keyboard.press("Tab");
+    await page.waitForFunction(() => !!document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden])"), null, { timeout: 30000 });
     await page.close();
   });
 
