@@ -686,6 +686,30 @@ impl IndexData {
         })
     }
 
+    /// Moves in a decoded `META` (a view made without it).
+    fn put_meta(&mut self, m: Meta) {
+        self.versions = m.versions;
+        self.age_ranges = m.age_ranges;
+        self.modifiers = m.modifiers;
+        self.search.abbreviations = m.abbreviations;
+        self.search.defaults = m.defaults;
+        self.search.context_words = m.context_words;
+        self.rules.hcpcs_from = m.hcpcs_from;
+    }
+
+    /// Moves `META`'s fields out (back to a view without it).
+    fn take_meta(&mut self) -> Meta {
+        Meta {
+            versions: std::mem::take(&mut self.versions),
+            age_ranges: std::mem::take(&mut self.age_ranges),
+            modifiers: std::mem::take(&mut self.modifiers),
+            abbreviations: std::mem::take(&mut self.search.abbreviations),
+            defaults: std::mem::take(&mut self.search.defaults),
+            context_words: std::mem::take(&mut self.search.context_words),
+            hcpcs_from: std::mem::take(&mut self.rules.hcpcs_from),
+        }
+    }
+
     /// Refuses an index whose references point outside its tables, so that
     /// lookups never index out of bounds (a panic in WASM kills the page's engine).
     pub fn check_consistency(&self) -> Result<(), IndexError> {
@@ -818,24 +842,30 @@ impl IndexData {
     }
 
     /// Search tables agree in length and point inside each other.
+    /// (The posting ends are checked with the postings, which come last.)
     fn check_search_tables(&self) -> Result<(), IndexError> {
         let n = self.nodes.len() as u32;
         let s = &self.search;
         if s.term_ends.len() != s.posting_ends.len()
-            || s.term_ends.windows(2).any(|w| w[0] > w[1])
-            || s.posting_ends.windows(2).any(|w| w[0] > w[1])
-            || s.term_ends
-                .last()
-                .is_some_and(|&e| e as usize > s.term_text.len())
-            || s.posting_ends
-                .last()
-                .is_some_and(|&e| e as usize > s.postings.len())
             || s.term_df.len() != s.term_ends.len()
             || s.unit_len.len() != s.unit_node.len()
             || s.unit_flags.len() != s.unit_node.len()
             || s.unit_node.iter().any(|&u| u >= n)
-            || std::str::from_utf8(&s.term_text).is_err()
             || (!s.node_context.is_empty() && s.node_context.len() != self.nodes.len())
+        {
+            return Err(IndexError::Decode("search table out of range".into()));
+        }
+        Ok(())
+    }
+
+    /// The term list: ends ascending inside the term text, which is UTF-8.
+    fn check_search_terms(&self) -> Result<(), IndexError> {
+        let s = &self.search;
+        if s.term_ends.windows(2).any(|w| w[0] > w[1])
+            || s.term_ends
+                .last()
+                .is_some_and(|&e| e as usize > s.term_text.len())
+            || std::str::from_utf8(&s.term_text).is_err()
         {
             return Err(IndexError::Decode("search table out of range".into()));
         }
@@ -1234,6 +1264,11 @@ pub const CHECKS: &[Check] = {
             run: IndexData::check_tree,
         },
         Check {
+            name: "search terms",
+            needs: &[TERM_TEXT, TERM_ENDS],
+            run: IndexData::check_search_terms,
+        },
+        Check {
             name: "search order",
             needs: &[META, TEXT, NODES, CODE_ORDER, TERM_TEXT, TERM_ENDS],
             run: IndexData::check_search_order,
@@ -1259,17 +1294,10 @@ pub const CHECKS: &[Check] = {
             needs: &[NODES, EXCLUDES1_NODES, EXCLUDES1_ENDS, EXCLUDES1_RANGES],
             run: IndexData::check_rules,
         },
-        // Run list by list while `POSTINGS` arrives ([`StagedLoad`]).
-        Check {
-            name: "postings",
-            needs: &[UNIT_NODE, POSTING_ENDS, TERM_DF, POSTINGS],
-            run: IndexData::check_postings,
-        },
         Check {
             name: "search tables",
             needs: &[
                 NODES,
-                TERM_TEXT,
                 TERM_ENDS,
                 UNIT_NODE,
                 UNIT_LEN,
@@ -1277,9 +1305,14 @@ pub const CHECKS: &[Check] = {
                 NODE_CONTEXT,
                 POSTING_ENDS,
                 TERM_DF,
-                POSTINGS,
             ],
             run: IndexData::check_search_tables,
+        },
+        // Last, and run list by list while `POSTINGS` arrives ([`StagedLoad`]).
+        Check {
+            name: "postings",
+            needs: &[UNIT_NODE, POSTING_ENDS, TERM_DF, POSTINGS],
+            run: IndexData::check_postings,
         },
     ]
 };
@@ -1312,6 +1345,9 @@ pub struct StagedLoad {
     /// the end of the file), and whether their frame was.
     posting_lists: usize,
     postings_frame: bool,
+    /// `META`, decoded for the check that reads it and kept for `finish`
+    /// (decoding it allocates thousands of strings: once, mid-download).
+    meta: Option<Meta>,
     failed: Option<IndexError>,
     /// Stop staging (the frame or directory looked wrong, or the buffer is
     /// misaligned): `finish` then does everything, as `from_vec` does.
@@ -1380,10 +1416,13 @@ impl StagedLoad {
         let meta = (self.checked..CHECKS.len())
             .take_while(|&k| ready(k))
             .any(|k| CHECKS[k].needs.contains(&section::META));
-        let Ok(view) = IndexData::view_with(&shared, dir, meta) else {
+        let Ok(mut view) = IndexData::view_with(&shared, dir, meta && self.meta.is_none()) else {
             self.off = true;
             return;
         };
+        if let Some(m) = self.meta.take().filter(|_| meta) {
+            view.put_meta(m);
+        }
         while ready(self.checked) {
             if self.checked == POSTINGS_CHECK {
                 // The lists not checked yet.
@@ -1396,6 +1435,9 @@ impl StagedLoad {
                 return;
             }
             self.checked += 1;
+        }
+        if meta {
+            self.meta = Some(view.take_meta());
         }
     }
 
@@ -1443,6 +1485,11 @@ impl StagedLoad {
         }
     }
 
+    /// How many posting lists have been checked so far.
+    pub fn posting_lists_checked(&self) -> usize {
+        self.posting_lists
+    }
+
     /// How many of [`CHECKS`] have passed so far.
     pub fn checks_passed(&self) -> usize {
         self.checked
@@ -1459,7 +1506,15 @@ impl StagedLoad {
         // The whole directory is viewed first, as `from_vec` does, so a
         // damaged section reports the same error whichever arrived first.
         let shared = Bytes::from_vec(bytes);
-        let mut data = IndexData::view(&shared)?;
+        let mut data = match self.meta.take() {
+            Some(m) if !self.off => {
+                let dir = IndexData::directory(shared.as_slice())?;
+                let mut data = IndexData::view_with(&shared, &dir, false)?;
+                data.put_meta(m);
+                data
+            }
+            _ => IndexData::view(&shared)?,
+        };
         if let Some(e) = self.failed {
             return Err(e);
         }
