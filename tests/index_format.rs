@@ -269,7 +269,10 @@ fn staged_load_checks_postings_as_they_arrive() {
     s.advance(&buf);
     assert_eq!(s.posting_lists_checked(), lists);
     assert_eq!(s.checks_passed(), medcode::index::format::CHECKS.len());
-    assert_eq!(s.finish(buf).unwrap(), IndexData::from_bytes(&bytes).unwrap());
+    assert_eq!(
+        s.finish(buf).unwrap(),
+        IndexData::from_bytes(&bytes).unwrap()
+    );
 }
 
 /// v6 stores titles and notes as word ids: every one reads back as the

@@ -1551,9 +1551,23 @@ mod tests {
             Some(u64::from_be_bytes(key))
         };
         let codes: &[&[u8]] = &[
-            b"", b"A", b"E11", b"E11.", b"E11.9", b"S72.001A", b"S72.0011", b"J0120",
-            b"A00-A09", b".E11", b"E.11", b"E11..9", b"E1.1.9", b"ABCDEFGH", b"ABCDEFGHI",
-            b"S72.001AB", b"...",
+            b"",
+            b"A",
+            b"E11",
+            b"E11.",
+            b"E11.9",
+            b"S72.001A",
+            b"S72.0011",
+            b"J0120",
+            b"A00-A09",
+            b".E11",
+            b"E.11",
+            b"E11..9",
+            b"E1.1.9",
+            b"ABCDEFGH",
+            b"ABCDEFGHI",
+            b"S72.001AB",
+            b"...",
         ];
         for code in codes {
             // The code alone, and followed by more text (the fast path reads 8 bytes).
