@@ -890,9 +890,7 @@ pub fn search_words(
                 let own = sc.alt_own[c] & all;
                 let distinct = (0..m)
                     .filter(|&j| own & (1 << j) != 0)
-                    .filter(|&j| {
-                        !(0..j).any(|i| own & (1 << i) != 0 && term_of[i] == term_of[j])
-                    })
+                    .filter(|&j| !(0..j).any(|i| own & (1 << i) != 0 && term_of[i] == term_of[j]))
                     .count();
                 sc.title_hits[u] = sc.title_hits[u].saturating_add(distinct as u8);
             }
@@ -1324,7 +1322,9 @@ impl AltSlots {
             let mut alts = Vec::new();
             for &alt in g.alternatives.iter().filter(with_terms) {
                 let mut mask = 0u32;
-                for si in (0..parsed.slots.len().min(query::MAX_SLOTS)).filter(|&si| alt & (1 << si) != 0) {
+                for si in
+                    (0..parsed.slots.len().min(query::MAX_SLOTS)).filter(|&si| alt & (1 << si) != 0)
+                {
                     if !has_terms(si) {
                         continue;
                     }
@@ -1469,7 +1469,18 @@ fn allowed_units(
 /// What matched beyond the literal words, in a few words a coder can check:
 /// "shingles → zoster", "default for mdd", "first 20 words searched".
 pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<String> {
-    let mut parts: Vec<String> = Vec::new();
+    // Parts joined by "; " into one string as they come (every result of
+    // every keystroke passes here): no list of copied labels.
+    let mut out = String::new();
+    let add = |out: &mut String, part: &str, once: bool| {
+        if once && out.split("; ").any(|p| p == part) {
+            return;
+        }
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        out.push_str(part);
+    };
     for d in &parsed.defaults {
         if r.slots & (1 << d.slot) == 0 {
             continue;
@@ -1489,9 +1500,7 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
         } else {
             format!("{} → {}", words.join(" "), crate::icd10cm::dotted(&d.code))
         };
-        if !parts.contains(&part) {
-            parts.push(part);
-        }
+        add(&mut out, &part, true);
     }
     let covered: u32 = parsed
         .defaults
@@ -1516,22 +1525,21 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
             .iter()
             .zip(&g.labels)
             .find(|(&a, _)| matched(a))
-            .and_then(|(_, l)| l.clone())
+            .and_then(|(_, l)| l.as_deref())
         {
-            if !parts.contains(&label) {
-                parts.push(label);
-            }
+            add(&mut out, label, true);
         }
     }
     if r.default_of.is_some() {
-        parts.push("unspecified form".to_string());
+        add(&mut out, "unspecified form", false);
     }
     if parsed.truncated {
-        parts.push(format!(
+        let part = format!(
             "first {} words searched (of at most {} characters)",
             query::MAX_WORDS,
             query::MAX_QUERY_CHARS
-        ));
+        );
+        add(&mut out, &part, false);
     }
-    (!parts.is_empty()).then(|| parts.join("; "))
+    (!out.is_empty()).then_some(out)
 }
