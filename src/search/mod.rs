@@ -1075,9 +1075,17 @@ pub fn search_words(
         ranked.extend(promoted);
         ranked.sort_by(by_rank);
     }
+    // The fill lists at most half the limit: what it is for (the right
+    // code missing a word the lone full match has) ranks near the top, and
+    // each result costs its building on every keystroke.
+    let required_mask = required.iter().fold(0u32, |a, &g| a | (1 << g));
+    let fill_room = if fill { limit.div_ceil(2) } else { limit };
     let mut seen: Vec<u32> = Vec::with_capacity(limit);
     ranked.retain(|r| {
         if seen.contains(&r.node) || seen.len() >= limit {
+            return false;
+        }
+        if seen.len() >= fill_room && r.matched_words & required_mask != required_mask {
             return false;
         }
         seen.push(r.node);
