@@ -129,6 +129,10 @@ const MAX_DECODED_TERMS: usize = 256;
 /// Terms at least this frequent are decoded once into bit sets.
 const DECODE_DF: u32 = 1024;
 
+/// Most per-candidate slot scores a query keeps for scoring a word by its
+/// best alternative (`AltSlots`): 64 KB.
+const MAX_ALT_PARTS: usize = 1 << 14;
+
 /// Most units one query ranks one by one. Past it, a cheap exact part of
 /// each unit's score and a bound on the rest pick the units that can still
 /// reach the results (`prune`), so a lone frequent word ("fracture", 20,000
@@ -778,8 +782,15 @@ pub fn search_words(
     // "e coli" and its expansion "escherichia coli" must not both score
     // "coli". Their slots score into `alt_part` per candidate, summed per
     // alternative below.
+    // Bounded memory and work: past `MAX_ALT_PARTS` (a flood of
+    // abbreviations over thousands of candidates) alternatives add up as
+    // they did before.
     let alt_slots = AltSlots::of(parsed);
-    let m = alt_slots.len;
+    let m = if ncand * alt_slots.len <= MAX_ALT_PARTS {
+        alt_slots.len
+    } else {
+        0
+    };
     if m > 0 {
         if sc.cand_at.len() != units {
             sc.cand_at = vec![0; units];
@@ -797,7 +808,11 @@ pub fn search_words(
     for (si, slot) in parsed.slots.iter().enumerate() {
         let bit = 1u32 << si;
         let track_own = own_slot_mask & bit != 0;
-        let alt_j = alt_slots.of_slot[si];
+        let alt_j = if m > 0 {
+            alt_slots.of_slot[si]
+        } else {
+            AltSlots::NONE
+        };
         if let SlotSet::Lacking(i) = slot_kind[si] {
             let set = &sc.lacking[i].1;
             for &unit in &sc.cands {
@@ -888,11 +903,18 @@ pub fn search_words(
                 // Coverage: the unit's own words any alternative matched,
                 // each once ("coli" of "e coli" and of "escherichia coli").
                 let own = sc.alt_own[c] & all;
-                let distinct = (0..m)
-                    .filter(|&j| own & (1 << j) != 0)
-                    .filter(|&j| !(0..j).any(|i| own & (1 << i) != 0 && term_of[i] == term_of[j]))
-                    .count();
-                sc.title_hits[u] = sc.title_hits[u].saturating_add(distinct as u8);
+                let (mut distinct, mut rest) = (0u8, own);
+                while rest != 0 {
+                    let j = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    let (mut earlier, mut repeat) = (own & ((1u32 << j) - 1), false);
+                    while earlier != 0 {
+                        repeat |= term_of[earlier.trailing_zeros() as usize] == term_of[j];
+                        earlier &= earlier - 1;
+                    }
+                    distinct += u8::from(!repeat);
+                }
+                sc.title_hits[u] = sc.title_hits[u].saturating_add(distinct);
             }
         }
     }
