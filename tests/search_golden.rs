@@ -138,7 +138,9 @@ fn evaluation_sets_stay_above_their_floors() {
     }
     let floors = [
         ("short-title", 0.985),
-        ("icd9-description", 0.945),
+        // 0.955 before, 0.958 with the fill (codes missing one word follow
+        // the full matches, up to half the limit).
+        ("icd9-description", 0.955),
         ("typo", 0.985),
         ("code-form", 1.0),
         // 0.910 at 0d2181d (before issue 9); 0.940 with both everyday layers;
@@ -250,7 +252,8 @@ fn multi_concept_sets_stay_above_their_floors() {
     );
     for (set, floor1, floork) in [
         ("multi-concept-icd10cm", 0.9, 0.98),
-        ("multi-concept-hcpcs", 0.8, 0.8),
+        // hit@k 0.857 before the fill, 0.929 with it.
+        ("multi-concept-hcpcs", 0.8, 0.9),
     ] {
         let (one, any) = rates[set];
         assert!(one >= floor1, "{set}: hit@1 {one:.3} fell below {floor1}");
@@ -315,4 +318,32 @@ fn hits_say_why_a_synonym_or_default_matched() {
     let hits = engine.search("Zoster encephalitis", &SearchOptions::default());
     assert_eq!(hits[0].code, "B02.0");
     assert_eq!(hits[0].why, None);
+}
+
+/// Bug: a long query whose words one code happens to match all listed that
+/// code alone ("hypertensive heart disease unspecified without heart
+/// failure" → I13.10, through its "or unspecified chronic kidney disease"),
+/// as codes missing a word were admitted only when none matched every word.
+/// Now they follow the full matches, each below all of them; not while the
+/// last word is half-typed (its completions are guesses).
+#[test]
+fn codes_missing_one_word_follow_the_full_matches() {
+    let engine = common::engine();
+    let q = "hypertensive heart disease unspecified without heart failure";
+    let hits = engine.search(q, &SearchOptions::default());
+    let full = hits[0].matched.len();
+    let first_partial = hits.iter().position(|h| h.matched.len() < full);
+    let first_partial = first_partial.expect("codes missing one word listed");
+    assert!(
+        hits[first_partial..]
+            .iter()
+            .all(|h| h.matched.len() == full - 1),
+        "{hits:?}"
+    );
+    assert!(hits.iter().any(|h| h.code == "I11.9"), "{hits:?}");
+    let typing = engine.search(
+        "hypertensive heart disease unspecified without heart failu",
+        &SearchOptions::default(),
+    );
+    assert!(typing.iter().all(|h| h.matched.len() == full), "{typing:?}");
 }

@@ -81,6 +81,15 @@ pub struct Scratch {
     /// Per unit, the query slots matched in its own text (title or
     /// inclusion term), not only through context.
     own_slots: Vec<u32>,
+    /// Per unit, its index in `cands` (valid for candidates only).
+    cand_at: Vec<u32>,
+    /// Per candidate and slot of a group with several alternatives: what
+    /// the slot scored (`AltSlots`), summed per alternative afterwards.
+    alt_part: Vec<f32>,
+    /// Per candidate: bit j, slot j of `AltSlots` matched in own text.
+    alt_own: Vec<u32>,
+    /// Per candidate and slot of `AltSlots`: the term it matched.
+    alt_term: Vec<u32>,
 }
 
 /// Parses a query, keeping what its typo scans learn about the terms.
@@ -119,6 +128,10 @@ const MAX_DECODED_TERMS: usize = 256;
 
 /// Terms at least this frequent are decoded once into bit sets.
 const DECODE_DF: u32 = 1024;
+
+/// Most per-candidate slot scores a query keeps for scoring a word by its
+/// best alternative (`AltSlots`): 64 KB.
+const MAX_ALT_PARTS: usize = 1 << 14;
 
 /// Most units one query ranks one by one. Past it, a cheap exact part of
 /// each unit's score and a bound on the rest pick the units that can still
@@ -312,6 +325,9 @@ mod weight {
     pub const MISSING_WORD: f32 = 2.0;
     /// Queries of at least this many words may rank units missing one.
     pub const SLACK_FROM_WORDS: u32 = 4;
+    /// Below every unit matching all the query's words: a unit missing one,
+    /// listed when fewer than the limit match them all (`search_words`).
+    pub const FILL: f32 = 1000.0;
     /// Per query word a default's term covers, for units under its code.
     pub const DEFAULT_WORD: f32 = 2.0;
     /// The code a default names, among codes matching every query word.
@@ -700,12 +716,9 @@ pub fn search_words(
     // outranks all that miss one.
     let slack = u32::from(wanted >= weight::SLACK_FROM_WORDS);
     let slack = if best >= wanted { 0 } else { slack };
-    let threshold = best.saturating_sub(slack);
-    sc.cands.clear();
-    // In unit order, as ranking ties are broken by it.
-    active.sort_unstable();
-    for &w in active.iter() {
-        let w = w as usize;
+    let mut threshold = best.saturating_sub(slack);
+    // Opened units of block `w` matching at least `threshold` words.
+    let at_least = |w: usize, threshold: u32| {
         let mut ge = any[w] & opened[w];
         if threshold > 0 {
             let (mut gt, mut eq) = (0u64, !0u64);
@@ -720,6 +733,31 @@ pub fn search_words(
             }
             ge &= gt | eq;
         }
+        ge
+    };
+    // Fill: when fewer units than the limit match every word of a long
+    // query, units missing one word follow them (ranked below all of
+    // them: `weight::FILL`). Only among the units the opened words reach
+    // (the query's rarest words), so the fill costs no posting list more;
+    // not while the last word is half-typed (its completions are guesses).
+    let limit = opts.limit.max(1);
+    let fill = best == wanted
+        && wanted >= weight::SLACK_FROM_WORDS
+        && !parsed.last_partial
+        && active
+            .iter()
+            .map(|&w| at_least(w as usize, wanted).count_ones() as usize)
+            .sum::<usize>()
+            < limit;
+    if fill {
+        threshold = wanted - 1;
+    }
+    sc.cands.clear();
+    // In unit order, as ranking ties are broken by it.
+    active.sort_unstable();
+    for &w in active.iter() {
+        let w = w as usize;
+        let ge = at_least(w, threshold);
         mask[w] = ge;
         let mut b = ge;
         while b != 0 {
@@ -740,9 +778,41 @@ pub fn search_words(
     let own_slot_mask = (0..parsed.groups.len())
         .filter(|g| own_needed & (1 << g) != 0)
         .fold(0u32, |a, g| a | parsed.group_slot_mask(g));
+    // A word with several alternatives scores by its best one: the typed
+    // "e coli" and its expansion "escherichia coli" must not both score
+    // "coli". Their slots score into `alt_part` per candidate, summed per
+    // alternative below.
+    // Bounded memory and work: past `MAX_ALT_PARTS` (a flood of
+    // abbreviations over thousands of candidates) alternatives add up as
+    // they did before.
+    let alt_slots = AltSlots::of(parsed);
+    let m = if ncand * alt_slots.len <= MAX_ALT_PARTS {
+        alt_slots.len
+    } else {
+        0
+    };
+    if m > 0 {
+        if sc.cand_at.len() != units {
+            sc.cand_at = vec![0; units];
+        }
+        for (i, &unit) in sc.cands.iter().enumerate() {
+            sc.cand_at[unit as usize] = i as u32;
+        }
+        sc.alt_part.clear();
+        sc.alt_part.resize(ncand * m, 0.0);
+        sc.alt_own.clear();
+        sc.alt_own.resize(ncand, 0);
+        sc.alt_term.clear();
+        sc.alt_term.resize(ncand * m, 0);
+    }
     for (si, slot) in parsed.slots.iter().enumerate() {
         let bit = 1u32 << si;
         let track_own = own_slot_mask & bit != 0;
+        let alt_j = if m > 0 {
+            alt_slots.of_slot[si]
+        } else {
+            AltSlots::NONE
+        };
         if let SlotSet::Lacking(i) = slot_kind[si] {
             let set = &sc.lacking[i].1;
             for &unit in &sc.cands {
@@ -762,6 +832,12 @@ pub fn search_words(
                 &mut sc.title_hits,
                 &mut sc.own_slots,
             );
+            let (cand_at, alt_part, alt_own, alt_term) = (
+                &sc.cand_at,
+                &mut sc.alt_part,
+                &mut sc.alt_own,
+                &mut sc.alt_term,
+            );
             let mut hit = |u: usize, field: u8| {
                 // Only defaults read it (`default_bonus`): no second array
                 // to write per posting otherwise.
@@ -772,8 +848,18 @@ pub fn search_words(
                     return;
                 }
                 slots[u] |= bit;
+                let own_word = field <= 1 && !slot.generic;
+                if alt_j != AltSlots::NONE {
+                    let (c, j) = (cand_at[u] as usize, alt_j as usize);
+                    alt_part[c * m + j] = idf * field_weight(field);
+                    if own_word {
+                        alt_own[c] |= 1 << j;
+                        alt_term[c * m + j] = term;
+                    }
+                    return;
+                }
                 score[u] += idf * field_weight(field);
-                if field <= 1 && !slot.generic {
+                if own_word {
                     title_hits[u] = title_hits[u].saturating_add(1);
                 }
             };
@@ -796,6 +882,42 @@ pub fn search_words(
             }
         }
     }
+    if m > 0 {
+        for (c, &unit) in sc.cands.iter().enumerate() {
+            let u = unit as usize;
+            let part = &sc.alt_part[c * m..(c + 1) * m];
+            let term_of = &sc.alt_term[c * m..(c + 1) * m];
+            for alts in &alt_slots.groups {
+                let mut best = 0.0f32;
+                let mut all = 0u32;
+                for &alt in alts {
+                    all |= alt;
+                    let (mut sum, mut bits) = (0.0f32, alt);
+                    while bits != 0 {
+                        sum += part[bits.trailing_zeros() as usize];
+                        bits &= bits - 1;
+                    }
+                    best = best.max(sum);
+                }
+                sc.score[u] += best;
+                // Coverage: the unit's own words any alternative matched,
+                // each once ("coli" of "e coli" and of "escherichia coli").
+                let own = sc.alt_own[c] & all;
+                let (mut distinct, mut rest) = (0u8, own);
+                while rest != 0 {
+                    let j = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    let (mut earlier, mut repeat) = (own & ((1u32 << j) - 1), false);
+                    while earlier != 0 {
+                        repeat |= term_of[earlier.trailing_zeros() as usize] == term_of[j];
+                        earlier &= earlier - 1;
+                    }
+                    distinct += u8::from(!repeat);
+                }
+                sc.title_hits[u] = sc.title_hits[u].saturating_add(distinct);
+            }
+        }
+    }
     let count_of = |u: usize| {
         (0..nplanes).fold(0u32, |c, p| {
             c | ((((planes[p * words + u / 64] >> (u % 64)) & 1) as u32) << p)
@@ -807,11 +929,11 @@ pub fn search_words(
     // candidates, first bound every score from the unit's own arrays, then
     // score exactly in falling order of bound, and stop once no bound left
     // can reach the `want`-th score found: the same results, bounded work.
-    let limit = opts.limit.max(1);
     let want = limit * 4;
     let ctx = UnitScore {
         data,
         parsed,
+        fill_price: if fill { weight::FILL } else { 0.0 },
         score: &sc.score,
         slots: &sc.slots,
         own_slots: &sc.own_slots,
@@ -975,9 +1097,17 @@ pub fn search_words(
         ranked.extend(promoted);
         ranked.sort_by(by_rank);
     }
+    // The fill lists at most half the limit: what it is for (the right
+    // code missing a word the lone full match has) ranks near the top, and
+    // each result costs its building on every keystroke.
+    let required_mask = required.iter().fold(0u32, |a, &g| a | (1 << g));
+    let fill_room = if fill { limit.div_ceil(2) } else { limit };
     let mut seen: Vec<u32> = Vec::with_capacity(limit);
     ranked.retain(|r| {
         if seen.contains(&r.node) || seen.len() >= limit {
+            return false;
+        }
+        if seen.len() >= fill_room && r.matched_words & required_mask != required_mask {
             return false;
         }
         seen.push(r.node);
@@ -1192,10 +1322,62 @@ fn optional_groups(parsed: &ParsedQuery, opts: &SearchOptions) -> u32 {
     }
 }
 
+/// The term slots of query words with several alternatives of terms (the
+/// typed word, its expansions, its splits), numbered 0.. per query, so a
+/// unit's score for such a word is its best alternative's, not their sum.
+struct AltSlots {
+    /// Per query slot: its number here, or `NONE`.
+    of_slot: [u8; query::MAX_SLOTS],
+    /// Slots numbered.
+    len: usize,
+    /// Per such word, each alternative's slots as a mask over the numbers.
+    groups: Vec<Vec<u32>>,
+}
+
+impl AltSlots {
+    const NONE: u8 = u8::MAX;
+
+    fn of(parsed: &ParsedQuery) -> AltSlots {
+        let mut out = AltSlots {
+            of_slot: [Self::NONE; query::MAX_SLOTS],
+            len: 0,
+            groups: Vec::new(),
+        };
+        let has_terms = |si: usize| parsed.slots.get(si).is_some_and(|s| !s.terms.is_empty());
+        for g in &parsed.groups {
+            let with_terms = |&&alt: &&u32| (0..32).any(|si| alt & (1 << si) != 0 && has_terms(si));
+            if g.alternatives.iter().filter(with_terms).count() < 2 {
+                continue;
+            }
+            let mut alts = Vec::new();
+            for &alt in g.alternatives.iter().filter(with_terms) {
+                let mut mask = 0u32;
+                for si in
+                    (0..parsed.slots.len().min(query::MAX_SLOTS)).filter(|&si| alt & (1 << si) != 0)
+                {
+                    if !has_terms(si) {
+                        continue;
+                    }
+                    if out.of_slot[si] == Self::NONE {
+                        out.of_slot[si] = out.len as u8;
+                        out.len += 1;
+                    }
+                    mask |= 1 << out.of_slot[si];
+                }
+                alts.push(mask);
+            }
+            out.groups.push(alts);
+        }
+        out
+    }
+}
+
 /// A candidate's score from its node and the per-unit sums.
 struct UnitScore<'a> {
     data: &'a IndexData,
     parsed: &'a ParsedQuery,
+    /// Price of a unit missing a word when others match them all (the fill).
+    fill_price: f32,
     score: &'a [f32],
     slots: &'a [u32],
     own_slots: &'a [u32],
@@ -1212,7 +1394,8 @@ impl UnitScore<'_> {
         if s.unit_flags[u] & UNIT_GENERIC != 0 {
             score += weight::GENERIC;
         }
-        score - weight::MISSING_WORD * missing as f32
+        let fill = if missing > 0 { self.fill_price } else { 0.0 };
+        score - weight::MISSING_WORD * missing as f32 - fill
     }
 
     /// At least the exact score, without reading the node record (a cache
@@ -1316,7 +1499,18 @@ fn allowed_units(
 /// What matched beyond the literal words, in a few words a coder can check:
 /// "shingles → zoster", "default for mdd", "first 20 words searched".
 pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<String> {
-    let mut parts: Vec<String> = Vec::new();
+    // Parts joined by "; " into one string as they come (every result of
+    // every keystroke passes here): no list of copied labels.
+    let mut out = String::new();
+    let add = |out: &mut String, part: &str, once: bool| {
+        if once && out.split("; ").any(|p| p == part) {
+            return;
+        }
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        out.push_str(part);
+    };
     for d in &parsed.defaults {
         if r.slots & (1 << d.slot) == 0 {
             continue;
@@ -1336,9 +1530,7 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
         } else {
             format!("{} → {}", words.join(" "), crate::icd10cm::dotted(&d.code))
         };
-        if !parts.contains(&part) {
-            parts.push(part);
-        }
+        add(&mut out, &part, true);
     }
     let covered: u32 = parsed
         .defaults
@@ -1363,22 +1555,21 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
             .iter()
             .zip(&g.labels)
             .find(|(&a, _)| matched(a))
-            .and_then(|(_, l)| l.clone())
+            .and_then(|(_, l)| l.as_deref())
         {
-            if !parts.contains(&label) {
-                parts.push(label);
-            }
+            add(&mut out, label, true);
         }
     }
     if r.default_of.is_some() {
-        parts.push("unspecified form".to_string());
+        add(&mut out, "unspecified form", false);
     }
     if parsed.truncated {
-        parts.push(format!(
+        let part = format!(
             "first {} words searched (of at most {} characters)",
             query::MAX_WORDS,
             query::MAX_QUERY_CHARS
-        ));
+        );
+        add(&mut out, &part, false);
     }
-    (!parts.is_empty()).then(|| parts.join("; "))
+    (!out.is_empty()).then_some(out)
 }

@@ -81,6 +81,9 @@ pub struct ParsedQuery {
     pub truncated: bool,
     /// Groups that only join concepts ("with", "due"): never content.
     pub joining: u32,
+    /// The last word is still being typed: no term is the word itself,
+    /// only its completions (or corrections).
+    pub last_partial: bool,
 }
 
 impl ParsedQuery {
@@ -387,6 +390,9 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                     as_typed && !has_expansion,
                     &mut cache.masks,
                 );
+                if last {
+                    parsed.last_partial = !slot.terms.iter().any(|&(_, q)| q >= 1.0);
+                }
                 if slot.terms.is_empty() {
                     mask = 0;
                     break;
