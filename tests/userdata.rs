@@ -717,3 +717,71 @@ fn icd10cm_xml_inclusion_terms_and_revised_titles() {
     assert!(e.lookup("E11.Z2").is_err());
     assert!(!codes(&e.search("glycemic wobblitis", &icd(10))).contains(&"E11.65"));
 }
+
+/// Issue 16 gap: the CLI laid out the CPT index on every run (the browser
+/// kept its stored form). It is now kept beside the user's sets, read back
+/// when built from the same data, rebuilt when damaged or stale, and
+/// removed with the last CPT set.
+#[test]
+fn cli_keeps_the_cpt_index_beside_the_data() {
+    let dir = std::env::temp_dir().join(format!("medcode-cptindex-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let kept = dir.join("cpt-index.mccptix");
+    let cpt = fixture("cpt_synthetic.txt");
+    assert!(
+        medcode(&dir, &["data", "add", "cpt", cpt.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let search = |dir: &std::path::Path| {
+        let out = medcode(dir, &["search", "--system", "cpt", "knee"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("29881"));
+    };
+    search(&dir);
+    let first = std::fs::read(&kept).expect("the first run keeps the index");
+    let (key, idx) = medcode::userdata::cpt::decode_stored(&first).unwrap();
+    assert_ne!(key, 0);
+    assert!(idx.find(System::Cpt, "29881").is_some());
+    let mtime = std::fs::metadata(&kept).unwrap().modified().unwrap();
+    search(&dir);
+    assert_eq!(
+        std::fs::metadata(&kept).unwrap().modified().unwrap(),
+        mtime,
+        "read back, not written again"
+    );
+    // damaged: not used, built again and kept whole
+    let mut bad = first.clone();
+    let n = bad.len();
+    bad[n - 9] ^= 0x55;
+    std::fs::write(&kept, &bad).unwrap();
+    search(&dir);
+    assert_eq!(std::fs::read(&kept).unwrap(), first);
+    // another CPT file: another key, so the index is built again
+    let other = dir.join("other.txt");
+    std::fs::write(&other, "99499\tSynthetic other descriptor of the knee\n").unwrap();
+    assert!(
+        medcode(&dir, &["data", "add", "cpt", other.to_str().unwrap()])
+            .status
+            .success()
+    );
+    search(&dir);
+    let (key2, idx2) =
+        medcode::userdata::cpt::decode_stored(&std::fs::read(&kept).unwrap()).unwrap();
+    assert_ne!(key2, key);
+    assert!(idx2.find(System::Cpt, "99499").is_some());
+    assert!(!medcode(&dir, &["data", "list"])
+        .stdout
+        .windows(8)
+        .any(|w| w == b"mccptix"));
+    for id in ["cpt-1", "cpt-2"] {
+        assert!(medcode(&dir, &["data", "remove", id]).status.success());
+    }
+    assert!(!medcode(&dir, &["lookup", "99213"]).status.success());
+    assert!(!kept.exists(), "removed with the last CPT set");
+    let _ = std::fs::remove_dir_all(&dir);
+}
