@@ -265,7 +265,7 @@ impl Engine {
             Note {
                 kind: NoteKind::Note,
                 text: format!(
-                    "From your own file ({source}): not in the bundled {} tabular or the CMS validity data, so medcode cannot say on which dates it may be reported or which edits apply.",
+                    "From your own file ({source}): not in the bundled {} tabular or the CMS validity data, so medcode cannot say on which dates it may be reported, which edits apply, or its MS-DRG CC/MCC level and HCC categories (no data here maps it).",
                     self.data.versions.icd10cm_release
                 ),
                 from: r.code.clone(),

@@ -650,6 +650,15 @@ fn icd10cm_xml_inclusion_terms_and_revised_titles() {
         );
     }
     let r = e.lookup("E11.Z2").unwrap();
+    // no MS-DRG/HCC source maps a code only in the user's file: said, not invented
+    assert!(
+        r.notes[0]
+            .text
+            .contains("MS-DRG CC/MCC level and HCC categories"),
+        "{:?}",
+        r.notes
+    );
+    assert!(r.msdrg.is_none() && r.hcc.is_none());
     assert!(
         r.notes
             .iter()
