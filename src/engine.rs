@@ -116,8 +116,7 @@ impl Engine {
         sets: &[crate::userdata::DataSet],
         stored_cpt: Option<&[u8]>,
     ) -> Result<(), String> {
-        // Compared with the bundled titles alone: what was attached before
-        // stays attached when this fails.
+        // What was attached before stays attached when this fails.
         let before = self.user.take();
         match self.attached_for(sets, stored_cpt) {
             Ok(user) => {
@@ -131,8 +130,7 @@ impl Engine {
         }
     }
 
-    /// The overlay for `sets`, built while no user data is attached (so
-    /// titles read here are the bundled ones).
+    /// The overlay for `sets`, compared with the bundled titles.
     fn attached_for(
         &self,
         sets: &[crate::userdata::DataSet],
@@ -173,7 +171,7 @@ impl Engine {
             // "parent title, meaning", read without building it
             Some(p) => {
                 if parent_title.as_ref().map(|c| c.0) != Some(p) {
-                    *parent_title = self.node_title(p).map(|t| (p, t.into_owned()));
+                    *parent_title = self.bundled_title(p).map(|t| (p, t));
                 }
                 let own = self.data.phrase(n.title);
                 parent_title.as_ref().is_some_and(|(_, t)| {
@@ -182,7 +180,7 @@ impl Engine {
                         .is_some_and(|r| r == own)
                 })
             }
-            None => self.node_title(id).as_deref() == Some(row.title.as_str()),
+            None => self.bundled_title(id).as_deref() == Some(row.title.as_str()),
         };
         if !same_title {
             return Bundled::Revised;
@@ -528,14 +526,14 @@ impl Engine {
         titles.title(&undotted)
     }
     /// A node's title in the bundled index, whatever the user attached.
-    fn user_free_title(&self, id: u32) -> Option<String> {
+    fn bundled_title(&self, id: u32) -> Option<String> {
         let n = self.node(id)?;
         if n.title.len == 0 {
             return None;
         }
         let own = self.data.phrase(n.title);
         match self.parent(id).filter(|_| n.seventh != 0) {
-            Some(p) => Some(format!("{}, {own}", self.user_free_title(p)?)),
+            Some(p) => Some(format!("{}, {own}", self.bundled_title(p)?)),
             None => Some(own),
         }
     }
@@ -805,7 +803,7 @@ impl Engine {
             let release = &self.data.versions.icd10cm_release;
             let bundled = match how {
                 crate::userdata::icd10cm::Bundled::Revised => {
-                    let was = self.user_free_title(id).unwrap_or_default();
+                    let was = self.bundled_title(id).unwrap_or_default();
                     format!("the bundled {release} tabular titles it \u{201c}{was}\u{201d}")
                 }
                 _ => format!("the bundled {release} tabular has no title for it"),
