@@ -90,8 +90,10 @@ const median = (a) => {
 
 /**
  * BENCH_LOAD_ONLY=1: only the cold loads of medcode in fresh pages
- * (BENCH_LOAD_RUNS of them, default 9), each with its breakdown; no peers,
- * no queries, no docs.json needed. For load work; prints JSON to stdout.
+ * (BENCH_LOAD_RUNS of them, default 9), each with its breakdown and, from
+ * another fresh page, the bare index stream (`bare_*`: fetch and read the
+ * body, nothing else); no peers, no queries, no docs.json needed. For load
+ * work; prints JSON to stdout.
  */
 async function loadOnly() {
   need(path.join(BUILD, 'wasm', 'medcode_bg.wasm'), 'run ./build.sh');
@@ -106,8 +108,14 @@ async function loadOnly() {
       const p = await context.newPage();
       await p.goto(`${url}/page/index.html`);
       await p.waitForFunction(() => window.benchReady === true);
-      loads.push(await p.evaluate(() => window.bench.loadMedcode()));
+      const load = await p.evaluate(() => window.bench.loadMedcode());
       await p.close();
+      // The bare stream in another fresh page, for comparison (bench.js streamIndexOnly).
+      const q = await context.newPage();
+      await q.goto(`${url}/page/index.html`);
+      await q.waitForFunction(() => window.benchReady === true);
+      loads.push({ ...load, ...(await q.evaluate(() => window.bench.streamIndexOnly())) });
+      await q.close();
     }
     const keys = Object.keys(loads[0]).filter((k) => typeof loads[0][k] === 'number');
     const med = Object.fromEntries(keys.map((k) => [k, Math.round(median(loads.map((l) => l[k])) * 10) / 10]));

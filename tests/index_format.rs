@@ -190,6 +190,13 @@ fn staged_load_agrees_with_from_bytes() {
     let mut d = good.clone();
     d.search.term_df[0] += 1;
     cases.push(("posting count", d.to_bytes().unwrap()));
+    // The term list is checked before the code-order check reads it.
+    let mut d = good.clone();
+    *d.search.term_ends.last_mut().unwrap() = u32::MAX;
+    cases.push(("term list past its text", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    d.search.posting_ends[0] = u32::MAX;
+    cases.push(("posting ends", d.to_bytes().unwrap()));
     let mut d = good.clone();
     d.span_set[0] = u16::MAX;
     cases.push(("span set", d.to_bytes().unwrap()));
@@ -231,6 +238,41 @@ fn staged_load_agrees_with_from_bytes() {
             assert_eq!(staged(&bad, step).unwrap_err(), want, "{what}, by {step}");
         }
     }
+}
+
+/// The postings come last in the file and are checked list by list while
+/// they arrive, so little is left to check once the last byte is in: half
+/// the section in, about half the lists are checked (and none before).
+#[test]
+fn staged_load_checks_postings_as_they_arrive() {
+    use medcode::index::format::{section, StagedLoad};
+    let good = common::slice_index();
+    let bytes = good.to_bytes().unwrap();
+    let dir = IndexData::directory(&bytes).unwrap();
+    let p = dir.iter().find(|e| e.id == section::POSTINGS).unwrap();
+    assert_eq!(p.offset + p.len, bytes.len() as u64, "postings last");
+    let lists = good.search.posting_ends.len();
+    let mut s = StagedLoad::default();
+    let mut buf = Vec::with_capacity(bytes.len());
+    buf.extend_from_slice(&bytes[..p.offset as usize]);
+    s.advance(&buf);
+    assert_eq!(s.posting_lists_checked(), 0);
+    assert_eq!(s.checks_passed(), medcode::index::format::CHECKS.len() - 1);
+    buf.extend_from_slice(&bytes[p.offset as usize..(p.offset + p.len / 2) as usize]);
+    s.advance(&buf);
+    let checked = s.posting_lists_checked();
+    assert!(
+        checked > lists / 4 && checked < lists * 3 / 4,
+        "{checked} of {lists}"
+    );
+    buf.extend_from_slice(&bytes[(p.offset + p.len / 2) as usize..]);
+    s.advance(&buf);
+    assert_eq!(s.posting_lists_checked(), lists);
+    assert_eq!(s.checks_passed(), medcode::index::format::CHECKS.len());
+    assert_eq!(
+        s.finish(buf).unwrap(),
+        IndexData::from_bytes(&bytes).unwrap()
+    );
 }
 
 /// v6 stores titles and notes as word ids: every one reads back as the

@@ -31,6 +31,27 @@ export async function loadQueries() {
 }
 
 /**
+ * The floor under loadMedcode: the index fetched and its body read chunk by
+ * chunk in a fresh page with nothing else to do (no wasm, no copy, no
+ * checks). Measured under load, the body of a real load arrived about as
+ * much later than this as its pushes took: the page reads the next chunk
+ * only when the last push returns.
+ */
+export async function streamIndexOnly() {
+  const t0 = now();
+  const res = await fetch('/medcode.idx');
+  const tHead = now();
+  const reader = res.body.getReader();
+  let chunks = 0;
+  for (;;) {
+    const { done } = await reader.read();
+    if (done) break;
+    chunks++;
+  }
+  return { bare_headers_ms: tHead - t0, bare_body_ms: now() - t0, bare_chunks: chunks };
+}
+
+/**
  * medcode: fetch the glue + wasm + index, instantiate, construct the engine,
  * as the extension and the site do it (web-shared/index-stream.ts): the
  * index fetch starts at once, and its body is copied into the engine's

@@ -30,6 +30,28 @@ export function checkVocabulary(v) {
     }
   }
   if (!kinds.size) errs.push("kinds: empty");
+  const phraseOk = (p) => typeof p === "string" && WORDS.test(p) && !/[a-z][0-9]|[0-9][a-z]/.test(p);
+  for (const [i, a] of (Array.isArray(v?.ambiguous) ? v.ambiguous : []).entries()) {
+    if (!FIELD_KINDS.includes(a.kind)) errs.push(`ambiguous[${i}]: unknown kind ${a.kind}`);
+    if (!Array.isArray(a.phrases) || !a.phrases.length) errs.push(`ambiguous[${i}]: no phrases`);
+    for (const p of a.phrases ?? []) {
+      if (!phraseOk(p)) errs.push(`ambiguous: phrase ${JSON.stringify(p)} is not normalized`);
+      if (seen.has(p)) errs.push(`ambiguous: phrase ${JSON.stringify(p)} is also under ${seen.get(p)}`);
+      seen.set(p, `ambiguous ${a.kind}`);
+    }
+  }
+  for (const [k, n] of Object.entries(v?.min_chars ?? {})) {
+    if (!FIELD_KINDS.includes(k)) errs.push(`min_chars: unknown kind ${k}`);
+    if (!Number.isInteger(n) || n < 1 || n > 20) errs.push(`min_chars.${k}: ${n} is not a length`);
+  }
+  const ds = v?.discharge_status;
+  if (ds !== undefined) {
+    if (!Array.isArray(ds.phrases) || !ds.phrases.length) errs.push("discharge_status: no phrases");
+    for (const p of ds.phrases ?? []) if (!phraseOk(p)) errs.push(`discharge_status: phrase ${JSON.stringify(p)} is not normalized`);
+    for (const c of ds.died_codes ?? []) if (!/^\d{2}$/.test(c)) errs.push(`discharge_status: died code ${JSON.stringify(c)} is not a two-digit NUBC code`);
+    for (const w of ds.died_words ?? []) if (!/^[a-z]+$/.test(w)) errs.push(`discharge_status: died word ${JSON.stringify(w)} is not one lower-case word`);
+    if (!ds.died_codes?.length && !ds.died_words?.length) errs.push("discharge_status: neither died_codes nor died_words");
+  }
   for (const side of ["from", "to", "either"]) {
     for (const w of v?.service_words?.[side] ?? []) if (!WORDS.test(w)) errs.push(`service_words.${side}: ${w}`);
   }

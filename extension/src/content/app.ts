@@ -12,6 +12,7 @@ import { Badges } from "./badges";
 import { Checker } from "./checker";
 import type { FieldInfo } from "./detect";
 import { deepActiveElement, type Field, isTextField, isWritable, realTarget, selectorFor } from "./dom";
+import { dischargeStatus } from "./disposition";
 import { insertCode } from "./insert";
 import { Notes } from "./notes";
 import { Overlay } from "./overlay";
@@ -101,7 +102,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   });
   // MS-DRG/HCC: the page's date of service (line 24A from) picks the version; read after each check
   let pageDate: string | undefined;
-  const summary = new SeveritySummary({ overlay, request, prefs: () => severityPrefs(settings) });
+  const summary = new SeveritySummary({ overlay, request, prefs: () => severityPrefs(settings), pageDied: () => dischargeStatus(doc)?.died ?? null });
   const onChecked = (known: Field[], info: (f: Field) => FieldInfo) => {
     const dos = known.find((k) => { const r = info(k).role; return r?.k === "line" && r.part === "from" && k.value.trim(); });
     pageDate = dos ? isoDate(dos.value) : undefined;
@@ -209,6 +210,8 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const onChange = (e: Event) => {
     const el = realTarget(e);
     if (isTextField(el) && registry.known.has(el)) checker.touch([el]);
+    // any other control (a discharge status list, radio group or box): the claim line's "patient died" follows it
+    else if (el instanceof HTMLSelectElement || el instanceof HTMLInputElement) summary.refresh();
   };
   const onPointerDown = (e: Event) => {
     if (inOverlay(e)) return;
@@ -327,9 +330,11 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
         // for the popup's CC exclusions: the principal the form holds (the frame with diagnoses answers)
         const info = (f: Field) => registry.info(f);
         const { codes, fields } = diagnosesOf(registry.connectedKnown(), info);
-        if (!codes.length) return undefined;
+        // and the discharge status (MS-DRG "died"), read now from the page, sent for this answer only
+        const ds = dischargeStatus(doc);
+        if (!codes.length && !ds) return undefined;
         const labelled = fields.some((f) => { const r = info(f).role; return r?.k === "dx" && !!r.principal && f.value.trim() !== ""; });
-        return { codes, labelled } satisfies PageDiagnoses;
+        return { codes, labelled, ...(ds ? { died: ds.died, disposition: ds.text } : {}) } satisfies PageDiagnoses;
       }
       case "insertCode": {
         const field = panelTarget(doc, panelField);

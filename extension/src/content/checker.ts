@@ -10,6 +10,9 @@ import type { ClaimRole, FieldInfo } from "./detect";
 import type { Field } from "./dom";
 import type { Registry } from "./registry";
 
+/** Rules of a line's modifier list that checking each modifier alone cannot see. */
+const LINE_MODIFIER_RULES = new Set(["modifier.too_many", "modifier.duplicate"]);
+
 export interface CheckerDeps {
   registry: Registry;
   badges: Badges;
@@ -111,9 +114,21 @@ export class Checker {
       const values = kind === "modifier" ? splitModifiers(f.value) : [f.value];
       for (const value of values.length ? values : [f.value]) asked.push({ field: i, kind, value, context });
     });
-    const results = await request({ type: "validateFields", fields: asked.map(({ kind, value, context }) => ({ kind, value, context })) });
+    // a field holding several modifiers is a line's modifier list: how many a line takes (the payer profile's
+    // limit) and repeats are line rules, run by the engine on a claim of that one line
+    const lists = checks.map((f, i) => ({ i, mods: info(f).kind === "modifier" ? splitModifiers(f.value) : [] })).filter((x) => x.mods.length > 1);
+    const [results, lineReports] = await Promise.all([
+      request({ type: "validateFields", fields: asked.map(({ kind, value, context }) => ({ kind, value, context })) }),
+      Promise.all(lists.map(({ mods }) => request({ type: "validateClaim", claim: { service_lines: [{ modifiers: mods.map((m) => m.toUpperCase()) }] },
+        profile: this.d.settings().payerProfile }).catch(() => null))),
+    ]);
     const per: Issue[][] = checks.map(() => []);
     asked.forEach((a, i) => per[a.field]!.push(...(results[i] ?? [])));
+    lists.forEach(({ i }, k) => {
+      for (const is of lineReports[k]?.issues ?? []) {
+        if (LINE_MODIFIER_RULES.has(is.rule) && is.field.startsWith("service_lines[0].modifiers")) per[i]!.push(is);
+      }
+    });
     checks.forEach((f, i) => host.set(f, info(f).kind!, per[i]!));
   }
 }

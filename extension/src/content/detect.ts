@@ -1,11 +1,16 @@
 // Field detection as weighted evidence, nearest first: the field's own label
-// (label, aria-label/-labelledby, placeholder, title), then its name/id, then
-// text right beside it (or a caption right before the wrappers round a widget's
-// input), then its column header (HTML table or ARIA grid), then
+// (label, aria-label/-labelledby, placeholder, title), then its name/id and the
+// source its page's autocomplete reads (source=, list=, aria-controls=, ...), then
+// its description (aria-describedby, aria-description: a hint under a generic
+// label such as "Code" or "Number"), then text right beside it (or a caption
+// right before the wrappers round a widget's input), then its column header (HTML table or ARIA grid), then
 // its fieldset legend / group label / section heading. The nearest place that
 // names a kind decides; generic words (fee, amount) never count from a legend
 // or heading; a label made of other words keeps the field unknown. The words
 // live in extension/data/field-vocabulary.json. Per-site mappings override all.
+// Ambiguous words ("Condition": a diagnosis on a clinical screen, a UB-04
+// condition code on a claim) name their kind only alone and away from claim
+// code blocks (see the vocabulary file).
 
 import VOCAB from "../../data/field-vocabulary.json";
 import type { FieldKind } from "../shared/engine-api";
@@ -23,7 +28,7 @@ export type LinePart = "code" | "modifier" | "pointer" | "from" | "to" | "pos" |
 
 export interface FieldInfo {
   kind: FieldKind | null;
-  source: "mapping" | "label" | "name" | "beside" | "header" | "section" | "context" | "shape" | "none";
+  source: "mapping" | "label" | "name" | "source" | "description" | "beside" | "header" | "section" | "context" | "shape" | "none";
   role?: ClaimRole;
 }
 
@@ -44,6 +49,8 @@ type Kind = FieldKind | "none";
 interface VocabKind { kind: string; phrases: string[]; patterns?: string[]; generic?: boolean }
 const KINDS = (VOCAB as { kinds: VocabKind[] }).kinds;
 const PHRASES = new Map<string, number>(); // phrase -> index in KINDS (= priority, lower wins)
+/** ambiguous phrase -> the kind it names when nothing around says otherwise */
+const AMBIGUOUS = new Map<string, Kind>();
 const PATTERNS: [RegExp, number][] = [];
 let MAX_WORDS = 1;
 KINDS.forEach((k, i) => {
@@ -53,10 +60,18 @@ KINDS.forEach((k, i) => {
   }
   for (const re of k.patterns ?? []) PATTERNS.push([new RegExp(`^(?:${re})$`), i]);
 });
+for (const a of (VOCAB as { ambiguous?: { kind: string; phrases: string[] }[] }).ambiguous ?? []) {
+  for (const p of a.phrases) {
+    AMBIGUOUS.set(p, a.kind as Kind);
+    MAX_WORDS = Math.max(MAX_WORDS, p.split(" ").length);
+  }
+}
 const SERVICE = (VOCAB as { service_words: { from: string[]; to: string[]; either: string[] } }).service_words;
 const SERVICE_WORDS = new Map<string, "from" | "to" | "either">();
 for (const side of ["from", "to", "either"] as const) for (const w of SERVICE[side]) SERVICE_WORDS.set(w, side);
 const FILLER = new Set((VOCAB as { filler: string[] }).filler);
+/** the fewest characters a code of each kind has (a shorter maxlength rules the kind out) */
+const MIN_CHARS = (VOCAB as { min_chars?: Partial<Record<FieldKind, number>> }).min_chars ?? {};
 const LINE_KINDS = new Set<Kind>(["proc", "modifier", "pointer", "pos", "units", "charge", "date", "dx"]);
 
 export interface TextVerdict {
@@ -66,6 +81,8 @@ export interface TextVerdict {
   unknown: boolean;
   /** every kind named, nearest-first order of appearance */
   kinds: Kind[];
+  /** the kind comes only from an ambiguous phrase ("Condition"): it stands only if nothing around says otherwise */
+  weak?: boolean;
 }
 
 /** What one piece of normalized text says: longest phrase first, then kind priority. */
@@ -73,16 +90,22 @@ export function judgeText(text: string, allowGeneric = true): TextVerdict {
   const words = text ? text.split(" ") : [];
   let best = -1;
   let unknown = false;
+  let weak: Kind | null = null;
   const kinds: Kind[] = [];
   for (let i = 0; i < words.length;) {
-    let hit = -1, len = 0;
+    let hit = -1, len = 0, amb: Kind | undefined;
     for (let n = Math.min(MAX_WORDS, words.length - i); n >= 1 && hit < 0; n--) {
       const key = n === 1 ? words[i]! : words.slice(i, i + n).join(" ");
       const p = PHRASES.get(key);
       if (p !== undefined) { hit = p; len = n; break; }
+      amb = AMBIGUOUS.get(key);
+      if (amb) { len = n; break; }
       if (n <= 3) for (const [re, k] of PATTERNS) if (re.test(key)) { hit = k; len = n; break; }
     }
-    if (hit >= 0) {
+    if (amb) {
+      weak ??= amb;
+      i += len;
+    } else if (hit >= 0) {
       const k = KINDS[hit]!;
       kinds.push(k.kind as Kind);
       if (allowGeneric || !k.generic) best = best < 0 ? hit : Math.min(best, hit);
@@ -93,7 +116,10 @@ export function judgeText(text: string, allowGeneric = true): TextVerdict {
       i++;
     }
   }
-  return { kind: best >= 0 ? (KINDS[best]!.kind as Kind) : null, unknown, kinds };
+  if (best >= 0) return { kind: KINDS[best]!.kind as Kind, unknown, kinds };
+  // an ambiguous phrase counts only alone (with filler): "Condition notes" is not a diagnosis
+  if (weak && !unknown) return { kind: weak, unknown, kinds: [...kinds, weak], weak: true };
+  return { kind: null, unknown, kinds };
 }
 
 /** Kind named by a piece of text (nearest evidence only; used by unit tests and labels). */
@@ -115,6 +141,10 @@ export interface Evidence {
   label: string;
   /** name, id, formcontrolname, data-field */
   name: string;
+  /** what the page's autocomplete reads: source=, data-source=, list= (datalist id), aria-controls=, typeahead=, ... */
+  source?: string;
+  /** its description: aria-describedby texts, aria-description (hints and helper text under the field) */
+  description?: string;
   /** short text right before it (a label cell, a sibling span) */
   beside: string;
   /** its column header (table or ARIA grid) */
@@ -150,26 +180,45 @@ export function decide(e: Evidence): Decision {
     if (!w || !serviceCtx()) return null;
     return { kind: "date", source, text: t, end: w === "to" ? "to" : "from" };
   };
-  const found = (k: Kind | null, source: FieldInfo["source"], text: string): Decision | null =>
-    k === "none" ? none : k ? { kind: k, source, text } : null;
+  // an ambiguous word ("Condition") stands only when no evidence around names a code we do not check
+  // (a claim's condition / occurrence / value code block): then the field is one of those
+  let claimBlock: boolean | undefined;
+  const nearClaimBlock = () => claimBlock ??= [e.label, e.name, e.source ?? "", e.description ?? "", e.beside, e.header, e.headerRow, ...e.sections]
+    .some((t) => judgeText(t).kinds.includes("none"));
+  const found = (v: TextVerdict, source: FieldInfo["source"], text: string): Decision | null => {
+    const k = v.kind;
+    if (k === "none") return none;
+    if (!k) return null;
+    if (v.weak && nearClaimBlock()) return none;
+    return { kind: k, source, text };
+  };
 
-  let d = found(label.kind, "label", e.label) ?? asServiceDate(e.label, "label");
+  let d = found(label, "label", e.label) ?? asServiceDate(e.label, "label");
   if (d) return d;
   const name = judgeText(e.name);
-  d = found(name.kind, "name", `${e.label} ${e.name}`);
+  d = found(name, "name", `${e.label} ${e.name}`);
+  if (d) return d;
+  // the list the page's autocomplete draws from ("getDiagnosis", "icd10-codes") says what the field holds
+  d = found(judgeText(e.source ?? ""), "source", `${e.label} ${e.source}`);
   if (d) return d;
   if (label.unknown) return none; // "Patient name", "Comments": not ours, whatever the section says
+  // a generic label ("Code", "Number", none at all): its description says which ("10-digit NPI", "ICD-10 code")
+  d = found(judgeText(e.description ?? ""), "description", `${e.label} ${e.description}`);
+  if (d) return d;
   const beside = judgeText(e.beside);
-  d = found(beside.kind, "beside", `${e.label} ${e.beside}`) ?? asServiceDate(e.beside, "beside");
+  d = found(beside, "beside", `${e.label} ${e.beside}`) ?? asServiceDate(e.beside, "beside");
   if (d) return d;
   const header = judgeText(e.header);
-  d = found(header.kind, "header", `${e.label} ${e.header}`) ?? asServiceDate(e.header, "header");
+  d = found(header, "header", `${e.label} ${e.header}`) ?? asServiceDate(e.header, "header");
   if (d) return d;
   if (header.unknown) return none; // a "Description" or "Notes" column
   for (const s of e.sections) {
     const v = judgeText(s, false); // generic words (fee, charges) never decide from this far away
     if (v.kind === "none") return none;
-    if (v.kind) return { kind: v.kind, source: "section", text: `${e.label} ${s}` };
+    if (v.kind) {
+      if (v.weak && nearClaimBlock()) return none;
+      return { kind: v.kind, source: "section", text: `${e.label} ${s}` };
+    }
   }
   return { ...none, open: true };
 }
@@ -268,6 +317,28 @@ function nameText(el: Field): string {
     if (n) parts.push(n);
   }
   return normalize(parts.join(" ")).slice(0, 160);
+}
+
+/** Attributes naming the list a page's autocomplete reads (Bahmni's bahmni-autocomplete source=, datalists, ARIA). */
+const SOURCE_ATTRS = ["source", "data-source", "data-autocomplete-source", "data-autocomplete", "data-url",
+  "data-autocomplete-url", "data-lookup", "list", "aria-controls", "aria-owns", "typeahead", "uib-typeahead", "md-items"];
+
+function sourceText(el: Field): string {
+  const parts: string[] = [];
+  for (const a of SOURCE_ATTRS) {
+    const v = el.getAttribute(a);
+    if (v) parts.push(v.slice(0, 120));
+  }
+  return normalize(parts.join(" ")).slice(0, 200);
+}
+
+/** aria-describedby texts and aria-description: hints and helper text (not the error text of a field in error). */
+function descriptionText(el: Field): string {
+  const parts: string[] = [];
+  const own = el.getAttribute("aria-description");
+  if (own) parts.push(own);
+  parts.push(...byIds(el, el.getAttribute("aria-describedby")));
+  return normalize(parts.join(" ")).slice(0, 240);
 }
 
 const FIELDS = "input, textarea, select, button";
@@ -455,7 +526,8 @@ function sectionTexts(el: Field): string[] {
 export function evidenceOf(el: Field, labels: LabelIndex): Evidence {
   const { header, row } = columnHeader(el, labels);
   const label = labelText(el, labels);
-  return { label, name: nameText(el), beside: besideText(el, label !== ""), header, headerRow: row, sections: sectionTexts(el) };
+  return { label, name: nameText(el), source: sourceText(el), description: descriptionText(el), beside: besideText(el, label !== ""),
+    header, headerRow: row, sections: sectionTexts(el) };
 }
 
 const DOTTED_ICD = /^[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}$/i;
@@ -508,6 +580,9 @@ export function classify(el: Field, mappings: readonly FieldMapping[], labels: L
     }
   }
   const d = decide(evidenceOf(el, labels));
+  // a box too short for any code of that kind is not one: the UB-04's POA box titled like its diagnosis,
+  // a 2-character "Condition" box (a UB-04 condition code)
+  if (d.kind && el instanceof HTMLInputElement && el.maxLength > 0 && el.maxLength < (MIN_CHARS[d.kind] ?? 0)) return { kind: null, source: "none" };
   if (d.kind) return { kind: d.kind, source: d.source, role: roleFor(d.kind, d.text, inRow(el), d.end) };
   if (d.open && el.getAttribute("type") === "date") return { kind: "date", source: "shape", role: roleFor("date", "", inRow(el)) };
   // nothing names the field, but it holds a dotted diagnosis code

@@ -15,19 +15,32 @@ export interface SummaryDeps {
   overlay: Overlay;
   request: Platform["request"];
   prefs(): SeverityPrefs;
+  /** the page's discharge status says the patient died (true/false), or null: no such field filled */
+  pageDied?(): boolean | null;
 }
 
 const ICD_SHAPE = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/i;
 
+/**
+ * More diagnosis fields than any one claim holds (UB-04: principal, 24 other,
+ * admitting, 3 patient's reason, 3 external cause = 32): the page is a
+ * worklist of many patients, not one stay, so it gets no stay line. This also
+ * keeps a 1,000-row grid from costing a sort and a layout read per field on
+ * every check.
+ */
+export const MAX_STAY_DX_FIELDS = 40;
+
 /** The diagnoses of a page in claim order, principal first, and every diagnosis field (where the line goes). */
 export function diagnosesOf(known: Field[], info: (f: Field) => FieldInfo): { codes: string[]; fields: Field[] } {
   const dx = known.filter((f) => info(f).kind === "dx" && f.isConnected);
+  if (dx.length > MAX_STAY_DX_FIELDS) return { codes: [], fields: [] };
   const rank = (f: Field) => {
     const r = info(f).role;
     if (r?.k === "dx" && r.principal) return -1;
     return r?.k === "dx" && r.letter !== undefined ? r.letter : 100;
   };
-  const ordered = dx.slice().sort((a, b) => rank(a) - rank(b)
+  // only fields holding something are ordered (document-order compares are DOM calls)
+  const ordered = dx.filter((f) => f.value.trim()).sort((a, b) => rank(a) - rank(b)
     || (a === b ? 0 : a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   const codes: string[] = [];
   for (const f of ordered) {
@@ -51,6 +64,8 @@ export class SeveritySummary {
   private seq = 0;
   /** the user closed it on this page */
   private dismissed = false;
+  /** the user ticked or cleared "patient died": the page's discharge status no longer sets it */
+  private diedByUser = false;
 
   constructor(private readonly d: SummaryDeps) {
     const o = d.overlay;
@@ -73,6 +88,7 @@ export class SeveritySummary {
     this.died = o.el("input", "died") as HTMLInputElement;
     this.died.type = "checkbox";
     this.died.addEventListener("change", () => {
+      this.diedByUser = true;
       if (!this.last) return;
       this.key = "";
       void this.update(...this.last);
@@ -93,6 +109,8 @@ export class SeveritySummary {
       this.hide();
       return;
     }
+    // the form's discharge status ("20 Expired", "Death") ticks "patient died" until the user sets it
+    if (!this.diedByUser) this.died.checked = this.d.pageDied?.() === true;
     const options = { ...severityOptions(prefs, date), ...(this.died.checked ? { died: true } : {}) };
     const key = JSON.stringify([codes, options]);
     this.fields = fields;
@@ -114,6 +132,12 @@ export class SeveritySummary {
     this.el.hidden = false;
     this.d.overlay.ensure();
     this.position();
+  }
+
+  /** Again with the last diagnoses (the page's discharge status may have changed; asks the engine only if it did). */
+  refresh(): void {
+    if (!this.last || this.diedByUser || this.el.hidden) return;
+    void this.update(...this.last);
   }
 
   hide(): void {

@@ -93,7 +93,14 @@ export type ToContent =
   | { type: "ping" };
 
 /** The content script's answer to pageDiagnoses: ICD-10-CM codes as typed, principal first; `labelled`: a field says "principal". */
-export interface PageDiagnoses { codes: string[]; labelled: boolean }
+export interface PageDiagnoses {
+  codes: string[];
+  labelled: boolean;
+  /** the form's discharge status says the patient died (alive-only CC/MCCs do not count); absent: no such field filled */
+  died?: boolean;
+  /** that field's value as shown ("20 - Expired"), for saying where it came from; never stored */
+  disposition?: string;
+}
 
 /** The content script's answer to insertCode: what the field holds now, or why nothing was inserted. */
 export interface InsertReply { ok: boolean; inserted?: string; field?: string; note?: string }

@@ -95,7 +95,8 @@ function tabArg(): number | undefined {
 async function openCode(code: string): Promise<void> {
   const prefs = severityPrefs(await loadSettings(p));
   const opts = severityOptions(prefs);
-  const page = principalTyped ? null : await pageDiagnoses;
+  const fromTab = await pageDiagnoses;
+  const page = principalTyped ? null : fromTab;
   const first = page?.codes[0] ?? "";
   const fromPage = ICD_SHAPE.test(first) ? first.toUpperCase() : "";
   const typed = principalTyped ? principal : fromPage;
@@ -108,6 +109,17 @@ async function openCode(code: string): Promise<void> {
   if (pdx && icd?.msdrg?.excluded_by) {
     const s = await p.request({ type: "severity", pdx, secondaries: [icd.code], options: opts }).catch(() => null);
     why = s?.report?.secondaries[0]?.why;
+  }
+  // the form's discharge status says the patient died: an alive-only CC/MCC (CMS Table 6K part 2) does not
+  // count for this stay (read from the page for this view only; never stored)
+  let died: string | undefined;
+  const m = icd?.msdrg;
+  if (icd && fromTab?.died && m?.level && m.alive_only) {
+    if (pdx) {
+      const s = await p.request({ type: "severity", pdx, secondaries: [icd.code], options: { ...opts, died: true } }).catch(() => null);
+      died = s?.report?.secondaries[0]?.why;
+    }
+    died ??= `${icd.code} is ${m.level === "MCC" ? "an MCC" : "a CC"} under MS-DRG ${m.version} only when the patient is discharged alive (CMS Table 6K part 2); the patient died, so as a secondary diagnosis it does not count`;
   }
   if (!records.length) {
     details.replaceChildren(h("p", { class: "empty" }, error ?? `${code}: not found`));
@@ -134,6 +146,11 @@ async function openCode(code: string): Promise<void> {
   details.replaceChildren(
     h("button", { type: "button", class: "back", onclick: () => { details.hidden = true; input.focus(); } }, "← Back to results"),
     ...records.map((r: CodeRecord) => renderDetails(r, actions)));
+  if (died) {
+    details.querySelector("section.severity")?.append(h("p", { class: "sev-died", "data-died": "true" },
+      h("strong", {}, "The patient died: "), died, ".",
+      h("span", { class: "muted" }, ` Read from the page's discharge status (${fromTab?.disposition ?? ""}); not stored.`)));
+  }
   details.hidden = false;
   details.scrollTop = 0;
   await pushRecent(p, records[0]!.code);

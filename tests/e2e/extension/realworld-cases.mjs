@@ -412,6 +412,128 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: Bahmni conditions (div grid without ARIA: "Condition" caption, autocomplete source getDiagnosis)`, () => {
+    test("the condition input suggests diagnoses; Alt+↓ Enter inserts the code the scope keeps; Add stores it; nothing else changed", async () => {
+      const p = await open("/bahmni-conditions.html");
+      const before = await p.snapshot(["#name"]);
+      const code = await p.typeAndPick("#name", "heart failure", (l) => l.some((c) => c.startsWith("I50")), { altDown: true });
+      assert.match(code, /^I50/);
+      assert.equal(await p.value("#name"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).condition.concept.name === c, code);
+      // ng-change ran on our insert: the coded concept was cleared (the code is the condition's text now)
+      assert.equal((await p.state()).condition.concept.uuid, null);
+      await p.press("Escape");
+      await p.click("#status button[data-v=ACTIVE]");
+      await p.click("#add");
+      const s = await p.state();
+      assert.equal(s.conditions.length, 1);
+      assert.equal(s.conditions[0].concept.name, code);
+      assert.equal(s.conditions[0].status, "ACTIVE");
+      assert.deepEqual(await p.snapshot(["#name"]), before, "no other field changed");
+      await p.close();
+    });
+
+    test("the condition's notes are left alone", async () => {
+      const p = await open("/bahmni-conditions.html");
+      await p.click("#notes-toggle");
+      await p.leftAlone("#additionalDetail");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: GNU Health health condition in Tryton's SAO web client (label "Condition:", Many2One completion)`, () => {
+    const pathology = "input[name=pathology]";
+    test("Condition is a diagnosis: Alt+↓ Enter inserts the chosen code, SAO searches it and the record keeps the pathology", async () => {
+      const p = await open("/gnuhealth-sao-condition.html");
+      const before = await p.snapshot([pathology]);
+      const code = await p.typeAndPick(pathology, "heart failure", (l) => l.includes("I50.9"), { altDown: true, at: (l) => l.indexOf("I50.9") });
+      assert.equal(code, "I50.9");
+      assert.equal(await p.value(pathology), "I50.9");
+      // SAO's completion ran on the inserted text (300 ms after input) and offers the pathology with that code
+      await p.waitFor(() => Array.from(document.querySelectorAll(".dropdown.open li.completion a")).some((a) => a.textContent.startsWith("I50.9 :")),
+        undefined, 5000, "SAO's completion for I50.9");
+      assert.equal((await p.state()).search.pathology, "I50.9");
+      await p.eval(() => Array.from(document.querySelectorAll(".dropdown.open li.completion a")).find((a) => a.textContent.startsWith("I50.9 :")).click());
+      const s = await p.state();
+      assert.equal(s.pathology.code, "I50.9");
+      assert.deepEqual(await p.snapshot([pathology]), before, "no other field changed");
+      await p.close();
+    });
+
+    test("Date of Diagnosis is a date; the patient, the remarks and the severity are left alone", async () => {
+      const p = await open("/gnuhealth-sao-condition.html");
+      await p.checksAs("input[name=diagnosed_date]", "02/30/2026", "date");
+      await p.leftAlone("input[name=short_comment]");
+      await p.leftAlone("input[name=name]");
+      assert.equal((await p.state()).disease_severity, "");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: GNU Health hospitalization in SAO (Reason for Admission, Discharge Dx, Discharge Reason)`, () => {
+    test("Reason for Admission and Discharge Dx are diagnoses: the chosen code goes in, SAO searches it; the dates are dates", async () => {
+      const p = await open("/gnuhealth-sao-inpatient.html");
+      const before = await p.snapshot(["input[name=discharge_dx]"]);
+      const code = await p.typeAndPick("input[name=discharge_dx]", "chf", (l) => l.every((c) => c.startsWith("I50")), { altDown: true });
+      assert.equal(await p.value("input[name=discharge_dx]"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).search.discharge_dx === c, code);
+      assert.deepEqual(await p.snapshot(["input[name=discharge_dx]"]), before, "no other field changed");
+      await p.press("Escape");
+      await p.checksAs("input[name=admission_reason]", "I50", "dx");
+      await p.checksAs("input[name=hospitalization_date]", "02/30/2026", "date");
+      await p.leftAlone("input[name=patient]");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: USWDS prior-authorization request (generic labels, the hint says which code: aria-describedby)`, () => {
+    test("'Code' with an ICD-10-CM hint takes a diagnosis, 'Code' with a HCPCS hint a procedure; nothing else changes", async () => {
+      const p = await open("/uswds-prior-auth.html");
+      const before = await p.snapshot(["#reason-code", "#service-code"]);
+      const dx = await p.typeAndPick("#reason-code", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#reason-code"), dx);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent)["reason-code"] === c, dx);
+      const j = await p.typeAndPick("#service-code", "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(await p.value("#service-code"), "J1100");
+      assert.equal((await p.state())["service-code"], j);
+      assert.deepEqual(await p.snapshot(["#reason-code", "#service-code"]), before, "no other field changed");
+      await p.close();
+    });
+
+    test("'ID number' with an NPI hint is an NPI; the reference number and the notes are left alone", async () => {
+      const p = await open("/uswds-prior-auth.html");
+      await p.checksAs("#requesting-id", "1234567890", "npi");
+      await p.acceptsAs("#requesting-id", "1234567893");
+      await p.leftAlone("#reference-number");
+      await p.leftAlone("#notes");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: OpenEMR UB-04 (boxes named only by their title; the POA box shares its diagnosis's title)`, () => {
+    test("67 takes the chosen code; its 1-character POA box, 17, 18, 31a, 39a, 42 and 66 are left alone; nothing else changes", async () => {
+      const p = await open("/openemr-ub04.html");
+      const before = await p.snapshot(["#ub04id328"]);
+      const code = await p.typeAndPick("#ub04id328", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#ub04id328"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).ub04id328 === c, code);
+      assert.deepEqual(await p.snapshot(["#ub04id328"]), before, "no other field changed");
+      for (const sel of ["#ub04id329", "#ub04id30", "#ub04id31", "#ub04id44", "#ub04id74", "#ub04id99", "#ub04id347"]) await p.leftAlone(sel);
+      await p.close();
+    });
+
+    test("44 HCPCS suggests HCPCS; 45 is a date, 46 units, 47 a charge, 56 an NPI", async () => {
+      const p = await open("/openemr-ub04.html");
+      const j = await p.typeAndPick("#ub04id101", "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(await p.value("#ub04id101"), j);
+      await p.checksAs("#ub04id102", "02/30/2026", "date");
+      await p.checksAs("#ub04id103", "0", "units");
+      await p.checksAs("#ub04id104", "1.234", "charge");
+      await p.checksAs("#ub04id282", "1234567890", "npi");
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: OpenEMR fee sheet (codes in table rows, header cells as labels)`, () => {
     const f = (n, c) => `input[name="bill[${n}][${c}]"]`;
     test("Modifiers takes several modifiers as its title says (M1:M2); Qty is units; Price is a charge", async () => {
@@ -421,6 +543,14 @@ export function realWorldCases(browserName, launch) {
       await p.acceptsAs(f(1, "mod"), "25 59");
       await p.checksAs(f(1, "mod"), "25:Q9Q", "modifier");
       await p.checksAs(f(2, "mod"), "JW:XX:Q9Q", "modifier");
+      // one field, no claim on the page: more than 4 modifiers, or one twice, is still a line's error
+      await p.fill(f(1, "mod"), "25:59:76:77:91");
+      await p.blur(f(1, "mod"));
+      await p.waitBadge(f(1, "mod"), (x) => x.state === "error" && x.rules.split(" ").includes("modifier.too_many"));
+      await p.fill(f(2, "mod"), "59 59");
+      await p.blur(f(2, "mod"));
+      await p.waitBadge(f(2, "mod"), (x) => x.state === "error" && x.rules.split(" ").includes("modifier.duplicate"));
+      await p.acceptsAs(f(1, "mod"), "25:59:76:77");
       assert.deepEqual(await p.snapshot([f(1, "mod"), f(2, "mod")]), others);
       await p.checksAs(f(2, "units"), "0", "units");
       await p.checksAs(f(1, "price"), "1.234", "charge");

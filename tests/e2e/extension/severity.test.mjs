@@ -86,6 +86,28 @@ describe("CC / MCC / HCC (Chromium)", () => {
     await again.close();
   });
 
+  test("a worklist of many patients' diagnoses gets no stay line (bug: big.html's 1,000 Dx cells showed one stay, sorted and measured on every check)", async () => {
+    const page = await b.ctx.newPage();
+    await page.goto(server.origin + "/big.html");
+    await page.locator("medcode-overlay").waitFor({ state: "attached", timeout: 10000 });
+    const shown = () => page.evaluate(() => !!document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden])"));
+    const checked = async (code) => {
+      // a check of the page: the code's badge comes after the stay line was decided (Checker.runOnce)
+      await page.fill("#big-dx", code);
+      await page.keyboard.press("Tab");
+      await page.waitForFunction((c) => [...document.querySelector("medcode-overlay").shadowRoot.querySelectorAll(".badge")]
+        .some((el) => !el.hidden && (el.dataset.code ?? el.getAttribute("aria-label") ?? el.title ?? "").includes(c)), code, { timeout: 30000 });
+    };
+    await checked("E11.99");
+    assert.equal(await shown(), false, "1,000 diagnosis fields are many patients, not one stay");
+    // the same grid cut to 20 rows is one form's diagnoses: the next check shows the line
+    await page.evaluate(() => { const g = document.getElementById("grid"); while (g.children.length > 20) g.lastElementChild.remove(); });
+    await page.fill("#big-dx", "I10");
+    await page.keyboard.press("Tab");
+    await page.waitForFunction(() => !!document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden])"), null, { timeout: 30000 });
+    await page.close();
+  });
+
   test("the line under a claim's diagnoses: a known stay, with the CC exclusion", async () => {
     const page = await form();
     const dx = { A: "I50.21", B: "I50.23", C: "N17.9", D: "J96.01", E: "E11.9" };

@@ -15,6 +15,7 @@ export { normalize, kindFromText, decide, roleFor, judgeText } from "./content/d
 export { fitCode, sameCode } from "./content/insert";
 export { codeInSelection } from "./content/textlookup";
 export { isoDate } from "./content/claim";
+export { saysDied } from "./content/disposition";
 export { handle } from "./background/service";
 export { originPattern, siteKey } from "./shared/settings";
 export { isToBackground, isToContent } from "./shared/protocol";
@@ -66,17 +67,29 @@ test("field vocabulary: the reviewed data file passes its build-time check, and 
   assert.throws(() => checkVocabulary({ ...v, kinds: [{ kind: "dx", phrases: ["DIAG CD"] }] }), /not normalized/);
   assert.throws(() => checkVocabulary({ ...v, kinds: [{ kind: "dx", phrases: ["dx"] }, { kind: "proc", phrases: ["dx"] }] }), /under both/);
   assert.throws(() => checkVocabulary({ ...v, kinds: [{ kind: "dx", phrases: ["dx"], patterns: ["21 [a-"] }] }), /pattern/);
+  assert.throws(() => checkVocabulary({ ...v, ambiguous: [{ kind: "dx", phrases: ["revenue code"] }] }), /also under none/);
+  assert.throws(() => checkVocabulary({ ...v, discharge_status: { ...v.discharge_status, died_codes: ["2"] } }), /two-digit/);
+});
+
+test("discharge status values: NUBC expired codes (20, 40-42) and option texts saying so mean the patient died", () => {
+  for (const v of ["20", "20 - Expired", "41 Expired in a medical facility", "death Death", "Expired", "deceased", "4"]) {
+    assert.equal(m.saysDied(v), v !== "4", v);
+  }
+  for (const v of ["01 Discharged to home or self care", "home Home / Selfcare", "30 Still a patient", "transfer Transferred to another institution", "", "2026-10-05"]) {
+    assert.equal(m.saysDied(v), false, v);
+  }
 });
 
 // tests/golden/fields/labels.tsv: one line per real-world label or label/context combination
 const golden = readFileSync(join(ROOT, "tests/golden/fields/labels.tsv"), "utf8").split("\n")
   .map((l, i) => [l, i + 1]).filter(([l]) => l.trim() && !l.startsWith("#"));
 for (const [line, no] of golden) {
-  const [label = "", name = "", beside = "", header = "", row = "", sections = "", kind = "", end = ""] = line.split("\t");
-  test(`field golden line ${no}: ${JSON.stringify({ label, name, beside, header, sections })} -> ${kind}${end ? ` (${end})` : ""}`, () => {
+  const [label = "", name = "", beside = "", header = "", row = "", sections = "", kind = "", end = "", description = "", source = ""] = line.split("\t");
+  const shown = Object.fromEntries(Object.entries({ label, name, beside, header, sections, description, source }).filter(([k, v]) => v || k === "label"));
+  test(`field golden line ${no}: ${JSON.stringify(shown)} -> ${kind}${end ? ` (${end})` : ""}`, () => {
     const n = m.normalize;
     const d = m.decide({ label: n(label), name: n(name), beside: n(beside), header: n(header), headerRow: n(row),
-      sections: sections ? sections.split(" | ").map(n) : [] });
+      sections: sections ? sections.split(" | ").map(n) : [], description: n(description), source: n(source) });
     assert.equal(d.kind ?? "-", kind);
     if (end) {
       const role = m.roleFor(d.kind, d.text, true, d.end);
