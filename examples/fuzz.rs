@@ -8,7 +8,9 @@
 //! `medcode.idx` / `ncci.idx` with structure-aware mutations whose checksum
 //! is recomputed so they reach the structure checks; a user's files
 //! (CPT, ICD-10-CM XML) mutated, attached to an engine with a mutated
-//! stored CPT index, then searched and looked up. Each input runs under
+//! stored CPT index, then searched and looked up; a user's files with a
+//! hostile piece (deep nesting, repeated 7th characters, codes or terms by
+//! the thousand, long text) spliced in. Each input runs under
 //! `catch_unwind`; a watchdog thread aborts the run when one input takes
 //! longer than `MEDCODE_FUZZ_HANG_SECS` (default 10). Prints inputs per entry
 //! point and the slowest inputs; exits 1 on any panic.
@@ -212,12 +214,18 @@ fn main() {
         prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
         any::<prop::sample::Index>(),
         prop_oneof![3 => Just(0usize), 1 => 1usize..4],
+        // a hostile fragment spliced in: (where, which, how many times)
+        prop::option::of((
+            any::<prop::sample::Index>(),
+            0..HOSTILE_FRAGMENTS.len(),
+            prop_oneof![1usize..100, 100usize..20_000],
+        )),
     );
     let stored = (
         any::<prop::sample::Index>(),
         prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
     );
-    let stored_sets: Vec<Vec<u8>> = user_files
+    let mut stored_sets: Vec<Vec<u8>> = user_files
         .iter()
         .filter_map(|(k, name, bytes)| {
             medcode::userdata::DataSet::parse(*k, name, bytes, "2026-11-30")
@@ -225,6 +233,10 @@ fn main() {
                 .map(|s| s.to_bytes())
         })
         .collect();
+    // sets stored by earlier versions (frozen fixtures)
+    for v in ["userdata-v1.mcdata", "userdata-v2.mcdata"] {
+        stored_sets.extend(std::fs::read(common::root().join("tests/fixtures").join(v)).ok());
+    }
 
     // A user's files attached to an engine of their own (attach replaces
     // what the last input attached), and the CPT index's stored form.
@@ -614,10 +626,15 @@ fn main() {
                         );
                     }
                     13 => {
-                        let (which, flips, cut, dup) =
+                        let (which, flips, cut, dup, splice) =
                             user_input.new_tree(&mut runner).unwrap().current();
                         let (kind, name, base) = &user_files[which.index(user_files.len())];
                         let mut bytes = base.repeat(1 + dup * 50);
+                        if let Some((at, k, times)) = splice {
+                            let at = at.index(bytes.len().max(1));
+                            let fragment = HOSTILE_FRAGMENTS[k].repeat(times);
+                            bytes.splice(at..at, fragment.bytes());
+                        }
                         flip_bytes(&mut bytes, &flips);
                         if flips.len() == 5 {
                             bytes.truncate(cut.index(bytes.len().max(1)));
@@ -760,12 +777,30 @@ fn main() {
     }
 }
 
+/// Pieces a hostile user file repeats, spliced anywhere into a fixture: deep
+/// nesting, a 7th-character list repeating one character, codes by the
+/// thousand, inclusion terms, a long word, long CSV/TSV lines, quotes.
+const HOSTILE_FRAGMENTS: [&str; 10] = [
+    "<diag>",
+    "<a>",
+    r#"<extension char="A">initial encounter</extension>"#,
+    "<diag><name>E11.0</name><desc>t</desc></diag>",
+    "<inclusionTerm><note>synthetic term</note></inclusionTerm>",
+    "word ",
+    "99213\tSynthetic descriptor\n",
+    "97110,4,2 Date of Service Edit: Policy,Policy\n",
+    "\"",
+    "&amp;&lt;&#1234;&bogus;",
+];
+
 /// The synthetic user-data files of tests/fixtures/userdata, by kind.
 fn user_data_fixtures() -> Vec<(medcode::userdata::DataKind, String, Vec<u8>)> {
     use medcode::userdata::DataKind;
     let dir = common::root().join("tests/fixtures/userdata");
     [
         (DataKind::Cpt, "cpt_synthetic.txt"),
+        (DataKind::Icd10cm, "icd10cm_synthetic.xml"),
+        (DataKind::Icd10cm, "icd10cm-tabular-2027-slice.xml"),
         (DataKind::NcciPractitioner, "ccipra_synthetic.txt"),
         (
             DataKind::Mue,

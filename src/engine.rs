@@ -116,21 +116,93 @@ impl Engine {
         sets: &[crate::userdata::DataSet],
         stored_cpt: Option<&[u8]>,
     ) -> Result<(), String> {
-        self.user = if sets.is_empty() {
-            None
-        } else {
-            let mut attached = crate::userdata::Attached::build_with(sets, &self.data, stored_cpt)?;
-            if let Some(titles) = &attached.icd10cm {
-                let titled = |code: &str| {
-                    self.find(System::Icd10cm, code)
-                        .and_then(|id| self.node(id))
-                        .is_some_and(|n| n.title.len != 0)
-                };
-                attached.icd10cm_codes = titles.overlay(titled, &self.data)?.map(Box::new);
+        // What was attached before stays attached when this fails.
+        let before = self.user.take();
+        match self.attached_for(sets, stored_cpt) {
+            Ok(user) => {
+                self.user = user;
+                Ok(())
             }
-            Some(Box::new(attached))
+            Err(e) => {
+                self.user = before;
+                Err(e)
+            }
+        }
+    }
+
+    /// The overlay for `sets`, compared with the bundled titles.
+    fn attached_for(
+        &self,
+        sets: &[crate::userdata::DataSet],
+        stored_cpt: Option<&[u8]>,
+    ) -> Result<Option<Box<crate::userdata::Attached>>, String> {
+        if sets.is_empty() {
+            return Ok(None);
+        }
+        let mut attached = crate::userdata::Attached::build_with(sets, &self.data, stored_cpt)?;
+        if let Some(titles) = &mut attached.icd10cm {
+            let mut parent_title = None;
+            titles.compare(|row| self.bundled_as(row, &mut parent_title));
+            attached.icd10cm_codes = titles.overlay(&self.data)?.map(Box::new);
+        }
+        Ok(Some(Box::new(attached)))
+    }
+
+    /// How a code of the user's tabular XML stands against the bundled
+    /// index: absent, untitled, under another title, lacking some of the
+    /// file's inclusion terms, or the same.
+    /// `parent_title`: the last 7th-character parent's bundled title, kept
+    /// across calls (codes come in order: a parent's 7th characters follow
+    /// one another, and most codes of a release are such).
+    fn bundled_as(
+        &self,
+        row: &crate::userdata::icd10cm::TabularCode,
+        parent_title: &mut Option<(u32, String)>,
+    ) -> crate::userdata::icd10cm::Bundled {
+        use crate::userdata::icd10cm::Bundled;
+        let Some(id) = self.find(System::Icd10cm, &row.code) else {
+            return Bundled::Absent;
         };
-        Ok(())
+        let n = match self.node(id) {
+            Some(n) if n.title.len != 0 => *n,
+            _ => return Bundled::Untitled,
+        };
+        let same_title = match self.parent(id).filter(|_| n.seventh != 0) {
+            // "parent title, meaning", read without building it
+            Some(p) => {
+                if parent_title.as_ref().map(|c| c.0) != Some(p) {
+                    *parent_title = self.bundled_title(p).map(|t| (p, t));
+                }
+                let own = self.data.phrase(n.title);
+                parent_title.as_ref().is_some_and(|(_, t)| {
+                    (row.title.strip_prefix(t.as_str()))
+                        .and_then(|r| r.strip_prefix(", "))
+                        .is_some_and(|r| r == own)
+                })
+            }
+            None => self.bundled_title(id).as_deref() == Some(row.title.as_str()),
+        };
+        if !same_title {
+            return Bundled::Revised;
+        }
+        if row.inclusion_terms.is_empty() && row.includes.is_empty() {
+            return Bundled::Same;
+        }
+        let own: Vec<(NoteKind, String)> = self
+            .own_notes(id)
+            .filter(|(k, _)| matches!(k, NoteKind::InclusionTerm | NoteKind::Includes))
+            .collect();
+        let has = |k: NoteKind, t: &String| own.iter().any(|(x, o)| *x == k && o == t);
+        let all = row
+            .inclusion_terms
+            .iter()
+            .all(|t| has(NoteKind::InclusionTerm, t))
+            && row.includes.iter().all(|t| has(NoteKind::Includes, t));
+        if all {
+            Bundled::Same
+        } else {
+            Bundled::NewTerms
+        }
     }
 
     /// The user's ICD-10-CM codes the bundled index cannot find by words
@@ -191,7 +263,7 @@ impl Engine {
             Note {
                 kind: NoteKind::Note,
                 text: format!(
-                    "From your own file ({source}): not in the bundled {} tabular or the CMS validity data, so medcode cannot say on which dates it may be reported or which edits apply.",
+                    "From your own file ({source}): not in the bundled {} tabular or the CMS validity data, so medcode cannot say on which dates it may be reported, which edits apply, or its MS-DRG CC/MCC level and HCC categories (no data here maps it).",
                     self.data.versions.icd10cm_release
                 ),
                 from: r.code.clone(),
@@ -219,6 +291,27 @@ impl Engine {
         let ov_opts = SearchOptions {
             system: None,
             limit,
+        };
+        // Bundled hits whose title is the file's (none bundled, or revised).
+        let titles = self.user.as_ref().and_then(|u| u.icd10cm.as_ref());
+        let hits: Vec<SearchHit> = match titles.filter(|t| t.replaced() > 0) {
+            None => hits,
+            Some(t) => hits
+                .into_iter()
+                .map(|mut h| {
+                    let undotted: String = h.code.chars().filter(|&c| c != '.').collect();
+                    if h.system == System::Icd10cm {
+                        if let Some((_, _, src)) = t.replacement(&undotted) {
+                            let from = format!("title from your file: {src}");
+                            h.why = Some(match h.why.take() {
+                                Some(w) => format!("{w}; {from}"),
+                                None => from,
+                            });
+                        }
+                    }
+                    h
+                })
+                .collect(),
         };
         let mark = |mut h: SearchHit| {
             let undotted: String = h.code.chars().filter(|&c| c != '.').collect();
@@ -381,6 +474,10 @@ impl Engine {
             // A newer fiscal year's title from the user's tabular XML.
             return self.user_icd10cm_title(id).map(Cow::Borrowed);
         }
+        // A newer release's revised title (the user's tabular XML) wins.
+        if let Some((title, _, _)) = self.user_title_replacement(id) {
+            return Some(Cow::Borrowed(title));
+        }
         // Stored as word ids (index format v6): read into a new string.
         let own = self.data.phrase(n.title);
         if n.seventh != 0 {
@@ -390,6 +487,29 @@ impl Engine {
         }
         Some(Cow::Owned(own))
     }
+    /// The user's tabular XML's title where it stands in for the bundled
+    /// one (none bundled, or another): (title, how, source file).
+    fn user_title_replacement(
+        &self,
+        id: u32,
+    ) -> Option<(&str, crate::userdata::icd10cm::Bundled, &str)> {
+        let titles = self.user.as_ref()?.icd10cm.as_ref()?;
+        if titles.replaced() == 0 {
+            return None;
+        }
+        let n = self.node(id)?;
+        if System::from_u8(n.system) != System::Icd10cm {
+            return None;
+        }
+        let undotted: String = self
+            .data
+            .text(n.code)
+            .chars()
+            .filter(|&c| c != '.')
+            .collect();
+        titles.replacement(&undotted)
+    }
+
     /// The title the user's ICD-10-CM tabular XML gives a node, if any.
     fn user_icd10cm_title(&self, id: u32) -> Option<&str> {
         let titles = self.user.as_ref()?.icd10cm.as_ref()?;
@@ -404,6 +524,18 @@ impl Engine {
             .filter(|&c| c != '.')
             .collect();
         titles.title(&undotted)
+    }
+    /// A node's title in the bundled index, whatever the user attached.
+    fn bundled_title(&self, id: u32) -> Option<String> {
+        let n = self.node(id)?;
+        if n.title.len == 0 {
+            return None;
+        }
+        let own = self.data.phrase(n.title);
+        match self.parent(id).filter(|_| n.seventh != 0) {
+            Some(p) => Some(format!("{}, {own}", self.bundled_title(p)?)),
+            None => Some(own),
+        }
     }
     pub fn is_billable(&self, id: u32) -> bool {
         self.node(id).is_some_and(|n| n.flags & FLAG_BILLABLE != 0)
@@ -666,6 +798,25 @@ impl Engine {
                 )
             }
         });
+        if let Some((_, how, source)) = self.user_title_replacement(id) {
+            // Say where the title came from, and what the bundled release says.
+            let release = &self.data.versions.icd10cm_release;
+            let bundled = match how {
+                crate::userdata::icd10cm::Bundled::Revised => {
+                    let was = self.bundled_title(id).unwrap_or_default();
+                    format!("the bundled {release} tabular titles it \u{201c}{was}\u{201d}")
+                }
+                _ => format!("the bundled {release} tabular has no title for it"),
+            };
+            notes.insert(
+                0,
+                Note {
+                    kind: NoteKind::Note,
+                    text: format!("Title from your own file ({source}); {bundled}."),
+                    from: code.clone(),
+                },
+            );
+        }
         CodeRecord {
             code,
             system,

@@ -471,3 +471,202 @@ fn claim_json_nested_past_the_limit_names_the_limit() {
     let brackets = format!(r#"{{"diagnoses":["{}"]}}"#, "[".repeat(100));
     assert!(Claim::from_json(&brackets).is_ok());
 }
+
+// ---- a user's own files at scale (issue 13 helper: user data) -----------------
+
+fn tabular(body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0"?><ICD10CM.tabular><version>2027</version><chapter><name>4</name><desc>Synthetic</desc><section id="E08-E13"><desc>Synthetic</desc>{body}</section></chapter></ICD10CM.tabular>"#
+    )
+}
+
+fn parse_tabular(xml: String) -> Result<medcode::userdata::DataSet, medcode::userdata::DataError> {
+    use medcode::userdata::{DataKind, DataSet};
+    finishes_within(Duration::from_secs(60), move || {
+        DataSet::parse(DataKind::Icd10cm, "t.xml", xml.as_bytes(), "2026-11-30")
+    })
+}
+
+/// Bug: a `<sevenChrDef>` listing one character 200,000 times over 200,000
+/// leaves made the reader expand 4·10¹⁰ codes (killed after a minute, memory
+/// climbing). A 7th character is now one letter or digit, once per list, so
+/// a leaf expands to at most 36 codes, and the count is capped while read.
+#[test]
+fn tabular_xml_repeated_seventh_characters_are_refused_not_multiplied() {
+    let ext = r#"<extension char="A">initial encounter</extension>"#.repeat(20_000);
+    let leaves: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "<diag><name>E11.{}</name><desc>Synthetic leaf</desc></diag>",
+                i % 10
+            )
+        })
+        .collect();
+    let xml = tabular(&format!(
+        "<diag><name>E11</name><desc>Synthetic</desc><sevenChrDef>{ext}</sevenChrDef>{leaves}</diag>"
+    ));
+    let e = parse_tabular(xml).unwrap_err();
+    assert!(
+        e.message.contains("7th character A is defined twice") && e.line == 1 && e.column > 1,
+        "{e}"
+    );
+    let odd = tabular(
+        r#"<diag><name>E11</name><desc>S</desc><sevenChrDef><extension char="AB">x</extension></sevenChrDef><diag><name>E11.1</name><desc>S</desc></diag></diag>"#,
+    );
+    let e = parse_tabular(odd).unwrap_err();
+    assert!(e.message.contains("not one letter or digit"), "{e}");
+}
+
+/// Bug: 3 million nested elements were accepted into the reader's stack
+/// (215 MB for a 21 MB file) and then refused for having no code. Past 64
+/// levels (the CDC tabular nests 10) the file is refused where it passes.
+#[test]
+fn tabular_xml_nested_past_the_limit_is_refused_where_it_passes() {
+    let n = 100_000;
+    let xml = tabular(&format!("{}{}", "<a>".repeat(n), "</a>".repeat(n)));
+    let e = parse_tabular(xml).unwrap_err();
+    assert!(
+        e.message.contains("nested more than 64 deep") && e.line == 1 && e.column > 64 * 3,
+        "{e}"
+    );
+    let diags = "<diag><name>E11</name><desc>S</desc>".repeat(n) + &"</diag>".repeat(n);
+    let e = parse_tabular(tabular(&diags)).unwrap_err();
+    assert!(e.message.contains("nested more than 64 deep"), "{e}");
+}
+
+/// Bug: 1.4 million `<diag>`s were built in memory (536 MB, 2.3 s) before
+/// their count was checked. The count is now refused while read.
+#[test]
+fn tabular_xml_past_the_code_limit_is_refused_while_read() {
+    use medcode::userdata::icd10cm::MAX_CODES;
+    let body = "<diag><name>E11.0</name><desc>t</desc></diag>".repeat(MAX_CODES + 10);
+    let e = parse_tabular(tabular(&body)).unwrap_err();
+    assert!(
+        e.message.contains(&format!("more than {MAX_CODES}")) && e.line == 1,
+        "{e}"
+    );
+}
+
+/// Bug: a 40 MB `<desc>` was kept as a title (and a revised title would
+/// have been shown and indexed); 1,000,000 inclusion terms on one code were
+/// read into memory. A text past 4,096 bytes, and a code with more than 256
+/// inclusion terms and includes notes, are refused with where.
+#[test]
+fn tabular_xml_huge_title_and_many_terms_are_refused() {
+    use medcode::userdata::icd10cm::{MAX_TERMS_PER_CODE, MAX_TEXT};
+    let long = format!(
+        "<diag><name>E11.9</name>\n<desc>{}</desc></diag>",
+        "word ".repeat(1000)
+    );
+    let e = parse_tabular(tabular(&long)).unwrap_err();
+    assert!(
+        e.message.contains("4999 bytes in <desc>") && e.message.contains(&MAX_TEXT.to_string()),
+        "{e}"
+    );
+    assert!(e.line == 2 && (7..=8).contains(&e.column), "{e}");
+    let terms = "<note>synthetic term</note>".repeat(MAX_TERMS_PER_CODE + 1);
+    let many = format!(
+        "<diag><name>E11.9</name><desc>S</desc><inclusionTerm>{terms}</inclusionTerm></diag>"
+    );
+    let e = parse_tabular(tabular(&many)).unwrap_err();
+    assert!(
+        e.message.starts_with("E11.9 has 257 inclusion terms") && e.line == 1,
+        "{e}"
+    );
+    let notes = "<note>n</note>".repeat(200_001);
+    let e = parse_tabular(tabular(&format!(
+        "<diag><name>E11.9</name><desc>S</desc><excludes1>{notes}</excludes1></diag>"
+    )))
+    .unwrap_err();
+    assert!(e.message.contains("more than 200000 notes"), "{e}");
+}
+
+/// A stored ICD-10-CM set is checked as strictly as a file: a record with a
+/// title or term count past the parser's caps, or codes out of order, is
+/// refused (a damaged browser record must not attach).
+#[test]
+fn stored_tabular_set_past_the_caps_is_refused() {
+    use medcode::userdata::icd10cm::{TabularCode, MAX_TEXT};
+    use medcode::userdata::{Content, DataKind, DataSet};
+    let set = |rows: Vec<TabularCode>| DataSet {
+        kind: DataKind::Icd10cm,
+        source: "s.xml".into(),
+        added: "2026-11-30".into(),
+        label: "x".into(),
+        rows: rows.len() as u32,
+        date_from: 0,
+        date_to: 0,
+        content: Content::Icd10cmTabular(rows),
+    };
+    let ok = set(vec![
+        TabularCode::titled("E119", "t"),
+        TabularCode::titled("E11Z1", "t"),
+    ]);
+    assert!(DataSet::from_bytes(&ok.to_bytes()).is_ok());
+    for bad in [
+        vec![
+            TabularCode::titled("E11Z1", "t"),
+            TabularCode::titled("E119", "t"),
+        ],
+        vec![TabularCode::titled("E119", &"x".repeat(MAX_TEXT + 1))],
+        vec![TabularCode::titled("not a code", "t")],
+    ] {
+        let e = DataSet::from_bytes(&set(bad).to_bytes()).unwrap_err();
+        assert!(e.contains("add the original file again"), "{e}");
+    }
+}
+
+/// A CPT file at the size cap made of one row repeated (3.9 million lines)
+/// reads in linear time; a 1 MB line is refused at its line.
+#[test]
+fn cpt_file_of_millions_of_rows_is_linear() {
+    use medcode::userdata::{DataKind, DataSet};
+    let rows = "99213\tSynthetic\n".repeat((32 << 20) / 16 - 1);
+    let set = finishes_within(Duration::from_secs(60), move || {
+        DataSet::parse(DataKind::Cpt, "c.txt", rows.as_bytes(), "2026-11-30")
+    })
+    .unwrap();
+    assert_eq!(set.rows, 1);
+    let long = format!("99213\tok\n99214\t{}\n", "x".repeat(1 << 20));
+    let e = DataSet::parse(DataKind::Cpt, "c.txt", long.as_bytes(), "2026-11-30").unwrap_err();
+    assert!(e.line == 2 && e.message.contains("bytes long"), "{e}");
+}
+
+/// A claim at the list limit (10,000 service lines, one code on 28 dates)
+/// with an MUE table attached: MUE sums units per code and date in linear
+/// time and the pairwise NCCI check says it was skipped.
+#[test]
+fn claim_with_ten_thousand_lines_and_mue_is_linear() {
+    use medcode::userdata::{DataKind, DataSet};
+    use medcode::validate::{validate_claim_with, ValidationOptions};
+    let mue = "HCPCS/CPT Code,Practitioner Services MUE Value,MUE Adjudication Indicator,MUE Rationale\nJ1100,1,3 Date of Service Edit: Clinical,Clinical\n";
+    let mut engine = common::engine();
+    engine
+        .attach_user_data(&[
+            DataSet::parse(DataKind::Mue, "mue.csv", mue.as_bytes(), "2026-11-30").unwrap(),
+        ])
+        .unwrap();
+    let lines: Vec<String> = (0..medcode::validate::model::MAX_LIST)
+        .map(|i| {
+            format!(
+                r#"{{"from":"2026-03-{:02}","code":"J1100","units":2,"diagnosis_pointers":["A"]}}"#,
+                i % 28 + 1
+            )
+        })
+        .collect();
+    let claim = Claim::from_json(&format!(
+        r#"{{"diagnoses":["E11.9"],"service_lines":[{}]}}"#,
+        lines.join(",")
+    ))
+    .unwrap();
+    let r = finishes_within(Duration::from_secs(60), move || {
+        validate_claim_with(
+            &engine,
+            &claim,
+            20260601,
+            &ValidationOptions::default(),
+            None,
+        )
+    });
+    assert!(r.issues.iter().any(|i| i.rule == "mue.exceeded"));
+}

@@ -218,7 +218,7 @@ fn icd10cm_xml_titles_fill_no_title() {
 <diag><name>I42.00</name><desc>Synthetic FY2027 title for a new code</desc></diag>
 </diag></diag></section></chapter>
 <chapter><name>4</name><desc>Synthetic</desc><section id="E08-E13"><desc>Synthetic</desc>
-<diag><name>E11</name><desc>Synthetic</desc><diag><name>E11.9</name><desc>Synthetic title that must not replace a bundled one</desc></diag></diag>
+<diag><name>E11</name><desc>Type 2 diabetes mellitus</desc><diag><name>E11.9</name><desc>Synthetic revised title of a bundled code</desc></diag></diag>
 </section></chapter></ICD10CM.tabular>"#;
     let set = DataSet::parse(
         DataKind::Icd10cm,
@@ -236,22 +236,79 @@ fn icd10cm_xml_titles_fill_no_title() {
         Some("Synthetic FY2027 title for a new code")
     );
     assert_eq!(after.title_missing_reason, None);
-    assert_eq!(e.lookup("E11.9").unwrap().title, bundled_e119);
+    assert!(
+        after.notes[0].text.starts_with("Title from your own file (ICD-10-CM FY2027 tabular (CDC XML), icd10cm-tabular-2027-synthetic.xml); the bundled")
+            && after.notes[0].text.contains("has no title for it"),
+        "{:?}",
+        after.notes
+    );
+    // a newer file's revised title replaces the bundled one, and says so
+    let e119 = e.lookup("E11.9").unwrap();
+    assert_eq!(
+        e119.title.as_deref(),
+        Some("Synthetic revised title of a bundled code")
+    );
+    let was = bundled_e119.clone().unwrap();
+    assert!(
+        e119.notes[0]
+            .text
+            .contains("icd10cm-tabular-2027-synthetic.xml")
+            && e119.notes[0]
+                .text
+                .contains(&format!("titles it \u{201c}{was}\u{201d}")),
+        "{:?}",
+        e119.notes
+    );
     e.attach_user_data(&[]).unwrap();
     assert_eq!(e.lookup("I42.00").unwrap().title, None);
+    assert_eq!(e.lookup("E11.9").unwrap().title, bundled_e119);
 }
 
-/// Version 2 (the ICD-10-CM kind) is frozen too.
+/// Version 2 (the ICD-10-CM kind, titles only) still loads: the same codes
+/// and titles a version 3 set of the same file holds.
 #[test]
 fn frozen_v2_set_loads() {
+    use medcode::userdata::Content;
     let path = common::root().join("tests/fixtures/userdata-v2.mcdata");
     let fresh = set(DataKind::Icd10cm, "icd10cm_synthetic.xml");
+    let stored = DataSet::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(stored.rows, 5);
+    assert_eq!(
+        (&stored.label, stored.date_from),
+        (&fresh.label, fresh.date_from)
+    );
+    let (Content::Icd10cm(old), Content::Icd10cmTabular(new)) = (&stored.content, &fresh.content)
+    else {
+        panic!("v2 holds titles, v3 tabular codes")
+    };
+    let new: Vec<(String, String)> = new
+        .iter()
+        .map(|r| (r.code.clone(), r.title.clone()))
+        .collect();
+    assert_eq!(old, &new);
+    let mut e = common::engine();
+    e.attach_user_data(&[stored]).unwrap();
+    assert_eq!(
+        e.lookup("U0A.111A").unwrap().title.as_deref(),
+        Some("Synthetic leaf, initial encounter")
+    );
+}
+
+/// Version 3 (ICD-10-CM with inclusion terms) is frozen: a set stored by
+/// this medcode must keep loading.
+#[test]
+fn frozen_v3_set_loads() {
+    let path = common::root().join("tests/fixtures/userdata-v3.mcdata");
+    let fresh = set(DataKind::Icd10cm, "icd10cm-tabular-2027-slice.xml");
     if std::env::var_os("MEDCODE_REFREEZE").is_some() {
         std::fs::write(&path, fresh.to_bytes()).unwrap();
     }
     let stored = DataSet::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(stored, fresh);
-    assert_eq!(stored.rows, 5);
+    let medcode::userdata::Content::Icd10cmTabular(rows) = &stored.content else {
+        panic!("not ICD-10-CM")
+    };
+    assert!(rows.iter().any(|r| !r.inclusion_terms.is_empty()));
 }
 
 fn icd(limit: usize) -> SearchOptions {
@@ -521,4 +578,219 @@ fn frozen_cpt_index_v1_decodes() {
     let r = cpt.record(cpt.find(System::Cpt, "29881").unwrap());
     assert_eq!(r.system, System::Cpt);
     assert!(r.title.unwrap().starts_with("Synthetic"));
+}
+
+/// Issue 16 gaps: a user's tabular XML gave its new codes titles but not
+/// their inclusion terms (a new code was found by its title only), and a
+/// newer release's revised title never replaced the bundled one. A
+/// synthetic newer file in the CDC layout over the bundled E11: a new code
+/// with inclusion terms and an "includes" note, a revised title, a bundled
+/// title with a new inclusion term, and a code given without a title.
+#[test]
+fn icd10cm_xml_inclusion_terms_and_revised_titles() {
+    let mut e = common::engine();
+    let title = |e: &medcode::Engine, c: &str| e.lookup(c).unwrap().title.unwrap();
+    let e116 = title(&e, "E11.6");
+    let (e11, e119, e1165, e118) = (
+        title(&e, "E11"),
+        title(&e, "E11.9"),
+        title(&e, "E11.65"),
+        title(&e, "E11.8"),
+    );
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<!-- SYNTHETIC: invented titles and terms in the CDC tabular layout. -->
+<ICD10CM.tabular><version>2027</version>
+<chapter><name>4</name><desc>Synthetic chapter</desc>
+<section id="E08-E13"><desc>Synthetic section</desc>
+<diag><name>E11</name><desc>{e11}</desc>
+<diag><name>E11.6</name><desc>{e116}</desc>
+<diag><name>E11.65</name><desc>{e1165}</desc>
+<inclusionTerm><note>Type 2 diabetes mellitus with synthetic glycemic wobblitis</note></inclusionTerm>
+</diag></diag>
+<diag><name>E11.8</name></diag>
+<diag><name>E11.9</name><desc>Synthetic grommelwick revision of {e119}</desc></diag>
+<diag><name>E11.Z2</name><desc>Type 2 diabetes mellitus with synthetic complication</desc>
+<inclusionTerm><note>Zorbic flarnosis due to type 2 diabetes mellitus</note>
+<note>Diabetic quindle syndrome</note></inclusionTerm>
+<includes><note>snarfelous nephropathy</note></includes>
+</diag>
+</diag></section></chapter></ICD10CM.tabular>"#
+    );
+    let name = "icd10cm-tabular-2027-terms.xml";
+    let set = DataSet::parse(DataKind::Icd10cm, name, xml.as_bytes(), "2026-11-30").unwrap();
+    let set = DataSet::from_bytes(&set.to_bytes()).unwrap();
+    for q in [
+        "zorbic flarnosis",
+        "quindle syndrome",
+        "snarfelous",
+        "glycemic wobblitis",
+        "grommelwick",
+    ] {
+        assert!(
+            e.search(q, &icd(10))
+                .iter()
+                .all(|h| !h.title.contains("ynthetic")),
+            "{q}"
+        );
+    }
+    e.attach_user_data(&[set]).unwrap();
+
+    // 1. a new code is found by each inclusion term and its includes note
+    for q in [
+        "zorbic flarnosis",
+        "diabetic quindle syndrome",
+        "snarfelous nephropathy",
+    ] {
+        let hits = e.search(q, &icd(10));
+        assert_eq!(codes(&hits).first(), Some(&"E11.Z2"), "{q}: {hits:?}");
+        assert!(
+            hits[0].why.as_deref().is_some_and(|w| w.contains(name)),
+            "{q}: {hits:?}"
+        );
+    }
+    let r = e.lookup("E11.Z2").unwrap();
+    // no MS-DRG/HCC source maps a code only in the user's file: said, not invented
+    assert!(
+        r.notes[0]
+            .text
+            .contains("MS-DRG CC/MCC level and HCC categories"),
+        "{:?}",
+        r.notes
+    );
+    assert!(r.msdrg.is_none() && r.hcc.is_none());
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.kind == medcode::model::NoteKind::InclusionTerm
+                && n.text == "Diabetic quindle syndrome"),
+        "{:?}",
+        r.notes
+    );
+    // a bundled code's new inclusion term finds it, under its bundled title
+    let hits = e.search("glycemic wobblitis", &icd(10));
+    assert_eq!(codes(&hits).first(), Some(&"E11.65"), "{hits:?}");
+    assert_eq!(hits[0].title, e1165);
+
+    // 2. the revised title replaces the bundled one in lookup and search,
+    // and says where it came from and what the bundled release says
+    let revised = format!("Synthetic grommelwick revision of {e119}");
+    let r = e.lookup("E11.9").unwrap();
+    assert_eq!(r.title.as_deref(), Some(revised.as_str()));
+    assert!(
+        r.notes[0].text.contains(name) && r.notes[0].text.contains(&e119),
+        "{:?}",
+        r.notes
+    );
+    assert!(
+        !r.validity.is_empty(),
+        "the bundled record keeps its validity"
+    );
+    for q in [
+        "E11.9",
+        "grommelwick",
+        "type 2 diabetes without complications",
+    ] {
+        let hits = e.search(q, &icd(10));
+        let h = hits
+            .iter()
+            .find(|h| h.code == "E11.9")
+            .unwrap_or_else(|| panic!("{q}: {hits:?}"));
+        assert_eq!(h.title, revised, "{q}");
+        assert!(
+            h.why.as_deref().is_some_and(|w| w.contains(name)),
+            "{q}: {h:?}"
+        );
+        assert_eq!(
+            hits.iter().filter(|h| h.code == "E11.9").count(),
+            1,
+            "{q}: each code once"
+        );
+    }
+    let parent = e.lookup("E11").unwrap();
+    assert_eq!(
+        parent.title.as_deref(),
+        Some(e11.as_str()),
+        "same title: no note"
+    );
+    assert!(parent.notes.iter().all(|n| !n.text.contains(name)));
+    assert!(parent
+        .children
+        .iter()
+        .any(|c| c.code == "E11.9" && c.title.as_deref() == Some(revised.as_str())));
+    // a code the file gives without a title keeps the bundled one: never invented
+    assert_eq!(title(&e, "E11.8"), e118);
+
+    e.attach_user_data(&[]).unwrap();
+    assert_eq!(title(&e, "E11.9"), e119);
+    assert!(e.lookup("E11.Z2").is_err());
+    assert!(!codes(&e.search("glycemic wobblitis", &icd(10))).contains(&"E11.65"));
+}
+
+/// Issue 16 gap: the CLI laid out the CPT index on every run (the browser
+/// kept its stored form). It is now kept beside the user's sets, read back
+/// when built from the same data, rebuilt when damaged or stale, and
+/// removed with the last CPT set.
+#[test]
+fn cli_keeps_the_cpt_index_beside_the_data() {
+    let dir = std::env::temp_dir().join(format!("medcode-cptindex-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let kept = dir.join("cpt-index.mccptix");
+    let cpt = fixture("cpt_synthetic.txt");
+    assert!(
+        medcode(&dir, &["data", "add", "cpt", cpt.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let search = |dir: &std::path::Path| {
+        let out = medcode(dir, &["search", "--system", "cpt", "knee"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("29881"));
+    };
+    search(&dir);
+    let first = std::fs::read(&kept).expect("the first run keeps the index");
+    let (key, idx) = medcode::userdata::cpt::decode_stored(&first).unwrap();
+    assert_ne!(key, 0);
+    assert!(idx.find(System::Cpt, "29881").is_some());
+    let mtime = std::fs::metadata(&kept).unwrap().modified().unwrap();
+    search(&dir);
+    assert_eq!(
+        std::fs::metadata(&kept).unwrap().modified().unwrap(),
+        mtime,
+        "read back, not written again"
+    );
+    // damaged: not used, built again and kept whole
+    let mut bad = first.clone();
+    let n = bad.len();
+    bad[n - 9] ^= 0x55;
+    std::fs::write(&kept, &bad).unwrap();
+    search(&dir);
+    assert_eq!(std::fs::read(&kept).unwrap(), first);
+    // another CPT file: another key, so the index is built again
+    let other = dir.join("other.txt");
+    std::fs::write(&other, "99499\tSynthetic other descriptor of the knee\n").unwrap();
+    assert!(
+        medcode(&dir, &["data", "add", "cpt", other.to_str().unwrap()])
+            .status
+            .success()
+    );
+    search(&dir);
+    let (key2, idx2) =
+        medcode::userdata::cpt::decode_stored(&std::fs::read(&kept).unwrap()).unwrap();
+    assert_ne!(key2, key);
+    assert!(idx2.find(System::Cpt, "99499").is_some());
+    assert!(!medcode(&dir, &["data", "list"])
+        .stdout
+        .windows(8)
+        .any(|w| w == b"mccptix"));
+    for id in ["cpt-1", "cpt-2"] {
+        assert!(medcode(&dir, &["data", "remove", id]).status.success());
+    }
+    assert!(!medcode(&dir, &["lookup", "99213"]).status.success());
+    assert!(!kept.exists(), "removed with the last CPT set");
+    let _ = std::fs::remove_dir_all(&dir);
 }

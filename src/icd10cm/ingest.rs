@@ -20,10 +20,49 @@ struct Pending {
     has_diag_children: bool,
 }
 
+/// What one tabular XML may hold before it is refused: the reader's memory
+/// and time follow these, not the file (a deep nest of elements, a 7th
+/// character list that multiplies every leaf, a title as long as the file).
+#[derive(Clone, Copy, Debug)]
+pub struct TabularLimits {
+    /// Elements open at once (the CDC release nests 10 deep).
+    pub max_depth: usize,
+    /// Chapters, sections and codes, 7th characters expanded (≈ 98,000 + 1,000).
+    pub max_nodes: usize,
+    /// Notes of every kind (≈ 25,000).
+    pub max_notes: usize,
+    /// Bytes of one text: a name, title, note (the longest is 809).
+    pub max_text: usize,
+}
+
+impl TabularLimits {
+    /// The build's bounds: ten times the release and more.
+    pub const BUILD: TabularLimits = TabularLimits {
+        max_depth: 64,
+        max_nodes: 2_000_000,
+        max_notes: 1_000_000,
+        max_text: 64 << 10,
+    };
+}
+
 /// Reads the tabular XML and adds every chapter, section, category and code
 /// to `builder`, 7th-character codes included. Returns the release year the
 /// XML declares in `<version>`.
 pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, BuildError> {
+    read_tabular_with(xml, builder, &TabularLimits::BUILD)
+}
+
+/// [`read_tabular`] within `limits`; past one, an error that names it and
+/// the byte where it was passed ("near byte N", see [`error_offset`]).
+/// A `sevenChrDef` character must be one letter or digit, once per list.
+pub fn read_tabular_with(
+    xml: &[u8],
+    builder: &mut IndexBuilder,
+    limits: &TabularLimits,
+) -> Result<String, BuildError> {
+    let past =
+        |pos: u64, what: String| BuildError::Data(format!("ICD-10-CM XML near byte {pos}: {what}"));
+    let mut notes = 0usize;
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().trim_text(true);
     let mut buf = Vec::new();
@@ -45,6 +84,24 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
         })?;
         match event {
             Event::Start(e) => {
+                if elements.len() >= limits.max_depth {
+                    return Err(past(
+                        reader.buffer_position(),
+                        format!(
+                            "elements nested more than {} deep (the CDC tabular nests 10); is this the tabular file?",
+                            limits.max_depth
+                        ),
+                    ));
+                }
+                if builder.len() >= limits.max_nodes {
+                    return Err(past(
+                        reader.buffer_position(),
+                        format!(
+                            "more than {} chapters, sections and codes (the CDC tabular has about 100,000); is this the tabular file?",
+                            limits.max_nodes
+                        ),
+                    ));
+                }
                 let name = e.name().as_ref().to_vec();
                 if skip_depth.is_none() {
                     match name.as_slice() {
@@ -88,11 +145,23 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
                         b"sevenChrNote" => note_kind = Some(NoteKind::SeventhCharacterNote),
                         b"notes" => note_kind = Some(NoteKind::Note),
                         b"extension" => {
-                            seventh_char = e
-                                .attributes()
-                                .flatten()
-                                .find(|a| a.key.as_ref() == b"char")
-                                .and_then(|a| a.value.first().map(|c| *c as char));
+                            let attr = e.attributes().flatten().find(|a| a.key.as_ref() == b"char");
+                            seventh_char = match attr.as_ref().map(|a| a.value.as_ref()) {
+                                None => None,
+                                Some(&[c]) if c.is_ascii_alphanumeric() => {
+                                    Some(c.to_ascii_uppercase() as char)
+                                }
+                                Some(v) => {
+                                    let shown: String =
+                                        String::from_utf8_lossy(v).chars().take(12).collect();
+                                    return Err(past(
+                                        reader.buffer_position(),
+                                        format!(
+                                            "7th character {shown:?} is not one letter or digit"
+                                        ),
+                                    ));
+                                }
+                            };
                         }
                         _ => {}
                     }
@@ -112,6 +181,16 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
                         if let Some(p) = open.pop() {
                             finish_node(builder, &p)?;
                         }
+                        // 7th characters expanded: at most 36 codes more
+                        if builder.len() > limits.max_nodes {
+                            return Err(past(
+                                reader.buffer_position(),
+                                format!(
+                                    "more than {} codes with 7th characters expanded (the CDC tabular has about 100,000)",
+                                    limits.max_nodes
+                                ),
+                            ));
+                        }
                     }
                     b"inclusionTerm" | b"includes" | b"excludes1" | b"excludes2" | b"codeFirst"
                     | b"useAdditionalCode" | b"codeAlso" | b"sevenChrNote" | b"notes" => {
@@ -124,6 +203,18 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
             Event::Text(t) => {
                 if skip_depth.is_some() {
                     continue;
+                }
+                if t.len() > limits.max_text {
+                    return Err(past(
+                        // where the text starts
+                        reader.buffer_position().saturating_sub(t.len() as _),
+                        format!(
+                            "a text of {} bytes in <{}> (at most {}; the longest title or note of the CDC tabular is under 1,000)",
+                            t.len(),
+                            String::from_utf8_lossy(elements.last().map_or(&[][..], |v| v)),
+                            limits.max_text
+                        ),
+                    ));
                 }
                 let text = t
                     .unescape()
@@ -148,11 +239,31 @@ pub fn read_tabular(xml: &[u8], builder: &mut IndexBuilder) -> Result<String, Bu
                     (b"desc", b"chapter" | b"section" | b"diag") => node.title = Some(text),
                     (b"note", _) => {
                         if let Some(k) = note_kind {
+                            notes += 1;
+                            if notes > limits.max_notes {
+                                return Err(past(
+                                    reader.buffer_position(),
+                                    format!(
+                                        "more than {} notes (the CDC tabular has about 25,000)",
+                                        limits.max_notes
+                                    ),
+                                ));
+                            }
                             node.notes.push((k, without_heading_comma(text)));
                         }
                     }
                     (b"extension", _) => {
                         if let Some(c) = seventh_char {
+                            // one meaning per character: a list repeating one
+                            // would multiply every code under it
+                            if node.seventh.iter().any(|(x, _)| *x == c) {
+                                return Err(past(
+                                    reader.buffer_position(),
+                                    format!(
+                                        "7th character {c} is defined twice in one <sevenChrDef>"
+                                    ),
+                                ));
+                            }
                             node.seventh.push((c, text));
                         }
                     }

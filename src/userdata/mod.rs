@@ -9,7 +9,8 @@
 //! framed, versioned byte format:
 //!
 //! ```text
-//! user data set, version 2 (version 1: the same without the ICD-10-CM kind)
+//! user data set, version 3 (version 2: ICD-10-CM as content 3 only;
+//! version 1: without the ICD-10-CM kind)
 //! offset  size  field
 //! 0       8     magic  b"MCUSER\x1a\0"
 //! 8       4     format version, u32 little-endian (USERDATA_FORMAT_VERSION)
@@ -22,7 +23,11 @@
 //!               CPT: (code, descriptor) pairs sorted by code;
 //!               NCCI: the bytes of an ncci.idx file (`validate::ncci`);
 //!               MUE: (code 5 bytes, value u32, indicator u8) sorted by code;
-//!               ICD-10-CM: (undotted code, title) pairs sorted by code.
+//!               ICD-10-CM (content 3, version 2 sets): (undotted code,
+//!               title) pairs sorted by code;
+//!               ICD-10-CM (content 4, since version 3): (undotted code,
+//!               title, inclusion terms, includes notes) sorted by code
+//!               (`icd10cm::TabularCode`).
 //! ```
 //!
 //! Every parser caps the file size and line length, refuses UTF-16 and
@@ -38,9 +43,11 @@ pub mod text;
 use serde::{Deserialize, Serialize};
 
 pub const USERDATA_MAGIC: [u8; 8] = *b"MCUSER\x1a\0";
-/// Version 2 added the ICD-10-CM kind (kind 3, content 3); version 1 sets
-/// read unchanged.
-pub const USERDATA_FORMAT_VERSION: u32 = 2;
+/// Version 2 added the ICD-10-CM kind (kind 3, content 3); version 3 its
+/// inclusion terms (content 4). Version 1 and 2 sets read unchanged (a
+/// version 2 ICD-10-CM set gives titles only: add the file again for its
+/// inclusion terms).
+pub const USERDATA_FORMAT_VERSION: u32 = 3;
 
 /// What went wrong with a user's file, and where (line/column 0 = the
 /// whole file).
@@ -142,7 +149,10 @@ pub enum Content {
     Cpt(Vec<(String, String)>),
     Ncci(#[serde(with = "serde_bytes")] Vec<u8>),
     Mue(Vec<mue::MueRow>),
+    /// Version 2 sets: (undotted code, title).
     Icd10cm(Vec<(String, String)>),
+    /// Since version 3: titles with inclusion terms and includes notes.
+    Icd10cmTabular(Vec<icd10cm::TabularCode>),
 }
 
 /// One added file, parsed and checked.
@@ -223,10 +233,12 @@ impl DataSet {
         use crate::index::frame::FrameError as F;
         let payload = crate::index::frame::unwrap(bytes, &USERDATA_MAGIC, USERDATA_FORMAT_VERSION)
             .or_else(|e| match e {
-                // version 1 is version 2 without the ICD-10-CM kind
-                F::UnsupportedVersion { found: 1, .. } => {
-                    crate::index::frame::unwrap(bytes, &USERDATA_MAGIC, 1)
-                }
+                // version 1 is version 2 without the ICD-10-CM kind, and
+                // version 2 is version 3 without content 4
+                F::UnsupportedVersion {
+                    found: found @ (1 | 2),
+                    ..
+                } => crate::index::frame::unwrap(bytes, &USERDATA_MAGIC, found),
                 e => Err(e),
             })
             .map_err(|e| match e {
@@ -243,6 +255,9 @@ impl DataSet {
         })?;
         if let Content::Ncci(b) = &set.content {
             crate::validate::NcciTable::from_bytes(b).map_err(|e| e.to_string())?;
+        }
+        if let Content::Icd10cmTabular(rows) = &set.content {
+            icd10cm::check_stored(rows)?;
         }
         Ok(set)
     }
@@ -271,11 +286,13 @@ pub struct Attached {
     pub ncci: Option<crate::validate::NcciTable>,
     /// MUE tables in the order they are consulted (practitioner first).
     pub mue: Vec<mue::MueTable>,
-    /// ICD-10-CM titles from the user's tabular XML (titles the bundled release lacks).
+    /// ICD-10-CM titles and inclusion terms from the user's tabular XML
+    /// (a newer release: its titles fill or replace the bundled ones).
     pub icd10cm: Option<icd10cm::TitleTable>,
-    /// The codes of that XML the bundled index cannot find by words (codes
-    /// it lacks, codes it has without a title), as a small index of their
-    /// own; filled by `Engine::attach_user_data`, which knows the bundled codes.
+    /// The codes of that XML the bundled index cannot find by the file's
+    /// words (codes it lacks, has without a title or under another title,
+    /// or without some inclusion terms), as a small index of their own;
+    /// filled by `Engine::attach_user_data`, which knows the bundled codes.
     pub icd10cm_codes: Option<Box<crate::Engine>>,
 }
 
@@ -325,7 +342,17 @@ impl Attached {
                 Content::Mue(rows) => {
                     mue_tables.push(mue::MueTable::new(&s.label, &s.source, rows.clone()))
                 }
-                Content::Icd10cm(rows) => titles.push((&s.label, &s.source, rows)),
+                Content::Icd10cm(rows) => titles.push((
+                    &s.label,
+                    &s.source,
+                    rows.iter()
+                        .map(|(c, t)| icd10cm::TabularCode::titled(c, t))
+                        .collect::<Vec<_>>()
+                        .into(),
+                )),
+                Content::Icd10cmTabular(rows) => {
+                    titles.push((&s.label, &s.source, rows.as_slice().into()))
+                }
             }
         }
         mue_tables.sort_by_key(|t| t.priority());

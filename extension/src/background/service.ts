@@ -26,7 +26,87 @@ export async function handle<T extends ToBackground>(deps: ServiceDeps, msg: T):
   return (await dispatch(deps, msg)) as Reply<T["type"]>;
 }
 
+/**
+ * Checks a request's shape before any work: `isToBackground` knows only its
+ * `type`, and a request from a page-facing script may carry anything. Text
+ * is cut to its cap where it is used below; a wrong type, a list past its
+ * cap or an unknown option is refused with what is wrong, so the caller
+ * sees a message instead of a TypeError from deep inside.
+ */
+export const REQUEST_CAPS = { list: 10_000, name: 1_024, id: 200 } as const;
+export function checkRequest(msg: ToBackground): void {
+  const m = msg as unknown as Record<string, unknown>;
+  const bad = (field: string, want: string): never => {
+    const v = m[field];
+    const got = v === null ? "null" : Array.isArray(v) ? `a list of ${v.length}` : typeof v;
+    throw new Error(`medcode: a "${msg.type}" request needs ${field} ${want} (got ${got}); reload the page or the extension`);
+  };
+  const text = (field: string, optional = false) => {
+    if (optional && m[field] === undefined) return;
+    if (typeof m[field] !== "string") bad(field, "as text");
+  };
+  const object = (field: string, optional = false) => {
+    const v = m[field];
+    if (optional && v === undefined) return;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) bad(field, "as an object");
+  };
+  const list = (field: string) => {
+    const v = m[field];
+    if (!Array.isArray(v)) bad(field, "as a list");
+    else if (v.length > REQUEST_CAPS.list) bad(field, `as a list of at most ${REQUEST_CAPS.list}`);
+  };
+  const short = (field: string, max: number) => {
+    text(field);
+    if ((m[field] as string).length > max) bad(field, `as text of at most ${max} characters`);
+  };
+  switch (msg.type) {
+    case "search":
+      text("query");
+      text("system", true);
+      if (typeof m.limit !== "number" || !Number.isFinite(m.limit)) bad("limit", "as a number");
+      object("severity", true);
+      break;
+    case "lookup":
+      text("code");
+      object("severity", true);
+      break;
+    case "severity":
+      text("pdx");
+      list("secondaries");
+      object("options");
+      break;
+    case "validateFields": {
+      list("fields");
+      const fields = m.fields as unknown[];
+      const i = fields.findIndex((f) => {
+        const r = f as Record<string, unknown> | null;
+        return typeof r !== "object" || r === null || typeof r.kind !== "string" || typeof r.value !== "string"
+          || (r.context !== undefined && (typeof r.context !== "object" || r.context === null));
+      });
+      if (i >= 0) bad("fields", `as {kind, value} text entries (entry ${i} is not)`);
+      break;
+    }
+    case "validateClaim":
+      object("claim");
+      text("profile", true);
+      break;
+    case "pcsNext":
+      text("prefix");
+      text("date", true);
+      break;
+    case "userData":
+      if (m.op === "add") {
+        short("kind", REQUEST_CAPS.id);
+        short("name", REQUEST_CAPS.name);
+        short("pending", REQUEST_CAPS.id);
+      } else if (m.op === "remove") short("id", REQUEST_CAPS.id);
+      else if (m.op !== "list") bad("op", 'as "list", "add" or "remove"');
+      break;
+  }
+}
+
 async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[keyof Replies]> {
+  checkRequest(msg);
   if (msg.type === "ping") return { now: Date.now() } satisfies Replies["ping"];
   if (msg.type === "sitesChanged") return { origins: await deps.syncSites() } satisfies Replies["sitesChanged"];
   const { engine, cold } = await deps.engine();

@@ -86,6 +86,55 @@ pub fn load_sets(index_path: &Path) -> Vec<DataSet> {
     sets
 }
 
+/// The CPT search index kept beside the user's sets (`medcode::userdata::cpt`
+/// `CPT_INDEX_MAGIC`, the stored form the browser keeps in IndexedDB too):
+/// keyed by what it was built from, so a start reads it instead of laying out
+/// the licensed descriptors again, and one built from other data (another
+/// file, a new medcode) is built again and replaces it. Not a data set:
+/// `data list` does not show it.
+pub const CPT_INDEX_FILE: &str = "cpt-index.mccptix";
+/// A stored CPT index is at most the largest CPT file laid out (≈ 2 × 32 MiB).
+const CPT_INDEX_CAP: u64 = 128 << 20;
+
+/// Attaches `sets` to the engine, the CPT index from its kept form when it
+/// fits; keeps a newly built one (best effort: a directory that cannot be
+/// written only costs the next start the build). Without CPT, a kept index
+/// is removed.
+pub fn attach(engine: &mut medcode::Engine, sets: &[DataSet]) -> Result<(), String> {
+    use medcode::userdata::CptIndexState;
+    let kept = std::env::var_os("MEDCODE_NO_USER_DATA")
+        .is_none()
+        .then(user_dir)
+        .flatten()
+        .filter(|d| d.is_dir())
+        .map(|d| d.join(CPT_INDEX_FILE));
+    let has_cpt = sets.iter().any(|s| s.kind == DataKind::Cpt);
+    let stored = kept
+        .as_deref()
+        .filter(|_| has_cpt)
+        .and_then(|p| read_capped(p, CPT_INDEX_CAP, "a stored CPT index").ok());
+    engine.attach_user_data_with(sets, stored.as_deref())?;
+    let Some(path) = kept else { return Ok(()) };
+    let user = engine.user_data();
+    match user.map_or(CptIndexState::None, |u| u.cpt_index) {
+        CptIndexState::None => {
+            if path.exists() {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+        CptIndexState::Stored => {}
+        CptIndexState::Built => {
+            if let Some(Ok(bytes)) = user.and_then(|u| u.stored_cpt_index()) {
+                let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+                if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn today() -> String {
     medcode::model::format_ymd(crate::validate::system_today())
 }

@@ -169,7 +169,8 @@ pub(crate) fn load_engine(explicit: Option<PathBuf>) -> Result<Engine, String> {
     let mut engine = Engine::from_vec(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     // The user's own data (and a licensee's build-time data beside the index).
     let sets = data::load_sets(&path);
-    engine.attach_user_data(&sets)?;
+    // The CPT index from its kept form beside the user's data (data::attach).
+    data::attach(&mut engine, &sets)?;
     Ok(engine)
 }
 

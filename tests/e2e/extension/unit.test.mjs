@@ -306,3 +306,37 @@ test("shipped manifests ask for no host permission at install", () => {
     assert.equal(man.commands["open-palette"].suggested_key.default, "Alt+Shift+K");
   }
 });
+
+test("background: requests of the wrong shape are refused with what is wrong, before any engine work", async () => {
+  const calls = [];
+  const engine = {
+    info: () => ({}),
+    search: (q, s, l) => { calls.push(["search", q, s, l]); return []; },
+    lookup: (c) => { calls.push(["lookup", c]); return []; },
+    validateClaim: () => { calls.push(["claim"]); return { valid: true, issues: [] }; },
+    validateField: () => { calls.push(["field"]); return []; },
+  };
+  const d = { ...fakeDeps(engine), userData: async () => { calls.push(["userData"]); return { sets: [] }; } };
+  const refused = [
+    [{ type: "search", query: 42, system: "icd10cm", limit: 8 }, /search.*query as text \(got number\)/],
+    [{ type: "search", query: "x", system: "icd10cm", limit: NaN }, /limit as a number/],
+    [{ type: "search", query: "x", system: ["icd10cm"], limit: 8 }, /system as text/],
+    [{ type: "search", query: "x", system: "icd10cm", limit: 8, severity: "v43" }, /severity as an object/],
+    [{ type: "lookup", code: { toString: () => "E11.9" } }, /code as text \(got object\)/],
+    [{ type: "severity", pdx: "I50.21", secondaries: "I50.23", options: {} }, /secondaries as a list/],
+    [{ type: "severity", pdx: "I50.21", secondaries: new Array(10_001).fill("I10"), options: {} }, /at most 10000/],
+    [{ type: "validateFields", fields: [{ kind: "npi", value: 1234567893 }] }, /entry 0 is not/],
+    [{ type: "validateFields", fields: null }, /fields as a list \(got null\)/],
+    [{ type: "validateClaim", claim: [], profile: "medicare" }, /claim as an object \(got a list of 0\)/],
+    [{ type: "pcsNext", prefix: 0 }, /prefix as text/],
+    [{ type: "userData", op: "add", kind: "cpt", name: "x".repeat(5000), pending: "p1" }, /name as text of at most 1024/],
+    [{ type: "userData", op: "drop" }, /op as "list", "add" or "remove"/],
+  ];
+  for (const [msg, re] of refused) await assert.rejects(m.handle(d, msg), re, JSON.stringify(msg).slice(0, 80));
+  assert.deepEqual(calls, [], "no engine call for a refused request");
+  // the shapes the extension sends still pass
+  await m.handle(d, { type: "search", query: "x", system: "all", limit: 10 });
+  await m.handle(d, { type: "validateFields", fields: [{ kind: "npi", value: "1234567893", context: undefined }] });
+  await m.handle(d, { type: "userData", op: "add", kind: "cpt", name: "cpt.txt", pending: "p1-abc" });
+  assert.equal(calls.length, 3);
+});
