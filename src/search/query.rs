@@ -716,8 +716,13 @@ fn slot_for(
     if typed && rare {
         // A misspelt word is no prefix of any term, though its stem may be
         // ("meningiitis" → "meningi", a prefix of meningioma): completions
-        // of the stem alone do not stand in for the correction.
-        if slot.terms.is_empty() || (exact.is_none() && !word_completes) {
+        // of the stem alone do not stand in for the correction. A long
+        // word's exact term may be a misspelling too when it is this rare
+        // ("hepatiitis" → "hepati").
+        let doubtful = exact.is_some_and(|t| {
+            terms.df(t) <= fuzzy::DOUBTFUL_DF && word.len() >= fuzzy::DOUBTFUL_LEN
+        });
+        if slot.terms.is_empty() || (exact.is_none() && !word_completes) || doubtful {
             fuzzy_terms(terms, word, &stem, &mut slot, masks);
         }
         contracted_terms(terms, word, &mut slot, masks);
@@ -808,6 +813,7 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
     // such letters than the budget is out without computing a distance.
     let (mw, ms) = (fuzzy::letter_mask(wb), fuzzy::letter_mask(sb));
     let letters = mw | ms;
+    let mut found: Vec<fuzzy::Correction> = Vec::new();
     for &first in &firsts[..nfirsts] {
         for t in terms.prefix_range(&[first]) {
             let mc = term_mask(terms, masks, t);
@@ -838,14 +844,48 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
             let by_prefix =
                 (cand.len() >= 5 && cand.len() * 2 >= wb.len() && (mc & !mw).count_ones() <= 1)
                     .then(|| fuzzy::osa_prefix_within(cand, wb, 1));
-            let d = [by_stem, by_word, by_prefix]
+            // Edits counted on the stem or the word; the stem-against-the-
+            // word test only when neither is near (a prefix of the typed
+            // word is no evidence that it is the word meant: "pancrea" in
+            // "pancreattitis").
+            let d = [by_stem, by_word]
                 .into_iter()
                 .flatten()
                 .flatten()
-                .min();
+                .min()
+                .or(by_prefix.flatten());
             if let Some(d) = d {
-                slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));
+                if !slot.terms.iter().any(|&(x, _)| x as usize == t) {
+                    found.push(fuzzy::Correction {
+                        term: t as u32,
+                        edits: d,
+                        df: terms.df(t),
+                    });
+                }
             }
         }
     }
+    // Weighed together (`fuzzy::correction_qualities`): the likeliest
+    // correction leads, and a doubtful exact term (first in the slot) may
+    // give way to it.
+    let exact = slot.terms.first().map(|&(t, _)| t);
+    let exact_df = exact
+        .filter(|&t| text::with_term(word, |w| terms.find(w.as_bytes())) == Some(t as usize))
+        .map(|t| terms.df(t as usize));
+    let units = terms.data.search.unit_node.len();
+    let (qualities, typed_cap) = fuzzy::correction_qualities(&found, exact_df, units);
+    if let Some(cap) = typed_cap {
+        for (t, q) in slot.terms.iter_mut() {
+            *q = q.min(cap / terms.idf(*t as usize, units));
+        }
+    }
+    // A unit takes the first term of a slot it holds: the likeliest first.
+    let mut weighed: Vec<(u32, f32, usize, u32)> = found
+        .iter()
+        .zip(qualities)
+        .map(|(c, q)| (c.term, q, c.edits, c.df))
+        .collect();
+    weighed.sort_by_key(|&(_, _, edits, df)| (edits, std::cmp::Reverse(df)));
+    slot.terms
+        .extend(weighed.into_iter().map(|(t, q, _, _)| (t, q)));
 }
