@@ -356,3 +356,66 @@ pub fn read_contexts(file: &str, tsv: &str, b: &IndexBuilder) -> Result<ContextT
     }
     Ok((bits, words.into_iter().collect()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// K57.30 as the April 2026 tabular has it: title and inclusion term.
+    fn k57_30() -> IndexBuilder {
+        let mut b = IndexBuilder::new();
+        let mut nd = crate::index::build::BuildNode::new(System::Icd10cm, NodeKind::Code, None);
+        nd.code = "K5730".into();
+        nd.title = Some(
+            "Diverticulosis of large intestine without perforation or abscess without bleeding"
+                .into(),
+        );
+        nd.notes.push((
+            NoteKind::InclusionTerm,
+            "Diverticular disease of colon NOS".into(),
+        ));
+        b.push(nd);
+        b
+    }
+
+    fn read(tsv: &str) -> Result<SynonymChecks, BuildError> {
+        read_synonyms("anatomy.tsv", tsv, &mut BTreeMap::new())
+    }
+
+    const HEADER: &str = "# medcode anatomy v1: everyday<TAB>wording<TAB>see:CODE\n";
+
+    #[test]
+    fn an_anatomy_pair_stands_on_the_code_it_cites() {
+        let b = k57_30();
+        let ok = read(&format!("{HEADER}colon\tlarge intestine\tsee:K57.30\n")).unwrap();
+        assert_eq!(ok.citations.len(), 1);
+        assert_eq!(ok.wordings.len(), 1, "see: is no wording");
+        assert!(check_citations(&b, &ok.citations).is_ok());
+        let back = read(&format!("{HEADER}large intestine\tcolon\tsee:K57.30\n")).unwrap();
+        assert!(check_citations(&b, &back.citations).is_ok());
+    }
+
+    #[test]
+    fn a_citation_that_does_not_show_the_pair_fails_the_build() {
+        let b = k57_30();
+        // Both words in no two texts of K57.30.
+        let wrong = read(&format!("{HEADER}colon\tsmall intestine\tsee:K57.30\n")).unwrap();
+        let err = check_citations(&b, &wrong.citations).unwrap_err();
+        assert!(format!("{err:?}").contains("line 2"), "{err:?}");
+        // A code the release lacks.
+        let missing = read(&format!("{HEADER}colon\tlarge intestine\tsee:K57.99\n")).unwrap();
+        assert!(check_citations(&b, &missing.citations).is_err());
+    }
+
+    #[test]
+    fn an_anatomy_line_without_a_citation_is_refused() {
+        assert!(read(&format!("{HEADER}colon\tlarge intestine\n")).is_err());
+        assert!(read(&format!(
+            "{HEADER}colon\tlarge intestine\tsee:K57.30\tsee:K57.31\n"
+        ))
+        .is_err());
+        // The plain synonyms file needs none.
+        let plain = "# medcode synonyms v1: everyday<TAB>wording\ncolon\tlarge intestine\n";
+        assert!(read_synonyms("s.tsv", plain, &mut BTreeMap::new()).is_ok());
+    }
+}

@@ -845,15 +845,15 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
                 (cand.len() >= 5 && cand.len() * 2 >= wb.len() && (mc & !mw).count_ones() <= 1)
                     .then(|| fuzzy::osa_prefix_within(cand, wb, 1));
             // Edits counted on the stem or the word; the stem-against-the-
-            // word test only when neither is near (a prefix of the typed
-            // word is no evidence that it is the word meant: "pancrea" in
-            // "pancreattitis").
+            // word test only when neither is near, and two edits more (the
+            // word runs on past the term: "retin" begins "retinopaty",
+            // "pancrea" begins "pancreattitis", neither is the word meant).
             let d = [by_stem, by_word]
                 .into_iter()
                 .flatten()
                 .flatten()
                 .min()
-                .or(by_prefix.flatten());
+                .or(by_prefix.flatten().map(|d| d + 2));
             if let Some(d) = d {
                 if !slot.terms.iter().any(|&(x, _)| x as usize == t) {
                     found.push(fuzzy::Correction {
