@@ -375,7 +375,7 @@ fn default_words(data: &IndexData, parsed: &ParsedQuery, d: &query::DefaultMatch
     let terms = Terms::new(data);
     let units = data.search.unit_node.len();
     let mut total = 0.0;
-    for (gi, g) in parsed.groups.iter().enumerate() {
+    for gi in 0..parsed.groups.len().min(31) {
         if d.groups & (1 << gi) == 0 {
             continue;
         }
@@ -391,7 +391,6 @@ fn default_words(data: &IndexData, parsed: &ParsedQuery, d: &query::DefaultMatch
                     .fold(0.0f32, f32::max)
             })
             .sum();
-        let _ = g;
         total += earned.max(weight::DEFAULT_WORD);
     }
     total
