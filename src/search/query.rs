@@ -874,10 +874,16 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
         .map(|t| terms.df(t as usize));
     let units = terms.data.search.unit_node.len();
     let (qualities, typed_cap) = fuzzy::correction_qualities(&found, exact_df, units);
-    if let Some(cap) = typed_cap {
-        for (t, q) in slot.terms.iter_mut() {
-            *q = q.min(cap / terms.idf(*t as usize, units));
+    match typed_cap {
+        Some(cap) => {
+            for (t, q) in slot.terms.iter_mut() {
+                *q = q.min(cap / terms.idf(*t as usize, units));
+            }
         }
+        // A rare word with no far likelier neighbour is taken as typed
+        // ("arthroscopy" in a small CPT file): no corrections beside it.
+        None if exact_df.is_some_and(|df| df <= fuzzy::DOUBTFUL_DF) => return,
+        None => {}
     }
     // A unit takes the first term of a slot it holds: the likeliest first.
     let mut weighed: Vec<(u32, f32, usize, u32)> = found
