@@ -34,6 +34,9 @@ pub struct Slot {
     /// query: any title but a "without" one), scoring nothing;
     /// `Slot::EVERY_UNIT`: by every unit.
     pub unless: Option<u32>,
+    /// The likeliest correction of a misspelt word (`fuzzy_terms`), so the
+    /// word reaches the defaults of the word meant ("pnuemonia").
+    pub corrected: Option<u32>,
 }
 
 impl Slot {
@@ -391,6 +394,13 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                     mask = 0;
                     break;
                 }
+                // A misspelt word reaches the defaults of the word meant.
+                if let (Some(t), [_]) = (slot.corrected, alt.as_slice()) {
+                    let meant = vec![String::from_utf8_lossy(terms.term(t as usize)).into_owned()];
+                    if !group.stems.contains(&meant) {
+                        group.stems.push(meant);
+                    }
+                }
                 mask |= 1 << parsed.slots.len();
                 parsed.slots.push(slot);
             }
@@ -428,6 +438,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                         terms: vec![(t as u32, 0.9)],
                         generic: text::is_generic(&String::from_utf8_lossy(terms.term(t))),
                         unless: None,
+                        corrected: None,
                     });
                 }
                 group.alternatives.push(0b11 << first);
@@ -679,6 +690,7 @@ fn slot_for(
         terms: Vec::new(),
         generic: text::is_generic(&stem),
         unless: None,
+        corrected: None,
     };
     let exact = terms.find(stem.as_bytes());
     if let Some(t) = exact {
@@ -892,6 +904,9 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
         .map(|(c, q)| (c.term, q, c.edits, c.df))
         .collect();
     weighed.sort_by_key(|&(_, _, edits, df)| (edits, std::cmp::Reverse(df)));
+    if exact_df.is_none() || typed_cap.is_some() {
+        slot.corrected = weighed.first().map(|w| w.0);
+    }
     slot.terms
         .extend(weighed.into_iter().map(|(t, q, _, _)| (t, q)));
 }
