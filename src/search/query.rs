@@ -732,7 +732,7 @@ fn slot_for(
         // word's exact term may be a misspelling too when it is this rare
         // ("hepatiitis" → "hepati").
         let doubtful = exact.is_some_and(|t| {
-            terms.df(t) <= fuzzy::DOUBTFUL_DF && word.len() >= fuzzy::DOUBTFUL_LEN
+            terms.df(t) <= fuzzy::DOUBTFUL_DF && word.chars().count() >= fuzzy::DOUBTFUL_LEN
         });
         if slot.terms.is_empty() || (exact.is_none() && !word_completes) || doubtful {
             fuzzy_terms(terms, word, &stem, &mut slot, masks);
