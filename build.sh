@@ -189,7 +189,7 @@ build_index() {
   local abbr=()
   for f in data/abbreviations/*.tsv; do [ -f "$f" ] && abbr+=(--abbreviations "$f"); done
   # The everyday-language layer (synonyms, Index defaults, context vocabulary).
-  abbr+=(--synonyms data/synonyms/icd10cm_everyday.tsv --defaults data/synonyms/icd10cm_defaults.tsv --contexts data/synonyms/icd10cm_context.tsv)
+  abbr+=(--synonyms data/synonyms/icd10cm_everyday.tsv --synonyms data/synonyms/icd10cm_anatomy.tsv --defaults data/synonyms/icd10cm_defaults.tsv --contexts data/synonyms/icd10cm_context.tsv)
   target/release/medcode build-index \
     --icd10cm-xml "$xml" --icd10cm-label "$label" --icd10cm-effective "$effective" "${codelist[@]}" \
     --mce-dx-master "$DATA/mce_i10dx_master.bin" --mce-age-ranges "$DATA/mce_age_ranges.bin" \

@@ -125,14 +125,14 @@ pub fn build(src: &Sources) -> Result<IndexData, BuildError> {
     // The everyday-language layer, checked against the tabular read above.
     use crate::search::everyday;
     let mut wordings = Vec::new();
+    let mut citations = Vec::new();
     for p in &src.synonyms {
         let name = p.display().to_string();
-        wordings.extend(everyday::read_synonyms(
-            &name,
-            &read_text(p)?,
-            &mut b.abbreviations,
-        )?);
+        let checks = everyday::read_synonyms(&name, &read_text(p)?, &mut b.abbreviations)?;
+        wordings.extend(checks.wordings);
+        citations.extend(checks.citations);
     }
+    everyday::check_citations(&b, &citations)?;
     let mut defaults = Vec::new();
     for p in &src.defaults {
         let name = p.display().to_string();

@@ -10,10 +10,12 @@ tabular never uses and on a default naming a code that is not in the release. Th
     can never match anything);
   * defaults (data/synonyms/icd10cm_defaults.tsv): no term given two different codes
     (word order does not matter to the engine, so "tear acl" and "acl tear" are one term);
-  * synonyms (data/synonyms/icd10cm_everyday.tsv): no everyday phrase on two lines;
-  * evaluation sets written in the coder-set format (tests/eval/everyday-more.jsonl):
-    every expected prefix starts some ICD-10-CM code of the release (icd10cm cases) or
-    names a HCPCS code active in the newest quarter (hcpcs cases).
+  * synonyms (data/synonyms/icd10cm_everyday.tsv and the cited icd10cm_anatomy.tsv): no
+    everyday phrase on two lines, in either file;
+  * evaluation sets written in the coder-set format (tests/eval/everyday-more.jsonl,
+    multi-concept.jsonl, everyday-vocab.jsonl): every expected prefix starts some ICD-10-CM
+    code of the release (icd10cm cases) or some HCPCS code active in the newest quarter
+    (hcpcs cases).
 
 Usage: tools/check_everyday_data.py --data build/data [--root .]
 Exit status 1 on any problem, each printed as FILE line N: message. Standard library only.
@@ -118,14 +120,15 @@ def main():
             if twin not in terms:
                 bad(path, n, f"{' '.join(key)!r} → {code} has no twin without 'mellitus' ({' '.join(twin)!r}): add one with the same code")
 
-    # Synonyms: one line per everyday phrase.
-    path = os.path.join(root, "data/synonyms/icd10cm_everyday.tsv")
+    # Synonyms: one line per everyday phrase, across the plain and the cited (anatomy) file.
     phrases = {}
-    for n, line in data_lines(path):
-        key = line.split("\t")[0].strip().lower()
-        if key in phrases:
-            bad(path, n, f"{key!r} is also on line {phrases[key]}")
-        phrases.setdefault(key, n)
+    for name in ("icd10cm_everyday.tsv", "icd10cm_anatomy.tsv"):
+        path = os.path.join(root, "data/synonyms", name)
+        for n, line in data_lines(path):
+            key = line.split("\t")[0].strip().lower()
+            if key in phrases:
+                bad(path, n, f"{key!r} is also on {phrases[key]}")
+            phrases.setdefault(key, f"{name} line {n}")
 
     # Evaluation sets in the coder format: expected codes exist.
     with open(os.path.join(icd_dir, "code-list-April-2026.txt"), encoding="utf-8") as f:
@@ -138,7 +141,7 @@ def main():
             cols = line.rstrip("\n").split("\t")
             if len(cols) >= 3 and cols[2] == "":
                 hcpcs_active.add(cols[0])
-    for name in ("everyday-more.jsonl", "multi-concept.jsonl"):
+    for name in ("everyday-more.jsonl", "multi-concept.jsonl", "everyday-vocab.jsonl"):
         path = os.path.join(root, "tests/eval", name)
         with open(path, encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
@@ -149,8 +152,8 @@ def main():
                     if p != p.replace(".", "").upper():
                         bad(path, n, f"{p!r}: write prefixes undotted and upper case, as coder-dev does")
                     if case.get("system") == "hcpcs":
-                        if p not in hcpcs_active:
-                            bad(path, n, f"{p} is not a HCPCS code active in the newest quarter")
+                        if not any(c.startswith(p) for c in hcpcs_active):
+                            bad(path, n, f"no HCPCS code active in the newest quarter starts with {p}")
                     elif not any(c.startswith(p) for c in icd):
                         bad(path, n, f"no ICD-10-CM code of the release starts with {p}")
 

@@ -9,7 +9,7 @@
 use super::text;
 use crate::index::build::{BuildError, IndexBuilder};
 use crate::index::format::{DefaultRec, IndexData};
-use crate::model::{NodeKind, System};
+use crate::model::{NodeKind, NoteKind, System};
 use std::collections::BTreeMap;
 
 /// Most contexts a context file may define (one bit each in a `u8`).
@@ -45,16 +45,33 @@ fn data_lines<'a>(
 /// A synonym wording waiting for the term check (file, line, wording).
 pub type PendingWording = (String, usize, String);
 
+/// A synonym line's evidence waiting for the tabular check: (file, line,
+/// everyday words, wordings, the code cited by `see:`).
+pub type PendingCitation = (String, usize, String, Vec<String>, String);
+
+/// What a synonym file leaves to check once the tabular is read.
+#[derive(Default)]
+pub struct SynonymChecks {
+    pub wordings: Vec<PendingWording>,
+    pub citations: Vec<PendingCitation>,
+}
+
 /// Reads a synonym file into the query expansions (beside the
-/// abbreviations): `everyday<TAB>wording[<TAB>wording…]`. Returns the
-/// wordings so `check_wordings` can check them once the terms are known.
+/// abbreviations): `everyday<TAB>wording[<TAB>wording…][<TAB>see:CODE]`.
+/// Returns the wordings so `check_wordings` can check them once the terms
+/// are known, and the cited codes for `check_citations`. A file headed
+/// `# medcode anatomy v1:` (word pairs the tabular itself shows are the
+/// same part, `data/synonyms/icd10cm_anatomy.tsv`) must cite a code on
+/// every line.
 pub fn read_synonyms(
     file: &str,
     tsv: &str,
     into: &mut BTreeMap<String, Vec<String>>,
-) -> Result<Vec<PendingWording>, BuildError> {
-    let mut pending = Vec::new();
-    for (n, line) in data_lines(file, tsv, "synonyms")? {
+) -> Result<SynonymChecks, BuildError> {
+    let mut pending = SynonymChecks::default();
+    let cited = tsv.starts_with("# medcode anatomy v1:");
+    let kind = if cited { "anatomy" } else { "synonyms" };
+    for (n, line) in data_lines(file, tsv, kind)? {
         let mut cols = line.split('\t').map(str::trim);
         let key = cols.next().unwrap_or("").to_lowercase();
         if key.is_empty() || key.split_whitespace().count() > 3 {
@@ -64,22 +81,99 @@ pub fn read_synonyms(
                 "the everyday words must be one to three words".into(),
             ));
         }
-        let wordings: Vec<String> = cols
-            .filter(|c| !c.is_empty())
-            .map(str::to_lowercase)
-            .collect();
+        let mut see = None;
+        let mut wordings: Vec<String> = Vec::new();
+        for c in cols.filter(|c| !c.is_empty()) {
+            match c.strip_prefix("see:") {
+                Some(code) if see.is_none() => see = Some(code.trim().to_string()),
+                Some(_) => return Err(bad(file, n, "one see:CODE per line".into())),
+                None => wordings.push(c.to_lowercase()),
+            }
+        }
         if wordings.is_empty() {
             return Err(bad(file, n, format!("{key:?} has no tabular wording")));
         }
+        match see {
+            Some(code) => pending.citations.push((
+                file.to_string(),
+                n,
+                key.clone(),
+                wordings.clone(),
+                code,
+            )),
+            None if cited => {
+                return Err(bad(
+                    file,
+                    n,
+                    format!("{key:?}: cite the code whose title and inclusion terms use both wordings (see:CODE)"),
+                ))
+            }
+            None => {}
+        }
         let exps = into.entry(key).or_default();
         for w in wordings {
-            pending.push((file.to_string(), n, w.clone()));
+            pending.wordings.push((file.to_string(), n, w.clone()));
             if !exps.contains(&w) {
                 exps.push(w);
             }
         }
     }
     Ok(pending)
+}
+
+/// True when `phrase`'s terms occur, in order and side by side, among `text`'s.
+fn has_phrase(text: &[String], phrase: &[String]) -> bool {
+    !phrase.is_empty() && text.windows(phrase.len()).any(|w| w == phrase)
+}
+
+/// Fails on a citation that does not show the pair: the cited ICD-10-CM
+/// code's own title, inclusion terms and "includes" notes must use the
+/// everyday words in one text and every wording in another (K57.30
+/// "Diverticulosis of large intestine …" includes "Diverticular disease
+/// of colon NOS": colon and large intestine name the same part).
+pub fn check_citations(b: &IndexBuilder, pending: &[PendingCitation]) -> Result<(), BuildError> {
+    let codes = b.code_map();
+    for (file, line, key, wordings, code) in pending {
+        let undotted: String = code
+            .chars()
+            .filter(|&c| c != '.')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let Some(&id) = codes.get(&(System::Icd10cm, undotted)) else {
+            return Err(bad(
+                file,
+                *line,
+                format!("see:{code} is not an ICD-10-CM code of the release"),
+            ));
+        };
+        let nd = b.node(id);
+        let texts: Vec<Vec<String>> = nd
+            .title
+            .iter()
+            .map(String::as_str)
+            .chain(nd.notes.iter().filter_map(|(k, t)| {
+                matches!(k, NoteKind::InclusionTerm | NoteKind::Includes).then_some(t.as_str())
+            }))
+            .map(text::terms)
+            .collect();
+        let key_terms = text::terms(key);
+        let with_key: Vec<usize> = (0..texts.len())
+            .filter(|&i| has_phrase(&texts[i], &key_terms))
+            .collect();
+        for w in wordings {
+            let w_terms = text::terms(w);
+            let shown = (0..texts.len())
+                .any(|i| has_phrase(&texts[i], &w_terms) && with_key.iter().any(|&k| k != i));
+            if !shown {
+                return Err(bad(
+                    file,
+                    *line,
+                    format!("see:{code}: its title and inclusion terms do not use {key:?} in one and {w:?} in another"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Fails on a wording with a word the tabular never uses: it could never match.
@@ -261,4 +355,67 @@ pub fn read_contexts(file: &str, tsv: &str, b: &IndexBuilder) -> Result<ContextT
         }
     }
     Ok((bits, words.into_iter().collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// K57.30 as the April 2026 tabular has it: title and inclusion term.
+    fn k57_30() -> IndexBuilder {
+        let mut b = IndexBuilder::new();
+        let mut nd = crate::index::build::BuildNode::new(System::Icd10cm, NodeKind::Code, None);
+        nd.code = "K5730".into();
+        nd.title = Some(
+            "Diverticulosis of large intestine without perforation or abscess without bleeding"
+                .into(),
+        );
+        nd.notes.push((
+            NoteKind::InclusionTerm,
+            "Diverticular disease of colon NOS".into(),
+        ));
+        b.push(nd);
+        b
+    }
+
+    fn read(tsv: &str) -> Result<SynonymChecks, BuildError> {
+        read_synonyms("anatomy.tsv", tsv, &mut BTreeMap::new())
+    }
+
+    const HEADER: &str = "# medcode anatomy v1: everyday<TAB>wording<TAB>see:CODE\n";
+
+    #[test]
+    fn an_anatomy_pair_stands_on_the_code_it_cites() {
+        let b = k57_30();
+        let ok = read(&format!("{HEADER}colon\tlarge intestine\tsee:K57.30\n")).unwrap();
+        assert_eq!(ok.citations.len(), 1);
+        assert_eq!(ok.wordings.len(), 1, "see: is no wording");
+        assert!(check_citations(&b, &ok.citations).is_ok());
+        let back = read(&format!("{HEADER}large intestine\tcolon\tsee:K57.30\n")).unwrap();
+        assert!(check_citations(&b, &back.citations).is_ok());
+    }
+
+    #[test]
+    fn a_citation_that_does_not_show_the_pair_fails_the_build() {
+        let b = k57_30();
+        // Both words in no two texts of K57.30.
+        let wrong = read(&format!("{HEADER}colon\tsmall intestine\tsee:K57.30\n")).unwrap();
+        let err = check_citations(&b, &wrong.citations).unwrap_err();
+        assert!(format!("{err:?}").contains("line 2"), "{err:?}");
+        // A code the release lacks.
+        let missing = read(&format!("{HEADER}colon\tlarge intestine\tsee:K57.99\n")).unwrap();
+        assert!(check_citations(&b, &missing.citations).is_err());
+    }
+
+    #[test]
+    fn an_anatomy_line_without_a_citation_is_refused() {
+        assert!(read(&format!("{HEADER}colon\tlarge intestine\n")).is_err());
+        assert!(read(&format!(
+            "{HEADER}colon\tlarge intestine\tsee:K57.30\tsee:K57.31\n"
+        ))
+        .is_err());
+        // The plain synonyms file needs none.
+        let plain = "# medcode synonyms v1: everyday<TAB>wording\ncolon\tlarge intestine\n";
+        assert!(read_synonyms("s.tsv", plain, &mut BTreeMap::new()).is_ok());
+    }
 }

@@ -107,6 +107,74 @@ pub fn allowed_edits(len: usize) -> usize {
     }
 }
 
+/// One term within a misspelt word's edit budget.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Correction {
+    pub term: u32,
+    /// Edits from the word (or its stem) to the term; 0 for a stem the
+    /// misspelt word begins with ("infect" in "infecttion").
+    pub edits: usize,
+    /// Units the term occurs in.
+    pub df: u32,
+}
+
+/// An exact term at most this frequent, of a word at least
+/// `DOUBTFUL_LEN` letters long, may itself be a misspelling: a doubled or
+/// dropped letter that happens to spell a rare term ("hepatiitis" stems
+/// to "hepati", the "hepatis" of one title).
+pub const DOUBTFUL_DF: u32 = 3;
+pub const DOUBTFUL_LEN: usize = 8;
+
+/// A correction this many times more frequent than a doubtful exact term,
+/// and in at least `LIKELY_DF` units, takes its weight away (see
+/// [`correction_qualities`]); a brand or rare name ("neulasta") near a
+/// rarer term keeps its own.
+const MORE_LIKELY: u32 = 20;
+const LIKELY_DF: u32 = 100;
+
+/// Quality of each correction of one word, in `found`'s order, and, when
+/// the word's own exact term is doubtful and gives way, the most weight
+/// (quality × idf) it and its completions may keep.
+///
+/// The fewest edits win: a correction with up to one edit gets 0.75, with
+/// two 0.6. A correction's weight is capped at the weight of the most
+/// frequent correction with the fewest edits, as a completion never
+/// outweighs the word typed in full: else the rarest term within reach
+/// ("infer", "ladder") outranks the word meant ("infection",
+/// "laceration") by its idf alone. A doubtful exact term (`exact_df`, see
+/// `DOUBTFUL_DF`) with a correction one edit away `MORE_LIKELY` times as
+/// frequent is capped the same way.
+pub fn correction_qualities(
+    found: &[Correction],
+    exact_df: Option<u32>,
+    units: usize,
+) -> (Vec<f32>, Option<f32>) {
+    let idf = |df: u32| ((units as f32 + 1.0) / df.max(1) as f32).ln().max(0.1);
+    let base = |edits: usize| if edits <= 1 { 0.75 } else { 0.6 };
+    let fewest = found.iter().map(|c| c.edits).min().unwrap_or(0);
+    let best_df = found
+        .iter()
+        .filter(|c| c.edits == fewest)
+        .map(|c| c.df)
+        .max()
+        .unwrap_or(1);
+    let cap = idf(best_df);
+    let qualities = found
+        .iter()
+        .map(|c| base(c.edits) * (cap / idf(c.df)).min(1.0))
+        .collect();
+    let likely = found
+        .iter()
+        .filter(|c| c.edits <= 1)
+        .map(|c| c.df)
+        .max()
+        .unwrap_or(0);
+    let typed_cap = exact_df
+        .filter(|&df| df <= DOUBTFUL_DF && likely >= df.saturating_mul(MORE_LIKELY).max(LIKELY_DF))
+        .map(|_| base(1) * idf(likely));
+    (qualities, typed_cap)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +250,43 @@ mod tests {
         assert_eq!(allowed_edits(4), 0);
         assert_eq!(allowed_edits(6), 1);
         assert_eq!(allowed_edits(10), 2);
+    }
+
+    #[test]
+    fn rare_corrections_never_outweigh_the_likely_one() {
+        let c = |term, edits, df| Correction { term, edits, df };
+        // "lacceration": lacer (3650 units) and ladder (4) both one edit away.
+        let (q, _) = correction_qualities(&[c(0, 1, 3650), c(1, 1, 4)], None, 200_000);
+        let idf = |df: f32| (200_001.0 / df).ln();
+        assert!((q[0] - 0.75).abs() < 1e-6);
+        assert!(q[1] * idf(4.0) <= q[0] * idf(3650.0) + 1e-4);
+        // The fewest edits lead: a rare two-edit term weighs no more than
+        // the common one-edit one.
+        let (q, _) = correction_qualities(&[c(0, 1, 1738), c(1, 2, 2)], None, 200_000);
+        assert!((q[0] - 0.75).abs() < 1e-6);
+        assert!(q[1] * idf(2.0) <= q[0] * idf(1738.0) + 1e-4);
+    }
+
+    #[test]
+    fn a_doubtful_exact_term_gives_way_to_a_common_neighbour() {
+        let c = |term, edits, df| Correction { term, edits, df };
+        // "hepatiitis" → hepati (3 units, "hepatis") or hepat (600).
+        let idf = |df: f32| (200_001.0 / df).ln();
+        let (_, cap) = correction_qualities(&[c(0, 1, 600)], Some(3), 200_000);
+        assert_eq!(cap, Some(0.75 * idf(600.0)));
+        // No neighbour much more frequent: the exact term stays whole
+        // ("neulasta", one title, near "nebul", 34).
+        assert_eq!(
+            correction_qualities(&[c(0, 1, 34)], Some(1), 200_000).1,
+            None
+        );
+        assert_eq!(
+            correction_qualities(&[c(0, 1, 600)], Some(30), 200_000).1,
+            None
+        );
+        assert_eq!(
+            correction_qualities(&[c(0, 2, 600)], Some(3), 200_000).1,
+            None
+        );
     }
 }

@@ -375,12 +375,49 @@ const VAGUE_WORDS: usize = 3;
 /// Most codes a default's prefix opens (a bounded cost per query).
 const MAX_DEFAULT_CODES: usize = 600;
 
+/// What the words a default covers earn a unit under its code:
+/// `DEFAULT_WORD` each; when its term is everything typed, what they would
+/// earn if its title said them (the Index names the code for the whole
+/// query; per word, the idf of each of its slots, as a title matching
+/// every alternative earns). Else a rare word's idf in
+/// a title that merely shares the words ("covid" in "Partially vaccinated
+/// for COVID-19") outweighs the code the Index gives the whole term (Z23
+/// for "covid vaccine"). A default for part of the query stays a nudge.
+fn default_words(data: &IndexData, parsed: &ParsedQuery, d: &query::DefaultMatch) -> f32 {
+    let all = (1u32 << parsed.groups.len().min(31)) - 1;
+    if all & !parsed.joining & !d.groups != 0 {
+        return weight::DEFAULT_WORD * d.groups.count_ones() as f32;
+    }
+    let terms = Terms::new(data);
+    let units = data.search.unit_node.len();
+    let mut total = 0.0;
+    for gi in 0..parsed.groups.len().min(31) {
+        if d.groups & (1 << gi) == 0 {
+            continue;
+        }
+        // Every slot of the word, as a title holding all of them earns.
+        let mask = parsed.group_slot_mask(gi);
+        let earned: f32 = (0..parsed.slots.len())
+            .filter(|&si| mask & (1 << si) != 0)
+            .map(|si| {
+                parsed.slots[si]
+                    .terms
+                    .iter()
+                    .map(|&(t, q)| terms.idf(t as usize, units) * q)
+                    .fold(0.0f32, f32::max)
+            })
+            .sum();
+        total += earned.max(weight::DEFAULT_WORD);
+    }
+    total
+}
+
 /// Lets units under each default's code satisfy the words its term covers.
 fn seed_defaults(data: &IndexData, parsed: &ParsedQuery, sc: &mut Scratch) {
     let s = &data.search;
     for d in &parsed.defaults {
         let bit = 1u32 << d.slot;
-        let words = d.groups.count_ones() as f32;
+        let words = default_words(data, parsed, d);
         let ids = codes_with_prefix(data, &d.code);
         for &id in ids.iter().take(MAX_DEFAULT_CODES) {
             let Some(node) = data.nodes.get(id as usize) else {
@@ -401,7 +438,7 @@ fn seed_defaults(data: &IndexData, parsed: &ParsedQuery, sc: &mut Scratch) {
                     continue;
                 }
                 sc.slots[u] |= bit;
-                sc.score[u] += weight::DEFAULT_WORD * words;
+                sc.score[u] += words;
                 if !d.prefix {
                     // The Index names this code for these words: they cover it.
                     sc.title_hits[u] = s.unit_len[u];
@@ -1423,7 +1460,7 @@ impl UnitScore<'_> {
             .defaults
             .iter()
             .filter(|d| slots & (1 << d.slot) != 0)
-            .map(|d| weight::DEFAULT_WORD * d.groups.count_ones() as f32)
+            .map(|d| default_words(data, self.parsed, d))
             .sum();
         let r = Ranked {
             node: s.unit_node[u],

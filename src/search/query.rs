@@ -34,6 +34,9 @@ pub struct Slot {
     /// query: any title but a "without" one), scoring nothing;
     /// `Slot::EVERY_UNIT`: by every unit.
     pub unless: Option<u32>,
+    /// The likeliest correction of a misspelt word (`fuzzy_terms`), so the
+    /// word reaches the defaults of the word meant ("pnuemonia").
+    pub corrected: Option<u32>,
 }
 
 impl Slot {
@@ -397,6 +400,13 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                     mask = 0;
                     break;
                 }
+                // A misspelt word reaches the defaults of the word meant.
+                if let (Some(t), [_]) = (slot.corrected, alt.as_slice()) {
+                    let meant = vec![String::from_utf8_lossy(terms.term(t as usize)).into_owned()];
+                    if !group.stems.contains(&meant) {
+                        group.stems.push(meant);
+                    }
+                }
                 mask |= 1 << parsed.slots.len();
                 parsed.slots.push(slot);
             }
@@ -434,6 +444,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                         terms: vec![(t as u32, 0.9)],
                         generic: text::is_generic(&String::from_utf8_lossy(terms.term(t))),
                         unless: None,
+                        corrected: None,
                     });
                 }
                 group.alternatives.push(0b11 << first);
@@ -685,6 +696,7 @@ fn slot_for(
         terms: Vec::new(),
         generic: text::is_generic(&stem),
         unless: None,
+        corrected: None,
     };
     let exact = terms.find(stem.as_bytes());
     if let Some(t) = exact {
@@ -722,8 +734,13 @@ fn slot_for(
     if typed && rare {
         // A misspelt word is no prefix of any term, though its stem may be
         // ("meningiitis" → "meningi", a prefix of meningioma): completions
-        // of the stem alone do not stand in for the correction.
-        if slot.terms.is_empty() || (exact.is_none() && !word_completes) {
+        // of the stem alone do not stand in for the correction. A long
+        // word's exact term may be a misspelling too when it is this rare
+        // ("hepatiitis" → "hepati").
+        let doubtful = exact.is_some_and(|t| {
+            terms.df(t) <= fuzzy::DOUBTFUL_DF && word.chars().count() >= fuzzy::DOUBTFUL_LEN
+        });
+        if slot.terms.is_empty() || (exact.is_none() && !word_completes) || doubtful {
             fuzzy_terms(terms, word, &stem, &mut slot, masks);
         }
         contracted_terms(terms, word, &mut slot, masks);
@@ -814,6 +831,7 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
     // such letters than the budget is out without computing a distance.
     let (mw, ms) = (fuzzy::letter_mask(wb), fuzzy::letter_mask(sb));
     let letters = mw | ms;
+    let mut found: Vec<fuzzy::Correction> = Vec::new();
     for &first in &firsts[..nfirsts] {
         for t in terms.prefix_range(&[first]) {
             let mc = term_mask(terms, masks, t);
@@ -844,14 +862,57 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
             let by_prefix =
                 (cand.len() >= 5 && cand.len() * 2 >= wb.len() && (mc & !mw).count_ones() <= 1)
                     .then(|| fuzzy::osa_prefix_within(cand, wb, 1));
-            let d = [by_stem, by_word, by_prefix]
+            // Edits counted on the stem or the word; the stem-against-the-
+            // word test only when neither is near, and two edits more (the
+            // word runs on past the term: "retin" begins "retinopaty",
+            // "pancrea" begins "pancreattitis", neither is the word meant).
+            let d = [by_stem, by_word]
                 .into_iter()
                 .flatten()
                 .flatten()
-                .min();
+                .min()
+                .or(by_prefix.flatten().map(|d| d + 2));
             if let Some(d) = d {
-                slot.terms.push((t as u32, if d == 1 { 0.75 } else { 0.6 }));
+                if !slot.terms.iter().any(|&(x, _)| x as usize == t) {
+                    found.push(fuzzy::Correction {
+                        term: t as u32,
+                        edits: d,
+                        df: terms.df(t),
+                    });
+                }
             }
         }
     }
+    // Weighed together (`fuzzy::correction_qualities`): the likeliest
+    // correction leads, and a doubtful exact term (first in the slot) may
+    // give way to it.
+    let exact = slot.terms.first().map(|&(t, _)| t);
+    let exact_df = exact
+        .filter(|&t| text::with_term(word, |w| terms.find(w.as_bytes())) == Some(t as usize))
+        .map(|t| terms.df(t as usize));
+    let units = terms.data.search.unit_node.len();
+    let (qualities, typed_cap) = fuzzy::correction_qualities(&found, exact_df, units);
+    match typed_cap {
+        Some(cap) => {
+            for (t, q) in slot.terms.iter_mut() {
+                *q = q.min(cap / terms.idf(*t as usize, units));
+            }
+        }
+        // A rare word with no far likelier neighbour is taken as typed
+        // ("arthroscopy" in a small CPT file): no corrections beside it.
+        None if exact_df.is_some_and(|df| df <= fuzzy::DOUBTFUL_DF) => return,
+        None => {}
+    }
+    // A unit takes the first term of a slot it holds: the likeliest first.
+    let mut weighed: Vec<(u32, f32, usize, u32)> = found
+        .iter()
+        .zip(qualities)
+        .map(|(c, q)| (c.term, q, c.edits, c.df))
+        .collect();
+    weighed.sort_by_key(|&(_, _, edits, df)| (edits, std::cmp::Reverse(df)));
+    if exact_df.is_none() || typed_cap.is_some() {
+        slot.corrected = weighed.first().map(|w| w.0);
+    }
+    slot.terms
+        .extend(weighed.into_iter().map(|(t, q, _, _)| (t, q)));
 }
