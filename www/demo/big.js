@@ -29,7 +29,7 @@ for (let i = 0; i < 1000; i++) frag.append(row(i));
 tbody.append(frag);
 let ticks = 0;
 const ticker = document.getElementById("ticker");
-setInterval(() => {
+const churn = setInterval(() => {
   ticks++;
   const rows = tbody.children;
   const i = (ticks * 7919) % rows.length;
@@ -41,3 +41,5 @@ setInterval(() => {
   ticker.replaceChildren(s);
   document.getElementById("ticks").textContent = String(ticks);
 }, 16);
+// tests stop the churn to look at a settled page
+window.stopChurn = () => clearInterval(churn);

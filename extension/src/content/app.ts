@@ -102,7 +102,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   });
   // MS-DRG/HCC: the page's date of service (line 24A from) picks the version; read after each check
   let pageDate: string | undefined;
-  const summary = new SeveritySummary({ overlay, request, prefs: () => severityPrefs(settings), pageDied: () => dischargeStatus(doc)?.died ?? null });
+  const summary = new SeveritySummary({ overlay, request, prefs: () => severityPrefs(settings), pageDied: () => dischargeStatus(doc)?.died ?? null, scanning: () => registry.scanning() });
   const onChecked = (known: Field[], info: (f: Field) => FieldInfo) => {
     const dos = known.find((k) => { const r = info(k).role; return r?.k === "line" && r.part === "from" && k.value.trim(); });
     pageDate = dos ? isoDate(dos.value) : undefined;
@@ -175,7 +175,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     if (el === suggest.current) void suggest.update(el);
     if (registry.known.has(el)) {
       seen.set(el, el.value);
-      checker.touch([el], 800);
+      checker.touch([el], 800, true);
     }
   };
   // values set by script with no event (a claim loaded from the server, a framework

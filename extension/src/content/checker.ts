@@ -50,9 +50,23 @@ export class Checker {
 
   constructor(private readonly d: CheckerDeps) {}
 
-  touch(fields: Field[], delay = 200): void {
+  /** when the armed check runs (performance.now() time) */
+  private due = 0;
+
+  /**
+   * Checks `fields` after `delay` ms. `typing`: the user is typing in one of
+   * them, so the check waits for a pause (an armed check is pushed back).
+   * Otherwise an armed check is never pushed back: on a page whose fields keep
+   * changing (a live worklist), the sweep's touches would postpone it forever.
+   */
+  touch(fields: Field[], delay = 200, typing = false): void {
     for (const f of fields) this.dirty.add(f);
-    if (this.timer) clearTimeout(this.timer);
+    const due = performance.now() + delay;
+    if (this.timer) {
+      if (!typing && due >= this.due) return;
+      clearTimeout(this.timer);
+    }
+    this.due = due;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.run();

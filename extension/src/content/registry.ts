@@ -96,6 +96,11 @@ export class Registry {
     }
   }
 
+  /** Still classifying what was added to the page: `known` may not hold every field yet. */
+  scanning(): boolean {
+    return this.queue.length > 0 || this.fullRescan.size > 0;
+  }
+
   connectedKnown(): Field[] {
     const out: Field[] = [];
     for (const el of this.known) {

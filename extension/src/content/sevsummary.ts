@@ -17,6 +17,8 @@ export interface SummaryDeps {
   prefs(): SeverityPrefs;
   /** the page's discharge status says the patient died (true/false), or null: no such field filled */
   pageDied?(): boolean | null;
+  /** the page's fields are still being found (a partial count could make a worklist look like one form) */
+  scanning?(): boolean;
 }
 
 const ICD_SHAPE = /^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$/i;
@@ -109,6 +111,8 @@ export class SeveritySummary {
       this.hide();
       return;
     }
+    // no new line while fields are still being found: the next check after the scan decides
+    if (this.el.hidden && this.d.scanning?.()) return;
     // the form's discharge status ("20 Expired", "Death") ticks "patient died" until the user sets it
     if (!this.diedByUser) this.died.checked = this.d.pageDied?.() === true;
     const options = { ...severityOptions(prefs, date), ...(this.died.checked ? { died: true } : {}) };

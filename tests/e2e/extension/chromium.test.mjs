@@ -388,6 +388,17 @@ describe("hostile pages", () => {
     await page.close();
   });
 
+  test("on a churning page an edited field is checked within seconds (bug: the sweep's touches re-armed the check's timer every tick, so it waited ~10 s or forever)", async () => {
+    const page = await open("/big.html");
+    await page.waitForTimeout(1500);
+    await page.fill("#big-dx", "E11.99");
+    await page.keyboard.press("Tab");
+    // the churn keeps running: a row replaced every frame, the sweep touching fields
+    await page.waitForFunction(() => [...document.querySelector("medcode-overlay").shadowRoot.querySelectorAll(".badge")]
+      .some((el) => !el.hidden && (el.getAttribute("aria-label") ?? "").includes("E11.99")), null, { timeout: 4000 });
+    await page.close();
+  });
+
   test("while our list shows on a churning page the follow timer makes no hit test, and the list keeps to the field", async () => {
     const page = await open("/big.html");
     await page.click("#big-dx");

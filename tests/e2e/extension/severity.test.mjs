@@ -98,6 +98,9 @@ describe("CC / MCC / HCC (Chromium)", () => {
       await page.waitForFunction((c) => [...document.querySelector("medcode-overlay").shadowRoot.querySelectorAll(".badge")]
         .some((el) => !el.hidden && (el.dataset.code ?? el.getAttribute("aria-label") ?? el.title ?? "").includes(c)), code, { timeout: 30000 });
     };
+    // settled (every field found), so the count is the page's, not a partial scan's
+    await page.evaluate(() => window.stopChurn());
+    await page.waitForTimeout(2000);
     await checked("E11.99");
     assert.equal(await shown(), false, "1,000 diagnosis fields are many patients, not one stay");
     // the same grid cut to 20 rows is one form's diagnoses: the next check shows the line
