@@ -5,45 +5,12 @@
 
 mod common;
 
-use medcode::{SearchOptions, System};
+use medcode::SearchOptions;
 
 #[test]
 fn everyday_vocabulary_finds_its_code() {
-    let engine = common::engine();
-    let golden =
-        std::fs::read_to_string(common::root().join("tests/golden/search/everyday_vocab.tsv"))
-            .unwrap();
-    let mut failures = Vec::new();
-    let mut cases = 0;
-    for line in golden
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let cols: Vec<&str> = line.split('\t').collect();
-        assert_eq!(cols.len(), 5, "bad golden line {line:?}");
-        let (family, sys, query, want, rank) = (cols[0], cols[1], cols[2], cols[3], cols[4]);
-        let system = match sys {
-            "icd10cm" => System::Icd10cm,
-            "hcpcs" => System::Hcpcs,
-            other => panic!("unknown system {other:?} in {line:?}"),
-        };
-        let max_rank: usize = rank.parse().unwrap();
-        let hits = engine.search(
-            query,
-            &SearchOptions {
-                system: Some(system),
-                limit: 10,
-            },
-        );
-        let got = hits.iter().position(|h| h.code == want);
-        cases += 1;
-        if got.map_or(true, |r| r + 1 > max_rank) {
-            let top: Vec<&str> = hits.iter().take(3).map(|h| h.code.as_str()).collect();
-            failures.push(format!(
-                "[{family}] {query:?}: want {want} within {max_rank}, got {got:?} (top {top:?})"
-            ));
-        }
-    }
+    let (cases, failures) =
+        common::search_family_failures(&common::engine(), "tests/golden/search/everyday_vocab.tsv");
     assert!(cases >= 30);
     assert!(
         failures.is_empty(),
