@@ -497,33 +497,28 @@ impl Engine {
         if titles.replaced() == 0 {
             return None;
         }
-        let n = self.node(id)?;
-        if System::from_u8(n.system) != System::Icd10cm {
-            return None;
-        }
-        let undotted: String = self
-            .data
-            .text(n.code)
-            .chars()
-            .filter(|&c| c != '.')
-            .collect();
-        titles.replacement(&undotted)
+        titles.replacement(&self.icd10cm_undotted(id)?)
     }
 
     /// The title the user's ICD-10-CM tabular XML gives a node, if any.
     fn user_icd10cm_title(&self, id: u32) -> Option<&str> {
         let titles = self.user.as_ref()?.icd10cm.as_ref()?;
+        titles.title(&self.icd10cm_undotted(id)?)
+    }
+
+    /// An ICD-10-CM node's code without its dot (how the user's XML keys codes).
+    fn icd10cm_undotted(&self, id: u32) -> Option<String> {
         let n = self.node(id)?;
         if System::from_u8(n.system) != System::Icd10cm {
             return None;
         }
-        let undotted: String = self
-            .data
-            .text(n.code)
-            .chars()
-            .filter(|&c| c != '.')
-            .collect();
-        titles.title(&undotted)
+        Some(
+            self.data
+                .text(n.code)
+                .chars()
+                .filter(|&c| c != '.')
+                .collect(),
+        )
     }
     /// A node's title in the bundled index, whatever the user attached.
     fn bundled_title(&self, id: u32) -> Option<String> {
