@@ -9,15 +9,7 @@ use medcode::SearchOptions;
 
 #[test]
 fn everyday_vocabulary_finds_its_code() {
-    let (cases, failures) =
-        common::search_family_failures(&common::engine(), "tests/golden/search/everyday_vocab.tsv");
-    assert!(cases >= 30);
-    assert!(
-        failures.is_empty(),
-        "{} of {cases} failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    common::assert_search_families("tests/golden/search/everyday_vocab.tsv", 30);
 }
 
 /// Regression: "hepatiitis" stems to "hepati", the "hepatis" of one title

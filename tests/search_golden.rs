@@ -17,15 +17,7 @@ fn system(s: &str) -> Option<System> {
 
 #[test]
 fn every_query_family_finds_its_code() {
-    let (cases, failures) =
-        common::search_family_failures(&common::engine(), "tests/golden/search/families.tsv");
-    assert!(cases >= 40);
-    assert!(
-        failures.is_empty(),
-        "{} of {cases} failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    common::assert_search_families("tests/golden/search/families.tsv", 40);
 }
 
 #[test]

@@ -144,3 +144,19 @@ pub fn search_family_failures(engine: &Engine, rel: &str) -> (usize, Vec<String>
     }
     (cases, failures)
 }
+
+/// Fails with every line of a query-family golden file whose code ranked too
+/// low, after checking the file held at least `min_cases` lines.
+pub fn assert_search_families(rel: &str, min_cases: usize) {
+    let (cases, failures) = search_family_failures(&engine(), rel);
+    assert!(
+        cases >= min_cases,
+        "{rel}: {cases} lines, want at least {min_cases}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
