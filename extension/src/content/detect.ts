@@ -490,22 +490,16 @@ function closestComposed(el: Element, sel: string, hops = 4): Element | null {
 const NO_HEADER = { header: "", row: "" };
 
 /**
- * The column header of a field in a grid, one reader for every layout: the cell's own pointer to
- * its header (headers=, or aria-describedby at a header cell as jqGrid writes), an HTML table's
- * header rows, an ARIA grid's columnheaders (ag-Grid, MUI DataGrid, Carbon web components; column
- * by aria-colindex or position), else a div grid without ARIA (a row of short texts before the
- * rows, the field's cell at the same position). Work per field is bounded; per grid it is cached.
+ * The column header of a field in a grid, one reader for every layout: the cell's headers=, an HTML
+ * table's header rows, an ARIA grid's columnheaders (ag-Grid, jqGrid, Carbon web components, whose
+ * cells may hold a web component's shadow input; column by aria-colindex or position), else a div
+ * grid without ARIA (a row of short texts before the rows, the field's cell at the same position).
+ * Work per field is bounded; per grid it is cached.
  */
 function columnHeader(el: Field, labels: LabelIndex): { header: string; row: string } {
   const cell = closestComposed(el, "td, th, [role=gridcell], [role=cell]");
   if (cell) {
     const explicit = byIds(cell, cell.getAttribute("headers"));
-    const described = cell.getAttribute("aria-describedby");
-    if (!explicit.some(Boolean) && described) {
-      const root = cell.getRootNode() as Document | ShadowRoot;
-      const ids = described.split(/\s+/).slice(0, 4).filter((id) => root.getElementById?.(id)?.matches("th, [role=columnheader]"));
-      explicit.push(...byIds(cell, ids.join(" ")));
-    }
     if (explicit.some(Boolean)) return { header: normalize(explicit.join(" ")), row: "" };
   }
   // HTML table
@@ -553,8 +547,9 @@ const DIV_ROW_STOP = "body, form, fieldset, table, tbody, thead, tr, td, th, ul,
 /**
  * A div grid without ARIA (Bootstrap rows, CSS grids): climbing from the field (at most 5 levels),
  * a row of 2..40 children whose header row — the first row of its container, or the container just
- * before the rows' container (a "thead" div) or that container's last row — has as many children,
- * no field, and short text in most of them. The header is the text at the field's position.
+ * before the rows' container (a "thead" div) or that container's last row — has as many children of
+ * the same elements, no field, and short text in most of them. The header is the text at the field's
+ * position.
  */
 function divGridHeader(el: Element, labels: LabelIndex): { header: string; row: string } {
   let cell: Element = el;
@@ -568,6 +563,8 @@ function divGridHeader(el: Element, labels: LabelIndex): { header: string; row: 
       const candidates = [up?.firstElementChild, before, before?.lastElementChild];
       for (const hr of candidates) {
         if (!hr || hr === row || hr.childElementCount !== n) continue;
+        // a header row's cells are the same elements as the row's (div.col over div.col), not a card's title and buttons
+        if (!sameShape(hr, row)) continue;
         const texts = headerTexts(hr, labels);
         if (!texts) continue;
         const idx = Array.prototype.indexOf.call(row.children, cell) as number;
@@ -578,6 +575,13 @@ function divGridHeader(el: Element, labels: LabelIndex): { header: string; row: 
     cell = row;
   }
   return NO_HEADER;
+}
+
+function sameShape(a: Element, b: Element): boolean {
+  for (let x = a.firstElementChild, y = b.firstElementChild; x || y; x = x!.nextElementSibling, y = y!.nextElementSibling) {
+    if (!x || !y || x.localName !== y.localName) return false;
+  }
+  return true;
 }
 
 /** A div grid's header row: each child's short text, or null when it is not one (cached per element). */

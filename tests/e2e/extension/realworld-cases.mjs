@@ -608,7 +608,7 @@ export function realWorldCases(browserName, launch) {
       await p.close();
     });
 
-    test("jqGrid (header in its own table, cells aria-describedby their header) and a div grid without ARIA", async () => {
+    test("jqGrid (header in its own table, an ARIA grid over two tables) and a div grid without ARIA", async () => {
       const p = await open("/grids-claim-lines.html");
       const proc = await p.typeAndPick("input[name=code]", "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
       assert.equal(proc, "J1100");
