@@ -26,11 +26,6 @@ export interface DischargeStatus {
 
 const names = (t: string) => DS.phrases.some((p) => ` ${t} `.includes(` ${p} `));
 
-function byIdsText(el: Element, ids: string | null): string[] {
-  if (!ids) return [];
-  return ids.split(/\s+/).filter(Boolean).slice(0, 4).map((id) => textOf(el.ownerDocument.getElementById(id), 80));
-}
-
 /** Whether one piece of normalized value text says the patient died: "20", "20 expired", "death". */
 export function saysDied(value: string): boolean {
   const words = normalize(value).split(" ").filter(Boolean);
@@ -46,16 +41,6 @@ export function saysDied(value: string): boolean {
 export function dischargeStatus(doc: Document, labels: LabelIndex = new LabelIndex()): DischargeStatus | null {
   const controls = Array.from(doc.querySelectorAll<HTMLElement>("select, input:not([type=hidden]):not([type=checkbox]):not([type=button]):not([type=submit])"))
     .slice(0, MAX_CONTROLS);
-  // ARIA radio groups without inputs (a checked [role=radio] in a [role=radiogroup]): its text is the value
-  for (const r of Array.from(doc.querySelectorAll<HTMLElement>("[role=radiogroup] [role=radio][aria-checked=true]")).slice(0, MAX_CONTROLS)) {
-    const group = r.closest("[role=radiogroup]")!;
-    const fieldset = group.closest("fieldset");
-    const names_ = [group.getAttribute("aria-label") ?? "", ...byIdsText(group, group.getAttribute("aria-labelledby")),
-      fieldset?.querySelector(":scope > legend")?.textContent ?? ""];
-    if (!names_.some((t) => names(normalize(t)))) continue;
-    const text = `${r.getAttribute("data-value") ?? ""} ${r.getAttribute("aria-label") || textOf(r, 60)}`.trim();
-    if (text) return { died: saysDied(text), text: text.slice(0, 60) };
-  }
   for (const el of controls) {
     if (el instanceof HTMLInputElement && el.type === "radio" && !el.checked) continue;
     // a text box is looked at closely only when its own names say so (a page of many boxes stays cheap)
