@@ -283,21 +283,7 @@ function wrappingLabel(el: Field): HTMLLabelElement | null {
 function byIds(el: Element, ids: string | null, max = 4): string[] {
   if (!ids) return [];
   const root = el.getRootNode() as Document | ShadowRoot;
-  return ids.split(/\s+/).filter(Boolean).slice(0, max).map((id) => {
-    const t = root.getElementById?.(id) ?? null;
-    return t && !isValidationMessage(t) ? textOf(t, 80) : "";
-  });
-}
-
-/**
- * A form's error text ("A condition is required"), which pages point aria-labelledby /
- * aria-describedby at while the field is in error (OpenMRS 3's conditions form): it says
- * nothing about what the field holds, and its other words would make the field unknown.
- */
-function isValidationMessage(t: Element): boolean {
-  const role = t.getAttribute("role");
-  if (role === "alert" || t.getAttribute("aria-live") === "assertive") return true;
-  return /(?:^|[-_\s])(?:error|invalid)|(?:error|invalid)(?:$|[-_\s]|[A-Z])|[a-z](?:Error|Invalid)/.test(`${t.id} ${t.getAttribute("class") ?? ""}`);
+  return ids.split(/\s+/).filter(Boolean).slice(0, max).map((id) => textOf(root.getElementById?.(id) ?? null, 80));
 }
 
 function labelText(el: Field, labels: LabelIndex): string {

@@ -622,7 +622,7 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
-  describe(`${browserName}: OpenMRS 3 conditions workspace (Carbon Search; its error text labels it after a failed save)`, () => {
+  describe(`${browserName}: OpenMRS 3 conditions workspace (Carbon Search; after a failed save its error text labels it, its id still names it)`, () => {
     test("Enter condition takes a diagnosis code React keeps, also once the save failed and the tablet layout mounted the Search anew", async () => {
       const p = await open("/openmrs-conditions.html");
       const first = await p.typeAndPick("#conditionsSearch", "chf", (l) => l.every((c) => c.startsWith("I50")));
