@@ -589,19 +589,19 @@ export function realWorldCases(browserName, launch) {
       const p = await open("/grids-claim-lines.html");
       const inner = (id) => p.eval((i) => document.getElementById(i).shadowRoot.querySelector("input").focus(), id);
       const valueOf = (id) => p.eval((i) => document.getElementById(i).shadowRoot.querySelector("input").value, id);
-      await inner("wc-dx");
+      await inner("wc-c1");
       await p.type("chf");
       const list = await p.codes();
       assert.ok(list.length && list.every((c) => c.startsWith("I50")), list.join());
       await p.press("ArrowDown");
       await p.press("Enter");
-      assert.equal(await valueOf("wc-dx"), list[0]);
+      assert.equal(await valueOf("wc-c1"), list[0]);
       // the CPT/HCPCS column's input offers procedures; the Comment column's offers nothing
-      await inner("wc-proc");
+      await inner("wc-c2");
       await p.type("dexamethasone");
       assert.ok((await p.codes()).includes("J1100"));
       await p.press("Escape");
-      await inner("wc-comment");
+      await inner("wc-c4");
       await p.type("chf");
       await sleep(600);
       assert.equal(await p.listOpen(), false, "no suggestions in the Comment column");
