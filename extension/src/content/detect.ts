@@ -236,7 +236,7 @@ export class LabelIndex {
   grids = new WeakMap<Element, Map<number, string>>();
   /** div grids without ARIA: a candidate header row's cell texts, or null when it is not one */
   divHeads = new WeakMap<Element, string[] | null>();
-  /** does the page (per document) / the form (per form) bill a plan whose code sets we do not check? */
+  /** does the page bill a plan whose code sets we do not check? (per document) */
   otherPlan = new WeakMap<Node, boolean>();
 
   invalidate(): void {
@@ -660,34 +660,20 @@ const namesOtherPlan = (text: string) => {
   const t = ` ${normalize(text)} `;
   return OTHER_PLANS.some((p) => t.includes(` ${p} `));
 };
-/** selects of a form looked at, at most, for its bill type */
-const PLAN_SELECTS = 24;
-
 /**
- * Whether the field's page bills a plan whose code sets we do not check (OSCAR's "Ontario Billing":
- * OHIP fee codes, provincial 3-digit diagnostic codes): the document's title and h1 headings, and
- * the selected options of the field's form (a bill type "Bill OHIP"). Cached per document and form.
+ * Whether the field's page bills a plan whose code sets we do not check: its title says so (OSCAR's
+ * billing windows: "Ontario Billing" bills OHIP fee codes with provincial 3-digit diagnostic codes,
+ * "BC Billing" MSP/Teleplan codes). Cached per document.
  */
 function otherPlanPage(el: Field, labels: LabelIndex): boolean {
   if (!OTHER_PLANS.length) return false;
   const doc = el.ownerDocument;
   let page = labels.otherPlan.get(doc);
   if (page === undefined) {
-    const heads = Array.from(doc.querySelectorAll("h1"), (h) => textOf(h, 120)).slice(0, 4);
-    page = namesOtherPlan([doc.title.slice(0, 200), ...heads].join(" | "));
+    page = namesOtherPlan(doc.title.slice(0, 200));
     labels.otherPlan.set(doc, page);
   }
-  if (page) return true;
-  const form = el.form;
-  if (!form) return false;
-  let inForm = labels.otherPlan.get(form);
-  if (inForm === undefined) {
-    const picked = Array.from(form.querySelectorAll("select")).slice(0, PLAN_SELECTS)
-      .map((s) => { const o = s.selectedOptions[0]; return o ? `${o.value} | ${textOf(o, 80)}` : ""; });
-    inForm = namesOtherPlan(picked.join(" | ").slice(0, 4000));
-    labels.otherPlan.set(form, inForm);
-  }
-  return inForm;
+  return page;
 }
 
 const inRow = (el: Field) => !!closestComposed(el, "tr, [role=row]");
