@@ -3,14 +3,16 @@
 // source its page's autocomplete reads (source=, list=, aria-controls=, ...), then
 // its description (aria-describedby, aria-description: a hint under a generic
 // label such as "Code" or "Number"), then text right beside it (or a caption
-// right before the wrappers round a widget's input), then its column header (HTML table or ARIA grid), then
+// right before the wrappers round a widget's input), then its column header (HTML table, ARIA grid, a
+// div grid's header row; a web component's shadow input reads the grid its host sits in), then
 // its fieldset legend / group label / section heading. The nearest place that
 // names a kind decides; generic words (fee, amount) never count from a legend
 // or heading; a label made of other words keeps the field unknown. The words
 // live in extension/data/field-vocabulary.json. Per-site mappings override all.
 // Ambiguous words ("Condition": a diagnosis on a clinical screen, a UB-04
 // condition code on a claim) name their kind only alone and away from claim
-// code blocks (see the vocabulary file).
+// code blocks (see the vocabulary file). On a page billing a plan whose codes we do not check (its title
+// names it: OSCAR's "Ontario Billing"), diagnosis and procedure boxes are left alone.
 
 import VOCAB from "../../data/field-vocabulary.json";
 import type { FieldKind } from "../shared/engine-api";
