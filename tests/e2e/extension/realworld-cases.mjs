@@ -652,6 +652,13 @@ export function realWorldCases(browserName, launch) {
       await p.checksAs("input[name=serviceUnit0]", "0", "units");
       await p.close();
     });
+
+    test("BC Billing (MSP): the Diagnostic Code boxes and the 'Other service/procedure' codes are left alone; Unit is units", async () => {
+      const p = await open("/oscar-billing-bc.html");
+      for (const sel of ["input[name=xml_diagnostic_detail1]", "input[name=xml_diagnostic_detail3]", "input[name=xml_other1]"]) await p.leftAlone(sel);
+      await p.checksAs("#xml_other1_unit", "0", "units");
+      await p.close();
+    });
   });
 
   describe(`${browserName}: O3 form-engine discharge disposition as a Carbon radio group (answers are concept UUIDs)`, () => {
