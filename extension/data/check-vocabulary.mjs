@@ -52,6 +52,14 @@ export function checkVocabulary(v) {
     for (const w of ds.died_words ?? []) if (!/^[a-z]+$/.test(w)) errs.push(`discharge_status: died word ${JSON.stringify(w)} is not one lower-case word`);
     if (!ds.died_codes?.length && !ds.died_words?.length) errs.push("discharge_status: neither died_codes nor died_words");
   }
+  const op = v?.other_plans;
+  if (op !== undefined) {
+    if (!Array.isArray(op.phrases) || !op.phrases.length) errs.push("other_plans: no phrases");
+    for (const p of op.phrases ?? []) {
+      if (!phraseOk(p)) errs.push(`other_plans: phrase ${JSON.stringify(p)} is not normalized`);
+      if (p === "msp") errs.push("other_plans: 'msp' alone is Medicare Secondary Payer in the US");
+    }
+  }
   for (const side of ["from", "to", "either"]) {
     for (const w of v?.service_words?.[side] ?? []) if (!WORDS.test(w)) errs.push(`service_words.${side}: ${w}`);
   }

@@ -3,14 +3,16 @@
 // source its page's autocomplete reads (source=, list=, aria-controls=, ...), then
 // its description (aria-describedby, aria-description: a hint under a generic
 // label such as "Code" or "Number"), then text right beside it (or a caption
-// right before the wrappers round a widget's input), then its column header (HTML table or ARIA grid), then
+// right before the wrappers round a widget's input), then its column header (HTML table, ARIA grid, a
+// div grid's header row; a web component's shadow input reads the grid its host sits in), then
 // its fieldset legend / group label / section heading. The nearest place that
 // names a kind decides; generic words (fee, amount) never count from a legend
 // or heading; a label made of other words keeps the field unknown. The words
 // live in extension/data/field-vocabulary.json. Per-site mappings override all.
 // Ambiguous words ("Condition": a diagnosis on a clinical screen, a UB-04
 // condition code on a claim) name their kind only alone and away from claim
-// code blocks (see the vocabulary file).
+// code blocks (see the vocabulary file). On a page billing a plan whose codes we do not check (its title
+// names it: OSCAR's "Ontario Billing"), diagnosis and procedure boxes are left alone.
 
 import VOCAB from "../../data/field-vocabulary.json";
 import type { FieldKind } from "../shared/engine-api";
@@ -234,10 +236,16 @@ export function decide(e: Evidence): Decision {
 export class LabelIndex {
   private maps = new WeakMap<Node, Map<string, string>>();
   grids = new WeakMap<Element, Map<number, string>>();
+  /** div grids without ARIA: a candidate header row's cell texts, or null when it is not one */
+  divHeads = new WeakMap<Element, string[] | null>();
+  /** does the page bill a plan whose code sets we do not check? (per document) */
+  otherPlan = new WeakMap<Node, boolean>();
 
   invalidate(): void {
     this.maps = new WeakMap();
     this.grids = new WeakMap();
+    this.divHeads = new WeakMap();
+    this.otherPlan = new WeakMap();
   }
 
   textFor(el: Field): string[] {
@@ -370,7 +378,7 @@ function besideText(el: Field, ownLabel: boolean): string {
     if (t) parts.push(t);
   }
   // the row's label cell: the nearest previous cell without a field ("DIAG CD" | [ ] | [ ] | [ ])
-  const cell = el.closest("td, th, [role=gridcell], [role=cell], [role=rowheader]");
+  const cell = closestComposed(el, "td, th, [role=gridcell], [role=cell], [role=rowheader]");
   if (cell && !parts.length) {
     let pc = cell.previousElementSibling;
     for (let i = 0; pc && i < 8; i++, pc = pc.previousElementSibling) {
@@ -452,12 +460,38 @@ function headerRows(table: HTMLTableElement, own: Element | null): HTMLTableRowE
   return [];
 }
 
+/**
+ * el.closest(sel), going on from a shadow root to its host: a web component's input (Carbon's
+ * cds-text-input, Lit, Shoelace) sits in a table cell of the page, not of its own shadow tree.
+ */
+function closestComposed(el: Element, sel: string, hops = 4): Element | null {
+  let node: Element | null = el;
+  for (let i = 0; node && i <= hops; i++) {
+    const hit = node.closest(sel);
+    if (hit) return hit;
+    const root = node.getRootNode();
+    node = root instanceof ShadowRoot ? root.host : null;
+  }
+  return null;
+}
+
+const NO_HEADER = { header: "", row: "" };
+
+/**
+ * The column header of a field in a grid, one reader for every layout: the cell's headers=, an HTML
+ * table's header rows, an ARIA grid's columnheaders (ag-Grid, jqGrid, Carbon web components, whose
+ * cells may hold a web component's shadow input; column by aria-colindex or position), else a div
+ * grid without ARIA (a row of short texts before the rows, the field's cell at the same position).
+ * Work per field is bounded; per grid it is cached.
+ */
 function columnHeader(el: Field, labels: LabelIndex): { header: string; row: string } {
-  // HTML table
-  const cell = el.closest("td, th");
+  const cell = closestComposed(el, "td, th, [role=gridcell], [role=cell]");
   if (cell) {
     const explicit = byIds(cell, cell.getAttribute("headers"));
     if (explicit.some(Boolean)) return { header: normalize(explicit.join(" ")), row: "" };
+  }
+  // HTML table
+  if (cell && (cell.localName === "td" || cell.localName === "th")) {
     const table = cell.closest("table");
     const row = cell.parentElement;
     if (table && row) {
@@ -469,8 +503,8 @@ function columnHeader(el: Field, labels: LabelIndex): { header: string; row: str
       }
     }
   }
-  // ARIA grid / table
-  const gcell = el.closest("[role=gridcell], [role=cell]");
+  // ARIA grid / table (its cells may be custom elements: Carbon's cds-table-cell has role=cell)
+  const gcell = cell?.matches("[role=gridcell], [role=cell]") ? cell : cell ? closestComposed(cell, "[role=gridcell], [role=cell]") : null;
   const grid = gcell?.closest("[role=grid], [role=table], [role=treegrid]");
   if (gcell && grid) {
     let heads = labels.grids.get(grid);
@@ -490,7 +524,67 @@ function columnHeader(el: Field, labels: LabelIndex): { header: string; row: str
     const t = heads.get(colIndex(gcell)) ?? "";
     if (t) return { header: normalize(t), row: normalize(heads.get(-1) ?? "") };
   }
-  return { header: "", row: "" };
+  if (cell) return NO_HEADER;
+  return divGridHeader(el, labels);
+}
+
+/** children of a row a div grid may have (a claim line has a dozen; a page section is not a row) */
+const DIV_ROW_MAX = 40;
+const DIV_ROW_STOP = "body, form, fieldset, table, tbody, thead, tr, td, th, ul, ol, [role=row], [role=grid], [role=table], [role=dialog]";
+
+/**
+ * A div grid without ARIA (Bootstrap rows, CSS grids): climbing from the field (at most 5 levels),
+ * a row of 2..40 children whose header row — the first row of its container, or the container just
+ * before the rows' container (a "thead" div) or that container's last row — has as many children of
+ * the same elements, no field, and short text in most of them. The header is the text at the field's
+ * position.
+ */
+function divGridHeader(el: Element, labels: LabelIndex): { header: string; row: string } {
+  let cell: Element = el;
+  for (let depth = 0; depth < 5; depth++) {
+    const row: Element | null = cell.parentElement;
+    if (!row || row.matches(DIV_ROW_STOP)) break;
+    const n = row.childElementCount;
+    if (n >= 2 && n <= DIV_ROW_MAX) {
+      const up = row.parentElement;
+      const before = up?.previousElementSibling ?? null;
+      const candidates = [up?.firstElementChild, before, before?.lastElementChild];
+      for (const hr of candidates) {
+        if (!hr || hr === row || hr.childElementCount !== n) continue;
+        // a header row's cells are the same elements as the row's (div.col over div.col), not a card's title and buttons
+        if (!sameShape(hr, row)) continue;
+        const texts = headerTexts(hr, labels);
+        if (!texts) continue;
+        const idx = Array.prototype.indexOf.call(row.children, cell) as number;
+        const t = texts[idx] ?? "";
+        return t ? { header: normalize(t), row: normalize(texts.join(" ")) } : NO_HEADER;
+      }
+    }
+    cell = row;
+  }
+  return NO_HEADER;
+}
+
+function sameShape(a: Element, b: Element): boolean {
+  for (let x = a.firstElementChild, y = b.firstElementChild; x || y; x = x!.nextElementSibling, y = y!.nextElementSibling) {
+    if (!x || !y || x.localName !== y.localName) return false;
+  }
+  return true;
+}
+
+/** A div grid's header row: each child's short text, or null when it is not one (cached per element). */
+function headerTexts(hr: Element, labels: LabelIndex): string[] | null {
+  const cached = labels.divHeads.get(hr);
+  if (cached !== undefined) return cached;
+  let out: string[] | null = null;
+  const n = hr.childElementCount;
+  // cheap tests first: a header row holds little text and no field
+  if ((hr.textContent?.length ?? 0) <= 80 * n && !hr.querySelector(VISIBLE_FIELDS)) {
+    const texts = Array.from(hr.children, (c) => textOf(c, 60));
+    if (texts.every((t) => t.length <= 40) && texts.filter(Boolean).length >= Math.max(2, n / 2)) out = texts;
+  }
+  labels.divHeads.set(hr, out);
+  return out;
 }
 
 const HEADING = "h1, h2, h3, h4, h5, h6, [role=heading], legend";
@@ -563,7 +657,28 @@ export function roleFor(kind: FieldKind, text: string, inRow: boolean, end?: "fr
   }
 }
 
-const inRow = (el: Field) => !!el.closest("tr, [role=row]");
+const OTHER_PLANS = (VOCAB as { other_plans?: { phrases: string[] } }).other_plans?.phrases ?? [];
+const namesOtherPlan = (text: string) => {
+  const t = ` ${normalize(text)} `;
+  return OTHER_PLANS.some((p) => t.includes(` ${p} `));
+};
+/**
+ * Whether the field's page bills a plan whose code sets we do not check: its title says so (OSCAR's
+ * billing windows: "Ontario Billing" bills OHIP fee codes with provincial 3-digit diagnostic codes,
+ * "BC Billing" MSP/Teleplan codes). Cached per document.
+ */
+function otherPlanPage(el: Field, labels: LabelIndex): boolean {
+  if (!OTHER_PLANS.length) return false;
+  const doc = el.ownerDocument;
+  let page = labels.otherPlan.get(doc);
+  if (page === undefined) {
+    page = namesOtherPlan(doc.title.slice(0, 200));
+    labels.otherPlan.set(doc, page);
+  }
+  return page;
+}
+
+const inRow = (el: Field) => !!closestComposed(el, "tr, [role=row]");
 
 export function classify(el: Field, mappings: readonly FieldMapping[], labels: LabelIndex = new LabelIndex()): FieldInfo {
   for (const m of mappings) {
@@ -583,6 +698,8 @@ export function classify(el: Field, mappings: readonly FieldMapping[], labels: L
   // a box too short for any code of that kind is not one: the UB-04's POA box titled like its diagnosis,
   // a 2-character "Condition" box (a UB-04 condition code)
   if (d.kind && el instanceof HTMLInputElement && el.maxLength > 0 && el.maxLength < (MIN_CHARS[d.kind] ?? 0)) return { kind: null, source: "none" };
+  // a diagnosis or procedure box on a Canadian provincial billing page holds that plan's codes, not ICD-10-CM/HCPCS
+  if ((d.kind === "dx" || d.kind === "proc") && otherPlanPage(el, labels)) return { kind: null, source: "none" };
   if (d.kind) return { kind: d.kind, source: d.source, role: roleFor(d.kind, d.text, inRow(el), d.end) };
   if (d.open && el.getAttribute("type") === "date") return { kind: "date", source: "shape", role: roleFor("date", "", inRow(el)) };
   // nothing names the field, but it holds a dotted diagnosis code

@@ -30,7 +30,10 @@ const names = (t: string) => DS.phrases.some((p) => ` ${t} `.includes(` ${p} `))
 export function saysDied(value: string): boolean {
   const words = normalize(value).split(" ").filter(Boolean);
   if (!words.length) return false;
-  if (DIED_CODES.has(words[0]!.padStart(2, "0"))) return true;
+  // a NUBC code leads the value on its own ("20", "20 - Expired"); an opaque value that merely starts
+  // with digits (an OpenMRS concept UUID "20a3f0c2-...", "1066AAAA...") is no code
+  const lead = value.trim().split(/[\s\-–:|.,]/, 1)[0] ?? "";
+  if (/^\d{1,2}$/.test(lead) && DIED_CODES.has(lead.padStart(2, "0"))) return true;
   return words.some((w) => DIED_WORDS.has(w));
 }
 

@@ -564,6 +564,128 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: claim-line grids whose inputs have no label (ag-Grid, Carbon web components, jqGrid, a div grid)`, () => {
+    test("ag-Grid's cell editors (all 'Input Editor'): the ICD-10 column offers diagnoses, CPT/HCPCS procedures; Enter inserts the code", async () => {
+      const p = await open("/grids-claim-lines.html");
+      const others = await p.snapshot(["#ag-21-input", "#ag-22-input"]);
+      const dx = await p.typeAndPick("#ag-21-input", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#ag-21-input"), dx);
+      const proc = await p.typeAndPick("#ag-22-input", "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(await p.value("#ag-22-input"), proc);
+      assert.deepEqual(await p.snapshot(["#ag-21-input", "#ag-22-input"]), others);
+      await p.close();
+    });
+
+    test("ag-Grid's Mod, Units and Charge columns check as their kinds; its Line note is left alone", async () => {
+      const p = await open("/grids-claim-lines.html");
+      await p.checksAs("#ag-23-input", "Q9Q", "modifier");
+      await p.checksAs("#ag-24-input", "0", "units");
+      await p.checksAs("#ag-25-input", "1.234", "charge");
+      await p.leftAlone("#ag-26-input");
+      await p.close();
+    });
+
+    test("Carbon web components: a cds-text-input (its input in the component's shadow root) under the Dx header takes a diagnosis", async () => {
+      const p = await open("/grids-claim-lines.html");
+      const inner = (id) => p.eval((i) => document.getElementById(i).shadowRoot.querySelector("input").focus(), id);
+      const valueOf = (id) => p.eval((i) => document.getElementById(i).shadowRoot.querySelector("input").value, id);
+      await inner("wc-c1");
+      await p.type("chf");
+      const list = await p.codes();
+      assert.ok(list.length && list.every((c) => c.startsWith("I50")), list.join());
+      await p.press("ArrowDown");
+      await p.press("Enter");
+      assert.equal(await valueOf("wc-c1"), list[0]);
+      // the CPT/HCPCS column's input offers procedures; the Comment column's offers nothing
+      await inner("wc-c2");
+      await p.type("dexamethasone");
+      assert.ok((await p.codes()).includes("J1100"));
+      await p.press("Escape");
+      await inner("wc-c4");
+      await p.type("chf");
+      await sleep(600);
+      assert.equal(await p.listOpen(), false, "no suggestions in the Comment column");
+      await p.close();
+    });
+
+    test("jqGrid (header in its own table, an ARIA grid over two tables) and a div grid without ARIA", async () => {
+      const p = await open("/grids-claim-lines.html");
+      const proc = await p.typeAndPick("input[name=code]", "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(proc, "J1100");
+      await p.checksAs("input[name=qty]", "0", "units");
+      const dx = await p.typeAndPick("#dg-e", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#dg-e"), dx);
+      await p.typeAndPick("#dg-b", "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      await p.checksAs("#dg-g", "Q9Q", "modifier");
+      await p.leftAlone("#dg-d");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: OpenMRS 3 conditions workspace (Carbon Search; after a failed save its error text labels it, its id still names it)`, () => {
+    test("Enter condition takes a diagnosis code React keeps, also once the save failed and the tablet layout mounted the Search anew", async () => {
+      const p = await open("/openmrs-conditions.html");
+      const first = await p.typeAndPick("#conditionsSearch", "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value("#conditionsSearch"), first);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent || "{}").conditionName === c, first);
+      // Save & close with no concept picked: "A condition is required" now labels the search (aria-labelledby)
+      await p.click("#saveCondition");
+      await p.waitFor(() => document.getElementById("conditionsSearch")?.getAttribute("aria-labelledby") === "conditionsSearchError");
+      // the window narrows past O3's desktop breakpoint: ResponsiveWrapper wraps the Search in a Layer (a new input)
+      const before = await p.eval(() => { window.__oldSearch = document.getElementById("conditionsSearch"); return true; });
+      assert.ok(before);
+      await p.eval(() => { document.body.classList.add("omrs-breakpoint-lt-desktop"); window.dispatchEvent(new Event("resize")); });
+      await p.waitFor(() => document.getElementById("conditionsSearch") !== window.__oldSearch && document.getElementById("conditionsSearch")?.getAttribute("aria-labelledby") === "conditionsSearchError");
+      await p.fill("#conditionsSearch", "");
+      // "asthma" also opens O3's own concept list (li[role=menuitem]): ours takes the keys on Alt+↓
+      const code = await p.typeAndPick("#conditionsSearch", "asthma", (l) => l.some((c) => c.startsWith("J45")), { altDown: true, at: (l) => l.findIndex((c) => c.startsWith("J45")) });
+      assert.equal(await p.value("#conditionsSearch"), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent || "{}").conditionName === c, code);
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: OSCAR EMR Ontario Billing (OHIP: provincial 3-digit diagnostic codes and OHIP fee codes)`, () => {
+    test("Dx, dx1, dx2 and the service codes are left alone (no ICD-10-CM / HCPCS offered); the units are still units", async () => {
+      const p = await open("/oscar-billing-on.html");
+      for (const sel of ["input[name=dxCode]", "input[name=dxCode1]", "input[name=serviceCode0]", "input[name=serviceCode2]"]) await p.leftAlone(sel);
+      await p.checksAs("input[name=serviceUnit0]", "0", "units");
+      await p.close();
+    });
+
+    test("BC Billing (MSP): the Diagnostic Code boxes and the 'Other service/procedure' codes are left alone; Unit is units", async () => {
+      const p = await open("/oscar-billing-bc.html");
+      for (const sel of ["input[name=xml_diagnostic_detail1]", "input[name=xml_diagnostic_detail3]", "input[name=xml_other1]"]) await p.leftAlone(sel);
+      await p.checksAs("#xml_other1_unit", "0", "units");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: O3 form-engine discharge disposition as a Carbon radio group (answers are concept UUIDs)`, () => {
+    test("the CC/MCC line follows the checked radio: 'Expired' means the patient died; a UUID starting with 41 does not", async () => {
+      const p = await open("/openmrs-discharge-disposition.html");
+      const line = () => p.eval(() => document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden]) .txt")?.textContent ?? "");
+      const until = (re) => p.waitFor((src) => new RegExp(src).test(document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum:not([hidden]) .txt")?.textContent ?? ""), re.source, 15000, `the CC/MCC line to match ${re}`);
+      await p.fill("#principalDx", "I50.21");
+      await p.press("Escape");
+      await p.fill("#secondaryDx", "I46.9");
+      await p.press("Escape");
+      await p.blur("#secondaryDx");
+      await until(/MCC: I46\.9/);
+      // (clicked through the DOM: the CC/MCC line is drawn over this small form's radios)
+      const check = (id) => p.eval((i) => document.getElementById(i).click(), id);
+      await check("disposition-transfer");
+      await sleep(500);
+      await until(/MCC: I46\.9/);
+      assert.doesNotMatch(await line(), /the patient died/);
+      await check("disposition-expired");
+      await until(/I46\.9 does not count \(the patient died\)/);
+      await check("disposition-home");
+      await until(/MCC: I46\.9/);
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: the whole file`, () => {
     test("no page script failed and no request left the fixture server", () => {
       assert.deepEqual(pageErrors, []);

@@ -78,6 +78,11 @@ test("discharge status values: NUBC expired codes (20, 40-42) and option texts s
   for (const v of ["01 Discharged to home or self care", "home Home / Selfcare", "30 Still a patient", "transfer Transferred to another institution", "", "2026-10-05"]) {
     assert.equal(m.saysDied(v), false, v);
   }
+  // regression: a radio whose value is an OpenMRS concept UUID starting with "20"/"41" read as NUBC "expired"
+  for (const v of ["20a3f0c2-1c2d-4e5f-9a8b-7c6d5e4f3a2b Discharged home", "41e2b6b4-0f47-4c3e-9a51-2b8d1d3c7a10 Transferred", "1066AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA Left against advice"]) {
+    assert.equal(m.saysDied(v), false, v);
+  }
+  assert.equal(m.saysDied("20a3f0c2-1c2d-4e5f-9a8b-7c6d5e4f3a2b Expired"), true);
 });
 
 // tests/golden/fields/labels.tsv: one line per real-world label or label/context combination

@@ -10,26 +10,12 @@
 // mirrored into <pre id="state"> for the tests.
 import React, { useState } from "react";
 import { createRoot } from "react-dom/client";
+import { Search } from "./openmrs-carbon.jsx";
+import { ConditionsWorkspace } from "./openmrs-conditions.jsx";
 
 // stand-in for the OpenMRS concept search (the real one calls /ws/rest/v1/concept?q=)
 const CONCEPTS = ["Congestive heart failure", "Essential hypertension", "Asthma", "Type 2 diabetes mellitus", "Otitis media"];
 const searchConcepts = (q) => (q.trim().length < 2 ? [] : CONCEPTS.filter((c) => c.toLowerCase().includes(q.trim().toLowerCase())));
-
-function Search({ id, labelText, placeholder, value, onChange, size = "md", className = "", autoFocus = false, closeButtonLabelText = "Clear search input", testId }) {
-  const searchId = `${id}-search`;
-  return (
-    <div role="search" aria-label={placeholder} className={`cds--search cds--search--${size} ${className}`}>
-      <div aria-labelledby={searchId} role="button" className="cds--search-magnifier" tabIndex={-1}>
-        <svg className="cds--search-magnifier-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true"><circle cx="7" cy="7" r="5" fill="none" stroke="currentColor" /></svg>
-      </div>
-      <label id={searchId} htmlFor={id} className="cds--label">{labelText}</label>
-      <input autoComplete="off" className="cds--search-input" role="searchbox" id={id} type="text" data-testid={testId}
-        placeholder={placeholder} value={value} autoFocus={autoFocus} onChange={onChange} />
-      <button aria-label={closeButtonLabelText} className={`cds--search-close${value ? "" : " cds--search-close--hidden"}`} title={closeButtonLabelText} type="button"
-        onClick={() => onChange({ target: { value: "" } })}>×</button>
-    </div>
-  );
-}
 
 function PatientSearchBar({ onState }) {
   const [searchTerm, setSearchTerm] = useState("");
@@ -126,4 +112,7 @@ function VisitNotesForm({ onState }) {
 let state = {};
 const show = (patch) => { state = { ...state, ...patch }; document.getElementById("state").textContent = JSON.stringify(state, null, 1); };
 createRoot(document.getElementById("patient-search-root")).render(<PatientSearchBar onState={show} />);
-createRoot(document.getElementById("app")).render(<VisitNotesForm onState={show} />);
+// openmrs-conditions.html: the conditions workspace instead of the visit note
+const conditions = document.getElementById("conditions-app");
+if (conditions) createRoot(conditions).render(<ConditionsWorkspace onState={show} />);
+else createRoot(document.getElementById("app")).render(<VisitNotesForm onState={show} />);
