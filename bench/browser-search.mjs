@@ -13,6 +13,7 @@
 //   BENCH_NO_REPORT=1        skip the merge and table (scripts/bench.sh reports at its end)
 //   BENCH_FULL=1             run every query through every engine (MiniSearch alone takes 6-10 min)
 //   BENCH_MINISEARCH_BUDGET_S  seconds of MiniSearch queries (default 50): an evenly spread sample
+//   BENCH_LOAD_CPU=1         only the load's main-thread CPU from memory (loadCpu; Linux)
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -129,6 +130,62 @@ async function loadOnly() {
   }
 }
 
+/**
+ * BENCH_LOAD_CPU=1: the load's own main-thread work, without the network:
+ * in fresh pages (BENCH_LOAD_RUNS, default 8), the index already in memory,
+ * the renderer main thread's CPU time (Linux /proc/<pid>/schedstat, so
+ * other processes on a loaded machine do not count) and the wall time of
+ * pushing it into an IndexLoader and finishing; then of copying it only,
+ * and of copy + checksum (bench.js preparePushFromMemory). Medians; prints
+ * JSON to stdout.
+ */
+async function loadCpu() {
+  need(path.join(BUILD, 'wasm', 'medcode_bg.wasm'), 'run ./build.sh');
+  need(path.join(DIST, 'medcode.idx'), 'run ./build.sh');
+  const runs = Number(process.env.BENCH_LOAD_RUNS ?? 8);
+  const { server, url } = await startServer(0);
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medcode-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: browserPath(), headless: true, args: FLAGS });
+  // This browser's renderers' main threads (tid = pid), in ms of CPU.
+  const rendererCpuMs = () => {
+    let ns = 0;
+    for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (!cmd.includes('--type=renderer') || !cmd.includes(userDataDir)) continue;
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // a process that ended meanwhile
+      }
+    }
+    return ns / 1e6;
+  };
+  try {
+    const out = {};
+    for (let i = 0; i < runs; i++) {
+      for (const mode of ['load', 'copy', 'nocheck']) {
+        const p = await context.newPage();
+        await p.goto(`${url}/page/index.html`);
+        await p.waitForFunction(() => window.benchReady === true);
+        await p.evaluate((m) => window.bench.preparePushFromMemory(m), mode);
+        const c0 = rendererCpuMs();
+        const wall = await p.evaluate(() => window.pushAll());
+        const cpu = rendererCpuMs() - c0;
+        await p.close();
+        (out[`${mode}_cpu_ms`] ??= []).push(cpu);
+        (out[`${mode}_wall_ms`] ??= []).push(wall);
+      }
+    }
+    const med = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
+    log(`main-thread work of a load from memory, median of ${runs} fresh pages: ${JSON.stringify(med)}; loadavg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(JSON.stringify({ median: med, runs: out }));
+  } finally {
+    await context.close();
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
 /** medcode's search call as the extension and the page make it (bench.js useMedcodeCall). */
 const MEDCODE_CALL = process.env.BENCH_MEDCODE_CALL ?? 'packed';
 
@@ -167,6 +224,7 @@ async function searchOnly() {
 
 async function main() {
   if (process.env.BENCH_LOAD_ONLY === '1') return loadOnly();
+  if (process.env.BENCH_LOAD_CPU === '1') return loadCpu();
   if (process.env.BENCH_SEARCH_ONLY === '1') return searchOnly();
   const docs = need(path.join(TMP, 'docs.json'), 'run `cargo bench --bench native_search` first');
   const glue = need(path.join(BUILD, 'wasm', 'medcode.js'), 'run ./build.sh');

@@ -222,6 +222,24 @@ fn staged_load_agrees_with_from_bytes() {
     let k = d.notes.len() / 2;
     d.notes[k].text.len = u32::MAX;
     cases.push(("note past the phrases", d.to_bytes().unwrap()));
+    // The word-at-a-time forms of the checks (text, terms, tree) refuse
+    // what the byte loops did.
+    let mut d = good.clone();
+    let k = d.text.len() / 2;
+    d.text[k] = 0xff;
+    cases.push(("text not UTF-8", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    let k = d.search.term_text.len() / 3;
+    d.search.term_text[k] = 0xc3;
+    cases.push(("term text not UTF-8", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    let k = d.search.term_ends.len() / 2;
+    d.search.term_ends.swap(k, k + 1);
+    cases.push(("term ends out of order", d.to_bytes().unwrap()));
+    let mut d = good.clone();
+    let k = (d.nodes.iter()).position(|n| n.parent != u32::MAX).unwrap();
+    d.nodes[k].parent = k as u32 + 1;
+    cases.push(("parent after its child", d.to_bytes().unwrap()));
     // Damage the checksum finds, and a truncated file.
     let mut b = bytes.clone();
     let last = b.len() - 1;

@@ -52,6 +52,42 @@ export async function streamIndexOnly() {
 }
 
 /**
+ * For BENCH_LOAD_CPU: the index and the wasm fetched and instantiated, the
+ * index cut into 1 MB chunks in memory; `mode` 'load' then makes
+ * `window.pushAll()` push them into an IndexLoader and finish (the load's
+ * own work without the network), 'copy' only copies them into fresh wasm
+ * memory, 'nocheck' pushes them with the magic damaged (copy and checksum:
+ * the staged checks stop at a header they do not know).
+ */
+export async function preparePushFromMemory(mode = 'load') {
+  const buf = new Uint8Array(await (await fetch('/medcode.idx')).arrayBuffer());
+  if (mode === 'nocheck') buf[0] ^= 1;
+  const mod = await import('/wasm/medcode.js');
+  await mod.default({ module_or_path: fetch('/wasm/medcode_bg.wasm') });
+  const chunks = [];
+  for (let i = 0; i < buf.length; i += 1 << 20) chunks.push(buf.slice(i, i + (1 << 20)));
+  window.pushAll = () => {
+    const t0 = now();
+    if (mode === 'copy') {
+      const m = new WebAssembly.Memory({ initial: 1 });
+      m.grow(Math.ceil(buf.length / 65536));
+      let off = 0;
+      for (const c of chunks) (new Uint8Array(m.buffer, off, c.length).set(c), (off += c.length));
+    } else {
+      const l = new mod.IndexLoader(buf.length);
+      for (const c of chunks) l.push(c);
+      try {
+        l.finish();
+      } catch (e) {
+        if (mode !== 'nocheck') throw e;
+      }
+    }
+    return now() - t0;
+  };
+  await new Promise((r) => setTimeout(r, 30));
+}
+
+/**
  * medcode: fetch the glue + wasm + index, instantiate, construct the engine,
  * as the extension and the site do it (web-shared/index-stream.ts): the
  * index fetch starts at once, and its body is copied into the engine's

@@ -199,21 +199,34 @@ pub fn append_bytes_arg(
         )));
     }
     let start = out.len();
-    out.resize(start + len as usize, 0);
-    let dst = &mut out[start..];
+    let len = len as usize;
+    // Copied straight into the spare capacity, not zero-filled first: in a
+    // fresh page the fill (the wasm's baseline tier, 10 MB) cost as much as
+    // all the structure checks.
+    out.reserve(len);
+    let dst = &mut out.spare_capacity_mut()[..len];
     // SAFETY: the view lives only for the `set` below, which runs no wasm code
     // (a typed-array source is read through its internal slots), so memory
     // cannot grow and move `out` while the view exists.
-    let view = unsafe { js_sys::Uint8Array::view_mut_raw(dst.as_mut_ptr(), dst.len()) };
+    let view = unsafe { js_sys::Uint8Array::view_mut_raw(dst.as_mut_ptr().cast(), len) };
     let copied = js_sys::Reflect::apply(
         set.unchecked_ref::<js_sys::Function>(),
         &view,
         &js_sys::Array::of1(v),
     );
-    if copied.is_err() {
-        out.truncate(start);
+    // `set` copies the source whole or throws before writing; the source's
+    // length is read again in case it changed (a view of wasm memory
+    // detached by the `reserve` above reads as empty).
+    let still = js_sys::Reflect::apply(
+        length_getter.unchecked_ref::<js_sys::Function>(),
+        v,
+        &js_sys::Array::new(),
+    );
+    if copied.is_err() || still.ok().and_then(|l| l.as_f64()) != Some(len as f64) {
         return Err(unreadable());
     }
+    // SAFETY: `set` wrote all `len` bytes after `start`.
+    unsafe { out.set_len(start + len) };
     Ok(())
 }
 

@@ -100,6 +100,13 @@ test('hostile values get clear errors and leave the engine fully usable, attachN
       for (let at = 0; at < bad.length; at += 70_001) l.push(bad.subarray(at, at + 70_001));
       return l.finish();
     });
+    // A chunk that is a view of the engine's own memory: making room for it
+    // grows that memory, which detaches the view; a clear error, and the
+    // loader's spare capacity (copied into unfilled) never counts as bytes.
+    // (A second instance, whose memory is small: any room made grows it.)
+    const m2 = await import('/medcode.js?second-instance');
+    const wasm2 = await m2.default({ module_or_path: '/medcode_bg.wasm' });
+    attempt('IndexLoader a view of its own memory', () => new m2.IndexLoader(0).push(new Uint8Array(wasm2.memory.buffer)));
     attempt('IndexLoader good index', () => {
       const l = new m.IndexLoader(0);
       for (let at = 0; at < index.length; at += 333_333) l.push(index.subarray(at, at + 333_333));
@@ -249,6 +256,7 @@ test('hostile values get clear errors and leave the engine fully usable, attachN
   error('IndexLoader past 64 MB', 'RangeError', /the most medcode reads/);
   error('IndexLoader junk', 'Error', /too short|not a medcode index/);
   error('IndexLoader damaged index', 'Error', /corrupt/);
+  error('IndexLoader a view of its own memory', 'TypeError', /could not be read/);
   assert.ok(r['IndexLoader good index'].ok && /^E11/.test(r['IndexLoader good index'].value), JSON.stringify(r['IndexLoader good index']));
   error('attachNcci(123)', 'TypeError', /must be a Uint8Array/);
   error('attachNcci(junk bytes)', 'Error', /NCCI/);
