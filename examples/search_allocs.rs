@@ -42,6 +42,8 @@ fn main() {
     let engine = Engine::from_bytes(&std::fs::read(&path).expect("read the index")).expect("load");
     let scratch = RefCell::new(Scratch::default());
     let mut rows: Vec<(usize, usize, usize, String, String)> = Vec::new();
+    let mut packed = medcode::search::packed::PackedHits::default();
+    let mut packed_allocs: Vec<usize> = Vec::new();
     for (q, set, opts) in common::dev_queries() {
         // Once to warm the caches (stems, term letters), then counted.
         engine.search(&q, &opts);
@@ -50,6 +52,14 @@ fn main() {
         let (parsed, p) = counted(|| parse_query(engine.data(), &scratch, &q));
         let (_, w) = counted(|| search_words(engine.data(), &scratch, &parsed, &opts));
         let (_, a) = counted(|| engine.search(&q, &opts));
+        // The browser's keystroke call, into a buffer warmed above.
+        engine.search_packed(&q, &opts, &mut packed);
+        let (_, k) = counted(|| {
+            engine
+                .search_packed(&q, &opts, &mut packed)
+                .map(|b| b.len())
+        });
+        packed_allocs.push(k);
         rows.push((p, w, a, set, q));
     }
     let pct = |mut v: Vec<usize>, f: f64| {
@@ -69,6 +79,13 @@ fn main() {
             pct(v, 0.99)
         );
     }
+    let mean = packed_allocs.iter().sum::<usize>() as f64 / n as f64;
+    println!(
+        "search_packed allocations per search: mean {mean:.1}  p50 {}  p90 {}  p99 {}",
+        pct(packed_allocs.clone(), 0.5),
+        pct(packed_allocs.clone(), 0.9),
+        pct(packed_allocs, 0.99)
+    );
     let mut sets: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for r in &rows {
         sets.entry(&r.3).or_default().push(r.2);

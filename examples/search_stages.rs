@@ -34,6 +34,8 @@ fn main() {
         .ok()
         .map(|p| std::fs::File::create(p).unwrap());
     let mut rows: Vec<(Duration, Duration, Duration, String)> = Vec::new();
+    let mut by_class: std::collections::BTreeMap<&str, Vec<(Duration, Duration, Duration)>> =
+        Default::default();
     for (q, set, opts) in common::dev_queries() {
         let (mut bp, mut bw, mut ba) = (Duration::MAX, Duration::MAX, Duration::MAX);
         for _ in 0..reps {
@@ -61,6 +63,10 @@ fn main() {
         tp += bp;
         tw += bw;
         ta += ba;
+        by_class
+            .entry(query_class(&engine, &q, &opts))
+            .or_default()
+            .push((bp, bw, ba));
         by_set.entry(set).or_default().push((bp, bw, ba));
         rows.push((bp, bw, ba, q));
     }
@@ -104,6 +110,48 @@ fn main() {
             med(&|r| r.2)
         );
     }
+    // The browser's keystroke call: `search` then packing its hits, against
+    // `search_packed` (strings straight from the index into the buffer).
+    let mut packed = medcode::search::packed::PackedHits::default();
+    let (mut via_hits, mut direct) = (Vec::new(), Vec::new());
+    for (q, _, opts) in common::dev_queries() {
+        let (mut bh, mut bd) = (Duration::MAX, Duration::MAX);
+        for _ in 0..reps {
+            let t = Instant::now();
+            std::hint::black_box(packed.pack(&engine.search(&q, &opts)));
+            bh = bh.min(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(engine.search_packed(&q, &opts, &mut packed));
+            bd = bd.min(t.elapsed());
+        }
+        via_hits.push(bh);
+        direct.push(bd);
+    }
+    via_hits.sort();
+    direct.sort();
+    println!(
+        "packed: search+pack p50 {:?} p99 {:?}; search_packed p50 {:?} p99 {:?}",
+        pct(&via_hits, 0.5),
+        pct(&via_hits, 0.99),
+        pct(&direct, 0.5),
+        pct(&direct, 0.99)
+    );
+    // Whole minus parse and word search: code search and building the hits.
+    for (class, v) in &by_class {
+        let med = |f: &dyn Fn(&(Duration, Duration, Duration)) -> Duration| {
+            let mut x: Vec<Duration> = v.iter().map(f).collect();
+            x.sort();
+            x[x.len() / 2]
+        };
+        println!(
+            "class {class:<10} n {:>4} p50 parse {:?} words {:?} whole {:?} building {:?}",
+            v.len(),
+            med(&|r| r.0),
+            med(&|r| r.1),
+            med(&|r| r.2),
+            med(&|r| r.2.saturating_sub(r.0 + r.1))
+        );
+    }
     rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     for r in rows.iter().take(8) {
         println!(
@@ -117,5 +165,24 @@ fn main() {
             "slow words {:?} parse {:?} whole {:?} {:?}",
             r.1, r.0, r.2, r.3
         );
+    }
+}
+
+/// The query's class for the per-class table: "code" (a code or code
+/// prefix answered by code search), "filled" (some hits miss a word others
+/// match: the bounded fill), "short" (1-2 words), "long" (3 or more).
+fn query_class(engine: &Engine, q: &str, opts: &medcode::SearchOptions) -> &'static str {
+    let hits = engine.search(q, opts);
+    if hits.first().is_some_and(|h| h.score == 0.0) {
+        return "code";
+    }
+    let most = hits.iter().map(|h| h.matched.len()).max().unwrap_or(0);
+    if q.split_whitespace().count() >= 4 && hits.iter().any(|h| h.matched.len() < most) {
+        return "filled";
+    }
+    if q.split_whitespace().count() <= 2 {
+        "short"
+    } else {
+        "long"
     }
 }

@@ -44,6 +44,14 @@ thread_local! {
     static PACKED_HITS: std::cell::RefCell<crate::search::packed::PackedHits> = Default::default();
 }
 
+/// What a `search` call asks for.
+enum SearchRequest {
+    /// Words or a code in one system or all (`SearchOptions`).
+    Words(SearchOptions),
+    /// "proc": HCPCS and attached CPT, this many.
+    Procedures(usize),
+}
+
 /// Largest index / NCCI file accepted (`medcode.idx` is about 12 MB).
 const FILE_MAX: u32 = 64 << 20;
 /// Most user data sets attached at once (an organisation has a few).
@@ -281,7 +289,28 @@ impl MedcodeEngine {
         limit: JsValue,
         severity: JsValue,
     ) -> Result<js_sys::Uint8Array, JsValue> {
-        let hits = self.search_hits(query, system, limit, severity)?;
+        // Without severity chips, the engine packs straight from the index.
+        let plain = self.severity.is_none() || severity.is_undefined() || severity.is_null();
+        let hits = match Self::search_request(query, system, limit)? {
+            (query, SearchRequest::Words(opts)) if plain => {
+                let packed = PACKED_HITS.with(|p| {
+                    let mut p = p.borrow_mut();
+                    // SAFETY: as below.
+                    (self.engine.search_packed(&query, &opts, &mut p))
+                        .map(|bytes| unsafe { js_sys::Uint8Array::view(bytes) })
+                });
+                if let Some(view) = packed {
+                    return Ok(view);
+                }
+                self.severe_hits(self.engine.search(&query, &opts), severity)?
+            }
+            (query, SearchRequest::Words(opts)) => {
+                self.severe_hits(self.engine.search(&query, &opts), severity)?
+            }
+            (query, SearchRequest::Procedures(limit)) => {
+                self.engine.search_procedures(&query, limit)
+            }
+        };
         PACKED_HITS.with(|p| {
             let mut p = p.borrow_mut();
             let bytes = p.pack(&hits);
@@ -299,6 +328,22 @@ impl MedcodeEngine {
         limit: JsValue,
         severity: JsValue,
     ) -> Result<Vec<crate::model::SearchHit>, JsValue> {
+        match Self::search_request(query, system, limit)? {
+            (query, SearchRequest::Words(opts)) => {
+                self.severe_hits(self.engine.search(&query, &opts), severity)
+            }
+            (query, SearchRequest::Procedures(limit)) => {
+                Ok(self.engine.search_procedures(&query, limit))
+            }
+        }
+    }
+
+    /// `search`'s arguments read: the query and what to search.
+    fn search_request(
+        query: JsValue,
+        system: JsValue,
+        limit: JsValue,
+    ) -> Result<(String, SearchRequest), JsValue> {
         // Search reads the first 512 bytes; more is never copied in.
         let query = text_arg(&query, "the query", 1024)?;
         let system = opt_text_arg(&system, "system", 64)?;
@@ -309,7 +354,7 @@ impl MedcodeEngine {
             Some("cpt") => Some(System::Cpt),
             Some("proc") => {
                 let limit = limit.unwrap_or(10).clamp(1, 200) as usize;
-                return Ok(self.engine.search_procedures(&query, limit));
+                return Ok((query, SearchRequest::Procedures(limit)));
             }
             Some("all") => None,
             Some(other) => {
@@ -322,7 +367,15 @@ impl MedcodeEngine {
             system,
             limit: limit.unwrap_or(10).clamp(1, 200) as usize,
         };
-        let mut hits = self.engine.search(&query, &opts);
+        Ok((query, SearchRequest::Words(opts)))
+    }
+
+    /// `hits` with their severity chips, when asked for and severity.idx is attached.
+    fn severe_hits(
+        &self,
+        mut hits: Vec<crate::model::SearchHit>,
+        severity: JsValue,
+    ) -> Result<Vec<crate::model::SearchHit>, JsValue> {
         if let (Some(t), false) = (
             &self.severity,
             severity.is_undefined() || severity.is_null(),

@@ -478,6 +478,12 @@ impl Engine {
         if let Some((title, _, _)) = self.user_title_replacement(id) {
             return Some(Cow::Borrowed(title));
         }
+        // No user data: parent and own title read into one string.
+        if self.user.is_none() {
+            let mut out = String::with_capacity(n.title.len as usize * 8);
+            self.bundled_title_into(id, &mut out);
+            return Some(Cow::Owned(out));
+        }
         // Stored as word ids (index format v6): read into a new string.
         let own = self.data.phrase(n.title);
         if n.seventh != 0 {
@@ -486,6 +492,27 @@ impl Engine {
             }
         }
         Some(Cow::Owned(own))
+    }
+    /// [`Engine::node_title`] as the bundled index gives it (what it is
+    /// when no user data is attached), appended to `out`: a 7th-character
+    /// code's parent title, a comma, and its own. False, with nothing
+    /// written, when the node has no title.
+    fn bundled_title_into(&self, id: u32, out: &mut String) -> bool {
+        let Some(n) = self.node(id) else {
+            return false;
+        };
+        if n.title.len == 0 {
+            return false;
+        }
+        if n.seventh != 0 {
+            if let Some(p) = self.parent(id) {
+                if self.bundled_title_into(p, out) {
+                    out.push_str(", ");
+                }
+            }
+        }
+        self.data.phrase_into(n.title, out);
+        true
     }
     /// The user's tabular XML's title where it stands in for the bundled
     /// one (none bundled, or another): (title, how, source file).
@@ -947,13 +974,24 @@ impl Engine {
 
     /// Exact code first, then the code's subtree (billable first, code order).
     fn search_codes(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
+        let Some((ids, matched)) = self.code_ids(query, opts) else {
+            return Vec::new();
+        };
+        ids.into_iter()
+            .map(|id| self.hit(id, 0.0, vec![matched.clone()]))
+            .collect()
+    }
+
+    /// `search_codes`' nodes and the word each matched (the compact code,
+    /// lower case); `None` when the query is not shaped like a code.
+    fn code_ids(&self, query: &str, opts: &SearchOptions) -> Option<(Vec<u32>, String)> {
         let compact: String = query
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '.')
             .collect::<String>()
             .to_ascii_uppercase();
         if compact.is_empty() || !compact.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Vec::new();
+            return None;
         }
         let icd_shaped = crate::icd10cm::looks_like_code_prefix(&compact) && compact.len() >= 3;
         let hcpcs_shaped = compact.len() >= 2
@@ -961,7 +999,7 @@ impl Engine {
             && compact[1..].bytes().all(|b| b.is_ascii_digit())
             && compact.len() <= 5;
         if !icd_shaped && !hcpcs_shaped {
-            return Vec::new();
+            return None;
         }
         let wanted = |id: u32| opts.system.map_or(true, |s| self.system_of(id) == s);
         let matches = self.with_prefix(&compact);
@@ -986,9 +1024,88 @@ impl Engine {
             }
         }
         out.truncate(limit);
-        out.into_iter()
-            .map(|id| self.hit(id, 0.0, vec![compact.to_lowercase()]))
-            .collect()
+        Some((out, compact.to_lowercase()))
+    }
+
+    /// [`Engine::search`] packed into `out` (`search::packed`'s layout),
+    /// each string written from the index straight into the buffer: no
+    /// `SearchHit` is built, so a keystroke allocates little besides the
+    /// query's parse. `None` (and `out` untouched) when user data is
+    /// attached or CPT is asked for: then pack `search`'s hits. A test
+    /// (tests/search_packed.rs) holds the two to the same bytes.
+    pub fn search_packed<'a>(
+        &self,
+        query: &str,
+        opts: &SearchOptions,
+        out: &'a mut search::packed::PackedHits,
+    ) -> Option<&'a [u8]> {
+        if self.user.is_some() || opts.system == Some(System::Cpt) {
+            return None;
+        }
+        let query = truncate_at_char(query, 512);
+        out.begin();
+        if let Some((ids, matched)) = self
+            .code_ids(query, opts)
+            .filter(|(ids, _)| !ids.is_empty())
+        {
+            for id in ids {
+                self.pack_hit(out, id, 0.0, None, std::slice::from_ref(&matched));
+            }
+            return Some(out.finish());
+        }
+        let parsed = search::parse_query(&self.data, &self.scratch, query);
+        let ranked = search::search_words(&self.data, &self.scratch, &parsed, opts);
+        // A hit's matched words, borrowed from the parse.
+        let mut matched: Vec<&str> = Vec::with_capacity(parsed.groups.len());
+        for r in &ranked {
+            matched.clear();
+            matched.extend(
+                (parsed.groups.iter().enumerate())
+                    .filter(|(i, _)| r.matched_words & (1 << i) != 0)
+                    .map(|(_, g)| g.text.as_str()),
+            );
+            let why = search::explain(&self.data, &parsed, r).or_else(|| {
+                // Only HCPCS codes have an everyday "why" (`everyday_why`).
+                (self.system_of(r.node) == System::Hcpcs)
+                    .then(|| {
+                        let owned: Vec<String> = matched.iter().map(|m| m.to_string()).collect();
+                        self.everyday_why(r.node, &owned)
+                    })
+                    .flatten()
+            });
+            self.pack_hit(out, r.node, r.score, why.as_deref(), &matched);
+        }
+        Some(out.finish())
+    }
+
+    /// One hit of `search_packed`, in `Engine::hit`'s fields.
+    fn pack_hit<M: AsRef<str>>(
+        &self,
+        out: &mut search::packed::PackedHits,
+        id: u32,
+        score: f32,
+        why: Option<&str>,
+        matched: &[M],
+    ) {
+        let matched = &matched[..matched.len().min(255)];
+        out.hit_start(
+            score,
+            self.is_billable(id),
+            why.is_some(),
+            false,
+            matched.len(),
+        );
+        out.put(self.system_of(id).as_str());
+        out.put(self.node_code(id));
+        out.put_with(|t| {
+            self.bundled_title_into(id, t);
+        });
+        for m in matched {
+            out.put(m.as_ref());
+        }
+        if let Some(w) = why {
+            out.put(w);
+        }
     }
 }
 

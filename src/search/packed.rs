@@ -32,7 +32,9 @@ const HEADER_WORDS: usize = 4;
 #[derive(Default)]
 pub struct PackedHits {
     words: Vec<u32>,
-    text: Vec<u8>,
+    text: String,
+    /// Hits added since `begin`.
+    count: u32,
 }
 
 fn utf16_len(s: &str) -> u32 {
@@ -46,55 +48,103 @@ fn utf16_len(s: &str) -> u32 {
 impl PackedHits {
     /// Packs `hits`, replacing what the buffer held; returns the bytes.
     pub fn pack(&mut self, hits: &[SearchHit]) -> &[u8] {
-        let (words, text) = (&mut self.words, &mut self.text);
-        words.clear();
-        text.clear();
-        words.extend_from_slice(&[PACKED_HITS_VERSION, hits.len() as u32, 0, 0]);
-        let mut put = |words: &mut Vec<u32>, s: &str| {
-            words.push(utf16_len(s));
-            text.extend_from_slice(s.as_bytes());
-        };
+        self.begin();
         for h in hits {
             let matched = h.matched.len().min(255);
-            words.push(h.score.to_bits());
-            words.push(
-                h.billable as u32
-                    | (h.why.is_some() as u32) << 1
-                    | (h.severity.is_some() as u32) << 2
-                    | (matched as u32) << 8,
+            self.hit_start(
+                h.score,
+                h.billable,
+                h.why.is_some(),
+                h.severity.is_some(),
+                matched,
             );
-            put(words, h.system.as_str());
-            put(words, &h.code);
-            put(words, &h.title);
+            self.put(h.system.as_str());
+            self.put(&h.code);
+            self.put(&h.title);
             for m in &h.matched[..matched] {
-                put(words, m);
+                self.put(m);
             }
             if let Some(w) = &h.why {
-                put(words, w);
+                self.put(w);
             }
             if let Some(s) = &h.severity {
                 let hcc = s.hcc.len().min(255);
-                words.push(
+                self.words.push(
                     s.level.is_some() as u32 | (s.alive_only as u32) << 1 | (hcc as u32) << 8,
                 );
-                put(words, &s.version);
+                self.put(&s.version);
                 if let Some(l) = s.level {
-                    put(words, l.as_str());
+                    self.put(l.as_str());
                 }
                 for c in &s.hcc[..hcc] {
-                    words.push(c.year as u32);
-                    words.push(c.label.is_some() as u32);
-                    put(words, &c.model);
-                    put(words, &c.category);
+                    self.words.push(c.year as u32);
+                    self.words.push(c.label.is_some() as u32);
+                    self.put(&c.model);
+                    self.put(&c.category);
                     if let Some(l) = &c.label {
-                        put(words, l);
+                        self.put(l);
                     }
                 }
             }
         }
+        self.finish()
+    }
+
+    // Hit by hit, for a caller that writes the strings straight from the
+    // index (`Engine::search_packed`): `begin`, then per hit `hit_start`
+    // and its strings in the schema's order (`put`, `put_with`), then
+    // `finish`. `pack` is written with them, so both give the same bytes.
+
+    /// Empties the buffer for a new answer.
+    pub fn begin(&mut self) {
+        self.words.clear();
+        self.text.clear();
+        self.count = 0;
+        self.words
+            .extend_from_slice(&[PACKED_HITS_VERSION, 0, 0, 0]);
+    }
+
+    /// Starts a hit: its score and flags; its strings follow. `matched`:
+    /// how many matched words will follow (at most 255).
+    pub fn hit_start(
+        &mut self,
+        score: f32,
+        billable: bool,
+        why: bool,
+        severity: bool,
+        matched: usize,
+    ) {
+        self.count += 1;
+        self.words.push(score.to_bits());
+        self.words.push(
+            billable as u32
+                | (why as u32) << 1
+                | (severity as u32) << 2
+                | (matched.min(255) as u32) << 8,
+        );
+    }
+
+    /// The hit's next string.
+    pub fn put(&mut self, s: &str) {
+        self.words.push(utf16_len(s));
+        self.text.push_str(s);
+    }
+
+    /// The hit's next string, as `write` appends it to the text.
+    pub fn put_with(&mut self, write: impl FnOnce(&mut String)) {
+        let start = self.text.len();
+        write(&mut self.text);
+        let len = utf16_len(&self.text[start..]);
+        self.words.push(len);
+    }
+
+    /// Ends the answer; returns the bytes.
+    pub fn finish(&mut self) -> &[u8] {
+        let (words, text) = (&mut self.words, &self.text);
+        words[1] = self.count;
         words[2] = (words.len() - HEADER_WORDS) as u32;
         words[3] = text.len() as u32;
-        words.extend(text.chunks(4).map(|c| {
+        words.extend(text.as_bytes().chunks(4).map(|c| {
             let mut b = [0u8; 4];
             b[..c.len()].copy_from_slice(c);
             u32::from_le_bytes(b)
