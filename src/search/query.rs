@@ -645,11 +645,28 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
             found.push((used, di));
         }
     }
-    let widest: Vec<(u32, usize)> = found
+    let mut widest: Vec<(u32, usize)> = found
         .iter()
         .copied()
         .filter(|&(m, _)| !found.iter().any(|&(o, _)| o != m && o & m == m))
         .collect();
+    // Terms that reach the same code through the same words are one
+    // default ("flu shot", "influenza vaccine" → Z23 for "flu shot" whose
+    // "shot" reads as vaccination): else the code earns its words once per
+    // term and the copies crowd the other defaults out of `MAX_DEFAULTS`.
+    let defaults = &data.search.defaults;
+    let mut kept = 0;
+    for i in 0..widest.len() {
+        let (m, di) = widest[i];
+        if !widest[..kept]
+            .iter()
+            .any(|&(o, dj)| o == m && defaults[dj].code == defaults[di].code)
+        {
+            widest[kept] = widest[i];
+            kept += 1;
+        }
+    }
+    widest.truncate(kept);
     for (groups, di) in widest.into_iter().take(MAX_DEFAULTS) {
         if parsed.slots.len() >= MAX_SLOTS {
             break;
