@@ -546,6 +546,9 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
             parsed.groups.push(group);
         }
     }
+    if typing_last {
+        drop_completions_said_before(&mut parsed);
+    }
     for gi in 1..parsed.groups.len().min(32) {
         let (before, letter) = (&parsed.groups[gi - 1].text, &parsed.groups[gi].text);
         if letter.len() == 1
@@ -787,6 +790,44 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
             prefix: d.prefix,
             groups,
         });
+    }
+}
+
+/// A half-typed last word does not complete to a word another word of the
+/// query already says: in "bka status l" the "l" is not "leg" again (bka is
+/// "leg below knee"), else the code naming no side outranks the left one.
+/// Only the last word's completions and corrections (quality below 1) go;
+/// its exact term, its expansions and a slot left empty stay.
+fn drop_completions_said_before(parsed: &mut ParsedQuery) {
+    let Some(last) = parsed.groups.len().checked_sub(1) else {
+        return;
+    };
+    if last == 0 || last >= 32 {
+        return;
+    }
+    let own = parsed.group_slot_mask(last);
+    let mut said: Vec<u32> = Vec::new();
+    for (si, slot) in parsed.slots.iter().enumerate().take(32) {
+        if own & (1 << si) == 0 {
+            said.extend(
+                slot.terms
+                    .iter()
+                    .filter(|&&(_, q)| q >= 1.0)
+                    .map(|&(t, _)| t),
+            );
+        }
+    }
+    if said.is_empty() {
+        return;
+    }
+    for (si, slot) in parsed.slots.iter_mut().enumerate().take(32) {
+        if own & (1 << si) == 0 {
+            continue;
+        }
+        let keep = |&(t, q): &(u32, f32)| q >= 1.0 || !said.contains(&t);
+        if slot.terms.iter().any(|x| !keep(x)) && slot.terms.iter().any(keep) {
+            slot.terms.retain(keep);
+        }
     }
 }
 
