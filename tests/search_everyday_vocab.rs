@@ -18,10 +18,12 @@ fn everyday_vocabulary_finds_its_code() {
 fn a_rare_exact_stem_of_a_long_word_still_gets_corrected() {
     let engine = common::engine();
     let hits = engine.search("hepatiitis", &SearchOptions::default());
+    // K75.9 is the Index's Hepatitis (inclusion term "Hepatitis NOS"),
+    // reached through the corrected word's default.
     let hepatitis = hits
         .iter()
         .take(3)
-        .filter(|h| h.title.to_lowercase().contains("hepatitis"))
+        .filter(|h| h.title.to_lowercase().contains("hepatitis") || h.code == "K75.9")
         .count();
     assert!(
         hepatitis >= 2,

@@ -564,6 +564,7 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                 context,
                 extra_len: 0,
                 len: None,
+                names_code: true,
             });
         }
         if !brands.is_empty() {
@@ -575,6 +576,7 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                 context,
                 extra_len: 0,
                 len: brand_len,
+                names_code: false,
             });
         }
         // The expanded descriptor carries no note (it would cost a note per
@@ -594,6 +596,7 @@ pub fn attach(b: &mut IndexBuilder, inputs: &Inputs) -> Result<Stats, BuildError
                     // A drug code is as long as its drug and qualifiers: the
                     // plain "Morphine sulfate injection" before "(fresenius)".
                     len: c.drug_len,
+                    names_code: false,
                 },
             );
         }

@@ -57,6 +57,11 @@ pub struct ExtraUnit {
     pub extra_len: u8,
     /// When set, the unit's length instead of the text's word count.
     pub len: Option<u8>,
+    /// The text names the code as its title does (an everyday name of a
+    /// service or supply): its words weigh as title words (field 0), so a
+    /// query that is the whole name is not beaten by a title holding the
+    /// same words and more ("test strips" for dialysis).
+    pub names_code: bool,
 }
 
 impl BuildNode {
@@ -335,8 +340,9 @@ impl IndexBuilder {
         }
         for extra in &node.extra_units {
             let mut terms = Vec::new();
+            let own_field = if extra.names_code { 0 } else { 1 };
             for t in text::terms(&extra.text) {
-                add(&mut terms, t, 1);
+                add(&mut terms, t, own_field);
             }
             for w in &extra.also {
                 for t in text::terms(w) {

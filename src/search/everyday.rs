@@ -195,7 +195,8 @@ pub fn check_wordings(data: &IndexData, pending: &[PendingWording]) -> Result<()
 
 /// The index terms of a default's term, sorted (word order does not matter).
 pub fn default_key(term: &str) -> Vec<String> {
-    let mut key = text::terms(term);
+    // "hepatitis a vaccine": the type letter is part of the term.
+    let mut key = text::terms_of_words(&text::words_with_type_letters(term));
     key.sort();
     key
 }

@@ -524,7 +524,14 @@ pub fn search_words(
     // a pass over a 16 KB bit set, the same as a rare one, and no unit that
     // could rank is left out (the old per-term cap of 8,000 could).
     seed_defaults(data, parsed, sc);
-    let optional = optional_groups(parsed, opts);
+    // The type letter A ("hepatitis a"; once dropped as the article) scores
+    // where a title has it, but a code for the word whose title names no
+    // type still matches ("exposure to hepatitis a": Z20.5 "… exposure to
+    // viral hepatitis"). Other letters stay required, as they always were.
+    let type_a = (0..parsed.groups.len().min(32))
+        .filter(|&g| parsed.type_letters & (1 << g) != 0 && parsed.groups[g].text == "a")
+        .fold(0u32, |m, g| m | (1 << g));
+    let optional = optional_groups(parsed, opts) | type_a;
     let required: Vec<usize> = (0..parsed.groups.len())
         .filter(|&g| optional & (1 << g) == 0 && !parsed.groups[g].alternatives.is_empty())
         .collect();

@@ -87,6 +87,9 @@ pub struct ParsedQuery {
     /// The last word is still being typed: no term is the word itself,
     /// only its completions (or corrections).
     pub last_partial: bool,
+    /// Groups that are a single letter naming a type of the word before
+    /// ("hepatitis a", "influenza b": `type_letter_after`).
+    pub type_letters: u32,
 }
 
 impl ParsedQuery {
@@ -172,6 +175,78 @@ pub struct ParseCache {
     default_bits: Vec<u128>,
     /// Every term of a default's key, sorted, once.
     default_terms: Vec<String>,
+    /// Per single-letter term: the units holding it, sorted.
+    letter_units: std::collections::HashMap<u32, Vec<u32>, text::FastHash>,
+    /// Per (letter term, word term): whether some unit holds both.
+    letter_with: std::collections::HashMap<(u32, u32), bool, text::FastHash>,
+}
+
+/// Most pairs `ParseCache::letter_with` remembers (it starts over when full).
+const MAX_LETTER_PAIRS: usize = 4096;
+
+/// A letter in more units than this is no type letter (a word's initial).
+const MAX_LETTER_DF: u32 = 4096;
+
+/// True when the single letter `letter` after the word `prev` names a type
+/// ("hepatitis a", "hep c", "vitamin d", "influenza b", "group a"): some
+/// title or inclusion term holds `prev` (or, for an abbreviation, the last
+/// word of an expansion) together with the letter. For "a" that rules out
+/// the article ("from a", "had a"): the index holds "a" only for a capital
+/// type letter (`text::terms`).
+fn type_letter_after(
+    data: &IndexData,
+    cache: &mut ParseCache,
+    terms: &Terms,
+    prev: &str,
+    letter: &str,
+) -> bool {
+    if prev.is_empty() || text::is_stopword(prev) || text::is_joining(prev) {
+        return false;
+    }
+    let Some(l) = terms.find(letter.as_bytes()) else {
+        return false;
+    };
+    if terms.df(l) > MAX_LETTER_DF {
+        return false;
+    }
+    let mut words = vec![prev.to_string()];
+    if let Some(exp) = abbreviation(data, cache, prev) {
+        words.extend(exp.iter().filter_map(|e| text::words(e).pop()));
+    }
+    let l = l as u32;
+    let units = cache.letter_units.entry(l).or_insert_with(|| {
+        let mut v = Vec::new();
+        terms.for_each_posting(l as usize, |u, _| v.push(u));
+        v.sort_unstable();
+        v
+    });
+    for w in words {
+        let Some(t) = text::with_term(&w, |t| terms.find(t.as_bytes())) else {
+            continue;
+        };
+        let t = t as u32;
+        if t == l {
+            continue;
+        }
+        if let Some(&known) = cache.letter_with.get(&(l, t)) {
+            if known {
+                return true;
+            }
+            continue;
+        }
+        let mut with = false;
+        terms.for_each_posting(t as usize, |u, _| {
+            with |= units.binary_search(&u).is_ok();
+        });
+        if cache.letter_with.len() >= MAX_LETTER_PAIRS {
+            cache.letter_with.clear();
+        }
+        cache.letter_with.insert((l, t), with);
+        if with {
+            return true;
+        }
+    }
+    false
 }
 
 impl ParseCache {
@@ -284,7 +359,10 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         // A multi-chunk or punctuated abbreviation is taken whole ("w/o", "ckd 3").
         if let Some((n, exp)) = abbreviation_at(data, cache, &chunks, at) {
             if n > 1 || chunks[at].contains(|c: char| !c.is_alphanumeric()) {
-                let mut alts: Vec<Vec<String>> = exp.iter().map(|e| text::words(e)).collect();
+                let mut alts: Vec<Vec<String>> = exp
+                    .iter()
+                    .map(|e| text::words_with_type_letters(e))
+                    .collect();
                 // A phrase of plain words ("ear drum", "swimmers ear") still
                 // matches as typed too; "w/o" or "ckd 3" only as expanded.
                 let plain = chunks[at..at + n]
@@ -317,12 +395,19 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                 wanted.push((w, vec![vec![d.to_string()]], false));
                 continue;
             }
+            // "hepatitis a", "vitamin a": the type letter, not the article.
+            if w == "a" && many && type_letter_after(data, cache, &terms, &prev, "a") {
+                prev.clear();
+                prev.push_str(&w);
+                wanted.push((w, vec![vec![text::TYPE_LETTER_A.to_string()]], true));
+                continue;
+            }
             if text::is_stopword(&w) && many {
                 continue;
             }
             let mut alts = vec![vec![w.clone()]];
             if let Some(exp) = abbreviation(data, cache, &w) {
-                alts.extend(exp.iter().map(|e| text::words(e)));
+                alts.extend(exp.iter().map(|e| text::words_with_type_letters(e)));
             }
             prev.clear();
             prev.push_str(&w);
@@ -459,6 +544,18 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
             group.text = word;
             joining_word(&terms, &mut parsed, &mut group);
             parsed.groups.push(group);
+        }
+    }
+    if typing_last {
+        drop_completions_said_before(&mut parsed);
+    }
+    for gi in 1..parsed.groups.len().min(32) {
+        let (before, letter) = (&parsed.groups[gi - 1].text, &parsed.groups[gi].text);
+        if letter.len() == 1
+            && letter.bytes().all(|b| b.is_ascii_lowercase())
+            && type_letter_after(data, cache, &terms, before, letter)
+        {
+            parsed.type_letters |= 1 << gi;
         }
     }
     if typing_last {
@@ -640,16 +737,40 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
         }
         // A default speaks for the query only if its term is at least half
         // of what was typed (not two words of a pasted long title).
-        let content = parsed.groups.len() as u32 - parsed.joining.count_ones();
-        if rest.is_empty() && used != 0 && used.count_ones() * 2 >= content {
+        // A type letter qualifies its word: no word of its own here.
+        let content = parsed.groups.len() as u32
+            - parsed.joining.count_ones()
+            - (parsed.type_letters & !used).count_ones();
+        // A default for a word but not the type letter after it is the
+        // word's unspecified code, not the type asked for: "hepatitis"
+        // (K75.9) gives way for "hepatitis a".
+        let untyped = (used << 1) & parsed.type_letters & !used;
+        if rest.is_empty() && used != 0 && used.count_ones() * 2 >= content && untyped == 0 {
             found.push((used, di));
         }
     }
-    let widest: Vec<(u32, usize)> = found
+    let mut widest: Vec<(u32, usize)> = found
         .iter()
         .copied()
         .filter(|&(m, _)| !found.iter().any(|&(o, _)| o != m && o & m == m))
         .collect();
+    // Terms that reach the same code through the same words are one
+    // default ("flu shot", "influenza vaccine" → Z23 for "flu shot" whose
+    // "shot" reads as vaccination): else the code earns its words once per
+    // term and the copies crowd the other defaults out of `MAX_DEFAULTS`.
+    let defaults = &data.search.defaults;
+    let mut kept = 0;
+    for i in 0..widest.len() {
+        let (m, di) = widest[i];
+        if !widest[..kept]
+            .iter()
+            .any(|&(o, dj)| o == m && defaults[dj].code == defaults[di].code)
+        {
+            widest[kept] = widest[i];
+            kept += 1;
+        }
+    }
+    widest.truncate(kept);
     for (groups, di) in widest.into_iter().take(MAX_DEFAULTS) {
         if parsed.slots.len() >= MAX_SLOTS {
             break;
@@ -669,6 +790,44 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
             prefix: d.prefix,
             groups,
         });
+    }
+}
+
+/// A half-typed last word does not complete to a word another word of the
+/// query already says: in "bka status l" the "l" is not "leg" again (bka is
+/// "leg below knee"), else the code naming no side outranks the left one.
+/// Only the last word's completions and corrections (quality below 1) go;
+/// its exact term, its expansions and a slot left empty stay.
+fn drop_completions_said_before(parsed: &mut ParsedQuery) {
+    let Some(last) = parsed.groups.len().checked_sub(1) else {
+        return;
+    };
+    if last == 0 || last >= 32 {
+        return;
+    }
+    let own = parsed.group_slot_mask(last);
+    let mut said: Vec<u32> = Vec::new();
+    for (si, slot) in parsed.slots.iter().enumerate().take(32) {
+        if own & (1 << si) == 0 {
+            said.extend(
+                slot.terms
+                    .iter()
+                    .filter(|&&(_, q)| q >= 1.0)
+                    .map(|&(t, _)| t),
+            );
+        }
+    }
+    if said.is_empty() {
+        return;
+    }
+    for (si, slot) in parsed.slots.iter_mut().enumerate().take(32) {
+        if own & (1 << si) == 0 {
+            continue;
+        }
+        let keep = |&(t, q): &(u32, f32)| q >= 1.0 || !said.contains(&t);
+        if slot.terms.iter().any(|x| !keep(x)) && slot.terms.iter().any(keep) {
+            slot.terms.retain(keep);
+        }
     }
 }
 

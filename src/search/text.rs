@@ -97,6 +97,9 @@ pub fn term(word: &str) -> String {
 /// `f` of [`term`]`(word)`, without copying the term out of the stem cache
 /// (a query looks terms up many times). `f` must not call `term` itself.
 pub fn with_term<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    if word == TYPE_LETTER_A {
+        return f("a");
+    }
     if let Some(r) = roman(word) {
         return f(r);
     }
@@ -169,10 +172,81 @@ pub fn numeral_after(prev: &str, w: &str) -> Option<&'static str> {
     })
 }
 
+/// The letter A as a type, not the article: the word [`words`] gives as
+/// "a" is this when it names a type ("Hepatitis A", "Vitamin A deficiency",
+/// "influenza A virus", "Type A blood"). Upper case, so no stopword; its
+/// index term is "a" ([`term`]), which only type letters produce.
+pub const TYPE_LETTER_A: &str = "A";
+
 /// The distinct terms of a title, stopwords dropped, in first-seen order.
-/// A roman "i", "iv" or "v" after type/stage/grade/class counts as a digit.
+/// A roman "i", "iv" or "v" after type/stage/grade/class counts as a digit;
+/// a capital "A" after the first word of a text that is not all capitals
+/// is a type letter (the article is lower case there), kept as the term "a".
 pub fn terms(s: &str) -> Vec<String> {
-    terms_of_words(&words(s))
+    let mut ws = words(s);
+    if let Some(at) = capital_a_words(s) {
+        for i in at {
+            if i > 0 && i < ws.len() && ws[i] == "a" {
+                ws[i] = TYPE_LETTER_A.to_string();
+            }
+        }
+    }
+    terms_of_words(&ws)
+}
+
+/// Positions (in [`words`]) of the words that are a lone capital "A" in a
+/// text with lower-case letters; `None` when there is none (the common case,
+/// found with one byte scan).
+fn capital_a_words(s: &str) -> Option<Vec<usize>> {
+    let b = s.as_bytes();
+    let lone = |i: usize| {
+        b[i] == b'A'
+            && (i == 0
+                || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'\'' || b[i - 1] >= 0x80))
+            && b.get(i + 1).map_or(true, |&c| {
+                !(c.is_ascii_alphanumeric() || c == b'\'' || c >= 0x80)
+            })
+    };
+    if !(0..b.len()).any(lone) || !b.iter().any(u8::is_ascii_lowercase) {
+        return None;
+    }
+    // Count words the way `words` splits them, up to each lone A.
+    let mut out = Vec::new();
+    let (mut n, mut in_word) = (0usize, false);
+    for (i, c) in s.char_indices() {
+        let part = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || (c == '\'' && in_word)
+        } else {
+            c.is_alphanumeric() || ((c == '\'' || c == '\u{2019}') && in_word)
+        };
+        if part && !in_word {
+            if lone(i) {
+                out.push(n);
+            }
+            in_word = true;
+        } else if !part && in_word {
+            n += 1;
+            in_word = false;
+        }
+    }
+    Some(out)
+}
+
+/// Words of a reviewed data file's term (a default's key, an abbreviation's
+/// expansion), in lower case there: "a" after a word that is no stopword or
+/// joining word is the type letter ("hepatitis a vaccine").
+pub fn words_with_type_letters(s: &str) -> Vec<String> {
+    let mut ws = words(s);
+    for i in 1..ws.len() {
+        if ws[i] == "a"
+            && !is_stopword(&ws[i - 1])
+            && !is_joining(&ws[i - 1])
+            && ws[i - 1] != TYPE_LETTER_A
+        {
+            ws[i] = TYPE_LETTER_A.to_string();
+        }
+    }
+    ws
 }
 
 /// [`terms`] of text already split by [`words`] (its words, in order).
@@ -208,6 +282,26 @@ mod tests {
             ["alzheimers", "disease", "nos"]
         );
         assert_eq!(words("pick-up truck"), ["pick", "up", "truck"]);
+    }
+
+    #[test]
+    fn a_capital_a_after_a_word_is_a_type_letter() {
+        assert_eq!(terms("Hepatitis A without hepatic coma")[1], "a");
+        assert!(terms("Type A blood, Rh positive").contains(&"a".to_string()));
+        assert!(terms("Monocular esotropia with A pattern").contains(&"a".to_string()));
+        // The article, a first word and an all-capitals text are no type.
+        assert!(!terms("Fall from a chair").contains(&"a".to_string()));
+        assert!(!terms("A dog bite").contains(&"a".to_string()));
+        assert!(!terms("HEPATITIS A VACCINE").contains(&"a".to_string()));
+        assert_eq!(terms("Alzheimer's A"), ["alzheim", "a"]);
+        assert_eq!(
+            terms_of_words(&words_with_type_letters("hepatitis a vaccine")),
+            ["hepat", "a", "vaccin"]
+        );
+        assert_eq!(
+            terms_of_words(&words_with_type_letters("bitten by a dog")).len(),
+            2
+        );
     }
 
     #[test]
