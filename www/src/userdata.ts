@@ -62,6 +62,7 @@ export class UserDataView {
     return h('li', { data: { id: d.id, kind: s.kind } },
       h('span', { text: describeSet(s) }),
       h('span', { class: 'muted', text: ` ${s.source}, added ${s.added} ` }),
+      ...(d.note ? [h('span', { class: 'note', data: { note: 'stored' }, text: `(${d.note}) ` })] : []),
       h('button', {
         class: 'button small', text: 'Remove',
         attrs: { type: 'button', 'aria-label': `Remove ${s.label} (${s.source})` },

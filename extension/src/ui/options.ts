@@ -172,6 +172,7 @@ function dataRow(d: StoredUserData): HTMLElement {
   return h("li", { "data-id": d.id, "data-kind": s.kind },
     h("span", {}, `${s.label} — ${s.rows.toLocaleString("en-US")} rows${dates}`),
     h("span", { class: "muted" }, ` ${s.source}, added ${s.added}`),
+    ...(d.note ? [h("span", { class: "note", "data-note": "stored" }, ` (${d.note})`)] : []),
     h("button", { type: "button", onclick: () => void removeData(d.id) }, "Remove"));
 }
 

@@ -275,3 +275,16 @@ test("engine bindings: hostile user files are refused with the file's name and w
   assert.ok(memoryBytes() - before < 16 << 20, "an oversize file was copied into wasm memory");
   assertEngineWhole();
 });
+
+// ---- user data: what a stored set's list entry tells --------------------------
+test("user data gap: a v2 ICD-10-CM set (titles only) was listed like any other; its entry now says so and what to do", async () => {
+  const sets = await build({ stdin: { contents: `export { storedNote, STORED_TITLES_ONLY } from "./web-shared/userdata-sets";`, resolveDir: ROOT, loader: "ts" }, bundle: true, write: false, format: "esm", platform: "neutral", logLevel: "error" });
+  const u = await import(`data:text/javascript;base64,${Buffer.from(sets.outputFiles[0].text).toString("base64")}`);
+  const fixture = (f) => new Uint8Array(readFileSync(join(ROOT, "tests/fixtures", f)));
+  const summary = { kind: "icd10cm", source: "x.xml", added: "2026-01-01", label: "ICD-10-CM", rows: 5 };
+  assert.equal(u.storedNote({ summary, bytes: fixture("userdata-v2.mcdata") }), u.STORED_TITLES_ONLY);
+  assert.equal(u.storedNote({ summary, bytes: fixture("userdata-v3.mcdata") }), undefined);
+  assert.equal(u.storedNote({ summary: { ...summary, kind: "cpt" }, bytes: fixture("userdata-v1.mcdata") }), undefined);
+  // the same words as the CLI's `data list` (src/userdata/mod.rs STORED_TITLES_ONLY)
+  assert.ok(readFileSync(join(ROOT, "src/userdata/mod.rs"), "utf8").includes(JSON.stringify(u.STORED_TITLES_ONLY)));
+});
