@@ -136,6 +136,22 @@ export async function removeUserData(engine: UserDataEngine, id: string, extra: 
   return { sets: rest.map(brief) };
 }
 
+/**
+ * The largest file of each kind the engine reads, in MB (src/userdata/mod.rs DataKind::cap;
+ * a unit test keeps the two equal). Checked on the File's size before it is read: a 2 GB
+ * file chosen by mistake was read whole into the page (and the extension's pending store)
+ * before the engine refused it.
+ */
+export const USER_FILE_CAP_MB: Record<string, number> = { cpt: 32, "ncci-practitioner": 160, mue: 16, icd10cm: 64 };
+
+/** The engine's words for a file over its kind's cap, or null when it fits (or the kind is unknown: the engine says so). */
+export function oversizeMessage(kind: string, name: string, size: number): string | null {
+  const cap = USER_FILE_CAP_MB[kind];
+  if (cap === undefined || size <= cap * 1_048_576) return null;
+  const what = { cpt: "CPT descriptor", "ncci-practitioner": "NCCI practitioner PTP", mue: "MUE table", icd10cm: "ICD-10-CM tabular XML" }[kind];
+  return `${name}: the file is ${(size / 1_048_576).toFixed(1)} MB; the largest ${what} file medcode reads is ${cap} MB — check that this is the right file`;
+}
+
 /** "Label — 1,234 rows, 2026-01-01 to 2026-03-31": what a list shows of a set. */
 export function describeSet(s: UserDataSummary): string {
   const dates = s.date_from ? (s.date_to && s.date_to !== s.date_from ? `, ${s.date_from} to ${s.date_to}` : `, from ${s.date_from}`) : "";

@@ -9,7 +9,7 @@ import type { Loaded } from './engine';
 import { errorMessage } from './engine';
 import { byId, h } from './dom';
 import {
-  addUserData, attachStored, describeAdded, describeSet, listUserData, removeUserData, type UserDataEntry,
+  addUserData, attachStored, describeAdded, describeSet, listUserData, oversizeMessage, removeUserData, type UserDataEntry,
 } from '../../web-shared/userdata-sets';
 
 export class UserDataView {
@@ -76,6 +76,11 @@ export class UserDataView {
     if (!file) return;
     if (!loaded?.parseUserData) {
       this.say('Not added — the code data is still loading.', 'error');
+      return;
+    }
+    const tooBig = oversizeMessage(this.kind.value, file.name, file.size);
+    if (tooBig) {
+      this.say(`Not added — ${tooBig}. Nothing you had stored has changed.`, 'error');
       return;
     }
     this.say(`Checking ${file.name}…`, 'busy');

@@ -8,6 +8,7 @@ import { loadSettings, originPattern, saveSettings, severityPrefs, type InsertFo
 import { HCC_MODELS, HCC_YEARS, MSDRG_VERSIONS, type SeverityPrefs } from "../../../types/severity-chips";
 import type { StoredUserData } from "../shared/protocol";
 import { putPending } from "../../../web-shared/userdata-store";
+import { oversizeMessage } from "../../../web-shared/userdata-sets";
 import { $, h } from "./dom";
 
 const p = uiPlatform();
@@ -195,6 +196,12 @@ $("#add-data").addEventListener("submit", async (e) => {
   const msg = $("#data-msg");
   if (!file) return;
   const kind = ($("#data-kind") as HTMLSelectElement).value;
+  const tooBig = oversizeMessage(kind, file.name, file.size);
+  if (tooBig) {
+    msg.textContent = `Not added — ${tooBig}. Nothing you had stored has changed.`;
+    msg.dataset.state = "error";
+    return;
+  }
   msg.textContent = `Checking ${file.name}…`;
   msg.dataset.state = "busy";
   try {

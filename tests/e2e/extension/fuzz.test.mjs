@@ -278,7 +278,7 @@ test("engine bindings: hostile user files are refused with the file's name and w
 
 // ---- user data: what a stored set's list entry tells --------------------------
 test("user data gap: a v2 ICD-10-CM set (titles only) was listed like any other; its entry now says so and what to do", async () => {
-  const sets = await build({ stdin: { contents: `export { storedNote, STORED_TITLES_ONLY } from "./web-shared/userdata-sets";`, resolveDir: ROOT, loader: "ts" }, bundle: true, write: false, format: "esm", platform: "neutral", logLevel: "error" });
+  const sets = await build({ stdin: { contents: `export { storedNote, STORED_TITLES_ONLY, USER_FILE_CAP_MB, oversizeMessage } from "./web-shared/userdata-sets";`, resolveDir: ROOT, loader: "ts" }, bundle: true, write: false, format: "esm", platform: "neutral", logLevel: "error" });
   const u = await import(`data:text/javascript;base64,${Buffer.from(sets.outputFiles[0].text).toString("base64")}`);
   const fixture = (f) => new Uint8Array(readFileSync(join(ROOT, "tests/fixtures", f)));
   const summary = { kind: "icd10cm", source: "x.xml", added: "2026-01-01", label: "ICD-10-CM", rows: 5 };
@@ -287,4 +287,18 @@ test("user data gap: a v2 ICD-10-CM set (titles only) was listed like any other;
   assert.equal(u.storedNote({ summary: { ...summary, kind: "cpt" }, bytes: fixture("userdata-v1.mcdata") }), undefined);
   // the same words as the CLI's `data list` (src/userdata/mod.rs STORED_TITLES_ONLY)
   assert.ok(readFileSync(join(ROOT, "src/userdata/mod.rs"), "utf8").includes(JSON.stringify(u.STORED_TITLES_ONLY)));
+});
+
+test("user data: a file over its kind's cap is refused by its size before it is read (was read whole, then refused by the engine); the caps are the engine's", async () => {
+  const sets = await build({ stdin: { contents: `export { USER_FILE_CAP_MB, oversizeMessage } from "./web-shared/userdata-sets";`, resolveDir: ROOT, loader: "ts" }, bundle: true, write: false, format: "esm", platform: "neutral", logLevel: "error" });
+  const u = await import(`data:text/javascript;base64,${Buffer.from(sets.outputFiles[0].text).toString("base64")}`);
+  const rust = readFileSync(join(ROOT, "src/userdata/mod.rs"), "utf8");
+  for (const [kind, variant] of [["cpt", "Cpt"], ["ncci-practitioner", "NcciPractitioner"], ["mue", "Mue"], ["icd10cm", "Icd10cm"]]) {
+    const m = new RegExp(`DataKind::${variant} => (\\d+) << 20`).exec(rust);
+    assert.ok(m, `${variant}: cap not found in src/userdata/mod.rs`);
+    assert.equal(u.USER_FILE_CAP_MB[kind], Number(m[1]), kind);
+    assert.equal(u.oversizeMessage(kind, "f.txt", Number(m[1]) << 20), null, `${kind}: at the cap`);
+    assert.match(u.oversizeMessage(kind, "huge.zip", 2 ** 31), /^huge\.zip: the file is 2048\.0 MB; the largest .* file medcode reads is \d+ MB/);
+  }
+  assert.equal(u.oversizeMessage("bogus", "f", 2 ** 40), null, "an unknown kind is the engine's to refuse");
 });
