@@ -264,6 +264,11 @@ test("engine bindings: hostile user files are refused with the file's name and w
     }
     assert.ok(performance.now() - t < CALL_MS, `${kind}: took ${(performance.now() - t).toFixed(0)} ms`);
   }), { seed: SEED, numRuns: Math.min(RUNS, 200) });
+  // regression: a zipped or gzipped table was "a NUL byte" / "byte 0x8B ... Latin-1"; now named, with what to do
+  for (const kind of Object.keys(real)) {
+    assert.throws(() => w.parseUserData(kind, "t.zip", new Uint8Array(Buffer.from("PK\x03\x04\x14\x00\x00\x00", "latin1")), "2026-06-01"), /^Error: t\.zip: the file is a ZIP archive/);
+    assert.throws(() => w.parseUserData(kind, "t.gz", new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0]), "2026-06-01"), /^Error: t\.gz: the file is gzip-compressed/);
+  }
   // oversize: refused before the bytes are copied into wasm memory
   const before = memoryBytes();
   const big = new Uint8Array(200 << 20);
