@@ -16,7 +16,7 @@ for b in chrome firefox; do
     --wasm "$BUILD/wasm" --index "$DIST/medcode.idx" >/dev/null
 done
 
-files=(tests/e2e/extension/unit.test.mjs tests/e2e/extension/chromium.test.mjs tests/e2e/extension/realworld.test.mjs tests/e2e/extension/firefox.test.mjs tests/e2e/extension/universal.test.mjs tests/e2e/extension/userdata.test.mjs tests/e2e/extension/severity.test.mjs tests/e2e/extension/pcs-builder.test.mjs tests/e2e/extension/firefox-userdata.test.mjs tests/e2e/extension/firefox-pcs-builder.test.mjs tests/e2e/extension/firefox-realworld.test.mjs)
+files=(tests/e2e/extension/unit.test.mjs tests/e2e/extension/fuzz.test.mjs tests/e2e/extension/chromium.test.mjs tests/e2e/extension/realworld.test.mjs tests/e2e/extension/firefox.test.mjs tests/e2e/extension/universal.test.mjs tests/e2e/extension/userdata.test.mjs tests/e2e/extension/severity.test.mjs tests/e2e/extension/pcs-builder.test.mjs tests/e2e/extension/firefox-userdata.test.mjs tests/e2e/extension/firefox-pcs-builder.test.mjs tests/e2e/extension/firefox-realworld.test.mjs tests/e2e/extension/hostile-dom.test.mjs tests/e2e/extension/firefox-hostile-dom.test.mjs)
 [ -x /usr/lib/chromium/chromium ] || { echo "test-extension: /usr/lib/chromium/chromium missing (apt install chromium)" >&2; exit 1; }
 [ -x /usr/bin/firefox-esr ] || { echo "test-extension: /usr/bin/firefox-esr missing (apt install firefox-esr)" >&2; exit 1; }
 log "extension: unit + Chromium + Firefox e2e"

@@ -350,6 +350,26 @@ impl Engine {
             all.truncate(limit);
             return all;
         }
+        // A bundled code whose title the user's file revised was found here
+        // by the bundled title's words: dropped, so it is found by the
+        // file's title and terms (the overlay holds them) or not at all.
+        // Not for a code typed: that finds the code whatever its title.
+        let revised = |h: &SearchHit| {
+            h.system == System::Icd10cm
+                && titles.is_some_and(|t| {
+                    let undotted: String = h.code.chars().filter(|&c| c != '.').collect();
+                    matches!(
+                        t.replacement(&undotted),
+                        Some((_, crate::userdata::icd10cm::Bundled::Revised, _))
+                    )
+                })
+        };
+        let hits: Vec<SearchHit> =
+            if hits.iter().any(revised) && self.search_codes(query, opts).is_empty() {
+                hits.into_iter().filter(|h| !revised(h)).collect()
+            } else {
+                hits
+            };
         let words: Vec<SearchHit> = ov
             .search_bundled(query, &ov_opts)
             .into_iter()

@@ -294,6 +294,46 @@ fn frozen_v2_set_loads() {
     );
 }
 
+/// Gap named after issue 16: a version 2 ICD-10-CM set holds titles only
+/// (inclusion terms were never stored) and nothing told the user, whose
+/// searches by those terms found nothing. `data list` now says so and what
+/// to do; a version 3 set says nothing of the kind.
+#[test]
+fn a_v2_set_is_listed_as_titles_only() {
+    let dir = std::env::temp_dir().join(format!("medcode-v2-note-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        common::root().join("tests/fixtures/userdata-v2.mcdata"),
+        dir.join("icd10cm-1.mcdata"),
+    )
+    .unwrap();
+    std::fs::copy(
+        common::root().join("tests/fixtures/userdata-v3.mcdata"),
+        dir.join("icd10cm-2.mcdata"),
+    )
+    .unwrap();
+    let out = medcode(&dir, &["data", "list"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id}: {text}"))
+            .to_string()
+    };
+    assert!(
+        line("icd10cm-1").contains(medcode::userdata::STORED_TITLES_ONLY),
+        "{text}"
+    );
+    assert!(!line("icd10cm-2").contains("titles only"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Version 3 (ICD-10-CM with inclusion terms) is frozen: a set stored by
 /// this medcode must keep loading.
 #[test]
@@ -725,6 +765,110 @@ fn icd10cm_xml_inclusion_terms_and_revised_titles() {
     assert_eq!(title(&e, "E11.9"), e119);
     assert!(e.lookup("E11.Z2").is_err());
     assert!(!codes(&e.search("glycemic wobblitis", &icd(10))).contains(&"E11.65"));
+}
+
+/// Gap named after issue 16: a code whose title a user's newer tabular XML
+/// revised was still found by the bundled title's words (and shown under
+/// the new title, which has none of them). Now a revised code is found by
+/// the file's title and terms, or by its code; the bundled words alone no
+/// longer find it. Synthetic file: E11.9 retitled with invented words.
+#[test]
+fn a_revised_code_is_not_found_by_the_bundled_words_it_lost() {
+    let mut e = common::engine();
+    let old = e.lookup("E11.9").unwrap().title.unwrap();
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<!-- SYNTHETIC: an invented retitling in the CDC tabular layout. -->
+<ICD10CM.tabular><version>2027</version>
+<chapter><name>4</name><desc>Synthetic chapter</desc>
+<section id="E08-E13"><desc>Synthetic section</desc>
+<diag><name>E11</name><desc>Type 2 diabetes mellitus</desc>
+<diag><name>E11.9</name><desc>Synthetic zymurgic quarblet state</desc></diag>
+</diag></section></chapter></ICD10CM.tabular>"#;
+    let q = old.to_lowercase();
+    assert!(
+        codes(&e.search(&q, &icd(10))).contains(&"E11.9"),
+        "bundled: {q}"
+    );
+    let set = DataSet::parse(
+        DataKind::Icd10cm,
+        "retitle.xml",
+        xml.as_bytes(),
+        "2026-11-30",
+    )
+    .unwrap();
+    e.attach_user_data(&[set]).unwrap();
+    let hits = e.search(&q, &icd(10));
+    assert!(!codes(&hits).contains(&"E11.9"), "{q}: {hits:?}");
+    // the file's words find it, under the file's title, saying so
+    let hits = e.search("zymurgic quarblet", &icd(10));
+    assert_eq!(codes(&hits).first(), Some(&"E11.9"), "{hits:?}");
+    assert_eq!(hits[0].title, "Synthetic zymurgic quarblet state");
+    assert!(
+        hits[0]
+            .why
+            .as_deref()
+            .is_some_and(|w| w.contains("retitle.xml")),
+        "{hits:?}"
+    );
+    // the code typed still finds it
+    assert_eq!(codes(&e.search("E11.9", &icd(10))).first(), Some(&"E11.9"));
+    // other codes the bundled words find are still there
+    assert!(codes(&e.search("type 2 diabetes", &icd(10)))
+        .iter()
+        .any(|c| c.starts_with("E11")));
+}
+
+/// Gap named after issue 16: the CLI kept the CPT index only when the
+/// user's data directory existed, so an organisation's CPT packaged beside
+/// the index (`data/`, ./build.sh --cpt-file) with no set of the user's own
+/// was laid out again on every run. Now the directory is made for it.
+#[test]
+fn cli_keeps_the_cpt_index_of_packaged_data_without_a_user_directory() {
+    let root = std::env::temp_dir().join(format!("medcode-packaged-cpt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (idx_dir, user) = (root.join("dist"), root.join("user-not-made-yet"));
+    std::fs::create_dir_all(idx_dir.join("data")).unwrap();
+    std::os::unix::fs::symlink(
+        common::root().join("dist/medcode.idx"),
+        idx_dir.join("medcode.idx"),
+    )
+    .unwrap();
+    let cpt = fixture("cpt_synthetic.txt");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_medcode"))
+            .args(args)
+            .env("MEDCODE_DATA_DIR", &user)
+            .env("MEDCODE_INDEX", idx_dir.join("medcode.idx"))
+            .output()
+            .unwrap()
+    };
+    let to = idx_dir.join("data");
+    assert!(run(&[
+        "data",
+        "add",
+        "cpt",
+        cpt.to_str().unwrap(),
+        "--to",
+        to.to_str().unwrap()
+    ])
+    .status
+    .success());
+    assert!(!user.exists());
+    let out = run(&["search", "--system", "cpt", "knee"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("29881"));
+    let kept = std::fs::read(user.join("cpt-index.mccptix"))
+        .expect("the index is kept in the user's directory");
+    assert!(medcode::userdata::cpt::decode_stored(&kept)
+        .unwrap()
+        .1
+        .find(System::Cpt, "29881")
+        .is_some());
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 /// Issue 16 gap: the CLI laid out the CPT index on every run (the browser

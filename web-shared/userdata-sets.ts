@@ -18,10 +18,30 @@ export interface UserDataEngine {
 export type ParseUserData = (kind: string, name: string, bytes: Uint8Array) => { summary: UserDataSummary; bytes: Uint8Array };
 
 /** A stored set as lists show it (no bytes). */
-export interface UserDataEntry { id: string; summary: UserDataSummary }
+export interface UserDataEntry { id: string; summary: UserDataSummary; /** what the user should know of this stored copy */ note?: string }
 export interface UserDataResult { sets: UserDataEntry[]; added?: UserDataEntry; error?: string }
 
-const brief = (s: StoredSet): UserDataEntry => ({ id: s.id, summary: s.summary });
+const brief = (s: StoredSet): UserDataEntry => {
+  const note = storedNote(s);
+  return note ? { id: s.id, summary: s.summary, note } : { id: s.id, summary: s.summary };
+};
+
+/**
+ * What lists say of a version 2 ICD-10-CM set (src/userdata/mod.rs STORED_TITLES_ONLY says
+ * the same): it holds titles only, its file's inclusion terms were never stored, and searches
+ * by them found nothing without the user being told.
+ */
+export const STORED_TITLES_ONLY =
+  "stored by an older medcode: titles only, without the file's inclusion terms and includes notes; remove it and add the file again to search by them";
+
+/** The stored form's format version: bytes 8..12, little-endian (src/userdata/mod.rs). */
+function storedVersion(bytes: Uint8Array): number {
+  return bytes.length >= 12 ? new DataView(bytes.buffer, bytes.byteOffset + 8, 4).getUint32(0, true) : 0;
+}
+
+export function storedNote(s: Pick<StoredSet, "summary" | "bytes">): string | undefined {
+  return s.summary.kind === "icd10cm" && storedVersion(s.bytes) < 3 ? STORED_TITLES_ONLY : undefined;
+}
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const NO_ENGINE = "this engine cannot take added data";
 
@@ -114,6 +134,22 @@ export async function removeUserData(engine: UserDataEngine, id: string, extra: 
   await deleteSet(id);
   await keepCptIndex(engine);
   return { sets: rest.map(brief) };
+}
+
+/**
+ * The largest file of each kind the engine reads, in MB (src/userdata/mod.rs DataKind::cap;
+ * a unit test keeps the two equal). Checked on the File's size before it is read: a 2 GB
+ * file chosen by mistake was read whole into the page (and the extension's pending store)
+ * before the engine refused it.
+ */
+export const USER_FILE_CAP_MB: Record<string, number> = { cpt: 32, "ncci-practitioner": 160, mue: 16, icd10cm: 64 };
+
+/** The engine's words for a file over its kind's cap, or null when it fits (or the kind is unknown: the engine says so). */
+export function oversizeMessage(kind: string, name: string, size: number): string | null {
+  const cap = USER_FILE_CAP_MB[kind];
+  if (cap === undefined || size <= cap * 1_048_576) return null;
+  const what = { cpt: "CPT descriptor", "ncci-practitioner": "NCCI practitioner PTP", mue: "MUE table", icd10cm: "ICD-10-CM tabular XML" }[kind];
+  return `${name}: the file is ${(size / 1_048_576).toFixed(1)} MB; the largest ${what} file medcode reads is ${cap} MB — check that this is the right file`;
 }
 
 /** "Label — 1,234 rows, 2026-01-01 to 2026-03-31": what a list shows of a set. */

@@ -49,6 +49,9 @@ pub const USERDATA_MAGIC: [u8; 8] = *b"MCUSER\x1a\0";
 /// inclusion terms).
 pub const USERDATA_FORMAT_VERSION: u32 = 3;
 
+/// What lists say of a version 2 ICD-10-CM set (web-shared/userdata-sets.ts says the same).
+pub const STORED_TITLES_ONLY: &str = "stored by an older medcode: titles only, without the file's inclusion terms and includes notes; remove it and add the file again to search by them";
+
 /// What went wrong with a user's file, and where (line/column 0 = the
 /// whole file).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -220,6 +223,13 @@ impl DataSet {
             date_from: d(self.date_from),
             date_to: d(self.date_to),
         }
+    }
+
+    /// What a list should tell about a set read from an older stored form:
+    /// a version 2 ICD-10-CM set holds titles only (its inclusion terms and
+    /// includes notes were never stored), which the user could not see.
+    pub fn stored_note(&self) -> Option<&'static str> {
+        matches!(self.content, Content::Icd10cm(_)).then_some(STORED_TITLES_ONLY)
     }
 
     /// The stored form (see the module docs).

@@ -29,6 +29,9 @@ pub fn decode<'a>(
             format!("the file is empty; expected {what}"),
         ));
     }
+    if let Some(what_it_is) = packed_kind(bytes) {
+        return Err(DataError::file(file, what_it_is.to_string()));
+    }
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) || looks_utf16(bytes) {
         return Err(DataError::file(
             file,
@@ -64,6 +67,24 @@ pub fn decode<'a>(
                 ),
             ))
         }
+    }
+}
+
+/// An archive, workbook or PDF by its magic bytes, with what to do instead
+/// (CMS ships its MUE and NCCI tables zipped, often as .xlsx): read as text
+/// these were refused as "byte 0x8B is not UTF-8 ... Latin-1" or "a NUL byte".
+fn packed_kind(b: &[u8]) -> Option<&'static str> {
+    if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") || b.starts_with(b"PK\x07\x08")
+    {
+        Some("the file is a ZIP archive (an Excel .xlsx workbook is one too): unzip it and add the .txt, .csv or .xml file inside, or save the sheet as CSV UTF-8")
+    } else if b.starts_with(&[0x1f, 0x8b]) {
+        Some("the file is gzip-compressed: unpack it (gunzip or 7-Zip) and add the file inside")
+    } else if b.starts_with(&[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) {
+        Some("the file is an Excel 97-2003 workbook (.xls) or another Office file: save the sheet as CSV UTF-8 and add that")
+    } else if b.starts_with(b"%PDF-") {
+        Some("the file is a PDF: add the table as text, CSV or XML (CMS and CDC publish those beside the PDF)")
+    } else {
+        None
     }
 }
 
@@ -212,6 +233,33 @@ pub fn find_date(s: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a zipped CMS table was refused with "a NUL byte: this is not a
+    /// text file", a gzip one with "byte 0x8B is not UTF-8; ... Latin-1".
+    #[test]
+    fn archives_workbooks_and_pdfs_are_named_with_what_to_do() {
+        for (bytes, says) in [
+            (&b"PK\x03\x04\x14\0\0\0\x08\0"[..], "ZIP archive"),
+            (&b"PK\x05\x06\0\0"[..], "ZIP archive"),
+            (&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3][..], "gzip-compressed"),
+            (
+                &[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0][..],
+                "Excel 97-2003",
+            ),
+            (&b"%PDF-1.7\n%\xe2\xe3"[..], "a PDF"),
+        ] {
+            let e = decode("MUE_2026.zip", bytes, 1000, "MUE table").unwrap_err();
+            let msg = e.to_string();
+            assert!(msg.starts_with("MUE_2026.zip: the file is"), "{msg}");
+            assert!(msg.contains(says), "{msg}");
+            assert!(!msg.contains("Latin-1") && !msg.contains("NUL"), "{msg}");
+        }
+        // text that merely starts with the letters PK is still text
+        assert_eq!(
+            decode("a.txt", b"PK thing", 100, "CPT").unwrap(),
+            "PK thing"
+        );
+    }
 
     #[test]
     fn encodings() {

@@ -9,7 +9,7 @@ import type { Loaded } from './engine';
 import { errorMessage } from './engine';
 import { byId, h } from './dom';
 import {
-  addUserData, attachStored, describeAdded, describeSet, listUserData, removeUserData, type UserDataEntry,
+  addUserData, attachStored, describeAdded, describeSet, listUserData, oversizeMessage, removeUserData, type UserDataEntry,
 } from '../../web-shared/userdata-sets';
 
 export class UserDataView {
@@ -62,6 +62,7 @@ export class UserDataView {
     return h('li', { data: { id: d.id, kind: s.kind } },
       h('span', { text: describeSet(s) }),
       h('span', { class: 'muted', text: ` ${s.source}, added ${s.added} ` }),
+      ...(d.note ? [h('span', { class: 'note', data: { note: 'stored' }, text: `(${d.note}) ` })] : []),
       h('button', {
         class: 'button small', text: 'Remove',
         attrs: { type: 'button', 'aria-label': `Remove ${s.label} (${s.source})` },
@@ -75,6 +76,11 @@ export class UserDataView {
     if (!file) return;
     if (!loaded?.parseUserData) {
       this.say('Not added — the code data is still loading.', 'error');
+      return;
+    }
+    const tooBig = oversizeMessage(this.kind.value, file.name, file.size);
+    if (tooBig) {
+      this.say(`Not added — ${tooBig}. Nothing you had stored has changed.`, 'error');
       return;
     }
     this.say(`Checking ${file.name}…`, 'busy');

@@ -33,7 +33,9 @@ export async function handle<T extends ToBackground>(deps: ServiceDeps, msg: T):
  * cap or an unknown option is refused with what is wrong, so the caller
  * sees a message instead of a TypeError from deep inside.
  */
-export const REQUEST_CAPS = { list: 10_000, name: 1_024, id: 200 } as const;
+export const REQUEST_CAPS = { list: 10_000, name: 1_024, id: 200, claimList: 1_000 } as const;
+/** the systems a search may name (the engine refuses others; refused here with the list) */
+const SEARCH_SYSTEMS = ["icd10cm", "hcpcs", "cpt", "proc", "all", "icd10pcs"];
 export function checkRequest(msg: ToBackground): void {
   const m = msg as unknown as Record<string, unknown>;
   const bad = (field: string, want: string): never => {
@@ -59,10 +61,19 @@ export function checkRequest(msg: ToBackground): void {
     text(field);
     if ((m[field] as string).length > max) bad(field, `as text of at most ${max} characters`);
   };
+  /** a list of text entries (no String() of an object: it may have no usable toString) */
+  const texts = (field: string) => {
+    list(field);
+    const i = (m[field] as unknown[]).findIndex((v) => typeof v !== "string");
+    if (i >= 0) bad(field, `as a list of text (entry ${i} is not)`);
+  };
   switch (msg.type) {
     case "search":
       text("query");
       text("system", true);
+      if (m.system !== undefined && !SEARCH_SYSTEMS.includes(m.system as string)) {
+        bad("system", `as one of ${SEARCH_SYSTEMS.map((s) => `"${s}"`).join(", ")}`);
+      }
       if (typeof m.limit !== "number" || !Number.isFinite(m.limit)) bad("limit", "as a number");
       object("severity", true);
       break;
@@ -72,7 +83,7 @@ export function checkRequest(msg: ToBackground): void {
       break;
     case "severity":
       text("pdx");
-      list("secondaries");
+      texts("secondaries");
       object("options");
       break;
     case "validateFields": {
@@ -86,10 +97,20 @@ export function checkRequest(msg: ToBackground): void {
       if (i >= 0) bad("fields", `as {kind, value} text entries (entry ${i} is not)`);
       break;
     }
-    case "validateClaim":
+    case "validateClaim": {
       object("claim");
       text("profile", true);
+      text("today", true);
+      // the engine reads at most claimList of each; a longer list is refused here, before it is walked
+      const claim = m.claim as Record<string, unknown>;
+      for (const key of ["diagnoses", "service_lines"]) {
+        const v = claim[key];
+        if (Array.isArray(v) && v.length > REQUEST_CAPS.claimList) {
+          throw new Error(`medcode: a "validateClaim" request needs claim.${key} as a list of at most ${REQUEST_CAPS.claimList} (got a list of ${v.length}); a claim holds far fewer`);
+        }
+      }
       break;
+    }
     case "pcsNext":
       text("prefix");
       text("date", true);
@@ -177,7 +198,7 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
     case "pcsNext": {
       await deps.preparePcs?.(engine);
       if (typeof engine.pcsNext !== "function") throw new Error("this engine has no ICD-10-PCS data");
-      return engine.pcsNext(msg.prefix.slice(0, 7), msg.date) as Replies["pcsNext"];
+      return engine.pcsNext(msg.prefix.slice(0, 7), msg.date?.slice(0, 40)) as Replies["pcsNext"];
     }
     case "severity": {
       await deps.prepareSeverity?.(engine);
@@ -194,7 +215,7 @@ async function dispatch(deps: ServiceDeps, msg: ToBackground): Promise<Replies[k
       return deps.userData(engine, msg);
     case "validateClaim": {
       await deps.prepareClaims?.(engine);
-      const r = engine.validateClaim(msg.claim, msg.today, { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });
+      const r = engine.validateClaim(msg.claim, msg.today?.slice(0, 40), { profile: msg.profile === "medicare" ? "medicare" : "cms1500" });
       return { valid: r.valid, issues: r.issues } satisfies Replies["validateClaim"];
     }
   }

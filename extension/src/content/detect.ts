@@ -240,17 +240,20 @@ export class LabelIndex {
   divHeads = new WeakMap<Element, string[] | null>();
   /** does the page bill a plan whose code sets we do not check? (per document) */
   otherPlan = new WeakMap<Node, boolean>();
+  /** does this <label> wrap exactly one field (counted once per label, not once per field inside it) */
+  private single = new WeakMap<HTMLLabelElement, boolean>();
 
   invalidate(): void {
     this.maps = new WeakMap();
     this.grids = new WeakMap();
     this.divHeads = new WeakMap();
     this.otherPlan = new WeakMap();
+    this.single = new WeakMap();
   }
 
   textFor(el: Field): string[] {
     const out: string[] = [];
-    const wrap = wrappingLabel(el);
+    const wrap = wrappingLabel(el, this.single);
     if (wrap) out.push(textOf(wrap, 80));
     if (el.id) {
       const root = el.getRootNode() as Document | ShadowRoot;
@@ -274,12 +277,17 @@ export class LabelIndex {
  * An unclosed <label> (OpenEMR's misc billing form leaves two open) swallows every field after
  * it; its text belongs to its own control, not to them.
  */
-function wrappingLabel(el: Field): HTMLLabelElement | null {
+function wrappingLabel(el: Field, single?: WeakMap<HTMLLabelElement, boolean>): HTMLLabelElement | null {
   const wrap = el.closest("label");
   if (!wrap) return null;
   if (wrap.control === el) return wrap;
-  const inside = wrap.querySelectorAll("input:not([type=hidden]), textarea, select");
-  return inside.length === 1 ? wrap : null;
+  // cached per label: an unclosed <label> around 50,000 inputs was counted for each of them (quadratic)
+  let one = single?.get(wrap);
+  if (one === undefined) {
+    one = wrap.querySelectorAll("input:not([type=hidden]), textarea, select").length === 1;
+    single?.set(wrap, one);
+  }
+  return one ? wrap : null;
 }
 
 function byIds(el: Element, ids: string | null, max = 4): string[] {
@@ -292,7 +300,7 @@ function labelText(el: Field, labels: LabelIndex): string {
   const parts: string[] = [];
   for (const a of ["aria-label", "placeholder", "title"]) {
     const v = el.getAttribute(a);
-    if (v) parts.push(v);
+    if (v) parts.push(v.slice(0, ATTR_MAX));
   }
   parts.push(...byIds(el, el.getAttribute("aria-labelledby")));
   parts.push(...labels.textFor(el));
@@ -302,7 +310,7 @@ function labelText(el: Field, labels: LabelIndex): string {
     const host = root.host;
     for (const a of ["label", "label-text", "labeltext", "aria-label", "placeholder", "title"]) {
       const v = host.getAttribute(a);
-      if (v) parts.push(v);
+      if (v) parts.push(v.slice(0, ATTR_MAX));
     }
     parts.push(...byIds(host, host.getAttribute("aria-labelledby")));
     if (!parts.some((p) => p.trim())) {
@@ -313,11 +321,14 @@ function labelText(el: Field, labels: LabelIndex): string {
   return normalize(parts.join(" "));
 }
 
+/** the most of one page attribute read before normalizing (a megabyte attribute costs what this does) */
+const ATTR_MAX = 240;
+
 function nameText(el: Field): string {
   const parts: string[] = [];
   for (const a of ["name", "id", "formcontrolname", "data-field", "data-name", "ng-model", "v-model"]) {
     const v = el.getAttribute(a);
-    if (v) parts.push(v);
+    if (v) parts.push(v.slice(0, ATTR_MAX));
   }
   const root = el.getRootNode();
   if (root instanceof ShadowRoot) {
@@ -344,7 +355,7 @@ function sourceText(el: Field): string {
 function descriptionText(el: Field): string {
   const parts: string[] = [];
   const own = el.getAttribute("aria-description");
-  if (own) parts.push(own);
+  if (own) parts.push(own.slice(0, ATTR_MAX));
   parts.push(...byIds(el, el.getAttribute("aria-describedby")));
   return normalize(parts.join(" ")).slice(0, 240);
 }
@@ -403,7 +414,7 @@ function widgetCaption(el: Field): string {
   for (let depth = 0; depth < 4; depth++) {
     const up: Element | null = node.parentElement;
     // a widget's wrapper is small; a form or a list of rows is not one (and is not searched: bounded work)
-    if (!up || up.matches(WIDGET_STOP) || up.childElementCount > 12) return "";
+    if (!up || up.matches(WIDGET_STOP) || hasMoreChildren(up, 12)) return "";
     // the wrapper holds another field: what precedes it is not this field's
     for (const sib of Array.from(up.children)) {
       if (sib !== node && (sib.matches(VISIBLE_FIELDS) || sib.querySelector(VISIBLE_FIELDS))) return "";
@@ -413,17 +424,31 @@ function widgetCaption(el: Field): string {
     if (!prev || prev.matches(FIELDS) || prev.querySelector(FIELDS)) continue;
     if (prev instanceof HTMLLabelElement && prev.htmlFor && prev.control && prev.control !== el) return "";
     const t = textOf(prev, 60);
-    if (t && t.length <= 40 && (prev instanceof HTMLLabelElement || prev.childElementCount <= 2)) return t;
+    if (t && t.length <= 40 && (prev instanceof HTMLLabelElement || !hasMoreChildren(prev, 2))) return t;
   }
   return "";
 }
+
+/**
+ * More than `n` element children? Counts at most n + 1 of them: childElementCount walks
+ * every child, and for each of 50,000 inputs in one parent that made classifying quadratic.
+ */
+function hasMoreChildren(el: Element, n: number): boolean {
+  let c = el.firstElementChild;
+  for (let i = 0; c; i++, c = c.nextElementSibling) if (i >= n) return true;
+  return false;
+}
+
+/** The most cells walked along a row (a claim's table has tens; a hostile row of 50,000 stays bounded). */
+const MAX_COLUMNS = 512;
 
 /** Column index of a cell, counting colspans. */
 function colIndex(cell: Element): number {
   const aria = Number(cell.getAttribute("aria-colindex"));
   if (aria > 0) return aria - 1;
   let i = 0;
-  for (let c = cell.previousElementSibling; c; c = c.previousElementSibling) {
+  let walked = 0;
+  for (let c = cell.previousElementSibling; c && walked < MAX_COLUMNS; c = c.previousElementSibling, walked++) {
     i += c instanceof HTMLTableCellElement ? Math.max(1, c.colSpan) : 1;
   }
   return i;
@@ -431,7 +456,8 @@ function colIndex(cell: Element): number {
 
 function cellAt(row: Element, idx: number): Element | null {
   let i = 0;
-  for (const c of Array.from(row.children)) {
+  let walked = 0;
+  for (let c = row.firstElementChild; c && walked < MAX_COLUMNS; c = c.nextElementSibling, walked++) {
     const aria = Number(c.getAttribute("aria-colindex"));
     if (aria > 0) {
       if (aria - 1 === idx) return c;

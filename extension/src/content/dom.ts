@@ -86,12 +86,26 @@ export function currentSegment(el: Field): { start: number; end: number; text: s
   return { start: s, end: e, text: v.slice(s, e) };
 }
 
-/** Text of an element, trimmed and capped (page strings are only ever read as text). */
+/**
+ * Text of an element, trimmed and capped (page strings are only ever read as text).
+ * Reads at most TEXT_NODES text nodes and about 8 × max characters, not the whole
+ * textContent: a label holding a megabyte, or one unclosed <label> wrapping a form of
+ * 50,000 inputs, costs what a short one does (textContent of that label for each
+ * of its inputs made classifying the page quadratic).
+ */
 export function textOf(el: Element | null | undefined, max = 120): string {
   if (!el) return "";
-  const t = (el.textContent ?? "").replace(/\s+/g, " ").trim();
+  const budget = max * 8 + 64;
+  let raw = "";
+  const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(), seen = 0; n && seen < TEXT_NODES && raw.length < budget; n = walker.nextNode(), seen++) {
+    const data = (n as Text).data;
+    raw += data.length > budget - raw.length ? data.slice(0, budget - raw.length) : data;
+  }
+  const t = raw.replace(/\s+/g, " ").trim();
   return t.length > max ? t.slice(0, max) : t;
 }
+const TEXT_NODES = 256;
 
 /** A selector that finds `el` again in its root: #id, [name], or a short nth-of-type path. */
 export function selectorFor(el: Element): string {

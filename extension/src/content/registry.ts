@@ -20,6 +20,8 @@ export class Registry {
   private readonly roots = new Set<Root>();
   private readonly observers: MutationObserver[] = [];
   private queue: Node[] = [];
+  /** next entry of `queue` to work on (shift() on a queue of 50,000 inputs copies it each time: quadratic) */
+  private head = 0;
   private idlePending = false;
   private fullRescan = new Set<Root>();
   private readonly labels = new LabelIndex();
@@ -98,7 +100,11 @@ export class Registry {
 
   /** Still classifying what was added to the page: `known` may not hold every field yet. */
   scanning(): boolean {
-    return this.queue.length > 0 || this.fullRescan.size > 0;
+    return this.pending() > 0 || this.fullRescan.size > 0;
+  }
+
+  private pending(): number {
+    return this.queue.length - this.head;
   }
 
   connectedKnown(): Field[] {
@@ -127,9 +133,10 @@ export class Registry {
       if (r.type === "attributes") continue;
       for (const n of Array.from(r.addedNodes)) {
         if (n.nodeType !== 1 || this.ignore(n)) continue;
-        if (this.queue.length >= MAX_QUEUE) {
+        if (this.pending() >= MAX_QUEUE) {
           // too much churn to track node by node: rescan this root once, later
-          this.queue = this.queue.filter((q) => q.getRootNode() !== root);
+          this.queue = this.queue.slice(this.head).filter((q) => q.getRootNode() !== root);
+          this.head = 0;
           this.fullRescan.add(root);
           this.enqueue(root);
           return;
@@ -146,7 +153,7 @@ export class Registry {
   }
 
   private schedule(): void {
-    if (this.idlePending || !this.queue.length) return;
+    if (this.idlePending || !this.pending()) return;
     this.idlePending = true;
     const ric = (globalThis as { requestIdleCallback?: typeof requestIdleCallback }).requestIdleCallback;
     if (ric) ric((d) => this.work(() => d.timeRemaining()), { timeout: 1000 });
@@ -162,15 +169,22 @@ export class Registry {
     const t0 = performance.now();
     this.stats.idleSlices++;
     const found: Field[] = [];
-    while (this.queue.length && remaining() > 1) {
-      const n = this.queue.shift()!;
+    while (this.head < this.queue.length && remaining() > 1) {
+      const n = this.queue[this.head++]!;
       if (n instanceof Document || n instanceof ShadowRoot) this.fullRescan.delete(n);
       if (!n.isConnected) continue;
       this.expand(n, found, remaining);
     }
+    if (this.head >= this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= 4096) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     this.stats.idleMs += performance.now() - t0;
     if (found.length) this.onFound(found);
-    if (this.queue.length) this.schedule();
+    if (this.pending()) this.schedule();
   }
 
   private expand(n: Node, found: Field[], remaining: () => number): void {
@@ -186,7 +200,8 @@ export class Registry {
     const list = Array.from(fields);
     for (let i = 0; i < list.length; i++) {
       if (i % 8 === 7 && remaining() <= 1) {
-        this.queue.push(...list.slice(i));
+        // a loop, not push(...rest): spreading a few hundred thousand inputs overflows the call stack
+        for (let j = i; j < list.length; j++) this.queue.push(list[j]!);
         break;
       }
       const el = list[i]!;

@@ -45,7 +45,7 @@ export type UserDataRequest =
   | { type: "userData"; op: "add"; kind: string; name: string; pending: string }
   | { type: "userData"; op: "remove"; id: string };
 
-export interface StoredUserData { id: string; summary: UserDataSummary }
+export interface StoredUserData { id: string; summary: UserDataSummary; /** e.g. a v2 ICD-10-CM set holds titles only (web-shared storedNote) */ note?: string }
 
 export interface EngineStatus {
   /** true when this request had to load the engine (worker was cold) */

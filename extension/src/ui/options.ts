@@ -8,6 +8,7 @@ import { loadSettings, originPattern, saveSettings, severityPrefs, type InsertFo
 import { HCC_MODELS, HCC_YEARS, MSDRG_VERSIONS, type SeverityPrefs } from "../../../types/severity-chips";
 import type { StoredUserData } from "../shared/protocol";
 import { putPending } from "../../../web-shared/userdata-store";
+import { oversizeMessage } from "../../../web-shared/userdata-sets";
 import { $, h } from "./dom";
 
 const p = uiPlatform();
@@ -172,6 +173,7 @@ function dataRow(d: StoredUserData): HTMLElement {
   return h("li", { "data-id": d.id, "data-kind": s.kind },
     h("span", {}, `${s.label} — ${s.rows.toLocaleString("en-US")} rows${dates}`),
     h("span", { class: "muted" }, ` ${s.source}, added ${s.added}`),
+    ...(d.note ? [h("span", { class: "note", "data-note": "stored" }, ` (${d.note})`)] : []),
     h("button", { type: "button", onclick: () => void removeData(d.id) }, "Remove"));
 }
 
@@ -194,6 +196,12 @@ $("#add-data").addEventListener("submit", async (e) => {
   const msg = $("#data-msg");
   if (!file) return;
   const kind = ($("#data-kind") as HTMLSelectElement).value;
+  const tooBig = oversizeMessage(kind, file.name, file.size);
+  if (tooBig) {
+    msg.textContent = `Not added — ${tooBig}. Nothing you had stored has changed.`;
+    msg.dataset.state = "error";
+    return;
+  }
   msg.textContent = `Checking ${file.name}…`;
   msg.dataset.state = "busy";
   try {

@@ -102,11 +102,12 @@ const CPT_INDEX_CAP: u64 = 128 << 20;
 /// is removed.
 pub fn attach(engine: &mut medcode::Engine, sets: &[DataSet]) -> Result<(), String> {
     use medcode::userdata::CptIndexState;
+    // The user's directory need not exist yet: CPT packaged beside the index
+    // (`data/`) with no set of the user's own was laid out on every run.
     let kept = std::env::var_os("MEDCODE_NO_USER_DATA")
         .is_none()
         .then(user_dir)
         .flatten()
-        .filter(|d| d.is_dir())
         .map(|d| d.join(CPT_INDEX_FILE));
     let has_cpt = sets.iter().any(|s| s.kind == DataKind::Cpt);
     let stored = kept
@@ -125,6 +126,9 @@ pub fn attach(engine: &mut medcode::Engine, sets: &[DataSet]) -> Result<(), Stri
         CptIndexState::Stored => {}
         CptIndexState::Built => {
             if let Some(Ok(bytes)) = user.and_then(|u| u.stored_cpt_index()) {
+                if let Some(dir) = path.parent() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
                 let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
                 if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
                     let _ = std::fs::remove_file(&tmp);
@@ -146,8 +150,9 @@ fn describe(id: &str, s: &DataSet) -> String {
         (Some(a), _) => format!(", from {a}"),
         _ => String::new(),
     };
+    let note = s.stored_note().map_or(String::new(), |n| format!(" — {n}"));
     format!(
-        "{id:<22} {:<18} {} rows — {}{dates} (from {}, added {})",
+        "{id:<22} {:<18} {} rows — {}{dates} (from {}, added {}){note}",
         s.kind.as_str(),
         s.rows,
         s.label,
