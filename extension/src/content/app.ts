@@ -68,6 +68,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   // at the start of a frame (their layout reads then cost no extra layout)
   let churnTimer: ReturnType<typeof setTimeout> | null = null;
   const onChurn = () => {
+    summary.pageChanged();
     if (churnTimer) return;
     churnTimer = setTimeout(() => {
       churnTimer = null;
@@ -83,7 +84,16 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     seen.set(f, f.value);
     checker.touch([f]);
   };
-  const registry = new Registry(mappings, (n) => n === overlay.host, onFound, onChurn, onValueAttr);
+  // the page relabelled a field (an SPA re-render on the same <input>): its badge, checks and suggestions follow
+  const onRelabel = (f: Field, _before: FieldInfo, now: FieldInfo) => {
+    if (!now.kind) badges.clear(f);
+    if (suggest.current === f || deepActiveElement(doc) === f) {
+      if (suggestsFor(now.kind)) suggest.focus(f, now.kind as FieldKind);
+      else suggest.blur(f);
+    }
+    checker.touch(now.kind && f.value.trim() ? [f] : []);
+  };
+  const registry = new Registry(mappings, (n) => n === overlay.host, onFound, onChurn, onValueAttr, onRelabel);
   const badges = new Badges({
     overlay,
     applyFix(field: Field, issue: Issue) {
@@ -138,7 +148,8 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     if (!isTextField(el)) return;
     notes.focused(el);
     registry.noteRootsOf(el);
-    const info = registry.info(el);
+    // (classified again if the page changed since: a label re-rendered on the same input)
+    const info = registry.current(el);
     if (!info.kind) return;
     if (suggestsFor(info.kind)) {
       const prev = suggest.current;
