@@ -689,6 +689,9 @@ export function realWorldCases(browserName, launch) {
       assert.doesNotMatch(await line(), /the patient died/);
       await check("disposition-expired");
       await until(/I46\.9 does not count \(the patient died\)/);
+      // the longer line (it wraps) is placed again: still over no radio
+      await sleep(300);
+      assert.deepEqual(await covered(), [], "no radio or label under the longer CC/MCC line");
       await check("disposition-home");
       await until(/MCC: I46\.9/);
       await p.close();
