@@ -18,7 +18,10 @@
 import VOCAB from "../../data/field-vocabulary.json";
 import type { FieldKind } from "../shared/engine-api";
 import type { FieldMapping } from "../shared/settings";
-import { type Field, textOf } from "./dom";
+import { textOf } from "./dom";
+
+/** what detection reads: an input, a textarea, or a contenteditable editing host (a rich-text box) */
+type Field = HTMLElement;
 
 /** Where a field sits in a claim (CMS-1500 / 837P). */
 export type ClaimRole =
@@ -299,7 +302,8 @@ function byIds(el: Element, ids: string | null, max = 4): string[] {
 
 function labelText(el: Field, labels: LabelIndex): string {
   const parts: string[] = [];
-  for (const a of ["aria-label", "placeholder", "title"]) {
+  // (data-placeholder: a rich-text editor's placeholder, Quill's and others')
+  for (const a of ["aria-label", "placeholder", "data-placeholder", "title"]) {
     const v = el.getAttribute(a);
     if (v) parts.push(v.slice(0, ATTR_MAX));
   }
@@ -775,6 +779,7 @@ export function classify(el: Field, mappings: readonly FieldMapping[], labels: L
   if (d.kind) return { kind: d.kind, source: d.source, role: roleFor(d.kind, d.text, inRow(el), d.end) };
   if (d.open && el.getAttribute("type") === "date") return { kind: "date", source: "shape", role: roleFor("date", "", inRow(el)) };
   // nothing names the field, but it holds a dotted diagnosis code
-  if (d.open && DOTTED_ICD.test(el.value.trim())) return { kind: "dx", source: "shape", role: { k: "dx" } };
+  const value = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el.value : textOf(el, 40);
+  if (d.open && DOTTED_ICD.test(value.trim())) return { kind: "dx", source: "shape", role: { k: "dx" } };
   return { kind: null, source: "none" };
 }

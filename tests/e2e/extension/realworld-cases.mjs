@@ -766,6 +766,52 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: a Quill rich-text Assessment (contenteditable, one <p> per line)`, () => {
+    // the caret at the end of a line of an editor, as a click there puts it
+    const caretAtEnd = (p, sel) => p.eval((s) => {
+      const line = document.querySelector(s);
+      line.closest("[contenteditable=true]").focus();
+      const r = document.createRange();
+      r.selectNodeContents(line);
+      r.collapse(false);
+      getSelection().removeAllRanges();
+      getSelection().addRange(r);
+      return true;
+    }, sel);
+    const pick = async (p, query, want) => {
+      await p.type(query);
+      const list = await p.codes();
+      const i = list.findIndex(want);
+      assert.ok(i >= 0, `"${query}": ${list.join()}`);
+      await p.press("ArrowDown");
+      for (let k = 0; k < i; k++) await p.press("ArrowDown");
+      await p.press("Enter");
+      assert.equal(await p.listOpen(), false, "our list closed after Enter");
+      return list[i];
+    };
+    test("regression (contenteditable boxes got nothing): the Assessment offers diagnoses; each pick replaces exactly what was typed, the rest of the text stays", async () => {
+      const p = await open("/quill-assessment.html");
+      await caretAtEnd(p, "#assessment .ql-editor p:nth-child(2)");
+      const first = await pick(p, " chf", (c) => c.startsWith("I50"));
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).assessment[1] === `Dx: ${c}`, first);
+      // typing on after a separator: a second code, the first one kept
+      const second = await pick(p, ", afib", (c) => c.startsWith("I48"));
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).assessment[1] === c, `Dx: ${first}, ${second}`);
+      const s = await p.state();
+      assert.deepEqual(s.assessment, ["Seen with his wife today.", `Dx: ${first}, ${second}`]);
+      // Enter with our list closed is the editor's again (a new line)
+      await p.press("Enter");
+      await p.waitFor(() => JSON.parse(document.getElementById("state").textContent).assessment.length === 3);
+      // the Plan box is not a diagnosis box: nothing offered
+      await caretAtEnd(p, "#plan .ql-editor p");
+      await p.type("chf");
+      await sleep(600);
+      assert.equal(await p.listOpen(), false, "no suggestions in the Plan");
+      assert.deepEqual((await p.state()).plan, ["chf"]);
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: the whole file`, () => {
     test("no page script failed and no request left the fixture server", () => {
       assert.deepEqual(pageErrors, []);
