@@ -10,7 +10,8 @@ import { isoDate } from "./claim";
 import { SeveritySummary, diagnosesOf } from "./sevsummary";
 import { Badges } from "./badges";
 import { Checker } from "./checker";
-import type { FieldInfo } from "./detect";
+import { classify, type FieldInfo, LabelIndex } from "./detect";
+import { editingHost, type Target } from "./editable";
 import { deepActiveElement, type Field, isTextField, isWritable, realTarget, selectorFor } from "./dom";
 import { dischargeStatus } from "./disposition";
 import { insertCode } from "./insert";
@@ -52,7 +53,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const overlay = new Overlay(doc);
   overlay.ensure();
   const notes = new Notes(overlay);
-  const note = (field: Field, text: string) => {
+  const note = (field: Target, text: string) => {
     badges.closePop();
     notes.show(field, text);
   };
@@ -60,14 +61,15 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const pageAutocomplete = () => settings.pageAutocomplete?.[site] ?? "beside";
   /** last value seen per code field: a change nobody typed is checked (sweep below) */
   const seen = new WeakMap<Field, string>();
-  const onInserted = (field: Field, code: string) => {
+  const onInserted = (field: Target, code: string) => {
     void pushRecent(p, code).catch(() => undefined);
-    checker.touch([field], 0);
+    if (isTextField(field)) checker.touch([field], 0);
   };
   // layout may move fields when the page changes: re-place badges, at most 4 times a second,
   // at the start of a frame (their layout reads then cost no extra layout)
   let churnTimer: ReturnType<typeof setTimeout> | null = null;
   const onChurn = () => {
+    summary.pageChanged();
     if (churnTimer) return;
     churnTimer = setTimeout(() => {
       churnTimer = null;
@@ -83,7 +85,16 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     seen.set(f, f.value);
     checker.touch([f]);
   };
-  const registry = new Registry(mappings, (n) => n === overlay.host, onFound, onChurn, onValueAttr);
+  // the page relabelled a field (an SPA re-render on the same <input>): its badge, checks and suggestions follow
+  const onRelabel = (f: Field, _before: FieldInfo, now: FieldInfo) => {
+    if (!now.kind) badges.clear(f);
+    if (suggest.current === f || deepActiveElement(doc) === f) {
+      if (suggestsFor(now.kind)) suggest.focus(f, now.kind as FieldKind);
+      else suggest.blur(f);
+    }
+    checker.touch(now.kind && f.value.trim() ? [f] : []);
+  };
+  const registry = new Registry(mappings, (n) => n === overlay.host, onFound, onChurn, onValueAttr, onRelabel);
   const badges = new Badges({
     overlay,
     applyFix(field: Field, issue: Issue) {
@@ -134,11 +145,25 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const onFocusIn = (e: FocusEvent) => {
     if (!inOverlay(e)) focusField(realTarget(e));
   };
+  /** rich-text boxes classified on focus (not tracked by the registry: they get suggestions, not checks) */
+  const labelsForEditables = new LabelIndex();
+  const focusEditable = (host: HTMLElement) => {
+    notes.focused(host);
+    labelsForEditables.invalidate(); // classified anew on each focus: a relabelled box follows its label
+    const kind = classify(host, mappings(), labelsForEditables).kind;
+    if (suggestsFor(kind)) suggest.focus(host, kind as FieldKind);
+    else suggest.blur(suggest.current ?? host);
+  };
   const focusField = (el: Element | null) => {
-    if (!isTextField(el)) return;
+    if (!isTextField(el)) {
+      const host = editingHost(el);
+      if (host) focusEditable(host);
+      return;
+    }
     notes.focused(el);
     registry.noteRootsOf(el);
-    const info = registry.info(el);
+    // (classified again if the page changed since: a label re-rendered on the same input)
+    const info = registry.current(el);
     if (!info.kind) return;
     if (suggestsFor(info.kind)) {
       const prev = suggest.current;
@@ -146,7 +171,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       // the page replaced the field being typed in and focused the new one (a framework mounting a new
       // <input> per keystroke): the typing goes on there, and so do the suggestions
       // (typing only: after our own insert the page may replace the field too, and nothing is to be suggested)
-      if (prev && prev !== el && !prev.isConnected && lastTyped?.el === prev && lastTyped.value === prev.value &&
+      if (prev && isTextField(prev) && prev !== el && !prev.isConnected && lastTyped?.el === prev && lastTyped.value === prev.value &&
         el.value.trim() && sameTyping(prev.value, el.value)) void suggest.update(el);
     }
     if (Date.now() - lastWarm > WARM_EVERY_MS) {
@@ -158,9 +183,9 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     const cur = suggest.current;
     if (!cur) return;
     queueMicrotask(() => {
-      if (deepActiveElement(doc) !== cur) {
+      if (!cur.contains(deepActiveElement(doc))) {
         suggest.blur(cur);
-        if (registry.info(cur).kind) checker.touch([cur]);
+        if (isTextField(cur) && registry.info(cur).kind) checker.touch([cur]);
       }
     });
   };
@@ -169,7 +194,12 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   const onInput = (e: Event) => {
     if (!e.isTrusted || inOverlay(e)) return;
     const el = realTarget(e);
-    if (!isTextField(el)) return;
+    if (!isTextField(el)) {
+      // typing in a rich-text box: the input event fires at its editing host
+      const host = editingHost(el);
+      if (host && host === suggest.current) void suggest.update(host);
+      return;
+    }
     lastTyped = { el, value: el.value };
     notes.edited(el);
     if (el === suggest.current) void suggest.update(el);
@@ -225,7 +255,8 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       notes.hide();
     }
     if (inOverlay(e) || !suggest.current) return;
-    if (deepActiveElement(doc) !== suggest.current) return;
+    const active = deepActiveElement(doc);
+    if (active !== suggest.current && !(active && editingHost(active) === suggest.current)) return;
     const r = suggest.onKeyDown(e);
     if (r !== "handled") return; // "handled-default" (Tab): the page and the browser still get the key
     e.stopImmediatePropagation();

@@ -4,20 +4,24 @@
 // its description (aria-describedby, aria-description: a hint under a generic
 // label such as "Code" or "Number"), then text right beside it (or a caption
 // right before the wrappers round a widget's input), then its column header (HTML table, ARIA grid, a
-// div grid's header row; a web component's shadow input reads the grid its host sits in), then
-// its fieldset legend / group label / section heading. The nearest place that
+// div grid's header row; a web component's shadow input reads the grid its host sits in; ag-Grid's
+// popup cell editor the cell it edits), then its fieldset legend / group label / section heading. The nearest place that
 // names a kind decides; generic words (fee, amount) never count from a legend
 // or heading; a label made of other words keeps the field unknown. The words
 // live in extension/data/field-vocabulary.json. Per-site mappings override all.
 // Ambiguous words ("Condition": a diagnosis on a clinical screen, a UB-04
 // condition code on a claim) name their kind only alone and away from claim
 // code blocks (see the vocabulary file). On a page billing a plan whose codes we do not check (its title
-// names it: OSCAR's "Ontario Billing"), diagnosis and procedure boxes are left alone.
+// names it: OSCAR's "Ontario Billing"; or the start of its text: its "Billing Correction" window's
+// "OHIP Claim No"), diagnosis and procedure boxes are left alone.
 
 import VOCAB from "../../data/field-vocabulary.json";
 import type { FieldKind } from "../shared/engine-api";
 import type { FieldMapping } from "../shared/settings";
-import { type Field, textOf } from "./dom";
+import { textOf } from "./dom";
+
+/** what detection reads: an input, a textarea, or a contenteditable editing host (a rich-text box) */
+type Field = HTMLElement;
 
 /** Where a field sits in a claim (CMS-1500 / 837P). */
 export type ClaimRole =
@@ -298,7 +302,8 @@ function byIds(el: Element, ids: string | null, max = 4): string[] {
 
 function labelText(el: Field, labels: LabelIndex): string {
   const parts: string[] = [];
-  for (const a of ["aria-label", "placeholder", "title"]) {
+  // (data-placeholder: a rich-text editor's placeholder, Quill's and others')
+  for (const a of ["aria-label", "placeholder", "data-placeholder", "title"]) {
     const v = el.getAttribute(a);
     if (v) parts.push(v.slice(0, ATTR_MAX));
   }
@@ -506,12 +511,13 @@ const NO_HEADER = { header: "", row: "" };
 /**
  * The column header of a field in a grid, one reader for every layout: the cell's headers=, an HTML
  * table's header rows, an ARIA grid's columnheaders (ag-Grid, jqGrid, Carbon web components, whose
- * cells may hold a web component's shadow input; column by aria-colindex or position), else a div
+ * cells may hold a web component's shadow input; column by aria-colindex or position; a popup cell
+ * editor rendered outside the grid reads the cell it edits), else a div
  * grid without ARIA (a row of short texts before the rows, the field's cell at the same position).
  * Work per field is bounded; per grid it is cached.
  */
 function columnHeader(el: Field, labels: LabelIndex): { header: string; row: string } {
-  const cell = closestComposed(el, "td, th, [role=gridcell], [role=cell]");
+  const cell = closestComposed(el, "td, th, [role=gridcell], [role=cell]") ?? popupEditorCell(el);
   if (cell) {
     const explicit = byIds(cell, cell.getAttribute("headers"));
     if (explicit.some(Boolean)) return { header: normalize(explicit.join(" ")), row: "" };
@@ -552,6 +558,31 @@ function columnHeader(el: Field, labels: LabelIndex): { header: string; row: str
   }
   if (cell) return NO_HEADER;
   return divGridHeader(el, labels);
+}
+
+/** a grid's popup cell editor (ag-Grid: div.ag-popup-editor in .ag-popup, outside the grid's rows) */
+const POPUP_EDITOR = ".ag-popup-editor";
+/** the cell whose value a popup editor edits (ag-Grid marks it while the popup is open) */
+const POPUP_EDITING_CELL = ".ag-cell-popup-editing";
+const MAX_POPUP_CELLS = 8;
+
+/**
+ * The cell a popup cell editor edits: ag-Grid renders the editor in a popup layer appended to the
+ * grid's wrapper (or to the page's body, `popupParent`), away from the cell, and marks the cell. With
+ * several grids editing at once, the marked cell nearest the popup (ag-Grid places it over the cell).
+ */
+function popupEditorCell(el: Element): Element | null {
+  const popup = el.closest(POPUP_EDITOR);
+  if (!popup) return null;
+  const scope: ParentNode = popup.closest(".ag-root-wrapper") ?? el.ownerDocument;
+  const cells = Array.from(scope.querySelectorAll(POPUP_EDITING_CELL)).slice(0, MAX_POPUP_CELLS);
+  if (cells.length <= 1) return cells[0] ?? null;
+  const p = popup.getBoundingClientRect();
+  const far = (c: Element) => {
+    const r = c.getBoundingClientRect();
+    return Math.abs(r.left - p.left) + Math.abs(r.top - p.top);
+  };
+  return cells.reduce((a, b) => (far(b) < far(a) ? b : a));
 }
 
 /** children of a row a div grid may have (a claim line has a dozen; a page section is not a row) */
@@ -689,19 +720,38 @@ const namesOtherPlan = (text: string) => {
   return OTHER_PLANS.some((p) => t.includes(` ${p} `));
 };
 /**
- * Whether the field's page bills a plan whose code sets we do not check: its title says so (OSCAR's
- * billing windows: "Ontario Billing" bills OHIP fee codes with provincial 3-digit diagnostic codes,
- * "BC Billing" MSP/Teleplan codes). Cached per document.
+ * Whether the field's page bills a plan whose code sets we do not check: its title or the start of its
+ * text says so (OSCAR's billing windows: "Ontario Billing" bills OHIP fee codes with provincial 3-digit
+ * diagnostic codes, "BC Billing" MSP/Teleplan codes; its "Billing Correction" window names no plan in its
+ * title but asks for the "OHIP Claim No" first). Cached per document.
  */
 function otherPlanPage(el: Field, labels: LabelIndex): boolean {
   if (!OTHER_PLANS.length) return false;
   const doc = el.ownerDocument;
   let page = labels.otherPlan.get(doc);
   if (page === undefined) {
-    page = namesOtherPlan(doc.title.slice(0, 200));
+    page = namesOtherPlan(doc.title.slice(0, 200)) || namesOtherPlan(leadText(doc));
     labels.otherPlan.set(doc, page);
   }
   return page;
+}
+
+/** how much of a page's text is read for the plan it bills (its header and first boxes) */
+const LEAD_NODES = 400;
+const LEAD_CHARS = 4000;
+const NOT_TEXT = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA"]);
+
+/** The start of a page's visible text (scripts and styles skipped), bounded whatever the page holds. */
+function leadText(doc: Document): string {
+  const body = doc.body;
+  if (!body) return "";
+  let out = "";
+  const walker = doc.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(), seen = 0; n && seen < LEAD_NODES && out.length < LEAD_CHARS; n = walker.nextNode(), seen++) {
+    if (NOT_TEXT.has(n.parentElement?.tagName ?? "")) continue;
+    out += " " + (n as Text).data.slice(0, LEAD_CHARS - out.length);
+  }
+  return out;
 }
 
 const inRow = (el: Field) => !!closestComposed(el, "tr, [role=row]");
@@ -729,6 +779,7 @@ export function classify(el: Field, mappings: readonly FieldMapping[], labels: L
   if (d.kind) return { kind: d.kind, source: d.source, role: roleFor(d.kind, d.text, inRow(el), d.end) };
   if (d.open && el.getAttribute("type") === "date") return { kind: "date", source: "shape", role: roleFor("date", "", inRow(el)) };
   // nothing names the field, but it holds a dotted diagnosis code
-  if (d.open && DOTTED_ICD.test(el.value.trim())) return { kind: "dx", source: "shape", role: { k: "dx" } };
+  const value = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el.value : textOf(el, 40);
+  if (d.open && DOTTED_ICD.test(value.trim())) return { kind: "dx", source: "shape", role: { k: "dx" } };
   return { kind: null, source: "none" };
 }

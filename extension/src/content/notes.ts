@@ -2,14 +2,13 @@
 // asked (a code that does not fit, a page that changed the code). Announced
 // to screen readers too; goes away on the next edit of the field or after a while.
 
-import type { Field } from "./dom";
 import type { Overlay } from "./overlay";
 
 const SHOW_MS = 12_000;
 
 export class Notes {
   private readonly el: HTMLElement;
-  private field: Field | null = null;
+  private field: HTMLElement | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly o: Overlay) {
@@ -19,7 +18,7 @@ export class Notes {
     o.layer.append(this.el);
   }
 
-  show(field: Field, text: string): void {
+  show(field: HTMLElement, text: string): void {
     this.o.ensure();
     this.field = field;
     this.el.textContent = text;
@@ -37,7 +36,7 @@ export class Notes {
   }
 
   /** The user edits the field again: the note has been read. */
-  edited(field: Field): void {
+  edited(field: HTMLElement): void {
     if (field === this.field) this.hide();
   }
 

@@ -5,13 +5,12 @@
 // While our list shows, the follow timer makes no hit test: it measures the list
 // found before again, or looks at the elements the page just changed.
 
-import type { Field } from "./dom";
 
 const LIST_ROLES = new Set(["listbox", "menu", "tree", "grid", "dialog"]);
 const ITEM_SEL = "[role=listbox], [role=option], [role=menu], [role=menuitem], [role=tree], [role=treeitem]";
 
 /** The field announces a page autocomplete of its own (ARIA combobox, datalist). */
-export function isPageCombobox(el: Field): boolean {
+export function isPageCombobox(el: HTMLElement): boolean {
   const role = el.getAttribute("role");
   if (role === "combobox") return true;
   const ac = el.getAttribute("aria-autocomplete");
@@ -67,7 +66,7 @@ export interface PageList {
 export const probeStats = { hitTests: 0, probeMs: 0, positionMs: 0 };
 
 /** The list the field's aria-controls/-owns names, if it shows (no hit test). */
-export function ariaListFor(el: Field): PageList | null {
+export function ariaListFor(el: HTMLElement): PageList | null {
   const expanded = el.getAttribute("aria-expanded") ?? el.parentElement?.closest("[role=combobox]")?.getAttribute("aria-expanded");
   for (const a of ["aria-controls", "aria-owns"]) {
     for (const t of referenced(el, a)) {
@@ -79,7 +78,7 @@ export function ariaListFor(el: Field): PageList | null {
 }
 
 /** A list found before, where it is now; null once it is hidden, gone or no longer by the field. */
-export function remeasure(list: PageList, field: Field): PageList | null {
+export function remeasure(list: PageList, field: HTMLElement): PageList | null {
   if (!list.el.isConnected) return null;
   const r = visibleRect(list.el);
   return r && near(r, field.getBoundingClientRect()) ? { ...list, rect: r } : null;
@@ -93,7 +92,7 @@ export const MAX_CHANGED = 64;
  * hit tests: an ARIA listbox/option/menu item in or around them, or a positioned list-like popup,
  * shown and hugging the field. Bounded: layout is read only for list-like candidates.
  */
-export function pageListAmong(field: Field, ignore: Element, nodes: Iterable<Node>, added: WeakSet<Node>): PageList | null {
+export function pageListAmong(field: HTMLElement, ignore: Element, nodes: Iterable<Node>, added: WeakSet<Node>): PageList | null {
   const seen = new Set<Element>();
   let fr: DOMRect | null = null;
   let n = 0;
@@ -120,7 +119,7 @@ export function pageListAmong(field: Field, ignore: Element, nodes: Iterable<Nod
  * list-like popup right below or above it (OpenMRS's diagnosis results).
  * `ignore` is our own overlay host.
  */
-export function pageListFor(el: Field, ignore: Element): PageList | null {
+export function pageListFor(el: HTMLElement, ignore: Element): PageList | null {
   const byAria = ariaListFor(el);
   if (byAria) return byAria;
   const fr = el.getBoundingClientRect();
@@ -139,7 +138,7 @@ export function pageListFor(el: Field, ignore: Element): PageList | null {
   return null;
 }
 
-function listAt(doc: Document, x: number, y: number, field: Field, ignore: Element): PageList | null {
+function listAt(doc: Document, x: number, y: number, field: HTMLElement, ignore: Element): PageList | null {
   let stack: Element[] = [];
   probeStats.hitTests++;
   try {

@@ -2,6 +2,11 @@
 // mutation callbacks only queue added nodes; classification runs in idle
 // time in small slices; the focused field is always classified at once.
 // One MutationObserver per root (the document and each shadow root found).
+// A field the page relabels later (an SPA re-render changing its label,
+// placeholder or aria-label on the same <input>) is classified again: its own
+// label attributes and the text of its <label> are watched; any other change
+// around it is caught when it gains focus (classifications carry the page's
+// generation).
 
 import type { FieldMapping } from "../shared/settings";
 import { anyShadowRoot } from "../shared/platform";
@@ -10,11 +15,21 @@ import { type Field, isTextField } from "./dom";
 
 const FIELD_SELECTOR = "input, textarea";
 const MAX_QUEUE = 4000;
+/** attributes whose change may change what a field is (what detect.ts reads from the field itself) */
+const LABEL_ATTRS = ["aria-label", "aria-labelledby", "aria-describedby", "aria-description", "placeholder", "title", "name", "id",
+  "formcontrolname", "data-field", "list", "aria-controls", "maxlength", "type"];
+/** the most relabelled fields kept to classify again (more: the next focus classifies each anew) */
+const MAX_RELABEL = 4000;
 
 type Root = Document | ShadowRoot;
 
 export class Registry {
   private readonly infos = new WeakMap<Element, FieldInfo>();
+  /** the page generation each classification was made in (a tree change bumps it) */
+  private readonly gens = new WeakMap<Element, number>();
+  private gen = 0;
+  /** fields whose own label attributes or <label> text changed: classified again in idle time */
+  private relabelled = new Set<Field>();
   /** recognised fields (kind != null); disconnected ones are dropped lazily */
   readonly known = new Set<Field>();
   private readonly roots = new Set<Root>();
@@ -36,6 +51,8 @@ export class Registry {
     private readonly onChurn: () => void = () => undefined,
     /** a recognised field's value attribute was set by the page */
     private readonly onValueAttr: (field: Field) => void = () => undefined,
+    /** a field classified before is now of another kind (or none): the page relabelled it */
+    private readonly onRelabel: (field: Field, before: FieldInfo, now: FieldInfo) => void = () => undefined,
   ) {}
 
   /** Starts watching a document or shadow root (idempotent). */
@@ -44,7 +61,7 @@ export class Registry {
     this.roots.add(root);
     this.stats.roots++;
     const mo = new MutationObserver((records) => this.onMutations(root, records));
-    mo.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["value"] });
+    mo.observe(root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["value", ...LABEL_ATTRS] });
     this.observers.push(mo);
     this.enqueue(root);
   }
@@ -60,9 +77,28 @@ export class Registry {
       i = classify(el, this.mappings(), this.labels);
       this.stats.classified++;
       this.infos.set(el, i);
+      this.gens.set(el, this.gen);
       if (i.kind) this.known.add(el);
     }
     return i;
+  }
+
+  /**
+   * The field's kind as the page stands now: classified again when the page changed since (a focused
+   * field whose label an SPA re-rendered). Tells onRelabel when the kind or role changed.
+   */
+  current(el: Field): FieldInfo {
+    const had = this.infos.get(el);
+    if (had && this.gens.get(el) !== this.gen) return this.again(el, had);
+    return this.info(el);
+  }
+
+  private again(el: Field, before: FieldInfo): FieldInfo {
+    this.infos.delete(el);
+    this.known.delete(el);
+    const now = this.info(el);
+    if (now.kind !== before.kind || JSON.stringify(now.role) !== JSON.stringify(before.role)) this.onRelabel(el, before, now);
+    return now;
   }
 
   /** Forget every classification (mappings changed) and classify again. */
@@ -119,14 +155,31 @@ export class Registry {
   private onMutations(root: Root, records: MutationRecord[]): void {
     this.stats.mutations += records.length;
     let tree = false;
+    let text = false;
     for (const r of records) {
-      if (r.type !== "attributes") {
-        // our own overlay (its live region is light DOM) changes on every keystroke: not page churn
-        if (!tree && !this.ignore(r.target) && !(r.target.parentNode && this.ignore(r.target.parentNode))) tree = true;
-      } else if (this.known.has(r.target as Field)) this.onValueAttr(r.target as Field);
+      if (r.type === "attributes") {
+        if (r.attributeName === "value") {
+          if (this.known.has(r.target as Field)) this.onValueAttr(r.target as Field);
+        } else if (this.infos.has(r.target as Element)) {
+          text = true;
+          this.relabel(r.target);
+        }
+        continue;
+      }
+      // our own overlay (its live region is light DOM) changes on every keystroke: not page churn
+      if (this.ignore(r.target) || (r.target.parentNode && this.ignore(r.target.parentNode))) continue;
+      text = true;
+      if (r.type === "childList") tree = true;
+      // the text of a <label> changed: its field may now be another kind
+      const at = r.target.nodeType === 1 ? r.target as Element : r.target.parentElement;
+      const label = at?.closest("label");
+      if (label) this.relabel(label.control ?? label.querySelector(FIELD_SELECTOR));
+    }
+    if (text) {
+      this.gen++;
+      this.labels.invalidate();
     }
     if (!tree) return;
-    this.labels.invalidate();
     this.onChurn();
     if (this.fullRescan.has(root)) return;
     for (const r of records) {
@@ -147,13 +200,20 @@ export class Registry {
     this.schedule();
   }
 
+  /** A field classified before whose label may have changed: classified again in the next idle slice. */
+  private relabel(el: Node | null): void {
+    if (!el || !isTextField(el) || !this.infos.has(el) || this.relabelled.size >= MAX_RELABEL) return;
+    this.relabelled.add(el);
+    this.schedule();
+  }
+
   private enqueue(n: Node): void {
     this.queue.push(n);
     this.schedule();
   }
 
   private schedule(): void {
-    if (this.idlePending || !this.pending()) return;
+    if (this.idlePending || (!this.pending() && !this.relabelled.size)) return;
     this.idlePending = true;
     const ric = (globalThis as { requestIdleCallback?: typeof requestIdleCallback }).requestIdleCallback;
     if (ric) ric((d) => this.work(() => d.timeRemaining()), { timeout: 1000 });
@@ -169,6 +229,15 @@ export class Registry {
     const t0 = performance.now();
     this.stats.idleSlices++;
     const found: Field[] = [];
+    for (const el of this.relabelled) {
+      if (remaining() <= 1) break;
+      this.relabelled.delete(el);
+      const had = this.infos.get(el);
+      if (had && el.isConnected) {
+        const now = this.again(el, had);
+        if (now.kind && !had.kind) found.push(el);
+      }
+    }
     while (this.head < this.queue.length && remaining() > 1) {
       const n = this.queue[this.head++]!;
       if (n instanceof Document || n instanceof ShadowRoot) this.fullRescan.delete(n);
@@ -184,7 +253,7 @@ export class Registry {
     }
     this.stats.idleMs += performance.now() - t0;
     if (found.length) this.onFound(found);
-    if (this.pending()) this.schedule();
+    if (this.pending() || this.relabelled.size) this.schedule();
   }
 
   private expand(n: Node, found: Field[], remaining: () => number): void {

@@ -68,6 +68,8 @@ export class SeveritySummary {
   private dismissed = false;
   /** the user ticked or cleared "patient died": the page's discharge status no longer sets it */
   private diedByUser = false;
+  /** where the line was last placed from (what was hit-tested): the same layout is not tested again */
+  private placed = "";
 
   constructor(private readonly d: SummaryDeps) {
     const o = d.overlay;
@@ -147,10 +149,11 @@ export class SeveritySummary {
   hide(): void {
     this.seq++;
     this.key = "";
+    this.placed = "";
     this.el.hidden = true;
   }
 
-  /** Under the page's diagnosis fields (the whole block, empty ones too), aligned with the leftmost. */
+  /** Under the page's diagnosis fields (the whole block, empty ones too), aligned with the leftmost; never over a page control. */
   position(): void {
     if (this.el.hidden) return;
     const live = this.fields.filter((f) => f.isConnected);
@@ -165,7 +168,77 @@ export class SeveritySummary {
       bottom = Math.max(bottom, p.bottom);
     }
     if (!Number.isFinite(left)) return;
-    this.el.style.left = `${Math.max(0, left)}px`;
-    this.el.style.top = `${bottom + 4}px`;
+    left = Math.max(0, left);
+    this.el.style.left = `${left}px`;
+    const w = this.el.offsetWidth, h = this.el.offsetHeight;
+    const win = this.d.overlay.host.ownerDocument.defaultView;
+    const key = [left, bottom, w, h, origin.left, origin.top, win?.innerWidth, win?.innerHeight].join();
+    if (key === this.placed) return;
+    // below the diagnoses, then on down past each page control it would lie over (a click there must reach
+    // the page: a small form's radio buttons, its Save button); nowhere free: not shown
+    let top = bottom + 4;
+    let free = false;
+    for (let move = 0; move < MAX_MOVES && !free; move++) {
+      const under = controlUnder(this.d.overlay.host, left + origin.left, top + origin.top, w, h);
+      if (under === null) free = true;
+      else top = Math.max(top + 1, under - origin.top + 4);
+    }
+    this.el.style.top = `${top}px`;
+    this.el.style.visibility = free ? "" : "hidden";
+    this.placed = key;
   }
+
+  /** The page changed: controls may have appeared under the line (placed again on the next layout). */
+  pageChanged(): void {
+    this.placed = "";
+  }
+}
+
+/** the most times the line moves down past a control before it gives up showing */
+const MAX_MOVES = 12;
+/** what a click must reach on the page */
+const CONTROL = "input:not([type=hidden]), select, textarea, button, a[href], label, summary, [onclick], [contenteditable]:not([contenteditable=false])," +
+  " [role=button], [role=radio], [role=checkbox], [role=switch], [role=tab], [role=link], [role=combobox], [role=option], [role=menuitem], [role=slider], [role=textbox]";
+const FORM_FIELD = "input, select, textarea, button";
+const TALLEST = 80;
+/** hit-test spacing across the line (a radio button is 16 px) */
+const STEP = 12;
+
+/**
+ * The viewport bottom of the lowest page control under a viewport rectangle, or null when none is:
+ * hit tests on a grid of points (the topmost page element at each, looked into through open shadow
+ * roots). Points outside the viewport cannot be tested (nothing there can be clicked until it scrolls
+ * in: the layout after a scroll places the line again). At most (720 / STEP) x 3 hit tests.
+ */
+function controlUnder(host: Element, x: number, y: number, w: number, h: number): number | null {
+  const doc = host.ownerDocument;
+  const win = doc.defaultView;
+  if (!win) return null;
+  let lowest: number | null = null;
+  const ys = [y + 2, y + h / 2, y + h - 2];
+  for (let px = x + 2; px < x + w; px += STEP) {
+    for (const py of ys) {
+      if (px < 0 || py < 0 || px >= win.innerWidth || py >= win.innerHeight) continue;
+      const hit = pageElementAt(doc, host, px, py);
+      const c = hit?.closest(CONTROL);
+      if (!c) continue;
+      const r = c.getBoundingClientRect();
+      // a wrapper taller than a control (an onclick row, a label round a section) is not one to step past
+      if (r.height > TALLEST && !c.matches(FORM_FIELD)) continue;
+      const b = r.bottom;
+      if (lowest === null || b > lowest) lowest = b;
+    }
+  }
+  return lowest;
+}
+
+/** The topmost page element at a viewport point (not ours), inside open shadow roots. */
+function pageElementAt(doc: Document, host: Element, x: number, y: number): Element | null {
+  let el = doc.elementsFromPoint(x, y).find((e) => e !== host) ?? null;
+  for (let depth = 0; el?.shadowRoot && depth < 4; depth++) {
+    const inner: Element | undefined = el.shadowRoot.elementsFromPoint(x, y).find((e) => e !== el && el!.shadowRoot!.contains(e));
+    if (!inner) break;
+    el = inner;
+  }
+  return el;
 }

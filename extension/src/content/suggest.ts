@@ -9,8 +9,7 @@ import type { FieldKind, SearchHit } from "../shared/engine-api";
 import { type Platform, rpcTiming } from "../shared/platform";
 import type { HitOptions } from "../shared/protocol";
 import type { InsertFormat } from "../shared/settings";
-import { currentSegment, type Field } from "./dom";
-import { insertCode } from "./insert";
+import { insertInto, rectOf, segmentOf, type Target } from "./editable";
 import { ListView } from "./listview";
 import type { Overlay } from "./overlay";
 import { ariaListFor, isPageCombobox, MAX_CHANGED, type PageList, pageListAmong, pageListFor, probeStats, remeasure } from "./pagelist";
@@ -19,9 +18,9 @@ export interface SuggestDeps {
   overlay: Overlay;
   request: Platform["request"];
   insertFormat(): InsertFormat;
-  onInserted(field: Field, code: string): void;
+  onInserted(field: Target, code: string): void;
   /** say something next to the field (a code that did not fit, a page that changed it) */
-  note(field: Field, text: string): void;
+  note(field: Target, text: string): void;
   /** fields with the page's own autocomplete: ours beside it, or only on Alt+↓ */
   pageAutocomplete(): "beside" | "hotkey";
   /** chip options for diagnosis suggestions (undefined: chips off) */
@@ -29,7 +28,7 @@ export interface SuggestDeps {
 }
 
 /** fields a page list was seen anchored to (remembered across focus) */
-const anchored = new WeakSet<Field>();
+const anchored = new WeakSet<Target>();
 
 /** the listbox's CSS width is min(640px, 100vw - 16px) (styles.ts) */
 const LIST_MAX_WIDTH = 640;
@@ -42,7 +41,9 @@ const SUGGEST_KINDS = new Set<FieldKind>(["dx", "proc", "pcs"]);
 export const suggestsFor = (k: FieldKind | null): boolean => k !== null && SUGGEST_KINDS.has(k);
 
 export class Suggest {
-  private field: Field | null = null;
+  private field: Target | null = null;
+  /** our own insert is running */
+  private inserting = false;
   private kind: FieldKind = "dx";
   private seq = 0;
   private readonly view: ListView;
@@ -83,11 +84,11 @@ export class Suggest {
     d.overlay.layer.append(this.view.el);
   }
 
-  get current(): Field | null {
+  get current(): Target | null {
     return this.field;
   }
 
-  focus(field: Field, kind: FieldKind): void {
+  focus(field: Target, kind: FieldKind): void {
     if (field !== this.field) {
       this.close();
       this.pageCombo = isPageCombobox(field) || anchored.has(field);
@@ -102,7 +103,7 @@ export class Suggest {
     return pageListFor(this.field, this.d.overlay.host);
   }
 
-  blur(field: Field): void {
+  blur(field: Target): void {
     if (field === this.field) {
       this.close();
       this.field = null;
@@ -110,10 +111,10 @@ export class Suggest {
   }
 
   /** After a trusted input event in the focused field. */
-  async update(field: Field): Promise<void> {
-    if (field !== this.field) return;
+  async update(field: Target): Promise<void> {
+    if (field !== this.field || this.inserting) return;
     const seq = ++this.seq;
-    const q = currentSegment(field).text.trim();
+    const q = segmentOf(field).text.trim();
     if (q.length < 2) {
       this.close();
       return;
@@ -131,7 +132,7 @@ export class Suggest {
     // drop stale answers: the user typed on, left the field, or pressed Esc
     if (seq !== this.seq || this.field !== field) return;
     // (case-insensitive: portals often upper-case what is typed after our listener ran)
-    if (currentSegment(field).text.trim().toUpperCase() !== q.toUpperCase()) return;
+    if (segmentOf(field).text.trim().toUpperCase() !== q.toUpperCase()) return;
     if (!hits.length && this.kind === "proc" && /^\d/.test(q)) {
       this.close(); // CPT codes are not bundled (AMA licence): nothing to suggest
       return;
@@ -193,7 +194,7 @@ export class Suggest {
     if (!f || !f.isConnected) return null;
     const win = f.ownerDocument.defaultView!;
     return {
-      field: f.getBoundingClientRect(),
+      field: rectOf(f),
       origin: this.d.overlay.host.getBoundingClientRect(),
       vw: f.ownerDocument.documentElement.clientWidth || win.innerWidth,
       vh: win.innerHeight,
@@ -362,11 +363,18 @@ export class Suggest {
     const field = this.field;
     const hit = this.view.hits[i];
     if (!field || !hit) return;
-    const seg = currentSegment(field);
+    const seg = segmentOf(field);
     this.close();
-    const r = insertCode(field, hit.code, this.d.insertFormat(), seg.start, seg.end, (note) => {
-      if (note) this.d.note(field, note);
-    });
+    // (a rich-text box's insert is typing to the browser: its input event is trusted and is not a query)
+    this.inserting = true;
+    let r: ReturnType<typeof insertInto>;
+    try {
+      r = insertInto(field, hit.code, this.d.insertFormat(), seg, (note) => {
+        if (note) this.d.note(field, note);
+      });
+    } finally {
+      this.inserting = false;
+    }
     if (!r.ok) {
       this.d.note(field, r.note ?? `${hit.code} not inserted`);
       return;

@@ -672,16 +672,142 @@ export function realWorldCases(browserName, launch) {
       await p.press("Escape");
       await p.blur("#secondaryDx");
       await until(/MCC: I46\.9/);
-      // (clicked through the DOM: the CC/MCC line is drawn over this small form's radios)
-      const check = (id) => p.eval((i) => document.getElementById(i).click(), id);
+      // regression (the CC/MCC line covered page controls): it showed right under the diagnoses, over this small
+      // form's radio buttons, and a real click on one reached the line instead. Now the radios and their labels are
+      // clear, the line still shows, and they are clicked as a user does.
+      const covered = () => p.eval(() => ["disposition-home", "disposition-transfer", "disposition-expired"].flatMap((id) =>
+        [document.getElementById(id), document.querySelector(`label[for=${id}]`)]).filter((el) => {
+        const r = el.getBoundingClientRect();
+        return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.localName === "medcode-overlay";
+      }).map((el) => el.id || el.htmlFor));
+      assert.deepEqual(await covered(), [], "no radio or label under the CC/MCC line");
+      assert.equal(await p.eval(() => getComputedStyle(document.querySelector("medcode-overlay").shadowRoot.querySelector(".sevsum")).visibility), "visible");
+      const check = (id) => p.click(`#${id}`);
       await check("disposition-transfer");
       await sleep(500);
       await until(/MCC: I46\.9/);
       assert.doesNotMatch(await line(), /the patient died/);
       await check("disposition-expired");
       await until(/I46\.9 does not count \(the patient died\)/);
+      // the longer line (it wraps) is placed again: still over no radio
+      await sleep(300);
+      assert.deepEqual(await covered(), [], "no radio or label under the longer CC/MCC line");
       await check("disposition-home");
       await until(/MCC: I46\.9/);
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: OSCAR EMR Billing Correction (Ontario; the title names no plan, "OHIP Claim No" does)`, () => {
+    test("regression (OSCAR correction windows got ICD-10-CM/HCPCS offers): Diagnostic Code and Service Code are left alone; Unit and $ Fee keep their kinds", async () => {
+      const p = await open("/oscar-billing-correction.html");
+      for (const sel of ["input[name=xml_diagnostic_detail]", "input[name=servicecode1]"]) await p.leftAlone(sel);
+      await p.checksAs("input[name=billingunit1]", "0", "units");
+      await p.checksAs("#billingamount1", "1.234", "charge");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: ag-Grid popup cell editors (the editor in a popup on the page's body, away from its column)`, () => {
+    const editor = ".ag-popup-editor input";
+    const dblclick = (p, id) => p.eval((i) => document.getElementById(i).dispatchEvent(new MouseEvent("dblclick", { bubbles: true })), id);
+    test("regression (popup editors got no column header): the Diagnosis column's editor offers diagnoses and takes the code; the Comment column's offers nothing", async () => {
+      const p = await open("/aggrid-popup-editor.html");
+      await dblclick(p, "cell-1-dx");
+      await p.waitFor((s) => document.activeElement?.matches(s), editor);
+      const code = await p.typeAndPick(editor, "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value(editor), code);
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).editing === c, code);
+      // the next cell's popup: ag-Grid stops the first edit (the code goes into the cell) and opens another
+      await dblclick(p, "cell-1-comment");
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).rows[1].dx === c, code);
+      await p.click(editor);
+      await p.type("chf");
+      await sleep(600);
+      assert.equal(await p.listOpen(), false, "no suggestions in the Comment column's editor");
+      assert.equal((await p.state()).rows[0].dx, "E11.9", "the other rows keep their values");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: MUI code box relabelled in place (a toggle re-renders the label, placeholder and hint of the same input)`, () => {
+    const box = "#inquiry-value";
+    test("regression (a field kept its first kind): as a claim note it offers nothing; relabelled it offers diagnoses, then HCPCS; back to a note its badge goes", async () => {
+      const p = await open("/mui-code-type.html");
+      await p.click(box);
+      await p.type("chf");
+      await sleep(600);
+      assert.equal(await p.listOpen(), false, "no suggestions in the claim note");
+      await p.fill(box, "");
+      await p.click("#by-dx");
+      const code = await p.typeAndPick(box, "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value(box), code);
+      await p.blur(box);
+      await p.waitBadge(box, (x) => x.state === "valid");
+      // relabelled while the focus is elsewhere: no longer a code box, its badge goes; a diagnosis again, checked again
+      await p.click("#by-note");
+      await p.waitFor((s) => {
+        const f = document.querySelector(s).getBoundingClientRect();
+        return !Array.from(document.querySelector("medcode-overlay").shadowRoot.querySelectorAll(".badge")).some((b) => {
+          const r = b.getBoundingClientRect();
+          return r.width > 0 && r.left >= f.left && r.left <= f.right + 6 && r.top >= f.top - 6 && r.bottom <= f.bottom + 6;
+        });
+      }, box, 8000, "the badge to go");
+      await p.click("#by-dx");
+      await p.waitBadge(box, (x) => x.state === "valid");
+      await p.click("#by-proc");
+      await p.fill(box, "");
+      const j = await p.typeAndPick(box, "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(j, "J1100");
+      assert.equal(await p.value(box), "J1100");
+      assert.equal((await p.state()).value, "J1100");
+      await p.leftAlone("#member-id");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: a Quill rich-text Assessment (contenteditable, one <p> per line)`, () => {
+    // the caret at the end of a line of an editor, as a click there puts it
+    const caretAtEnd = (p, sel) => p.eval((s) => {
+      const line = document.querySelector(s);
+      line.closest("[contenteditable=true]").focus();
+      const r = document.createRange();
+      r.selectNodeContents(line);
+      r.collapse(false);
+      getSelection().removeAllRanges();
+      getSelection().addRange(r);
+      return true;
+    }, sel);
+    const pick = async (p, query, want) => {
+      await p.type(query);
+      const list = await p.codes();
+      const i = list.findIndex(want);
+      assert.ok(i >= 0, `"${query}": ${list.join()}`);
+      await p.press("ArrowDown");
+      for (let k = 0; k < i; k++) await p.press("ArrowDown");
+      await p.press("Enter");
+      assert.equal(await p.listOpen(), false, "our list closed after Enter");
+      return list[i];
+    };
+    test("regression (contenteditable boxes got nothing): the Assessment offers diagnoses; each pick replaces exactly what was typed, the rest of the text stays", async () => {
+      const p = await open("/quill-assessment.html");
+      await caretAtEnd(p, "#assessment .ql-editor p:nth-child(2)");
+      const first = await pick(p, " chf", (c) => c.startsWith("I50"));
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).assessment[1] === `Dx: ${c}`, first);
+      // typing on after a separator: a second code, the first one kept
+      const second = await pick(p, ", afib", (c) => c.startsWith("I48"));
+      await p.waitFor((c) => JSON.parse(document.getElementById("state").textContent).assessment[1] === c, `Dx: ${first}, ${second}`);
+      const s = await p.state();
+      assert.deepEqual(s.assessment, ["Seen with his wife today.", `Dx: ${first}, ${second}`]);
+      // Enter with our list closed is the editor's again (a new line)
+      await p.press("Enter");
+      await p.waitFor(() => JSON.parse(document.getElementById("state").textContent).assessment.length === 3);
+      // the Plan box is not a diagnosis box: nothing offered
+      await caretAtEnd(p, "#plan .ql-editor p");
+      await p.type("chf");
+      await sleep(600);
+      assert.equal(await p.listOpen(), false, "no suggestions in the Plan");
+      assert.deepEqual((await p.state()).plan, ["chf"]);
       await p.close();
     });
   });
