@@ -378,21 +378,18 @@ fn node_records_refuse_what_does_not_fit() {
         );
     }
     let refused = |b: IndexBuilder| b.finish().map(|_| ()).unwrap_err().to_string();
+    let one_code = |code: String, title: String| {
+        let mut b = IndexBuilder::new();
+        let mut n = BuildNode::new(System::Hcpcs, NodeKind::Code, None);
+        (n.code, n.title) = (code, Some(title));
+        b.push(n);
+        refused(b)
+    };
     // A code longer than 255 bytes.
-    let mut b = IndexBuilder::new();
-    let mut n = BuildNode::new(System::Hcpcs, NodeKind::Code, None);
-    n.code = "X".repeat(300);
-    n.title = Some("A code too long to store".into());
-    b.push(n);
-    let e = refused(b);
+    let e = one_code("X".repeat(300), "A code too long to store".into());
     assert!(e.contains("XXXX does not fit a node record"), "{e}");
     // A title of more than 65,535 bytes of word ids (one byte each here).
-    let mut b = IndexBuilder::new();
-    let mut n = BuildNode::new(System::Hcpcs, NodeKind::Code, None);
-    n.code = "A0001".into();
-    n.title = Some(vec!["word"; 65_536].join(" "));
-    b.push(n);
-    let e = refused(b);
+    let e = one_code("A0001".into(), vec!["word"; 65_536].join(" "));
     assert!(e.contains("a title of 65536 bytes"), "{e}");
     // More than 65,535 children.
     let mut b = IndexBuilder::new();
