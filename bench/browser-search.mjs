@@ -89,11 +89,27 @@ const median = (a) => {
   return s[Math.floor(s.length / 2)];
 };
 
+/** This browser's renderers' main threads (tid = pid), in ms of CPU (Linux schedstat). */
+function rendererMainCpuMs(userDataDir) {
+  let ns = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer') || !cmd.includes(userDataDir)) continue;
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return ns / 1e6;
+}
+
 /**
  * BENCH_LOAD_ONLY=1: only the cold loads of medcode in fresh pages
  * (BENCH_LOAD_RUNS of them, default 9), each with its breakdown and, from
  * another fresh page, the bare index stream (`bare_*`: fetch and read the
- * body, nothing else); no peers, no queries, no docs.json needed. For load
+ * body, nothing else), and the renderer main thread's CPU time over the
+ * load (`load_cpu_ms`, Linux schedstat); no peers, no queries, no docs.json needed. For load
  * work; prints JSON to stdout.
  */
 async function loadOnly() {
@@ -109,13 +125,20 @@ async function loadOnly() {
       const p = await context.newPage();
       await p.goto(`${url}/page/index.html`);
       await p.waitForFunction(() => window.benchReady === true);
+      // The renderer main thread's CPU over the cold load (fetch, read,
+      // push, finish): what a loaded machine's wall clock hides.
+      const c0 = rendererMainCpuMs(userDataDir);
       const load = await p.evaluate(() => window.bench.loadMedcode());
+      load.load_cpu_ms = rendererMainCpuMs(userDataDir) - c0;
       await p.close();
       // The bare stream in another fresh page, for comparison (bench.js streamIndexOnly).
       const q = await context.newPage();
       await q.goto(`${url}/page/index.html`);
       await q.waitForFunction(() => window.benchReady === true);
-      loads.push({ ...load, ...(await q.evaluate(() => window.bench.streamIndexOnly())) });
+      const b0 = rendererMainCpuMs(userDataDir);
+      const bare = await q.evaluate(() => window.bench.streamIndexOnly());
+      bare.bare_cpu_ms = rendererMainCpuMs(userDataDir) - b0;
+      loads.push({ ...load, ...bare });
       await q.close();
     }
     const keys = Object.keys(loads[0]).filter((k) => typeof loads[0][k] === 'number');
@@ -146,20 +169,7 @@ async function loadCpu() {
   const { server, url } = await startServer(0);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medcode-bench-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, { executablePath: browserPath(), headless: true, args: FLAGS });
-  // This browser's renderers' main threads (tid = pid), in ms of CPU.
-  const rendererCpuMs = () => {
-    let ns = 0;
-    for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-      try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (!cmd.includes('--type=renderer') || !cmd.includes(userDataDir)) continue;
-        ns += Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        // a process that ended meanwhile
-      }
-    }
-    return ns / 1e6;
-  };
+  const rendererCpuMs = () => rendererMainCpuMs(userDataDir);
   try {
     const out = {};
     for (let i = 0; i < runs; i++) {

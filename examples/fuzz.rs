@@ -982,7 +982,7 @@ impl IndexMutation {
             }
             M::Children(a, s, c) => {
                 let k = a.index(n);
-                d.nodes[k].children = (*s, *c);
+                (d.nodes[k].child_start, d.nodes[k].child_count) = (*s, *c as u16);
             }
             M::ChildId(a, v) => {
                 if !d.child_ids.is_empty() {
@@ -992,8 +992,8 @@ impl IndexMutation {
             }
             M::NodeText(a, o, l) => {
                 let k = a.index(n);
-                d.nodes[k].title.off = *o;
-                d.nodes[k].title.len = *l;
+                d.nodes[k].title_off = *o;
+                d.nodes[k].title_len = *l as u16;
             }
             M::NodeRanges(a, which, c) => {
                 // v5: a node's notes and definitions are counts (one byte

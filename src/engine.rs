@@ -164,7 +164,7 @@ impl Engine {
             return Bundled::Absent;
         };
         let n = match self.node(id) {
-            Some(n) if n.title.len != 0 => *n,
+            Some(n) if n.title().len != 0 => *n,
             _ => return Bundled::Untitled,
         };
         let same_title = match self.parent(id).filter(|_| n.seventh != 0) {
@@ -173,7 +173,7 @@ impl Engine {
                 if parent_title.as_ref().map(|c| c.0) != Some(p) {
                     *parent_title = self.bundled_title(p).map(|t| (p, t));
                 }
-                let own = self.data.phrase(n.title);
+                let own = self.data.phrase(n.title());
                 parent_title.as_ref().is_some_and(|(_, t)| {
                     (row.title.strip_prefix(t.as_str()))
                         .and_then(|r| r.strip_prefix(", "))
@@ -483,14 +483,16 @@ impl Engine {
         self.data.nodes.get(id as usize)
     }
     pub fn node_code(&self, id: u32) -> &str {
-        self.node(id).map(|n| self.data.text(n.code)).unwrap_or("")
+        self.node(id)
+            .map(|n| self.data.text(n.code()))
+            .unwrap_or("")
     }
     /// A node's title. A 7th-character code stores only its character's
     /// meaning; its title is its parent's title, a comma, and that meaning
     /// (the form CMS uses), so 70,000 long titles are not stored twice.
     pub fn node_title(&self, id: u32) -> Option<Cow<'_, str>> {
         let n = self.node(id)?;
-        if n.title.len == 0 {
+        if n.title().len == 0 {
             // A newer fiscal year's title from the user's tabular XML.
             return self.user_icd10cm_title(id).map(Cow::Borrowed);
         }
@@ -500,12 +502,12 @@ impl Engine {
         }
         // No user data: parent and own title read into one string.
         if self.user.is_none() {
-            let mut out = String::with_capacity(n.title.len as usize * 8);
+            let mut out = String::with_capacity(n.title().len as usize * 8);
             self.bundled_title_into(id, &mut out);
             return Some(Cow::Owned(out));
         }
         // Stored as word ids (index format v6): read into a new string.
-        let own = self.data.phrase(n.title);
+        let own = self.data.phrase(n.title());
         if n.seventh != 0 {
             if let Some(parent) = self.parent(id).and_then(|p| self.node_title(p)) {
                 return Some(Cow::Owned(format!("{parent}, {own}")));
@@ -521,7 +523,7 @@ impl Engine {
         let Some(n) = self.node(id) else {
             return false;
         };
-        if n.title.len == 0 {
+        if n.title().len == 0 {
             return false;
         }
         if n.seventh != 0 {
@@ -531,7 +533,7 @@ impl Engine {
                 }
             }
         }
-        self.data.phrase_into(n.title, out);
+        self.data.phrase_into(n.title(), out);
         true
     }
     /// The user's tabular XML's title where it stands in for the bundled
@@ -561,7 +563,7 @@ impl Engine {
         }
         Some(
             self.data
-                .text(n.code)
+                .text(n.code())
                 .chars()
                 .filter(|&c| c != '.')
                 .collect(),
@@ -570,10 +572,10 @@ impl Engine {
     /// A node's title in the bundled index, whatever the user attached.
     fn bundled_title(&self, id: u32) -> Option<String> {
         let n = self.node(id)?;
-        if n.title.len == 0 {
+        if n.title().len == 0 {
             return None;
         }
-        let own = self.data.phrase(n.title);
+        let own = self.data.phrase(n.title());
         match self.parent(id).filter(|_| n.seventh != 0) {
             Some(p) => Some(format!("{}, {own}", self.bundled_title(p)?)),
             None => Some(own),
@@ -597,7 +599,7 @@ impl Engine {
     pub fn children(&self, id: u32) -> &[u32] {
         match self.node(id) {
             Some(n) => {
-                let (s, c) = (n.children.0 as usize, n.children.1 as usize);
+                let (s, c) = (n.child_start as usize, n.child_count as usize);
                 self.data.child_ids.get(s..s + c).unwrap_or(&[])
             }
             None => &[],

@@ -150,7 +150,7 @@ fn refused(data: &IndexData) -> String {
 fn inner_node(d: &IndexData) -> usize {
     d.nodes
         .iter()
-        .position(|n| n.children.1 > 0 && n.parent != u32::MAX)
+        .position(|n| n.child_count > 0 && n.parent != u32::MAX)
         .expect("the slice has inner nodes")
 }
 
@@ -164,7 +164,7 @@ fn index_with_parent_cycle_is_refused() {
     assert!(refused(&d).contains("cycle"), "{}", refused(&d));
     // A two-node cycle: the node and its first child point at each other.
     let mut d = good.clone();
-    let (s, _) = d.nodes[k].children;
+    let s = d.nodes[k].child_start;
     let child = d.child_ids[s as usize];
     d.nodes[k].parent = child;
     assert!(refused(&d).contains("cycle"), "{}", refused(&d));
@@ -190,7 +190,7 @@ fn index_with_child_list_not_matching_parents_is_refused() {
     let good = common::slice_index();
     let k = inner_node(&good);
     let mut d = good.clone();
-    let (s, _) = d.nodes[k].children;
+    let s = d.nodes[k].child_start;
     d.child_ids[s as usize] = k as u32; // lists itself as its child
     assert!(refused(&d).contains("child"), "{}", refused(&d));
 }

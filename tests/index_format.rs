@@ -179,7 +179,7 @@ fn staged_load_agrees_with_from_bytes() {
     let k = d
         .nodes
         .iter()
-        .position(|n| n.children.1 > 0 && n.parent != u32::MAX)
+        .position(|n| n.child_count > 0 && n.parent != u32::MAX)
         .unwrap();
     d.nodes[k].parent = k as u32;
     cases.push(("parent cycle", d.to_bytes().unwrap()));
@@ -213,10 +213,10 @@ fn staged_load_agrees_with_from_bytes() {
     cases.push(("word list", d.to_bytes().unwrap()));
     let mut d = good.clone();
     let k = (d.nodes.iter())
-        .position(|n| n.title.len > 2 && d.phrases[n.title.off as usize] & 0x80 != 0)
+        .position(|n| n.title_len > 2 && d.phrases[n.title_off as usize] & 0x80 != 0)
         .expect("a title whose first word id takes two bytes");
-    d.nodes[k].title.off += 1;
-    d.nodes[k].title.len -= 1;
+    d.nodes[k].title_off += 1;
+    d.nodes[k].title_len -= 1;
     cases.push(("title starts inside a word id", d.to_bytes().unwrap()));
     let mut d = good.clone();
     let k = d.notes.len() / 2;
@@ -318,8 +318,8 @@ fn titles_and_notes_read_back_exactly() {
     }
     let back = IndexData::from_bytes(&b.finish().unwrap().to_bytes().unwrap()).unwrap();
     for (i, t) in titles.iter().enumerate() {
-        assert_eq!(back.phrase(back.nodes[i].title), *t);
-        assert_eq!(back.nodes[i].title.len == 0, t.is_empty());
+        assert_eq!(back.phrase(back.nodes[i].title()), *t);
+        assert_eq!(back.nodes[i].title_len == 0, t.is_empty());
         assert_eq!(
             back.phrase(back.notes_of(i as u32)[0].text),
             format!("note {t} (A00-A09)")
@@ -337,4 +337,70 @@ fn staged(bytes: &[u8], step: usize) -> Result<IndexData, IndexError> {
         s.advance(&buf);
     }
     s.finish(buf)
+}
+
+/// v7 node records are 24 bytes (32 in v6): the code's offset and length
+/// share a u32, the title's length and the child count are u16s. Each
+/// field reads back at the edge of its width, and a value past it is
+/// refused — by the builder with the code it could not store — never cut
+/// short into another code, title or child list.
+#[test]
+fn node_records_refuse_what_does_not_fit() {
+    use medcode::index::build::{BuildNode, IndexBuilder};
+    use medcode::index::format::{NodeRec, TextRef};
+    use medcode::model::{NodeKind, System};
+    let t = |off, len| TextRef { off, len };
+    let rec = |code, title, children| NodeRec::new(code, title, 7, 3, 1, 5, b'A', children);
+    assert_eq!(std::mem::size_of::<NodeRec>(), 24);
+    let r = rec(
+        t((1 << 24) - 1, 255),
+        t(u32::MAX - 70_000, 65_535),
+        (u32::MAX - 1, 65_535),
+    )
+    .unwrap();
+    assert_eq!(r.code(), t((1 << 24) - 1, 255));
+    assert_eq!(r.title(), t(u32::MAX - 70_000, 65_535));
+    assert_eq!(r.children(), (u32::MAX - 1, 65_535));
+    assert_eq!(
+        (r.parent, r.kind, r.system, r.flags, r.seventh),
+        (7, 3, 1, 5, b'A')
+    );
+    for (code, title, children) in [
+        (t(1 << 24, 1), t(0, 0), (0, 0)),
+        (t(0, 256), t(0, 0), (0, 0)),
+        (t(0, 1), t(0, 65_536), (0, 0)),
+        (t(0, 1), t(0, 0), (0, 65_536)),
+    ] {
+        assert_eq!(
+            rec(code, title, children),
+            None,
+            "{code:?} {title:?} {children:?}"
+        );
+    }
+    let refused = |b: IndexBuilder| b.finish().map(|_| ()).unwrap_err().to_string();
+    let one_code = |code: String, title: String| {
+        let mut b = IndexBuilder::new();
+        let mut n = BuildNode::new(System::Hcpcs, NodeKind::Code, None);
+        (n.code, n.title) = (code, Some(title));
+        b.push(n);
+        refused(b)
+    };
+    // A code longer than 255 bytes.
+    let e = one_code("X".repeat(300), "A code too long to store".into());
+    assert!(e.contains("XXXX does not fit a node record"), "{e}");
+    // A title of more than 65,535 bytes of word ids (one byte each here).
+    let e = one_code("A0001".into(), vec!["word"; 65_536].join(" "));
+    assert!(e.contains("a title of 65536 bytes"), "{e}");
+    // More than 65,535 children.
+    let mut b = IndexBuilder::new();
+    let mut top = BuildNode::new(System::Hcpcs, NodeKind::Section, None);
+    top.code = "TOP".into();
+    let top = b.push(top);
+    for i in 0..65_536 {
+        let mut n = BuildNode::new(System::Hcpcs, NodeKind::Code, Some(top));
+        n.code = format!("C{i:05}");
+        b.push(n);
+    }
+    let e = refused(b);
+    assert!(e.contains("TOP does not fit a node record"), "{e}");
 }

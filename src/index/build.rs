@@ -221,16 +221,23 @@ impl IndexBuilder {
                     .map(|d| d.1),
                 _ => node.title.clone(),
             };
-            out.nodes.push(NodeRec {
-                code: arena.add(&display),
-                title: phrases.add(stored_title.as_deref().unwrap_or("")),
-                parent: node.parent.map(|p| p as u32).unwrap_or(u32::MAX),
-                kind: node.kind.to_u8(),
-                system: node.system.to_u8(),
+            let rec = NodeRec::new(
+                arena.add(&display),
+                phrases.add(stored_title.as_deref().unwrap_or("")),
+                node.parent.map(|p| p as u32).unwrap_or(u32::MAX),
+                node.kind.to_u8(),
+                node.system.to_u8(),
                 flags,
-                seventh: node.seventh_of_parent.map(|c| c as u8).unwrap_or(0),
-                children: (child_start, children[i].len() as u32),
-            });
+                node.seventh_of_parent.map(|c| c as u8).unwrap_or(0),
+                (child_start, children[i].len() as u32),
+            )
+            .ok_or_else(|| {
+                BuildError::Data(format!(
+                    "{} does not fit a node record (its code, title or children, or the text before it, too long)",
+                    node.code
+                ))
+            })?;
+            out.nodes.push(rec);
         }
         out.spans = span_sets.spans.into();
         out.span_set_ends = span_sets.ends.into();
@@ -249,7 +256,7 @@ impl IndexBuilder {
                 .then(na.system.to_u8().cmp(&nb.system.to_u8()))
         });
         out.code_order = order.into();
-        phrases.finish(&mut out);
+        phrases.finish(&mut out)?;
         out.search = self.build_search();
         out.text = arena.bytes.into();
         out.text_checked = std::str::from_utf8(&out.text).is_ok();
@@ -497,7 +504,7 @@ impl PhraseCoder {
         TextRef { off: k + 1, len: 0 }
     }
 
-    fn finish(self, out: &mut IndexData) {
+    fn finish(self, out: &mut IndexData) -> Result<(), BuildError> {
         let mut freq: HashMap<&str, u32> = HashMap::new();
         for t in &self.distinct {
             for w in t.split(' ') {
@@ -533,11 +540,22 @@ impl PhraseCoder {
                 *t = refs[t.off as usize - 1];
             }
         };
-        out.nodes.iter_mut().for_each(|n| fix(&mut n.title));
+        for (i, n) in out.nodes.iter_mut().enumerate() {
+            let mut t = n.title();
+            fix(&mut t);
+            n.title_off = t.off;
+            n.title_len = u16::try_from(t.len).map_err(|_| {
+                BuildError::Data(format!(
+                    "node {i}: a title of {} bytes of word ids; a node record holds at most 65,535",
+                    t.len
+                ))
+            })?;
+        }
         out.notes.iter_mut().for_each(|n| fix(&mut n.text));
         out.words = text.into();
         out.word_ends = ends.into();
         out.phrases = coded.into();
+        Ok(())
     }
 }
 

@@ -1,4 +1,4 @@
-//! Index file format, version 6 (v2: validation rule tables in `rules`;
+//! Index file format, version 7 (v2: validation rule tables in `rules`;
 //! v3: the everyday-language layer: `defaults`, `node_context`,
 //! `context_words`; v4: sections read in place instead of one postcard
 //! payload decoded at load; v5: validity spans stored once per distinct
@@ -6,7 +6,10 @@
 //! 107,503 codes share 451 sets, 1.1 MB → 0.22 MB; v6: titles and notes
 //! stored as word ids (`PHRASES`, `WORDS`, `WORD_ENDS`) instead of text:
 //! 79,000 distinct titles and notes use 37,000 distinct words, 3.68 MB →
-//! 1.27 MB, so fewer bytes cross into the page before it can search).
+//! 1.27 MB, so fewer bytes cross into the page before it can search;
+//! v7: node records 24 bytes instead of 32 — the code's offset and length
+//! in one u32, the title's length and the child count in u16s — 3.44 →
+//! 2.58 MB, the largest section a keystroke reads).
 //!
 //! ```text
 //! offset  size  field
@@ -57,7 +60,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 pub const MAGIC: [u8; 8] = *b"MEDCODE\x1a";
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// A slice of the text arena.
 #[repr(C)]
@@ -87,29 +90,91 @@ pub struct DataVersions {
 
 /// One chapter, section, category or code. Ids are positions in `nodes`,
 /// in tabular order; codes known only from validity data come last.
-/// Section `NODES`: 32 bytes each, in field order. A node's spans, notes
-/// and 7th-character definitions are found through sections of their own
-/// (`SPAN_SET`, `NOTE_COUNT`, `SEVENTH_COUNT`: one entry per node), not
-/// here: validation reads them, a keystroke does not, and counts compress
-/// far better than offsets.
+/// Section `NODES`: 24 bytes each, in field order (v7; 32 in v4–v6, when
+/// the code and title were whole `TextRef`s and the child range two u32:
+/// 8 bytes × 110,000 nodes more for the page to receive before it can
+/// search). Read through [`NodeRec::code`], [`NodeRec::title`] and
+/// [`NodeRec::children`]; [`NodeRec::new`] refuses what does not fit. A
+/// node's spans, notes and 7th-character definitions are found through
+/// sections of their own (`SPAN_SET`, `NOTE_COUNT`, `SEVENTH_COUNT`: one
+/// entry per node), not here: validation reads them, a keystroke does not,
+/// and counts compress far better than offsets.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeRec {
-    /// Display form: `E11.9`, `A00-A09` for a section, `1` for a chapter.
-    pub code: TextRef,
-    /// The title's word ids in `PHRASES` (bytes, see the module comment);
-    /// `len == 0` when the release has no title for the code.
-    pub title: TextRef,
+    /// Display form (`E11.9`, `A00-A09` for a section, `1` for a chapter)
+    /// in `TEXT`: offset in the low 24 bits, length in the high 8.
+    pub code_at: u32,
+    /// Where the title's word ids start in `PHRASES` (see the module comment).
+    pub title_off: u32,
     /// `u32::MAX` at the top.
     pub parent: u32,
+    /// First of the node's children in `child_ids`.
+    pub child_start: u32,
+    /// Bytes of the title in `PHRASES`; 0 when the release has no title
+    /// for the code.
+    pub title_len: u16,
+    pub child_count: u16,
     pub kind: u8,
     pub system: u8,
     /// `FLAG_*` bits.
     pub flags: u8,
     /// The 7th character this code was expanded with, or 0.
     pub seventh: u8,
+}
+
+/// Largest offset a node's code may have in `TEXT` (24 bits).
+const CODE_OFF_MAX: u32 = (1 << 24) - 1;
+
+impl NodeRec {
+    /// A node record, or `None` when a field does not fit its width: a
+    /// code past 16 MB of text or longer than 255 bytes, a title longer
+    /// than 65,535 bytes of word ids, more than 65,535 children.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        code: TextRef,
+        title: TextRef,
+        parent: u32,
+        kind: u8,
+        system: u8,
+        flags: u8,
+        seventh: u8,
+        children: (u32, u32),
+    ) -> Option<NodeRec> {
+        if code.off > CODE_OFF_MAX {
+            return None;
+        }
+        Some(NodeRec {
+            code_at: code.off | u32::from(u8::try_from(code.len).ok()?) << 24,
+            title_off: title.off,
+            parent,
+            child_start: children.0,
+            title_len: u16::try_from(title.len).ok()?,
+            child_count: u16::try_from(children.1).ok()?,
+            kind,
+            system,
+            flags,
+            seventh,
+        })
+    }
+    /// The display form in `TEXT`.
+    pub fn code(&self) -> TextRef {
+        TextRef {
+            off: self.code_at & CODE_OFF_MAX,
+            len: self.code_at >> 24,
+        }
+    }
+    /// The title's word ids in `PHRASES` (`len == 0`: no title).
+    pub fn title(&self) -> TextRef {
+        TextRef {
+            off: self.title_off,
+            len: self.title_len as u32,
+        }
+    }
     /// (start, count) in `child_ids`.
-    pub children: (u32, u32),
+    pub fn children(&self) -> (u32, u32) {
+        (self.child_start, self.child_count as u32)
+    }
 }
 
 /// Deepest parent chain an index may hold (ICD-10-CM: chapter, section,
@@ -163,7 +228,7 @@ const _: () = {
     use std::mem::{offset_of, size_of};
     assert!(size_of::<TextRef>() == 8);
     assert!(size_of::<(u32, u32)>() == 8 && offset_of!((u32, u32), 0) == 0);
-    assert!(size_of::<NodeRec>() == 32 && offset_of!(NodeRec, children) == 24);
+    assert!(size_of::<NodeRec>() == 24 && offset_of!(NodeRec, kind) == 20);
     assert!(size_of::<SpanRec>() == 12);
     assert!(size_of::<NoteRec>() == 12 && offset_of!(NoteRec, text) == 4);
     assert!(size_of::<SeventhRec>() == 12 && offset_of!(SeventhRec, meaning) == 4);
@@ -473,7 +538,7 @@ impl IndexData {
             (WORDS, 1, self.words.as_bytes()),
             (WORD_ENDS, 4, self.word_ends.as_bytes()),
             (PHRASES, 1, self.phrases.as_bytes()),
-            (NODES, 32, self.nodes.as_bytes()),
+            (NODES, 24, self.nodes.as_bytes()),
             (CHILD_IDS, 4, self.child_ids.as_bytes()),
             (CODE_ORDER, 4, self.code_order.as_bytes()),
             (TERM_TEXT, 1, s.term_text.as_bytes()),
@@ -650,7 +715,7 @@ impl IndexData {
             phrases: table(shared, find(PHRASES, 1))?,
             words: table(shared, find(WORDS, 1))?,
             word_ends: table(shared, find(WORD_ENDS, 4))?,
-            nodes: table(shared, find(NODES, 32))?,
+            nodes: table(shared, find(NODES, 24))?,
             code_order: table(shared, find(CODE_ORDER, 4))?,
             child_ids: table(shared, find(CHILD_IDS, 4))?,
             spans: table(shared, find(SPANS, 12))?,
@@ -772,13 +837,13 @@ impl IndexData {
         let n = self.nodes.len() as u32;
         let range_ok = |(s, c): (u32, u32), len: usize| (s as u64 + c as u64) <= len as u64;
         for node in &self.nodes {
-            if !text_ok(&node.code) || !self.phrase_ok(&node.title) {
+            if !text_ok(&node.code()) || !self.phrase_ok(&node.title()) {
                 return bad("node text");
             }
             if node.parent != u32::MAX && node.parent >= n {
                 return bad("node parent");
             }
-            if !range_ok(node.children, self.child_ids.len()) {
+            if !range_ok(node.children(), self.child_ids.len()) {
                 return bad("node table reference");
             }
         }
@@ -917,7 +982,7 @@ impl IndexData {
         }
         let mut listed = 0usize;
         for (id, node) in self.nodes.iter().enumerate() {
-            let (s, c) = (node.children.0 as usize, node.children.1 as usize);
+            let (s, c) = (node.child_start as usize, node.child_count as usize);
             for &child in &self.child_ids[s..s + c] {
                 if self.nodes[child as usize].parent as usize != id {
                     return bad("a node lists a child whose parent is another node");
@@ -937,10 +1002,8 @@ impl IndexData {
     fn check_search_order(&self) -> Result<(), IndexError> {
         let undotted = |id: u32| {
             let n = &self.nodes[id as usize];
-            let (a, b) = (
-                n.code.off as usize,
-                n.code.off as usize + n.code.len as usize,
-            );
+            let c = n.code();
+            let (a, b) = (c.off as usize, c.off as usize + c.len as usize);
             (
                 self.text[a..b].iter().copied().filter(|&c| c != b'.'),
                 n.system,
@@ -951,10 +1014,8 @@ impl IndexData {
         // ICD-10-CM or HCPCS) compare byte by byte.
         let packed = |id: u32| {
             let n = &self.nodes[id as usize];
-            let (a, b) = (
-                n.code.off as usize,
-                n.code.off as usize + n.code.len as usize,
-            );
+            let c = n.code();
+            let (a, b) = (c.off as usize, c.off as usize + c.len as usize);
             Some((packed_code(&self.text, a, b)?, n.system))
         };
         let mut prev = None;

@@ -354,7 +354,7 @@ fn codes_with_prefix<'a>(data: &'a IndexData, prefix: &str) -> &'a [u32] {
     let undotted = |id: u32| {
         data.nodes
             .get(id as usize)
-            .map(|n| data.text(n.code))
+            .map(|n| data.text(n.code()))
             .unwrap_or("")
             .bytes()
             .filter(|&b| b != b'.')
@@ -426,7 +426,12 @@ fn seed_defaults(data: &IndexData, parsed: &ParsedQuery, sc: &mut Scratch) {
             if node.system != System::Icd10cm.to_u8() {
                 continue;
             }
-            let exact = data.text(node.code).bytes().filter(|&b| b != b'.').count() == d.code.len();
+            let exact = data
+                .text(node.code())
+                .bytes()
+                .filter(|&b| b != b'.')
+                .count()
+                == d.code.len();
             if !d.prefix && !exact {
                 continue;
             }
@@ -455,7 +460,7 @@ fn default_child(data: &IndexData, header: u32) -> Option<u32> {
     if node.flags & FLAG_BILLABLE != 0 || node.system != System::Icd10cm.to_u8() {
         return None;
     }
-    let (start, count) = (node.children.0 as usize, node.children.1 as usize);
+    let (start, count) = (node.child_start as usize, node.child_count as usize);
     let kids = data.child_ids.get(start..start + count)?;
     let s = &data.search;
     let billable = |&&c: &&u32| {
@@ -1210,7 +1215,7 @@ fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked, own: u32) -
             continue;
         }
         let exact = data.nodes.get(r.node as usize).is_some_and(|n| {
-            data.text(n.code).bytes().filter(|&b| b != b'.').count() == d.code.len()
+            data.text(n.code()).bytes().filter(|&b| b != b'.').count() == d.code.len()
         });
         bonus = bonus.max(if exact && !d.prefix {
             weight::DEFAULT_EXACT
@@ -1243,7 +1248,7 @@ fn unit_text(data: &IndexData, u: usize) -> Option<TextRef> {
     let first = units_of(s, node).start;
     let k = u.checked_sub(first)?;
     if k == 0 {
-        return data.nodes.get(node as usize).map(|n| n.title);
+        return data.nodes.get(node as usize).map(|n| n.title());
     }
     data.notes_of(node)
         .iter()
@@ -1278,7 +1283,7 @@ fn negates_query(data: &IndexData, parsed: &ParsedQuery, u: usize) -> bool {
         .unit_node
         .get(u)
         .and_then(|&n| data.nodes.get(n as usize))
-        .map(|n| n.title)
+        .map(|n| n.title())
         .filter(|t| *t != own_ref)
     {
         data.phrase_into(t, &mut title);
@@ -1489,7 +1494,7 @@ impl UnitScore<'_> {
             score += weight::BILLABLE;
         }
         let code_len = data
-            .text(node.code)
+            .text(node.code())
             .bytes()
             .filter(|&b| b != b'.')
             .count()
@@ -1567,7 +1572,7 @@ pub fn explain(data: &IndexData, parsed: &ParsedQuery, r: &Ranked) -> Option<Str
             .map(|(_, g)| g.text.as_str())
             .collect();
         let exact = data.nodes.get(r.node as usize).is_some_and(|n| {
-            data.text(n.code).bytes().filter(|&b| b != b'.').count() == d.code.len()
+            data.text(n.code()).bytes().filter(|&b| b != b'.').count() == d.code.len()
         });
         let part = if exact || !d.prefix {
             format!("default for {}", words.join(" "))

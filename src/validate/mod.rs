@@ -341,7 +341,8 @@ pub(crate) fn find(engine: &crate::Engine, system: crate::System, code: &[u8]) -
     let sys = system.to_u8();
     let key = |id: u32| match d.nodes.get(id as usize) {
         Some(n) => {
-            let (off, len) = (n.code.off as usize, n.code.len as usize);
+            let c = n.code();
+            let (off, len) = (c.off as usize, c.len as usize);
             (d.text.get(off..off + len).unwrap_or(&[]), n.system)
         }
         None => (&[][..], u8::MAX),
