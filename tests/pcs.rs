@@ -205,6 +205,44 @@ fn search_golden_phrases() {
     let _ = table().search(search_index(), "%%%***", 20261001, 10);
 }
 
+/// PCS in coders' words, as data: tests/golden/search/pcs_everyday.tsv
+/// (family, system, query, code, max rank). Regression for issue 13: "left
+/// aicd insertion" gave tissue expanders in left-sided body parts (the side
+/// outweighed the device), "carpal tunnel release" the carpal bone.
+#[test]
+fn pcs_everyday_golden() {
+    let rel = "tests/golden/search/pcs_everyday.tsv";
+    let text = std::fs::read_to_string(root().join(rel)).unwrap();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 5, "bad golden line {line:?} in {rel}");
+        assert_eq!(cols[1], "icd10pcs", "{line:?}");
+        let max_rank: usize = cols[4].parse().unwrap();
+        let hits = table().search(search_index(), cols[2], 20261001, 10);
+        let got = hits.iter().position(|h| h.code == cols[3]);
+        n += 1;
+        if got.map_or(true, |r| r + 1 > max_rank) {
+            let top: Vec<&str> = hits.iter().take(3).map(|h| h.code.as_str()).collect();
+            failures.push(format!(
+                "[{}] {:?}: want {} within {max_rank}, got {got:?} (top {top:?})",
+                cols[0], cols[2], cols[3]
+            ));
+        }
+    }
+    assert!(n >= 10, "{rel}: {n} lines");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[derive(serde::Deserialize)]
 struct Case {
     query: String,
