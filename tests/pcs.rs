@@ -212,28 +212,11 @@ fn search_golden_phrases() {
 #[test]
 fn pcs_everyday_golden() {
     let rel = "tests/golden/search/pcs_everyday.tsv";
-    let text = std::fs::read_to_string(root().join(rel)).unwrap();
-    let mut failures = Vec::new();
-    let mut n = 0;
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        let cols: Vec<&str> = line.split('\t').collect();
-        assert_eq!(cols.len(), 5, "bad golden line {line:?} in {rel}");
-        assert_eq!(cols[1], "icd10pcs", "{line:?}");
-        let max_rank: usize = cols[4].parse().unwrap();
-        let hits = table().search(search_index(), cols[2], 20261001, 10);
-        let got = hits.iter().position(|h| h.code == cols[3]);
-        n += 1;
-        if got.map_or(true, |r| r + 1 > max_rank) {
-            let top: Vec<&str> = hits.iter().take(3).map(|h| h.code.as_str()).collect();
-            failures.push(format!(
-                "[{}] {:?}: want {} within {max_rank}, got {got:?} (top {top:?})",
-                cols[0], cols[2], cols[3]
-            ));
-        }
-    }
+    let (n, failures) = common::golden_family_failures(rel, |sys, query| {
+        assert_eq!(sys, "icd10pcs", "{query:?} in {rel}");
+        let hits = table().search(search_index(), query, 20261001, 10);
+        hits.into_iter().map(|h| h.code).collect()
+    });
     assert!(n >= 10, "{rel}: {n} lines");
     assert!(
         failures.is_empty(),
