@@ -118,8 +118,10 @@ fn is_side(g: &Group) -> bool {
         })
 }
 
-/// What a side alone is worth (a concept group is worth up to 1).
-const SIDE_WORTH: f32 = 0.5;
+/// What a side alone is worth (a concept group is worth up to 1): less than
+/// the share of a title a partial reading leaves ("bilateral tka" is two
+/// knee codes, not a bilateral breast replacement).
+const SIDE_WORTH: f32 = 0.3;
 
 /// The term index over titles, built when `pcs.idx` is built and stored in
 /// it (`Payload::search`), so the first search does no stemming or parsing.
