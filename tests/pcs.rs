@@ -205,6 +205,27 @@ fn search_golden_phrases() {
     let _ = table().search(search_index(), "%%%***", 20261001, 10);
 }
 
+/// PCS in coders' words, as data: tests/golden/search/pcs_everyday.tsv
+/// (family, system, query, code, max rank). Regression for issue 13: "left
+/// aicd insertion" gave tissue expanders in left-sided body parts (the side
+/// outweighed the device), "carpal tunnel release" the carpal bone.
+#[test]
+fn pcs_everyday_golden() {
+    let rel = "tests/golden/search/pcs_everyday.tsv";
+    let (n, failures) = common::golden_family_failures(rel, |sys, query| {
+        assert_eq!(sys, "icd10pcs", "{query:?} in {rel}");
+        let hits = table().search(search_index(), query, 20261001, 10);
+        hits.into_iter().map(|h| h.code).collect()
+    });
+    assert!(n >= 10, "{rel}: {n} lines");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[derive(serde::Deserialize)]
 struct Case {
     query: String,

@@ -105,6 +105,24 @@ fn is_generic_action(w: &str) -> bool {
     )
 }
 
+/// A side alone ("left", "rt", "b/l": each reading one side term) only picks
+/// among codes the other words found: many body parts have no side in PCS
+/// (chest subcutaneous tissue for a defibrillator, the median nerve), and a
+/// side must not carry a code of the wrong body part past them.
+fn is_side(g: &Group) -> bool {
+    !g.alts.is_empty()
+        && g.alts.iter().all(|a| {
+            a.prefixes.is_empty()
+                && a.terms.len() == 1
+                && matches!(a.terms[0].as_str(), "left" | "right" | "bilater")
+        })
+}
+
+/// What a side alone is worth (a concept group is worth up to 1): less than
+/// the share of a title a partial reading leaves ("bilateral tka" is two
+/// knee codes, not a bilateral breast replacement).
+const SIDE_WORTH: f32 = 0.3;
+
 /// The term index over titles, built when `pcs.idx` is built and stored in
 /// it (`Payload::search`), so the first search does no stemming or parsing.
 /// In memory: `terms` sorted (a term's id is its position);
@@ -444,6 +462,11 @@ struct Alt {
     prefixes: Vec<String>,
     /// How much a full match is worth (1.0, less for weaker readings).
     worth: f32,
+    /// Counts only when a title holds every term: the typed words of a
+    /// phrase that has readings ("carpal tunnel release" → release median
+    /// nerve) say nothing when a title shares only some of them ("Release
+    /// Right Carpal").
+    whole: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -589,9 +612,11 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
             .cloned()
             .collect();
         if !own.is_empty() && own.iter().all(|t| ix.df(t) > 0) {
+            let whole = own.len() > 1 && !g.alts.is_empty();
             g.alts.push(Alt {
                 terms: own,
                 worth: 1.0,
+                whole,
                 ..Default::default()
             });
         } else if g.alts.is_empty() && used == 1 {
@@ -623,6 +648,11 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
             // words decide the root operation, these only tip a tie.
             for a in &mut g.alts {
                 a.worth *= 0.3;
+            }
+        }
+        if used == 1 && is_side(&g) {
+            for a in &mut g.alts {
+                a.worth *= SIDE_WORTH;
             }
         }
         if !g.alts.is_empty() {
@@ -693,7 +723,11 @@ impl PcsTable {
                 }
                 for &i in &touched {
                     let i = i as usize;
-                    let f = count[i] as f32 / len * alt.worth;
+                    let f = if alt.whole && (count[i] as f32) < len {
+                        0.0
+                    } else {
+                        count[i] as f32 / len * alt.worth
+                    };
                     if best[i] == 0.0 {
                         group_touched.push(i as u32);
                     }
@@ -762,8 +796,12 @@ impl PcsTable {
                     } else if ids.is_empty() {
                         0.0
                     } else {
-                        ids.iter().filter(|t| own.contains(t)).count() as f32 / ids.len() as f32
-                            * a.worth
+                        let n = ids.iter().filter(|t| own.contains(t)).count();
+                        if a.whole && n < ids.len() {
+                            0.0
+                        } else {
+                            n as f32 / ids.len() as f32 * a.worth
+                        }
                     };
                     // Equal fits: the reading that names more of the title.
                     if fit > 0.0

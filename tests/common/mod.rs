@@ -115,6 +115,24 @@ pub fn dev_queries() -> Vec<(String, String, medcode::SearchOptions)> {
 /// lines it held and one message per line whose code ranked too low.
 pub fn search_family_failures(engine: &Engine, rel: &str) -> (usize, Vec<String>) {
     use medcode::{SearchOptions, System};
+    golden_family_failures(rel, |sys, query| {
+        let system = match sys {
+            "icd10cm" => Some(System::Icd10cm),
+            "hcpcs" => Some(System::Hcpcs),
+            "all" => None,
+            other => panic!("unknown system {other:?} for {query:?} ({rel})"),
+        };
+        let hits = engine.search(query, &SearchOptions { system, limit: 10 });
+        hits.into_iter().map(|h| h.code).collect()
+    })
+}
+
+/// The lines of a query-family golden file `rel` whose code `search`
+/// (system, query → codes, best first) ranked too low: (lines, failures).
+pub fn golden_family_failures(
+    rel: &str,
+    mut search: impl FnMut(&str, &str) -> Vec<String>,
+) -> (usize, Vec<String>) {
     let golden = std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let mut failures = Vec::new();
     let mut cases = 0;
@@ -125,18 +143,12 @@ pub fn search_family_failures(engine: &Engine, rel: &str) -> (usize, Vec<String>
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 5, "bad golden line {line:?} in {rel}");
         let (family, sys, query, want, rank) = (cols[0], cols[1], cols[2], cols[3], cols[4]);
-        let system = match sys {
-            "icd10cm" => Some(System::Icd10cm),
-            "hcpcs" => Some(System::Hcpcs),
-            "all" => None,
-            other => panic!("unknown system {other:?} in {line:?} ({rel})"),
-        };
         let max_rank: usize = rank.parse().unwrap();
-        let hits = engine.search(query, &SearchOptions { system, limit: 10 });
-        let got = hits.iter().position(|h| h.code == want);
+        let codes = search(sys, query);
+        let got = codes.iter().position(|c| c == want);
         cases += 1;
         if got.map_or(true, |r| r + 1 > max_rank) {
-            let top: Vec<&str> = hits.iter().take(3).map(|h| h.code.as_str()).collect();
+            let top: Vec<&String> = codes.iter().take(3).collect();
             failures.push(format!(
                 "[{family}] {query:?}: want {want} within {max_rank}, got {got:?} (top {top:?})"
             ));
