@@ -332,7 +332,8 @@ impl Engine {
         if !ov_codes.is_empty() {
             let compact: String = query
                 .chars()
-                .filter(|c| !c.is_whitespace() && *c != '.')
+                .filter_map(crate::model::code_char)
+                .filter(|&c| c != '.')
                 .collect::<String>()
                 .to_ascii_uppercase();
             let bundled_codes = !self.search_codes(query, opts).is_empty();
@@ -697,7 +698,11 @@ impl Engine {
     /// undotted form (J1100 is both), so this may return two.
     pub fn lookup_all(&self, input: &str) -> Result<Vec<CodeRecord>, LookupError> {
         let trimmed = input.trim();
-        let upper = trimmed.to_ascii_uppercase();
+        let upper: String = trimmed
+            .chars()
+            .filter_map(crate::model::code_char)
+            .collect::<String>()
+            .to_ascii_uppercase();
         if crate::cpt::form(&upper).is_some() {
             return match self.cpt() {
                 None => Err(LookupError::CptNotLoaded(upper)),
@@ -919,7 +924,7 @@ impl Engine {
         let query = truncate_at_char(query, 512);
         let compact: String = query
             .chars()
-            .filter(|c| !c.is_whitespace())
+            .filter_map(crate::model::code_char)
             .collect::<String>()
             .to_ascii_uppercase();
         let limit = limit.max(1);
@@ -1007,7 +1012,8 @@ impl Engine {
     fn code_ids(&self, query: &str, opts: &SearchOptions) -> Option<(Vec<u32>, String)> {
         let compact: String = query
             .chars()
-            .filter(|c| !c.is_whitespace() && *c != '.')
+            .filter_map(crate::model::code_char)
+            .filter(|&c| c != '.')
             .collect::<String>()
             .to_ascii_uppercase();
         if compact.is_empty() || !compact.bytes().all(|b| b.is_ascii_alphanumeric()) {
