@@ -1006,7 +1006,15 @@ fn cli_adds_at_the_same_moment_keep_every_set() {
     let dir = std::env::temp_dir().join(format!("medcode-race-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let mue = fixture("MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv");
+    // 90,000 rows: writing each stored set takes long enough for the adds to overlap
+    let mue = dir.join("MCR_MUE_PractitionerServices_synthetic.csv");
+    let mut rows = String::from("HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n");
+    for code in 10000..100000 {
+        rows.push_str(&format!(
+            "{code},1,2 Date of Service Edit: Policy,Synthetic\n"
+        ));
+    }
+    std::fs::write(&mue, rows).unwrap();
     let n = 8;
     let children: Vec<_> = (0..n)
         .map(|_| {
