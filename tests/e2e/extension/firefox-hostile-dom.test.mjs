@@ -47,9 +47,13 @@ async function extensionPage() {
 /** The content script's registry counters for the tab at `url` (its "ping" answer). */
 async function registryStats(url) {
   const page = await extensionPage();
+  // every tab asked (a URL with a port is no match pattern in Firefox); the answer names its page
   return page.evaluate(async (u) => {
-    const [tab] = await browser.tabs.query({ url: u });
-    return tab ? browser.tabs.sendMessage(tab.id, { type: "ping" }, { frameId: 0 }).catch(() => null) : null;
+    for (const tab of await browser.tabs.query({})) {
+      const r = await browser.tabs.sendMessage(tab.id, { type: "ping" }, { frameId: 0 }).catch(() => null);
+      if (r && r.url === u) return r;
+    }
+    return null;
   }, url);
 }
 /** Waits until every one of `inputs` inputs is classified; the registry's counters then. */
@@ -88,9 +92,9 @@ test("a page of 50,000 inputs in one label, a megabyte label and 200 nested shad
   // each input classified once: the page's other fields are a handful, never a second pass
   assert.ok(stats.stats.classified <= 50_000 + 50, `classified ${stats.stats.classified}: inputs classified more than once`);
   // linear: ten times the inputs, about ten times the work. A cost that grows with the
-  // inputs already seen (quadratic) makes each input ~10x dearer; the ceiling is 4x the
+  // inputs already seen (quadratic) makes each input ~10x dearer; the ceiling is 2.5x the
   // baseline's per-input work measured in this run (plus 20 µs of slack for a quiet baseline).
-  assert.ok(perInput(stats) <= 4 * perInput(base) + 0.02,
+  assert.ok(perInput(stats) <= 2.5 * perInput(base) + 0.02,
     `${(1000 * perInput(stats)).toFixed(1)} µs an input on the 50,000-input page vs ${(1000 * perInput(base)).toFixed(1)} µs on the 5,000 one`);
   await page.evaluate(() => window.resetGap());
   await page.click("#dx-top");
