@@ -372,7 +372,7 @@ mod tests {
         // classic Mac line ends (CR only) are line ends, not one long line
         let cr = whole.replace('\n', "\r");
         assert_eq!(parse("f.txt", cr.as_bytes()).unwrap().rows, 2);
-        let e = parse("f.txt", cr[..cr.len() - 1].as_bytes()).unwrap_err();
+        let e = parse("f.txt", &cr.as_bytes()[..cr.len() - 1]).unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         // a quoted descriptor, closed, with a doubled quote inside
         let q = "99213\t\"Synthetic 2\"\" visit\"\n";
