@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { startServers } from "./server.mjs";
-import { foreignRequests, launchFirefox } from "./harness.mjs";
+import { foreignRequests, launchFirefox, openFirefoxOptions } from "./harness.mjs";
 
 let server, ff;
 before(async () => {
@@ -27,22 +27,9 @@ async function open(path) {
   return page;
 }
 let ext = null;
-/** An extension page to ask the content script from (BiDi reports no load event for one: wait for its flag). */
+/** An extension page to ask the content script from. */
 async function extensionPage() {
-  if (ext) return ext;
-  const page = await ff.browser.newPage();
-  void page.goto(`${ff.base}/options.html`, { timeout: 20_000 }).catch(() => undefined);
-  const end = Date.now() + 20_000;
-  for (;;) {
-    try {
-      await page.waitForSelector("body[data-ready]", { timeout: 5000 });
-      if (await page.evaluate(() => location.protocol === "moz-extension:")) break;
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  return (ext = page);
+  return (ext ??= await openFirefoxOptions(ff));
 }
 /** The content script's registry counters for the tab at `url` (its "ping" answer). */
 async function registryStats(url) {
