@@ -889,6 +889,7 @@ impl Engine {
     /// With a CPT file attached, `System::Cpt` searches its descriptors and
     /// "every system" merges them in by score.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
+        let query = &*crate::model::visible(truncate_at_char(query, 512));
         let hits = match (opts.system, self.cpt()) {
             (Some(System::Cpt), None) => Vec::new(),
             (Some(System::Cpt), Some(c)) => c.search_cpt(query, opts.limit),
@@ -905,6 +906,7 @@ impl Engine {
     /// Procedure codes for a claim's procedure field: HCPCS Level II and,
     /// when attached, CPT, merged by score.
     pub fn search_procedures(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let query = &*crate::model::visible(truncate_at_char(query, 512));
         let hcpcs = self.search_bundled(
             query,
             &SearchOptions {
@@ -1068,7 +1070,7 @@ impl Engine {
         if self.user.is_some() || opts.system == Some(System::Cpt) {
             return None;
         }
-        let query = truncate_at_char(query, 512);
+        let query = &*crate::model::visible(truncate_at_char(query, 512));
         out.begin();
         if let Some((ids, matched)) = self
             .code_ids(query, opts)

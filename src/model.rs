@@ -132,16 +132,35 @@ pub type YmdDate = u32;
 pub fn code_char(c: char) -> Option<char> {
     match c {
         '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0),
-        '\u{ad}'
-        | '\u{61c}'
-        | '\u{180e}'
-        | '\u{200b}'..='\u{200f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{206f}'
-        | '\u{feff}' => None,
-        c if c.is_whitespace() => None,
+        c if c.is_whitespace() || is_invisible(c) => None,
         c => Some(c),
+    }
+}
+
+/// The invisible formatting characters of `code_char`.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+    )
+}
+
+/// `s` without invisible formatting characters (`is_invisible`): a soft
+/// hyphen or zero-width space copied from a PDF inside "hyper\u{ad}tension"
+/// split it into "hyper" and "tension" (tension headaches came first).
+/// Borrowed when there is none, as in every query typed.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_invisible) {
+        s.chars().filter(|&c| !is_invisible(c)).collect()
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
 }
 

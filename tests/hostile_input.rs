@@ -762,3 +762,50 @@ fn claim_json_duplicate_field_and_huge_number_say_what_to_do() {
         r.issues
     );
 }
+
+/// Regression (issue 13, hostile input): a soft hyphen or zero-width
+/// character copied from a PDF inside a word ("hyper\u{ad}tension") split
+/// it in two: tension headaches and low-tension glaucoma came first, not
+/// hypertension. Invisible characters are no part of a query now, in every
+/// search entry (`search`, `search_procedures`, `search_packed`); a query
+/// without them is read as before.
+#[test]
+fn invisible_characters_inside_query_words_are_ignored() {
+    use medcode::search::packed::PackedHits;
+    use medcode::SearchOptions;
+    let e = common::engine();
+    let codes = |q: &str| -> Vec<String> {
+        let hits = e.search(q, &SearchOptions::default());
+        hits.into_iter().map(|h| h.code).collect()
+    };
+    let packed = |q: &str| -> Vec<u8> {
+        let mut out = PackedHits::default();
+        e.search_packed(q, &SearchOptions::default(), &mut out)
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default()
+    };
+    for (plain, word, cut) in [
+        ("hypertension", "hypertension", 5),
+        ("pneumonia due to e coli", "pneumonia", 4),
+        ("wheelchair", "wheelchair", 5),
+    ] {
+        for c in [
+            '\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{200f}',
+        ] {
+            let typed = plain.replacen(word, &format!("{}{c}{}", &word[..cut], &word[cut..]), 1);
+            assert_eq!(codes(&typed), codes(plain), "{typed:?}");
+            assert_eq!(packed(&typed), packed(plain), "packed {typed:?}");
+            let procs = |q: &str| -> Vec<String> {
+                e.search_procedures(q, 5)
+                    .into_iter()
+                    .map(|h| h.code)
+                    .collect()
+            };
+            assert_eq!(procs(&typed), procs(plain), "procedures {typed:?}");
+        }
+    }
+    assert_eq!(
+        codes("hyper\u{ad}tension").first().map(String::as_str),
+        Some("I10")
+    );
+}
