@@ -158,8 +158,14 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
     let from = rows.iter().map(|r| r.start).min().unwrap_or(0);
     let to = rows.iter().map(|r| r.start).max().unwrap_or(0);
     let label = "CMS practitioner table".to_string();
-    let bytes = encode(rows, NcciSource::Practitioner, file, 0)
-        .map_err(|e| DataError::file(file, e.to_string()))?;
+    // Past the table's code limit (65,536; CPT and HCPCS together hold
+    // about 20,000 codes) the rows are not PTP edits: say so, not just the limit.
+    let bytes = encode(rows, NcciSource::Practitioner, file, 0).map_err(|e| {
+        DataError::file(
+            file,
+            format!("{e} — far more codes than CPT and HCPCS have: is this the CMS practitioner PTP file?"),
+        )
+    })?;
     Ok(DataSet {
         kind: DataKind::NcciPractitioner,
         source: file.to_string(),
@@ -311,6 +317,23 @@ Column1\tColumn2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=
             assert!(e.message.contains("cut short"), "{e}");
             assert!(read("p.txt", format!("{text}\r\n").as_bytes()).is_ok());
         }
+    }
+
+    /// Regression (issue 13, hostile files at scale): a million invented rows
+    /// over 83,334 codes were refused with only "could not encode the NCCI
+    /// file: 83334 codes; the format holds 65,536" (no hint what to check).
+    #[test]
+    fn too_many_codes_says_what_to_check() {
+        let mut text = String::new();
+        for a in 10000..80000 {
+            text.push_str(&format!("{a}\t10000\t\t20200101\t*\t1\tx\n"));
+        }
+        let e = parse("big.txt", text.as_bytes()).unwrap_err();
+        assert!(
+            e.message.contains("65,536")
+                && e.message.contains("is this the CMS practitioner PTP file?"),
+            "{e}"
+        );
     }
 
     #[test]
