@@ -332,7 +332,8 @@ impl Engine {
         if !ov_codes.is_empty() {
             let compact: String = query
                 .chars()
-                .filter(|c| !c.is_whitespace() && *c != '.')
+                .filter_map(crate::model::code_char)
+                .filter(|&c| c != '.')
                 .collect::<String>()
                 .to_ascii_uppercase();
             let bundled_codes = !self.search_codes(query, opts).is_empty();
@@ -699,7 +700,11 @@ impl Engine {
     /// undotted form (J1100 is both), so this may return two.
     pub fn lookup_all(&self, input: &str) -> Result<Vec<CodeRecord>, LookupError> {
         let trimmed = input.trim();
-        let upper = trimmed.to_ascii_uppercase();
+        let upper: String = trimmed
+            .chars()
+            .filter_map(crate::model::code_char)
+            .collect::<String>()
+            .to_ascii_uppercase();
         if crate::cpt::form(&upper).is_some() {
             return match self.cpt() {
                 None => Err(LookupError::CptNotLoaded(upper)),
@@ -886,6 +891,7 @@ impl Engine {
     /// With a CPT file attached, `System::Cpt` searches its descriptors and
     /// "every system" merges them in by score.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
+        let query = &*crate::model::visible(truncate_at_char(query, 512));
         let hits = match (opts.system, self.cpt()) {
             (Some(System::Cpt), None) => Vec::new(),
             (Some(System::Cpt), Some(c)) => c.search_cpt(query, opts.limit),
@@ -902,6 +908,7 @@ impl Engine {
     /// Procedure codes for a claim's procedure field: HCPCS Level II and,
     /// when attached, CPT, merged by score.
     pub fn search_procedures(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let query = &*crate::model::visible(truncate_at_char(query, 512));
         let hcpcs = self.search_bundled(
             query,
             &SearchOptions {
@@ -921,7 +928,7 @@ impl Engine {
         let query = truncate_at_char(query, 512);
         let compact: String = query
             .chars()
-            .filter(|c| !c.is_whitespace())
+            .filter_map(crate::model::code_char)
             .collect::<String>()
             .to_ascii_uppercase();
         let limit = limit.max(1);
@@ -1009,7 +1016,8 @@ impl Engine {
     fn code_ids(&self, query: &str, opts: &SearchOptions) -> Option<(Vec<u32>, String)> {
         let compact: String = query
             .chars()
-            .filter(|c| !c.is_whitespace() && *c != '.')
+            .filter_map(crate::model::code_char)
+            .filter(|&c| c != '.')
             .collect::<String>()
             .to_ascii_uppercase();
         if compact.is_empty() || !compact.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -1064,7 +1072,7 @@ impl Engine {
         if self.user.is_some() || opts.system == Some(System::Cpt) {
             return None;
         }
-        let query = truncate_at_char(query, 512);
+        let query = &*crate::model::visible(truncate_at_char(query, 512));
         out.begin();
         if let Some((ids, matched)) = self
             .code_ids(query, opts)

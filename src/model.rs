@@ -121,6 +121,49 @@ impl NoteKind {
 /// A calendar date as a `yyyymmdd` integer: cheap to compare and to store.
 pub type YmdDate = u32;
 
+/// A character of a typed or pasted code as the code reads it: spaces of
+/// any width and invisible formatting characters (zero-width spaces and
+/// joiners, direction marks and embeddings, word joiners, a byte-order
+/// mark, soft hyphens) are `None` — copied from a PDF, an EHR or a
+/// right-to-left page they ride along unseen, and "E11.9" with a zero-width
+/// space was "not a code"; fullwidth letters, digits and stops (East Asian
+/// input modes) are their ASCII selves. Anything else visible is kept, for
+/// the caller to refuse.
+pub fn code_char(c: char) -> Option<char> {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0),
+        c if c.is_whitespace() || is_invisible(c) => None,
+        c => Some(c),
+    }
+}
+
+/// The invisible formatting characters of `code_char`.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+    )
+}
+
+/// `s` without invisible formatting characters (`is_invisible`): a soft
+/// hyphen or zero-width space copied from a PDF inside "hyper\u{ad}tension"
+/// split it into "hyper" and "tension" (tension headaches came first).
+/// Borrowed when there is none, as in every query typed.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_invisible) {
+        s.chars().filter(|&c| !is_invisible(c)).collect()
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Formats `20261001` as `2026-10-01`.
 pub fn format_ymd(d: YmdDate) -> String {
     format!("{:04}-{:02}-{:02}", d / 10000, d / 100 % 100, d % 100)

@@ -670,3 +670,142 @@ fn claim_with_ten_thousand_lines_and_mue_is_linear() {
     });
     assert!(r.issues.iter().any(|i| i.rule == "mue.exceeded"));
 }
+
+// ---- invisible characters pasted with a code ---------------------------------
+
+/// Regression (issue 13, hostile input): a code copied from a PDF, an EHR
+/// or a right-to-left page carries characters no one sees — a zero-width
+/// space or joiner, a direction mark or embedding, a word joiner, a
+/// byte-order mark, a soft hyphen, a thin or narrow no-break space — and
+/// "E11.9" so pasted was "not a code" in lookup, search and validation.
+/// They are no part of a code now (`model::code_char`); fullwidth letters
+/// and digits read as ASCII. A visible stray character is still refused.
+#[test]
+fn invisible_characters_around_and_inside_a_code_are_ignored() {
+    use medcode::validate::{validate_field, FieldContext, FieldKind};
+    use medcode::SearchOptions;
+    let e = common::engine();
+    let invisible = [
+        '\u{200b}', '\u{200c}', '\u{200d}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}',
+        '\u{202c}', '\u{202d}', '\u{202e}', '\u{2060}', '\u{2066}', '\u{2069}', '\u{feff}',
+        '\u{ad}', '\u{61c}', '\u{2009}', '\u{202f}', '\u{3000}',
+    ];
+    for c in invisible {
+        for (code, shown) in [("E11.9", "E11.9"), ("J1100", "J1100")] {
+            for typed in [
+                format!("{c}{code}"),
+                format!("{code}{c}"),
+                format!("{}{c}{}", &code[..1], &code[1..]),
+            ] {
+                let r = e.lookup(&typed).map(|r| r.code).map_err(|e| e.to_string());
+                assert_eq!(r, Ok(shown.to_string()), "lookup {typed:?}");
+                let codes = |q: &str| -> Vec<String> {
+                    let hits = e.search(q, &SearchOptions::default());
+                    hits.into_iter().map(|h| h.code).collect()
+                };
+                let want = codes(code);
+                assert!(!want.is_empty(), "{code}");
+                assert_eq!(codes(&typed), want, "search {typed:?}");
+                if code.starts_with('E') {
+                    let issues =
+                        validate_field(&e, FieldKind::Dx, &typed, &FieldContext::default());
+                    assert!(
+                        issues.iter().all(|i| !i.rule.starts_with("dx.")
+                            || i.severity != medcode::validate::Severity::Error),
+                        "validate {typed:?}: {issues:?}"
+                    );
+                }
+            }
+        }
+        let pcs = medcode::icd10pcs::normalize(&format!("0DTJ4ZZ{c}"));
+        assert_eq!(pcs.as_deref(), Some("0DTJ4ZZ"), "{c:?}");
+    }
+    assert_eq!(e.lookup("ｅ１１．９").unwrap().code, "E11.9");
+    assert_eq!(e.lookup("Ｊ１１００").unwrap().code, "J1100");
+    for visible in ["E11\u{2013}9", "E11.9x!", "E11\u{b7}9", "E\u{301}11.9"] {
+        assert!(e.lookup(visible).is_err(), "{visible:?} is not a code");
+    }
+}
+
+/// Regression (issue 13, hostile claims): a claim with a field twice, or a
+/// number past what a double holds (1e400), was refused with serde_json's
+/// bare "duplicate field `diagnoses`" / "number out of range": what and
+/// where, but not what to do. Now each says it too; a date that is no day
+/// (2026-02-30) is a finding on its field, not a refusal of the claim.
+#[test]
+fn claim_json_duplicate_field_and_huge_number_say_what_to_do() {
+    let e = Claim::from_json(r#"{"diagnoses":["E11.9"],"diagnoses":["I10"]}"#).unwrap_err();
+    assert!(
+        e.contains("duplicate field `diagnoses`")
+            && e.contains("column")
+            && e.contains("remove one"),
+        "{e}"
+    );
+    let e = Claim::from_json(
+        r#"{"diagnoses":["E11.9"],"service_lines":[{"code":"99213","units":1e400}]}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("out of range") && e.contains("plain numbers"),
+        "{e}"
+    );
+    let c = Claim::from_json(
+        r#"{"diagnoses":["E11.9"],"service_lines":[{"code":"99213","from":"2026-02-30","units":1,"diagnosis_pointers":["A"]}]}"#,
+    )
+    .unwrap();
+    let r = validate_claim(&common::engine(), &c, 20260601);
+    assert!(
+        r.issues
+            .iter()
+            .any(|i| i.rule == "date.format" && i.field == "service_lines[0].from"),
+        "{:?}",
+        r.issues
+    );
+}
+
+/// Regression (issue 13, hostile input): a soft hyphen or zero-width
+/// character copied from a PDF inside a word ("hyper\u{ad}tension") split
+/// it in two: tension headaches and low-tension glaucoma came first, not
+/// hypertension. Invisible characters are no part of a query now, in every
+/// search entry (`search`, `search_procedures`, `search_packed`); a query
+/// without them is read as before.
+#[test]
+fn invisible_characters_inside_query_words_are_ignored() {
+    use medcode::search::packed::PackedHits;
+    use medcode::SearchOptions;
+    let e = common::engine();
+    let codes = |q: &str| -> Vec<String> {
+        let hits = e.search(q, &SearchOptions::default());
+        hits.into_iter().map(|h| h.code).collect()
+    };
+    let packed = |q: &str| -> Vec<u8> {
+        let mut out = PackedHits::default();
+        e.search_packed(q, &SearchOptions::default(), &mut out)
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default()
+    };
+    for (plain, word, cut) in [
+        ("hypertension", "hypertension", 5),
+        ("pneumonia due to e coli", "pneumonia", 4),
+        ("wheelchair", "wheelchair", 5),
+    ] {
+        for c in [
+            '\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{200f}',
+        ] {
+            let typed = plain.replacen(word, &format!("{}{c}{}", &word[..cut], &word[cut..]), 1);
+            assert_eq!(codes(&typed), codes(plain), "{typed:?}");
+            assert_eq!(packed(&typed), packed(plain), "packed {typed:?}");
+            let procs = |q: &str| -> Vec<String> {
+                e.search_procedures(q, 5)
+                    .into_iter()
+                    .map(|h| h.code)
+                    .collect()
+            };
+            assert_eq!(procs(&typed), procs(plain), "procedures {typed:?}");
+        }
+    }
+    assert_eq!(
+        codes("hyper\u{ad}tension").first().map(String::as_str),
+        Some("I10")
+    );
+}

@@ -371,3 +371,33 @@ fn pcs_slice_bytes() -> Vec<u8> {
         .collect();
     ingest::build(&s).unwrap().0
 }
+
+/// Regression (issue 13, hostile input): a word no PCS title has ("fractrue")
+/// is corrected by scanning every title term; the same word pasted 20 times
+/// was scanned 20 times (`medcode search --system all` with "fracture" ×20:
+/// 13× the single word). Each distinct word is now corrected once: the cost
+/// is bounded by the distinct words, not by how often one is repeated. A
+/// ratio within one run, not a time: the repeats' other work is small.
+#[test]
+fn a_repeated_misspelt_word_is_corrected_once() {
+    let (t, ix) = (table(), search_index());
+    let one = "fractrue";
+    let many = vec![one; 20].join(" ");
+    let cpu = |q: &str| {
+        (0..5)
+            .map(|_| {
+                let t0 = std::time::Instant::now();
+                for _ in 0..20 {
+                    std::hint::black_box(t.search(ix, q, 20261001, 10));
+                }
+                t0.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let (a, b) = (cpu(one), cpu(&many));
+    assert!(
+        b < a * 5,
+        "20 repeats took {b:?}, the word once {a:?}: each repeat corrected again"
+    );
+}

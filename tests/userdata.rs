@@ -938,3 +938,109 @@ fn cli_keeps_the_cpt_index_beside_the_data() {
     assert!(!kept.exists(), "removed with the last CPT set");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Regression (issue 13, hostile user files): a file cut short mid-row —
+/// a download or copy that stopped — was added silently with its last row
+/// partial (a CPT descriptor, a PTP rationale, an MUE rationale cut off),
+/// or with a quoted field never closed. Each kind is now refused at the
+/// file's last line and column with what to do, and nothing is stored; the
+/// whole file with classic Mac line ends (CR only) still reads as before.
+#[test]
+fn cli_refuses_user_files_cut_short_and_reads_cr_line_ends() {
+    let dir = std::env::temp_dir().join(format!("medcode-cut-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (kind, name) in [
+        ("cpt", "cpt_synthetic.txt"),
+        ("ncci", "ccipra_synthetic.txt"),
+        (
+            "mue",
+            "MCR_MUE_PractitionerServices_Eff_01-01-2026.synthetic.csv",
+        ),
+    ] {
+        let whole = std::fs::read_to_string(fixture(name)).unwrap();
+        let rows = |text: &str| {
+            let k = DataKind::parse(kind).unwrap();
+            DataSet::parse(k, name, text.as_bytes(), "2026-11-30").map(|s| s.rows)
+        };
+        let want = rows(&whole).unwrap();
+        assert_eq!(
+            rows(&whole.replace('\n', "\r")),
+            Ok(want),
+            "{name} with CR line ends"
+        );
+        // cut inside the last row's last field, a few characters before its end
+        let body = whole.trim_end();
+        let cut = &body[..body.len() - 3];
+        let last_line = cut.lines().count();
+        let column = cut.lines().last().unwrap().chars().count() + 1;
+        let path = dir.join(format!("cut-{name}"));
+        std::fs::write(&path, cut).unwrap();
+        let out = medcode(&dir, &["data", "add", kind, path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: a file cut short was added");
+        assert!(
+            err.contains(&format!("cut-{name}:{last_line}:{column}: "))
+                && err.contains("cut short"),
+            "{name}: {err}"
+        );
+        assert!(
+            err.contains("add it again"),
+            "{name}: says what to do: {err}"
+        );
+        let stored: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "mcdata"))
+            .collect();
+        assert!(stored.is_empty(), "{name}: stored {stored:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Regression (issue 13): two `medcode data add` at the same moment both
+/// chose the next free id, and the second rename replaced the first's set:
+/// the user's data lost without a word. Each add now reserves its id.
+#[test]
+fn cli_adds_at_the_same_moment_keep_every_set() {
+    let dir = std::env::temp_dir().join(format!("medcode-race-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // 90,000 rows: writing each stored set takes long enough for the adds to overlap
+    let mue = dir.join("MCR_MUE_PractitionerServices_synthetic.csv");
+    let mut rows = String::from("HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n");
+    for code in 10000..100000 {
+        rows.push_str(&format!(
+            "{code},1,2 Date of Service Edit: Policy,Synthetic\n"
+        ));
+    }
+    std::fs::write(&mue, rows).unwrap();
+    let n = 8;
+    let children: Vec<_> = (0..n)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_medcode"))
+                .args(["data", "add", "mue", mue.to_str().unwrap()])
+                .env("MEDCODE_DATA_DIR", &dir)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let out = medcode(&dir, &["data", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    for i in 1..=n {
+        assert!(
+            listed.contains(&format!("mue-{i} ")),
+            "mue-{i} missing:\n{listed}"
+        );
+    }
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

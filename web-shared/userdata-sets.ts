@@ -6,7 +6,7 @@
 // organisation's packaged data, dist/data/).
 
 import type { UserDataSummary } from "../types/extra-api";
-import { deleteDerived, deleteSet, getDerived, listSets, nextId, putDerived, putSet, type StoredSet } from "./userdata-store";
+import { deleteDerived, deleteSet, getDerived, isTaken, listSets, nextId, putDerived, putSet, type StoredSet } from "./userdata-store";
 
 /** The engine calls these steps need (src/bindings.rs). */
 export interface UserDataEngine {
@@ -95,11 +95,28 @@ export async function listUserData(): Promise<UserDataResult> {
   return { sets: (await listSets()).map(brief) };
 }
 
+/**
+ * Adds and removes run one at a time in this context: two at once each listed the sets,
+ * attached its own list (the other's set missing from the engine) and chose the same id.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(step: () => Promise<T>): Promise<T> {
+  const run = queue.then(step, step);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
 /** Parses, checks and attaches a file, then stores it; nothing changes when any step fails. */
-export async function addUserData(
+export function addUserData(
   engine: UserDataEngine, parse: ParseUserData, kind: string, name: string, bytes: Uint8Array, extra: Uint8Array[] = [],
 ): Promise<UserDataResult> {
-  const stored = await listSets();
+  return oneAtATime(() => addNow(engine, parse, kind, name, bytes, extra));
+}
+
+async function addNow(
+  engine: UserDataEngine, parse: ParseUserData, kind: string, name: string, bytes: Uint8Array, extra: Uint8Array[],
+): Promise<UserDataResult> {
+  let stored = await listSets();
   if (typeof engine.attachUserData !== "function") return { sets: stored.map(brief), error: NO_ENGINE };
   let parsed: ReturnType<ParseUserData>;
   try {
@@ -115,18 +132,37 @@ export async function addUserData(
     attach(engine, extra, stored); // as it was
     return { sets: stored.map(brief), error: `${name}: ${message(e)}` };
   }
-  try {
-    await putSet(set);
-  } catch (e) {
-    attach(engine, extra, stored);
-    return { sets: stored.map(brief), error: `${name}: could not be kept in this browser's storage (${message(e)})` };
+  // Another tab may have stored a set under this id since we listed: take the next free
+  // one (a few tries), never replace what is stored.
+  for (let tries = 0; ; tries++) {
+    try {
+      await putSet(set);
+      break;
+    } catch (e) {
+      if (isTaken(e) && tries < 8) {
+        stored = await listSets();
+        set.id = nextId(set.id.replace(/-\d+$/, ""), stored);
+        try {
+          attach(engine, extra, [...stored, set], kept); // with what the other tab stored
+        } catch {
+          // attached as before; the next start attaches every stored set
+        }
+        continue;
+      }
+      attach(engine, extra, stored);
+      return { sets: stored.map(brief), error: `${name}: could not be kept in this browser's storage (${message(e)})` };
+    }
   }
   await keepCptIndex(engine);
   return { sets: [...stored, set].map(brief), added: brief(set) };
 }
 
 /** Detaches and deletes one stored set. */
-export async function removeUserData(engine: UserDataEngine, id: string, extra: Uint8Array[] = []): Promise<UserDataResult> {
+export function removeUserData(engine: UserDataEngine, id: string, extra: Uint8Array[] = []): Promise<UserDataResult> {
+  return oneAtATime(() => removeNow(engine, id, extra));
+}
+
+async function removeNow(engine: UserDataEngine, id: string, extra: Uint8Array[]): Promise<UserDataResult> {
   const stored = await listSets();
   if (typeof engine.attachUserData !== "function") return { sets: stored.map(brief), error: NO_ENGINE };
   const rest = stored.filter((s) => s.id !== id);

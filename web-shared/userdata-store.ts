@@ -49,9 +49,30 @@ export async function listSets(): Promise<StoredSet[]> {
   const all = (await run<StoredSet[]>("sets", "readonly", (s) => s.getAll() as IDBRequest<StoredSet[]>)) ?? [];
   return all.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
 }
+/**
+ * Stores a new set under its id; refuses (a ConstraintError) when a set has that id already:
+ * two adds at once (two tabs, a double submit) both chose the next free id, and `put` let
+ * the second replace the first, the user's stored set lost without a word.
+ */
 export async function putSet(set: StoredSet): Promise<void> {
-  await run("sets", "readwrite", (s) => { s.put(set); });
+  const db = await open();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction("sets", "readwrite");
+      const req = tx.objectStore("sets").add(set);
+      let failed: unknown = null;
+      // the request's own error: the transaction's may not be set yet when its error event fires
+      req.onerror = () => { failed = req.error; };
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(failed ?? tx.error ?? new Error("IndexedDB transaction failed"));
+      tx.onabort = () => reject(failed ?? tx.error ?? new Error("IndexedDB transaction aborted"));
+    });
+  } finally {
+    db.close();
+  }
 }
+/** Whether `e` is IndexedDB's refusal of a key already stored. */
+export const isTaken = (e: unknown): boolean => (e as { name?: string } | null)?.name === "ConstraintError";
 export async function deleteSet(id: string): Promise<void> {
   await run("sets", "readwrite", (s) => { s.delete(id); });
 }

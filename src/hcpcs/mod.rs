@@ -55,7 +55,7 @@ pub fn why<'a>(
 pub fn normalize(input: &str) -> Option<String> {
     let s: String = input
         .chars()
-        .filter(|c| !c.is_whitespace())
+        .filter_map(crate::model::code_char)
         .collect::<String>()
         .to_ascii_uppercase();
     if is_level2(&s) {

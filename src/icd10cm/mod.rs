@@ -10,12 +10,13 @@ pub mod mce;
 
 /// Normalizes what a person typed or pasted into an undotted upper-case code:
 /// `" e11.9 "` → `"E119"`. Returns `None` when it cannot be an ICD-10-CM code
-/// (wrong shape, or characters other than letters, digits, dots and spaces).
+/// (wrong shape, or characters other than letters, digits, dots and spaces;
+/// invisible characters are no characters, `model::code_char`).
 pub fn normalize(input: &str) -> Option<String> {
     let mut out = String::with_capacity(8);
-    for c in input.chars() {
+    for c in input.chars().filter_map(crate::model::code_char) {
         match c {
-            '.' | ' ' | '\t' | '\u{a0}' => {}
+            '.' => {}
             c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_uppercase()),
             _ => return None,
         }

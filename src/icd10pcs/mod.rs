@@ -63,9 +63,8 @@ pub fn is_pcs_char(c: u8) -> bool {
 /// cannot be one (a dot, O or I, other characters, too long).
 pub fn normalize(input: &str) -> Option<String> {
     let mut out = String::with_capacity(7);
-    for c in input.chars() {
+    for c in input.chars().filter_map(crate::model::code_char) {
         match c {
-            ' ' | '\t' | '\u{a0}' => {}
             c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_uppercase()),
             _ => return None,
         }

@@ -494,6 +494,26 @@ fn duration_terms(n: f32, unit: &str) -> Option<Vec<String>> {
     Some(phrase_terms(phrase))
 }
 
+/// The title term closest to a misspelt `w` within the usual edit
+/// distance (the commoner of equally close ones), if any.
+fn closest_term<'a>(ix: &'a PcsSearchIndex, w: &str) -> Option<&'a String> {
+    let w = w.as_bytes();
+    let max = crate::search::fuzzy::allowed_edits(w.len());
+    if max == 0 {
+        return None;
+    }
+    let mut best: Option<(usize, usize, &String)> = None;
+    for t in &ix.terms {
+        if let Some(d) = crate::search::fuzzy::osa_within(w, t.as_bytes(), max) {
+            let df = ix.df(t);
+            if best.map_or(true, |b| (d, usize::MAX - df) < (b.0, usize::MAX - b.1)) {
+                best = Some((d, df, t));
+            }
+        }
+    }
+    best.map(|b| b.2)
+}
+
 /// Turns typed text into groups.
 fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
     let q: String = query.chars().take(MAX_QUERY_BYTES).collect();
@@ -506,6 +526,8 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
     let partial = words.iter().any(|w| w == "partial");
     let terms: Vec<String> = words.iter().map(|w| text::term(w)).collect();
     let mut groups: Vec<Group> = Vec::new();
+    // Misspelt words already corrected (`closest_term`), by term.
+    let mut corrected: Vec<(&str, Option<&String>)> = Vec::new();
     let mut i = 0;
     while i < words.len() {
         // Durations: "5 days".
@@ -620,26 +642,24 @@ fn parse(ix: &PcsSearchIndex, query: &str) -> Vec<Group> {
                 ..Default::default()
             });
         } else if g.alts.is_empty() && used == 1 {
-            // A misspelt word: the closest title term within the usual edit distance.
-            let w = terms[i].as_bytes();
-            let max = crate::search::fuzzy::allowed_edits(w.len());
-            if max > 0 {
-                let mut best: Option<(usize, usize, &String)> = None;
-                for t in &ix.terms {
-                    if let Some(d) = crate::search::fuzzy::osa_within(w, t.as_bytes(), max) {
-                        let df = ix.df(t);
-                        if best.map_or(true, |b| (d, usize::MAX - df) < (b.0, usize::MAX - b.1)) {
-                            best = Some((d, df, t));
-                        }
-                    }
+            // A misspelt word: the closest title term within the usual edit
+            // distance. Each distinct word scans the terms once: a word typed
+            // 20 times ("fracture fracture …", pasted) scanned them 20 times.
+            let w = terms[i].as_str();
+            let best = match corrected.iter().find(|(k, _)| *k == w) {
+                Some((_, b)) => *b,
+                None => {
+                    let b = closest_term(ix, w);
+                    corrected.push((w, b));
+                    b
                 }
-                if let Some((_, _, t)) = best {
-                    g.alts.push(Alt {
-                        terms: vec![t.clone()],
-                        worth: 0.8,
-                        ..Default::default()
-                    });
-                }
+            };
+            if let Some(t) = best {
+                g.alts.push(Alt {
+                    terms: vec![t.clone()],
+                    worth: 0.8,
+                    ..Default::default()
+                });
             }
         }
         if used == 1 && is_generic_action(&words[i]) {

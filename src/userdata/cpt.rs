@@ -22,6 +22,7 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
     let text = text::decode(file, bytes, DataKind::Cpt.cap(), "CPT descriptor")?;
     let mut rows: BTreeMap<String, (String, usize)> = BTreeMap::new();
     let mut headers = Vec::new();
+    let cut = text::unterminated_last_line(text);
     for item in text::lines(file, text, MAX_LINE) {
         let (n, line) = item?;
         let (head, rest) = match line.find(['\t', ' ']) {
@@ -41,6 +42,9 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
                 ));
             }
             continue;
+        }
+        if cut == Some(n) {
+            return Err(text::cut_short(file, n, line, "CPT"));
         }
         if !shaped {
             return Err(DataError::at(
@@ -62,7 +66,17 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
             };
             return Err(DataError::at(file, n, 1, format!("{code} {what}")));
         }
-        let desc = rest.trim().trim_matches('"').trim();
+        let raw = rest.trim();
+        if let Some(at) = text::open_quote(raw, '\t') {
+            let col = line.len() - rest.trim_start().len() + raw[..at].chars().count() + 1;
+            return Err(DataError::at(
+                file,
+                n,
+                col,
+                format!("{code}: the quote that opens the descriptor is never closed: the descriptor may be cut short — add the closing \" or download the whole file again"),
+            ));
+        }
+        let desc = raw.trim_matches('"').trim();
         if desc.is_empty() {
             return Err(DataError::at(
                 file,
@@ -328,6 +342,41 @@ mod tests {
             .contains("no CPT codes"));
         // the same row twice is fine
         assert_eq!(parse("f.txt", b"99213\tok\n99213\tok\n").unwrap().rows, 1);
+    }
+
+    /// Regression: a licensee file cut off mid-descriptor (a download or
+    /// copy that stopped) was accepted, its last descriptor kept partial.
+    #[test]
+    fn a_file_cut_short_is_refused_at_its_last_line() {
+        let whole = "SYNTHETIC TEST FILE 2026\n99213\tSynthetic visit\n99214\tSynthetic longer visit descriptor\n";
+        assert_eq!(parse("f.txt", whole.as_bytes()).unwrap().rows, 2);
+        for (cut, (line, col), says) in [
+            // mid-descriptor, no line end after it
+            (&whole[..whole.len() - 12], (3, 29), "cut short"),
+            // mid-code
+            (&whole[..whole.len() - 36], (3, 5), "cut short"),
+            // the whole row but no line end
+            (&whole[..whole.len() - 1], (3, 40), "cut short"),
+            // a quoted descriptor whose quote never closes (even with a line end)
+            (
+                "99213\tSynthetic visit\n99214\t\"Synthetic, with\n",
+                (2, 7),
+                "never closed",
+            ),
+        ] {
+            let e = parse("CPT2026.txt", cut.as_bytes()).expect_err(cut);
+            assert_eq!((e.line, e.column), (line, col), "{cut:?}: {e}");
+            assert!(e.message.contains(says), "{cut:?}: {e}");
+            assert!(e.message.contains("again"), "says what to do: {e}");
+        }
+        // classic Mac line ends (CR only) are line ends, not one long line
+        let cr = whole.replace('\n', "\r");
+        assert_eq!(parse("f.txt", cr.as_bytes()).unwrap().rows, 2);
+        let e = parse("f.txt", &cr.as_bytes()[..cr.len() - 1]).unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        // a quoted descriptor, closed, with a doubled quote inside
+        let q = "99213\t\"Synthetic 2\"\" visit\"\n";
+        assert_eq!(parse("f.txt", q.as_bytes()).unwrap().rows, 1);
     }
 
     #[test]

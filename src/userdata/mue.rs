@@ -47,6 +47,7 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
     let text = text::decode(file, bytes, DataKind::Mue.cap(), "MUE table")?;
     let mut rows: Vec<(MueRow, usize)> = Vec::new();
     let mut headers: Vec<&str> = Vec::new();
+    let cut = text::unterminated_last_line(text);
     for item in text::lines(file, text, MAX_LINE) {
         let (n, line) = item?;
         let tsv = line.contains('\t');
@@ -64,6 +65,12 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
                 ));
             }
             continue;
+        }
+        if cut == Some(n) {
+            return Err(text::cut_short(file, n, line, "MUE"));
+        }
+        if !tsv {
+            text::check_quotes(file, n, line, ',')?;
         }
         let Some(code) = text::code5(first).filter(|_| shaped) else {
             return Err(DataError::at(
@@ -416,6 +423,38 @@ J1100,30,\"3 Date of Service Edit: Clinical\",\"Prescribing Information, label\"
             .unwrap_err()
             .message
             .contains("no MUE rows"));
+    }
+
+    /// Regression: an MUE file cut short inside its last row or inside a
+    /// quoted rationale was accepted (the partial row kept, the open quote
+    /// swallowing the rest of the line).
+    #[test]
+    fn a_file_cut_short_is_refused_where_it_ends() {
+        let h = "HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n99213,1,\"2 Date of Service Edit: Policy\",Synthetic\n";
+        assert_eq!(parse("m.csv", h.as_bytes()).unwrap().rows, 1);
+        for (tail, (line, col), says) in [
+            ("97110,4,2 Date of Se", (3, 21), "cut short"),
+            (
+                "97110,4,\"2 Date of Service Edit, Pol\n",
+                (3, 9),
+                "never closed",
+            ),
+            (
+                "97110,4,\"2 Date of Service Edit: Policy\",\"Synth",
+                (3, 48),
+                "cut short",
+            ),
+            (
+                "97110,4,\"2 Date of Service Edit: Policy\",\"Synth\n",
+                (3, 42),
+                "never closed",
+            ),
+        ] {
+            let text = format!("{h}{tail}");
+            let e = parse("m.csv", text.as_bytes()).expect_err(tail);
+            assert_eq!((e.line, e.column), (line, col), "{tail:?}: {e}");
+            assert!(e.message.contains(says), "{tail:?}: {e}");
+        }
     }
 
     #[test]

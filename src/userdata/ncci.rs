@@ -37,6 +37,7 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<(Vec<NcciRow>, usize), DataError
     let mut rows = Vec::new();
     let mut seen = 0usize;
     let mut headers = 0;
+    let cut = text::unterminated_last_line(text);
     for item in text::lines(file, text, MAX_LINE) {
         let (n, line) = item?;
         let tsv = line.contains('\t');
@@ -49,6 +50,12 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<(Vec<NcciRow>, usize), DataError
                 return Err(DataError::at(file, n, 1, format!("no PTP rows in the first {MAX_HEADER_LINES} lines; expected the CMS practitioner PTP text file (column 1, column 2, *, effective YYYYMMDD, deletion YYYYMMDD or *, modifier 0/1/9, rationale)")));
             }
             continue;
+        }
+        if cut == Some(n) {
+            return Err(text::cut_short(file, n, line, "PTP"));
+        }
+        if !tsv {
+            text::check_quotes(file, n, line, ',')?;
         }
         let end = line.chars().count() + 1;
         let at = |k: usize| f.get(k).map_or(end, |x| x.column);
@@ -151,8 +158,14 @@ pub(super) fn parse(file: &str, bytes: &[u8]) -> Result<DataSet, DataError> {
     let from = rows.iter().map(|r| r.start).min().unwrap_or(0);
     let to = rows.iter().map(|r| r.start).max().unwrap_or(0);
     let label = "CMS practitioner table".to_string();
-    let bytes = encode(rows, NcciSource::Practitioner, file, 0)
-        .map_err(|e| DataError::file(file, e.to_string()))?;
+    // Past the table's code limit (65,536; CPT and HCPCS together hold
+    // about 20,000 codes) the rows are not PTP edits: say so, not just the limit.
+    let bytes = encode(rows, NcciSource::Practitioner, file, 0).map_err(|e| {
+        DataError::file(
+            file,
+            format!("{e} — far more codes than CPT and HCPCS have: is this the CMS practitioner PTP file?"),
+        )
+    })?;
     Ok(DataSet {
         kind: DataKind::NcciPractitioner,
         source: file.to_string(),
@@ -286,6 +299,41 @@ Column1\tColumn2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=
             .unwrap_err()
             .message
             .contains("first 10 lines"));
+    }
+
+    /// Regression: a PTP file cut short inside its last row was accepted
+    /// when what was left still parsed (the rationale cut, or the modifier
+    /// indicator the last field standing).
+    #[test]
+    fn a_file_cut_short_is_refused_where_it_ends() {
+        let h = "11042\t97597\t\t20190101\t*\t1\tMutually exclusive procedures\n";
+        for tail in [
+            "11042\t97598\t\t20190101\t*\t1\tMutually exc",
+            "11042\t97598\t\t20190101\t*\t1",
+        ] {
+            let text = format!("{h}{tail}");
+            let e = read("p.txt", text.as_bytes()).expect_err(tail);
+            assert_eq!((e.line, e.column), (2, tail.chars().count() + 1), "{e}");
+            assert!(e.message.contains("cut short"), "{e}");
+            assert!(read("p.txt", format!("{text}\r\n").as_bytes()).is_ok());
+        }
+    }
+
+    /// Regression (issue 13, hostile files at scale): a million invented rows
+    /// over 83,334 codes were refused with only "could not encode the NCCI
+    /// file: 83334 codes; the format holds 65,536" (no hint what to check).
+    #[test]
+    fn too_many_codes_says_what_to_check() {
+        let mut text = String::new();
+        for a in 10000..80000 {
+            text.push_str(&format!("{a}\t10000\t\t20200101\t*\t1\tx\n"));
+        }
+        let e = parse("big.txt", text.as_bytes()).unwrap_err();
+        assert!(
+            e.message.contains("65,536")
+                && e.message.contains("is this the CMS practitioner PTP file?"),
+            "{e}"
+        );
     }
 
     #[test]

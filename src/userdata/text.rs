@@ -108,30 +108,105 @@ fn position(text: &str, at: usize) -> (usize, usize) {
     (line, before[start..].chars().count() + 1)
 }
 
-/// Lines with 1-based numbers, `\r\n` or `\n`, each at most `max_len` bytes.
+/// The line end of `text`: `\n` (with or without `\r` before it), or a
+/// lone `\r` in a file that has no `\n` at all (classic Mac OS, some
+/// exports): read as one line of every row, such a file was refused as one
+/// overlong line or a "control character U+000D".
+fn line_end(text: &str) -> char {
+    if !text.contains('\n') && text.contains('\r') {
+        '\r'
+    } else {
+        '\n'
+    }
+}
+
+/// Lines with 1-based numbers (`\r\n`, `\n` or `\r` ends, see `line_end`),
+/// each at most `max_len` bytes.
 pub fn lines<'a>(
     file: &'a str,
     text: &'a str,
     max_len: usize,
 ) -> impl Iterator<Item = Result<(usize, &'a str), DataError>> + 'a {
-    text.split('\n').enumerate().filter_map(move |(i, l)| {
-        let l = l.strip_suffix('\r').unwrap_or(l);
-        if l.trim().is_empty() {
-            return None;
+    text.split(line_end(text))
+        .enumerate()
+        .filter_map(move |(i, l)| {
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            if l.trim().is_empty() {
+                return None;
+            }
+            if l.len() > max_len {
+                return Some(Err(DataError::at(
+                    file,
+                    i + 1,
+                    1,
+                    format!(
+                        "the line is {} bytes long (at most {max_len}); is this the right file?",
+                        l.len()
+                    ),
+                )));
+            }
+            Some(Ok((i + 1, l)))
+        })
+}
+
+/// The number of the file's last line when it has text but no line end
+/// after it: a file cut short (a download or copy that stopped, a disk
+/// full) ends so, mid-row, and its last row read as whole would be kept
+/// with a partial descriptor or rationale and no one told.
+pub fn unterminated_last_line(text: &str) -> Option<usize> {
+    let end = line_end(text);
+    let last = text.rsplit(end).next()?;
+    (!last.trim().is_empty()).then(|| text.matches(end).count() + 1)
+}
+
+/// The refusal of a row on the unterminated last line (see
+/// `unterminated_last_line`), placed at the line's end.
+pub fn cut_short(file: &str, n: usize, line: &str, what: &str) -> DataError {
+    DataError::at(
+        file,
+        n,
+        line.chars().count() + 1,
+        format!(
+            "the file ends here, in the middle of a row (no line end after it): it looks cut short, so this last {what} row may be partial — download or copy the whole file again; if the file is whole, press Enter after its last line, save it and add it again"
+        ),
+    )
+}
+
+/// Byte offset of a double quote that opens a quoted field never closed on
+/// the line (`"a, b` with no closing quote): the rest of the line, and of a
+/// file cut short inside a quoted field, would be read as one field.
+pub fn open_quote(line: &str, sep: char) -> Option<usize> {
+    let mut open = None;
+    let mut field_start = true;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if open.is_some() {
+            // `""` inside quotes is a quote; a lone one closes the field
+            if c == '"' && chars.next_if(|&(_, d)| d == '"').is_none() {
+                open = None;
+            }
+            continue;
         }
-        if l.len() > max_len {
-            return Some(Err(DataError::at(
-                file,
-                i + 1,
-                1,
-                format!(
-                    "the line is {} bytes long (at most {max_len}); is this the right file?",
-                    l.len()
-                ),
-            )));
+        if c == '"' && field_start {
+            open = Some(i);
         }
-        Some(Ok((i + 1, l)))
-    })
+        field_start = c == sep || (field_start && c == ' ');
+    }
+    open
+}
+
+/// Refuses a line whose quoted field is never closed (`open_quote`),
+/// saying where the quote is and what to do.
+pub fn check_quotes(file: &str, n: usize, line: &str, sep: char) -> Result<(), DataError> {
+    match open_quote(line, sep) {
+        None => Ok(()),
+        Some(at) => Err(DataError::at(
+            file,
+            n,
+            line[..at].chars().count() + 1,
+            "this quote opens a field that is never closed on the line: the file may be cut short here, or the field lost its closing quote — add the closing \" (a quote inside a field is written \"\"), or download the whole file again".to_string(),
+        )),
+    }
 }
 
 /// A field of a delimited line and the 1-based column where it starts.

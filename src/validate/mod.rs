@@ -304,9 +304,9 @@ impl Code {
     /// spaces dropped, upper case, shape checked), without allocating.
     pub fn icd(s: &str) -> Option<Code> {
         let mut c = Code::default();
-        for ch in s.chars() {
+        for ch in s.chars().filter_map(crate::model::code_char) {
             match ch {
-                '.' | ' ' | '\t' | '\u{a0}' => {}
+                '.' => {}
                 ch if ch.is_ascii_alphanumeric() => {
                     if c.n as usize >= 8 {
                         return None;

@@ -339,7 +339,19 @@ impl Claim {
     /// line and column.
     pub fn from_json(text: &str) -> Result<Claim, String> {
         check_depth(text)?;
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        serde_json::from_str(text).map_err(|e| {
+            // serde_json says what and where; say what to do too
+            let m = e.to_string();
+            if m.starts_with("duplicate field") {
+                format!(
+                    "{m}: a claim names each field once (which of the two was meant?) — remove one"
+                )
+            } else if m.starts_with("number out of range") {
+                format!("{m}: units and charges are plain numbers like 2 or 125.00")
+            } else {
+                m
+            }
+        })
     }
 }
 

@@ -56,6 +56,8 @@ fn stored(dir: &Path) -> Vec<(String, PathBuf)> {
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == EXT))
+                // empty: an id another `data add` has reserved and is writing
+                .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0))
                 .filter_map(|p| Some((p.file_stem()?.to_str()?.to_string(), p)))
                 .collect()
         })
@@ -139,6 +141,37 @@ pub fn attach(engine: &mut medcode::Engine, sets: &[DataSet]) -> Result<(), Stri
     Ok(())
 }
 
+/// The next id of `kind` and its file, created empty here so no other
+/// `medcode data add` running at the same moment takes it: both chose the
+/// same next number and the second rename replaced the first's set.
+fn reserve_id(dir: &Path, kind: DataKind) -> Result<(String, PathBuf), String> {
+    let mut n = stored(dir)
+        .iter()
+        .filter_map(|(id, _)| {
+            id.strip_prefix(kind.as_str())?
+                .strip_prefix('-')?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    for _ in 0..1000 {
+        n += 1;
+        let id = format!("{}-{n}", kind.as_str());
+        let path = dir.join(format!("{id}.{EXT}"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(_) => return Ok((id, path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot store {}: {e}", path.display())),
+        }
+    }
+    Err(format!("no free {} id in {}", kind.as_str(), dir.display()))
+}
+
 fn today() -> String {
     medcode::model::format_ymd(crate::validate::system_today())
 }
@@ -183,24 +216,19 @@ pub fn run(cmd: Command, out: &mut impl Write) -> Result<ExitCode, String> {
             };
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            let n = stored(&dir)
-                .iter()
-                .filter_map(|(id, _)| {
-                    id.strip_prefix(k.as_str())?
-                        .strip_prefix('-')?
-                        .parse::<u32>()
-                        .ok()
-                })
-                .max()
-                .unwrap_or(0)
-                + 1;
-            let id = format!("{}-{n}", k.as_str());
-            let path = dir.join(format!("{id}.{EXT}"));
+            let (id, path) = reserve_id(&dir, k)?;
             let tmp = dir.join(format!(".{id}.{EXT}.tmp"));
-            std::fs::write(&tmp, set.to_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-            std::fs::rename(&tmp, &path)
-                .map_err(|e| format!("cannot store {}: {e}", path.display()))?;
+            let written = std::fs::write(&tmp, set.to_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", tmp.display()))
+                .and_then(|()| {
+                    std::fs::rename(&tmp, &path)
+                        .map_err(|e| format!("cannot store {}: {e}", path.display()))
+                });
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                let _ = std::fs::remove_file(&path); // the empty reservation
+                return Err(e);
+            }
             if json {
                 crate::output::json_line(
                     out,

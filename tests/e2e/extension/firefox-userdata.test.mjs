@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServers } from "./server.mjs";
-import { launchFirefox } from "./harness.mjs";
+import { launchFirefox, openFirefoxOptions } from "./harness.mjs";
 
 let server, ff, dir;
 const files = {};
@@ -35,20 +35,7 @@ after(async () => {
 });
 
 async function options() {
-  const page = await ff.browser.newPage();
-  // BiDi reports no load event for an extension page (goto would time out): wait for the page's own flag
-  void page.goto(`${ff.base}/options.html`, { timeout: 20000 }).catch(() => undefined);
-  // until the navigation commits, a wait can land in the outgoing about:blank and fail: try again
-  const end = Date.now() + 20000;
-  for (;;) {
-    try {
-      await page.waitForSelector("body[data-ready]", { timeout: 5000 });
-      if (await page.evaluate(() => location.protocol === "moz-extension:")) break;
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await sleep(200);
-    }
-  }
+  const page = await openFirefoxOptions(ff);
   await page.waitForSelector("#data-sets li", { timeout: 15000 });
   return page;
 }

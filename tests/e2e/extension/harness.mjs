@@ -140,6 +140,26 @@ export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT, { systemA
 }
 
 /**
+ * The options page of a Firefox launched with `systemAccess` (BiDi reports no load event
+ * for an extension page, so goto would time out: wait for the page's own flag; until the
+ * navigation commits, a wait can land in the outgoing about:blank and fail: try again).
+ */
+export async function openFirefoxOptions(ff) {
+  const page = await ff.browser.newPage();
+  void page.goto(`${ff.base}/options.html`, { timeout: 20000 }).catch(() => undefined);
+  const end = Date.now() + 20000;
+  for (;;) {
+    try {
+      await page.waitForSelector("body[data-ready]", { timeout: 5000 });
+      if (await page.evaluate(() => location.protocol === "moz-extension:")) return page;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/**
  * Keystroke → suggestions visible, measured in the page, from the input event
  * the keystroke produced (event.timeStamp):
  *   dom    the listbox shows that query (MutationObserver, a microtask after the write)

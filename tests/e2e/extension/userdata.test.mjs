@@ -201,4 +201,37 @@ describe("Add data (options page, Chromium)", () => {
     assert.equal(kept?.format, 1, JSON.stringify(kept));
     assert.ok(kept.bytes > 1000, JSON.stringify(kept));
   });
+
+  test("regression: two adds at once (two options tabs, a double submit) both stay stored; neither replaces the other", async () => {
+    const page = await options();
+    const mue = readFileSync(files.mue);
+    const before = await stored(page);
+    const replies = await page.evaluate(async ({ bytes, names }) => {
+      const putPending = (id) => new Promise((resolve, reject) => {
+        const open = indexedDB.open("medcode-user-data");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction("pending", "readwrite");
+          tx.objectStore("pending").put({ id, bytes: new Uint8Array(bytes) });
+          tx.oncomplete = () => { open.result.close(); resolve(); };
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+      await Promise.all(names.map((n) => putPending(`race-${n}`)));
+      // both messages in flight together: each lists the sets before the other stores
+      return Promise.all(names.map((n) => chrome.runtime.sendMessage({ type: "userData", op: "add", kind: "mue", name: n, pending: `race-${n}` })));
+    }, { bytes: [...mue], names: ["MCR_MUE_PractitionerServices_race_a.csv", "MCR_MUE_PractitionerServices_race_b.csv"] });
+    for (const r of replies) assert.ok(r.ok !== false && !r.error && !r.value?.error, JSON.stringify(r).slice(0, 300));
+    await page.reload();
+    await page.waitForSelector("#data-sets li");
+    const after = await stored(page);
+    const added = after.filter((id) => !before.includes(id));
+    assert.equal(added.length, 2, `stored before ${before}, after ${after}`);
+    assert.equal(new Set(after).size, after.length, after.join());
+    for (const id of added) {
+      await page.click(`#data-sets li[data-id="${id}"] button`);
+      await page.waitForFunction((id) => !document.querySelector(`#data-sets li[data-id="${id}"]`), id);
+    }
+    await page.close();
+  });
 });

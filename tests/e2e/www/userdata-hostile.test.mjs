@@ -51,6 +51,9 @@ const REFUSED = [
   ['cpt', 'cpt-utf16.txt', utf16(CPT), /^Not added — cpt-utf16\.txt: the file is UTF-16 text; save it as UTF-8/],
   ['cpt', 'cpt-latin1.txt', Buffer.from(CPT.replace('meniscus', 'ménisque'), 'latin1'), /^Not added — cpt-latin1\.txt:3:\d+: byte 0xE9 is not UTF-8; .*Latin-1.*save it as UTF-8/],
   ['icd10cm', 'tabular-cut.xml', Buffer.from('<?xml version="1.0"?>\n<ICD10CM.tabular><version>2027</version>\n<chapter><name>9</name><desc>Synthe'), /^Not added — tabular-cut\.xml:3:\d+: .*cut short/],
+  // cut short mid-descriptor (a download that stopped): refused at the last line, not kept partial
+  ['cpt', 'cpt-cut.txt', Buffer.from(CPT.slice(0, -10)), /^Not added — cpt-cut\.txt:3:47: the file ends here, in the middle of a row .*cut short.*add it again/],
+  ['mue', 'MUE_quote.csv', Buffer.from('HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n99213,1,"2 Date of Service Edit, Policy\n'), /^Not added — MUE_quote\.csv:2:9: this quote opens a field that is never closed/],
   ['mue', 'MUE_huge.csv', Buffer.alloc(17 << 20, 0x41), /^Not added — MUE_huge\.csv: the file is 17\.0 MB; the largest MUE table file medcode reads is 16 MB/],
 ];
 
