@@ -138,6 +138,7 @@ pub fn build(src: &Sources) -> Result<IndexData, BuildError> {
         let name = p.display().to_string();
         everyday::read_defaults(&name, &read_text(p)?, &b, &mut defaults)?;
     }
+    everyday::derive_family_history(&b, &mut defaults);
     b.defaults = defaults;
     for p in &src.contexts {
         let name = p.display().to_string();

@@ -252,6 +252,33 @@ fn everyday_classes_2_sets_stay_above_their_floors() {
     }
 }
 
+/// tests/eval/everyday-classes-3.jsonl (80 ICD-10-CM queries in four classes,
+/// written for issue 13 before measuring): floors (hit@1, hit@k) under the
+/// measured rates. Before (follow-up/recheck/ED-visit words, derived family
+/// history defaults, subcategory inclusion terms inherited, named-context
+/// bonus): family 0.484 / 0.548, flu type 0.636 / 0.909, injury phase
+/// 0.433 / 0.800, venom 0.625 / 0.625; after: 0.968 / 1.000, 0.727 / 1.000,
+/// 0.733 / 0.800, 0.625 / 0.625 (inherited inclusion terms, which took venom
+/// to 1.000 at k, were taken out: they cost search-dev's P83.2 its top-ten place).
+#[test]
+fn everyday_classes_3_sets_stay_above_their_floors() {
+    let engine = common::engine();
+    let rates = coder_rates(
+        &engine,
+        &common::root().join("tests/eval/everyday-classes-3.jsonl"),
+    );
+    for (set, floor1, floork) in [
+        ("family-relative", 0.95, 0.95),
+        ("flu-type", 0.7, 0.9),
+        ("injury-phase", 0.7, 0.78),
+        ("venom-child", 0.6, 0.6),
+    ] {
+        let (one, any) = rates[set];
+        assert!(one >= floor1, "{set}: hit@1 {one:.3} fell below {floor1}");
+        assert!(any >= floork, "{set}: hit@k {any:.3} fell below {floork}");
+    }
+}
+
 /// Bug: a 200-character query of frequent words took 60–80 ms (every
 /// posting of every word opened), and a per-term cap of 8,000 candidates
 /// then dropped matches. Now words are counted in bit sets and only units

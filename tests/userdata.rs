@@ -1007,17 +1007,25 @@ fn cli_adds_at_the_same_moment_keep_every_set() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     // 90,000 rows: writing each stored set takes long enough for the adds to overlap
-    let mue = dir.join("MCR_MUE_PractitionerServices_synthetic.csv");
-    let mut rows = String::from("HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n");
-    for code in 10000..100000 {
-        rows.push_str(&format!(
-            "{code},1,2 Date of Service Edit: Policy,Synthetic\n"
-        ));
-    }
-    std::fs::write(&mue, rows).unwrap();
     let n = 8;
-    let children: Vec<_> = (0..n)
-        .map(|_| {
+    // each file's first value differs: the same data twice is refused as a duplicate
+    let files: Vec<PathBuf> = (0..n)
+        .map(|i| {
+            let mue = dir.join(format!("MCR_MUE_PractitionerServices_synthetic_{i}.csv"));
+            let mut rows = String::from("HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n");
+            for code in 10000..100000 {
+                let v = if code == 10000 { i + 1 } else { 1 };
+                rows.push_str(&format!(
+                    "{code},{v},2 Date of Service Edit: Policy,Synthetic\n"
+                ));
+            }
+            std::fs::write(&mue, rows).unwrap();
+            mue
+        })
+        .collect();
+    let children: Vec<_> = files
+        .iter()
+        .map(|mue| {
             Command::new(env!("CARGO_BIN_EXE_medcode"))
                 .args(["data", "add", "mue", mue.to_str().unwrap()])
                 .env("MEDCODE_DATA_DIR", &dir)
@@ -1042,5 +1050,66 @@ fn cli_adds_at_the_same_moment_keep_every_set() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Regression (issue 13, gap 1): adding the same file again stored a second,
+/// identical set without a word (and a copy under another name likewise).
+/// Now it is refused, saying which set holds it and since when; a different
+/// file of the same name is kept beside the old one, never over it.
+#[test]
+fn cli_the_same_data_again_is_refused_and_a_same_name_file_kept_beside() {
+    let dir = std::env::temp_dir().join(format!("medcode-dup-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let cpt = fixture("cpt_synthetic.txt");
+    let out = medcode(&dir, &["data", "add", "cpt", cpt.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    // the same file, and a copy of it under another name
+    let copy = dir.join("renamed copy.txt");
+    std::fs::copy(&cpt, &copy).unwrap();
+    for f in [&cpt, &copy] {
+        let out = medcode(&dir, &["data", "add", "cpt", f.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{err}");
+        assert!(
+            err.contains("already added as cpt-1 on ")
+                && err.contains("(from cpt_synthetic.txt)")
+                && err.contains("nothing added"),
+            "{err}"
+        );
+    }
+    std::fs::remove_file(&copy).unwrap();
+    let after: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(before.len(), after.len(), "{after:?}");
+    // another file of the same name: a new set, the old one untouched
+    let other = dir.join("sub");
+    std::fs::create_dir_all(&other).unwrap();
+    let same_name = other.join("cpt_synthetic.txt");
+    std::fs::write(&same_name, "99213\tSynthetic descriptor of another year\n").unwrap();
+    let stored1 = std::fs::read(dir.join("cpt-1.mcdata")).unwrap();
+    let out = medcode(&dir, &["data", "add", "cpt", same_name.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("cpt-2") && said.contains("cpt-1 came from a file of the same name"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(dir.join("cpt-1.mcdata")).unwrap(), stored1);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -149,7 +149,7 @@ def main():
             cols = line.rstrip("\n").split("\t")
             if len(cols) >= 3 and cols[2] == "":
                 hcpcs_active.add(cols[0])
-    for name in ("everyday-more.jsonl", "multi-concept.jsonl", "everyday-vocab.jsonl", "everyday-classes.jsonl", "everyday-classes-2.jsonl"):
+    for name in ("everyday-more.jsonl", "multi-concept.jsonl", "everyday-vocab.jsonl", "everyday-classes.jsonl", "everyday-classes-2.jsonl", "everyday-classes-3.jsonl"):
         path = os.path.join(root, "tests/eval", name)
         with open(path, encoding="utf-8") as f:
             for n, line in enumerate(f, 1):

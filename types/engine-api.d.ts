@@ -257,7 +257,13 @@ hcc: Array<StayModel>, notes?: Array<string>, };
 
 export type DataKind = "cpt" | "ncci_practitioner" | "mue" | "icd10cm";
 
-export type Summary = { kind: DataKind, source: string, added: string, label: string, rows: number, date_from?: string, date_to?: string, };
+export type Summary = { kind: DataKind, source: string, added: string, label: string, rows: number, date_from?: string, date_to?: string, 
+/**
+ * What the set holds, as 16 hex digits (`DataSet::content_key`): two
+ * sets with the same key hold the same data, whatever their file names
+ * and dates added.
+ */
+content_key: string, };
 
 export type TitleSource = "none" | "fy2024" | "fy2025" | "cms_files";
 

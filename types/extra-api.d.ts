@@ -13,6 +13,8 @@ export interface UserDataSummary {
   rows: number;
   date_from?: string;
   date_to?: string;
+  /** what the set holds, 16 hex digits: equal keys, the same data (src/userdata/mod.rs DataSet::content_key); absent in sets stored before it */
+  content_key?: string;
 }
 
 /** The user-data call (src/bindings.rs attachUserData). */

@@ -19,7 +19,7 @@ export type ParseUserData = (kind: string, name: string, bytes: Uint8Array) => {
 
 /** A stored set as lists show it (no bytes). */
 export interface UserDataEntry { id: string; summary: UserDataSummary; /** what the user should know of this stored copy */ note?: string }
-export interface UserDataResult { sets: UserDataEntry[]; added?: UserDataEntry; error?: string }
+export interface UserDataResult { sets: UserDataEntry[]; added?: UserDataEntry; error?: string; /** what the user should know of the add (kept beside a same-name set) */ notice?: string }
 
 const brief = (s: StoredSet): UserDataEntry => {
   const note = storedNote(s);
@@ -45,8 +45,37 @@ export function storedNote(s: Pick<StoredSet, "summary" | "bytes">): string | un
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const NO_ENGINE = "this engine cannot take added data";
 
-function attach(engine: UserDataEngine, extra: Uint8Array[], user: StoredSet[], cptIndex: Uint8Array | null = null): void {
-  engine.attachUserData!([...extra, ...user.map((s) => s.bytes)], cptIndex);
+function attach(engine: UserDataEngine, extra: Uint8Array[], user: StoredSet[], cptIndex: Uint8Array | null = null): UserDataSummary[] {
+  return engine.attachUserData!([...extra, ...user.map((s) => s.bytes)], cptIndex) ?? [];
+}
+
+/**
+ * The refusal of a file holding the same data as a set already loaded (same kind and
+ * content_key): re-adding a file stored a second, identical set without a word.
+ * `keys` are the stored sets' keys where known (sets stored before keys existed: undefined).
+ */
+export function duplicateMessage(
+  name: string, added: UserDataSummary, stored: StoredSet[], keys: (string | undefined)[], extra: UserDataSummary[] = [],
+): string | null {
+  const key = added.content_key;
+  if (!key) return null;
+  const i = stored.findIndex((s, n) => s.summary.kind === added.kind && (keys[n] ?? s.summary.content_key) === key);
+  if (i >= 0) {
+    const s = stored[i]!;
+    return `${name}: already added as ${s.id} on ${s.summary.added} (from ${s.summary.source}): the same data, so nothing was added`;
+  }
+  if (extra.some((s) => s.kind === added.kind && s.content_key === key)) {
+    return `${name}: this data is already loaded with this installation's own data (added by your organisation), so nothing was added`;
+  }
+  return null;
+}
+
+/** The note after adding a file of the same name as a stored set of other data: both are kept. */
+export function sameNameNotice(added: UserDataSummary, stored: StoredSet[]): string | undefined {
+  const same = stored.filter((s) => s.summary.kind === added.kind && s.summary.source === added.source).map((s) => s.id);
+  return same.length
+    ? `${same.join(", ")} came from a file of the same name with other data; both are kept — remove ${same[0]} if this file replaces it.`
+    : undefined;
 }
 
 const CPT_INDEX = "cpt-index";
@@ -124,13 +153,25 @@ async function addNow(
   } catch (e) {
     return { sets: stored.map(brief), error: message(e) };
   }
+  // the same data again: refused before any work when the stored sets carry their keys
+  const early = duplicateMessage(name, parsed.summary, stored, []);
+  if (early) return { sets: stored.map(brief), error: early };
   const set: StoredSet = { id: nextId(parsed.summary.kind.replace("_", "-"), stored), summary: parsed.summary, bytes: parsed.bytes };
   const kept = await getDerived(CPT_INDEX).catch(() => null);
+  let attached: UserDataSummary[];
   try {
-    attach(engine, extra, [...stored, set], kept);
+    attached = attach(engine, extra, [...stored, set], kept);
   } catch (e) {
     attach(engine, extra, stored); // as it was
     return { sets: stored.map(brief), error: `${name}: ${message(e)}` };
+  }
+  // sets stored before keys existed, and the organisation's own data: keyed by the engine now
+  const late = attached.length === extra.length + stored.length + 1
+    ? duplicateMessage(name, parsed.summary, stored, attached.slice(extra.length).map((s) => s.content_key), attached.slice(0, extra.length))
+    : null;
+  if (late) {
+    attach(engine, extra, stored, kept); // as it was
+    return { sets: stored.map(brief), error: late };
   }
   // Another tab may have stored a set under this id since we listed: take the next free
   // one (a few tries), never replace what is stored.
@@ -154,7 +195,8 @@ async function addNow(
     }
   }
   await keepCptIndex(engine);
-  return { sets: [...stored, set].map(brief), added: brief(set) };
+  const notice = sameNameNotice(set.summary, stored);
+  return { sets: [...stored, set].map(brief), added: brief(set), ...(notice ? { notice } : {}) };
 }
 
 /** Detaches and deletes one stored set. */

@@ -208,17 +208,18 @@ pub fn read_tabular_with(
                     return Err(past(
                         // where the text starts
                         reader.buffer_position().saturating_sub(t.len() as _),
+                        // text outside every element (before the root) named "<>"
                         format!(
-                            "a text of {} bytes in <{}> (at most {}; the longest title or note of the CDC tabular is under 1,000)",
+                            "a text of {} bytes {} (at most {}; the longest title or note of the CDC tabular is under 1,000) — is this the CDC tabular XML? Check the file, or download it again",
                             t.len(),
-                            String::from_utf8_lossy(elements.last().map_or(&[][..], |v| v)),
+                            elements.last().map_or("outside any element".to_string(), |v| format!("in <{}>", String::from_utf8_lossy(v))),
                             limits.max_text
                         ),
                     ));
                 }
                 let text = t
                     .unescape()
-                    .map_err(|e| BuildError::Data(format!("ICD-10-CM XML has a bad entity: {e}")))?
+                    .map_err(|e| BuildError::Data(format!("ICD-10-CM XML has a bad entity: {e} — a & in text is written &amp;; is this the CDC tabular XML? Check the file or download it again")))?
                     .trim()
                     .to_string();
                 let here = elements.last().map(|v| v.as_slice()).unwrap_or(b"");

@@ -503,8 +503,9 @@ fn closest_term<'a>(ix: &'a PcsSearchIndex, w: &str) -> Option<&'a String> {
         return None;
     }
     let mut best: Option<(usize, usize, &String)> = None;
+    let pattern = crate::search::fuzzy::Pattern::new(w);
     for t in &ix.terms {
-        if let Some(d) = crate::search::fuzzy::osa_within(w, t.as_bytes(), max) {
+        if let Some(d) = pattern.within(t.as_bytes(), max) {
             let df = ix.df(t);
             if best.map_or(true, |b| (d, usize::MAX - df) < (b.0, usize::MAX - b.1)) {
                 best = Some((d, df, t));

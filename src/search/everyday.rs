@@ -358,6 +358,133 @@ pub fn read_contexts(file: &str, tsv: &str, b: &IndexBuilder) -> Result<ContextT
     Ok((bits, words.into_iter().collect()))
 }
 
+/// A category as a number for range comparisons ("C50" < "C5A" < "C60").
+fn category_value(code: &str) -> Option<u32> {
+    let b = code.as_bytes();
+    if b.len() < 3 || !b[0].is_ascii_uppercase() {
+        return None;
+    }
+    let d = |c: u8| (c as char).to_digit(36);
+    Some(u32::from(b[0] - b'A') * 1296 + d(b[1])? * 36 + d(b[2])?)
+}
+
+/// The ranges an inclusion term "Conditions classifiable (elsewhere) to/in
+/// C15-C26, C50.-, C80.1" names: (low, high, exact prefix) per item.
+fn classifiable_ranges(note: &str) -> Vec<(u32, u32, Option<String>)> {
+    let lower = note.to_ascii_lowercase();
+    let Some(at) = [
+        "classifiable to ",
+        "classifiable elsewhere in ",
+        "classifiable in ",
+    ]
+    .iter()
+    .find_map(|p| lower.find(p).map(|i| i + p.len())) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in note[at..].split(',') {
+        let item = item.trim().trim_end_matches(".-").replace('.', "");
+        match item.split_once('-') {
+            Some((lo, hi)) => {
+                if let (Some(l), Some(h)) = (category_value(lo), category_value(hi)) {
+                    out.push((l, h, None));
+                }
+            }
+            None => {
+                if let Some(v) = category_value(&item) {
+                    // "C80.1", "F10.-", "B20": the code (or category) itself.
+                    out.push((v, v, (item.len() > 3).then_some(item.to_ascii_uppercase())));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Family history of a disease the defaults name (I.C.21.c.4): for each
+/// default whose code lies in the "Conditions classifiable to …" range of a
+/// Z80-Z84 code (its inclusion term in the tabular), the term with "family
+/// history" before it reaches that Z code ("family history schizophrenia"
+/// → Z81.8, conditions classifiable elsewhere in F01-F99; a relative's word
+/// reaches "family history" through the synonyms). The narrowest range wins
+/// (F10 → Z81.1 over Z81.8); a range on a header gives its child of the same
+/// title (Z82.4 → Z82.49), else the header's subtree competes. A term the
+/// defaults file already gives a code keeps it.
+pub fn derive_family_history(b: &IndexBuilder, defaults: &mut Vec<DefaultRec>) {
+    let nodes = b.nodes();
+    // (low, high, exact, target code, prefix)
+    let mut ranges: Vec<(u32, u32, Option<String>, String, bool)> = Vec::new();
+    for (id, nd) in nodes.iter().enumerate() {
+        if nd.system != System::Icd10cm
+            || !nd.in_release
+            || !matches!(
+                nd.code.get(..3),
+                Some("Z80" | "Z81" | "Z82" | "Z83" | "Z84")
+            )
+        {
+            continue;
+        }
+        for (kind, text) in &nd.notes {
+            if *kind != NoteKind::InclusionTerm {
+                continue;
+            }
+            let found = classifiable_ranges(text);
+            if found.is_empty() {
+                continue;
+            }
+            let (code, prefix) = if nd.billable {
+                (nd.code.clone(), false)
+            } else {
+                let same = nodes.iter().find(|c| {
+                    c.parent == Some(id) && c.billable && c.in_release && c.title == nd.title
+                });
+                match same {
+                    Some(c) => (c.code.clone(), false),
+                    None => (nd.code.clone(), true),
+                }
+            };
+            for (lo, hi, exact) in found {
+                ranges.push((lo, hi, exact, code.clone(), prefix));
+            }
+        }
+    }
+    let known: std::collections::HashSet<Vec<String>> =
+        defaults.iter().map(|d| d.key.clone()).collect();
+    let family = default_key("family history");
+    let mut added = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for d in defaults.iter() {
+        if d.key.iter().any(|k| family.contains(k)) {
+            continue;
+        }
+        let Some(v) = category_value(&d.code) else {
+            continue;
+        };
+        let best = ranges
+            .iter()
+            .filter(|(lo, hi, exact, _, _)| {
+                *lo <= v && v <= *hi && exact.as_ref().map_or(true, |e| d.code.starts_with(e))
+            })
+            .min_by_key(|(lo, hi, exact, _, _)| (exact.is_none(), hi - lo));
+        let Some((_, _, _, code, prefix)) = best else {
+            continue;
+        };
+        let mut key = d.key.clone();
+        key.extend(family.iter().cloned());
+        key.sort();
+        key.dedup();
+        if known.contains(&key) || !seen.insert(key.clone()) {
+            continue;
+        }
+        added.push(DefaultRec {
+            key,
+            code: code.clone(),
+            prefix: *prefix,
+        });
+    }
+    defaults.extend(added);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

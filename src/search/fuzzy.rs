@@ -86,6 +86,95 @@ fn osa_last_row(a: &[u8], b: &[u8], max: usize) -> Option<[u8; W]> {
     Some(rows[prev])
 }
 
+/// A word compared with many terms (a typo scan): the bit-parallel
+/// optimal-string-alignment distance of Hyyrö (2003, Myers' algorithm with
+/// transpositions), one machine word per column of the table instead of a
+/// row of cells. Gives exactly what [`osa_within`] and
+/// [`osa_prefix_within`] give (the distance is symmetric), with the word's
+/// letter positions computed once.
+pub struct Pattern<'a> {
+    word: &'a [u8],
+    /// Bit i of `peq[c]`: byte i of the word is `c`.
+    peq: [u64; 256],
+}
+
+impl<'a> Pattern<'a> {
+    pub fn new(word: &'a [u8]) -> Self {
+        let mut peq = [0u64; 256];
+        if word.len() < W {
+            for (i, &c) in word.iter().enumerate() {
+                peq[c as usize] |= 1 << i;
+            }
+        }
+        Pattern { word, peq }
+    }
+
+    /// The vertical deltas (+1, -1) of the table's last column after all
+    /// of `text` (bit i: row i+1 against row i), and the distance from the
+    /// whole word to `text`. The word and `text` are 1..W-1 bytes.
+    #[inline]
+    fn run(&self, text: &[u8]) -> (u64, u64, usize) {
+        let m = self.word.len();
+        let top = 1u64 << (m - 1);
+        let (mut vp, mut vn, mut d0, mut pm_old) = (!0u64, 0u64, 0u64, 0u64);
+        let mut dist = m;
+        for &c in text {
+            let pm = self.peq[c as usize];
+            let tr = ((!d0 & pm) << 1) & pm_old;
+            d0 = ((((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn) | tr;
+            let hp = vn | !(d0 | vp);
+            let hn = d0 & vp;
+            dist += usize::from(hp & top != 0);
+            dist -= usize::from(hn & top != 0);
+            let hp = (hp << 1) | 1;
+            let hn = hn << 1;
+            vp = hn | !(d0 | hp);
+            vn = hp & d0;
+            pm_old = pm;
+        }
+        (vp, vn, dist)
+    }
+
+    /// [`osa_within`]`(word, b, max)`.
+    pub fn within(&self, b: &[u8], max: usize) -> Option<usize> {
+        let a = self.word;
+        if a.len().abs_diff(b.len()) > max {
+            return None;
+        }
+        if a.is_empty() || b.is_empty() {
+            let d = a.len().max(b.len());
+            return (d <= max).then_some(d);
+        }
+        if a.len() >= W || b.len() >= W {
+            return None;
+        }
+        let d = self.run(b).2;
+        (d <= max).then_some(d)
+    }
+
+    /// [`osa_prefix_within`]`(term, word, max)`: the least distance from
+    /// `term` to a prefix of the word, read off the last column.
+    pub fn prefix_within(&self, term: &[u8], max: usize) -> Option<usize> {
+        let (n, m) = (term.len(), self.word.len());
+        if n == 0 || m == 0 || m + max < n || m >= W || n >= W {
+            return None;
+        }
+        let (vp, vn, _) = self.run(term);
+        let from = n.saturating_sub(max).max(1);
+        let to = m.min(n + max);
+        // Row i of the last column: n plus the deltas of rows 1..=i.
+        let mut d = n as isize;
+        let mut best = usize::MAX;
+        for i in 1..=to {
+            d += ((vp >> (i - 1)) & 1) as isize - ((vn >> (i - 1)) & 1) as isize;
+            if i >= from {
+                best = best.min(d as usize);
+            }
+        }
+        (best <= max).then_some(best)
+    }
+}
+
 /// Letters a–z present in `s`, one bit each (other bytes share bit 26).
 pub fn letter_mask(s: &[u8]) -> u32 {
     s.iter().fold(0, |m, &c| {
@@ -243,6 +332,60 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn bit_parallel_agrees_with_the_banded_table() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for round in 0..40_000 {
+            // Small alphabets make swaps and repeats common; longer words too.
+            let (len, abc) = if round % 2 == 0 { (12, 4) } else { (30, 26) };
+            let a: Vec<u8> = (0..next(len)).map(|_| b'a' + next(abc) as u8).collect();
+            let mut b: Vec<u8> = (0..next(len)).map(|_| b'a' + next(abc) as u8).collect();
+            if round % 3 == 0 {
+                // A near copy: a swap, a drop or a change.
+                b = a.clone();
+                if b.len() > 2 {
+                    let i = next(b.len() as u64 - 1) as usize;
+                    match next(3) {
+                        0 => b.swap(i, i + 1),
+                        1 => drop(b.remove(i)),
+                        _ => b[i] = b'a' + next(abc) as u8,
+                    }
+                }
+            }
+            let (pa, pb) = (Pattern::new(&a), Pattern::new(&b));
+            for max in 0..4 {
+                assert_eq!(
+                    pa.within(&b, max),
+                    osa_within(&a, &b, max),
+                    "{a:?} {b:?} {max}"
+                );
+                assert_eq!(
+                    pb.within(&a, max),
+                    osa_within(&a, &b, max),
+                    "{a:?} {b:?} {max}"
+                );
+                assert_eq!(
+                    pb.prefix_within(&a, max),
+                    osa_prefix_within(&a, &b, max),
+                    "{a:?} {b:?} {max}"
+                );
+            }
+        }
+        // Past the 64-letter table: none, as the banded rows give.
+        let long = [b'a'; 70];
+        assert_eq!(
+            Pattern::new(&long).within(&long, 2),
+            osa_within(&long, &long, 2)
+        );
+        assert_eq!(Pattern::new(&long).prefix_within(b"aaaaa", 2), None);
     }
 
     #[test]

@@ -337,6 +337,9 @@ mod weight {
     /// A code for a context (pregnancy, newborn, history, sequela,
     /// subsequent encounter…) the query does not name.
     pub const CONTEXT: f32 = 4.0;
+    /// A code of the context the query names ("f/u" → a 7th-character D
+    /// code over its initial-encounter sibling; "mom" → Z80-Z84).
+    pub const CONTEXT_NAMED: f32 = 1.0;
     /// A unit whose own text says "without" something the query names.
     pub const NEGATED: f32 = 12.0;
 }
@@ -1454,8 +1457,11 @@ impl UnitScore<'_> {
         let s = &self.data.search;
         let mut b = self.own(u, missing) + weight::BILLABLE + weight::SHORT_CODE * 7.0;
         let node_id = s.unit_node[u] as usize;
-        if s.node_context.get(node_id).copied().unwrap_or(0) & !self.parsed.context != 0 {
+        let context = s.node_context.get(node_id).copied().unwrap_or(0);
+        if context & !self.parsed.context != 0 {
             b -= weight::CONTEXT;
+        } else if context & self.parsed.context != 0 {
+            b += weight::CONTEXT_NAMED;
         }
         if missing == 0 && !self.parsed.defaults.is_empty() {
             b += weight::DEFAULT_EXACT.max(weight::DEFAULT_PREFIX);
@@ -1505,6 +1511,8 @@ impl UnitScore<'_> {
         let context = s.node_context.get(node_id as usize).copied().unwrap_or(0);
         if context & !self.parsed.context != 0 {
             score -= weight::CONTEXT;
+        } else if context & self.parsed.context != 0 {
+            score += weight::CONTEXT_NAMED;
         }
         if missing == 0 && !self.parsed.defaults.is_empty() {
             let r = Ranked {

@@ -914,21 +914,29 @@ const MAX_SPLITS: usize = 3;
 /// together: each half at least three letters and an index term (as its
 /// stem), the most even splits first, at most `MAX_SPLITS`. Letters only,
 /// 6 to 30 of them.
-fn split_in_two(terms: &Terms, word: &str) -> Vec<(usize, usize)> {
+fn split_in_two<'a, 'b: 'a>(
+    terms: &'a Terms<'b>,
+    word: &'a str,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
     let n = word.len();
-    if !(6..=30).contains(&n) || !word.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Vec::new();
-    }
-    let mut cuts: Vec<usize> = (3..=n - 3).collect();
-    cuts.sort_by_key(|&c| std::cmp::Reverse(c.min(n - c)));
-    cuts.into_iter()
-        .filter_map(|c| {
+    let ok = (6..=30).contains(&n) && word.bytes().all(|b| b.is_ascii_lowercase());
+    split_cuts(if ok { n } else { 0 })
+        .filter_map(move |c| {
             let left = text::with_term(&word[..c], |t| terms.find(t.as_bytes()))?;
             let right = text::with_term(&word[c..], |t| terms.find(t.as_bytes()))?;
             Some((left, right))
         })
         .take(MAX_SPLITS)
-        .collect()
+}
+
+/// Where a word of `n` letters may be cut in two, halves of three letters
+/// or more, the most even first (of equally even ones, the shorter left
+/// half first); none for `n` below 6. Computed, not sorted: no allocation.
+fn split_cuts(n: usize) -> impl Iterator<Item = usize> {
+    let top = if n >= 6 { n / 2 } else { 0 };
+    (3..=top)
+        .rev()
+        .flat_map(move |k| [k, n - k].into_iter().take(if 2 * k == n { 1 } else { 2 }))
 }
 
 /// True when the word's own term is missing or rare: then it may be cut short.
@@ -990,9 +998,18 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
     // such letters than the budget is out without computing a distance.
     let (mw, ms) = (fuzzy::letter_mask(wb), fuzzy::letter_mask(sb));
     let letters = mw | ms;
+    // Each word is compared with many terms: its letter positions once.
+    let (pw, ps) = (fuzzy::Pattern::new(wb), fuzzy::Pattern::new(sb));
     let mut found: Vec<fuzzy::Correction> = Vec::new();
     for &first in &firsts[..nfirsts] {
-        for t in terms.prefix_range(&[first]) {
+        // With the first two letters swapped the term's second letter is
+        // the word's first: only terms beginning with both are read.
+        let range = if first == wb[0] {
+            terms.prefix_range(&[first])
+        } else {
+            terms.prefix_range(&[first, wb[0]])
+        };
+        for t in range {
             let mc = term_mask(terms, masks, t);
             if (mc & !letters).count_ones() as usize > max {
                 continue;
@@ -1014,13 +1031,13 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
                     && (mx & !mc).count_ones() as usize <= max
                     && (mc & !mx).count_ones() as usize <= max
             };
-            let by_stem = near(sb, ms).then(|| fuzzy::osa_within(sb, cand, max));
-            let by_word = (wb != sb && near(wb, mw)).then(|| fuzzy::osa_within(wb, cand, max));
+            let by_stem = near(sb, ms).then(|| ps.within(cand, max));
+            let by_word = (wb != sb && near(wb, mw)).then(|| pw.within(cand, max));
             // A stem against the misspelt full word: one edit, a stem not
             // much shorter than the word.
             let by_prefix =
                 (cand.len() >= 5 && cand.len() * 2 >= wb.len() && (mc & !mw).count_ones() <= 1)
-                    .then(|| fuzzy::osa_prefix_within(cand, wb, 1));
+                    .then(|| pw.prefix_within(cand, 1));
             // Edits counted on the stem or the word; the stem-against-the-
             // word test only when neither is near, and two edits more (the
             // word runs on past the term: "retin" begins "retinopaty",
@@ -1074,4 +1091,24 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
     }
     slot.terms
         .extend(weighed.into_iter().map(|(t, q, _, _)| (t, q)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `split_cuts` gives the cuts in the order sorting them did: the most
+    /// even first, ties in ascending order (a stable sort of 3..=n-3).
+    #[test]
+    fn split_cuts_keep_the_sorted_order() {
+        for n in 0..=40 {
+            let mut want: Vec<usize> = if n >= 6 {
+                (3..=n - 3).collect()
+            } else {
+                Vec::new()
+            };
+            want.sort_by_key(|&c| std::cmp::Reverse(c.min(n - c)));
+            assert_eq!(split_cuts(n).collect::<Vec<_>>(), want, "{n}");
+        }
+    }
 }

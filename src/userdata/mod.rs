@@ -190,6 +190,10 @@ pub struct Summary {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", ts(optional))]
     pub date_to: Option<String>,
+    /// What the set holds, as 16 hex digits (`DataSet::content_key`): two
+    /// sets with the same key hold the same data, whatever their file names
+    /// and dates added.
+    pub content_key: String,
 }
 
 impl DataSet {
@@ -222,7 +226,42 @@ impl DataSet {
             rows: self.rows,
             date_from: d(self.date_from),
             date_to: d(self.date_to),
+            content_key: format!("{:016x}", self.content_key()),
         }
+    }
+
+    /// A hash of what the set holds (its kind and rows; not its file name,
+    /// the date it was added or the NCCI table's label, which is the file
+    /// name): adding the same file again, or a copy under another name, gives
+    /// the same key. Linear in the set's size.
+    pub fn content_key(&self) -> u64 {
+        let mut body = vec![self.kind as u8];
+        match &self.content {
+            // an NCCI table's bytes hold its label (the file name): key its rows
+            Content::Ncci(b) => match crate::validate::NcciTable::from_bytes(b) {
+                Ok(t) => {
+                    for r in t.rows() {
+                        body.extend_from_slice(&r.column1);
+                        body.extend_from_slice(&r.column2);
+                        body.extend_from_slice(&r.start.to_le_bytes());
+                        body.extend_from_slice(&r.end.to_le_bytes());
+                        body.push(r.modifier);
+                    }
+                }
+                Err(_) => body.extend_from_slice(b),
+            },
+            other => body.extend(postcard::to_allocvec(other).unwrap_or_default()),
+        }
+        crate::index::frame::xxh64(&body)
+    }
+
+    /// The first of `stored` holding the same data as this set (same
+    /// `content_key`), by index.
+    pub fn duplicate_in<'a>(&self, stored: impl IntoIterator<Item = &'a DataSet>) -> Option<usize> {
+        let key = self.content_key();
+        stored
+            .into_iter()
+            .position(|s| s.kind == self.kind && s.content_key() == key)
     }
 
     /// What a list should tell about a set read from an older stored form:
@@ -252,7 +291,7 @@ impl DataSet {
                 e => Err(e),
             })
             .map_err(|e| match e {
-                F::TooShort(_) | F::BadMagic => "not a medcode user data file".to_string(),
+                F::TooShort(_) | F::BadMagic => "not a medcode user data file (damaged, or another kind of file); remove it and add the original file again".to_string(),
                 F::UnsupportedVersion { found, expected } => format!(
                     "stored user data has format version {found}, this medcode reads {expected}; add the original file again"
                 ),

@@ -8,7 +8,9 @@
 use super::text;
 use super::DataError;
 use super::{Content, DataKind, DataSet};
-use crate::validate::ncci::{encode, NcciRow, NcciSource, NcciTable};
+use crate::validate::ncci::{
+    encode, NcciRow, NcciSource, NcciTable, MAX_PTP_ROWS, PTP_ROWS_MEASURED,
+};
 
 const MAX_HEADER_LINES: usize = 10;
 const MAX_LINE: usize = 4096;
@@ -26,8 +28,28 @@ fn date8(s: &str) -> Option<u32> {
     .ok()
 }
 
+/// The refusal of a file past `MAX_PTP_ROWS` rows, at the first row past it.
+pub fn too_many_rows(file: &str, n: usize) -> DataError {
+    DataError::at(
+        file,
+        n,
+        1,
+        format!(
+            "more than {MAX_PTP_ROWS} PTP rows in one file; {PTP_ROWS_MEASURED} — is this the CMS practitioner PTP file? Add each of its parts (f1 to f4) as a file of its own"
+        ),
+    )
+}
+
 /// Parses one file into rows (indicator 9 rows are dropped).
 pub fn read(file: &str, bytes: &[u8]) -> Result<(Vec<NcciRow>, usize), DataError> {
+    read_at_most(file, bytes, MAX_PTP_ROWS)
+}
+
+fn read_at_most(
+    file: &str,
+    bytes: &[u8],
+    max_rows: usize,
+) -> Result<(Vec<NcciRow>, usize), DataError> {
     let text = text::decode(
         file,
         bytes,
@@ -53,6 +75,9 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<(Vec<NcciRow>, usize), DataError
         }
         if cut == Some(n) {
             return Err(text::cut_short(file, n, line, "PTP"));
+        }
+        if seen >= max_rows {
+            return Err(too_many_rows(file, n));
         }
         if !tsv {
             text::check_quotes(file, n, line, ',')?;
@@ -191,6 +216,14 @@ pub fn merge(sets: &[&[u8]]) -> Result<Option<NcciTable>, crate::validate::NcciE
                 let t = NcciTable::from_bytes(b)?;
                 names.push(t.label.clone());
                 rows.extend(t.rows());
+                // 64 files of 4 million rows each were merged in memory whole
+                if rows.len() > crate::validate::ncci::MAX_PTP_ROWS_TOTAL {
+                    return Err(crate::validate::NcciError::Encode(format!(
+                        "the added PTP files hold more than {} rows together ({}); the whole CMS table has about 1.6 million — remove the files of an older quarter (`medcode data list` shows them) and keep one quarter's",
+                        crate::validate::ncci::MAX_PTP_ROWS_TOTAL,
+                        names.join(", ")
+                    )));
+                }
             }
             let bytes = encode(rows, NcciSource::Practitioner, &names.join(", "), 0)?;
             NcciTable::from_bytes(&bytes).map(Some)
@@ -350,5 +383,36 @@ Column1\tColumn2\t*=in existence prior to 1996\tEffective Date\tDeletion Date *=
             .chain("11042\t97597".encode_utf16().flat_map(|u| u.to_be_bytes()))
             .collect();
         assert!(read("u.txt", &u).unwrap_err().message.contains("UTF-16"));
+    }
+
+    /// Regression (issue 13, gap 2): a PTP file had no row cap of its own,
+    /// only the byte cap and the 65,536-code limit, so millions of rows over
+    /// a few codes were read, sorted and encoded whole. Now the row past
+    /// `MAX_PTP_ROWS` is refused where it is, saying what the real table holds.
+    #[test]
+    fn rows_past_the_cap_are_refused_at_the_row() {
+        let mut f = String::from("Column1\tColumn2\n");
+        for c in 10000..10010 {
+            f.push_str(&format!("{c}\t97597\t\t20190101\t*\t1\tx\n"));
+        }
+        let e = read_at_most("ccipra_big.txt", f.as_bytes(), 9).unwrap_err();
+        assert_eq!((e.line, e.column), (11, 1), "{e}");
+        let m = e.to_string();
+        assert!(
+            m.starts_with("ccipra_big.txt:11:1: more than 4000000 PTP rows"),
+            "{m}"
+        );
+        assert!(
+            m.contains("1.6 million")
+                && m.contains("is this the CMS practitioner PTP file?")
+                && m.contains("Add each of its parts"),
+            "{m}"
+        );
+        assert!(read_at_most("ccipra_big.txt", f.as_bytes(), 10).is_ok());
+        // the row cap binds before the byte cap: a minimal row is 27 bytes
+        let minimal = "11042\t97597\t\t20190101\t*\t1\t\n".len();
+        assert!(MAX_PTP_ROWS * minimal < DataKind::NcciPractitioner.cap());
+        // and leaves the real table's size (about 1.6 million rows, all of it) room
+        const { assert!(MAX_PTP_ROWS >= 2 * 1_594_456) };
     }
 }

@@ -89,7 +89,7 @@ fn packed_kind(b: &[u8]) -> Option<&'static str> {
 }
 
 /// Every other byte zero in the first few hundred bytes: UTF-16 without a mark.
-fn looks_utf16(b: &[u8]) -> bool {
+pub fn looks_utf16(b: &[u8]) -> bool {
     let head = &b[..b.len().min(512)];
     if head.len() < 8 {
         return false;

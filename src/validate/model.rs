@@ -338,6 +338,9 @@ impl Claim {
     /// Parses a claim from JSON text; the error names the problem and its
     /// line and column.
     pub fn from_json(text: &str) -> Result<Claim, String> {
+        // a byte-order mark (Notepad's "UTF-8 with BOM"): serde_json refused
+        // it as "expected value at line 1 column 1"
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         check_depth(text)?;
         serde_json::from_str(text).map_err(|e| {
             // serde_json says what and where; say what to do too
@@ -347,12 +350,51 @@ impl Claim {
                     "{m}: a claim names each field once (which of the two was meant?) — remove one"
                 )
             } else if m.starts_with("number out of range") {
-                format!("{m}: units and charges are plain numbers like 2 or 125.00")
+                format!("{m}: write units and charges as plain numbers like 2 or 125.00")
+            } else if m.starts_with("EOF while parsing") {
+                format!("{m}: the claim ends before its last ] or }} — it looks cut short; copy or save the whole claim again")
+            } else if m.starts_with("trailing characters") {
+                format!("{m}: one claim per file — remove what follows the claim's closing }}, or validate each claim on its own")
+            } else if m.starts_with("control character") {
+                format!("{m}: a tab, line end or NUL inside quoted text — write it as \\t or \\n, or delete it")
+            } else if m.starts_with("invalid type") || m.starts_with("invalid value") {
+                format!("{m}: write the value as the type named (a code or date is text in quotes, units and charges are numbers)")
             } else {
-                m
+                format!("{m}: a claim is one JSON object like {{\"diagnoses\": [\"E11.9\"], \"service_lines\": [{{\"code\": \"99213\", \"diagnosis_pointers\": [1]}}]}} — check the text near that place")
             }
         })
     }
+
+    /// Parses a claim from a file's bytes: a UTF-8 byte-order mark is
+    /// dropped, and UTF-16 or Latin-1 text is refused saying how to save it
+    /// (it was "not UTF-8 text (byte 0)", or for a BOM "expected value at
+    /// line 1 column 1").
+    pub fn from_json_bytes(bytes: &[u8]) -> Result<Claim, String> {
+        Claim::from_json(claim_text(bytes)?)
+    }
+}
+
+/// A claim file's text: UTF-8, a byte-order mark dropped; UTF-16 and
+/// Latin-1 refused with where and what to do.
+pub fn claim_text(bytes: &[u8]) -> Result<&str, String> {
+    if bytes.starts_with(&[0xff, 0xfe])
+        || bytes.starts_with(&[0xfe, 0xff])
+        || crate::userdata::text::looks_utf16(bytes)
+    {
+        return Err("the claim is UTF-16 text; save it as UTF-8 and validate it again".into());
+    }
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    std::str::from_utf8(body).map_err(|e| {
+        let at = e.valid_up_to();
+        let before = &body[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = std::str::from_utf8(&before[start..]).map_or(0, |t| t.chars().count()) + 1;
+        format!(
+            "byte 0x{:02X} at line {line} column {column} is not UTF-8 (Latin-1 / Windows-1252 text?); save the claim as UTF-8 and validate it again",
+            body[at]
+        )
+    })
 }
 
 /// Refuses JSON nested deeper than `MAX_DEPTH` before it is parsed: one

@@ -30,6 +30,22 @@ use serde::{Deserialize, Serialize};
 pub const NCCI_MAGIC: [u8; 8] = *b"MCNCCI\x1a\0";
 pub const NCCI_FORMAT_VERSION: u32 = 1;
 
+/// The most rows one PTP file may hold (every row counted, indicator 9 and
+/// deleted ones too). Without it only the byte cap (160 MiB) and the
+/// 65,536-code limit bounded a file, and a file of millions of rows over a
+/// few codes was read and sorted whole. Sized from the real CMS table (see
+/// `PTP_ROWS_MEASURED`) with generous headroom.
+pub const MAX_PTP_ROWS: usize = 4_000_000;
+/// What the cap was sized from, as the refusal says it.
+/// (Measured on the pyoce 0.1.0 `map_ncci` table, the CMS outpatient-hospital
+/// NCCI edits of every I/OCE quarter Jul 2019 – Apr 2026: 1,594,456
+/// (column 1, column 2, span) rows, 1,410,055 pairs in force in its largest
+/// quarter, 10,812 codes. CMS splits the practitioner table into four files.)
+pub const PTP_ROWS_MEASURED: &str = "the whole CMS NCCI table of every quarter since 2019 has about 1.6 million rows, and CMS splits the practitioner table into four files";
+/// The most rows the added practitioner files may hold together (five
+/// times the whole measured table): past it the merge is refused.
+pub const MAX_PTP_ROWS_TOTAL: usize = 8_000_000;
+
 /// Which CMS table the edits come from: it matters for the message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -455,7 +471,10 @@ pub fn read_oce_tsv(tsv: &str) -> Result<(Vec<NcciRow>, u32), String> {
 /// dropped; a deletion date is the first day the edit no longer applies.
 pub fn read_practitioner(text: &str, name: &str, from: u32) -> Result<Vec<NcciRow>, String> {
     let mut rows = Vec::new();
-    for line in text.lines() {
+    for (n, line) in text.lines().enumerate() {
+        if rows.len() >= MAX_PTP_ROWS {
+            return Err(crate::userdata::ncci::too_many_rows(name, n + 1).to_string());
+        }
         let sep = if line.contains('\t') { '\t' } else { ',' };
         let f: Vec<&str> = line
             .split(sep)

@@ -92,7 +92,7 @@ export class UserDataView {
         this.say(`Not added — ${r.error ?? 'unknown error'}. Nothing you had stored has changed.`, 'error');
         return;
       }
-      this.say(describeAdded(r.added.summary), 'ok');
+      this.say(r.notice ? `${describeAdded(r.added.summary)} ${r.notice}` : describeAdded(r.added.summary), 'ok');
       this.file.value = '';
       this.changed();
     } catch (e) {

@@ -154,7 +154,10 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     if (suggestsFor(kind)) suggest.focus(host, kind as FieldKind);
     else suggest.blur(suggest.current ?? host);
   };
+  /** the element our last focusin (or the start-up check) was for */
+  let focusedField: Element | null = null;
   const focusField = (el: Element | null) => {
+    focusedField = el;
     if (!isTextField(el)) {
       const host = editingHost(el);
       if (host) focusEditable(host);
@@ -200,6 +203,10 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       if (host && host === suggest.current) void suggest.update(host);
       return;
     }
+    // typing in a field whose focusin never reached us (a page listener stopped it before ours), or a floating
+    // grid editor moved to another cell while it kept the focus: classified as it stands now. (Not on every
+    // key: what the user types into a field never changes its kind.)
+    if ((el !== focusedField && el === deepActiveElement(doc)) || registry.moved(el)) focusField(el);
     lastTyped = { el, value: el.value };
     notes.edited(el);
     if (el === suggest.current) void suggest.update(el);
@@ -207,6 +214,19 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
       seen.set(el, el.value);
       checker.touch([el], 800, true);
     }
+  };
+  /**
+   * Typing that an editor with its own model takes (Slate, Lexical, CKEditor 5 cancel the trusted
+   * `beforeinput` and render the text themselves): no input event follows, so the suggestions follow the
+   * render instead.
+   */
+  const onBeforeInput = (e: Event) => {
+    if (!e.isTrusted || inOverlay(e)) return;
+    const host = editingHost(realTarget(e));
+    if (!host || host !== suggest.current) return;
+    setTimeout(() => {
+      if (e.defaultPrevented && host === suggest.current) void suggest.update(host);
+    }, 30);
   };
   // values set by script with no event (a claim loaded from the server, a framework
   // re-render, an SPA route): a round-robin sweep over recognised fields, bounded per tick
@@ -302,6 +322,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
   win.addEventListener("focusin", onFocusForPanel, true);
   win.addEventListener("focusout", onFocusOut, true);
   win.addEventListener("input", onInput, true);
+  win.addEventListener("beforeinput", onBeforeInput, true);
   win.addEventListener("change", onChange, true);
   win.addEventListener("keydown", onKeyDown, true);
   win.addEventListener("scroll", onScroll, { capture: true, passive: true });
@@ -321,6 +342,7 @@ export async function start(doc: Document, p: Platform = platform()): Promise<vo
     win.removeEventListener("focusin", onFocusForPanel, true);
     win.removeEventListener("focusout", onFocusOut, true);
     win.removeEventListener("input", onInput, true);
+    win.removeEventListener("beforeinput", onBeforeInput, true);
     win.removeEventListener("change", onChange, true);
     win.removeEventListener("keydown", onKeyDown, true);
     win.removeEventListener("scroll", onScroll, true);

@@ -439,9 +439,14 @@ function widgetCaption(el: Field): string {
  * every child, and for each of 50,000 inputs in one parent that made classifying quadratic.
  */
 function hasMoreChildren(el: Element, n: number): boolean {
-  let c = el.firstElementChild;
-  for (let i = 0; c; i++, c = c.nextElementSibling) if (i >= n) return true;
-  return false;
+  return childCountUpTo(el, n) > n;
+}
+
+/** How many element children, counted up to `max` + 1 (more than `max` reads as `max` + 1): see hasMoreChildren. */
+function childCountUpTo(el: Element, max: number): number {
+  let i = 0;
+  for (let c = el.firstElementChild; c && i <= max; c = c.nextElementSibling) i++;
+  return i;
 }
 
 /** The most cells walked along a row (a claim's table has tens; a hostile row of 50,000 stays bounded). */
@@ -517,7 +522,7 @@ const NO_HEADER = { header: "", row: "" };
  * Work per field is bounded; per grid it is cached.
  */
 function columnHeader(el: Field, labels: LabelIndex): { header: string; row: string } {
-  const cell = closestComposed(el, "td, th, [role=gridcell], [role=cell]") ?? popupEditorCell(el);
+  const cell = closestComposed(el, "td, th, [role=gridcell], [role=cell]") ?? popupEditorCell(el) ?? floatingEditorCell(el);
   if (cell) {
     const explicit = byIds(cell, cell.getAttribute("headers"));
     if (explicit.some(Boolean)) return { header: normalize(explicit.join(" ")), row: "" };
@@ -533,6 +538,8 @@ function columnHeader(el: Field, labels: LabelIndex): { header: string; row: str
         const t = hc ? textOf(hc, 80) : "";
         if (t) return { header: normalize(t), row: normalize(textOf(hr, 240)) };
       }
+      const floated = floatedHeader(table, cell);
+      if (floated) return floated;
     }
   }
   // ARIA grid / table (its cells may be custom elements: Carbon's cds-table-cell has role=cell)
@@ -585,6 +592,69 @@ function popupEditorCell(el: Element): Element | null {
   return cells.reduce((a, b) => (far(b) < far(a) ? b : a));
 }
 
+/** how far up a floating editor's positioned box and its grid are looked for */
+const FLOAT_UP = 4;
+
+/**
+ * The cell a floating cell editor edits: spreadsheet grids (Handsontable's one textarea.handsontableInput,
+ * jspreadsheet, SlickGrid-style editors) keep a single editor outside every cell and move it over the
+ * active one. Only for a field with no cell of its own, in an absolutely/fixed positioned box near it,
+ * beside a table or grid: the cell under its centre (one hit test).
+ */
+function floatingEditorCell(el: Element): Element | null {
+  const r = el.getBoundingClientRect();
+  if (r.width < 2 || r.height < 2) return null;
+  let positioned = false, grid = false;
+  const view = el.ownerDocument.defaultView;
+  let node: Element | null = el;
+  for (let i = 0; node && i < FLOAT_UP; i++, node = node.parentElement) {
+    if (!positioned && view) {
+      const pos = view.getComputedStyle(node).position;
+      positioned = pos === "absolute" || pos === "fixed";
+    }
+    if (positioned && node.parentElement?.querySelector("table, [role=grid]")) {
+      grid = true;
+      break;
+    }
+  }
+  if (!positioned || !grid) return null;
+  const doc = el.ownerDocument;
+  const at = doc.elementsFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+  for (const hit of at.slice(0, 12)) {
+    if (hit === el || el.contains(hit) || hit.contains(el)) continue;
+    const c = hit.closest("td, [role=gridcell]");
+    if (c && !c.contains(el)) return c;
+  }
+  return null;
+}
+
+/**
+ * A header floated over a table by a copy of it (Handsontable's .ht_clone_top, frozen-header grids): the
+ * table's own header row is empty or hidden, the text is in another table's <thead> of the same grid, in
+ * the column over the cell. Nearest enclosing element first, a few levels up, at most 64 headers each.
+ */
+function floatedHeader(table: Element, cell: Element): { header: string; row: string } | null {
+  const c = cell.getBoundingClientRect();
+  const x = (c.left + c.right) / 2;
+  let up: Element | null = table.parentElement;
+  for (let i = 0; up && i < 6; i++, up = up.parentElement) {
+    if (up.matches("body, form")) break;
+    const ths = Array.from(up.querySelectorAll("thead th")).slice(0, 64);
+    const inCol = ths.filter((h) => {
+      const r = h.getBoundingClientRect();
+      return r.width > 0 && r.left <= x && r.right >= x && r.bottom <= c.top + 2;
+    });
+    for (const h of inCol) {
+      const t = textOf(h, 80);
+      if (t) {
+        const row = h.parentElement ? textOf(h.parentElement, 240) : t;
+        return { header: normalize(t), row: normalize(row) };
+      }
+    }
+  }
+  return null;
+}
+
 /** children of a row a div grid may have (a claim line has a dozen; a page section is not a row) */
 const DIV_ROW_MAX = 40;
 const DIV_ROW_STOP = "body, form, fieldset, table, tbody, thead, tr, td, th, ul, ol, [role=row], [role=grid], [role=table], [role=dialog]";
@@ -601,13 +671,14 @@ function divGridHeader(el: Element, labels: LabelIndex): { header: string; row: 
   for (let depth = 0; depth < 5; depth++) {
     const row: Element | null = cell.parentElement;
     if (!row || row.matches(DIV_ROW_STOP)) break;
-    const n = row.childElementCount;
+    // (bounded counts: regression, childElementCount here made the 50,000-input page quadratic again in Chromium)
+    const n = childCountUpTo(row, DIV_ROW_MAX);
     if (n >= 2 && n <= DIV_ROW_MAX) {
       const up = row.parentElement;
       const before = up?.previousElementSibling ?? null;
       const candidates = [up?.firstElementChild, before, before?.lastElementChild];
       for (const hr of candidates) {
-        if (!hr || hr === row || hr.childElementCount !== n) continue;
+        if (!hr || hr === row || childCountUpTo(hr, DIV_ROW_MAX) !== n) continue;
         // a header row's cells are the same elements as the row's (div.col over div.col), not a card's title and buttons
         if (!sameShape(hr, row)) continue;
         const texts = headerTexts(hr, labels);

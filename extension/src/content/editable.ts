@@ -65,10 +65,15 @@ export function rectOf(t: Target): DOMRect {
 }
 
 /**
- * Puts `code` in place of the segment: a field through insert.ts; a rich-text box by replacing exactly
- * the segment's characters in its text node (the browser's insertText trims or rewrites the spaces
- * around a selection: "Dx: chf" became "Dx:I50.9"), then the input event an edit makes, which the
- * editor's own observers read. Read back: the text node holds what was before, the code, what was after.
+ * Puts `code` in place of the segment: a field through insert.ts; in a rich-text box the way typing over a
+ * selection reaches the editor. Editors that keep their own model (Slate, Lexical, CKEditor 5; ProseMirror,
+ * Draft.js and Quill read the DOM back) take text from a cancelable `beforeinput` and apply it to the DOM
+ * selection themselves: so the segment is selected and `beforeinput` (insertText, the code as data) is sent
+ * first. An editor that cancels it did the edit (read back once it rendered: `later` gets a note when the
+ * text does not hold the code). Otherwise the segment's characters are replaced in their text node (not
+ * the browser's insertText, which trims or rewrites the spaces around a selection: "Dx: chf" became
+ * "Dx:I50.9"), the caret put after the code, then the input event an edit makes, which DOM-reading
+ * editors (ProseMirror's mutation observer, Draft.js's onInput, Quill) turn into their own change.
  */
 export function insertInto(t: Target, code: string, format: InsertFormat, seg: Segment, later: (note: string | null) => void): InsertResult {
   if (isTextField(t)) return insertCode(t, code, format, seg.start, seg.end, later);
@@ -78,11 +83,35 @@ export function insertInto(t: Target, code: string, format: InsertFormat, seg: S
   }
   const fit = fitCode(code, format, { maxLength: -1, pattern: null, numericOnly: false, upper: false }, node.data, seg.start, seg.end);
   if (!fit.ok) return { ok: false, note: fit.reason };
+  const doc = t.ownerDocument;
+  const before = node.data.slice(Math.max(0, seg.start - 24), seg.start);
+  const after = node.data.slice(seg.end, seg.end + 24);
   const want = node.data.slice(0, seg.start) + fit.text + node.data.slice(seg.end);
-  t.dispatchEvent(new InputEvent("beforeinput", { bubbles: true, composed: true, inputType: "insertReplacementText", data: fit.text }));
+  const sel = doc.getSelection();
+  if (sel) {
+    const r = doc.createRange();
+    r.setStart(node, seg.start);
+    r.setEnd(node, seg.end);
+    sel.removeAllRanges();
+    sel.addRange(r);
+  }
+  const ev = new InputEvent("beforeinput", { bubbles: true, cancelable: true, composed: true, inputType: "insertText", data: fit.text });
+  node.parentElement?.dispatchEvent(ev) ?? t.dispatchEvent(ev);
+  if (ev.defaultPrevented) {
+    // the editor made the edit through its model; it renders when it will (React batches): read back then
+    const holds = () => (t.textContent ?? "").replace(/\uFEFF/g, "").includes(before + fit.text + after);
+    setTimeout(() => requestAnimationFrame(() => setTimeout(() => later(holds() ? null : `${code} may not have been inserted: the editor's text does not show it; check the box`), 0)), 60);
+    return { ok: true, inserted: fit.text };
+  }
+  if (!node.isConnected || node.data.slice(seg.start, seg.end) !== seg.text) return { ok: false, note: `${code} not inserted: the text changed` };
   node.replaceData(seg.start, seg.end - seg.start, fit.text);
-  t.ownerDocument.getSelection()?.collapse(node, seg.start + fit.text.length);
-  t.dispatchEvent(new InputEvent("input", { bubbles: true, composed: true, inputType: "insertReplacementText", data: fit.text }));
-  if (!node.isConnected || node.data !== want) return { ok: false, note: `${code} not inserted: the editor changed it` };
+  sel?.collapse(node, seg.start + fit.text.length);
+  t.dispatchEvent(new InputEvent("input", { bubbles: true, composed: true, inputType: "insertText", data: fit.text }));
+  if (!node.isConnected) {
+    // (a DOM-reading editor may render the line anew: the host's text must hold it)
+    if ((t.textContent ?? "").includes(before + fit.text + after)) return { ok: true, inserted: fit.text };
+    return { ok: false, note: `${code} not inserted: the editor changed it` };
+  }
+  if (node.data !== want) return { ok: false, note: `${code} not inserted: the editor changed it` };
   return { ok: true, inserted: fit.text };
 }

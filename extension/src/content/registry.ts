@@ -75,6 +75,7 @@ export class Registry {
     let i = this.infos.get(el);
     if (!i) {
       i = classify(el, this.mappings(), this.labels);
+      this.spots.set(el, this.spotOf(el));
       this.stats.classified++;
       this.infos.set(el, i);
       this.gens.set(el, this.gen);
@@ -89,8 +90,26 @@ export class Registry {
    */
   current(el: Field): FieldInfo {
     const had = this.infos.get(el);
-    if (had && this.gens.get(el) !== this.gen) return this.again(el, had);
+    if (had && (this.gens.get(el) !== this.gen || this.moved(el))) return this.again(el, had);
     return this.info(el);
+  }
+
+  /** where each field was when classified (page coordinates) */
+  private readonly spots = new WeakMap<Field, string>();
+
+  private spotOf(el: Field): string {
+    const r = el.getBoundingClientRect();
+    const w = el.ownerDocument.defaultView;
+    return `${Math.round(r.left + (w?.scrollX ?? 0))},${Math.round(r.top + (w?.scrollY ?? 0))},${r.width > 0}`;
+  }
+
+  /**
+   * The field moved since it was classified: a spreadsheet grid's one floating editor (Handsontable's
+   * textarea) is moved over another cell by style alone (no mutation we watch), and its kind is its cell's column.
+   */
+  moved(el: Field): boolean {
+    const was = this.spots.get(el);
+    return was !== undefined && was !== this.spotOf(el);
   }
 
   private again(el: Field, before: FieldInfo): FieldInfo {

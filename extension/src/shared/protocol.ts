@@ -76,7 +76,7 @@ export interface Replies {
   validateClaim: Report;
   sitesChanged: { origins: string[] };
   /** every stored set after the request; `error`: the file was refused (file:line:column) and nothing changed */
-  userData: { sets: StoredUserData[]; added?: StoredUserData; error?: string };
+  userData: { sets: StoredUserData[]; added?: StoredUserData; error?: string; notice?: string };
   pcsNext: PcsBuilderStep;
 }
 

@@ -216,7 +216,7 @@ $("#add-data").addEventListener("submit", async (e) => {
     }
     const s = r.added.summary;
     const dates = s.date_from ? `, effective ${s.date_from}${s.date_to && s.date_to !== s.date_from ? ` to ${s.date_to}` : ""}` : "";
-    msg.textContent = `Added ${s.label}: ${s.rows.toLocaleString("en-US")} rows from ${s.source}${dates}.${s.kind === "cpt" ? " CPT descriptors are the AMA’s: for your licensed use only." : ""}`;
+    msg.textContent = `Added ${s.label}: ${s.rows.toLocaleString("en-US")} rows from ${s.source}${dates}.${s.kind === "cpt" ? " CPT descriptors are the AMA’s: for your licensed use only." : ""}${r.notice ? ` ${r.notice}` : ""}`;
     msg.dataset.state = "ok";
     input.value = "";
     await renderVersions();

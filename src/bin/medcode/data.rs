@@ -216,6 +216,28 @@ pub fn run(cmd: Command, out: &mut impl Write) -> Result<ExitCode, String> {
             };
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            // The same data again (the same file, or a copy under another
+            // name) was stored as a second set without a word.
+            let others: Vec<(String, DataSet)> = stored(&dir)
+                .into_iter()
+                .filter_map(|(id, p)| {
+                    let b = read_capped(&p, STORED_CAP, "stored data").ok()?;
+                    Some((id, DataSet::from_bytes(&b).ok()?))
+                })
+                .collect();
+            if let Some(i) = set.duplicate_in(others.iter().map(|(_, s)| s)) {
+                let (id, old) = &others[i];
+                return Err(format!(
+                    "{}: already added as {id} on {} (from {}): the same data; nothing added — `medcode data list` shows what is stored",
+                    set.source, old.added, old.source
+                ));
+            }
+            // A different file of the same name is kept beside the old one, never over it.
+            let same_name: Vec<&str> = others
+                .iter()
+                .filter(|(_, s)| s.kind == k && s.source == set.source)
+                .map(|(id, _)| id.as_str())
+                .collect();
             let (id, path) = reserve_id(&dir, k)?;
             let tmp = dir.join(format!(".{id}.{EXT}.tmp"));
             let written = std::fs::write(&tmp, set.to_bytes())
@@ -232,10 +254,20 @@ pub fn run(cmd: Command, out: &mut impl Write) -> Result<ExitCode, String> {
             if json {
                 crate::output::json_line(
                     out,
-                    &serde_json::json!({"id": id, "set": set.summary()}),
+                    &serde_json::json!({"id": id, "set": set.summary(), "same_name": same_name}),
                 )?;
             } else {
                 w(out, format!("added {}", describe(&id, &set)))?;
+                if !same_name.is_empty() {
+                    w(
+                        out,
+                        format!(
+                            "note: {} came from a file of the same name with other data; both are kept (`medcode data remove {}` if this file replaces it)",
+                            same_name.join(", "),
+                            same_name[0]
+                        ),
+                    )?;
+                }
                 if k == DataKind::Cpt {
                     w(
                         out,

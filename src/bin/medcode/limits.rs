@@ -76,10 +76,23 @@ fn too_large(name: &str, limit: u64, what: &str) -> String {
 
 /// A whole file as UTF-8 text, at most `limit` bytes.
 pub fn read_text(path: &Path, limit: u64, what: &str) -> Result<String, String> {
-    let bytes = read_file(path, limit, what)?;
+    let mut bytes = read_file(path, limit, what)?;
+    if medcode::userdata::text::looks_utf16(&bytes)
+        || bytes.starts_with(&[0xff, 0xfe])
+        || bytes.starts_with(&[0xfe, 0xff])
+    {
+        return Err(format!(
+            "{}: UTF-16 text; save it as UTF-8 and try again",
+            path.display()
+        ));
+    }
+    // a UTF-8 byte-order mark (Notepad's "UTF-8 with BOM") is not text
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
         format!(
-            "{}: not UTF-8 text (byte {})",
+            "{}: not UTF-8 text (byte {}; Latin-1 / Windows-1252?); save it as UTF-8 and try again",
             path.display(),
             e.utf8_error().valid_up_to()
         )

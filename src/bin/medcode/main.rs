@@ -364,7 +364,7 @@ fn search_batch(
             ),
             limits::Line::Bytes => match std::str::from_utf8(&buf) {
                 Err(e) => eprintln!(
-                    "medcode: stdin line {n}: not UTF-8 text (byte {}); skipped",
+                    "medcode: stdin line {n}: not UTF-8 text (byte {}); skipped — save the queries as UTF-8",
                     e.valid_up_to() + 1
                 ),
                 Ok(q) => {

@@ -76,13 +76,8 @@ pub fn run(index: Option<PathBuf>, a: Args, out: &mut impl Write) -> Result<Exit
             read_capped(f, CLAIM_MAX, &a.file, "a claim")?,
         )
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "{name}: not UTF-8 text (byte {})",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    let claim = Claim::from_json(&text).map_err(|e| format!("{name}: not a valid claim: {e}"))?;
+    let claim =
+        Claim::from_json_bytes(&bytes).map_err(|e| format!("{name}: not a valid claim: {e}"))?;
     let engine = crate::load_engine(index.clone())?;
     let ncci = load_ncci(&a, index)?;
     let report = validate_claim_with(&engine, &claim, today, &opts, ncci.as_ref().map(|n| &n.0));

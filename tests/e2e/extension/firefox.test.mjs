@@ -65,12 +65,42 @@ test("a React-controlled form registers the inserted code", async () => {
   await page.close();
 });
 
+/** polls `fn` in the page until it returns true (no injected poller, see the CSP test) */
+async function pollUntil(page, fn, timeout, what) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if (await page.evaluate(fn).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+}
+
+/** the frames.html child frame by its iframe id, found by URL: ElementHandle.contentFrame()
+ * asks BiDi for a "context" locator, which Firefox 140.10 refuses */
+async function childFrame(page, id) {
+  const want = {
+    srcdoc: (u) => u === "about:srcdoc",
+    blank: (u) => u === "about:blank",
+    cross: (u) => u.endsWith("/frame-form.html") && !u.startsWith(server.origin),
+    same: (u) => u.startsWith(server.origin) && u.endsWith("/frame-form.html"),
+  }[id];
+  const end = Date.now() + 10000;
+  while (Date.now() < end) {
+    const f = page.frames().find((fr) => fr !== page.mainFrame() && want(fr.url()));
+    if (f) return f;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no child frame ${id} in ${page.frames().map((f) => f.url()).join(", ")}`);
+}
+
 test("under CSP default-src 'none' the overlay is styled and badges work", async () => {
   const page = await open("/cms1500-csp.html");
-  await page.waitForFunction(() => {
+  // polled with evaluate: waitForFunction's injected poller builds a Function, which
+  // Firefox 140.10 blocks under this page's CSP (it did not before)
+  await pollUntil(page, () => {
     const host = document.querySelector("medcode-overlay");
-    return Array.from(host.shadowRoot.querySelectorAll(".badge")).some((b) => b.dataset.state === "error");
-  }, { timeout: 10000 });
+    return !!host && Array.from(host.shadowRoot.querySelectorAll(".badge")).some((b) => b.dataset.state === "error");
+  }, 10000, "an error badge under CSP");
   assert.ok((await badgeStates(page)).some((s) => /dx\.not_billable/.test(s)));
   await page.click("#dx-C");
   await page.keyboard.type("chf");
@@ -90,9 +120,11 @@ test("closed shadow roots and about:blank/srcdoc frames", async () => {
   assert.equal(await page.evaluate(() => window.__closedInput.value), list[0]);
   await page.goto(server.origin + "/frames.html");
   for (const [id, sel] of [["srcdoc", "#s-dx"], ["blank", "#b-dx"], ["cross", "#f-dx"]]) {
-    const frame = await (await page.$(`#${id}`)).contentFrame();
+    const frame = await childFrame(page, id);
     await frame.waitForSelector("medcode-overlay", { timeout: 10000 });
-    await frame.click(sel);
+    // focused, not clicked: a click in a child frame asks BiDi for the frame element
+    // (a "context" locator), which Firefox 140.10 refuses
+    await frame.$eval(sel, (e) => e.focus());
     await page.keyboard.type("chf");
     const l = await suggestions(frame);
     await page.keyboard.press("ArrowDown");

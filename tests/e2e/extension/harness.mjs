@@ -100,7 +100,7 @@ export const FIREFOX_EXT_UUID = "6d0c1a52-6c1f-4d3e-9a55-2f3f0b1e5c11";
  * to moz-extension:// ("not allowed in this context"), so the options page
  * cannot be opened (tests/e2e/extension/firefox-userdata.test.mjs).
  */
-export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT, { systemAccess = false } = {}) {
+export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT, { systemAccess = false, prefs = {} } = {}) {
   const puppeteer = (await import("puppeteer-core")).default;
   const proxy = new URL(server.proxy);
   const browser = await puppeteer.launch({
@@ -130,6 +130,7 @@ export async function launchFirefox(server, extDir = FIREFOX_TEST_EXT, { systemA
       "network.prefetch-next": false, "browser.search.update": false, "media.gmp-manager.url": "http://127.0.0.1:9",
       "extensions.blocklist.enabled": false, "privacy.trackingprotection.enabled": false,
       "identity.fxaccounts.enabled": false, "browser.ping-centre.telemetry": false,
+      ...prefs,
     },
   });
   const id = await browser.installExtension(extDir);

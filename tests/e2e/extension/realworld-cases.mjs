@@ -812,6 +812,106 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  describe(`${browserName}: real rich-text editors (Slate on React 18, ProseMirror, Draft.js on React 16; vendor/ bundles)`, () => {
+    const caretAtEnd = (p, sel) => p.eval((s) => {
+      const line = document.querySelector(s);
+      line.closest("[contenteditable=true]").focus();
+      const r = document.createRange();
+      r.selectNodeContents(line);
+      r.collapse(false);
+      getSelection().removeAllRanges();
+      getSelection().addRange(r);
+      return true;
+    }, sel);
+    const pick = async (p, query, want) => {
+      await p.type(query);
+      const list = await p.codes();
+      const i = list.findIndex(want);
+      assert.ok(i >= 0, `"${query}": ${list.join()}`);
+      await p.press("ArrowDown");
+      for (let k = 0; k < i; k++) await p.press("ArrowDown");
+      await p.press("Enter");
+      assert.equal(await p.listOpen(), false, "our list closed after Enter");
+      return list[i];
+    };
+    /** the editor's own model's text (not the DOM's) */
+    const model = (p, which) => p.eval((w) => w === "slate" ? window.slateEditors["slate-assessment"].children.map((n) => n.children.map((t) => t.text).join(""))
+      : w === "pm" ? [window.pmViews["pm-problems"].state.doc.textContent]
+      : window.draftState["draft-dx"]().getCurrentContent().getBlocksAsArray().map((b) => b.getText()), which);
+    for (const [name, which, line, lead] of [
+      ["Slate (cancels beforeinput, applies it to its model)", "slate", "#slate-assessment [data-slate-node=element]:nth-child(2) [data-slate-string]", ["Seen with his wife today.", "Dx: "]],
+      ["ProseMirror (reads the DOM back)", "pm", "#pm-problems p", ["Known: "]],
+      ["Draft.js (reads the DOM back on input)", "draft", ".public-DraftEditor-content [data-block] [data-text]", ["Dx: "]],
+    ]) {
+      test(`regression (a pick in Slate was inserted twice: Slate's own insert and our DOM rewrite): ${name} — a pick replaces exactly the typed words, the editor's model holds the code, typing goes on`, async () => {
+        const p = await open("/richtext-editors.html");
+        await p.waitFor(() => window.slateEditors && window.pmViews && window.draftState);
+        await caretAtEnd(p, line);
+        const first = await pick(p, "chf", (c) => c.startsWith("I50"));
+        const last = lead.length - 1;
+        const want1 = lead.slice(0, last).concat(lead[last] + first);
+        await p.waitFor((a) => JSON.stringify(JSON.parse(document.getElementById("state").textContent)[a.w]) === JSON.stringify(a.v), { w: which, v: want1 }, 10000, `${which} state ${JSON.stringify(want1)}`);
+        assert.deepEqual(await model(p, which), want1);
+        const second = await pick(p, ", afib", (c) => c.startsWith("I48"));
+        const want2 = lead.slice(0, last).concat(`${lead[last]}${first}, ${second}`);
+        await p.waitFor((a) => JSON.stringify(JSON.parse(document.getElementById("state").textContent)[a.w]) === JSON.stringify(a.v), { w: which, v: want2 }, 10000, `${which} state ${JSON.stringify(want2)}`);
+        assert.deepEqual(await model(p, which), want2);
+        await p.close();
+      });
+    }
+    test("a ProseMirror box labelled 'Plan and follow-up' offers nothing", async () => {
+      const p = await open("/richtext-editors.html");
+      await p.waitFor(() => window.pmViews);
+      await caretAtEnd(p, "#pm-plan p");
+      await p.type("chf");
+      await sleep(600);
+      assert.equal(await p.listOpen(), false, "no suggestions in the Plan");
+      await p.close();
+    });
+  });
+
+  describe(`${browserName}: Handsontable 6.2.2 claim lines (one textarea.handsontableInput moved over the active cell)`, () => {
+    const editor = "textarea.handsontableInput";
+    const edit = async (p, row, col) => {
+      await p.eval((a) => { window.hot.selectCell(a[0], a[1]); window.hot.getActiveEditor().beginEditing(); }, [row, col]);
+      await p.waitFor((s) => document.activeElement?.matches(s), editor);
+      // (the first key once the editor shows over the cell, not while it waits off-screen; selectCell also
+      // focuses it from a zero-delay timer, let that run first)
+      await p.waitFor((a) => {
+        const ed = document.querySelector(a[2]).getBoundingClientRect(), td = window.hot.getCell(a[0], a[1])?.getBoundingClientRect();
+        const x = (ed.left + ed.right) / 2, y = (ed.top + ed.bottom) / 2;
+        return !!td && ed.width > 2 && x >= td.left && x <= td.right && y >= td.top && y <= td.bottom;
+      }, [row, col, editor], 8000, `the editor over cell ${row},${col}`);
+      await sleep(50);
+    };
+    const data = (p) => p.eval(() => window.hot.getData());
+    test("regression (the grid's one editor had no column): the Diagnosis code column offers diagnoses, the pick lands in that cell only; CPT/HCPCS offers HCPCS; Comment offers nothing", async () => {
+      const p = await open("/handsontable-claim-lines.html");
+      await p.waitFor(() => window.hot);
+      const before = await data(p);
+      await edit(p, 1, 3);
+      const code = await p.typeAndPick(editor, "chf", (l) => l.every((c) => c.startsWith("I50")));
+      assert.equal(await p.value(editor), code);
+      await p.press("Enter"); // Handsontable commits the editor into the cell
+      await p.waitFor((c) => window.hot.getDataAtCell(1, 3) === c, code, 8000, "the cell to hold the code");
+      const after = await data(p);
+      const changed = [];
+      for (let r = 0; r < after.length; r++) for (let c = 0; c < after[r].length; c++) if (after[r][c] !== before[r][c]) changed.push([r, c]);
+      assert.deepEqual(changed, [[1, 3]], "only the edited cell changed");
+      await edit(p, 2, 1);
+      const j = await p.typeAndPick(editor, "dexamethasone", (l) => l.includes("J1100"), { at: (l) => l.indexOf("J1100") });
+      assert.equal(j, "J1100");
+      await p.press("Enter");
+      await p.waitFor(() => window.hot.getDataAtCell(2, 1) === "J1100", undefined, 8000, "J1100 in the CPT/HCPCS cell");
+      await edit(p, 2, 5);
+      await p.type("chf");
+      await sleep(600);
+      assert.equal(await p.listOpen(), false, "no suggestions in the Comment column");
+      await p.press("Escape");
+      await p.close();
+    });
+  });
+
   describe(`${browserName}: the whole file`, () => {
     test("no page script failed and no request left the fixture server", () => {
       assert.deepEqual(pageErrors, []);

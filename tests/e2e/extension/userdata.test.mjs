@@ -125,6 +125,18 @@ describe("Add data (options page, Chromium)", () => {
     assert.match(badge, /allows 1 per day/, badge);
   });
 
+  test("the same table added again (renamed copy) is refused: it says where it already is; nothing stored changes", async () => {
+    const page = await options();
+    const before = await stored(page);
+    const copy = join(dir, "MUE copy.csv");
+    writeFileSync(copy, readFileSync(files.mue));
+    const r = await addFile(page, "mue", copy);
+    assert.equal(r.state, "error", r.text);
+    assert.match(r.text, /already added as mue-\d+/, r.text);
+    assert.deepEqual(await stored(page), before);
+    await page.close();
+  });
+
   test("a malformed file is refused with file, line and column; nothing stored changes", async () => {
     const page = await options();
     const before = await stored(page);
@@ -204,10 +216,13 @@ describe("Add data (options page, Chromium)", () => {
 
   test("regression: two adds at once (two options tabs, a double submit) both stay stored; neither replaces the other", async () => {
     const page = await options();
-    const mue = readFileSync(files.mue);
+    // two different tables (one MUE value apart): the same data twice is refused by design (content key)
+    const names = ["MCR_MUE_PractitionerServices_race_a.csv", "MCR_MUE_PractitionerServices_race_b.csv"];
+    const tables = names.map((_, i) => [...Buffer.from(readFileSync(files.mue, "utf8").replace("J1100,30,", `J1100,${31 + i},`))]);
+    assert.notDeepEqual(tables[0], tables[1], "the two race tables differ");
     const before = await stored(page);
-    const replies = await page.evaluate(async ({ bytes, names }) => {
-      const putPending = (id) => new Promise((resolve, reject) => {
+    const replies = await page.evaluate(async ({ tables, names }) => {
+      const putPending = (id, bytes) => new Promise((resolve, reject) => {
         const open = indexedDB.open("medcode-user-data");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -217,10 +232,10 @@ describe("Add data (options page, Chromium)", () => {
           tx.onerror = () => reject(tx.error);
         };
       });
-      await Promise.all(names.map((n) => putPending(`race-${n}`)));
+      await Promise.all(names.map((n, i) => putPending(`race-${n}`, tables[i])));
       // both messages in flight together: each lists the sets before the other stores
       return Promise.all(names.map((n) => chrome.runtime.sendMessage({ type: "userData", op: "add", kind: "mue", name: n, pending: `race-${n}` })));
-    }, { bytes: [...mue], names: ["MCR_MUE_PractitionerServices_race_a.csv", "MCR_MUE_PractitionerServices_race_b.csv"] });
+    }, { tables, names });
     for (const r of replies) assert.ok(r.ok !== false && !r.error && !r.value?.error, JSON.stringify(r).slice(0, 300));
     await page.reload();
     await page.waitForSelector("#data-sets li");
