@@ -6,6 +6,7 @@
 //! Every entry is checked against the tabular; a bad line fails the build
 //! with its file and line.
 
+use super::query::{IMPLIED_CONTEXTS_KEY, NOT_CONTENT_PREFIX};
 use super::text;
 use crate::index::build::{BuildError, IndexBuilder};
 use crate::index::format::{DefaultRec, IndexData};
@@ -26,7 +27,17 @@ fn data_lines<'a>(
     tsv: &'a str,
     kind: &str,
 ) -> Result<Vec<(usize, &'a str)>, BuildError> {
-    let header = format!("# medcode {kind} v1:");
+    data_lines_of_version(file, tsv, kind, 1)
+}
+
+/// `data_lines` for a file whose schema is at `version`.
+fn data_lines_of_version<'a>(
+    file: &str,
+    tsv: &'a str,
+    kind: &str,
+    version: u32,
+) -> Result<Vec<(usize, &'a str)>, BuildError> {
+    let header = format!("# medcode {kind} v{version}:");
     if !tsv.lines().next().is_some_and(|l| l.starts_with(&header)) {
         return Err(bad(
             file,
@@ -284,20 +295,42 @@ struct Context {
     title_phrases: Vec<String>,
 }
 
-/// Reads a context file (`context<TAB>which codes<TAB>query words`) and
-/// marks the nodes of each context. Returns (bits per node, word → bits).
+/// Reads a context file (`context<TAB>which codes<TAB>query words[<TAB>implied
+/// WORDS]`) and marks the nodes of each context. Returns (bits per node,
+/// word → bits, with the `IMPLIED_CONTEXTS_KEY` and `#word` entries).
 pub fn read_contexts(file: &str, tsv: &str, b: &IndexBuilder) -> Result<ContextTables, BuildError> {
     let mut contexts: Vec<Context> = Vec::new();
     let mut words: BTreeMap<String, u8> = BTreeMap::new();
-    for (n, line) in data_lines(file, tsv, "context")? {
+    for (n, line) in data_lines_of_version(file, tsv, "context", 2)? {
         let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
-        let [_name, which, named] = cols.as_slice() else {
-            return Err(bad(
-                file,
-                n,
-                "expected context<TAB>which codes<TAB>query words".into(),
-            ));
+        let (which, named, implied) = match cols.as_slice() {
+            [_name, which, named] => (which, named, None),
+            [_name, which, named, implied] => (which, named, Some(*implied)),
+            _ => {
+                return Err(bad(
+                    file,
+                    n,
+                    "expected context<TAB>which codes<TAB>query words[<TAB>implied WORDS]".into(),
+                ))
+            }
         };
+        if let Some(implied) = implied {
+            let mut it = implied.split_whitespace();
+            if it.next() != Some("implied") {
+                return Err(bad(
+                    file,
+                    n,
+                    format!("fourth column {implied:?}: it must start with \"implied\""),
+                ));
+            }
+            let bit = 1u8 << contexts.len().min(7);
+            *words.entry(IMPLIED_CONTEXTS_KEY.into()).or_default() |= bit;
+            for w in it {
+                *words
+                    .entry(format!("{NOT_CONTENT_PREFIX}{}", w.to_lowercase()))
+                    .or_default() |= bit;
+            }
+        }
         if contexts.len() >= MAX_CONTEXTS {
             return Err(bad(file, n, format!("at most {MAX_CONTEXTS} contexts")));
         }

@@ -180,6 +180,87 @@ fn lacking_set(list: &mut Vec<(u32, Box<[u64]>)>, terms: &Terms, term: u32, unit
     list.len() - 1
 }
 
+/// Key of a context's set in `Scratch::lacking` (term ids stay below it).
+const CONTEXT_SET_KEY: u32 = 1 << 31;
+
+/// Index into `list` of the units of codes in context `bit` (a `Slot::context`
+/// set), built once per context and kept with the `unless` sets.
+fn context_set(
+    list: &mut Vec<(u32, Box<[u64]>)>,
+    s: &crate::index::format::SearchData,
+    bit: u8,
+    units: usize,
+) -> usize {
+    let key = CONTEXT_SET_KEY | u32::from(bit);
+    if let Some(i) = list.iter().position(|(t, _)| *t == key) {
+        return i;
+    }
+    let mut set = vec![0u64; units.div_ceil(64)].into_boxed_slice();
+    for (u, &node) in s.unit_node.iter().enumerate().take(units) {
+        if s.node_context
+            .get(node as usize)
+            .is_some_and(|&c| c & bit != 0)
+        {
+            set[u / 64] |= 1 << (u % 64);
+        }
+    }
+    list.push((key, set));
+    list.len() - 1
+}
+
+/// Per context slot of the query: its set narrowed to the units that
+/// satisfy one of `Slot::context_needs` (through alternatives of no context).
+fn context_sets_of_query(
+    parsed: &ParsedQuery,
+    slot_sets: &[&[u64]],
+    words: usize,
+) -> Vec<(usize, Vec<u64>)> {
+    let mut out = Vec::new();
+    let is_context = |si: usize| parsed.slots.get(si).is_some_and(|s| s.context != 0);
+    for (si, slot) in parsed.slots.iter().enumerate().take(32) {
+        if slot.context == 0 {
+            continue;
+        }
+        let ctx = slot_sets.get(si).copied().unwrap_or(&[]);
+        let mut matched = vec![0u64; words];
+        let mut alt_sets: Vec<&[u64]> = Vec::new();
+        for (_, g) in parsed
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(gi, _)| *gi < 32 && slot.context_needs & (1 << gi) != 0)
+        {
+            for &alt in &g.alternatives {
+                if (0..32).any(|sj| alt & (1 << sj) != 0 && is_context(sj)) {
+                    continue;
+                }
+                alt_sets.clear();
+                alt_sets.extend(
+                    (0..32)
+                        .filter(|sj| alt & (1 << sj) != 0)
+                        .map(|sj| slot_sets.get(sj).copied().unwrap_or(&[])),
+                );
+                // One slot (most words): a plain OR the compiler vectorizes.
+                if let [one] = alt_sets[..] {
+                    for (m, (&a, &c)) in matched.iter_mut().zip(one.iter().zip(ctx)) {
+                        *m |= a & c;
+                    }
+                    continue;
+                }
+                for (w, (m, &c)) in matched.iter_mut().zip(ctx).enumerate() {
+                    if c != 0 {
+                        *m |= alt_sets
+                            .iter()
+                            .fold(c, |aw, set| aw & set.get(w).copied().unwrap_or(0));
+                    }
+                }
+            }
+        }
+        out.push((si, matched));
+    }
+    out
+}
+
 /// The decoded form of a frequent term, decoding it on first use.
 fn decoded<'c>(
     cache: &'c mut std::collections::HashMap<u32, DecodedTerm, text::FastHash>,
@@ -575,6 +656,15 @@ pub fn search_words(
     let mut slot_kind: Vec<SlotSet> = Vec::with_capacity(nslots);
     sc.slot_words.clear();
     for (si, slot) in parsed.slots.iter().enumerate() {
+        if slot.context != 0 {
+            slot_kind.push(SlotSet::Lacking(context_set(
+                &mut sc.lacking,
+                &data.search,
+                slot.context,
+                units,
+            )));
+            continue;
+        }
         if let Some(t) = slot.unless {
             if content_query {
                 slot_kind.push(SlotSet::Lacking(lacking_set(
@@ -636,7 +726,7 @@ pub fn search_words(
         });
     }
     let slot_region: &[u64] = slot_region;
-    let slot_sets: Vec<&[u64]> = slot_kind
+    let mut slot_sets: Vec<&[u64]> = slot_kind
         .iter()
         .enumerate()
         .map(|(si, k)| match k {
@@ -648,6 +738,13 @@ pub fn search_words(
             _ => &slot_region[si * words..(si + 1) * words],
         })
         .collect();
+    // A context's slot counts only for units that match one of the query's
+    // condition words: "follow up visit for pneumonia" is not W94.11XD
+    // (visit at high altitude, subsequent encounter) for lacking "pneumonia".
+    let context_sets = context_sets_of_query(parsed, &slot_sets, words);
+    for (si, set) in &context_sets {
+        slot_sets[*si] = &set[..];
+    }
     let slot_words = &sc.slot_words;
     // Words matched per unit, as binary digits in `planes` (plane p, bit u),
     // counted only where a unit could become a candidate: in the 64-unit
@@ -729,18 +826,35 @@ pub fn search_words(
     // is what it is about). `opened`: units the opened words reach (and the
     // defaults' units); `best`: the most words a unit among them matched.
     for (si, slot) in parsed.slots.iter().enumerate() {
-        if slot.terms.is_empty() && slot.unless.is_none() {
+        if slot.terms.is_empty() && slot.unless.is_none() && slot.context == 0 {
             open_slot(si, active, opened, planes, any);
         }
     }
     let mut best = 0u32;
-    let mut opened_required = 0u32;
+    let mut opened_groups = 0u32;
+    let context_slots = (0..nslots.min(32))
+        .filter(|&si| parsed.slots[si].context != 0)
+        .fold(0u32, |a, si| a | (1 << si));
     for g in parsed.groups_by_cost(&terms) {
         let gmask = parsed.group_slot_mask(g);
-        for si in (0..nslots).filter(|si| gmask & (1 << si) != 0) {
+        // A context's slot (every follow-up code) only marks units other words reach.
+        for si in (0..nslots).filter(|&si| gmask & (1 << si) != 0 && parsed.slots[si].context == 0)
+        {
             open_slot(si, active, opened, planes, any);
         }
-        opened_required += u32::from(optional & (1 << g) == 0);
+        // A word a context may satisfy bounds nothing until every condition word the context
+        // needs is open too: till then a unit it did not reach may still have it (through the
+        // context); after, a unit no opened word reached has no context slot either.
+        opened_groups |= 1 << g.min(31);
+        let opened_required = (0..parsed.groups.len().min(32))
+            .filter(|&h| opened_groups & (1 << h) != 0 && optional & (1 << h) == 0)
+            .filter(|&h| {
+                let hmask = parsed.group_slot_mask(h);
+                (0..nslots.min(32))
+                    .filter(|&si| hmask & context_slots & (1 << si) != 0)
+                    .all(|si| parsed.slots[si].context_needs & !opened_groups == 0)
+            })
+            .count() as u32;
         // The most words any opened unit matched, top digit first.
         for &w in active.iter() {
             let w = w as usize;
@@ -866,7 +980,10 @@ pub fn search_words(
             AltSlots::NONE
         };
         if let SlotSet::Lacking(i) = slot_kind[si] {
-            let set = &sc.lacking[i].1;
+            let set = context_sets
+                .iter()
+                .find(|(c, _)| *c == si)
+                .map_or(&sc.lacking[i].1[..], |(_, set)| &set[..]);
             for &unit in &sc.cands {
                 let u = unit as usize;
                 if (set[u / 64] >> (u % 64)) & 1 != 0 {

@@ -37,6 +37,13 @@ pub struct Slot {
     /// The likeliest correction of a misspelt word (`fuzzy_terms`), so the
     /// word reaches the defaults of the word meant ("pnuemonia").
     pub corrected: Option<u32>,
+    /// A context bit (`IndexData::search.node_context`): satisfied by every
+    /// unit of a code in that guideline context, scoring nothing, and never
+    /// a way to reach units (`context_alternatives`).
+    pub context: u8,
+    /// With `context`: the groups of which a unit must match one for the
+    /// context to count (the query's condition words, not "visit").
+    pub context_needs: u32,
 }
 
 impl Slot {
@@ -338,13 +345,15 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         None => (query, false),
     };
     let terms = Terms::new(data);
-    let typing_last = !query.ends_with(char::is_whitespace);
     let lower = query.to_lowercase();
     let chunks: Vec<&str> = lower
         .split_whitespace()
         .map(|c| c.trim_matches(|c: char| ",;:()[]{}\"".contains(c)))
         .filter(|c| !c.is_empty())
         .collect();
+    // A last word that ends a context phrase ("follow up", "late effect") is
+    // finished: "dog bite follow up" must not complete "up" to "upper" arm.
+    let typing_last = !query.ends_with(char::is_whitespace) && !ends_context_phrase(data, &chunks);
     // (group text, alternatives as word lists, whether alternative 0 is the typed word)
     let mut wanted: Vec<(String, Vec<Vec<String>>, bool)> = Vec::new();
     let mut at = 0;
@@ -530,6 +539,8 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                         generic: text::is_generic(&String::from_utf8_lossy(terms.term(t))),
                         unless: None,
                         corrected: None,
+                        context: 0,
+                        context_needs: 0,
                     });
                 }
                 group.alternatives.push(0b11 << first);
@@ -562,7 +573,110 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         complete_to_defaults(&cache.default_terms, &terms, &mut parsed);
     }
     match_defaults(data, cache, &mut parsed);
+    context_alternatives(data, &mut parsed);
     parsed
+}
+
+/// Per group (at most 32): the implied contexts it names, alone or as a
+/// two-word phrase with its neighbour, and those beside which it names no
+/// condition ("visit"). `None` when the query names no implied context.
+struct ContextGroups {
+    implied: u8,
+    named: [u8; 32],
+    not_content: [u8; 32],
+}
+
+fn context_groups(data: &IndexData, parsed: &ParsedQuery) -> Option<ContextGroups> {
+    let list = &data.search.context_words;
+    let find = |k: &str| {
+        list.binary_search_by(|(w, _)| w.as_str().cmp(k))
+            .map(|i| list[i].1)
+            .unwrap_or(0)
+    };
+    let implied = parsed.context & find(IMPLIED_CONTEXTS_KEY);
+    if implied == 0 {
+        return None;
+    }
+    let n = parsed.groups.len().min(32);
+    let mut out = ContextGroups {
+        implied,
+        named: [0; 32],
+        not_content: [0; 32],
+    };
+    let mut key = String::new();
+    for gi in 0..n {
+        let t = parsed.groups[gi].text.as_str();
+        out.named[gi] |= find(t);
+        key.clear();
+        key.push(NOT_CONTENT_PREFIX);
+        key.push_str(t);
+        out.not_content[gi] = find(&key) & implied;
+        if let Some(next) = parsed.groups.get(gi + 1).filter(|_| gi + 1 < n) {
+            key.clear();
+            key.push_str(t);
+            key.push('_');
+            key.push_str(&next.text);
+            let b = find(&key);
+            out.named[gi] |= b;
+            out.named[gi + 1] |= b;
+        }
+    }
+    out.named.iter_mut().for_each(|b| *b &= implied);
+    Some(out)
+}
+
+/// Word-list key of the contexts whose codes answer their query words by
+/// themselves (`implied` in the context file): a 7th character "D" says
+/// "follow up" without the words. Written by `everyday::read_contexts`.
+pub const IMPLIED_CONTEXTS_KEY: &str = "#implied";
+
+/// Word-list key prefix of a word that names no condition beside an implied
+/// context's words ("#visit": "follow up visit" is Z09, not a D code).
+pub const NOT_CONTENT_PREFIX: char = '#';
+
+/// A word that names a guideline context ("follow up", "recheck", "late
+/// effect", "mom") is also satisfied by every code in that context: in
+/// "whiplash follow up" S13.4XXD says "follow up" with its 7th character,
+/// not in words, and must not lose to Z09 for lacking them. The context's
+/// slot reaches no unit on its own (`search_words` never opens it), so a
+/// code still needs the query's other words: a query of context words and
+/// words that name no condition ("follow up visit") gets no such slot.
+/// Only contexts the context file marks `implied` (7th-character phases).
+fn context_alternatives(data: &IndexData, parsed: &mut ParsedQuery) {
+    let Some(ContextGroups {
+        implied,
+        named,
+        not_content,
+    }) = context_groups(data, parsed)
+    else {
+        return;
+    };
+    let n = parsed.groups.len().min(32);
+    for bit in (0..8).map(|i| 1u8 << i).filter(|&b| implied & b != 0) {
+        let content = (0..n)
+            .filter(|&g| {
+                named[g] & bit == 0 && not_content[g] & bit == 0 && parsed.joining & (1 << g) == 0
+            })
+            .fold(0u32, |m, g| m | (1 << g));
+        if content == 0 || !named[..n].iter().any(|&x| x & bit != 0) {
+            continue;
+        }
+        if parsed.slots.len() >= MAX_SLOTS {
+            break;
+        }
+        let slot = parsed.slots.len();
+        parsed.slots.push(Slot {
+            context: bit,
+            context_needs: content,
+            ..Default::default()
+        });
+        for (g, group) in parsed.groups.iter_mut().enumerate().take(n) {
+            if named[g] & bit != 0 {
+                group.alternatives.push(1 << slot);
+                group.labels.push(None);
+            }
+        }
+    }
 }
 
 /// Shortest half-typed last word that may reach a default's term.
@@ -639,6 +753,17 @@ fn joining_word(terms: &Terms, parsed: &mut ParsedQuery, group: &mut Group) {
     }
 }
 
+/// The last two chunks are a two-word phrase of the context words.
+fn ends_context_phrase(data: &IndexData, chunks: &[&str]) -> bool {
+    let [.., a, b] = chunks else {
+        return false;
+    };
+    let key = format!("{a}_{b}");
+    let list = &data.search.context_words;
+    list.binary_search_by(|(w, _)| w.as_str().cmp(key.as_str()))
+        .is_ok()
+}
+
 /// Context bits named by the query's words or two-word phrases ("history of").
 fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
     let list = &data.search.context_words;
@@ -686,6 +811,11 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
     // A 128-bit filter of the query's terms rules out nearly every default
     // without comparing strings (300 defaults, each a binary search).
     let filter = stems.iter().fold(0u128, |f, s| f | term_bit(s));
+    let phase_groups = context_groups(data, parsed).map_or(0u32, |c| {
+        (0..parsed.groups.len().min(32))
+            .filter(|&g| c.named[g] != 0)
+            .fold(0, |m, g| m | (1 << g))
+    });
     for (di, d) in data.search.defaults.iter().enumerate() {
         let bits = cache.default_bits.get(di).copied().unwrap_or(0);
         // A joining word of a key ("nausea with vomiting") is no concept:
@@ -738,9 +868,19 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
         // A default speaks for the query only if its term is at least half
         // of what was typed (not two words of a pasted long title).
         // A type letter qualifies its word: no word of its own here.
+        // Nor does a phase word for a deliberate prefix, whose subtree the
+        // encounter words pick within ("follow up" in "dog bite follow up":
+        // W54.0XXD); a code's default still weighs them ("follow up visit
+        // for pneumonia" is no J18.9 default).
+        let phase = if d.prefix {
+            phase_groups & !used & !parsed.joining & !parsed.type_letters
+        } else {
+            0
+        };
         let content = parsed.groups.len() as u32
             - parsed.joining.count_ones()
-            - (parsed.type_letters & !used).count_ones();
+            - (parsed.type_letters & !used).count_ones()
+            - phase.count_ones();
         // A default for a word but not the type letter after it is the
         // word's unspecified code, not the type asked for: "hepatitis"
         // (K75.9) gives way for "hepatitis a".
@@ -856,6 +996,8 @@ fn slot_for(
         generic: text::is_generic(&stem),
         unless: None,
         corrected: None,
+        context: 0,
+        context_needs: 0,
     };
     let exact = terms.find(stem.as_bytes());
     if let Some(t) = exact {

@@ -90,6 +90,12 @@ test("a page of 50,000 inputs in one label, a megabyte label and 200 nested shad
   // baseline's per-input work measured in this run (plus 20 µs of slack for a quiet baseline).
   assert.ok(perInput(stats) <= 2.5 * perInput(base) + 0.02,
     `${(1000 * perInput(stats)).toFixed(1)} µs an input on the 50,000-input page vs ${(1000 * perInput(base)).toFixed(1)} µs on the 5,000 one`);
+  // the page's own cost of a keystroke, in this run: typing in one of its notes inputs (no list of ours)
+  await page.click("input[name=n25000]");
+  await page.evaluate(() => window.resetGap());
+  await page.keyboard.type("chf asthma");
+  await new Promise((r) => setTimeout(r, 500));
+  const ownGap = await page.evaluate(() => window.maxGapMs);
   await page.evaluate(() => window.resetGap());
   await page.click("#dx-top");
   await page.keyboard.type("chf");
@@ -109,8 +115,9 @@ test("a page of 50,000 inputs in one label, a megabyte label and 200 nested shad
   await page.keyboard.type("copd");
   await new Promise((r) => setTimeout(r, 1500));
   const gap = await page.evaluate(() => window.maxGapMs);
-  console.log(`hostile page (Firefox): longest main-thread block while typing ${gap.toFixed(0)} ms`);
-  assert.ok(gap < 2_000, `the page was blocked ${gap.toFixed(0)} ms`);
+  console.log(`hostile page (Firefox): longest main-thread block while typing ${gap.toFixed(0)} ms (typing in the page's own notes input: ${ownGap.toFixed(0)} ms)`);
+  // bound scaled by the page's own keystroke on this machine, as in the Chromium spec
+  assert.ok(gap < Math.max(2_000, 2.5 * ownGap), `the page was blocked ${gap.toFixed(0)} ms (its own keystroke: ${ownGap.toFixed(0)} ms)`);
   assert.deepEqual(foreignRequests(server), []);
   await page.close();
 });
