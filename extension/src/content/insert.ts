@@ -119,9 +119,18 @@ export function insertCode(
     return { ok: false, note: `${code} not inserted: the page changed it to ${got || "nothing"}, a different code` };
   }
   const form = tried[tried.length - 1]!;
+  // The check is about the page's own reaction to our insert. Once the user pressed a key in the field
+  // (Enter committing a grid cell) or the field moved (a grid's one floating editor now editing another
+  // cell), a new value is theirs or the other cell's: putting ours back would write "chf" into that cell.
+  let userKey = false;
+  const onKey = (e: Event) => { if (e.isTrusted) userKey = true; };
+  el.addEventListener("keydown", onKey, true);
+  const spot = spotOf(el);
   // the page's scripts (masks, framework re-renders) may rewrite the value after our events
   const check = () => {
+    el.removeEventListener("keydown", onKey, true);
     if (!el.isConnected) return later(null);
+    if (userKey || spotOf(el) !== spot) return later(null);
     if (holds(el.value, form, start)) return later(null);
     if (el.value === before) return later(null); // the page rejected it outright: nothing wrong is held
     const got = el.value.slice(start).split(/[,;\s]/)[0] ?? el.value;
@@ -130,6 +139,13 @@ export function insertCode(
   };
   setTimeout(() => requestAnimationFrame(() => setTimeout(check, 0)), 60);
   return { ok: true, inserted: form };
+}
+
+/** Where the field is on the page (a grid's floating editor moves to the cell it edits). */
+function spotOf(el: Field): string {
+  const r = el.getBoundingClientRect();
+  const w = el.ownerDocument.defaultView;
+  return `${Math.round(r.left + (w?.scrollX ?? 0))},${Math.round(r.top + (w?.scrollY ?? 0))}`;
 }
 
 /** The value as it was before the insert: the page's model hears it (input), its commit handlers do not run again (no change). */
