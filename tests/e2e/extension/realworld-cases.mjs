@@ -766,29 +766,29 @@ export function realWorldCases(browserName, launch) {
     });
   });
 
+  // the caret at the end of a line of an editor, as a click there puts it
+  const caretAtEnd = (p, sel) => p.eval((s) => {
+    const line = document.querySelector(s);
+    line.closest("[contenteditable=true]").focus();
+    const r = document.createRange();
+    r.selectNodeContents(line);
+    r.collapse(false);
+    getSelection().removeAllRanges();
+    getSelection().addRange(r);
+    return true;
+  }, sel);
+  const pick = async (p, query, want) => {
+    await p.type(query);
+    const list = await p.codes();
+    const i = list.findIndex(want);
+    assert.ok(i >= 0, `"${query}": ${list.join()}`);
+    await p.press("ArrowDown");
+    for (let k = 0; k < i; k++) await p.press("ArrowDown");
+    await p.press("Enter");
+    assert.equal(await p.listOpen(), false, "our list closed after Enter");
+    return list[i];
+  };
   describe(`${browserName}: a Quill rich-text Assessment (contenteditable, one <p> per line)`, () => {
-    // the caret at the end of a line of an editor, as a click there puts it
-    const caretAtEnd = (p, sel) => p.eval((s) => {
-      const line = document.querySelector(s);
-      line.closest("[contenteditable=true]").focus();
-      const r = document.createRange();
-      r.selectNodeContents(line);
-      r.collapse(false);
-      getSelection().removeAllRanges();
-      getSelection().addRange(r);
-      return true;
-    }, sel);
-    const pick = async (p, query, want) => {
-      await p.type(query);
-      const list = await p.codes();
-      const i = list.findIndex(want);
-      assert.ok(i >= 0, `"${query}": ${list.join()}`);
-      await p.press("ArrowDown");
-      for (let k = 0; k < i; k++) await p.press("ArrowDown");
-      await p.press("Enter");
-      assert.equal(await p.listOpen(), false, "our list closed after Enter");
-      return list[i];
-    };
     test("regression (contenteditable boxes got nothing): the Assessment offers diagnoses; each pick replaces exactly what was typed, the rest of the text stays", async () => {
       const p = await open("/quill-assessment.html");
       await caretAtEnd(p, "#assessment .ql-editor p:nth-child(2)");
@@ -813,27 +813,6 @@ export function realWorldCases(browserName, launch) {
   });
 
   describe(`${browserName}: real rich-text editors (Slate on React 18, ProseMirror, Draft.js on React 16; vendor/ bundles)`, () => {
-    const caretAtEnd = (p, sel) => p.eval((s) => {
-      const line = document.querySelector(s);
-      line.closest("[contenteditable=true]").focus();
-      const r = document.createRange();
-      r.selectNodeContents(line);
-      r.collapse(false);
-      getSelection().removeAllRanges();
-      getSelection().addRange(r);
-      return true;
-    }, sel);
-    const pick = async (p, query, want) => {
-      await p.type(query);
-      const list = await p.codes();
-      const i = list.findIndex(want);
-      assert.ok(i >= 0, `"${query}": ${list.join()}`);
-      await p.press("ArrowDown");
-      for (let k = 0; k < i; k++) await p.press("ArrowDown");
-      await p.press("Enter");
-      assert.equal(await p.listOpen(), false, "our list closed after Enter");
-      return list[i];
-    };
     /** the editor's own model's text (not the DOM's) */
     const model = (p, which) => p.eval((w) => w === "slate" ? window.slateEditors["slate-assessment"].children.map((n) => n.children.map((t) => t.text).join(""))
       : w === "pm" ? [window.pmViews["pm-problems"].state.doc.textContent]
