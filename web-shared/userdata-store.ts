@@ -45,6 +45,11 @@ async function run<T>(store: string, mode: IDBTransactionMode, fn: (s: IDBObject
   }
 }
 
+/** How many sets are stored, without reading them: a start with none need not wait for the list. */
+export async function countSets(): Promise<number> {
+  return (await run<number>("sets", "readonly", (s) => s.count())) ?? 0;
+}
+
 export async function listSets(): Promise<StoredSet[]> {
   const all = (await run<StoredSet[]>("sets", "readonly", (s) => s.getAll() as IDBRequest<StoredSet[]>)) ?? [];
   return all.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));

@@ -707,7 +707,9 @@ fn complete_to_defaults(default_terms: &[String], terms: &Terms, parsed: &mut Pa
         .iter()
         .take_while(|k| k.starts_with(typed.as_str()))
     {
-        if let Some(own) = own_df {
+        if let Some(own) =
+            own_df.filter(|_| !text::is_inflammation_of(k.as_bytes(), typed.as_bytes()))
+        {
             let df = terms.find(k.as_bytes()).map_or(0, |t| terms.df(t));
             if df <= own {
                 continue;
@@ -1025,6 +1027,12 @@ fn slot_for(
         let exact_idf = exact.map(|t| terms.idf(t, units));
         slot.terms.extend(completions.into_iter().map(|t| {
             let q = match exact_idf {
+                // The root's inflammation ("laryng" → "laryngiti") weighs as
+                // the root: the one term both were before
+                // `text::inflammation_stem` split them.
+                Some(e) if text::is_inflammation_of(terms.term(t), stem.as_bytes()) => {
+                    (e / terms.idf(t, units)).min(1.0)
+                }
                 Some(e) => quality * (e / terms.idf(t, units)).min(1.0),
                 None => quality,
             };

@@ -113,7 +113,10 @@ pub fn with_term<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
         if let Some(s) = m.get(word) {
             return f(s);
         }
-        let s = stemmer().stem(word).into_owned();
+        let s = match inflammation_stem(word) {
+            Some(s) => s.to_string(),
+            None => stemmer().stem(word).into_owned(),
+        };
         if m.len() >= STEM_CACHE_MAX {
             m.clear();
         }
@@ -124,6 +127,22 @@ pub fn with_term<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
 }
 
 const STEM_CACHE_MAX: usize = 1 << 16;
+
+/// "-itis" names an inflammation, not its organ. Porter2 strips the "iti"
+/// of long words, so "epicondylitis" stemmed like "epicondyle" and
+/// "tennis elbow follow up" found a fracture of the epicondyle (S42.433D);
+/// "hepatitis" met "hepatic", "pancreatitis" "pancreatic", "dermatitis"
+/// "dermatologic". Such a word keeps itself less its final "s", which is
+/// what Porter2 gives the shorter ones ("colitis" → "coliti") anyway.
+fn inflammation_stem(word: &str) -> Option<&str> {
+    (word.len() >= 6 && word.ends_with("itis")).then(|| &word[..word.len() - 1])
+}
+
+/// `term` is `root` + "iti": the inflammation a half-typed root ("laryng",
+/// "tonsill") reached as its own stem before [`inflammation_stem`].
+pub fn is_inflammation_of(term: &[u8], root: &[u8]) -> bool {
+    term.len() == root.len() + 3 && term.starts_with(root) && term.ends_with(b"iti")
+}
 
 thread_local! {
     static STEMS: std::cell::RefCell<std::collections::HashMap<String, String, FastHash>> =
@@ -296,7 +315,7 @@ mod tests {
         assert_eq!(terms("Alzheimer's A"), ["alzheim", "a"]);
         assert_eq!(
             terms_of_words(&words_with_type_letters("hepatitis a vaccine")),
-            ["hepat", "a", "vaccin"]
+            ["hepatiti", "a", "vaccin"]
         );
         assert_eq!(
             terms_of_words(&words_with_type_letters("bitten by a dog")).len(),
@@ -313,5 +332,15 @@ mod tests {
             terms("Chronic kidney disease, stage III"),
             terms("chronic kidney disease stage 3")
         );
+    }
+
+    #[test]
+    fn an_inflammation_does_not_stem_like_its_organ() {
+        // tennis elbow follow up → S42.433D (fracture of the epicondyle)
+        assert_ne!(term("epicondylitis"), term("epicondyle"));
+        assert_ne!(term("hepatitis"), term("hepatic"));
+        assert_ne!(term("pancreatitis"), term("pancreatic"));
+        assert_eq!(term("colitis"), "coliti");
+        assert_eq!(term("hepatitis"), "hepatiti");
     }
 }

@@ -7,7 +7,7 @@ import init, { IndexLoader, type MedcodeEngine } from "medcode-wasm";
 import { declaredLength, engineFromStream } from "../../../web-shared/index-stream";
 import type { Engine } from "../shared/engine-api";
 import type { EngineStatus } from "../shared/protocol";
-import { attachStored, usePackagedData } from "./userdata";
+import { attachStored, countStored, usePackagedData } from "./userdata";
 
 let loading: Promise<Engine> | null = null;
 let lastLoadMs = 0;
@@ -99,6 +99,11 @@ async function load(assets: EngineAssets): Promise<Engine> {
   const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
   let wasmMs = 0;
   const wasmReady = init({ module_or_path: assets.wasmUrl }).then(() => { wasmMs = since(t0); });
+  // Whether the user stored any set at all: a count, no set read, asked while
+  // the index arrives. With none (most starts) a diagnosis search answers as
+  // soon as the engine is built; before, it waited for the stores to be
+  // opened and listed after the build (user_data_ms in the cold-start bench).
+  const storedCount = countStored().catch(() => 1);
   // the index goes into the engine's memory chunk by chunk while it arrives
   // (web-shared/index-stream.ts); the wasm compiles meanwhile
   const res = await fetch(assets.indexUrl);
@@ -126,7 +131,7 @@ async function load(assets: EngineAssets): Promise<Engine> {
     (n) => { userDataSets = n; breakdown.userDataMs = since(t2); },
     () => undefined,
   ).finally(() => listed(false));
-  dxDataReady = icdListed.then((has) => (has ? userDataReady : undefined));
+  dxDataReady = storedCount.then((n) => (n === 0 ? undefined : icdListed.then((has) => (has ? userDataReady : undefined))));
   return engine;
 }
 

@@ -6,7 +6,7 @@
 import { parseUserData } from "medcode-wasm";
 import type { Engine } from "../shared/engine-api";
 import type { Replies, UserDataRequest } from "../shared/protocol";
-import { takePending } from "../../../web-shared/userdata-store";
+import { countSets, takePending } from "../../../web-shared/userdata-store";
 import { addUserData, attachStored as attachAll, listUserData, removeUserData } from "../../../web-shared/userdata-sets";
 
 let packagedBase = "";
@@ -25,6 +25,11 @@ function packagedSets(): Promise<Uint8Array[]> {
     .then((names) => Promise.all(names.map((n) => fetch(packagedBase + n).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b)))))
     .catch(() => []);
   return packaged;
+}
+
+/** How many sets the user stored (IndexedDB, none read): 0 lets a diagnosis search skip waiting for them. */
+export function countStored(): Promise<number> {
+  return countSets();
 }
 
 /** Attaches every packaged and stored set; returns how many. `onListed`: see web-shared attachStored. */
