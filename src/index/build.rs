@@ -272,7 +272,9 @@ impl IndexBuilder {
             if !matches!(pn.kind, NodeKind::Category | NodeKind::Code) {
                 break;
             }
-            out.extend(text::terms(pn.title.as_deref().unwrap_or("")));
+            out.extend(text::terms(searchable_title(
+                pn.title.as_deref().unwrap_or(""),
+            )));
             cur = pn.parent;
         }
         out
@@ -282,7 +284,7 @@ impl IndexBuilder {
     /// Each unit lists its terms with their best field, and its flags.
     fn node_units(&self, id: usize) -> Vec<Unit> {
         let node = &self.nodes[id];
-        let title = node.title.as_deref().unwrap_or("");
+        let title = searchable_title(node.title.as_deref().unwrap_or(""));
         let ancestors = self.ancestor_terms(id);
         let add = |out: &mut Vec<(String, u8)>, t: String, field: u8| {
             if let Some(e) = out.iter_mut().find(|(x, _)| *x == t) {
@@ -412,6 +414,19 @@ impl IndexBuilder {
         s.context_words = self.context_words.clone();
         s
     }
+}
+
+/// A title's words up to "other than": what follows names what the code
+/// excludes ("Z09 … for conditions other than malignant neoplasm"). Indexed,
+/// those words made Z09 a match for a malignant neoplasm and one word longer
+/// than Z08, which then won "follow up" alone and any condition's follow-up.
+fn searchable_title(title: &str) -> &str {
+    const EXCEPT: &[u8] = b" other than ";
+    title
+        .as_bytes()
+        .windows(EXCEPT.len())
+        .position(|w| w.eq_ignore_ascii_case(EXCEPT))
+        .map_or(title, |i| &title[..i])
 }
 
 /// Words that count toward a unit's length: not generic words, and not the
