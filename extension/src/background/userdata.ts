@@ -28,9 +28,7 @@ function packagedSets(): Promise<Uint8Array[]> {
 }
 
 /** How many sets the user stored (IndexedDB, none read): 0 lets a diagnosis search skip waiting for them. */
-export function countStored(): Promise<number> {
-  return countSets();
-}
+export { countSets as countStored };
 
 /** Attaches every packaged and stored set; returns how many. `onListed`: see web-shared attachStored. */
 export async function attachStored(engine: Engine, onListed?: (hasIcd10cm: boolean) => void): Promise<number> {
