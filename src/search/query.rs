@@ -159,11 +159,20 @@ impl ParsedQuery {
 }
 
 fn abbreviation<'a>(data: &'a IndexData, cache: &ParseCache, key: &str) -> Option<&'a [String]> {
+    abbreviation_entry(data, cache, key).map(|(_, e)| e)
+}
+
+/// The key as the index holds it, and its expansions.
+fn abbreviation_entry<'a>(
+    data: &'a IndexData,
+    cache: &ParseCache,
+    key: &str,
+) -> Option<(&'a str, &'a [String])> {
     let i = *cache.abbreviations.get(key)?;
     data.search
         .abbreviations
         .get(i as usize)
-        .map(|a| a.1.as_slice())
+        .map(|a| (a.0.as_str(), a.1.as_slice()))
 }
 
 /// What parsing looks up in every query, kept between queries (built on
@@ -289,17 +298,52 @@ impl ParseCache {
     }
 }
 
+/// Most keys a half-typed last word may complete to: more, and the word
+/// is too short to say which (its own completions rank the titles).
+const MAX_KEY_COMPLETIONS: usize = 3;
+
+/// Shortest half-typed word that completes to a synonym or abbreviation key.
+const MIN_KEY_PREFIX: usize = 3;
+
+/// The expansions of the keys that finish the half-typed last word of
+/// `prefix` ("high choles" → "high cholesterol", "gallst" → "gallstone",
+/// "gallstones"): keys that continue `prefix` within its last word, at
+/// most `MAX_KEY_COMPLETIONS` of them, else none.
+fn completed_keys<'a>(data: &'a IndexData, prefix: &str) -> Vec<(&'a str, &'a [String])> {
+    let last = prefix.rsplit(' ').next().unwrap_or(prefix);
+    if last.len() < MIN_KEY_PREFIX {
+        return Vec::new();
+    }
+    let list = &data.search.abbreviations;
+    let from = list.partition_point(|(k, _)| k.as_str() <= prefix);
+    let found: Vec<(&str, &[String])> = list[from..]
+        .iter()
+        .take_while(|(k, _)| k.starts_with(prefix))
+        .filter(|(k, _)| !k[prefix.len()..].contains(' '))
+        .take(MAX_KEY_COMPLETIONS + 1)
+        .map(|(k, e)| (k.as_str(), e.as_slice()))
+        .collect();
+    if found.len() > MAX_KEY_COMPLETIONS {
+        return Vec::new();
+    }
+    found
+}
+
 /// Longest abbreviation (up to three chunks, e.g. "ckd 3a", "copd exac")
 /// starting at `chunks[at]`: (chunks used, expansions). A phrase is
 /// extended only while some key continues it with a space (most chunks
-/// start none).
+/// start none). With `complete_last`, a phrase whose last chunk is the
+/// query's half-typed last word completes to the keys it starts
+/// ("yeast infec" → "yeast infection"). Each found key with its expansions.
+type KeysFound<'a> = Vec<(&'a str, &'a [String])>;
 fn abbreviation_at<'a>(
     data: &'a IndexData,
     cache: &ParseCache,
     chunks: &[&str],
     at: usize,
-) -> Option<(usize, &'a [String])> {
-    let mut found = abbreviation(data, cache, chunks[at]).map(|e| (1, e));
+    complete_last: bool,
+) -> Option<(usize, KeysFound<'a>)> {
+    let mut found = abbreviation_entry(data, cache, chunks[at]).map(|e| (1, vec![e]));
     // The key is built only for a chunk some longer key starts with.
     if chunks.len() - at < 2 || !cache.phrase_starts.contains(chunks[at]) {
         return found;
@@ -311,8 +355,13 @@ fn abbreviation_at<'a>(
         }
         key.push(' ');
         key.push_str(chunks[at + n - 1]);
-        if let Some(e) = abbreviation(data, cache, &key) {
-            found = Some((n, e));
+        if let Some(e) = abbreviation_entry(data, cache, &key) {
+            found = Some((n, vec![e]));
+        } else if complete_last && at + n == chunks.len() {
+            let completed = completed_keys(data, &key);
+            if !completed.is_empty() {
+                found = Some((n, completed));
+            }
         }
     }
     found
@@ -366,25 +415,26 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
             break;
         }
         // A multi-chunk or punctuated abbreviation is taken whole ("w/o", "ckd 3").
-        if let Some((n, exp)) = abbreviation_at(data, cache, &chunks, at) {
+        if let Some((n, found)) = abbreviation_at(data, cache, &chunks, at, typing_last) {
             if n > 1 || chunks[at].contains(|c: char| !c.is_alphanumeric()) {
-                let mut alts: Vec<Vec<String>> = exp
-                    .iter()
-                    .map(|e| text::words_with_type_letters(e))
-                    .collect();
+                let mut alts: Vec<Vec<String>> = Vec::new();
+                for e in found.iter().flat_map(|(_, e)| e.iter()) {
+                    let words = text::words_with_type_letters(e);
+                    if !alts.contains(&words) {
+                        alts.push(words);
+                    }
+                }
                 // A phrase of plain words ("ear drum", "swimmers ear") still
-                // matches as typed too; "w/o" or "ckd 3" only as expanded.
+                // matches as typed too, or as the keys a half-typed last
+                // word finishes ("knee replac" as "knee replacement"); "w/o"
+                // or "ckd 3" only as expanded.
                 let plain = chunks[at..at + n]
                     .iter()
                     .all(|c| c.chars().all(char::is_alphanumeric));
                 if plain {
-                    alts.insert(
-                        0,
-                        chunks[at..at + n]
-                            .iter()
-                            .flat_map(|c| text::words(c))
-                            .collect(),
-                    );
+                    for (i, (key, _)) in found.iter().enumerate() {
+                        alts.insert(i, text::words(key));
+                    }
                 }
                 wanted.push((chunks[at..at + n].join(" "), alts, plain));
                 prev.clear();
@@ -417,6 +467,24 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
             let mut alts = vec![vec![w.clone()]];
             if let Some(exp) = abbreviation(data, cache, &w) {
                 alts.extend(exp.iter().map(|e| text::words_with_type_letters(e)));
+            } else if typing_last && at + 1 == chunks.len() && w.len() == chunks[at].len() {
+                // A half-typed word finishes to the keys it starts ("gallst"
+                // → gallstone, "shingl" → shingles) when it is no term of
+                // its own, or stems as the key does ("gallston"); "shin"
+                // stays itself.
+                let stem = text::term(&w);
+                let own_term = terms.find(stem.as_bytes()).is_some();
+                for (key, exp) in completed_keys(data, &w)
+                    .into_iter()
+                    .filter(|(k, _)| !own_term || text::term(k) == stem)
+                {
+                    let key = std::iter::once(vec![key.to_string()]);
+                    for words in key.chain(exp.iter().map(|e| text::words_with_type_letters(e))) {
+                        if !alts.contains(&words) {
+                            alts.push(words);
+                        }
+                    }
+                }
             }
             prev.clear();
             prev.push_str(&w);
@@ -1002,42 +1070,86 @@ fn slot_for(
         context_needs: 0,
     };
     let exact = terms.find(stem.as_bytes());
-    if let Some(t) = exact {
-        slot.terms.push((t as u32, 1.0));
-    }
+    let units = terms.data.search.unit_node.len();
     // Whether some term continues the word as typed (not only its stem).
     let mut word_completes = false;
+    // What the word tells as typed: its own term's idf, or, cut short, its
+    // completions' together (for `contracted_terms`).
+    let mut reached_idf = exact.map(|t| terms.idf(t, units));
+    let mut exact_is_word = exact.is_some();
     if let Some((quality, max_completions)) = prefix {
+        let of_word: Vec<usize> = terms.prefix_range(word.as_bytes()).collect();
+        word_completes = !of_word.is_empty();
+        // The stem dropped letters that were typed ("conges" → "cong") and
+        // the word as typed continues: what it continues to was meant, not
+        // the stem's other completions (congenital, congo).
+        let of_word_df: u64 = of_word.iter().map(|&t| terms.df(t) as u64).sum();
+        let stem_cut = word_completes
+            && !stem.starts_with(word)
+            && exact.map_or(true, |t| of_word_df > terms.df(t) as u64);
         // Sorted and deduplicated, not `contains` per term: a one-letter
         // prefix ("c") has a thousand completions.
-        let of_word = terms.prefix_range(word.as_bytes());
-        word_completes = !of_word.is_empty();
-        let mut completions: Vec<usize> = of_word
-            .chain(terms.prefix_range(stem.as_bytes()))
-            .filter(|&t| Some(t) != exact)
-            .collect();
+        let mut completions = of_word;
+        if !stem_cut {
+            completions.extend(terms.prefix_range(stem.as_bytes()));
+        }
+        completions.retain(|&t| Some(t) != exact);
         completions.sort_unstable();
         completions.dedup();
+        let completed_df: u64 = completions.iter().map(|&t| terms.df(t) as u64).sum();
+        // An exact term that is a fragment ("fract", 6 uses, beside
+        // fracture's 20,688; "cong" for "conges") is one completion among
+        // the others, not the word typed in full. A word whose stem lost an
+        // ending ("ants" → "ant") was typed in full.
+        if let Some(t) = exact.filter(|&t| {
+            let df = terms.df(t) as u64;
+            stem_cut
+                || (stem == word && df < RARE_DF as u64 && completed_df >= FRAGMENT_RATIO * df)
+        }) {
+            exact_is_word = false;
+            completions.push(t);
+        }
+        let all_df = completed_df + if exact_is_word { 0 } else { exact.map_or(0, |t| terms.df(t) as u64) };
+        // A word that is no term of its own tells as much as all its
+        // completions together: a rare one ("osteomyelofibrosis") must not
+        // outscore the common one ("osteomyelitis") for its rarity alone.
+        if !exact_is_word && all_df > 0 {
+            reached_idf =
+                Some(((units as f32 + 1.0) / all_df.min(units as u64) as f32).ln().max(0.1));
+        }
+        // Of a word cut short, the completions most of its uses continue to
+        // are likelier meant: "fract" is fracture far more than "fraction"
+        // (an inclusion term of I50.2), which must not win on a short title.
+        let share = |t: usize| match (exact_is_word, all_df) {
+            (true, _) | (_, 0) => 1.0,
+            (false, all) => (terms.df(t) as f32 / all as f32).powf(COMPLETION_SHARE_POWER),
+        };
         completions.sort_by_key(|&t| std::cmp::Reverse(terms.df(t)));
         completions.truncate(max_completions);
         completions.sort_unstable();
         // A completion never outweighs the word typed in full: a rare cut-short
         // term ("nebuliz") must not beat the exact one ("nebulizer").
-        let units = terms.data.search.unit_node.len();
-        let exact_idf = exact.map(|t| terms.idf(t, units));
+        let typed_root = [stem.as_bytes(), word.as_bytes()];
         slot.terms.extend(completions.into_iter().map(|t| {
-            let q = match exact_idf {
-                // The root's inflammation ("laryng" → "laryngiti") weighs as
-                // the root: the one term both were before
-                // `text::inflammation_stem` split them.
-                Some(e) if text::is_inflammation_of(terms.term(t), stem.as_bytes()) => {
+            let q = match reached_idf {
+                // The root's inflammation ("laryng" → "laryngiti", "tonsill"
+                // → "tonsilliti") weighs as the root: the one term both
+                // were before `text::inflammation_stem` split them.
+                Some(e)
+                    if typed_root
+                        .iter()
+                        .any(|r| text::is_inflammation_of(terms.term(t), r)) =>
+                {
                     (e / terms.idf(t, units)).min(1.0)
                 }
-                Some(e) => quality * (e / terms.idf(t, units)).min(1.0),
+                Some(e) => quality * (e / terms.idf(t, units)).min(1.0) * share(t),
                 None => quality,
             };
             (t as u32, q)
         }));
+    }
+    if let Some(t) = exact.filter(|_| exact_is_word) {
+        slot.terms.insert(0, (t as u32, 1.0));
     }
     let rare = exact.map_or(true, |t| terms.df(t) < RARE_DF);
     if typed && rare {
@@ -1052,10 +1164,19 @@ fn slot_for(
         if slot.terms.is_empty() || (exact.is_none() && !word_completes) || doubtful {
             fuzzy_terms(terms, word, &stem, &mut slot, masks);
         }
-        contracted_terms(terms, word, &mut slot, masks);
+        contracted_terms(terms, word, reached_idf, &mut slot, masks);
     }
     slot
 }
+
+/// An exact term this many times rarer than its completions together is a
+/// fragment of them (see `slot_for`).
+const FRAGMENT_RATIO: u64 = 20;
+
+/// How much a completion's share of its cut-short word's uses weighs: its
+/// weight is scaled by share^power (a completion with 1% of the uses
+/// keeps about 40% of its weight).
+const COMPLETION_SHARE_POWER: f32 = 0.2;
 
 /// Most ways one run-together word is split (`split_in_two`).
 const MAX_SPLITS: usize = 3;
@@ -1094,6 +1215,9 @@ fn rare_or_absent(terms: &Terms, word: &str) -> bool {
     text::with_term(word, |t| terms.find(t.as_bytes())).map_or(true, |t| terms.df(t) < RARE_DF)
 }
 
+/// Weight of a term the typed word is a contraction of.
+const CONTRACTION_QUALITY: f32 = 0.6;
+
 /// A typed word whose exact term is rarer than this may also be a contraction.
 const RARE_DF: u32 = 40;
 
@@ -1101,7 +1225,18 @@ const RARE_DF: u32 = 40;
 /// letters ("intartic" → intraarticular, "fngr" → finger, "slctv" →
 /// selective): same first letter, every typed letter in order, and not
 /// much longer than the word.
-fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot, masks: &mut [u32]) {
+///
+/// `reached_idf`: what the word tells as typed (its own term, or all its
+/// completions), when it reaches any. A contraction then weighs no more
+/// than that: "fract" completes to fracture, and its letters in
+/// "franceschetti" must not outscore every fracture for that term's rarity.
+fn contracted_terms(
+    terms: &Terms,
+    word: &str,
+    reached_idf: Option<f32>,
+    slot: &mut Slot,
+    masks: &mut [u32],
+) {
     let w = word.as_bytes();
     if w.len() < 3 || w.len() > 12 || !w.iter().all(u8::is_ascii_lowercase) {
         return;
@@ -1120,7 +1255,9 @@ fn contracted_terms(terms: &Terms, word: &str, slot: &mut Slot, masks: &mut [u32
             continue;
         }
         if is_subsequence(w, cand) {
-            slot.terms.push((t as u32, 0.6));
+            let units = terms.data.search.unit_node.len();
+            let q = reached_idf.map_or(1.0, |r| (r / terms.idf(t, units)).min(1.0));
+            slot.terms.push((t as u32, CONTRACTION_QUALITY * q));
         }
     }
 }
