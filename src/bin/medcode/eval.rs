@@ -5,6 +5,11 @@
 //! prefixes (`expect_prefix`: a result is right when its undotted code starts
 //! with one of them), and may say which system to search (`system`:
 //! `icd10cm` / `hcpcs`; otherwise the command's `--system`).
+//!
+//! `--cut-last PCT` asks each query as it stands while its last word is
+//! still being typed: a last word of 7 or more letters is cut to PCT% of
+//! them (at least 4); cases with a shorter or non-alphabetic last word are
+//! left out, and each set is reported as "<set> cutPCT".
 
 use medcode::{Engine, SearchOptions, System};
 use serde::Deserialize;
@@ -65,12 +70,35 @@ fn parse_system(s: &str) -> Option<Option<System>> {
     }
 }
 
+/// Shortest last word `--cut-last` cuts, and the fewest letters it keeps.
+const CUT_MIN_WORD: usize = 7;
+const CUT_MIN_KEEP: usize = 4;
+
+/// The query with its last word cut to `pct`% of its letters, as typed
+/// half-way; `None` when that word is short or not all letters.
+fn cut_last_word(query: &str, pct: u8) -> Option<String> {
+    let trimmed = query.trim_end();
+    let start = trimmed.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let last = &trimmed[start..];
+    let n = last.chars().count();
+    if n < CUT_MIN_WORD || !last.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let keep = (n * pct as usize / 100).max(CUT_MIN_KEEP);
+    if keep >= n {
+        return None;
+    }
+    let cut: String = last.chars().take(keep).collect();
+    Some(format!("{}{cut}", &trimmed[..start]))
+}
+
 pub fn run(
     engine: &Engine,
     file: &Path,
     system: Option<System>,
     misses: bool,
     json: bool,
+    cut_last: Option<u8>,
     out: &mut impl Write,
 ) -> Result<ExitCode, String> {
     let text = crate::limits::read_text(file, crate::limits::EVAL_MAX, "an evaluation file")?;
@@ -102,7 +130,14 @@ pub fn run(
             system: case_system,
             limit: case.k.clamp(10, 1000),
         };
-        let hits = engine.search(&case.query, &opts);
+        let (query, set) = match cut_last {
+            None => (case.query.clone(), case.set.clone()),
+            Some(pct) => match cut_last_word(&case.query, pct) {
+                Some(q) => (q, format!("{} cut{pct}", case.set)),
+                None => continue,
+            },
+        };
+        let hits = engine.search(&query, &opts);
         let exact: Vec<String> = case.expect.iter().map(|c| norm(c)).collect();
         let prefixes: Vec<String> = case.expect_prefix.iter().map(|c| norm(c)).collect();
         let right = |code: &str| {
@@ -110,7 +145,7 @@ pub fn run(
             exact.contains(&c) || prefixes.iter().any(|p| c.starts_with(p.as_str()))
         };
         let rank = hits.iter().position(|h| right(&h.code));
-        let s = sets.entry(case.set.clone()).or_default();
+        let s = sets.entry(set.clone()).or_default();
         s.queries += 1;
         match rank {
             Some(r) if r < case.k => {
@@ -134,8 +169,7 @@ pub fn run(
             let at = rank.map_or("miss".to_string(), |r| format!("rank {}", r + 1));
             writeln!(
                 out,
-                "{at:<7} [{}] {:?} want {want:?} got {top:?}",
-                case.set, case.query
+                "{at:<7} [{set}] {query:?} want {want:?} got {top:?}"
             )
             .map_err(|e| e.to_string())?;
         }
@@ -171,4 +205,21 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut_last_word;
+
+    #[test]
+    fn cuts_only_a_long_alphabetic_last_word() {
+        assert_eq!(cut_last_word("high cholesterol", 60).as_deref(), Some("high choles"));
+        assert_eq!(cut_last_word("gallstones", 50).as_deref(), Some("galls"));
+        // Never below 4 letters; short, coded or numeric last words are left out.
+        assert_eq!(cut_last_word("diabetes", 10).as_deref(), Some("diab"));
+        assert_eq!(cut_last_word("afib", 60), None);
+        assert_eq!(cut_last_word("ckd stage 3", 60), None);
+        assert_eq!(cut_last_word("s/p appendectomy ", 80).as_deref(), Some("s/p appendect"));
+        assert_eq!(cut_last_word("fracture", 100), None);
+    }
 }

@@ -73,6 +73,10 @@ enum Command {
         misses: bool,
         #[arg(long)]
         json: bool,
+        /// Ask each query with its last word half-typed: cut to PCT% of its
+        /// letters (words of 7+ letters; at least 4 kept)
+        #[arg(long, value_name = "PCT", value_parser = clap::value_parser!(u8).range(1..=99))]
+        cut_last: Option<u8>,
     },
     /// Build the index from source files (what build.sh calls)
     BuildIndex(build_index::Args),
@@ -333,12 +337,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             system,
             misses,
             json,
+            cut_last,
         } => {
             if matches!(system, SystemArg::Icd10pcs) || pcs::is_pcs_eval_file(&file) {
                 return pcs::eval(cli.index, &file, misses, json, &mut out);
             }
             let engine = load_engine(cli.index)?;
-            eval::run(&engine, &file, system.system(), misses, json, &mut out)
+            eval::run(&engine, &file, system.system(), misses, json, cut_last, &mut out)
         }
     }
 }
