@@ -506,7 +506,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
     let last_group = wanted.len().saturating_sub(1);
     let mut parsed = ParsedQuery {
         truncated,
-        context: context_named(data, &chunks),
+        context: context_named(data, &chunks, typing_last),
         ..Default::default()
     };
     for (gi, (word, alts, typed)) in wanted.into_iter().enumerate() {
@@ -675,6 +675,9 @@ fn context_groups(data: &IndexData, parsed: &ParsedQuery) -> Option<ContextGroup
     for gi in 0..n {
         let t = parsed.groups[gi].text.as_str();
         out.named[gi] |= find(t);
+        if gi + 1 == parsed.groups.len() && parsed.last_partial {
+            out.named[gi] |= context_completed(list, t);
+        }
         key.clear();
         key.push(NOT_CONTENT_PREFIX);
         key.push_str(t);
@@ -834,8 +837,33 @@ fn ends_context_phrase(data: &IndexData, chunks: &[&str]) -> bool {
         .is_ok()
 }
 
-/// Context bits named by the query's words or two-word phrases ("history of").
-fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
+/// Shortest half-typed last word that names the context words it starts.
+const MIN_CONTEXT_PREFIX: usize = 5;
+
+/// Context bits of the shortest context word a half-typed `word` starts
+/// ("subseq" → subsequent, "sequel" → sequela; "follo" → follow, not
+/// following, a sequela word): letters only, at least
+/// `MIN_CONTEXT_PREFIX`, single words (not phrases or `#` keys).
+fn context_completed(list: &[(String, u8)], word: &str) -> u8 {
+    if word.len() < MIN_CONTEXT_PREFIX || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return 0;
+    }
+    let from = list.partition_point(|(w, _)| w.as_str() < word);
+    let completed = list[from..]
+        .iter()
+        .take_while(|(w, _)| w.starts_with(word))
+        .filter(|(w, _)| !w.contains('_'));
+    let Some(shortest) = completed.clone().map(|(w, _)| w.len()).min() else {
+        return 0;
+    };
+    completed
+        .filter(|(w, _)| w.len() == shortest)
+        .fold(0, |bits, (_, b)| bits | b)
+}
+
+/// Context bits named by the query's words or two-word phrases ("history
+/// of"); with `typing_last`, also those the half-typed last word starts.
+fn context_named(data: &IndexData, chunks: &[&str], typing_last: bool) -> u8 {
     let list = &data.search.context_words;
     let find = |k: &str| {
         list.binary_search_by(|(w, _)| w.as_str().cmp(k))
@@ -843,6 +871,9 @@ fn context_named(data: &IndexData, chunks: &[&str]) -> u8 {
             .unwrap_or(0)
     };
     let mut bits = 0;
+    if let (true, Some(last)) = (typing_last, chunks.last()) {
+        bits |= context_completed(list, last);
+    }
     let mut pair = String::new();
     for (i, c) in chunks.iter().take(MAX_WORDS * 2).enumerate() {
         bits |= find(c);
