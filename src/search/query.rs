@@ -760,7 +760,10 @@ fn complete_to_defaults(default_terms: &[String], terms: &Terms, parsed: &mut Pa
     let Some(last) = parsed.groups.last_mut() else {
         return;
     };
-    let [typed] = last.stems.as_slice() else {
+    // The word as typed: the group's first choice, when no abbreviation
+    // expanded it (a typo's correction, also a choice, must not stop it:
+    // "s/p appendect" was corrected as well, and missed Z90.49).
+    let (Some(typed), 0) = (last.stems.first(), last.expanded) else {
         return;
     };
     let [typed] = typed.as_slice() else {
