@@ -1137,19 +1137,26 @@ fn slot_for(
         // ending ("ants" → "ant") was typed in full.
         if let Some(t) = exact.filter(|&t| {
             let df = terms.df(t) as u64;
-            stem_cut
-                || (stem == word && df < RARE_DF as u64 && completed_df >= FRAGMENT_RATIO * df)
+            stem_cut || (stem == word && df < RARE_DF as u64 && completed_df >= FRAGMENT_RATIO * df)
         }) {
             exact_is_word = false;
             completions.push(t);
         }
-        let all_df = completed_df + if exact_is_word { 0 } else { exact.map_or(0, |t| terms.df(t) as u64) };
+        let all_df = completed_df
+            + if exact_is_word {
+                0
+            } else {
+                exact.map_or(0, |t| terms.df(t) as u64)
+            };
         // A word that is no term of its own tells as much as all its
         // completions together: a rare one ("osteomyelofibrosis") must not
         // outscore the common one ("osteomyelitis") for its rarity alone.
         if !exact_is_word && all_df > 0 {
-            reached_idf =
-                Some(((units as f32 + 1.0) / all_df.min(units as u64) as f32).ln().max(0.1));
+            reached_idf = Some(
+                ((units as f32 + 1.0) / all_df.min(units as u64) as f32)
+                    .ln()
+                    .max(0.1),
+            );
         }
         // Of a word cut short, the completions most of its uses continue to
         // are likelier meant: "fract" is fracture far more than "fraction"

@@ -167,11 +167,8 @@ pub fn run(
                 .collect();
             let want: Vec<&String> = case.expect.iter().chain(&case.expect_prefix).collect();
             let at = rank.map_or("miss".to_string(), |r| format!("rank {}", r + 1));
-            writeln!(
-                out,
-                "{at:<7} [{set}] {query:?} want {want:?} got {top:?}"
-            )
-            .map_err(|e| e.to_string())?;
+            writeln!(out, "{at:<7} [{set}] {query:?} want {want:?} got {top:?}")
+                .map_err(|e| e.to_string())?;
         }
     }
     for s in sets.values_mut() {
@@ -213,13 +210,19 @@ mod tests {
 
     #[test]
     fn cuts_only_a_long_alphabetic_last_word() {
-        assert_eq!(cut_last_word("high cholesterol", 60).as_deref(), Some("high choles"));
+        assert_eq!(
+            cut_last_word("high cholesterol", 60).as_deref(),
+            Some("high choles")
+        );
         assert_eq!(cut_last_word("gallstones", 50).as_deref(), Some("galls"));
         // Never below 4 letters; short, coded or numeric last words are left out.
         assert_eq!(cut_last_word("diabetes", 10).as_deref(), Some("diab"));
         assert_eq!(cut_last_word("afib", 60), None);
         assert_eq!(cut_last_word("ckd stage 3", 60), None);
-        assert_eq!(cut_last_word("s/p appendectomy ", 80).as_deref(), Some("s/p appendect"));
+        assert_eq!(
+            cut_last_word("s/p appendectomy ", 80).as_deref(),
+            Some("s/p appendect")
+        );
         assert_eq!(cut_last_word("fracture", 100), None);
     }
 }

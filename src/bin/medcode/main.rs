@@ -343,7 +343,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 return pcs::eval(cli.index, &file, misses, json, &mut out);
             }
             let engine = load_engine(cli.index)?;
-            eval::run(&engine, &file, system.system(), misses, json, cut_last, &mut out)
+            eval::run(
+                &engine,
+                &file,
+                system.system(),
+                misses,
+                json,
+                cut_last,
+                &mut out,
+            )
         }
     }
 }
