@@ -238,7 +238,7 @@ pub fn correction_qualities(
     exact_df: Option<u32>,
     units: usize,
 ) -> (Vec<f32>, Option<f32>) {
-    let idf = |df: u32| ((units as f32 + 1.0) / df.max(1) as f32).ln().max(0.1);
+    let idf = |df: u32| super::idf_of_df(df as u64, units);
     let base = |edits: usize| if edits <= 1 { 0.75 } else { 0.6 };
     let fewest = found.iter().map(|c| c.edits).min().unwrap_or(0);
     let best_df = found

@@ -378,9 +378,15 @@ impl<'a> Terms<'a> {
     }
     /// Inverse document frequency.
     pub fn idf(&self, i: usize, units: usize) -> f32 {
-        let df = self.df(i).max(1) as f32;
-        ((units as f32 + 1.0) / df).ln().max(0.1)
+        idf_of_df(self.df(i) as u64, units)
     }
+}
+
+/// Inverse document frequency of `df` units out of `units`: one formula
+/// for a term, a typo's candidates and a cut-short word's completions
+/// together.
+pub fn idf_of_df(df: u64, units: usize) -> f32 {
+    ((units as f32 + 1.0) / df.max(1) as f32).ln().max(0.1)
 }
 
 /// Weight of a match by where the word was found.

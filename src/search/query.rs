@@ -1152,11 +1152,7 @@ fn slot_for(
         // completions together: a rare one ("osteomyelofibrosis") must not
         // outscore the common one ("osteomyelitis") for its rarity alone.
         if !exact_is_word && all_df > 0 {
-            reached_idf = Some(
-                ((units as f32 + 1.0) / all_df.min(units as u64) as f32)
-                    .ln()
-                    .max(0.1),
-            );
+            reached_idf = Some(super::idf_of_df(all_df.min(units as u64), units));
         }
         // Of a word cut short, the completions most of its uses continue to
         // are likelier meant: "fract" is fracture far more than "fraction"
@@ -1284,6 +1280,7 @@ fn contracted_terms(
     }
     // Every letter typed is in the term: most terms fail this at once.
     let letters = fuzzy::letter_mask(w);
+    let units = terms.data.search.unit_node.len();
     for t in terms.prefix_range(&w[..1]) {
         if term_mask(terms, masks, t) & letters != letters {
             continue;
@@ -1296,7 +1293,6 @@ fn contracted_terms(
             continue;
         }
         if is_subsequence(w, cand) {
-            let units = terms.data.search.unit_node.len();
             let q = reached_idf.map_or(1.0, |r| (r / terms.idf(t, units)).min(1.0));
             slot.terms.push((t as u32, CONTRACTION_QUALITY * q));
         }
