@@ -320,6 +320,29 @@ fn work_is_linear_in_rows_for_every_kind() {
     }
 }
 
+/// Regression (stop 27's CI): an ICD-10-CM file opening with a 3,000-letter
+/// tag was refused with quick-xml's "expected `</xxx…`", the whole tag quoted:
+/// a 3,111-byte message. A message quotes at most the start of such a run.
+#[cfg(feature = "tabular-xml")]
+#[test]
+fn a_long_tag_in_a_broken_file_is_quoted_short() {
+    let bytes = [
+        b"\xef\xbb\xbf<".as_slice(),
+        "x".repeat(3000).as_bytes(),
+        b"<diag><name>E11.9</name><desc>Synthetic</desc></diag>\n",
+    ]
+    .concat();
+    let e = DataSet::parse(DataKind::Icd10cm, "tabular.xml", &bytes, "2026-12-02").unwrap_err();
+    let m = e.to_string();
+    assert!(m.len() < 300, "{} bytes: {m}", m.len());
+    assert!(m.starts_with("tabular.xml:1:") && m.contains("not well-formed XML"), "{m}");
+    assert!(m.contains(&format!("{}…", "x".repeat(30))), "{m}");
+    // a long file name is cut too
+    let long_name = format!("{}.xml", "n".repeat(5000));
+    let e = DataSet::parse(DataKind::Icd10cm, &long_name, &bytes, "2026-12-02").unwrap_err();
+    assert!(e.to_string().len() < 500, "{}", e.to_string().len());
+}
+
 /// Regression (issue 13, hostile files): a claim saved by Notepad as
 /// "UTF-8 with BOM" was refused as "expected value at line 1 column 1", a
 /// UTF-16 one as "not UTF-8 text (byte 0)", and JSON cut short or with text

@@ -64,21 +64,49 @@ pub struct DataError {
 
 impl DataError {
     pub fn file(file: &str, message: String) -> DataError {
-        DataError {
-            file: file.to_string(),
-            line: 0,
-            column: 0,
-            message,
-        }
+        DataError::at(file, 0, 0, message)
     }
     pub fn at(file: &str, line: usize, column: usize, message: String) -> DataError {
         DataError {
-            file: file.to_string(),
+            file: clipped(file, MAX_SHOWN_NAME),
             line,
             column,
-            message,
+            message: clipped(&message, MAX_SHOWN_MESSAGE),
         }
     }
+}
+
+/// Longest name, and message, an error shows: both may quote the file (a
+/// parser's error echoes a 3,000-letter tag name), and a message is read, not
+/// scrolled. Regression: userdata_fuzz found a 3,111-byte XML error (stop 27).
+const MAX_SHOWN_NAME: usize = 120;
+const MAX_SHOWN_MESSAGE: usize = 600;
+/// Runs of this many letters without a space are quoted input, not words.
+const MAX_SHOWN_RUN: usize = 60;
+
+/// `s` with every run of more than MAX_SHOWN_RUN non-space characters cut to
+/// its first 40 and "…", then cut to `max` bytes at a character boundary: the
+/// words around a quoted piece (what is wrong, what to do) stay readable.
+fn clipped(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max + 4));
+    // each piece is one run and the space that ends it
+    for piece in s.split_inclusive(char::is_whitespace) {
+        let run = piece.trim_end_matches(char::is_whitespace);
+        let shown = if run.chars().count() > MAX_SHOWN_RUN {
+            let head: String = run.chars().take(40).collect();
+            format!("{head}…{}", &piece[run.len()..])
+        } else {
+            piece.to_string()
+        };
+        for c in shown.chars() {
+            if out.len() + c.len_utf8() > max {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl std::fmt::Display for DataError {
