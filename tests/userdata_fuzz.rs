@@ -335,7 +335,10 @@ fn a_long_tag_in_a_broken_file_is_quoted_short() {
     let e = DataSet::parse(DataKind::Icd10cm, "tabular.xml", &bytes, "2026-12-02").unwrap_err();
     let m = e.to_string();
     assert!(m.len() < 300, "{} bytes: {m}", m.len());
-    assert!(m.starts_with("tabular.xml:1:") && m.contains("not well-formed XML"), "{m}");
+    assert!(
+        m.starts_with("tabular.xml:1:") && m.contains("not well-formed XML"),
+        "{m}"
+    );
     assert!(m.contains(&format!("{}…", "x".repeat(30))), "{m}");
     // a long file name is cut too
     let long_name = format!("{}.xml", "n".repeat(5000));

@@ -458,6 +458,10 @@ fn codes_with_prefix<'a>(data: &'a IndexData, prefix: &str) -> &'a [u32] {
     &order[start..start + len]
 }
 
+/// A query of at most this many words opens a word whose units could only
+/// tie the best match count (see `search_words`).
+const TIE_OPENS_WORDS: u32 = 2;
+
 /// A query of at most this many words is vague enough for a header's
 /// unspecified child to stand in for the header.
 const VAGUE_WORDS: usize = 3;
@@ -567,14 +571,33 @@ fn default_child(data: &IndexData, header: u32) -> Option<u32> {
             return kids.iter().find(billable).copied();
         }
     }
-    kids.iter()
-        .filter(billable)
-        .find(|&&c| {
-            units_of(s, c)
-                .next()
-                .is_some_and(|u| s.unit_flags[u] & UNIT_GENERIC != 0)
-        })
-        .copied()
+    // The most unspecified of the generic children: under H00.01 Hordeolum
+    // externum, H00.019 "unspecified eye, unspecified eyelid", not H00.013
+    // "right eye, unspecified eyelid" (the first generic one, which a vague
+    // "stye" gave).
+    let mut title = String::new();
+    let mut unspecified = |c: u32| {
+        title.clear();
+        if let Some(n) = data.nodes.get(c as usize) {
+            data.phrase_into(n.title(), &mut title);
+        }
+        // "nspecified": "Unspecified …" and "… unspecified" alike
+        title.matches("nspecified").count()
+    };
+    let mut best: Option<(u32, usize)> = None;
+    for &c in kids.iter().filter(billable) {
+        let generic = units_of(s, c)
+            .next()
+            .is_some_and(|u| s.unit_flags[u] & UNIT_GENERIC != 0);
+        if !generic {
+            continue;
+        }
+        let n = unspecified(c);
+        if best.map_or(true, |(_, m)| n > m) {
+            best = Some((c, n));
+        }
+    }
+    best.map(|(c, _)| c)
 }
 
 /// Runs a word query. Codes are handled by the engine before this.
@@ -879,7 +902,13 @@ pub fn search_words(
                 best |= 1 << p;
             }
         }
-        if best + opened_required >= wanted {
+        // Stop when no unit an unopened word reaches can match more words.
+        // In a short query no unit matches whole, one it could tie still
+        // opens: "frequent pvc" matches I49.3 by pvc alone, and its score,
+        // not the order words open in, must decide against "frequent"
+        // menstruation (N92.0). A long query stops at the tie (its work).
+        let tie_opens = best < wanted && wanted <= TIE_OPENS_WORDS;
+        if best + opened_required > wanted || (best + opened_required == wanted && !tie_opens) {
             break;
         }
     }

@@ -64,6 +64,8 @@ pub struct Group {
     /// The index terms of the typed word and of each expansion, for
     /// matching the terms of a default.
     pub stems: Vec<Vec<String>>,
+    /// Bit i: `stems[i]` are the words as typed (not an expansion).
+    pub typed_stems: u32,
     /// Bit i: alternative i is an expansion from the ICD-10-CM tables
     /// (abbreviations, everyday synonyms), not the word as typed.
     pub expanded: u32,
@@ -367,6 +369,32 @@ fn abbreviation_at<'a>(
     found
 }
 
+/// The expansions of an abbreviation written in the plural ("pvcs", "pvc's",
+/// "utis", "pacs": `text::words` drops the apostrophe) when the word is no
+/// key and its own term is absent or rare ("pac" is a fragment). Keys of 3+
+/// letters only, so "abs" is not read as "ab". A bracketed word is a
+/// title's own acronym, no plural: "… lymph node syndrome [MCLS]" is not
+/// mantle cell lymphoma.
+fn plural_abbreviation<'a>(
+    data: &'a IndexData,
+    cache: &ParseCache,
+    terms: &Terms,
+    word: &str,
+    query: &str,
+) -> Option<&'a [String]> {
+    let key = word.strip_suffix('s')?;
+    if key.len() < 3 || key.ends_with('s') || !rare_or_absent(terms, word) {
+        return None;
+    }
+    let found = abbreviation(data, cache, key)?;
+    let bracketed = ["[", "("].iter().any(|open| {
+        query
+            .match_indices(open)
+            .any(|(i, _)| query[i + 1..].starts_with(word))
+    });
+    (!bracketed).then_some(found)
+}
+
 /// Parses `query` against the index's terms and abbreviations.
 pub fn parse(data: &IndexData, query: &str) -> ParsedQuery {
     parse_with(data, query, &mut ParseCache::default())
@@ -465,7 +493,9 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                 continue;
             }
             let mut alts = vec![vec![w.clone()]];
-            if let Some(exp) = abbreviation(data, cache, &w) {
+            if let Some(exp) = abbreviation(data, cache, &w)
+                .or_else(|| plural_abbreviation(data, cache, &terms, &w, &lower))
+            {
                 alts.extend(exp.iter().map(|e| text::words_with_type_letters(e)));
             } else if typing_last && at + 1 == chunks.len() && w.len() == chunks[at].len() {
                 // A half-typed word finishes to the keys it starts ("gallst"
@@ -511,7 +541,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
     };
     for (gi, (word, alts, typed)) in wanted.into_iter().enumerate() {
         let mut group = Group::default();
-        for alt in &alts {
+        for (ai, alt) in alts.iter().enumerate() {
             // `alt` is words as `text::words` splits them: ASCII ones are
             // their own split, so they skip the join and the second split.
             let stems = if alt.iter().all(|w| w.is_ascii()) {
@@ -520,6 +550,9 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
                 text::terms(&alt.join(" "))
             };
             if !stems.is_empty() && !group.stems.contains(&stems) {
+                if typed && ai == 0 && group.stems.len() < 32 {
+                    group.typed_stems |= 1 << group.stems.len();
+                }
                 group.stems.push(stems);
             }
         }
@@ -902,7 +935,8 @@ fn context_named(data: &IndexData, chunks: &[&str], typing_last: bool) -> u8 {
 /// another's words gives way), and lets units under each code satisfy the
 /// words it covers through one synthetic slot.
 fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery) {
-    let mut found: Vec<(u32, usize)> = Vec::new();
+    // (groups covered, default, whether some group took it through an expansion)
+    let mut found: Vec<(u32, usize, bool)> = Vec::new();
     // Every term of a default's key must be among the query's: most
     // defaults are out at once, without trying the groups' choices.
     let mut stems: Vec<&str> = parsed
@@ -941,13 +975,14 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
             .collect();
         let mut rest = key.clone();
         let mut used = 0u32;
+        let mut via_expansion = false;
         for (gi, g) in parsed.groups.iter().enumerate() {
             if rest.is_empty() {
                 break;
             }
-            let mut choices: Vec<&Vec<String>> = g.stems.iter().collect();
-            choices.sort_by_key(|c| std::cmp::Reverse(c.len()));
-            for c in choices {
+            let mut choices: Vec<(usize, &Vec<String>)> = g.stems.iter().enumerate().collect();
+            choices.sort_by_key(|(_, c)| std::cmp::Reverse(c.len()));
+            for (ci, c) in choices {
                 let mut left = rest.clone();
                 let mut c = c.iter().filter(|t| !text::is_joining(t)).peekable();
                 if c.peek().is_none() {
@@ -965,6 +1000,7 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
                 if all && left.len() < rest.len() {
                     rest = left;
                     used |= 1 << gi;
+                    via_expansion |= ci >= 32 || g.typed_stems & (1 << ci) == 0;
                     break;
                 }
             }
@@ -990,13 +1026,20 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
         // (K75.9) gives way for "hepatitis a".
         let untyped = (used << 1) & parsed.type_letters & !used;
         if rest.is_empty() && used != 0 && used.count_ones() * 2 >= content && untyped == 0 {
-            found.push((used, di));
+            found.push((used, di, via_expansion));
         }
     }
+    // A default for the words as typed outranks one an expansion of the same
+    // words reaches: "stomach flu" is A08.4 (Index: Flu, intestinal), not
+    // K52.9, the default of "gastroenteritis" it also reads as.
     let mut widest: Vec<(u32, usize)> = found
         .iter()
-        .copied()
-        .filter(|&(m, _)| !found.iter().any(|&(o, _)| o != m && o & m == m))
+        .filter(|&&(m, _, x)| {
+            !found
+                .iter()
+                .any(|&(o, _, ox)| (o != m && o & m == m) || (o == m && x && !ox))
+        })
+        .map(|&(m, di, _)| (m, di))
         .collect();
     // Terms that reach the same code through the same words are one
     // default ("flu shot", "influenza vaccine" → Z23 for "flu shot" whose
@@ -1239,12 +1282,15 @@ fn split_in_two<'a, 'b: 'a>(
 
 /// Where a word of `n` letters may be cut in two, halves of three letters
 /// or more, the most even first (of equally even ones, the shorter left
-/// half first); none for `n` below 6. Computed, not sorted: no allocation.
+/// half first); none for `n` below 6. Last, a left half of two letters: an
+/// eponym's particle run into the name ("digeorge" → Di George's syndrome,
+/// "dequervain"). Computed, not sorted: no allocation.
 fn split_cuts(n: usize) -> impl Iterator<Item = usize> {
     let top = if n >= 6 { n / 2 } else { 0 };
     (3..=top)
         .rev()
         .flat_map(move |k| [k, n - k].into_iter().take(if 2 * k == n { 1 } else { 2 }))
+        .chain((n >= 6).then_some(2))
 }
 
 /// True when the word's own term is missing or rare: then it may be cut short.
@@ -1432,6 +1478,9 @@ mod tests {
                 Vec::new()
             };
             want.sort_by_key(|&c| std::cmp::Reverse(c.min(n - c)));
+            if n >= 6 {
+                want.push(2);
+            }
             assert_eq!(split_cuts(n).collect::<Vec<_>>(), want, "{n}");
         }
     }
