@@ -671,7 +671,7 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         }
     }
     if typing_last {
-        complete_to_defaults(&cache.default_terms, &terms, &mut parsed);
+        complete_to_defaults(data, cache, &terms, &mut parsed);
     }
     match_defaults(data, cache, &mut parsed);
     context_alternatives(data, &mut parsed);
@@ -789,31 +789,77 @@ const MIN_DEFAULT_PREFIX: usize = 4;
 /// A half-typed last word ("hyperten") reaches the defaults whose term
 /// continues it: each such key term becomes a choice of the last group for
 /// `match_defaults` (the word's completions still rank the titles).
-fn complete_to_defaults(default_terms: &[String], terms: &Terms, parsed: &mut ParsedQuery) {
+fn complete_to_defaults(
+    data: &IndexData,
+    cache: &ParseCache,
+    terms: &Terms,
+    parsed: &mut ParsedQuery,
+) {
     let Some(last) = parsed.groups.last_mut() else {
         return;
     };
-    // The word as typed: the group's first choice, when no abbreviation
-    // expanded it (a typo's correction, also a choice, must not stop it:
-    // "s/p appendect" was corrected as well, and missed Z90.49).
-    let (Some(typed), 0) = (last.stems.first(), last.expanded) else {
+    // The word as typed: the group's first choice, unless it is a key of
+    // its own ("cad"). Choices it gained do not stop it: a typo's correction
+    // ("s/p appendect" missed Z90.49), or the phrase keys it starts
+    // ("osteoporo" → "osteoporotic fracture" kept M81.0 out, for M80.80XA).
+    // A short title's abbreviation that only completes the word ("migr":
+    // migrainosus) does not make it one: "migr" still reaches migraine.
+    let own_key = abbreviation(data, cache, &last.text)
+        .is_some_and(|exp| exp.iter().any(|e| !e.starts_with(last.text.as_str())));
+    if own_key {
+        return;
+    }
+    let Some(typed) = last.stems.first() else {
         return;
     };
     let [typed] = typed.as_slice() else {
         return;
     };
-    if typed.len() < MIN_DEFAULT_PREFIX || text::is_joining(typed) {
+    if text::is_joining(typed) {
         return;
     }
     // A word that is a term of its own completes only to commoner terms:
     // "pneumon" (pneumonitis) to pneumonia, not "heart" to heartburn.
     let own_df = terms.find(typed.as_bytes()).map(|t| terms.df(t));
-    let typed = typed.clone();
-    let from = default_terms.partition_point(|k| k.as_str() <= typed.as_str());
-    for k in default_terms[from..]
-        .iter()
-        .take_while(|k| k.starts_with(typed.as_str()))
+    let (typed, word) = (typed.clone(), last.text.clone());
+    let default_terms = &cache.default_terms;
+    let mut keys: Vec<&String> = Vec::new();
+    // Keys the stem starts, and those the word as typed starts when the
+    // stemmer cut typed letters ("seps" stems to "sep", "obes" to "obe").
+    let prefixes = [typed.as_str(), word.as_str()];
+    for p in prefixes.iter().take(if word == typed { 1 } else { 2 }) {
+        if p.len() < MIN_DEFAULT_PREFIX {
+            continue;
+        }
+        let from = default_terms.partition_point(|k| k.as_str() < *p);
+        keys.extend(
+            default_terms[from..]
+                .iter()
+                .take_while(|k| k.starts_with(p)),
+        );
+    }
+    // A word typed past its key's stem ("degenerat", "remissi", "screeni":
+    // the stems are degener, remiss, screen). When it is a term itself
+    // ("infecti", infectious), the commoner key only (infect, below).
     {
+        let cuts = word
+            .len()
+            .saturating_sub(MAX_PAST_STEM)
+            .max(MIN_DEFAULT_PREFIX)..word.len();
+        if let Some(k) = cuts
+            .rev()
+            .filter(|&c| word.is_char_boundary(c))
+            .find_map(|c| {
+                default_terms
+                    .binary_search_by(|k| k.as_str().cmp(&word[..c]))
+                    .ok()
+                    .map(|i| &default_terms[i])
+            })
+        {
+            keys.push(k);
+        }
+    }
+    for k in keys {
         if let Some(own) =
             own_df.filter(|_| !text::is_inflammation_of(k.as_bytes(), typed.as_bytes()))
         {
@@ -828,6 +874,12 @@ fn complete_to_defaults(default_terms: &[String], terms: &Terms, parsed: &mut Pa
         }
     }
 }
+
+/// The index terms of the sides an abbreviation may name ("lle", "bue").
+const SIDE_TERMS: [&str; 3] = ["left", "right", "bilater"];
+
+/// Most letters a half-typed word may run past its key's stem.
+const MAX_PAST_STEM: usize = 3;
 
 /// Marks a group that only joins concepts (every alternative is "with" or
 /// "due"). A "with" joins two concepts, so a title naming only one of them
@@ -995,7 +1047,9 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
                         left.swap_remove(p);
                         true
                     }
-                    None => key.contains(&t.as_str()),
+                    // A side in an abbreviation's expansion qualifies
+                    // the words ("lle" edema: left lower limb → R60.0).
+                    None => key.contains(&t.as_str()) || SIDE_TERMS.contains(&t.as_str()),
                 });
                 if all && left.len() < rest.len() {
                     rest = left;

@@ -68,7 +68,7 @@ impl DataError {
     }
     pub fn at(file: &str, line: usize, column: usize, message: String) -> DataError {
         DataError {
-            file: clipped(file, MAX_SHOWN_NAME),
+            file: clipped_to(file, MAX_SHOWN_NAME),
             line,
             column,
             message: clipped(&message, MAX_SHOWN_MESSAGE),
@@ -81,8 +81,22 @@ impl DataError {
 /// scrolled. Regression: userdata_fuzz found a 3,111-byte XML error (stop 27).
 const MAX_SHOWN_NAME: usize = 120;
 const MAX_SHOWN_MESSAGE: usize = 600;
-/// Runs of this many letters without a space are quoted input, not words.
-const MAX_SHOWN_RUN: usize = 60;
+/// Runs of more letters than this without a space are quoted input, not
+/// words (a row's quoted field, a tag name; a file's name is not in it).
+const MAX_SHOWN_RUN: usize = 80;
+
+/// `s` cut to `max` bytes at a character boundary, with "…" (a file's
+/// name is one run: it is not shortened inside).
+fn clipped_to(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
 
 /// `s` with every run of more than MAX_SHOWN_RUN non-space characters cut to
 /// its first 40 and "…", then cut to `max` bytes at a character boundary: the
