@@ -891,7 +891,7 @@ impl Engine {
     /// With a CPT file attached, `System::Cpt` searches its descriptors and
     /// "every system" merges them in by score.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
-        let query = &*crate::model::visible(truncate_at_char(query, 512));
+        let query = &*crate::model::visible(crate::model::truncate_at_char(query, 512));
         let hits = match (opts.system, self.cpt()) {
             (Some(System::Cpt), None) => Vec::new(),
             (Some(System::Cpt), Some(c)) => c.search_cpt(query, opts.limit),
@@ -908,7 +908,7 @@ impl Engine {
     /// Procedure codes for a claim's procedure field: HCPCS Level II and,
     /// when attached, CPT, merged by score.
     pub fn search_procedures(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        let query = &*crate::model::visible(truncate_at_char(query, 512));
+        let query = &*crate::model::visible(crate::model::truncate_at_char(query, 512));
         let hcpcs = self.search_bundled(
             query,
             &SearchOptions {
@@ -925,7 +925,7 @@ impl Engine {
     /// Search over a CPT-only engine: a CPT code prefix (`992`, `0042`),
     /// else words over the descriptors.
     fn search_cpt(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        let query = truncate_at_char(query, 512);
+        let query = crate::model::truncate_at_char(query, 512);
         let compact: String = query
             .chars()
             .filter_map(crate::model::code_char)
@@ -954,7 +954,7 @@ impl Engine {
 
     fn search_bundled(&self, query: &str, opts: &SearchOptions) -> Vec<SearchHit> {
         let query = if query.len() > 512 {
-            truncate_at_char(query, 512)
+            crate::model::truncate_at_char(query, 512)
         } else {
             query
         };
@@ -1072,7 +1072,7 @@ impl Engine {
         if self.user.is_some() || opts.system == Some(System::Cpt) {
             return None;
         }
-        let query = &*crate::model::visible(truncate_at_char(query, 512));
+        let query = &*crate::model::visible(crate::model::truncate_at_char(query, 512));
         out.begin();
         if let Some((ids, matched)) = self
             .code_ids(query, opts)
@@ -1172,12 +1172,4 @@ fn cmp_undotted(display: &str, key: &[u8]) -> std::cmp::Ordering {
 fn undotted_starts_with(display: &str, key: &[u8]) -> bool {
     let mut it = display.bytes().filter(|&b| b != b'.');
     key.iter().all(|&k| it.next() == Some(k))
-}
-
-fn truncate_at_char(s: &str, max: usize) -> &str {
-    let mut end = max.min(s.len());
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }

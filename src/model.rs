@@ -152,6 +152,16 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// The longest start of `s` of at most `max` bytes that ends on a
+/// character boundary (a cap on input must not split a character).
+pub fn truncate_at_char(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// `s` without invisible formatting characters (`is_invisible`): a soft
 /// hyphen or zero-width space copied from a PDF inside "hyper\u{ad}tension"
 /// split it into "hyper" and "tension" (tension headaches came first).

@@ -88,14 +88,12 @@ const MAX_SHOWN_RUN: usize = 80;
 /// `s` cut to `max` bytes at a character boundary, with "…" (a file's
 /// name is one run: it is not shortened inside).
 fn clipped_to(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
+    let kept = crate::model::truncate_at_char(s, max);
+    if kept.len() == s.len() {
+        s.to_string()
+    } else {
+        format!("{kept}…")
     }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
 }
 
 /// `s` with every run of more than MAX_SHOWN_RUN non-space characters cut to
@@ -106,18 +104,18 @@ fn clipped(s: &str, max: usize) -> String {
     // each piece is one run and the space that ends it
     for piece in s.split_inclusive(char::is_whitespace) {
         let run = piece.trim_end_matches(char::is_whitespace);
-        let shown = if run.chars().count() > MAX_SHOWN_RUN {
-            let head: String = run.chars().take(40).collect();
-            format!("{head}…{}", &piece[run.len()..])
+        if run.chars().count() > MAX_SHOWN_RUN {
+            out.extend(run.chars().take(40));
+            out.push('…');
+            out.push_str(&piece[run.len()..]);
         } else {
-            piece.to_string()
-        };
-        for c in shown.chars() {
-            if out.len() + c.len_utf8() > max {
-                out.push('…');
-                return out;
-            }
-            out.push(c);
+            out.push_str(piece);
+        }
+        if out.len() > max {
+            let kept = crate::model::truncate_at_char(&out, max).len();
+            out.truncate(kept);
+            out.push('…');
+            return out;
         }
     }
     out
