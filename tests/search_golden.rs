@@ -365,3 +365,60 @@ fn codes_missing_one_word_follow_the_full_matches() {
     );
     assert!(typing.iter().all(|h| h.matched.len() == full), "{typing:?}");
 }
+
+/// Pins the two-byte head buckets `Terms::find` and `Terms::prefix_range`
+/// search within (issue 13: a lookup reads one bucket, not the whole term
+/// list): over the real term table, every term is found at its own index,
+/// and every prefix of one or two bytes, and each term's first three bytes,
+/// give the range a scan of all terms gives.
+#[test]
+fn term_lookups_by_head_agree_with_a_scan_of_every_term() {
+    let engine = common::engine();
+    let terms = medcode::search::Terms::new(engine.data());
+    let all: Vec<&[u8]> = (0..terms.len()).map(|i| terms.term(i)).collect();
+    assert!(all.len() > 10_000, "{} terms", all.len());
+    for (i, t) in all.iter().enumerate() {
+        assert_eq!(terms.find(t), Some(i), "{:?}", String::from_utf8_lossy(t));
+    }
+    let scan = |p: &[u8]| {
+        let idx: Vec<usize> = (0..all.len()).filter(|&i| all[i].starts_with(p)).collect();
+        match (idx.first(), idx.last()) {
+            (Some(&a), Some(&b)) => Some(a..b + 1),
+            _ => None,
+        }
+    };
+    let mut prefixes: Vec<Vec<u8>> = Vec::new();
+    for t in &all {
+        for n in 1..=3.min(t.len()) {
+            prefixes.push(t[..n].to_vec());
+        }
+    }
+    // Bytes no term starts with, and between classes.
+    for p in [
+        &b"-"[..],
+        b"0",
+        b"9z",
+        b":",
+        b"A",
+        b"{",
+        b"\xc3",
+        b"zz",
+        b"a~",
+    ] {
+        prefixes.push(p.to_vec());
+    }
+    prefixes.sort();
+    prefixes.dedup();
+    for p in &prefixes {
+        let got = terms.prefix_range(p);
+        match scan(p) {
+            Some(want) => assert_eq!(got, want, "{:?}", String::from_utf8_lossy(p)),
+            None => assert!(got.is_empty(), "{:?}: {got:?}", String::from_utf8_lossy(p)),
+        }
+    }
+    for miss in [&b"zzzzzz"[..], b"", b"a b", b"\xff", b"0000000"] {
+        if !all.contains(&miss) {
+            assert_eq!(terms.find(miss), None);
+        }
+    }
+}

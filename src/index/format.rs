@@ -291,6 +291,9 @@ pub struct SearchData {
     pub node_context: Table<u8>,
     /// Query word or phrase (words joined by `_`) → the context bits it names. Sorted by key.
     pub context_words: Vec<(String, u8)>,
+    /// Where the terms of each two-byte head start (`search::Terms::find`),
+    /// computed on first use (not stored).
+    pub term_heads: std::sync::OnceLock<Box<[u32]>>,
 }
 
 /// One default: the query words (index terms, sorted) that call for a code.
@@ -741,6 +744,7 @@ impl IndexData {
                 defaults: meta.defaults,
                 node_context: table(shared, find(NODE_CONTEXT, 1))?,
                 context_words: meta.context_words,
+                term_heads: Default::default(),
             },
             rules: crate::validate::data::RuleData {
                 excludes1_nodes: table(shared, find(EXCLUDES1_NODES, 4))?,

@@ -193,6 +193,13 @@ pub struct ParseCache {
     default_bits: Vec<u128>,
     /// Every term of a default's key, sorted, once.
     default_terms: Vec<String>,
+    /// Per anchor term, the defaults (ascending) whose key holds it: each
+    /// default is filed under the one term of its key that fewest keys
+    /// share, so a query reads the few lists its own terms name, not all
+    /// 1,400 defaults (`match_defaults`).
+    defaults_by_anchor: std::collections::HashMap<String, Vec<u32>, text::FastHash>,
+    /// Defaults whose key has no term but joining words: tried for every query.
+    defaults_unanchored: Vec<u32>,
     /// Per single-letter term: the units holding it, sorted.
     letter_units: std::collections::HashMap<u32, Vec<u32>, text::FastHash>,
     /// Per (letter term, word term): whether some unit holds both.
@@ -294,6 +301,28 @@ impl ParseCache {
             .collect();
         let mut all: Vec<String> = s.defaults.iter().flat_map(|d| d.key.clone()).collect();
         all.sort_unstable();
+        let mut keys_with: std::collections::HashMap<&str, u32, text::FastHash> =
+            Default::default();
+        for d in &s.defaults {
+            for k in d.key.iter().filter(|k| !text::is_joining(k)) {
+                *keys_with.entry(k.as_str()).or_default() += 1;
+            }
+        }
+        for (di, d) in s.defaults.iter().enumerate() {
+            let anchor = d
+                .key
+                .iter()
+                .filter(|k| !text::is_joining(k))
+                .min_by_key(|k| (keys_with.get(k.as_str()).copied().unwrap_or(0), k.as_str()));
+            match anchor {
+                Some(k) => self
+                    .defaults_by_anchor
+                    .entry(k.clone())
+                    .or_default()
+                    .push(di as u32),
+                None => self.defaults_unanchored.push(di as u32),
+            }
+        }
         all.dedup();
         self.default_terms = all;
         self.built = true;
@@ -998,15 +1027,29 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
         .collect();
     stems.sort_unstable();
     stems.dedup();
-    // A 128-bit filter of the query's terms rules out nearly every default
-    // without comparing strings (300 defaults, each a binary search).
+    // A 128-bit filter of the query's terms rules out most candidates
+    // without comparing strings.
     let filter = stems.iter().fold(0u128, |f, s| f | term_bit(s));
     let phase_groups = context_groups(data, parsed).map_or(0u32, |c| {
         (0..parsed.groups.len().min(32))
             .filter(|&g| c.named[g] != 0)
             .fold(0, |m, g| m | (1 << g))
     });
-    for (di, d) in data.search.defaults.iter().enumerate() {
+    // Only the defaults filed under one of the query's terms can have every
+    // term of their key among them (`ParseCache::defaults_by_anchor`),
+    // tried in the order of the list, as a pass over all of it would.
+    let mut candidates: Vec<u32> = cache.defaults_unanchored.clone();
+    for s in &stems {
+        if let Some(list) = cache.defaults_by_anchor.get(*s) {
+            candidates.extend_from_slice(list);
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    for di in candidates.into_iter().map(|di| di as usize) {
+        let Some(d) = data.search.defaults.get(di) else {
+            continue;
+        };
         let bits = cache.default_bits.get(di).copied().unwrap_or(0);
         // A joining word of a key ("nausea with vomiting") is no concept:
         // "nausea and vomiting" reaches it too.
