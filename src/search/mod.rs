@@ -1684,7 +1684,7 @@ impl UnitScore<'_> {
         let len = s.unit_len[u].max(1) as f32;
         let coverage = (self.title_hits[u] as f32 / len).min(1.0);
         let mut score = self.score[u] + weight::COVERAGE * coverage;
-        if s.unit_flags[u] & UNIT_GENERIC != 0 {
+        if s.unit_flags[u] & UNIT_GENERIC != 0 && !self.parsed.asks_other {
             score += weight::GENERIC;
         }
         let fill = if missing > 0 { self.fill_price } else { 0.0 };

@@ -99,6 +99,13 @@ pub struct ParsedQuery {
     /// Groups that are a single letter naming a type of the word before
     /// ("hepatitis a", "influenza b": `type_letter_after`).
     pub type_letters: u32,
+    /// The query asks for an "other" code (ICD-10-CM's residual "other
+    /// specified" codes, NEC) and names no "unspecified" or "NOS": the
+    /// unspecified form is not what it wants, so it earns no bonus for
+    /// being generic, and a default (the unspecified code the Index gives a
+    /// bare word) does not answer it ("other constipation" is K59.09, not
+    /// K59.00).
+    pub asks_other: bool,
 }
 
 impl ParsedQuery {
@@ -702,9 +709,23 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
     if typing_last {
         complete_to_defaults(data, cache, &terms, &mut parsed);
     }
+    parsed.asks_other = asks_other(&parsed);
     match_defaults(data, cache, &mut parsed);
     context_alternatives(data, &mut parsed);
     parsed
+}
+
+/// See `ParsedQuery::asks_other`: "other" (or "oth") is one of the words
+/// typed, or an expansion's, and no "unspecified", "unsp" or "NOS" is.
+fn asks_other(parsed: &ParsedQuery) -> bool {
+    let names = |terms: &[&str]| {
+        parsed.groups.iter().any(|g| {
+            g.stems
+                .iter()
+                .any(|s| s.iter().any(|t| terms.contains(&t.as_str())))
+        })
+    };
+    names(&["other"]) && !names(&["unspecifi", "unspecified", "nos"])
 }
 
 /// Per group (at most 32): the implied contexts it names, alone or as a
@@ -1050,6 +1071,9 @@ fn match_defaults(data: &IndexData, cache: &ParseCache, parsed: &mut ParsedQuery
         let Some(d) = data.search.defaults.get(di) else {
             continue;
         };
+        if parsed.asks_other && !d.key.iter().any(|k| k == "other") {
+            continue;
+        }
         let bits = cache.default_bits.get(di).copied().unwrap_or(0);
         // A joining word of a key ("nausea with vomiting") is no concept:
         // "nausea and vomiting" reaches it too.
