@@ -1291,24 +1291,36 @@ pub fn search_words(
     }
     // The results' own words: one that says "without" what the query
     // names ("Chills (without fever)" for "fever and chills") names the
-    // opposite, however many words it matched.
+    // opposite, however many words it matched; so does one that says
+    // present what the query says absent ("… without foreign body, with
+    // damage to nail" is not "with foreign body … without damage"), or
+    // "not specified as recurrent" for "…, recurrent".
     // Its default gives way too: "ketoacidosis without coma" is the
     // default for "dm with ketoacidosis", not for "… with coma".
-    // Only units with "without" somewhere (a bit test) read their text,
-    // and only when the query names two things or more.
+    // Only the few results kept (`want`) are read, only when the query
+    // names two things or more, and, when the query says nothing is
+    // absent, only those whose words include "without", "not" or "no" (a
+    // bit test): a conflict then needs one.
     let content_groups = parsed.groups.len() as u32 - parsed.joining.count_ones();
-    let without = match terms.find(b"without") {
-        Some(t) if content_groups >= 2 && !query_negates(parsed) => {
-            Some(lacking_set(&mut sc.lacking, &terms, t as u32, units))
+    if content_groups >= 2 {
+        let mut gates: Vec<usize> = Vec::new();
+        if parsed.negated == 0 {
+            for word in [&b"without"[..], b"not", b"no"] {
+                if let Some(t) = terms.find(word) {
+                    gates.push(lacking_set(&mut sc.lacking, &terms, t as u32, units));
+                }
+            }
         }
-        _ => None,
-    };
-    if let Some(lacking) = without {
-        let lacking = &sc.lacking[lacking].1;
+        let may_conflict = |u: usize| {
+            parsed.negated != 0
+                || gates
+                    .iter()
+                    .any(|&i| (sc.lacking[i].1[u / 64] >> (u % 64)) & 1 == 0)
+        };
         for e in exact.iter_mut() {
             let u = e.1 as usize;
-            if (lacking[u / 64] >> (u % 64)) & 1 == 0 && negates_query(data, parsed, u) {
-                e.0 -= weight::NEGATED + ctx.default_part(e.1 as usize);
+            if may_conflict(u) && polarity_conflict(data, parsed, u) {
+                e.0 -= weight::NEGATED + ctx.default_part(u);
             }
         }
     }
@@ -1470,17 +1482,6 @@ fn default_bonus(data: &IndexData, parsed: &ParsedQuery, r: &Ranked, own: u32) -
     bonus
 }
 
-/// True when the query itself says "without"/"no"/"not": then a unit's
-/// "without" is what it asks for.
-fn query_negates(parsed: &ParsedQuery) -> bool {
-    parsed.groups.iter().any(|g| {
-        g.stems.iter().any(|s| {
-            s.iter()
-                .any(|t| matches!(t.as_str(), "without" | "no" | "not"))
-        })
-    })
-}
-
 /// The own text of unit `u`: its code's title, or the inclusion term it
 /// was built from (`index::build` lays a node's units out as the title,
 /// then its inclusion and "includes" notes in order, then everyday units).
@@ -1506,82 +1507,118 @@ fn unit_text(data: &IndexData, u: usize) -> Option<TextRef> {
         .map(|n| n.text)
 }
 
-/// Most characters of a unit's text read for "without".
-const MAX_NEGATION_TEXT: usize = 400;
-
-/// True when unit `u`'s own text names one of the query's content words
-/// only after "without" (up to the next "with", comma or bracket):
-/// "Nausea without vomiting" for "nausea and vomiting".
-fn negates_query(data: &IndexData, parsed: &ParsedQuery, u: usize) -> bool {
-    let s = &data.search;
+/// Unit `u`'s own text into `out`, then (for an inclusion term) "; " and
+/// its code's title, the title in full: a 7th-character code's title is
+/// stored as its character's meaning ("subsequent encounter") after its
+/// parent's (`Engine::node_title` joins them the same way). False when the
+/// unit has no text.
+fn unit_text_with_title(data: &IndexData, u: usize, out: &mut String) -> bool {
     let Some(own_ref) = unit_text(data, u) else {
         return false;
     };
-    // Read only for units whose words include "without" (a bit test
-    // first), so the two strings are rare, not per result.
-    let mut own = String::new();
-    data.phrase_into(own_ref, &mut own);
-    // An inclusion term is read with its code's title (its context).
-    let mut title = String::new();
-    if let Some(t) = s
-        .unit_node
-        .get(u)
-        .and_then(|&n| data.nodes.get(n as usize))
-        .map(|n| n.title())
-        .filter(|t| *t != own_ref)
-    {
-        data.phrase_into(t, &mut title);
+    let Some(&node) = data.search.unit_node.get(u) else {
+        return false;
+    };
+    let title = data.nodes.get(node as usize).map(|n| n.title());
+    if title != Some(own_ref) {
+        data.phrase_into(own_ref, out);
+        out.push_str("; ");
     }
-    let (own, title) = (own.as_str(), title.as_str());
-    if own.len() + title.len() > MAX_NEGATION_TEXT
-        || !(own.contains("without") || title.contains("without"))
-    {
+    // The chain of 7th-character nodes up to the code they extend (one
+    // today; bounded whatever the file says).
+    let mut chain = vec![node];
+    while chain.len() < 4 {
+        let Some(n) = chain.last().and_then(|&c| data.nodes.get(c as usize)) else {
+            break;
+        };
+        if n.seventh == 0 || n.parent == u32::MAX {
+            break;
+        }
+        chain.push(n.parent);
+    }
+    for (i, &c) in chain.iter().rev().enumerate() {
+        if let Some(n) = data.nodes.get(c as usize) {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            data.phrase_into(n.title(), out);
+        }
+    }
+    true
+}
+
+/// Most characters of a unit's text read for "without".
+const MAX_NEGATION_TEXT: usize = 400;
+
+/// True when unit `u`'s own text (with its code's title, for an inclusion
+/// term) says present what the query says absent, or absent what the query
+/// says present (`ParsedQuery::negated`; both read by
+/// `query::for_each_polar_word`). A word the text has both ways, or not at
+/// all, is no conflict.
+fn polarity_conflict(data: &IndexData, parsed: &ParsedQuery, u: usize) -> bool {
+    let mut text = String::new();
+    if !unit_text_with_title(data, u, &mut text) || text.len() > MAX_NEGATION_TEXT {
         return false;
     }
-    // Where a stem occurs as the start of a word: (after "without", elsewhere).
-    // Byte work only, no allocation: this runs on every result.
+    // The text's words once, each with whether it is said absent; then per
+    // stem: (found absent, found present), a stem matching a word's start.
+    let mut words: Vec<(&str, bool)> = Vec::new();
+    query::for_each_polar_word(&text, |w, absent| words.push((w, absent)));
     let found = |stem: &str| {
-        let (mut negated, mut plain) = (false, false);
-        for clause in own
-            .split([',', '(', ')', '[', ']', ';'])
-            .chain(title.split([',', '(', ')', '[', ']', ';']))
-        {
-            let mut without = false;
-            for w in clause.split(|c: char| !c.is_alphanumeric() && c != '\'') {
-                if w.eq_ignore_ascii_case("without") {
-                    without = true;
-                } else if w.eq_ignore_ascii_case("with") {
-                    without = false;
-                } else if w.len() >= stem.len()
-                    && w.as_bytes()[..stem.len()].eq_ignore_ascii_case(stem.as_bytes())
-                {
-                    if without {
-                        negated = true;
-                    } else {
-                        plain = true;
-                    }
+        let (mut absent, mut present) = (false, false);
+        for &(w, neg) in &words {
+            if w.len() >= stem.len()
+                && w.as_bytes()[..stem.len()].eq_ignore_ascii_case(stem.as_bytes())
+            {
+                if neg {
+                    absent = true;
+                } else {
+                    present = true;
                 }
             }
         }
-        (negated, plain)
+        (absent, present)
     };
-    parsed.groups.iter().enumerate().any(|(gi, g)| {
+    parsed.groups.iter().enumerate().take(32).any(|(gi, g)| {
         if parsed.joining & (1 << gi) != 0 {
             return false;
         }
-        let mut negated = false;
-        for alt in &g.stems {
-            let mut all_plain = !alt.is_empty();
-            for t in alt {
-                let (n, p) = found(t);
-                negated |= n && !p;
-                all_plain &= p;
+        let query_absent = parsed.negated & (1 << gi) != 0;
+        let mut conflict = false;
+        for (ai, alt) in g.stems.iter().enumerate() {
+            // What a word typed as absent stands for may say it the other
+            // way round ("not available" read as "unavailability"): only
+            // the words as typed count there.
+            if query_absent && (ai >= 32 || g.typed_stems & (1 << ai) == 0) {
+                continue;
             }
-            if all_plain {
+            // An expansion may say absence itself ("nec": not elsewhere
+            // classified), which turns what it says around.
+            let (mut all_agree, mut any_conflict, mut inner_absent, mut read) =
+                (true, false, false, 0);
+            for t in alt {
+                match t.as_str() {
+                    "not" | "no" | "without" => inner_absent = true,
+                    "with" => inner_absent = false,
+                    _ => {
+                        read += 1;
+                        let (absent, present) = found(t);
+                        let (agree, against) = if query_absent != inner_absent {
+                            (absent, present && !absent)
+                        } else {
+                            (present, absent && !present)
+                        };
+                        all_agree &= agree;
+                        any_conflict |= against;
+                    }
+                }
+            }
+            if read > 0 && all_agree {
                 return false;
             }
+            conflict |= any_conflict;
         }
-        negated
+        conflict
     })
 }
 

@@ -106,6 +106,11 @@ pub struct ParsedQuery {
     /// bare word) does not answer it ("other constipation" is K59.09, not
     /// K59.00).
     pub asks_other: bool,
+    /// Groups the query says are absent: after "without", "no" or "not",
+    /// up to the next "with" or the end of the clause ("laceration without
+    /// foreign body, with damage to nail": foreign, body). See
+    /// `negated_groups`.
+    pub negated: u32,
 }
 
 impl ParsedQuery {
@@ -710,9 +715,120 @@ pub fn parse_with(data: &IndexData, query: &str, cache: &mut ParseCache) -> Pars
         complete_to_defaults(data, cache, &terms, &mut parsed);
     }
     parsed.asks_other = asks_other(&parsed);
+    parsed.negated = negated_groups(&lower, &parsed);
     match_defaults(data, cache, &mut parsed);
     context_alternatives(data, &mut parsed);
     parsed
+}
+
+/// Whether each word of `text` is said to be absent: clause by clause
+/// (commas, semicolons, brackets end one), "without", "no" and "not" (and
+/// "w/o") open an absent stretch; "with" (and "w/") closes it, and so does
+/// a preposition (`ENDS_ABSENT`) unless it follows "mention", "specified"
+/// or "stated". Titles and queries are read by this one rule
+/// (`search::polarity_conflict`): "Migraine without aura, not intractable,
+/// with status migrainosus" says aura and intractable are absent;
+/// "Laceration without foreign body of left hand" only foreign body;
+/// "without mention of obstruction" and "not specified as recurrent" say
+/// obstruction and recurrent are absent; "not carried out because of
+/// patient refusal" does not say refusal is.
+pub fn for_each_polar_word<'t>(text: &'t str, mut f: impl FnMut(&'t str, bool)) {
+    for clause in text.split([',', '(', ')', '[', ']', ';']) {
+        let (mut absent, mut prev) = (false, "");
+        let mut word = |w: &'t str| {
+            if w.is_empty() {
+                return;
+            }
+            if ["without", "no", "not"]
+                .iter()
+                .any(|n| w.eq_ignore_ascii_case(n))
+            {
+                absent = true;
+            } else if w.eq_ignore_ascii_case("with") {
+                absent = false;
+            } else if absent
+                && ENDS_ABSENT.iter().any(|p| w.eq_ignore_ascii_case(p))
+                && !KEEPS_ABSENT.iter().any(|k| prev.eq_ignore_ascii_case(k))
+            {
+                absent = false;
+                f(w, false);
+            } else {
+                f(w, absent);
+            }
+            prev = w;
+        };
+        // "w/o" is without and "w/" with; any other slash separates words.
+        // Read in place: this runs on each result a negating query keeps.
+        for token in clause.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '/')) {
+            if token.eq_ignore_ascii_case("w/o") {
+                word("without");
+                continue;
+            }
+            let mut parts = token.split('/');
+            if token.len() > 2 && token.as_bytes()[..2].eq_ignore_ascii_case(b"w/") {
+                word("with");
+                parts.next();
+            }
+            for part in parts {
+                word(part);
+            }
+        }
+    }
+}
+
+/// Prepositions that end what "without"/"not" say is absent: the words
+/// after them place or explain it ("without foreign body *of* left hand",
+/// "not carried out *because* of patient refusal").
+const ENDS_ABSENT: &[&str] = &[
+    "of",
+    "at",
+    "in",
+    "on",
+    "to",
+    "due",
+    "because",
+    "following",
+    "for",
+    "from",
+    "during",
+    "after",
+    "by",
+];
+
+/// Words after which a preposition keeps the stretch absent ("without
+/// mention of obstruction", "not specified as", "not stated as").
+const KEEPS_ABSENT: &[&str] = &["mention", "specified", "stated"];
+
+/// See `ParsedQuery::negated`: content groups whose every word the query
+/// typed only in an absent stretch (`for_each_polar_word`).
+fn negated_groups(lower: &str, parsed: &ParsedQuery) -> u32 {
+    let (mut absent, mut present): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    for_each_polar_word(lower, |w, neg| {
+        let w = w.replace('\'', "");
+        if neg {
+            absent.push(w);
+        } else {
+            present.push(w);
+        }
+    });
+    if absent.is_empty() {
+        return 0;
+    }
+    let mut out = 0u32;
+    for (gi, g) in parsed.groups.iter().enumerate().take(32) {
+        if parsed.joining & (1 << gi) != 0 {
+            continue;
+        }
+        let words = text::words(&g.text);
+        if !words.is_empty()
+            && words
+                .iter()
+                .all(|w| absent.contains(w) && !present.contains(w))
+        {
+            out |= 1 << gi;
+        }
+    }
+    out
 }
 
 /// See `ParsedQuery::asks_other`: "other" (or "oth") is one of the words
@@ -1587,6 +1703,52 @@ fn fuzzy_terms(terms: &Terms, word: &str, stem: &str, slot: &mut Slot, masks: &m
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn absent_words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_polar_word(text, |w, absent| {
+            if absent {
+                out.push(w.to_lowercase());
+            }
+        });
+        out
+    }
+
+    /// What each kind of title or query says is absent (`for_each_polar_word`).
+    #[test]
+    fn absent_stretches_open_and_close_as_titles_use_them() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Migraine without aura, not intractable, with status migrainosus",
+                &["aura", "intractable"],
+            ),
+            (
+                "Laceration without foreign body of left hand with damage to nail",
+                &["foreign", "body"],
+            ),
+            (
+                "Inguinal hernia without mention of obstruction or gangrene",
+                &["mention", "of", "obstruction", "or", "gangrene"],
+            ),
+            (
+                "Unilateral femoral hernia, not specified as recurrent",
+                &["specified", "as", "recurrent"],
+            ),
+            (
+                "Immunization not carried out because of patient refusal",
+                &["carried", "out"],
+            ),
+            ("chf w/o edema w/pain", &["edema"]),
+            ("W/O Edema", &["edema"]),
+            // Non-ASCII words and slashes are read in place, never cut inside a character.
+            ("Déjérine w/é/ü without née/ç", &["née", "ç"]),
+            ("w/", &[]),
+            ("", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(absent_words(text), *want, "{text}");
+        }
+    }
 
     /// `split_cuts` gives the cuts in the order sorting them did: the most
     /// even first, ties in ascending order (a stable sort of 3..=n-3).
