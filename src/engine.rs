@@ -517,25 +517,10 @@ impl Engine {
         Some(Cow::Owned(own))
     }
     /// [`Engine::node_title`] as the bundled index gives it (what it is
-    /// when no user data is attached), appended to `out`: a 7th-character
-    /// code's parent title, a comma, and its own. False, with nothing
-    /// written, when the node has no title.
+    /// when no user data is attached), appended to `out`
+    /// (`IndexData::full_title_into`).
     fn bundled_title_into(&self, id: u32, out: &mut String) -> bool {
-        let Some(n) = self.node(id) else {
-            return false;
-        };
-        if n.title().len == 0 {
-            return false;
-        }
-        if n.seventh != 0 {
-            if let Some(p) = self.parent(id) {
-                if self.bundled_title_into(p, out) {
-                    out.push_str(", ");
-                }
-            }
-        }
-        self.data.phrase_into(n.title(), out);
-        true
+        self.data.full_title_into(id, out)
     }
     /// The user's tabular XML's title where it stands in for the bundled
     /// one (none bundled, or another): (title, how, source file).

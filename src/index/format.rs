@@ -1152,6 +1152,25 @@ impl IndexData {
         own(&self.starts().sevenths, &self.seventh_defs, id)
     }
 
+    /// Node `id`'s full title appended to `out`: a 7th-character code's
+    /// is stored as its character's meaning ("subsequent encounter"), read
+    /// after its parent's and a comma. False, with nothing written, when the
+    /// node has no title. The recursion is as deep as the tree, which
+    /// loading bounds (`MAX_DEPTH`).
+    pub fn full_title_into(&self, id: u32, out: &mut String) -> bool {
+        let Some(n) = self.nodes.get(id as usize) else {
+            return false;
+        };
+        if n.title().len == 0 {
+            return false;
+        }
+        if n.seventh != 0 && n.parent != u32::MAX && self.full_title_into(n.parent, out) {
+            out.push_str(", ");
+        }
+        self.phrase_into(n.title(), out);
+        true
+    }
+
     /// A title or note (`NodeRec::title`, `NoteRec::text`): its words
     /// joined by spaces, appended to `out`. Ids past the word list (only in
     /// an index not checked) read as nothing.

@@ -377,14 +377,13 @@ impl<'a> Terms<'a> {
     fn head_range(&self, p: &[u8]) -> (usize, usize) {
         let heads = self.term_heads();
         let at = |h: usize| heads.get(h).map_or(self.len(), |&s| s as usize);
+        let h = term_head(p);
         match p {
             [] => (0, self.len()),
-            [b, rest @ ..] if !own_head_class(*b) || rest.is_empty() => {
-                let h = term_head(p) - term_head(p) % HEAD_CLASSES;
-                let width = if own_head_class(*b) { HEAD_CLASSES } else { 1 };
-                (at(h), at(h + width))
-            }
-            _ => (at(term_head(p)), at(term_head(p) + 1)),
+            // A letter or digit alone: every second byte's bucket after it.
+            [b] if own_head_class(*b) => (at(h), at(h + HEAD_CLASSES)),
+            // Else one bucket (any other first byte has one for all).
+            _ => (at(h), at(h + 1)),
         }
     }
     /// `term_heads[h]`: the first term whose `term_head` is `h` or more
@@ -1508,10 +1507,9 @@ fn unit_text(data: &IndexData, u: usize) -> Option<TextRef> {
 }
 
 /// Unit `u`'s own text into `out`, then (for an inclusion term) "; " and
-/// its code's title, the title in full: a 7th-character code's title is
-/// stored as its character's meaning ("subsequent encounter") after its
-/// parent's (`Engine::node_title` joins them the same way). False when the
-/// unit has no text.
+/// its code's title, the title in full (`IndexData::full_title_into`: a
+/// 7th-character code's is its parent's and its character's meaning).
+/// False when the unit has no text.
 fn unit_text_with_title(data: &IndexData, u: usize, out: &mut String) -> bool {
     let Some(own_ref) = unit_text(data, u) else {
         return false;
@@ -1519,31 +1517,11 @@ fn unit_text_with_title(data: &IndexData, u: usize, out: &mut String) -> bool {
     let Some(&node) = data.search.unit_node.get(u) else {
         return false;
     };
-    let title = data.nodes.get(node as usize).map(|n| n.title());
-    if title != Some(own_ref) {
+    if data.nodes.get(node as usize).map(|n| n.title()) != Some(own_ref) {
         data.phrase_into(own_ref, out);
         out.push_str("; ");
     }
-    // The chain of 7th-character nodes up to the code they extend (one
-    // today; bounded whatever the file says).
-    let mut chain = vec![node];
-    while chain.len() < 4 {
-        let Some(n) = chain.last().and_then(|&c| data.nodes.get(c as usize)) else {
-            break;
-        };
-        if n.seventh == 0 || n.parent == u32::MAX {
-            break;
-        }
-        chain.push(n.parent);
-    }
-    for (i, &c) in chain.iter().rev().enumerate() {
-        if let Some(n) = data.nodes.get(c as usize) {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            data.phrase_into(n.title(), out);
-        }
-    }
+    data.full_title_into(node, out);
     true
 }
 
